@@ -1,0 +1,176 @@
+"""Commands: what people, integrators and timers ask of a programme.
+
+Commands are also the wire payloads of signals and updates: the gateway builds
+them (so bad input is refused at the edge, naming the field), the workflow
+passes them to ``decide`` together with the workflow's ``now``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from domain.template import Dimension, Role, Template
+
+Identifier = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"),
+]
+"""Ids from other systems (employee, coach, rater, cohort): letters, digits, ``._@-``."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+def _score_in_range(value: int) -> int:
+    if not 1 <= value <= 5:
+        raise ValueError(f"must be 1..5, got {value}")
+    return value
+
+
+Score = Annotated[int, AfterValidator(_score_in_range)]
+Percent = Annotated[int, Field(ge=0, le=100)]
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: IdempotencyKey | None = None
+    """Idempotency key: a command whose key was already applied is acknowledged and ignored."""
+
+
+class Employee(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Identifier
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    email: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+        ),
+    ]
+
+
+class Launch(_Command):
+    """Start a programme for one employee on a snapshot of a template."""
+
+    type: Literal["launch"] = "launch"
+    programme_id: Identifier
+    employee: Employee
+    template: Template
+    coach_id: Identifier | None = None
+    manager_id: Identifier | None = None
+    sponsor_id: Identifier | None = None
+    cohort_id: Identifier | None = None
+    start: AwareDatetime | None = None
+    """When the programme clock starts; none means at launch."""
+
+
+class AgreeObjectives(_Command):
+    type: Literal["agree_objectives"] = "agree_objectives"
+    short_term: tuple[Text, ...] = Field(min_length=1, max_length=20)
+    long_term: tuple[Text, ...] = Field(min_length=1, max_length=20)
+
+
+class GiveFeedback(_Command):
+    type: Literal["give_feedback"] = "give_feedback"
+    role: Role
+    rater_id: Identifier
+    scores: dict[Dimension, Score] = Field(min_length=1)
+    comment: Text | None = None
+
+
+class SessionStatus(StrEnum):
+    held = "held"
+    missed = "missed"
+
+
+class RecordSession(_Command):
+    type: Literal["record_session"] = "record_session"
+    number: int = Field(ge=1)
+    status: SessionStatus
+    notes: Text | None = None
+
+
+class RecordProgress(_Command):
+    type: Literal["record_progress"] = "record_progress"
+    objective_id: Annotated[str, StringConstraints(pattern=r"^[SL][0-9]{1,2}$")]
+    percent: Percent
+
+
+class Pause(_Command):
+    type: Literal["pause"] = "pause"
+    reason: Text
+    until: AwareDatetime | None = None
+
+
+class Resume(_Command):
+    type: Literal["resume"] = "resume"
+
+
+class Withdraw(_Command):
+    type: Literal["withdraw"] = "withdraw"
+    reason: Text
+
+
+class AdvanceStage(_Command):
+    """Close the current stage whatever its gate says (an explicit decision by ops)."""
+
+    type: Literal["advance_stage"] = "advance_stage"
+    reason: Text
+
+
+class Tick(_Command):
+    """Time passed: fire whatever fell due by ``now``."""
+
+    type: Literal["tick"] = "tick"
+
+
+class RecordDelivery(_Command):
+    """What became of a notification or an evaluation report the programme asked for."""
+
+    type: Literal["record_delivery"] = "record_delivery"
+    delivery_id: str
+    delivered: bool
+    detail: str = ""
+
+    @model_validator(mode="after")
+    def _failure_explained(self) -> Self:
+        if not self.delivered and not self.detail:
+            raise ValueError("a failed delivery needs a detail saying why")
+        return self
+
+
+Command = Annotated[
+    Launch
+    | AgreeObjectives
+    | GiveFeedback
+    | RecordSession
+    | RecordProgress
+    | Pause
+    | Resume
+    | Withdraw
+    | AdvanceStage
+    | Tick
+    | RecordDelivery,
+    Field(discriminator="type"),
+]
+
+
+def utc(value: datetime) -> datetime:
+    """Reject naive datetimes at the door: the programme clock is in UTC."""
+    if value.tzinfo is None:
+        raise ValueError("datetime must carry a timezone")
+    return value

@@ -1,0 +1,83 @@
+"""ISO 8601 durations, as templates write them (``P14D``, ``PT30S``).
+
+Months and years are refused: their length depends on the calendar, and a
+programme clock that stops while paused has no calendar to ask.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+_ISO = re.compile(
+    r"^P(?!$)(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse ``PnWnDTnHnMnS``; raise ValueError naming the rule otherwise."""
+    match = _ISO.match(text.strip().upper())
+    if match is None:
+        if re.match(r"^P(\d+Y|\d+M)", text.strip().upper()):
+            raise ValueError(
+                f"duration {text!r} uses years or months, which have no fixed length; "
+                "use weeks or days (P4W, P30D)"
+            )
+        raise ValueError(f"duration {text!r} is not ISO 8601 (like P14D, PT12H, PT30S)")
+    parts = {k: float(v) for k, v in match.groupdict().items() if v is not None}
+    return timedelta(**parts)
+
+
+def format_duration(value: timedelta) -> str:
+    """The shortest ISO 8601 form: ``P14D``, ``PT30S``, ``P1DT2H``."""
+    total = value.total_seconds()
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    date = f"{int(days)}D" if days else ""
+    time = "".join(
+        f"{v}{unit}"
+        for v, unit in (
+            (int(hours), "H"),
+            (int(minutes), "M"),
+            (_trim(seconds), "S"),
+        )
+        if v
+    )
+    if not date and not time:
+        return "PT0S"
+    return f"{sign}P{date}" + (f"T{time}" if time else "")
+
+
+def _trim(seconds: float) -> int | float:
+    return int(seconds) if seconds == int(seconds) else round(seconds, 6)
+
+
+def _coerce(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_duration(value)
+    if isinstance(value, timedelta):
+        return value
+    raise ValueError(f"expected an ISO 8601 duration string like P14D, got {value!r}")
+
+
+def _non_negative(value: Any) -> Any:
+    value = _coerce(value)
+    if value < timedelta(0):
+        raise ValueError(f"duration must not be negative, got {format_duration(value)}")
+    return value
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_non_negative),
+    PlainSerializer(format_duration, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "duration", "examples": ["P14D", "PT30S"]}),
+]
+"""A non-negative ISO 8601 duration; serialised back as ISO 8601 in JSON."""

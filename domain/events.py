@@ -1,0 +1,236 @@
+"""Events: what happened to a programme, in the past tense.
+
+Every event has a sequence number, the wall time it happened (``at``) and the
+programme-clock time (``clock``: time since the programme started, paused
+time not counted). Events are one discriminated union on ``type``, so they
+serialise to plain self-describing JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from domain.commands import Employee
+from domain.durations import Duration
+from domain.evaluation import Evaluation
+from domain.template import Dimension, EvaluationKind, Role, Template
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seq: int = Field(ge=1)
+    at: AwareDatetime
+    clock: Duration
+    key: str | None = None
+    """Idempotency key of the command that caused this event, if it had one."""
+
+
+class Objective(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    horizon: Literal["short_term", "long_term"]
+    text: str
+
+
+class SessionSlot(BaseModel):
+    """One session of the pre-set calendar, at a programme-clock time."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int
+    clock: Duration
+
+
+class ProgrammeLaunched(_Event):
+    type: Literal["programme_launched"] = "programme_launched"
+    programme_id: str
+    employee: Employee
+    template: Template
+    coach_id: str | None = None
+    manager_id: str | None = None
+    sponsor_id: str | None = None
+    cohort_id: str | None = None
+    starts_at: AwareDatetime
+
+
+class ProgrammeStarted(_Event):
+    """The programme clock started (at launch, or on a later start date)."""
+
+    type: Literal["programme_started"] = "programme_started"
+
+
+class StageEntered(_Event):
+    type: Literal["stage_entered"] = "stage_entered"
+    stage: str
+    index: int
+    due: Duration | None
+    """Programme-clock deadline of the stage, if it has one."""
+    sessions: tuple[SessionSlot, ...] = ()
+
+
+class ObjectivesAgreed(_Event):
+    type: Literal["objectives_agreed"] = "objectives_agreed"
+    objectives: tuple[Objective, ...]
+
+
+class FeedbackReceived(_Event):
+    type: Literal["feedback_received"] = "feedback_received"
+    stage: str | None
+    role: Role
+    rater_id: str
+    scores: dict[Dimension, int]
+    comment: str | None = None
+
+
+class SessionHeld(_Event):
+    type: Literal["session_held"] = "session_held"
+    stage: str
+    number: int
+    notes: str | None = None
+
+
+class SessionMissed(_Event):
+    type: Literal["session_missed"] = "session_missed"
+    stage: str
+    number: int
+    notes: str | None = None
+    unrecorded: bool = False
+    """True when nobody recorded the session by the stage deadline."""
+
+
+class ObjectiveProgressed(_Event):
+    type: Literal["objective_progressed"] = "objective_progressed"
+    objective_id: str
+    percent: int
+
+
+class _Notice(_Event):
+    """An event that asks for a notification to be delivered."""
+
+    delivery_id: str
+    stage: str
+    to: tuple[Role, ...]
+
+
+class ReminderDue(_Notice):
+    type: Literal["reminder_due"] = "reminder_due"
+    due: Duration
+    before: Duration
+
+
+class SessionReminderDue(_Notice):
+    type: Literal["session_reminder_due"] = "session_reminder_due"
+    number: int
+    session_clock: Duration
+    before: Duration
+
+
+class EscalationDue(_Notice):
+    type: Literal["escalation_due"] = "escalation_due"
+    step: int
+    due: Duration
+    overdue_by: Duration
+
+
+class StageStalled(_Event):
+    """The stage's gate is still closed after its whole escalation ladder."""
+
+    type: Literal["stage_stalled"] = "stage_stalled"
+    stage: str
+
+
+class EvaluationRecorded(_Event):
+    type: Literal["evaluation_recorded"] = "evaluation_recorded"
+    delivery_id: str
+    evaluation: Evaluation
+
+
+class DeliveryConfirmed(_Event):
+    type: Literal["delivery_confirmed"] = "delivery_confirmed"
+    delivery_id: str
+    detail: str = ""
+
+
+class DeliveryFailed(_Event):
+    type: Literal["delivery_failed"] = "delivery_failed"
+    delivery_id: str
+    detail: str
+
+
+class StageCompleted(_Event):
+    type: Literal["stage_completed"] = "stage_completed"
+    stage: str
+    forced_by: str | None = None
+    """The reason given when ops advanced the stage past a closed gate."""
+
+
+class ProgrammePaused(_Event):
+    type: Literal["programme_paused"] = "programme_paused"
+    reason: str
+    until: AwareDatetime | None = None
+
+
+class ProgrammeResumed(_Event):
+    type: Literal["programme_resumed"] = "programme_resumed"
+    paused_for: Duration
+    automatic: bool = False
+
+
+class ProgrammeWithdrawn(_Event):
+    type: Literal["programme_withdrawn"] = "programme_withdrawn"
+    reason: str
+
+
+class ProgrammeCompleted(_Event):
+    type: Literal["programme_completed"] = "programme_completed"
+    follow_up_due: Duration | None = None
+
+
+class ProgrammeLapsed(_Event):
+    type: Literal["programme_lapsed"] = "programme_lapsed"
+    max_duration: Duration
+    stage: str | None
+
+
+class FollowUpClosed(_Event):
+    """The follow-up evaluation is recorded: nothing more will happen."""
+
+    type: Literal["follow_up_closed"] = "follow_up_closed"
+    kind: EvaluationKind
+
+
+Event = Annotated[
+    ProgrammeLaunched
+    | ProgrammeStarted
+    | StageEntered
+    | ObjectivesAgreed
+    | FeedbackReceived
+    | SessionHeld
+    | SessionMissed
+    | ObjectiveProgressed
+    | ReminderDue
+    | SessionReminderDue
+    | EscalationDue
+    | StageStalled
+    | EvaluationRecorded
+    | DeliveryConfirmed
+    | DeliveryFailed
+    | StageCompleted
+    | ProgrammePaused
+    | ProgrammeResumed
+    | ProgrammeWithdrawn
+    | ProgrammeCompleted
+    | ProgrammeLapsed
+    | FollowUpClosed,
+    Field(discriminator="type"),
+]
+
+Notice = ReminderDue | SessionReminderDue | EscalationDue
+"""Events that ask for a notification."""
+
+EVENT_LIST: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
+"""Built once: validating and dumping lists of events (queries, histories, files)."""

@@ -1,0 +1,55 @@
+"""What the programme asks the world to do: notify people, file evaluation reports.
+
+These are the inputs of the activities; they carry everything the activity
+needs, so an activity never reads programme state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.commands import Employee
+from domain.evaluation import Evaluation
+from domain.template import Role
+
+
+class NoticeKind(StrEnum):
+    reminder = "reminder"
+    session_reminder = "session_reminder"
+    escalation = "escalation"
+    evaluation_ready = "evaluation_ready"
+
+
+class Notification(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    delivery_id: str
+    """Unique per notification; a notifier never sends the same id twice."""
+    kind: NoticeKind
+    programme_id: str
+    template_title: str
+    employee: Employee
+    to: tuple[Role, ...]
+    recipients: dict[Role, str | None]
+    """Who plays each role in ``to``: the employee's email, or the person's id."""
+    stage: str | None
+    stage_title: str | None
+    due_at: datetime | None = None
+    session_number: int | None = None
+    session_at: datetime | None = None
+    escalation_step: int | None = None
+    created_at: datetime
+
+
+class EvaluationReport(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    delivery_id: str
+    programme_id: str
+    template_title: str
+    employee: Employee
+    evaluation: Evaluation
+    recorded_at: datetime

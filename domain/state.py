@@ -1,0 +1,120 @@
+"""The state of a programme: nothing but the fold of its events."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.commands import Employee, SessionStatus
+from domain.evaluation import Evaluation
+from domain.events import Objective, SessionSlot
+from domain.template import Dimension, EvaluationKind, Role, Stage, Template
+
+
+class Status(StrEnum):
+    scheduled = "scheduled"
+    """Launched with a start date still to come."""
+    running = "running"
+    paused = "paused"
+    completed = "completed"
+    withdrawn = "withdrawn"
+    lapsed = "lapsed"
+
+
+class _State(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Clock(_State):
+    """The programme clock: time since start, paused time not counted."""
+
+    starts_at: datetime
+    paused_total: timedelta = timedelta(0)
+    paused_since: datetime | None = None
+
+    def at(self, now: datetime) -> timedelta:
+        """Programme-clock time at wall time ``now``."""
+        stopped = self.paused_since if self.paused_since is not None else now
+        return max(timedelta(0), stopped - self.starts_at - self.paused_total)
+
+    def wall(self, clock: timedelta) -> datetime:
+        """Wall time at which the running clock reads ``clock``."""
+        return self.starts_at + self.paused_total + clock
+
+
+class FeedbackEntry(_State):
+    seq: int
+    stage: str | None
+    role: Role
+    rater_id: str
+    scores: dict[Dimension, int]
+
+
+class StageProgress(_State):
+    key: str
+    index: int
+    entered: timedelta
+    due: timedelta | None
+    sessions: tuple[SessionSlot, ...] = ()
+    recorded: dict[int, SessionStatus] = {}
+    reminders_sent: frozenset[int] = frozenset()
+    session_reminders_sent: frozenset[tuple[int, int]] = frozenset()
+    escalations_sent: int = 0
+    stalled: bool = False
+
+    @property
+    def held(self) -> int:
+        return sum(1 for s in self.recorded.values() if s is SessionStatus.held)
+
+    @property
+    def unrecorded(self) -> tuple[SessionSlot, ...]:
+        return tuple(s for s in self.sessions if s.number not in self.recorded)
+
+
+class ProgrammeState(_State):
+    programme_id: str
+    employee: Employee
+    template: Template
+    coach_id: str | None
+    manager_id: str | None
+    sponsor_id: str | None
+    cohort_id: str | None
+    status: Status
+    clock: Clock
+    seq: int
+    stage: StageProgress | None = None
+    stages_done: int = 0
+    objectives: tuple[Objective, ...] = ()
+    progress: dict[str, int] = {}
+    feedback: tuple[FeedbackEntry, ...] = ()
+    held: int = 0
+    missed: int = 0
+    evaluations: tuple[Evaluation, ...] = ()
+    last_evaluation_seq: int = 0
+    pending_deliveries: tuple[str, ...] = ()
+    applied_keys: frozenset[str] = frozenset()
+    pause_reason: str | None = None
+    pause_until: datetime | None = None
+    follow_up_due: timedelta | None = None
+    ended_at: datetime | None = None
+
+    @property
+    def current_stage(self) -> Stage | None:
+        return self.template.stages[self.stage.index] if self.stage is not None else None
+
+    @property
+    def ended(self) -> bool:
+        """No more commands change it but deliveries still due."""
+        return self.status in (Status.withdrawn, Status.lapsed) or (
+            self.status is Status.completed and self.follow_up_due is None
+        )
+
+    @property
+    def finished(self) -> bool:
+        """Ended, and every notification and report it asked for is accounted for."""
+        return self.ended and not self.pending_deliveries
+
+    def baseline(self) -> Evaluation | None:
+        return next((e for e in self.evaluations if e.kind is EvaluationKind.baseline), None)

@@ -1,0 +1,217 @@
+"""Programme templates: versioned data that says which stages a programme follows.
+
+A running programme keeps the exact template it was launched with (a snapshot
+in its launch), so editing a template file never changes running programmes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from domain.durations import Duration
+from domain.errors import TemplateError
+
+
+class Dimension(StrEnum):
+    """The five dimensions coaching works on."""
+
+    strengths = "strengths"
+    talents = "talents"
+    areas_to_develop = "areas_to_develop"
+    motivation = "motivation"
+    adaptability = "adaptability"
+
+
+class Role(StrEnum):
+    """Who takes part in a programme: gives feedback, is reminded, is escalated to."""
+
+    employee = "employee"
+    coach = "coach"
+    manager = "manager"
+    peer = "peer"
+    direct_report = "direct_report"
+    sponsor = "sponsor"
+    hr = "hr"
+
+
+class EvaluationKind(StrEnum):
+    baseline = "baseline"
+    midpoint = "midpoint"
+    final = "final"
+    closing = "closing"
+    follow_up = "follow_up"
+
+
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+PositiveDuration = Annotated[Duration, Field(gt=timedelta(0))]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FeedbackGate(_Data):
+    """``quorum`` of the named roles gave feedback on every dimension during the stage."""
+
+    roles: tuple[Role, ...] = Field(min_length=1)
+    quorum: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _quorum_within_roles(self) -> Self:
+        if len(set(self.roles)) != len(self.roles):
+            raise ValueError("roles must not repeat")
+        if self.quorum > len(self.roles):
+            raise ValueError(f"quorum {self.quorum} is more than the {len(self.roles)} roles named")
+        return self
+
+
+class Gate(_Data):
+    """What must be true before a stage completes. Every condition given must hold."""
+
+    objectives_agreed: bool = False
+    feedback: FeedbackGate | None = None
+    sessions_held: int | None = Field(default=None, ge=1)
+    progress_recorded: bool = False
+
+
+class EscalationStep(_Data):
+    after: Duration
+    to: Role
+
+
+class SessionPlan(_Data):
+    """A pre-set calendar: session ``n`` falls ``n * every`` after the stage starts."""
+
+    count: int = Field(ge=1, le=200)
+    every: PositiveDuration
+    remind_before: tuple[PositiveDuration, ...] = ()
+
+    @model_validator(mode="after")
+    def _reminders_within_period(self) -> Self:
+        _distinct(self.remind_before, "remind_before")
+        for offset in self.remind_before:
+            if offset >= self.every:
+                raise ValueError("each remind_before must be shorter than every")
+        return self
+
+
+class Stage(_Data):
+    key: Key
+    title: str = ""
+    due: PositiveDuration | None = None
+    gate: Gate = Gate()
+    remind_before_due: tuple[PositiveDuration, ...] = ()
+    escalate_after_due: tuple[EscalationStep, ...] = ()
+    sessions: SessionPlan | None = None
+    evaluation: EvaluationKind | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        if self.gate.sessions_held is not None:
+            if self.sessions is None:
+                raise ValueError("gate.sessions_held needs a sessions calendar in this stage")
+            if self.gate.sessions_held > self.sessions.count:
+                raise ValueError(
+                    f"gate.sessions_held {self.gate.sessions_held} is more than "
+                    f"the {self.sessions.count} sessions planned"
+                )
+        _distinct(self.remind_before_due, "remind_before_due")
+        if self.allowed is None and (self.remind_before_due or self.escalate_after_due):
+            raise ValueError("remind_before_due and escalate_after_due need a due")
+        if self.allowed is not None:
+            for offset in self.remind_before_due:
+                if offset >= self.allowed:
+                    raise ValueError("each remind_before_due must be shorter than due")
+        afters = [step.after for step in self.escalate_after_due]
+        if afters != sorted(afters):
+            raise ValueError("escalate_after_due steps must be in order of after")
+        return self
+
+    @property
+    def allowed(self) -> timedelta | None:
+        """Time allowed from stage entry. A calendar's default is one period past its last
+        session, so the last session has a period to be recorded."""
+        if self.due is not None:
+            return self.due
+        if self.sessions is not None:
+            return self.sessions.every * (self.sessions.count + 1)
+        return None
+
+    @property
+    def display(self) -> str:
+        return self.title or self.key.replace("_", " ").capitalize()
+
+
+def _distinct(offsets: tuple[timedelta, ...], name: str) -> None:
+    if len(set(offsets)) != len(offsets):
+        raise ValueError(f"{name} must not repeat an offset")
+
+
+class FollowUp(_Data):
+    after: PositiveDuration
+    evaluation: EvaluationKind = EvaluationKind.follow_up
+
+
+class Template(_Data):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+    version: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    dimensions: tuple[Dimension, ...] = Field(min_length=1)
+    max_duration: PositiveDuration
+    stages: tuple[Stage, ...] = Field(min_length=1)
+    follow_up: FollowUp | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        if len(set(self.dimensions)) != len(self.dimensions):
+            raise ValueError("dimensions must not repeat")
+        keys = [stage.key for stage in self.stages]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        if repeated:
+            raise ValueError(f"stage keys must be unique, repeated: {', '.join(repeated)}")
+        return self
+
+    def stage(self, key: str) -> Stage:
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        raise KeyError(key)
+
+
+def parse_template(source: str | dict[str, Any], origin: str = "template") -> Template:
+    """Validate a template from YAML text or a mapping; errors name the field path."""
+    if isinstance(source, str):
+        try:
+            data = yaml.safe_load(source)
+        except yaml.YAMLError as exc:
+            raise TemplateError(f"{origin}: not valid YAML: {exc}") from exc
+    else:
+        data = source
+    if not isinstance(data, dict):
+        raise TemplateError(f"{origin}: a template is a mapping with id, version, stages, ...")
+    try:
+        return Template.model_validate(data)
+    except ValidationError as exc:
+        raise TemplateError(f"{origin}: {describe_errors(exc)}") from exc
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """One line per problem: ``stages.2.due: duration 'P1M' uses years or months ...``."""
+    lines = []
+    for error in exc.errors(include_url=False):
+        path = ".".join(str(part) for part in error["loc"] if not _is_union_tag(part))
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{path or '(root)'}: {message}")
+    return "; ".join(dict.fromkeys(lines))
+
+
+def _is_union_tag(part: object) -> bool:
+    return isinstance(part, str) and (
+        part.startswith(("function-", "constrained-str")) or part in {"str"}
+    )

@@ -1,0 +1,152 @@
+"""Where a programme stands: the read model shown by ``parcours show`` and the API."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.commands import Employee
+from domain.decider import next_wake
+from domain.durations import Duration
+from domain.evaluation import Evaluation
+from domain.gates import gate_status
+from domain.state import ProgrammeState, Status
+from domain.template import Role
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ObjectiveView(_View):
+    id: str
+    horizon: Literal["short_term", "long_term"]
+    text: str
+    percent: int | None
+
+
+class SessionView(_View):
+    number: int
+    at: datetime | None
+    """Planned wall time; moves when the programme is paused. None while paused."""
+    status: Literal["planned", "held", "missed"]
+
+
+class PauseView(_View):
+    reason: str
+    since: datetime
+    until: datetime | None
+
+
+class Rejection(_View):
+    """A signal the programme refused: signals have no caller to answer, so it is kept here."""
+
+    at: datetime
+    type: str
+    key: str | None
+    reason: str
+
+
+class ProgrammeView(_View):
+    programme_id: str
+    status: Status
+    stage: str | None
+    stage_title: str | None
+    stage_number: int | None
+    stages: int
+    events: int
+    employee: Employee
+    template_id: str
+    template_version: int
+    template_title: str
+    cohort_id: str | None
+    coach_id: str | None
+    manager_id: str | None
+    sponsor_id: str | None
+    starts_at: datetime
+    clock: Duration
+    stage_due: datetime | None
+    next_deadline: datetime | None
+    stalled: bool
+    waiting_on: tuple[Role, ...]
+    missing: tuple[str, ...]
+    objectives: tuple[ObjectiveView, ...]
+    sessions: tuple[SessionView, ...]
+    held: int
+    missed: int
+    paused: PauseView | None
+    evaluations: tuple[Evaluation, ...]
+    follow_up_due: datetime | None
+    pending_deliveries: int
+    ended_at: datetime | None
+    rejections: tuple[Rejection, ...] = ()
+
+
+def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
+    """The view of ``state`` at wall time ``now``."""
+    stage, progress = state.current_stage, state.stage
+    running = state.status is not Status.paused
+    gate = gate_status(state)
+
+    def wall(clock: timedelta | None) -> datetime | None:
+        if not running or clock is None:
+            return None
+        return state.clock.wall(clock)
+
+    sessions: tuple[SessionView, ...] = ()
+    if progress is not None:
+        sessions = tuple(
+            SessionView(
+                number=slot.number,
+                at=wall(slot.clock),
+                status=progress.recorded[slot.number].value
+                if slot.number in progress.recorded
+                else "planned",
+            )
+            for slot in progress.sessions
+        )
+    paused = None
+    if state.status is Status.paused and state.clock.paused_since is not None:
+        paused = PauseView(
+            reason=state.pause_reason or "",
+            since=state.clock.paused_since,
+            until=state.pause_until,
+        )
+    return ProgrammeView(
+        programme_id=state.programme_id,
+        status=state.status,
+        stage=progress.key if progress else None,
+        stage_title=stage.display if stage else None,
+        stage_number=progress.index + 1 if progress else None,
+        stages=len(state.template.stages),
+        events=state.seq,
+        employee=state.employee,
+        template_id=state.template.id,
+        template_version=state.template.version,
+        template_title=state.template.title,
+        cohort_id=state.cohort_id,
+        coach_id=state.coach_id,
+        manager_id=state.manager_id,
+        sponsor_id=state.sponsor_id,
+        starts_at=state.clock.starts_at,
+        clock=state.clock.at(now),
+        stage_due=wall(progress.due) if progress else None,
+        next_deadline=next_wake(state),
+        stalled=progress.stalled if progress else False,
+        waiting_on=gate.waiting_on,
+        missing=gate.missing,
+        objectives=tuple(
+            ObjectiveView(id=o.id, horizon=o.horizon, text=o.text, percent=state.progress.get(o.id))
+            for o in state.objectives
+        ),
+        sessions=sessions,
+        held=state.held,
+        missed=state.missed,
+        paused=paused,
+        evaluations=state.evaluations,
+        follow_up_due=wall(state.follow_up_due),
+        pending_deliveries=len(state.pending_deliveries),
+        ended_at=state.ended_at,
+    )

@@ -1,0 +1,13 @@
+"""Search attributes that keep ops listings cheap (registered by ``parcours up``)."""
+
+from __future__ import annotations
+
+from temporalio.common import SearchAttributeKey
+
+PROGRAMME_STAGE = SearchAttributeKey.for_keyword("ProgrammeStage")
+PROGRAMME_STATUS = SearchAttributeKey.for_keyword("ProgrammeStatus")
+EMPLOYEE_ID = SearchAttributeKey.for_keyword("EmployeeId")
+COHORT_ID = SearchAttributeKey.for_keyword("CohortId")
+TEMPLATE_ID = SearchAttributeKey.for_keyword("TemplateId")
+
+ALL = (PROGRAMME_STAGE, PROGRAMME_STATUS, EMPLOYEE_ID, COHORT_ID, TEMPLATE_ID)
