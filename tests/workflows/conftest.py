@@ -1,0 +1,71 @@
+"""Time-skipping Temporal test server and a worker with recording activities."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pytest
+from temporalio import activity
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.notices import EvaluationReport, Notification
+from tests.support import wheel_binary
+from workers.worker import build_worker
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(wheel_binary("temporal-test-server")),
+    )
+    yield environment
+    await environment.shutdown()
+
+
+@dataclass
+class Delivered:
+    """What the fake activities were asked to deliver, with the (skipped) time they ran."""
+
+    notifications: list[tuple[datetime, Notification]] = field(default_factory=list)
+    reports: list[tuple[datetime, EvaluationReport]] = field(default_factory=list)
+    failures_left: int = 0
+
+    @activity.defn(name="send_notification")
+    async def send_notification(self, notification: Notification) -> str:
+        if self.failures_left > 0:
+            self.failures_left -= 1
+            raise RuntimeError("notifier unavailable")
+        self.notifications.append((activity.info().current_attempt_scheduled_time, notification))
+        return f"recorded {notification.delivery_id}"
+
+    @activity.defn(name="record_evaluation")
+    async def record_evaluation(self, report: EvaluationReport) -> str:
+        self.reports.append((activity.info().current_attempt_scheduled_time, report))
+        return f"recorded {report.delivery_id}"
+
+
+@dataclass
+class Harness:
+    env: WorkflowEnvironment
+    worker: Worker
+    delivered: Delivered
+    task_queue: str
+
+
+@pytest.fixture
+async def harness(env: WorkflowEnvironment) -> AsyncIterator[Harness]:
+    delivered = Delivered()
+    task_queue = f"test-{uuid.uuid4()}"
+    worker = build_worker(
+        env.client,
+        [delivered.send_notification, delivered.record_evaluation],
+        task_queue=task_queue,
+    )
+    async with worker:
+        yield Harness(env, worker, delivered, task_queue)

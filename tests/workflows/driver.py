@@ -1,0 +1,118 @@
+"""Drive a programme workflow under the time-skipping server as integrators would."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from temporalio.client import WorkflowHandle
+
+from domain.commands import (
+    AgreeObjectives,
+    Employee,
+    GiveFeedback,
+    Launch,
+    RecordProgress,
+    RecordSession,
+    SessionStatus,
+)
+from domain.events import Event
+from domain.template import Role, Template, parse_template
+from domain.view import ProgrammeView
+from tests.workflows.conftest import Harness
+from workflows.messages import ProgrammeInput, ProgrammeOutcome, RunSettings
+from workflows.programme import ProgrammeWorkflow
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def shipped(template_id: str) -> Template:
+    path = TEMPLATES / f"{template_id}.yaml"
+    return parse_template(path.read_text(), str(path))
+
+
+class Programme:
+    def __init__(
+        self,
+        harness: Harness,
+        template: Template,
+        handle: WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome],
+    ) -> None:
+        self.harness = harness
+        self.template = template
+        self.handle = handle
+
+    @classmethod
+    async def launch(
+        cls, harness: Harness, template: Template, settings: RunSettings | None = None
+    ) -> Programme:
+        programme_id = f"{template.id}.E{uuid.uuid4().hex[:8]}"
+        launch = Launch(
+            programme_id=programme_id,
+            employee=Employee(id="E123", name="Alice Martin", email="alice@example.com"),
+            template=template,
+            coach_id="C7",
+            manager_id="M3",
+        )
+        handle = await harness.env.client.start_workflow(
+            ProgrammeWorkflow.run,
+            ProgrammeInput(
+                launch=launch, settings=settings or RunSettings(search_attributes=False)
+            ),
+            id=programme_id,
+            task_queue=harness.task_queue,
+        )
+        return cls(harness, template, handle)
+
+    async def now(self) -> datetime:
+        return await self.harness.env.get_current_time()
+
+    async def sleep_until(self, at: datetime) -> None:
+        gap = at - await self.now()
+        if gap > timedelta(0):
+            await self.harness.env.sleep(gap)
+
+    async def view(self) -> ProgrammeView:
+        return await self.handle.query(ProgrammeWorkflow.view)
+
+    async def events(self) -> list[Event]:
+        return (await self.handle.query(ProgrammeWorkflow.events, 0)).events
+
+    async def agree(self) -> ProgrammeView:
+        return await self.handle.execute_update(
+            ProgrammeWorkflow.agree_objectives,
+            AgreeObjectives(short_term=["Delegate the weekly report"], long_term=["Lead the unit"]),
+        )
+
+    async def feedback(self, *roles: Role, score: int = 3, key: str | None = None) -> None:
+        dimensions = self.template.dimensions
+        for role in roles:
+            await self.handle.signal(
+                ProgrammeWorkflow.give_feedback,
+                GiveFeedback(
+                    role=role,
+                    rater_id=f"{role.value}-1",
+                    scores=dict.fromkeys(dimensions, score),
+                    key=key,
+                ),
+            )
+
+    async def progress(self, objective_id: str, percent: int) -> None:
+        await self.handle.signal(
+            ProgrammeWorkflow.record_progress,
+            RecordProgress(objective_id=objective_id, percent=percent),
+        )
+
+    async def hold_sessions(self, status: SessionStatus = SessionStatus.held) -> list[int]:
+        """Hold each planned session of the current stage at its planned time."""
+        numbers = []
+        for session in (await self.view()).sessions:
+            assert session.at is not None
+            await self.sleep_until(session.at)
+            await self.handle.signal(
+                ProgrammeWorkflow.record_session,
+                RecordSession(number=session.number, status=status),
+            )
+            numbers.append(session.number)
+        return numbers

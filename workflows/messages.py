@@ -1,0 +1,64 @@
+"""What goes in and out of a programme workflow, besides the domain's own commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.commands import Launch
+from domain.evaluation import Evaluation
+from domain.events import Event
+from domain.state import Status
+
+TASK_QUEUE = "parcours"
+WORKFLOW_NAME = "Programme"
+
+
+class RunSettings(BaseModel):
+    """How a programme workflow keeps itself healthy; carried across continue-as-new."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    history_limit: int = Field(default=2_000, ge=50)
+    """Continue as new once this run's Temporal history passes this many events."""
+    search_attributes: bool = True
+    """Upsert ProgrammeStage/ProgrammeStatus (off only on servers without them)."""
+
+
+class ProgrammeInput(BaseModel):
+    """A fresh launch, or the events of a programme continuing as new."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    launch: Launch | None = None
+    events: list[Event] = []
+    settings: RunSettings = RunSettings()
+
+
+class ProgrammeOutcome(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    programme_id: str
+    status: Status
+    events: int
+    evaluations: tuple[Evaluation, ...]
+    ended_at: datetime | None
+
+
+class EventPage(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    events: list[Event]
+    last_seq: int
+
+
+class Receipt(BaseModel):
+    """What became of a message carrying an idempotency key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    outcome: Literal["applied", "rejected", "unknown"]
+    reason: str | None = None

@@ -1,0 +1,364 @@
+"""``ProgrammeWorkflow``: one coaching programme as a long-lived entity workflow.
+
+Every signal and update becomes a domain command; ``decide`` gives events; the
+workflow appends them to its log and evolves its state. It holds nothing
+besides the domain state, the log and a short list of refused signals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.commands import (
+        AdvanceStage,
+        AgreeObjectives,
+        Command,
+        GiveFeedback,
+        Pause,
+        RecordDelivery,
+        RecordProgress,
+        RecordSession,
+        Resume,
+        Tick,
+        Withdraw,
+    )
+    from domain.decider import decide, evolve, fold, next_wake
+    from domain.errors import DomainError
+    from domain.events import (
+        EscalationDue,
+        EvaluationRecorded,
+        Event,
+        Notice,
+        ReminderDue,
+        SessionReminderDue,
+    )
+    from domain.notices import EvaluationReport, NoticeKind, Notification
+    from domain.state import ProgrammeState
+    from domain.template import Role
+    from domain.view import ProgrammeView, Rejection, view_of
+    from workflows import search_attributes as sa
+    from workflows.messages import EventPage, ProgrammeInput, ProgrammeOutcome, Receipt
+
+NOTIFY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
+)
+"""Notifications retry with backoff for up to a day (schedule_to_close) before being
+recorded as failed: a reminder a day late is still worth sending, later it is noise."""
+NOTIFY_DEADLINE = timedelta(days=1)
+REPORT_DEADLINE = timedelta(days=3)
+KEPT_REJECTIONS = 20
+Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
+"""Events that ask for an activity: a notification, or an evaluation report."""
+
+
+@workflow.defn(name="Programme")
+class ProgrammeWorkflow:
+    @workflow.init
+    def __init__(self, input: ProgrammeInput) -> None:
+        self._settings = input.settings
+        self._log: list[Event] = list(input.events)
+        if not self._log:
+            if input.launch is None:
+                raise ApplicationError(
+                    "a programme needs a launch or its events", non_retryable=True
+                )
+            # Launched here, before any handler runs, so a signal that comes with the
+            # start (signal-with-start) finds the programme launched.
+            self._log = decide(None, input.launch, workflow.now())
+        self._state: ProgrammeState = fold(self._log)
+        self._rejections: deque[Rejection] = deque(maxlen=KEPT_REJECTIONS)
+        self._deliveries: dict[str, asyncio.Task[None]] = {}
+
+    # ------------------------------------------------------------ run
+
+    @workflow.run
+    async def run(self, input: ProgrammeInput) -> ProgrammeOutcome:
+        self._publish(self._state)
+        self._redeliver()
+        while not self._state.finished:
+            seen = self._state.seq
+            wake = next_wake(self._state)
+            if wake is None or wake > workflow.now():
+                await self._until_moved(seen, wake)
+            if self._must_continue():
+                await self._continue_as_new()
+            self._apply(Tick())
+            wake = next_wake(self._state)
+            if self._state.seq == seen and wake is not None and wake <= workflow.now():
+                # A deadline that fires nothing would spin; wait for a message instead.
+                workflow.logger.error("deadline %s fired nothing; waiting", wake.isoformat())
+                await self._until_moved(seen, workflow.now() + timedelta(hours=1))
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        state = self._state
+        return ProgrammeOutcome(
+            programme_id=state.programme_id,
+            status=state.status,
+            events=state.seq,
+            evaluations=state.evaluations,
+            ended_at=state.ended_at,
+        )
+
+    async def _until_moved(self, seen: int, wake: datetime | None) -> None:
+        """Wait for the next deadline, a new event, or the time to continue as new."""
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self._state.seq != seen or self._must_continue(),
+                timeout=wake - workflow.now() if wake is not None else None,
+                timeout_summary="next deadline",
+            )
+
+    def _must_continue(self) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= self._settings.history_limit
+        )
+
+    async def _continue_as_new(self) -> None:
+        """Let handlers and deliveries finish, then carry the whole log into a new run."""
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and not self._deliveries
+        )
+        workflow.logger.info("continuing as new after %d events", len(self._log))
+        workflow.continue_as_new(ProgrammeInput(events=self._log, settings=self._settings))
+
+    # ------------------------------------------------------------ applying commands
+
+    def _apply(self, command: Command) -> list[Event]:
+        """Decide and record; DomainError propagates to the caller."""
+        before = self._state
+        events = decide(before, command, workflow.now())
+        state = before
+        for event in events:
+            state = evolve(state, event)
+            if isinstance(event, Deliverable):
+                self._deliver(event)
+        self._state = state
+        self._log.extend(events)
+        if (before.status, before.stage) != (state.status, state.stage):
+            self._publish(state)
+        return events
+
+    def _publish(self, state: ProgrammeState) -> None:
+        """Keep the search attributes and the Web UI's current details up to date."""
+        stage = state.stage.key if state.stage is not None else ""
+        if self._settings.search_attributes:
+            workflow.upsert_search_attributes(
+                [
+                    sa.PROGRAMME_STAGE.value_set(stage),
+                    sa.PROGRAMME_STATUS.value_set(state.status.value),
+                ]
+            )
+        wake = next_wake(state)
+        lines = [
+            f"**{state.employee.name}** ({state.employee.id}) — {state.template.title}",
+            f"Status: {state.status.value}",
+            f"Stage: {stage or '—'}",
+            f"Next deadline: {wake.isoformat() if wake else '—'}",
+        ]
+        workflow.set_current_details("\n\n".join(lines))
+
+    def _signal(self, command: Command) -> None:
+        """Signals have no caller to answer: a refusal is logged and kept for the view."""
+        try:
+            self._apply(command)
+        except DomainError as exc:
+            workflow.logger.warning("refused %s: %s", command.type, exc)
+            self._rejections.append(
+                Rejection(at=workflow.now(), type=command.type, key=command.key, reason=str(exc))
+            )
+
+    def _validate(self, command: Command) -> None:
+        try:
+            decide(self._state, command, workflow.now())
+        except DomainError as exc:
+            raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
+
+    def _update(self, command: Command) -> ProgrammeView:
+        try:
+            self._apply(command)
+        except DomainError as exc:  # state moved between validator and handler
+            raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
+        return self.view()
+
+    # ------------------------------------------------------------ deliveries
+
+    def _redeliver(self) -> None:
+        """After continue-as-new, deliver whatever the last run had not confirmed."""
+        pending = set(self._state.pending_deliveries)
+        for event in self._log:
+            if isinstance(event, Deliverable) and event.delivery_id in pending:
+                self._deliver(event)
+
+    def _deliver(self, event: Deliverable) -> None:
+        self._deliveries[event.delivery_id] = asyncio.create_task(
+            self._run_delivery(event), name=f"deliver {event.delivery_id}"
+        )
+
+    async def _run_delivery(self, event: Deliverable) -> None:
+        try:
+            if isinstance(event, EvaluationRecorded):
+                detail = await workflow.execute_activity(
+                    "record_evaluation",
+                    self._report(event),
+                    result_type=str,
+                    start_to_close_timeout=timedelta(minutes=1),
+                    schedule_to_close_timeout=REPORT_DEADLINE,
+                    retry_policy=NOTIFY_RETRY,
+                    summary=f"evaluation {event.evaluation.kind.value}",
+                )
+            else:
+                detail = await workflow.execute_activity(
+                    "send_notification",
+                    self._notification(event),
+                    result_type=str,
+                    start_to_close_timeout=timedelta(seconds=30),
+                    schedule_to_close_timeout=NOTIFY_DEADLINE,
+                    retry_policy=NOTIFY_RETRY,
+                    summary=f"{event.type} to {', '.join(event.to)}",
+                )
+            outcome = RecordDelivery(delivery_id=event.delivery_id, delivered=True, detail=detail)
+        except ActivityError as exc:
+            reason = str(exc.cause) if exc.cause is not None else str(exc)
+            workflow.logger.error("delivery %s failed: %s", event.delivery_id, reason)
+            outcome = RecordDelivery(
+                delivery_id=event.delivery_id, delivered=False, detail=reason or "failed"
+            )
+        finally:
+            self._deliveries.pop(event.delivery_id, None)
+        self._apply(outcome)
+
+    def _notification(self, event: Notice) -> Notification:
+        state = self._state
+        template = state.template
+        stage = template.stage(event.stage)
+        people: dict[Role, str | None] = {
+            Role.employee: state.employee.email,
+            Role.coach: state.coach_id,
+            Role.manager: state.manager_id,
+            Role.sponsor: state.sponsor_id,
+        }
+        kind = {
+            "reminder_due": NoticeKind.reminder,
+            "session_reminder_due": NoticeKind.session_reminder,
+            "escalation_due": NoticeKind.escalation,
+        }[event.type]
+        clock = state.clock
+        return Notification(
+            delivery_id=event.delivery_id,
+            kind=kind,
+            programme_id=state.programme_id,
+            template_title=template.title,
+            employee=state.employee,
+            to=event.to,
+            recipients={role: people.get(role) for role in event.to},
+            stage=event.stage,
+            stage_title=stage.display,
+            due_at=clock.wall(event.due) if not isinstance(event, SessionReminderDue) else None,
+            session_number=event.number if isinstance(event, SessionReminderDue) else None,
+            session_at=clock.wall(event.session_clock)
+            if isinstance(event, SessionReminderDue)
+            else None,
+            escalation_step=event.step if isinstance(event, EscalationDue) else None,
+            created_at=event.at,
+        )
+
+    def _report(self, event: EvaluationRecorded) -> EvaluationReport:
+        state = self._state
+        return EvaluationReport(
+            delivery_id=event.delivery_id,
+            programme_id=state.programme_id,
+            template_title=state.template.title,
+            employee=state.employee,
+            evaluation=event.evaluation,
+            recorded_at=event.at,
+        )
+
+    # ------------------------------------------------------------ signals: facts
+
+    @workflow.signal(name="give_feedback")
+    def give_feedback(self, command: GiveFeedback) -> None:
+        self._signal(command)
+
+    @workflow.signal(name="record_session")
+    def record_session(self, command: RecordSession) -> None:
+        self._signal(command)
+
+    @workflow.signal(name="record_progress")
+    def record_progress(self, command: RecordProgress) -> None:
+        self._signal(command)
+
+    # ------------------------------------------------------------ updates: requests
+
+    @workflow.update(name="agree_objectives")
+    def agree_objectives(self, command: AgreeObjectives) -> ProgrammeView:
+        return self._update(command)
+
+    @agree_objectives.validator
+    def _check_objectives(self, command: AgreeObjectives) -> None:
+        self._validate(command)
+
+    @workflow.update(name="pause")
+    def pause(self, command: Pause) -> ProgrammeView:
+        return self._update(command)
+
+    @pause.validator
+    def _check_pause(self, command: Pause) -> None:
+        self._validate(command)
+
+    @workflow.update(name="resume")
+    def resume(self, command: Resume) -> ProgrammeView:
+        return self._update(command)
+
+    @resume.validator
+    def _check_resume(self, command: Resume) -> None:
+        self._validate(command)
+
+    @workflow.update(name="withdraw")
+    def withdraw(self, command: Withdraw) -> ProgrammeView:
+        return self._update(command)
+
+    @withdraw.validator
+    def _check_withdraw(self, command: Withdraw) -> None:
+        self._validate(command)
+
+    @workflow.update(name="advance_stage")
+    def advance_stage(self, command: AdvanceStage) -> ProgrammeView:
+        return self._update(command)
+
+    @advance_stage.validator
+    def _check_advance(self, command: AdvanceStage) -> None:
+        self._validate(command)
+
+    # ------------------------------------------------------------ queries
+
+    @workflow.query(name="view")
+    def view(self) -> ProgrammeView:
+        state = self._state
+        return view_of(state, workflow.now()).model_copy(
+            update={"rejections": tuple(self._rejections)}
+        )
+
+    @workflow.query(name="events")
+    def events(self, after: int = 0) -> EventPage:
+        return EventPage(events=self._log[max(after, 0) :], last_seq=self._state.seq)
+
+    @workflow.query(name="receipt")
+    def receipt(self, key: str) -> Receipt:
+        state = self._state
+        if key in state.applied_keys:
+            return Receipt(key=key, outcome="applied")
+        for rejection in reversed(self._rejections):
+            if rejection.key == key:
+                return Receipt(key=key, outcome="rejected", reason=rejection.reason)
+        return Receipt(key=key, outcome="unknown")
