@@ -1,0 +1,23 @@
+"""The port through which a programme reaches people: one notification at a time."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from domain.notices import Notification
+
+
+class Notifier(Protocol):
+    """Delivers notifications (email, chat, an outbox file...).
+
+    Implementations must be idempotent on ``notification.delivery_id``: the
+    activity calling them is retried by Temporal, so the same notification can
+    arrive more than once and must reach people only once.
+    """
+
+    async def send(self, notification: Notification) -> str:
+        """Deliver ``notification``; return a short human detail of where it went.
+
+        Raises on failure, so that the activity is retried.
+        """
+        ...
