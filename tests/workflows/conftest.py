@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import pytest
 from temporalio import activity
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -56,6 +61,7 @@ class Harness:
     worker: Worker
     delivered: Delivered
     task_queue: str
+    started: list[WorkflowHandle[Any, Any]] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -67,5 +73,29 @@ async def harness(env: WorkflowEnvironment) -> AsyncIterator[Harness]:
         [delivered.send_notification, delivered.record_evaluation],
         task_queue=task_queue,
     )
+    harness = Harness(env, worker, delivered, task_queue)
     async with worker:
-        yield Harness(env, worker, delivered, task_queue)
+        yield harness
+        for handle in harness.started:
+            await _terminate_when_quiet(handle)
+
+
+async def _terminate_when_quiet(handle: WorkflowHandle[Any, Any]) -> None:
+    """End a programme a test left running, once its activities are done.
+
+    The time-skipping server leaks its time lock when a workflow is terminated with a
+    workflow task or an activity in flight: every later test would then wait in real time.
+    """
+    quiet = 0
+    for _ in range(200):
+        description = await handle.describe()
+        if description.status != WorkflowExecutionStatus.RUNNING:
+            return
+        raw = description.raw_description
+        busy = raw.pending_activities or raw.HasField("pending_workflow_task")
+        quiet = 0 if busy else quiet + 1
+        if quiet == 3:
+            break
+        await asyncio.sleep(0.02)
+    with contextlib.suppress(RPCError):
+        await handle.terminate("test over")

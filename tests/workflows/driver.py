@@ -63,6 +63,7 @@ class Programme:
             id=programme_id,
             task_queue=harness.task_queue,
         )
+        harness.started.append(handle)
         return cls(harness, template, handle)
 
     async def now(self) -> datetime:
