@@ -1,0 +1,43 @@
+"""The templates parcours ships, and templates given by path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain.errors import TemplateError
+from domain.template import Template, parse_template
+
+SHIPPED = Path(__file__).resolve().parents[1] / "templates"
+
+
+def shipped_ids() -> list[str]:
+    return sorted(path.stem for path in SHIPPED.glob("*.yaml"))
+
+
+def load_file(path: Path) -> Template:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read: {exc.strerror}") from exc
+    return parse_template(text, str(path))
+
+
+def resolve(reference: str) -> Template:
+    """A shipped template by id, or a template file by path."""
+    candidate = Path(reference)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        return load_file(candidate)
+    path = SHIPPED / f"{reference}.yaml"
+    if not path.exists():
+        raise TemplateError(
+            f"template {reference!r} is neither a shipped template "
+            f"({', '.join(shipped_ids())}) nor a YAML file"
+        )
+    template = load_file(path)
+    if template.id != reference:
+        raise TemplateError(f"{path}: id is {template.id!r}, expected {reference!r}")
+    return template
+
+
+def shipped() -> list[Template]:
+    return [resolve(template_id) for template_id in shipped_ids()]

@@ -1,0 +1,568 @@
+"""``parcours``: the command line. A thin shell over ``ProgrammeClient``.
+
+Exit codes: 0 done; 1 refused by the programme (the reason on stderr); 2 malformed
+input (the field and the rule on stderr); 3 Temporal unavailable; 4 not found.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from domain.commands import (
+    AdvanceStage,
+    AgreeObjectives,
+    Employee,
+    GiveFeedback,
+    Pause,
+    RecordProgress,
+    RecordSession,
+    Resume,
+    Withdraw,
+)
+from domain.durations import format_duration
+from domain.errors import TemplateError
+from domain.events import EVENT_LIST
+from domain.template import describe_errors
+from domain.view import ProgrammeView
+from gateway import catalogue, timeline
+from gateway.client import (
+    CommandRefused,
+    ParcoursError,
+    ProgrammeClient,
+    ProgrammeNotFound,
+    TemporalUnavailable,
+)
+from workflows.messages import Receipt
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="parcours",
+    help="Coaching and development programmes as durable workflows on Temporal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+templates_app = typer.Typer(help="Programme templates: list, show, validate.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+Address = Annotated[
+    str,
+    typer.Option("--address", envvar="TEMPORAL_ADDRESS", help="Temporal frontend host:port."),
+]
+Namespace = Annotated[
+    str, typer.Option("--namespace", envvar="TEMPORAL_NAMESPACE", help="Temporal namespace.")
+]
+DataDir = Annotated[
+    Path,
+    typer.Option("--data-dir", envvar="PARCOURS_DATA_DIR", help="Where parcours keeps its files."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Key = Annotated[
+    str | None, typer.Option("--key", help="Idempotency key: the same key is applied once.")
+]
+ProgrammeId = Annotated[str, typer.Argument(help="The programme id (printed by launch).")]
+
+DEFAULT_ADDRESS = "localhost:7233"
+DEFAULT_NAMESPACE = "default"
+DEFAULT_DATA_DIR = Path(".parcours")
+
+
+def main() -> None:
+    """Run the CLI, then leave without interpreter teardown.
+
+    The Temporal client's native threads can outlive the event loop, and CPython's
+    finalisation then aborts ("PyGILState_Release ... must be current", temporalio
+    sdk-python#300) with exit code 134 after the work is done. So flush and exit at once.
+    """
+    code = 0
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+# ---------------------------------------------------------------- plumbing
+
+
+def fail(message: str, code: int) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def build(model: type[T], **fields: Any) -> T:
+    """Build a command; a malformed one names the field and the rule, exit 2."""
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        fail(describe_errors(exc), 2)
+
+
+def run(
+    work: Callable[[ProgrammeClient], Coroutine[Any, Any, T]], address: str, namespace: str
+) -> T:
+    async def go() -> T:
+        client = await ProgrammeClient.connect(address, namespace)
+        return await work(client)
+
+    try:
+        return asyncio.run(go())
+    except CommandRefused as exc:
+        fail(str(exc), 1)
+    except ProgrammeNotFound as exc:
+        fail(str(exc), 4)
+    except TemporalUnavailable as exc:
+        fail(f"{exc} (is `parcours up` running? retry later)", 3)
+    except ParcoursError as exc:
+        fail(str(exc), 1)
+
+
+def print_json(value: Any) -> None:
+    if isinstance(value, BaseModel):
+        text = value.model_dump_json(indent=2)
+    else:
+        text = json.dumps(value, indent=2, default=str)
+    sys.stdout.write(text + "\n")
+
+
+def parse_when(text: str, field: str) -> datetime:
+    """A date (midnight UTC) or an ISO 8601 datetime with a timezone."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=UTC)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{field}: {text!r} is not a date (2026-12-01) or an ISO datetime", 2)
+    if value.tzinfo is None:
+        fail(f"{field}: {text!r} needs a timezone, like 2026-12-01T09:00:00+01:00", 2)
+    return value
+
+
+# ---------------------------------------------------------------- running it
+
+
+@app.command()
+def up(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    port: Annotated[int, typer.Option(help="Temporal frontend port.")] = 7233,
+    ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
+) -> None:
+    """Embedded: the Temporal dev server (SQLite in the data dir) and a worker."""
+    from workers import logs
+    from workers.service import run_embedded, stop_on_signals
+
+    logs.configure()
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    async def ready(server: Any, client: Any) -> None:
+        out.print(
+            f"[bold green]parcours is up[/]: Temporal at {server.address}, "
+            f"Web UI at {server.ui_url}, data in {data_dir.resolve()}  (Ctrl-C to stop)",
+            highlight=False,
+        )
+
+    async def go() -> None:
+        await run_embedded(
+            data_dir, port=port, ui_port=ui_port, stop=stop_on_signals(), on_ready=ready
+        )
+
+    try:
+        asyncio.run(go())
+    except Exception as exc:  # start-up failures: say what and stop, no trace
+        fail(str(exc), 3)
+    out.print("parcours stopped")
+
+
+@app.command()
+def worker(
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """A worker only, for a Temporal you run yourself."""
+    from workers import logs
+    from workers.service import connect, run_worker, stop_on_signals
+
+    logs.configure()
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    async def go() -> None:
+        stop = stop_on_signals()
+        client = await connect(address, namespace)
+        await run_worker(client, data_dir, stop)
+
+    try:
+        asyncio.run(go())
+    except RuntimeError as exc:
+        fail(f"cannot start the worker: {exc}", 3)
+
+
+# ---------------------------------------------------------------- templates
+
+
+@templates_app.command("list")
+def templates_list(as_json: AsJson = False) -> None:
+    """The templates parcours ships."""
+    shipped = catalogue.shipped()
+    if as_json:
+        print_json([{"id": t.id, "version": t.version, "title": t.title} for t in shipped])
+        return
+    table = Table("id", "version", "title", "stages", "max duration")
+    for t in shipped:
+        table.add_row(
+            t.id, str(t.version), t.title, str(len(t.stages)), format_duration(t.max_duration)
+        )
+    out.print(table)
+
+
+@templates_app.command("show")
+def templates_show(template: str, as_json: AsJson = False) -> None:
+    """One template, by id or path."""
+    try:
+        found = catalogue.resolve(template)
+    except TemplateError as exc:
+        fail(str(exc), 2)
+    if as_json:
+        print_json(found)
+        return
+    out.print(f"[bold]{found.title}[/] ({found.id} v{found.version})", highlight=False)
+    if found.description:
+        out.print(found.description.strip())
+    limit = format_duration(found.max_duration)
+    out.print(f"dimensions: {', '.join(found.dimensions)}; max duration {limit}")
+    table = Table("#", "stage", "due", "gate", "sessions", "evaluation")
+    for i, stage in enumerate(found.stages, 1):
+        gate = stage.gate.model_dump(exclude_defaults=True, mode="json")
+        sessions = stage.sessions
+        table.add_row(
+            str(i),
+            f"{stage.key}: {stage.display}",
+            format_duration(stage.allowed) if stage.allowed else "—",
+            json.dumps(gate),
+            f"{sessions.count} every {format_duration(sessions.every)}" if sessions else "",
+            stage.evaluation or "",
+        )
+    out.print(table)
+
+
+@templates_app.command("validate")
+def templates_validate(file: Path) -> None:
+    """Check a template file; errors name the field and the rule."""
+    try:
+        found = catalogue.load_file(file)
+    except TemplateError as exc:
+        fail(str(exc), 2)
+    out.print(f"{file}: valid ({found.id} v{found.version}, {len(found.stages)} stages)")
+
+
+# ---------------------------------------------------------------- launching
+
+
+@app.command()
+def launch(
+    employee: Annotated[str, typer.Option("--employee", help="Employee id.")],
+    name: Annotated[str, typer.Option("--name", help="Employee name.")],
+    email: Annotated[str, typer.Option("--email", help="Employee email.")],
+    template: Annotated[str, typer.Option("--template", help="Template id or YAML path.")],
+    coach: Annotated[str | None, typer.Option("--coach")] = None,
+    manager: Annotated[str | None, typer.Option("--manager")] = None,
+    sponsor: Annotated[str | None, typer.Option("--sponsor")] = None,
+    start: Annotated[str | None, typer.Option("--start", help="Start date, YYYY-MM-DD.")] = None,
+    cohort: Annotated[str | None, typer.Option("--cohort")] = None,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """Launch a programme; prints its id. The same employee and template twice: the same one."""
+    try:
+        chosen = catalogue.resolve(template)
+    except TemplateError as exc:
+        fail(str(exc), 2)
+    who = build(Employee, id=employee, name=name, email=email)
+    start_date = None
+    if start is not None:
+        try:
+            start_date = date.fromisoformat(start)
+        except ValueError:
+            fail(f"start: {start!r} is not a date like 2026-12-01", 2)
+        if start_date < datetime.now(UTC).date():
+            fail(f"start: {start} is in the past", 2)
+
+    async def work(client: ProgrammeClient) -> Any:
+        return await client.launch(
+            employee=who,
+            template=chosen,
+            coach_id=coach,
+            manager_id=manager,
+            sponsor_id=sponsor,
+            cohort_id=cohort,
+            start_date=start_date,
+        )
+
+    launched = run(work, address, namespace)
+    if as_json:
+        print_json(launched)
+    else:
+        sys.stdout.write(launched.programme_id + "\n")
+        if not launched.created:
+            err.print("(already launched: this is the existing programme)")
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _show_view(view: ProgrammeView, as_json: bool) -> None:
+    if as_json:
+        print_json(view)
+        return
+    out.print(
+        f"[bold]{view.programme_id}[/]  {view.employee.name} ({view.employee.id})  "
+        f"{view.template_title} v{view.template_version}",
+        highlight=False,
+    )
+    stage = f"{view.stage_number}/{view.stages} {view.stage}" if view.stage else "—"
+    out.print(f"status: [bold]{view.status}[/]   stage: {stage}   events: {view.events}")
+    if view.stage_due:
+        out.print(
+            f"stage due: {view.stage_due:%Y-%m-%d %H:%M} UTC"
+            + ("  (stalled)" if view.stalled else "")
+        )
+    if view.next_deadline:
+        out.print(f"next deadline: {view.next_deadline:%Y-%m-%d %H:%M:%S} UTC")
+    if view.paused:
+        until = f" until {view.paused.until:%Y-%m-%d %H:%M}" if view.paused.until else ""
+        out.print(f"paused: {view.paused.reason}{until}")
+    for missing in view.missing:
+        out.print(f"waiting for: {missing}")
+    for objective in view.objectives:
+        pct = "—" if objective.percent is None else f"{objective.percent}%"
+        out.print(f"objective {objective.id} ({objective.horizon}): {objective.text} [{pct}]")
+    if view.sessions:
+        out.print(
+            "sessions: "
+            + ", ".join(
+                f"{s.number} {s.status}"
+                + (f" {s.at:%Y-%m-%d}" if s.at and s.status == "planned" else "")
+                for s in view.sessions
+            )
+        )
+    for evaluation in view.evaluations:
+        out.print(
+            f"evaluation {evaluation.kind}: {evaluation.verdict} {'; '.join(evaluation.reasons)}"
+        )
+    for rejection in view.rejections:
+        out.print(f"[yellow]refused {rejection.type}[/] ({rejection.key}): {rejection.reason}")
+
+
+def _receipt(receipt: Receipt) -> None:
+    if receipt.outcome == "applied":
+        out.print(f"applied (key {receipt.key})")
+    else:
+        out.print(f"sent (key {receipt.key}); no worker has applied it yet")
+
+
+@app.command()
+def objectives(
+    programme_id: ProgrammeId,
+    short: Annotated[list[str], typer.Option("--short", help="A short-term objective.")],
+    long: Annotated[list[str], typer.Option("--long", help="A long-term objective.")],
+    key: Key = None,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """Agree the programme's short- and long-term objectives."""
+    command = build(AgreeObjectives, short_term=tuple(short), long_term=tuple(long), key=key)
+    view = run(lambda c: c.agree_objectives(programme_id, command), address, namespace)
+    _show_view(view, as_json)
+
+
+@app.command()
+def feedback(
+    programme_id: ProgrammeId,
+    role: Annotated[str, typer.Option("--role", help="employee, manager, peer, coach, ...")],
+    rater: Annotated[str, typer.Option("--rater", help="Who gives the feedback.")],
+    score: Annotated[list[str], typer.Option("--score", help="DIMENSION=1..5, repeatable.")],
+    comment: Annotated[str | None, typer.Option("--comment")] = None,
+    key: Key = None,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+) -> None:
+    """Feedback from one rater on some or all dimensions."""
+    scores: dict[str, str] = {}
+    for item in score:
+        dimension, sep, value = item.partition("=")
+        if not sep or not value.strip().lstrip("-").isdigit():
+            fail(f"score: {item!r} is not DIMENSION=N (like motivation=4)", 2)
+        scores[dimension.strip()] = value.strip()
+    command = build(
+        GiveFeedback, role=role, rater_id=rater, scores=scores, comment=comment, key=key
+    )
+    _receipt(run(lambda c: c.give_feedback(programme_id, command), address, namespace))
+
+
+@app.command()
+def session(
+    programme_id: ProgrammeId,
+    number: Annotated[int, typer.Option("--number", help="Session number on the calendar.")],
+    status: Annotated[str, typer.Option("--status", help="held or missed.")],
+    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    key: Key = None,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+) -> None:
+    """Record a session of the calendar as held or missed."""
+    command = build(RecordSession, number=number, status=status, notes=notes, key=key)
+    _receipt(run(lambda c: c.record_session(programme_id, command), address, namespace))
+
+
+@app.command()
+def progress(
+    programme_id: ProgrammeId,
+    objective: Annotated[str, typer.Option("--objective", help="Objective id, like S1 or L2.")],
+    percent: Annotated[int, typer.Option("--percent", help="0..100.")],
+    key: Key = None,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+) -> None:
+    """Record progress on an objective."""
+    command = build(RecordProgress, objective_id=objective, percent=percent, key=key)
+    _receipt(run(lambda c: c.record_progress(programme_id, command), address, namespace))
+
+
+@app.command()
+def pause(
+    programme_id: ProgrammeId,
+    reason: Annotated[str, typer.Option("--reason")],
+    until: Annotated[
+        str | None, typer.Option("--until", help="Resume by itself then (date or datetime).")
+    ] = None,
+    key: Key = None,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """Pause the programme clock (leave, sickness)."""
+    command = build(
+        Pause, reason=reason, until=parse_when(until, "until") if until else None, key=key
+    )
+    _show_view(run(lambda c: c.pause(programme_id, command), address, namespace), as_json)
+
+
+@app.command()
+def resume(
+    programme_id: ProgrammeId,
+    key: Key = None,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """Resume a paused programme."""
+    command = build(Resume, key=key)
+    _show_view(run(lambda c: c.resume(programme_id, command), address, namespace), as_json)
+
+
+@app.command()
+def withdraw(
+    programme_id: ProgrammeId,
+    reason: Annotated[str, typer.Option("--reason")],
+    key: Key = None,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """Withdraw the employee: a closing evaluation runs, the programme ends."""
+    command = build(Withdraw, reason=reason, key=key)
+    _show_view(run(lambda c: c.withdraw(programme_id, command), address, namespace), as_json)
+
+
+@app.command()
+def advance(
+    programme_id: ProgrammeId,
+    reason: Annotated[str, typer.Option("--reason")],
+    key: Key = None,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """Close the current stage although its gate is not met (an ops decision)."""
+    command = build(AdvanceStage, reason=reason, key=key)
+    _show_view(run(lambda c: c.advance_stage(programme_id, command), address, namespace), as_json)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@app.command()
+def show(
+    programme_id: ProgrammeId,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """Where a programme stands."""
+    _show_view(run(lambda c: c.view(programme_id), address, namespace), as_json)
+
+
+@app.command()
+def history(
+    programme_id: ProgrammeId,
+    raw: Annotated[bool, typer.Option("--raw", help="Temporal's own events, decoded.")] = False,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """The programme's timeline, event by event."""
+    if raw:
+        _raw_history(programme_id, address, namespace, as_json)
+        return
+    events = run(lambda c: c.events(programme_id), address, namespace)
+    if as_json:
+        sys.stdout.write(EVENT_LIST.dump_json(events, indent=2).decode() + "\n")
+        return
+    for event in events:
+        out.print(
+            f"{event.seq:>4}  {event.at:%Y-%m-%d %H:%M:%S}  {timeline.span(event.clock):>10}  "
+            f"[bold]{event.type:<22}[/] {timeline.summary(event)}",
+            highlight=False,
+        )
+
+
+def _raw_history(programme_id: str, address: str, namespace: str, as_json: bool) -> None:
+    from google.protobuf.json_format import MessageToDict
+
+    async def work(client: ProgrammeClient) -> list[dict[str, Any]]:
+        handle = client.temporal.get_workflow_handle(programme_id)
+        rows = []
+        async for event in handle.fetch_history_events():
+            rows.append(MessageToDict(event))
+        return rows
+
+    rows = run(work, address, namespace)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "time", "type")
+    for row in rows:
+        table.add_row(str(row.get("eventId")), str(row.get("eventTime")), str(row.get("eventType")))
+    out.print(table)

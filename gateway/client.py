@@ -1,0 +1,254 @@
+"""``ProgrammeClient``: the one Python client; the CLI and the HTTP API are shells over it."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.commands import (
+    AdvanceStage,
+    AgreeObjectives,
+    Employee,
+    GiveFeedback,
+    Launch,
+    Pause,
+    RecordProgress,
+    RecordSession,
+    Resume,
+    Withdraw,
+)
+from domain.events import Event
+from domain.template import Template
+from domain.view import ProgrammeView
+from workflows import search_attributes as sa
+from workflows.messages import TASK_QUEUE, ProgrammeInput, ProgrammeOutcome, Receipt, RunSettings
+from workflows.programme import ProgrammeWorkflow
+
+Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
+RECEIPT_WAIT = timedelta(seconds=5)
+
+
+class ParcoursError(Exception):
+    """Base of what the client raises; the message is for a person."""
+
+
+class ProgrammeNotFound(ParcoursError):
+    def __init__(self, programme_id: str) -> None:
+        super().__init__(f"no programme {programme_id!r}")
+        self.programme_id = programme_id
+
+
+class CommandRefused(ParcoursError):
+    """The programme refused the command; the message is the domain's reason."""
+
+
+class TemporalUnavailable(ParcoursError):
+    """Temporal cannot be reached; the same call may succeed later."""
+
+
+class Launched(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    programme_id: str
+    created: bool
+
+
+def programme_id_for(template_id: str, employee_id: str) -> str:
+    """One programme per employee and template: launching twice finds the same one."""
+    return f"{template_id}.{employee_id}"
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+class ProgrammeClient:
+    def __init__(self, client: Client, task_queue: str = TASK_QUEUE) -> None:
+        self.temporal = client
+        self.task_queue = task_queue
+
+    @classmethod
+    async def connect(cls, address: str, namespace: str = "default") -> ProgrammeClient:
+        try:
+            client = await Client.connect(
+                address, namespace=namespace, data_converter=pydantic_data_converter
+            )
+        except RuntimeError as exc:
+            raise TemporalUnavailable(f"cannot reach Temporal at {address}: {exc}") from exc
+        return cls(client)
+
+    # ------------------------------------------------------------ launch
+
+    async def launch(
+        self,
+        *,
+        employee: Employee,
+        template: Template,
+        coach_id: str | None = None,
+        manager_id: str | None = None,
+        sponsor_id: str | None = None,
+        cohort_id: str | None = None,
+        start_date: date | None = None,
+        settings: RunSettings | None = None,
+    ) -> Launched:
+        programme_id = programme_id_for(template.id, employee.id)
+        launch = Launch(
+            programme_id=programme_id,
+            employee=employee,
+            template=template,
+            coach_id=coach_id,
+            manager_id=manager_id,
+            sponsor_id=sponsor_id,
+            cohort_id=cohort_id,
+            start=start_of(start_date) if start_date else None,
+        )
+        attributes = [
+            SearchAttributePair(sa.EMPLOYEE_ID, employee.id),
+            SearchAttributePair(sa.TEMPLATE_ID, template.id),
+            SearchAttributePair(sa.PROGRAMME_STATUS, "running"),
+            SearchAttributePair(sa.PROGRAMME_STAGE, template.stages[0].key),
+        ]
+        if cohort_id:
+            attributes.append(SearchAttributePair(sa.COHORT_ID, cohort_id))
+        try:
+            await self.temporal.start_workflow(
+                ProgrammeWorkflow.run,
+                ProgrammeInput(launch=launch, settings=settings or RunSettings()),
+                id=programme_id,
+                task_queue=self.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                search_attributes=TypedSearchAttributes(attributes),
+                static_summary=f"{template.title} — {employee.name} ({employee.id})",
+            )
+        except WorkflowAlreadyStartedError:
+            return Launched(programme_id=programme_id, created=False)
+        except RPCError as exc:
+            raise _translate(exc, programme_id) from exc
+        return Launched(programme_id=programme_id, created=True)
+
+    # ------------------------------------------------------------ requests (updates)
+
+    async def agree_objectives(self, programme_id: str, command: AgreeObjectives) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.agree_objectives, command)
+
+    async def pause(self, programme_id: str, command: Pause) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.pause, command)
+
+    async def resume(self, programme_id: str, command: Resume) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.resume, command)
+
+    async def withdraw(self, programme_id: str, command: Withdraw) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.withdraw, command)
+
+    async def advance_stage(self, programme_id: str, command: AdvanceStage) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.advance_stage, command)
+
+    async def _update(self, programme_id: str, update: Any, command: Any) -> ProgrammeView:
+        handle = self._handle(programme_id)
+        try:
+            result = await handle.execute_update(update, command, id=command.key)
+        except WorkflowUpdateFailedError as exc:
+            cause = exc.cause
+            if isinstance(cause, ApplicationError):
+                raise CommandRefused(cause.message) from exc
+            raise CommandRefused(str(cause or exc)) from exc
+        except RPCError as exc:
+            raise _translate(exc, programme_id) from exc
+        assert isinstance(result, ProgrammeView)
+        return result
+
+    # ------------------------------------------------------------ facts (signals)
+
+    async def give_feedback(self, programme_id: str, command: GiveFeedback) -> Receipt:
+        return await self._signal(programme_id, ProgrammeWorkflow.give_feedback, command)
+
+    async def record_session(self, programme_id: str, command: RecordSession) -> Receipt:
+        return await self._signal(programme_id, ProgrammeWorkflow.record_session, command)
+
+    async def record_progress(self, programme_id: str, command: RecordProgress) -> Receipt:
+        return await self._signal(programme_id, ProgrammeWorkflow.record_progress, command)
+
+    async def _signal(
+        self, programme_id: str, signal: Any, command: GiveFeedback | RecordSession | RecordProgress
+    ) -> Receipt:
+        """Send a fact, then wait briefly for the programme to apply or refuse it.
+
+        Every fact carries an idempotency key (one is made when the caller gave none),
+        so a retried call never counts twice and its receipt can be asked for. When no
+        worker answers in time the fact is still safely in Temporal: the receipt says
+        ``unknown`` and the programme applies it when a worker comes back.
+        """
+        if command.key is None:
+            command = command.model_copy(update={"key": str(uuid.uuid4())})
+        assert command.key is not None
+        handle = self._handle(programme_id)
+        try:
+            await handle.signal(signal, command)
+        except RPCError as exc:
+            raise _translate(exc, programme_id) from exc
+        receipt = await self._await_receipt(handle, command.key)
+        if receipt.outcome == "rejected":
+            raise CommandRefused(receipt.reason or "refused")
+        return receipt
+
+    async def _await_receipt(self, handle: Handle, key: str) -> Receipt:
+        deadline = asyncio.get_running_loop().time() + RECEIPT_WAIT.total_seconds()
+        delay = 0.02
+        while True:
+            try:
+                receipt = await asyncio.wait_for(
+                    handle.query(ProgrammeWorkflow.receipt, key), RECEIPT_WAIT.total_seconds()
+                )
+            except (RPCError, TimeoutError):
+                return Receipt(key=key, outcome="unknown")
+            if receipt.outcome != "unknown" or asyncio.get_running_loop().time() > deadline:
+                return receipt
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    # ------------------------------------------------------------ reads
+
+    async def view(self, programme_id: str) -> ProgrammeView:
+        try:
+            return await self._handle(programme_id).query(ProgrammeWorkflow.view)
+        except RPCError as exc:
+            raise _translate(exc, programme_id) from exc
+
+    async def events(self, programme_id: str, after: int = 0) -> list[Event]:
+        try:
+            page = await self._handle(programme_id).query(ProgrammeWorkflow.events, after)
+        except RPCError as exc:
+            raise _translate(exc, programme_id) from exc
+        return page.events
+
+    def _handle(self, programme_id: str) -> Handle:
+        return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)
+
+
+def _translate(exc: RPCError, programme_id: str) -> ParcoursError:
+    if exc.status == RPCStatusCode.NOT_FOUND:
+        return ProgrammeNotFound(programme_id)
+    if exc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+        return TemporalUnavailable(f"Temporal is unavailable: {exc.message}")
+    if exc.status == RPCStatusCode.FAILED_PRECONDITION:
+        return CommandRefused(exc.message)
+    return ParcoursError(exc.message)
