@@ -145,13 +145,19 @@ class _Draft:
         self.now = now
         self.key = key
         self.events: list[Event] = []
+        self.due: timedelta | None = None
+        """While catching up: the programme-clock time of the timer being fired."""
+
+    def clock(self) -> timedelta:
+        """Programme-clock time of what is being decided: the timer's while catching up."""
+        return self.state.clock.at(self.now) if self.due is None else self.due
 
     def emit(self, cls: type[E], clock: timedelta | None = None, **fields: Any) -> E:
         seq = self.state.seq + 1
         event = cls(
             seq=seq,
             at=self.now,
-            clock=self.state.clock.at(self.now) if clock is None else clock,
+            clock=self.clock() if clock is None else clock,
             key=self.key,
             **fields,
         )
@@ -206,25 +212,39 @@ def _launch(command: Launch, now: datetime) -> list[Event]:
 
 
 def _catch_up(draft: _Draft) -> None:
-    """Fire, in order, everything due on the programme clock by ``now``."""
+    """Fire, in order, everything due on the programme clock by ``now``.
+
+    What a timer causes (a stage it completes, the next stage entered) happens at
+    the timer's clock time, not at ``now``: a late tick gives the same log.
+    """
+    _catch_up_timers(draft)
+    draft.due = None
+
+
+def _catch_up_timers(draft: _Draft) -> None:
     state = draft.state
     if state.status is Status.paused:
         if state.pause_until is None or state.pause_until > draft.now:
             return
         paused_for = state.pause_until - (state.clock.paused_since or state.pause_until)
-        draft.emit(ProgrammeResumed, paused_for=paused_for, automatic=True)
+        resumed = draft.emit(ProgrammeResumed, paused_for=paused_for, automatic=True)
+        # a gate opened while paused opens the stage at the resume, not at ``now``
+        draft.due = resumed.clock
+        _settle(draft)
     while True:
         state = draft.state
         if state.status is Status.scheduled:
             if state.clock.starts_at > draft.now:
                 return
-            draft.emit(ProgrammeStarted, clock=timedelta(0))
+            draft.due = timedelta(0)
+            draft.emit(ProgrammeStarted)
             _enter_stage(draft, 0)
             _settle(draft)
             continue
         items = upcoming(state)
         if not items or items[0].clock > state.clock.at(draft.now):
             return
+        draft.due = items[0].clock
         _fire(draft, items[0])
         _settle(draft)
 
@@ -328,7 +348,7 @@ def _complete_stage(draft: _Draft, forced_by: str | None) -> None:
         _enter_stage(draft, progress.index + 1)
     else:
         follow_up = state.template.follow_up
-        clock = draft.state.clock.at(draft.now)
+        clock = draft.clock()
         draft.emit(
             ProgrammeCompleted,
             follow_up_due=clock + follow_up.after if follow_up else None,
@@ -338,7 +358,7 @@ def _complete_stage(draft: _Draft, forced_by: str | None) -> None:
 def _enter_stage(draft: _Draft, index: int) -> None:
     state = draft.state
     stage = state.template.stages[index]
-    clock = state.clock.at(draft.now)
+    clock = draft.clock()
     allowed = stage.allowed
     slots: tuple[SessionSlot, ...] = ()
     if stage.sessions is not None:

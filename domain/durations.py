@@ -34,29 +34,31 @@ def parse_duration(text: str) -> timedelta:
 
 def format_duration(value: timedelta) -> str:
     """The shortest ISO 8601 form: ``P14D``, ``PT30S``, ``P1DT2H``."""
-    total = value.total_seconds()
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
+    sign = "-" if value < timedelta(0) else ""
+    value = abs(value)
+    days = value.days
+    hours, rest = divmod(value.seconds, 3600)
     minutes, seconds = divmod(rest, 60)
-    date = f"{int(days)}D" if days else ""
+    date = f"{days}D" if days else ""
     time = "".join(
         f"{v}{unit}"
         for v, unit in (
-            (int(hours), "H"),
-            (int(minutes), "M"),
-            (_trim(seconds), "S"),
+            (str(hours), "H"),
+            (str(minutes), "M"),
+            (_seconds(seconds, value.microseconds), "S"),
         )
-        if v
+        if v != "0"
     )
     if not date and not time:
         return "PT0S"
     return f"{sign}P{date}" + (f"T{time}" if time else "")
 
 
-def _trim(seconds: float) -> int | float:
-    return int(seconds) if seconds == int(seconds) else round(seconds, 6)
+def _seconds(seconds: int, microseconds: int) -> str:
+    """Seconds in fixed-point notation (never ``1e-05``, which is not ISO 8601)."""
+    if not microseconds:
+        return str(seconds)
+    return f"{seconds}.{microseconds:06d}".rstrip("0")
 
 
 def _coerce(value: Any) -> Any:
