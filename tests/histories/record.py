@@ -1,0 +1,119 @@
+"""Record Temporal histories of every shipped template's runs, for the replay test.
+
+    uv run python -m tests.histories.record
+
+Run it when a template is added or the workflow gains a new path; keep the
+histories recorded by older code: replaying them with the current code is what
+proves a change safe for programmes already running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.client import WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from domain.commands import Pause, Withdraw
+from tests.support import wheel_binary
+from tests.workflows.conftest import Delivered, Harness
+from tests.workflows.driver import Programme, drive_to_completion, shipped
+from workers.worker import build_worker
+from workflows.messages import RunSettings
+from workflows.programme import ProgrammeWorkflow
+
+HERE = Path(__file__).parent
+TEMPLATES = ("executive-6m", "change-adoption-3m", "team-cohort-4m")
+Scenario = Callable[[Programme], Awaitable[object]]
+
+
+async def happy(programme: Programme) -> object:
+    return await drive_to_completion(programme)
+
+
+async def lapse(programme: Programme) -> object:
+    return await programme.handle.result()
+
+
+async def pause(programme: Programme) -> object:
+    await programme.agree()
+    now = await programme.now()
+    await programme.handle.execute_update(
+        ProgrammeWorkflow.pause, Pause(reason="leave", until=now + timedelta(days=30))
+    )
+    return await drive_to_completion(programme)
+
+
+async def withdraw(programme: Programme) -> object:
+    await programme.agree()
+    await programme.handle.execute_update(
+        ProgrammeWorkflow.withdraw, Withdraw(reason="left the company")
+    )
+    return await programme.handle.result()
+
+
+SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
+    "happy": (happy, RunSettings(search_attributes=False)),
+    "lapse": (lapse, RunSettings(search_attributes=False)),
+    "pause": (pause, RunSettings(search_attributes=False)),
+    "withdraw": (withdraw, RunSettings(search_attributes=False)),
+    "continue-as-new": (happy, RunSettings(search_attributes=False, history_limit=80)),
+}
+
+
+async def _save_chain(handle: WorkflowHandle[ProgrammeWorkflow, object], name: str) -> int:
+    client = handle._client
+    run_id = handle.first_execution_run_id or handle.result_run_id
+    runs = 0
+    while run_id:
+        runs += 1
+        history = await client.get_workflow_handle(handle.id, run_id=run_id).fetch_history()
+        (HERE / f"{name}.run{runs}.json").write_text(history.to_json())
+        last = history.events[-1]
+        attrs = last.workflow_execution_continued_as_new_event_attributes
+        run_id = (
+            attrs.new_execution_run_id
+            if last.HasField("workflow_execution_continued_as_new_event_attributes")
+            else None
+        )
+    return runs
+
+
+async def record(template_id: str, scenario: str) -> int:
+    """One scenario on a server of its own: a clean clock, nothing left from before."""
+    play, settings = SCENARIOS[scenario]
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(wheel_binary("temporal-test-server")),
+    )
+    try:
+        delivered = Delivered()
+        queue = f"record-{template_id}-{scenario}"
+        worker = build_worker(
+            env.client,
+            [delivered.send_notification, delivered.record_evaluation],
+            task_queue=queue,
+        )
+        async with worker:
+            harness = Harness(env, worker, delivered, queue)
+            programme = await Programme.launch(harness, shipped(template_id), settings)
+            await play(programme)
+            return await _save_chain(programme.handle, f"{template_id}-{scenario}")
+    finally:
+        await env.shutdown()
+
+
+async def main() -> None:
+    for template_id in TEMPLATES:
+        for scenario in SCENARIOS:
+            runs = await record(template_id, scenario)
+            print(f"{template_id} {scenario}: {runs} run(s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

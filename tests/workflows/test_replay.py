@@ -1,0 +1,42 @@
+"""Recorded histories replay with the current workflow code: no nondeterminism.
+
+The histories in tests/histories/ were recorded by ``python -m tests.histories.record``
+with the code of their day. A change to ProgrammeWorkflow that would break a
+programme already running fails here first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workers.worker import sandbox_runner
+from workflows.programme import ProgrammeWorkflow
+
+HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))
+
+
+def test_there_are_histories_of_every_shipped_template() -> None:
+    templates = {path.name.split("-")[0] for path in HISTORIES}
+    assert {"executive", "change", "team"} <= templates
+    scenarios = {path.stem.split(".")[0].split("-", 2)[-1] for path in HISTORIES}
+    assert {"happy", "lapse", "pause", "withdraw", "continue-as-new"} <= {
+        s.removeprefix("6m-").removeprefix("3m-").removeprefix("4m-") for s in scenarios
+    }
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
+async def test_history_replays_with_current_code(path: Path) -> None:
+    replayer = Replayer(
+        workflows=[ProgrammeWorkflow],
+        data_converter=pydantic_data_converter,
+        workflow_runner=sandbox_runner(),
+    )
+    history = WorkflowHistory.from_json(path.stem, await asyncio.to_thread(path.read_text))
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert result.replay_failure is None
