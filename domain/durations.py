@@ -19,7 +19,9 @@ _ISO = re.compile(
 
 
 def parse_duration(text: str) -> timedelta:
-    """Parse ``PnWnDTnHnMnS``; raise ValueError naming the rule otherwise."""
+    """Parse ``PnWnDTnHnMnS`` (``-`` in front for a negative one); ValueError otherwise."""
+    if text.strip().startswith("-"):
+        return -parse_duration(text.strip()[1:])
     match = _ISO.match(text.strip().upper())
     if match is None:
         if re.match(r"^P(\d+Y|\d+M)", text.strip().upper()):

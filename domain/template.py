@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from domain.durations import Duration
 from domain.errors import TemplateError
@@ -48,7 +48,15 @@ class EvaluationKind(StrEnum):
 
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-PositiveDuration = Annotated[Duration, Field(gt=timedelta(0))]
+
+
+def _positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError("duration must be longer than zero, got PT0S")
+    return value
+
+
+PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
 
 
 class _Data(BaseModel):

@@ -225,12 +225,12 @@ def test_unknown_key_in_a_gate() -> None:
 
 def test_zero_due_refused() -> None:
     message = _refused(_with(lambda d: d["stages"][1].update(due="PT0S")))
-    assert "stages.1.due: Input should be greater than" in message
+    assert "stages.1.due: duration must be longer than zero, got PT0S" in message
 
 
 def test_negative_due_refused() -> None:
     message = _refused(_with(lambda d: d["stages"][1].update(due="-P1D")))
-    assert "stages.1.due: duration '-P1D' is not ISO 8601" in message
+    assert "stages.1.due: duration must not be negative, got -P1D" in message
 
 
 def test_number_instead_of_duration() -> None:
