@@ -7,7 +7,7 @@ passes them to ``decide`` together with the workflow's ``now``.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
@@ -23,11 +23,30 @@ from pydantic import (
 
 from domain.template import Dimension, Role, Template
 
-Identifier = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"),
-]
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _identifier(value: str) -> str:
+    value = value.strip()
+    if not _IDENTIFIER.match(value):
+        raise ValueError(
+            f"must be 1 to 64 letters, digits or ._@- starting with a letter or digit, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValueError(f"must be an email address like name@example.com, got {value!r}")
+    return value
+
+
+Identifier = Annotated[str, AfterValidator(_identifier)]
 """Ids from other systems (employee, coach, rater, cohort): letters, digits, ``._@-``."""
+Email = Annotated[str, AfterValidator(_email)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -55,12 +74,7 @@ class Employee(BaseModel):
 
     id: Identifier
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    email: Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-        ),
-    ]
+    email: Email
 
 
 class Launch(_Command):
@@ -167,10 +181,3 @@ Command = Annotated[
     | RecordDelivery,
     Field(discriminator="type"),
 ]
-
-
-def utc(value: datetime) -> datetime:
-    """Reject naive datetimes at the door: the programme clock is in UTC."""
-    if value.tzinfo is None:
-        raise ValueError("datetime must carry a timezone")
-    return value

@@ -23,21 +23,24 @@ def load_file(path: Path) -> Template:
 
 
 def resolve(reference: str) -> Template:
-    """A shipped template by id, or a template file by path."""
+    """A shipped template by id, or a template file by path (the CLI's --template)."""
     candidate = Path(reference)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         return load_file(candidate)
-    path = SHIPPED / f"{reference}.yaml"
-    if not path.exists():
+    return shipped_template(reference)
+
+
+def shipped_template(template_id: str) -> Template:
+    if template_id not in shipped_ids():
         raise TemplateError(
-            f"template {reference!r} is neither a shipped template "
-            f"({', '.join(shipped_ids())}) nor a YAML file"
+            f"template {template_id!r} is not a shipped template ({', '.join(shipped_ids())})"
         )
+    path = SHIPPED / f"{template_id}.yaml"
     template = load_file(path)
-    if template.id != reference:
-        raise TemplateError(f"{path}: id is {template.id!r}, expected {reference!r}")
+    if template.id != template_id:
+        raise TemplateError(f"{path}: id is {template.id!r}, expected {template_id!r}")
     return template
 
 
 def shipped() -> list[Template]:
-    return [resolve(template_id) for template_id in shipped_ids()]
+    return [shipped_template(template_id) for template_id in shipped_ids()]

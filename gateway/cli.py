@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -26,6 +26,7 @@ from domain.commands import (
     AgreeObjectives,
     Employee,
     GiveFeedback,
+    Identifier,
     Pause,
     RecordProgress,
     RecordSession,
@@ -40,6 +41,7 @@ from domain.view import ProgrammeView
 from gateway import catalogue, timeline
 from gateway.client import (
     CommandRefused,
+    Filters,
     ParcoursError,
     ProgrammeClient,
     ProgrammeNotFound,
@@ -48,6 +50,7 @@ from gateway.client import (
 from workflows.messages import Receipt
 
 T = TypeVar("T")
+IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
 
 app = typer.Typer(
     name="parcours",
@@ -166,31 +169,91 @@ def up(
     data_dir: DataDir = DEFAULT_DATA_DIR,
     port: Annotated[int, typer.Option(help="Temporal frontend port.")] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
+    api_port: Annotated[int, typer.Option(help="HTTP API port.")] = 8000,
+    api_host: Annotated[str, typer.Option(help="HTTP API address.")] = "127.0.0.1",
 ) -> None:
-    """Embedded: the Temporal dev server (SQLite in the data dir) and a worker."""
+    """Embedded: the Temporal dev server (SQLite in the data dir), a worker and the HTTP API."""
+    from gateway import serve
+    from gateway.api import create_app
+    from gateway.idempotency import IdempotencyStore
     from workers import logs
     from workers.service import run_embedded, stop_on_signals
 
     logs.configure()
     data_dir.mkdir(parents=True, exist_ok=True)
-
-    async def ready(server: Any, client: Any) -> None:
-        out.print(
-            f"[bold green]parcours is up[/]: Temporal at {server.address}, "
-            f"Web UI at {server.ui_url}, data in {data_dir.resolve()}  (Ctrl-C to stop)",
-            highlight=False,
-        )
+    try:
+        tokens = serve.tokens_from_env()
+    except ValueError as exc:
+        fail(str(exc), 2)
+    token_file = None
+    if tokens is None:
+        tokens, token_file = serve.ensure_token_file(data_dir)
+    store = IdempotencyStore(data_dir / "idempotency.db")
 
     async def go() -> None:
-        await run_embedded(
-            data_dir, port=port, ui_port=ui_port, stop=stop_on_signals(), on_ready=ready
-        )
+        stop = stop_on_signals()
+        api: list[asyncio.Task[None]] = []
+
+        async def ready(server: Any, client: Any) -> None:
+            app_ = create_app(ProgrammeClient(client), tokens, store)
+            api.append(asyncio.create_task(serve.serve(app_, api_host, api_port, stop)))
+            out.print(
+                f"[bold green]parcours is up[/]: Temporal at {server.address}, "
+                f"Web UI at {server.ui_url}, API at http://{api_host}:{api_port} "
+                f"(docs at /docs), data in {data_dir.resolve()}  (Ctrl-C to stop)",
+                highlight=False,
+            )
+            if token_file is not None:
+                out.print(f"API tokens (one per role) are in {token_file}", highlight=False)
+
+        await run_embedded(data_dir, port=port, ui_port=ui_port, stop=stop, on_ready=ready)
+        for task in api:
+            await task
 
     try:
         asyncio.run(go())
     except Exception as exc:  # start-up failures: say what and stop, no trace
         fail(str(exc), 3)
+    finally:
+        store.close()
     out.print("parcours stopped")
+
+
+@app.command()
+def api(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """The HTTP API alone, for a Temporal you run yourself. Needs PARCOURS_API_TOKENS."""
+    from gateway import serve
+    from gateway.api import create_app
+    from gateway.idempotency import IdempotencyStore
+    from workers import logs
+    from workers.service import stop_on_signals
+
+    logs.configure()
+    try:
+        tokens = serve.tokens_from_env()
+    except ValueError as exc:
+        fail(str(exc), 2)
+    if tokens is None:
+        fail("PARCOURS_API_TOKENS is not set: give role:token pairs, like platform:s3cret", 2)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = IdempotencyStore(data_dir / "idempotency.db")
+
+    async def go() -> None:
+        stop = stop_on_signals()
+        client = await ProgrammeClient.connect(address, namespace, lazy=True)
+        out.print(f"parcours API at http://{host}:{port} (docs at /docs)", highlight=False)
+        await serve.serve(create_app(client, tokens, store), host, port, stop)
+
+    try:
+        asyncio.run(go())
+    finally:
+        store.close()
 
 
 @app.command()
@@ -326,6 +389,101 @@ def launch(
         sys.stdout.write(launched.programme_id + "\n")
         if not launched.created:
             err.print("(already launched: this is the existing programme)")
+
+
+@app.command("launch-cohort")
+def launch_cohort(
+    file: Annotated[Path, typer.Argument(help="CSV: employee_id,name,email,coach_id,manager_id")],
+    template: Annotated[str, typer.Option("--template", help="Template id or YAML path.")],
+    cohort: Annotated[str, typer.Option("--cohort", help="Cohort id.")],
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """Launch a whole cohort from a CSV file; re-running it launches nobody twice."""
+    from rich.progress import Progress
+
+    from gateway import cohort as cohorts
+
+    try:
+        chosen = catalogue.resolve(template)
+    except TemplateError as exc:
+        fail(str(exc), 2)
+    try:
+        cohort_id = IDENTIFIER.validate_python(cohort)
+    except ValidationError as exc:
+        fail(f"cohort: {describe_errors(exc).partition(': ')[2]}", 2)
+    try:
+        people, bad = cohorts.read_csv(file.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        fail(f"{file}: {exc}", 2)
+
+    async def work(client: ProgrammeClient) -> list[Any]:
+        with Progress(console=err, transient=as_json) as progress:
+            task = progress.add_task(f"launching {cohort_id}", total=len(people))
+            return await cohorts.launch_cohort(
+                client, chosen, cohort_id, people, lambda _: progress.advance(task)
+            )
+
+    results = run(work, address, namespace)
+    summary = cohorts.report(cohort_id, [*results, *bad])
+    if as_json:
+        print_json(summary)
+    else:
+        for failure in (r for r in summary.results if r.outcome == "failed"):
+            err.print(f"line {failure.line}: {failure.employee_id or '?'}: {failure.reason}")
+        out.print(
+            f"{summary.launched} launched, {summary.existing} already running, "
+            f"{summary.failed} failed"
+        )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_(
+    stage: Annotated[str | None, typer.Option("--stage")] = None,
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    cohort: Annotated[str | None, typer.Option("--cohort")] = None,
+    employee: Annotated[str | None, typer.Option("--employee")] = None,
+    template: Annotated[str | None, typer.Option("--template")] = None,
+    count: Annotated[bool, typer.Option("--count", help="The number per stage.")] = False,
+    page_token: Annotated[str | None, typer.Option("--page-token")] = None,
+    page_size: Annotated[int, typer.Option("--page-size")] = 20,
+    address: Address = DEFAULT_ADDRESS,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: AsJson = False,
+) -> None:
+    """Programmes matching the filters, through the search attributes."""
+    filters = build(
+        Filters, stage=stage, status=status, cohort=cohort, employee=employee, template=template
+    )
+    if count:
+        counts = run(lambda c: c.count_by_stage(filters), address, namespace)
+        if as_json:
+            print_json(counts)
+            return
+        for stage_key, number in counts.items():
+            out.print(f"{stage_key or '(finished)'}: {number}")
+        return
+    page = run(lambda c: c.list_programmes(filters, page_token, page_size), address, namespace)
+    if as_json:
+        print_json(page)
+        return
+    table = Table("programme", "employee", "status", "stage", "next deadline", "events")
+    for view in page.items:
+        deadline = f"{view.next_deadline:%Y-%m-%d %H:%M}" if view.next_deadline else ""
+        table.add_row(
+            view.programme_id,
+            view.employee.name,
+            view.status,
+            view.stage or "",
+            deadline,
+            str(view.events),
+        )
+    out.print(table)
+    if page.next_page_token:
+        out.print(f"more: --page-token {page.next_page_token}", highlight=False)
 
 
 # ---------------------------------------------------------------- commands
@@ -549,20 +707,15 @@ def history(
 
 
 def _raw_history(programme_id: str, address: str, namespace: str, as_json: bool) -> None:
-    from google.protobuf.json_format import MessageToDict
-
-    async def work(client: ProgrammeClient) -> list[dict[str, Any]]:
-        handle = client.temporal.get_workflow_handle(programme_id)
-        rows = []
-        async for event in handle.fetch_history_events():
-            rows.append(MessageToDict(event))
-        return rows
-
-    rows = run(work, address, namespace)
+    rows = run(lambda c: c.raw_history(programme_id), address, namespace)
     if as_json:
-        print_json(rows)
+        sys.stdout.write(
+            json.dumps([r.model_dump(mode="json") for r in rows], indent=2, default=str) + "\n"
+        )
         return
-    table = Table("id", "time", "type")
+    table = Table("run", "id", "time (UTC)", "event", "what")
     for row in rows:
-        table.add_row(str(row.get("eventId")), str(row.get("eventTime")), str(row.get("eventType")))
+        table.add_row(
+            str(row.run), str(row.id), f"{row.time:%Y-%m-%d %H:%M:%S}", row.type, row.summary
+        )
     out.print(table)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from temporalio.client import (
     Client,
     WorkflowHandle,
@@ -36,14 +38,25 @@ from domain.commands import (
     Withdraw,
 )
 from domain.events import Event
+from domain.state import Status
 from domain.template import Template
 from domain.view import ProgrammeView
+from gateway import history
 from workflows import search_attributes as sa
-from workflows.messages import TASK_QUEUE, ProgrammeInput, ProgrammeOutcome, Receipt, RunSettings
+from workflows.messages import (
+    TASK_QUEUE,
+    WORKFLOW_NAME,
+    ProgrammeInput,
+    ProgrammeOutcome,
+    Receipt,
+    RunSettings,
+)
 from workflows.programme import ProgrammeWorkflow
 
 Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
 RECEIPT_WAIT = timedelta(seconds=5)
+_SAFE = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
+"""Filter values go into a visibility query: no quotes, no spaces."""
 
 
 class ParcoursError(Exception):
@@ -62,6 +75,42 @@ class CommandRefused(ParcoursError):
 
 class TemporalUnavailable(ParcoursError):
     """Temporal cannot be reached; the same call may succeed later."""
+
+
+class InvalidRequest(ParcoursError):
+    """Input the API or CLI cannot use; the message names the field."""
+
+
+class Filters(BaseModel):
+    """What ops filter listings by; each maps to a search attribute."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stage: Annotated[str, Field(pattern=_SAFE)] | None = None
+    status: Status | None = None
+    cohort: Annotated[str, Field(pattern=_SAFE)] | None = None
+    employee: Annotated[str, Field(pattern=_SAFE)] | None = None
+    template: Annotated[str, Field(pattern=_SAFE)] | None = None
+
+    def query(self) -> str:
+        clauses = [f"WorkflowType = '{WORKFLOW_NAME}'"]
+        for key, value in (
+            (sa.PROGRAMME_STAGE, self.stage),
+            (sa.PROGRAMME_STATUS, self.status.value if self.status else None),
+            (sa.COHORT_ID, self.cohort),
+            (sa.EMPLOYEE_ID, self.employee),
+            (sa.TEMPLATE_ID, self.template),
+        ):
+            if value is not None:
+                clauses.append(f"{key.name} = '{value}'")
+        return " AND ".join(clauses)
+
+
+class ProgrammePage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    items: list[ProgrammeView]
+    next_page_token: str | None
 
 
 class Launched(BaseModel):
@@ -86,10 +135,13 @@ class ProgrammeClient:
         self.task_queue = task_queue
 
     @classmethod
-    async def connect(cls, address: str, namespace: str = "default") -> ProgrammeClient:
+    async def connect(
+        cls, address: str, namespace: str = "default", *, lazy: bool = False
+    ) -> ProgrammeClient:
+        """Connect now, or (``lazy``, for long-running services) on first use."""
         try:
             client = await Client.connect(
-                address, namespace=namespace, data_converter=pydantic_data_converter
+                address, namespace=namespace, data_converter=pydantic_data_converter, lazy=lazy
             )
         except RuntimeError as exc:
             raise TemporalUnavailable(f"cannot reach Temporal at {address}: {exc}") from exc
@@ -234,11 +286,60 @@ class ProgrammeClient:
             raise _translate(exc, programme_id) from exc
 
     async def events(self, programme_id: str, after: int = 0) -> list[Event]:
+        """The domain timeline across every run, read from Temporal: no worker needed."""
         try:
-            page = await self._handle(programme_id).query(ProgrammeWorkflow.events, after)
+            events = await history.domain_events(self.temporal, programme_id)
         except RPCError as exc:
             raise _translate(exc, programme_id) from exc
-        return page.events
+        return [e for e in events if e.seq > after]
+
+    async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
+        try:
+            return await history.raw_events(self.temporal, programme_id)
+        except RPCError as exc:
+            raise _translate(exc, programme_id) from exc
+
+    # ------------------------------------------------------------ listings
+
+    async def list_programmes(
+        self, filters: Filters, page_token: str | None = None, page_size: int = 20
+    ) -> ProgrammePage:
+        """One page of programmes matching ``filters``, each as its view."""
+        try:
+            token = base64.urlsafe_b64decode(page_token) if page_token else None
+        except (ValueError, binascii.Error) as exc:
+            raise InvalidRequest("page_token: not a token this API gave out") from exc
+        listing = self.temporal.list_workflows(
+            filters.query(), page_size=page_size, next_page_token=token
+        )
+        try:
+            await listing.fetch_next_page()
+        except RPCError as exc:
+            raise _translate(exc, "") from exc
+        ids = [execution.id for execution in listing.current_page or []]
+        gate = asyncio.Semaphore(10)
+
+        async def view(programme_id: str) -> ProgrammeView:
+            async with gate:
+                return await self.view(programme_id)
+
+        items = await asyncio.gather(*(view(i) for i in ids))
+        following = listing.next_page_token
+        return ProgrammePage(
+            items=list(items),
+            next_page_token=base64.urlsafe_b64encode(following).decode() if following else None,
+        )
+
+    async def count_by_stage(self, filters: Filters) -> dict[str, int]:
+        """How many programmes match, per stage ('' for those past their last stage)."""
+        counts: dict[str, int] = {}
+        try:
+            async for execution in self.temporal.list_workflows(filters.query()):
+                stage = execution.typed_search_attributes.get(sa.PROGRAMME_STAGE) or ""
+                counts[stage] = counts.get(stage, 0) + 1
+        except RPCError as exc:
+            raise _translate(exc, "") from exc
+        return dict(sorted(counts.items()))
 
     def _handle(self, programme_id: str) -> Handle:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)

@@ -340,6 +340,10 @@ class ProgrammeWorkflow:
     def _check_advance(self, command: AdvanceStage) -> None:
         self._validate(command)
 
+    def log(self) -> list[Event]:
+        """The domain event log; read by the history reader after a replay."""
+        return list(self._log)
+
     # ------------------------------------------------------------ queries
 
     @workflow.query(name="view")

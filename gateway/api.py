@@ -1,0 +1,432 @@
+"""The HTTP API: a thin shell over ``ProgrammeClient``, for the platform, integrators and ops.
+
+Every error has one shape, ``{"error": {"code", "message", "field"?}}``: 401/403
+for tokens and roles, 404 for an unknown programme, 409 for a refused command or
+a reused Idempotency-Key, 422 naming the field and the rule, 503 when Temporal
+cannot be reached. Never a stack trace.
+"""
+
+import asyncio
+import hmac
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from enum import StrEnum
+from typing import Annotated, Any
+
+import structlog
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.commands import Resume
+from domain.errors import TemplateError
+from domain.events import EVENT_LIST, Event
+from domain.state import Status
+from domain.template import Template, describe_errors
+from domain.view import ProgrammeView
+from gateway import catalogue, cohort
+from gateway.client import (
+    CommandRefused,
+    Filters,
+    InvalidRequest,
+    Launched,
+    ParcoursError,
+    ProgrammeClient,
+    ProgrammeNotFound,
+    ProgrammePage,
+    TemporalUnavailable,
+)
+from gateway.idempotency import Answer, IdempotencyStore, KeyConflict, fingerprint
+from gateway.requests import (
+    CohortReport,
+    CohortRequest,
+    FeedbackRequest,
+    LaunchRequest,
+    ObjectivesRequest,
+    PauseRequest,
+    ProgressRequest,
+    ReasonRequest,
+    SessionRequest,
+)
+from workflows.messages import Receipt
+
+log = structlog.get_logger("parcours.api")
+
+
+class Role(StrEnum):
+    platform = "platform"
+    integrator = "integrator"
+    ops = "ops"
+
+
+READ = {Role.platform, Role.ops}
+FACTS = {Role.integrator}
+PAUSING = {Role.integrator, Role.ops}
+ENDING = {Role.platform, Role.ops}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            error["field"] = self.field
+        return {"error": error}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: str
+    temporal: str
+
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (401, 403, 404, 409, 422, 503)
+}
+
+
+def parse_tokens(text: str) -> dict[str, Role]:
+    """``platform:tok1,integrator:tok2`` → token → role; errors name the entry."""
+    tokens: dict[str, Role] = {}
+    for entry in filter(None, (e.strip() for e in text.split(","))):
+        role, sep, token = entry.partition(":")
+        if not sep or not token:
+            raise ValueError(f"PARCOURS_API_TOKENS: {entry!r} is not role:token")
+        if role not in Role.__members__:
+            raise ValueError(
+                f"PARCOURS_API_TOKENS: unknown role {role!r}; roles are platform, integrator, ops"
+            )
+        tokens[token] = Role(role)
+    if not tokens:
+        raise ValueError("PARCOURS_API_TOKENS: no tokens given")
+    return tokens
+
+
+def create_app(
+    client: ProgrammeClient,
+    tokens: Mapping[str, Role],
+    store: IdempotencyStore,
+) -> FastAPI:
+    app = FastAPI(
+        title="parcours",
+        version="1",
+        description="Coaching and development programmes as durable workflows on Temporal.",
+        responses=ERRORS,
+    )
+
+    # ------------------------------------------------------------ errors
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+        messages = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query"))
+            messages.append(f"{where}: {str(error.get('msg', '')).removeprefix('Value error, ')}")
+        body = ApiError(422, "invalid", "; ".join(messages), ".".join(loc) or None).body()
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(
+            ApiError(exc.status_code, code, str(exc.detail)).body(), status_code=exc.status_code
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", error=str(exc))
+        return JSONResponse(
+            ApiError(500, "internal", "internal error; see the API log").body(), status_code=500
+        )
+
+    # ------------------------------------------------------------ auth and writes
+
+    def role_of(authorization: str | None) -> Role:
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "unauthorized", "a bearer token is required")
+        for known, role in tokens.items():
+            if hmac.compare_digest(known.encode(), token.strip().encode()):
+                return role
+        raise ApiError(401, "unauthorized", "unknown token")
+
+    def allow(*roles: Role) -> Callable[..., Role]:
+        def check(authorization: Annotated[str | None, Header()] = None) -> Role:
+            role = role_of(authorization)
+            if role not in roles:
+                raise ApiError(403, "forbidden", f"the {role} role may not do this")
+            return role
+
+        return check
+
+    async def write(
+        request: Request,
+        role: Role,
+        key: str | None,
+        action: Callable[[], Awaitable[tuple[int, Any]]],
+    ) -> JSONResponse:
+        """Run a write once per Idempotency-Key; the same key and body get the first answer."""
+        if key is not None:
+            print_ = fingerprint(request.method, request.url.path, await request.body())
+            try:
+                first = await asyncio.to_thread(store.begin, role.value, key, print_)
+            except KeyConflict as exc:
+                raise ApiError(409, "idempotency_conflict", str(exc), "Idempotency-Key") from exc
+            if first is not None:
+                return JSONResponse(first.body, status_code=first.status)
+        try:
+            status, payload = await action()
+        except ApiError as exc:
+            status, payload = exc.status, exc.body()
+        except ParcoursError as exc:
+            error = translate(exc)
+            status, payload = error.status, error.body()
+        if key is not None:
+            await asyncio.to_thread(store.finish, role.value, key, Answer(status, payload))
+        return JSONResponse(payload, status_code=status)
+
+    async def guarded(call: Awaitable[Any]) -> Any:
+        try:
+            return await call
+        except ParcoursError as exc:
+            raise translate(exc) from exc
+
+    # ------------------------------------------------------------ routes
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> JSONResponse:
+        try:
+            await asyncio.wait_for(client.temporal.service_client.check_health(), 5)
+        except Exception:  # any failure to answer means unreachable
+            return JSONResponse(
+                Health(status="degraded", temporal="unreachable").model_dump(), status_code=503
+            )
+        return JSONResponse(Health(status="ok", temporal="reachable").model_dump())
+
+    @app.post("/v1/programmes", status_code=201, response_model=Launched, tags=["programmes"])
+    async def launch(
+        body: LaunchRequest,
+        request: Request,
+        role: Annotated[Role, Depends(allow(Role.platform))],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        template = resolve_template(body.template_id)
+
+        async def action() -> tuple[int, Any]:
+            launched = await client.launch(
+                employee=body.employee,
+                template=template,
+                coach_id=body.coach_id,
+                manager_id=body.manager_id,
+                sponsor_id=body.sponsor_id,
+                cohort_id=body.cohort_id,
+                start_date=body.start_date,
+            )
+            return (201 if launched.created else 200), launched.model_dump(mode="json")
+
+        return await write(request, role, key, action)
+
+    @app.post("/v1/cohorts", response_model=CohortReport, tags=["programmes"])
+    async def launch_cohort(
+        body: CohortRequest,
+        request: Request,
+        role: Annotated[Role, Depends(allow(Role.platform))],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        template = resolve_template(body.template_id)
+        counts = Counter(p.id for p in body.participants)
+        duplicates = sorted(i for i, n in counts.items() if n > 1)
+        if duplicates:
+            raise ApiError(
+                422, "invalid", f"participants: employee {duplicates[0]} is listed twice",
+                "participants",
+            )  # fmt: skip
+
+        async def action() -> tuple[int, Any]:
+            people = [(None, p) for p in body.participants]
+            results = await cohort.launch_cohort(client, template, body.cohort_id, people)
+            return 200, cohort.report(body.cohort_id, results).model_dump(mode="json")
+
+        return await write(request, role, key, action)
+
+    @app.get("/v1/programmes", response_model=ProgrammePage, tags=["programmes"])
+    async def list_programmes(
+        _: Annotated[Role, Depends(allow(*READ))],
+        stage: str | None = None,
+        status: Status | None = None,
+        cohort: str | None = None,
+        employee: str | None = None,
+        template: str | None = None,
+        page_token: str | None = None,
+        page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> ProgrammePage:
+        try:
+            filters = Filters(
+                stage=stage, status=status, cohort=cohort, employee=employee, template=template
+            )
+        except ValidationError as exc:
+            field = str(exc.errors()[0]["loc"][0]) if exc.errors() else None
+            raise ApiError(422, "invalid", describe_errors(exc), field) from exc
+        page: ProgrammePage = await guarded(client.list_programmes(filters, page_token, page_size))
+        return page
+
+    @app.get("/v1/programmes/{programme_id}", response_model=ProgrammeView, tags=["programmes"])
+    async def view(programme_id: str, _: Annotated[Role, Depends(allow(*READ))]) -> ProgrammeView:
+        shown: ProgrammeView = await guarded(client.view(programme_id))
+        return shown
+
+    @app.get(
+        "/v1/programmes/{programme_id}/events", response_model=list[Event], tags=["programmes"]
+    )
+    async def events(
+        programme_id: str,
+        _: Annotated[Role, Depends(allow(*READ))],
+        after: Annotated[int, Query(ge=0)] = 0,
+    ) -> JSONResponse:
+        found: list[Event] = await guarded(client.events(programme_id, after))
+        return JSONResponse(EVENT_LIST.dump_python(found, mode="json"))
+
+    async def apply(
+        request: Request,
+        role: Role,
+        key: str | None,
+        call: Callable[[], Awaitable[ProgrammeView | Receipt]],
+    ) -> JSONResponse:
+        async def action() -> tuple[int, Any]:
+            answer = await call()
+            return (202 if isinstance(answer, Receipt) else 200), answer.model_dump(mode="json")
+
+        return await write(request, role, key, action)
+
+    commands: dict[str, Any] = {"tags": ["commands"], "response_model": ProgrammeView}
+    facts: dict[str, Any] = {"tags": ["facts"], "response_model": Receipt, "status_code": 202}
+    path = "/v1/programmes/{programme_id}"
+
+    @app.post(f"{path}/objectives", **commands)
+    async def objectives(
+        programme_id: str,
+        body: ObjectivesRequest,
+        request: Request,
+        role: Annotated[Role, Depends(allow(*FACTS))],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        command = body.command(key)
+        return await apply(
+            request, role, key, lambda: client.agree_objectives(programme_id, command)
+        )
+
+    @app.post(f"{path}/feedback", **facts)
+    async def feedback(
+        programme_id: str,
+        body: FeedbackRequest,
+        request: Request,
+        role: Annotated[Role, Depends(allow(*FACTS))],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        command = body.command(key)
+        return await apply(request, role, key, lambda: client.give_feedback(programme_id, command))
+
+    @app.post(f"{path}/sessions", **facts)
+    async def sessions(
+        programme_id: str,
+        body: SessionRequest,
+        request: Request,
+        role: Annotated[Role, Depends(allow(*FACTS))],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        command = body.command(key)
+        return await apply(request, role, key, lambda: client.record_session(programme_id, command))
+
+    @app.post(f"{path}/progress", **facts)
+    async def progress(
+        programme_id: str,
+        body: ProgressRequest,
+        request: Request,
+        role: Annotated[Role, Depends(allow(*FACTS))],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        command = body.command(key)
+        return await apply(
+            request, role, key, lambda: client.record_progress(programme_id, command)
+        )
+
+    @app.post(f"{path}/pause", **commands)
+    async def pause(
+        programme_id: str,
+        body: PauseRequest,
+        request: Request,
+        role: Annotated[Role, Depends(allow(*PAUSING))],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        command = body.command(key)
+        return await apply(request, role, key, lambda: client.pause(programme_id, command))
+
+    @app.post(f"{path}/resume", **commands)
+    async def resume(
+        programme_id: str,
+        request: Request,
+        role: Annotated[Role, Depends(allow(*PAUSING))],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        command = Resume(key=key)
+        return await apply(request, role, key, lambda: client.resume(programme_id, command))
+
+    @app.post(f"{path}/withdraw", **commands)
+    async def withdraw(
+        programme_id: str,
+        body: ReasonRequest,
+        request: Request,
+        role: Annotated[Role, Depends(allow(*ENDING))],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        command = body.command(key)
+        return await apply(request, role, key, lambda: client.withdraw(programme_id, command))
+
+    return app
+
+
+def resolve_template(template_id: str) -> Template:
+    """Only shipped templates over HTTP: a path from a request must never be read."""
+    try:
+        return catalogue.shipped_template(template_id)
+    except TemplateError as exc:
+        raise ApiError(422, "invalid", str(exc), "template_id") from exc
+
+
+def translate(exc: ParcoursError) -> ApiError:
+    match exc:
+        case CommandRefused():
+            return ApiError(409, "refused", str(exc))
+        case ProgrammeNotFound():
+            return ApiError(404, "not_found", str(exc))
+        case TemporalUnavailable():
+            return ApiError(503, "unavailable", f"{exc}; retry later")
+        case InvalidRequest():
+            field = str(exc).partition(":")[0]
+            return ApiError(422, "invalid", str(exc), field)
+    return ApiError(409, "refused", str(exc))
