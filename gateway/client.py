@@ -193,7 +193,7 @@ class ProgrammeClient:
             )
         except WorkflowAlreadyStartedError:
             return Launched(programme_id=programme_id, created=False)
-        except RPCError as exc:
+        except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
         return Launched(programme_id=programme_id, created=True)
 
@@ -223,7 +223,7 @@ class ProgrammeClient:
             if isinstance(cause, ApplicationError):
                 raise CommandRefused(cause.message) from exc
             raise CommandRefused(str(cause or exc)) from exc
-        except RPCError as exc:
+        except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
         assert isinstance(result, ProgrammeView)
         return result
@@ -255,7 +255,7 @@ class ProgrammeClient:
         handle = self._handle(programme_id)
         try:
             await handle.signal(signal, command)
-        except RPCError as exc:
+        except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
         receipt = await self._await_receipt(handle, command.key)
         if receipt.outcome == "rejected":
@@ -282,21 +282,21 @@ class ProgrammeClient:
     async def view(self, programme_id: str) -> ProgrammeView:
         try:
             return await self._handle(programme_id).query(ProgrammeWorkflow.view)
-        except RPCError as exc:
+        except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
 
     async def events(self, programme_id: str, after: int = 0) -> list[Event]:
         """The domain timeline across every run, read from Temporal: no worker needed."""
         try:
             events = await history.domain_events(self.temporal, programme_id)
-        except RPCError as exc:
+        except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
         return [e for e in events if e.seq > after]
 
     async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
         try:
             return await history.raw_events(self.temporal, programme_id)
-        except RPCError as exc:
+        except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
 
     # ------------------------------------------------------------ listings
@@ -314,7 +314,7 @@ class ProgrammeClient:
         )
         try:
             await listing.fetch_next_page()
-        except RPCError as exc:
+        except (RPCError, RuntimeError) as exc:
             raise _translate(exc, "") from exc
         ids = [execution.id for execution in listing.current_page or []]
         gate = asyncio.Semaphore(10)
@@ -337,7 +337,7 @@ class ProgrammeClient:
             async for execution in self.temporal.list_workflows(filters.query()):
                 stage = execution.typed_search_attributes.get(sa.PROGRAMME_STAGE) or ""
                 counts[stage] = counts.get(stage, 0) + 1
-        except RPCError as exc:
+        except (RPCError, RuntimeError) as exc:
             raise _translate(exc, "") from exc
         return dict(sorted(counts.items()))
 
@@ -345,7 +345,16 @@ class ProgrammeClient:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)
 
 
-def _translate(exc: RPCError, programme_id: str) -> ParcoursError:
+def _translate(exc: RPCError | RuntimeError, programme_id: str) -> ParcoursError:
+    """Temporal's errors in the words of a programme.
+
+    A lazy client connects on first use: a server out of reach then shows up as a
+    RuntimeError from the connection, which is the same as unavailable.
+    """
+    if not isinstance(exc, RPCError):
+        if "connect" in str(exc).lower():
+            return TemporalUnavailable(f"Temporal is unavailable: {exc}")
+        raise exc
     if exc.status == RPCStatusCode.NOT_FOUND:
         return ProgrammeNotFound(programme_id)
     if exc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):

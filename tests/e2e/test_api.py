@@ -1,0 +1,386 @@
+"""The HTTP API as the platform, integrators and ops drive it, against a real Temporal.
+
+The topology is the production one in small: a Temporal dev server, a separate
+``parcours worker`` and a separate ``parcours api``, each its own process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import PARCOURS
+from workers.dev_server import DevServer, free_port
+
+TOKENS = {"platform": "tok-platform", "integrator": "tok-integrator", "ops": "tok-ops"}
+
+
+@dataclass
+class Cluster:
+    root: Path
+    temporal_port: int
+    api_port: int
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict[str, str]:
+        import os
+
+        return {
+            **os.environ,
+            "TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal_port}",
+            "PARCOURS_DATA_DIR": str(self.root / "data"),
+            "PARCOURS_API_TOKENS": ",".join(f"{r}:{t}" for r, t in TOKENS.items()),
+            "NO_COLOR": "1",
+        }
+
+    def spawn(self, name: str, *command: str) -> None:
+        log = open(self.root / f"{name}.log", "ab")  # noqa: SIM115
+        self.processes[name] = subprocess.Popen(
+            list(command), env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.terminate()
+        process.wait(timeout=30)
+
+    def start_worker(self) -> None:
+        self.spawn("worker", str(PARCOURS), "worker")
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(PARCOURS), *args], env=self.env, capture_output=True, text=True, timeout=300
+        )
+
+    def http(self, role: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {TOKENS[role]}"} if role else {}
+        return httpx.Client(
+            base_url=f"http://127.0.0.1:{self.api_port}", headers=headers, timeout=60
+        )
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    root = tmp_path_factory.mktemp("cluster")
+    (root / "data").mkdir()
+    running = Cluster(root, free_port(), free_port())
+    server = DevServer(root / "temporal", port=running.temporal_port, headless=True)
+    (root / "temporal").mkdir()
+    running.spawn("temporal", *server.command())
+    running.start_worker()
+    running.spawn("api", str(PARCOURS), "api", "--port", str(running.api_port))
+    deadline = time.monotonic() + 60
+    with running.http() as client:
+        while True:
+            try:
+                if client.get("/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the API did not come up; see {root}")
+            time.sleep(0.3)
+    yield running
+    for name in list(running.processes):
+        running.stop(name)
+
+
+def _launch(client: httpx.Client, employee: str, **extra: Any) -> httpx.Response:
+    body = {
+        "employee": {"id": employee, "name": f"Person {employee}", "email": f"{employee}@x.io"},
+        "template_id": "change-adoption-3m",
+        **extra,
+    }
+    return client.post("/v1/programmes", json=body)
+
+
+def _error(response: httpx.Response) -> dict[str, Any]:
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"error"}, body
+    assert {"code", "message"} <= set(body["error"]), body
+    return dict(body["error"])
+
+
+FEEDBACK = {"role": "employee", "rater_id": "R1", "scores": {"motivation": 4, "adaptability": 3}}
+
+
+def test_each_role_can_do_its_part_and_nothing_else(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with (
+        cluster.http("platform") as platform,
+        cluster.http("integrator") as integrator,
+        cluster.http("ops") as ops,
+        cluster.http() as anonymous,
+    ):
+        assert _launch(integrator, employee).status_code == 403
+        assert _launch(ops, employee).status_code == 403
+        launched = _launch(platform, employee)
+        assert launched.status_code == 201
+        pid = launched.json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+
+        objectives = {"short_term": ["Use it daily"], "long_term": ["Teach it"]}
+        assert platform.post(f"{base}/objectives", json=objectives).status_code == 403
+        assert ops.post(f"{base}/objectives", json=objectives).status_code == 403
+        agreed = integrator.post(f"{base}/objectives", json=objectives)
+        assert agreed.status_code == 200
+        assert agreed.json()["stage"] == "baseline"
+
+        for role_client in (platform, ops):
+            assert role_client.post(f"{base}/feedback", json=FEEDBACK).status_code == 403
+        given = integrator.post(f"{base}/feedback", json=FEEDBACK)
+        assert given.status_code == 202
+        assert given.json()["outcome"] == "applied"
+
+        assert integrator.get(base).status_code == 403
+        assert platform.get(base).json()["events"] == ops.get(base).json()["events"]
+
+        assert platform.post(f"{base}/pause", json={"reason": "leave"}).status_code == 403
+        assert ops.post(f"{base}/pause", json={"reason": "leave"}).json()["status"] == "paused"
+        assert integrator.post(f"{base}/resume").json()["status"] == "running"
+
+        assert integrator.post(f"{base}/withdraw", json={"reason": "left"}).status_code == 403
+        withdrawn = platform.post(f"{base}/withdraw", json={"reason": "left the company"})
+        assert withdrawn.json()["status"] == "withdrawn"
+
+        assert _error(anonymous.get(base))["code"] == "unauthorized"
+        assert anonymous.get(base).status_code == 401
+        stranger = anonymous.get(base, headers={"Authorization": "Bearer nope"})
+        assert stranger.status_code == 401
+        assert _error(integrator.get(base))["code"] == "forbidden"
+
+
+def test_idempotency_keys_return_the_first_answer(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
+        key = {"Idempotency-Key": f"launch-{employee}"}
+        body = {
+            "employee": {"id": employee, "name": "Ann", "email": "ann@x.io"},
+            "template_id": "change-adoption-3m",
+        }
+        first = platform.post("/v1/programmes", json=body, headers=key)
+        again = platform.post("/v1/programmes", json=body, headers=key)
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert first.json() == again.json()
+        other = {**body, "manager_id": "M9"}
+        conflict = platform.post("/v1/programmes", json=other, headers=key)
+        assert conflict.status_code == 409
+        assert _error(conflict)["field"] == "Idempotency-Key"
+        # Without a key, launching the same employee twice finds the same programme.
+        assert _launch(platform, employee).status_code == 200
+
+        pid = first.json()["programme_id"]
+        integrator.post(
+            f"/v1/programmes/{pid}/objectives",
+            json={"short_term": ["a"], "long_term": ["b"]},
+        )
+        feedback_key = {"Idempotency-Key": f"survey-{employee}"}
+        answers = [
+            integrator.post(f"/v1/programmes/{pid}/feedback", json=FEEDBACK, headers=feedback_key)
+            for _ in range(3)
+        ]
+        assert {a.status_code for a in answers} == {202}
+        assert len({json.dumps(a.json(), sort_keys=True) for a in answers}) == 1
+        events = platform.get(f"/v1/programmes/{pid}/events").json()
+        assert [e["type"] for e in events].count("feedback_received") == 1
+
+
+def test_errors_have_one_shape_and_the_right_status(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
+        unknown_field = _launch(platform, employee, colour="blue")
+        assert unknown_field.status_code == 422
+        assert _error(unknown_field)["field"] == "colour"
+        bad_email = platform.post(
+            "/v1/programmes",
+            json={"employee": {"id": employee, "name": "A", "email": "nope"}, "template_id": "x"},
+        )
+        assert bad_email.status_code == 422
+        assert "must be an email address" in _error(bad_email)["message"]
+        unknown_template = _launch(platform, employee, template_id="no-such-template")
+        assert _error(unknown_template)["field"] == "template_id"
+        assert unknown_template.status_code == 422
+
+        missing = platform.get("/v1/programmes/change-adoption-3m.nobody")
+        assert missing.status_code == 404
+        assert _error(missing)["code"] == "not_found"
+
+        pid = _launch(platform, employee).json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        score_9 = integrator.post(
+            f"{base}/feedback",
+            json={"role": "peer", "rater_id": "P1", "scores": {"motivation": 9}},
+        )
+        assert score_9.status_code == 422
+        assert _error(score_9) == {
+            "code": "invalid",
+            "message": "scores.motivation: must be 1..5, got 9",
+            "field": "scores.motivation",
+        }
+        assert integrator.post(f"{base}/resume").status_code == 409
+        refused = integrator.post(
+            f"{base}/feedback",
+            json={"role": "peer", "rater_id": "P1", "scores": {"strengths": 4}},
+        )
+        assert refused.status_code == 409
+        assert "not assessed by this programme" in _error(refused)["message"]
+        assert platform.get("/openapi.json").status_code == 200
+        assert platform.get("/docs").status_code == 200
+
+
+def test_temporal_out_of_reach_is_503(cluster: Cluster, tmp_path: Path) -> None:
+    port = free_port()
+    env = {**cluster.env, "TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}"}
+    api = subprocess.Popen(
+        [str(PARCOURS), "api", "--port", str(port), "--data-dir", str(tmp_path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        headers = {"Authorization": f"Bearer {TOKENS['ops']}"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+            for _ in range(100):
+                try:
+                    health = client.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            assert health.status_code == 503
+            view = client.get("/v1/programmes/anything")
+            assert view.status_code == 503
+            assert _error(view)["code"] == "unavailable"
+    finally:
+        api.terminate()
+        api.wait(timeout=30)
+
+
+def test_api_refuses_to_start_without_tokens(cluster: Cluster, tmp_path: Path) -> None:
+    env = {k: v for k, v in cluster.env.items() if k != "PARCOURS_API_TOKENS"}
+    done = subprocess.run(
+        [str(PARCOURS), "api", "--port", str(free_port()), "--data-dir", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "PARCOURS_API_TOKENS" in done.stderr
+
+
+def test_listings_filter_and_paginate(cluster: Cluster) -> None:
+    cohort = f"C{uuid.uuid4().hex[:6]}"
+    with cluster.http("platform") as platform, cluster.http("ops") as ops:
+        ids = {
+            _launch(platform, f"{cohort}-{i}", cohort_id=cohort).json()["programme_id"]
+            for i in range(5)
+        }
+        first = next(iter(sorted(ids)))
+        cluster_integrator = cluster.http("integrator")
+        with cluster_integrator as integrator:
+            integrator.post(
+                f"/v1/programmes/{first}/objectives",
+                json={"short_term": ["a"], "long_term": ["b"]},
+            )
+        seen: list[str] = []
+        token = None
+        pages = 0
+        deadline = time.monotonic() + 30
+        while True:
+            params = {"cohort": cohort, "page_size": 2, **({"page_token": token} if token else {})}
+            page = ops.get("/v1/programmes", params=params).json()
+            seen += [item["programme_id"] for item in page["items"]]
+            pages += 1
+            token = page["next_page_token"]
+            if token is None:
+                if set(seen) == ids or time.monotonic() > deadline:
+                    break
+                seen, pages = [], 0  # visibility catches up; list again
+                time.sleep(0.5)
+        assert sorted(seen) == sorted(ids)
+        assert pages == 3
+        at_baseline = ops.get("/v1/programmes", params={"cohort": cohort, "stage": "baseline"})
+        assert [i["programme_id"] for i in at_baseline.json()["items"]] == [first]
+        running = ops.get("/v1/programmes", params={"cohort": cohort, "status": "running"})
+        assert len(running.json()["items"]) == 5
+
+    counted = cluster.cli("list", "--cohort", cohort, "--count", "--json")
+    assert json.loads(counted.stdout) == {"baseline": 1, "kickoff": 4}
+
+
+def test_history_reads_with_the_worker_stopped(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
+        pid = _launch(platform, employee).json()["programme_id"]
+        integrator.post(
+            f"/v1/programmes/{pid}/objectives",
+            json={"short_term": ["a"], "long_term": ["b"]},
+        )
+        integrator.post(f"/v1/programmes/{pid}/feedback", json=FEEDBACK)
+        before = platform.get(f"/v1/programmes/{pid}/events").json()
+
+        cluster.stop("worker")
+        try:
+            after = platform.get(f"/v1/programmes/{pid}/events").json()
+            assert after == before
+            assert [e["type"] for e in after][:3] == [
+                "programme_launched",
+                "programme_started",
+                "stage_entered",
+            ]
+            timeline = cluster.cli("history", pid, "--json")
+            assert timeline.returncode == 0, timeline.stderr
+            assert json.loads(timeline.stdout) == before
+            raw = cluster.cli("history", pid, "--raw", "--json")
+            assert raw.returncode == 0, raw.stderr
+            rows = json.loads(raw.stdout)
+            kinds = {row["type"] for row in rows}
+            assert {"workflow_execution_started", "workflow_execution_signaled"} <= kinds
+            signal = next(r for r in rows if r["type"] == "workflow_execution_signaled")
+            assert signal["summary"].startswith("signal give_feedback")
+            assert signal["details"]["input"][0]["scores"] == {"motivation": 4, "adaptability": 3}
+            assert "workflow_execution_update_accepted" in kinds
+        finally:
+            cluster.start_worker()
+
+
+def test_a_cohort_of_a_thousand_launches_with_bad_rows_reported(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    cohort = f"K{uuid.uuid4().hex[:6]}"
+    lines = ["employee_id,name,email,coach_id,manager_id"]
+    lines += [f"{cohort}-{i},Person {i},p{i}@example.com,C1,M1" for i in range(1000)]
+    lines.insert(11, f"{cohort}-bad1,No Email,,C1,M1")  # line 12: missing email
+    lines.insert(501, f"{cohort}-bad2,Extra,e@x.io,C1,M1,unexpected")  # line 502: extra column
+    lines.insert(901, f"{cohort}-7,Twice,t@x.io,C1,M1")  # line 902: duplicate employee
+    csv = tmp_path / "people.csv"
+    csv.write_text("\n".join(lines) + "\n")
+
+    args = ["launch-cohort", str(csv), "--template", "change-adoption-3m", "--cohort", cohort]
+    began = time.monotonic()
+    first = cluster.cli(*args, "--json")
+    took = time.monotonic() - began
+    summary = json.loads(first.stdout)
+    assert (summary["launched"], summary["existing"], summary["failed"]) == (1000, 0, 3), (
+        first.stderr
+    )
+    failed = {r["line"]: r["reason"] for r in summary["results"] if r["outcome"] == "failed"}
+    assert set(failed) == {12, 502, 902}
+    assert "email" in failed[12]
+    assert "6 values for 5 columns" in failed[502]
+    assert "already on line" in failed[902]
+    assert first.returncode == 1, "failed rows make the exit code non-zero"
+
+    again = json.loads(cluster.cli(*args, "--json").stdout)
+    assert (again["launched"], again["existing"], again["failed"]) == (0, 1000, 3)
+    print(f"1,000 programmes launched in {took:.1f} s")
