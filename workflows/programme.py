@@ -61,6 +61,10 @@ Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecor
 """Events that ask for an activity: a notification, or an evaluation report."""
 
 
+def _where(state: ProgrammeState) -> tuple[str, str]:
+    return state.status.value, state.stage.key if state.stage is not None else ""
+
+
 @workflow.defn(name="Programme")
 class ProgrammeWorkflow:
     @workflow.init
@@ -145,14 +149,15 @@ class ProgrammeWorkflow:
                 self._deliver(event)
         self._state = state
         self._log.extend(events)
-        if (before.status, before.stage) != (state.status, state.stage):
-            self._publish(state)
+        if events:
+            self._publish(state, moved=_where(before) != _where(state))
         return events
 
-    def _publish(self, state: ProgrammeState) -> None:
-        """Keep the search attributes and the Web UI's current details up to date."""
+    def _publish(self, state: ProgrammeState, moved: bool = True) -> None:
+        """Keep the Web UI's current details up to date, and the search attributes when
+        the programme ``moved`` to another stage or status."""
         stage = state.stage.key if state.stage is not None else ""
-        if self._settings.search_attributes:
+        if moved:
             workflow.upsert_search_attributes(
                 [
                     sa.PROGRAMME_STAGE.value_set(stage),

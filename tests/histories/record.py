@@ -20,7 +20,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import Pause, Withdraw
-from tests.support import wheel_binary
+from tests.support import register_search_attributes, wheel_binary
 from tests.workflows.conftest import Delivered, Harness
 from tests.workflows.driver import Programme, drive_to_completion, shipped
 from workers.worker import build_worker
@@ -58,11 +58,11 @@ async def withdraw(programme: Programme) -> object:
 
 
 SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
-    "happy": (happy, RunSettings(search_attributes=False)),
-    "lapse": (lapse, RunSettings(search_attributes=False)),
-    "pause": (pause, RunSettings(search_attributes=False)),
-    "withdraw": (withdraw, RunSettings(search_attributes=False)),
-    "continue-as-new": (happy, RunSettings(search_attributes=False, history_limit=80)),
+    "happy": (happy, RunSettings()),
+    "lapse": (lapse, RunSettings()),
+    "pause": (pause, RunSettings()),
+    "withdraw": (withdraw, RunSettings()),
+    "continue-as-new": (happy, RunSettings(history_limit=80)),
 }
 
 
@@ -91,6 +91,7 @@ async def record(template_id: str, scenario: str) -> int:
         data_converter=pydantic_data_converter,
         test_server_existing_path=str(wheel_binary("temporal-test-server")),
     )
+    await register_search_attributes(env.client)
     try:
         delivered = Delivered()
         queue = f"record-{template_id}-{scenario}"

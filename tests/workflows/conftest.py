@@ -19,7 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.notices import EvaluationReport, Notification
-from tests.support import wheel_binary
+from tests.support import register_search_attributes, wheel_binary
 from workers.worker import build_worker
 
 
@@ -29,6 +29,7 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=pydantic_data_converter,
         test_server_existing_path=str(wheel_binary("temporal-test-server")),
     )
+    await register_search_attributes(environment.client)
     yield environment
     await environment.shutdown()
 

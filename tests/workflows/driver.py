@@ -59,9 +59,7 @@ class Programme:
         )
         handle = await harness.env.client.start_workflow(
             ProgrammeWorkflow.run,
-            ProgrammeInput(
-                launch=launch, settings=settings or RunSettings(search_attributes=False)
-            ),
+            ProgrammeInput(launch=launch, settings=settings or RunSettings()),
             id=programme_id,
             task_queue=harness.task_queue,
         )

@@ -58,10 +58,8 @@ def _shape(events: list[Event]) -> list[tuple[object, ...]]:
 
 
 async def test_continue_as_new_keeps_outcome_and_whole_log(harness: Harness) -> None:
-    plain, plain_outcome, plain_events = await _run(harness, RunSettings(search_attributes=False))
-    chained, outcome, events = await _run(
-        harness, RunSettings(search_attributes=False, history_limit=60)
-    )
+    plain, plain_outcome, plain_events = await _run(harness, RunSettings())
+    chained, outcome, events = await _run(harness, RunSettings(history_limit=60))
 
     assert await _runs(plain.handle) == 1
     assert await _runs(chained.handle) >= 4
