@@ -20,7 +20,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import Pause, Withdraw
-from tests.support import register_search_attributes, wheel_binary
+from tests.support import register_search_attributes, run_histories, wheel_binary
 from tests.workflows.conftest import Delivered, Harness
 from tests.workflows.driver import Programme, drive_to_completion, shipped
 from workers.worker import build_worker
@@ -67,21 +67,10 @@ SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
 
 
 async def _save_chain(handle: WorkflowHandle[ProgrammeWorkflow, object], name: str) -> int:
-    client = handle._client
-    run_id = handle.first_execution_run_id or handle.result_run_id
-    runs = 0
-    while run_id:
-        runs += 1
-        history = await client.get_workflow_handle(handle.id, run_id=run_id).fetch_history()
-        (HERE / f"{name}.run{runs}.json").write_text(history.to_json())
-        last = history.events[-1]
-        attrs = last.workflow_execution_continued_as_new_event_attributes
-        run_id = (
-            attrs.new_execution_run_id
-            if last.HasField("workflow_execution_continued_as_new_event_attributes")
-            else None
-        )
-    return runs
+    histories = await run_histories(handle)
+    for number, history in enumerate(histories, 1):
+        (HERE / f"{name}.run{number}.json").write_text(history.to_json())
+    return len(histories)
 
 
 async def record(template_id: str, scenario: str) -> int:
