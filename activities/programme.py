@@ -8,30 +8,52 @@ pass fakes. Workflows refer to them by name only (``send_notification``,
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import structlog
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
+from activities import metrics
 from activities.evaluations import EvaluationRecorder
+from activities.fanout import Channel, FanOutNotifier
+from activities.journal import DeliveryJournal
 from activities.notifier import Notifier
 from activities.outbox import OutboxNotifier
-from domain.notices import EvaluationReport, Notification
+from activities.smtp import SmtpConfig, SmtpNotifier
+from activities.webhook import WebhookConfig, WebhookNotifier
+from domain.notices import EvaluationReport, NoticeKind, Notification
+from domain.template import Role
 
 SEND_NOTIFICATION = "send_notification"
 RECORD_EVALUATION = "record_evaluation"
+CHANNELS = ("outbox", "smtp", "webhook")
+"""The notification channels parcours has, in the order it sends through them."""
 
 _log = structlog.get_logger(__name__)
 
 
 class ProgrammeActivities:
-    """Hosts the two activities on the adapters given."""
+    """Hosts the two activities on the adapters given.
 
-    def __init__(self, notifier: Notifier, recorder: EvaluationRecorder) -> None:
+    With ``evaluation_notices``, ``record_evaluation`` also tells the employee,
+    through that notifier, that an evaluation is ready (kind ``evaluation_ready``,
+    delivery id ``<report delivery id>:ready``): the workflow asks only for the
+    report, so the notice rides on the same activity and its retries.
+    """
+
+    def __init__(
+        self,
+        notifier: Notifier,
+        recorder: EvaluationRecorder,
+        *,
+        evaluation_notices: Notifier | None = None,
+    ) -> None:
         self.notifier = notifier
         self.recorder = recorder
+        self.evaluation_notices = evaluation_notices
 
     @activity.defn(name=SEND_NOTIFICATION)
     async def send_notification(self, notification: Notification) -> str:
@@ -39,39 +61,136 @@ class ProgrammeActivities:
         log = _bound(SEND_NOTIFICATION, notification.delivery_id, notification.programme_id)
         try:
             detail = await self.notifier.send(notification)
+        except ApplicationError as exc:  # a channel said why: no traceback needed
+            log.warning(
+                "notification failed",
+                kind=notification.kind.value,
+                reason=exc.message,
+                final=exc.non_retryable,
+            )
+            raise  # Temporal retries per the workflow's retry policy, unless non-retryable
         except Exception:
             log.exception("notification failed", kind=notification.kind.value)
-            raise  # Temporal retries per the workflow's retry policy
+            raise
         log.info("notification sent", kind=notification.kind.value, detail=detail)
+        if notification.kind is NoticeKind.escalation:
+            metrics.count(
+                metrics.ESCALATIONS,
+                stage=notification.stage or "",
+                step=str(notification.escalation_step or ""),
+            )
         return detail
 
     @activity.defn(name=RECORD_EVALUATION)
     async def record_evaluation(self, report: EvaluationReport) -> str:
         """File an evaluation report; return where the readable page is."""
         log = _bound(RECORD_EVALUATION, report.delivery_id, report.programme_id)
+        evaluation = report.evaluation
         try:
             path = await self.recorder.record(report)
         except Exception:
-            log.exception("evaluation report failed", kind=report.evaluation.kind.value)
+            log.exception("evaluation report failed", kind=evaluation.kind.value)
             raise
         log.info(
             "evaluation recorded",
-            kind=report.evaluation.kind.value,
-            verdict=report.evaluation.verdict.value,
+            kind=evaluation.kind.value,
+            verdict=evaluation.verdict.value,
             path=path,
         )
+        if self.evaluation_notices is not None:
+            await self._announce(report, log)
+        metrics.count(
+            metrics.EVALUATIONS, kind=evaluation.kind.value, verdict=evaluation.verdict.value
+        )
         return path
+
+    async def _announce(self, report: EvaluationReport, log: Any) -> None:
+        """Notify that ``report`` is ready. A refusal is logged; a failure retries the activity
+        (the report is rewritten identically, and channels that delivered are not asked again)."""
+        assert self.evaluation_notices is not None
+        notice = evaluation_notice(report)
+        try:
+            detail = await self.evaluation_notices.send(notice)
+        except ApplicationError as exc:
+            if not exc.non_retryable:
+                raise
+            log.error(
+                "evaluation notice refused", delivery_id=notice.delivery_id, reason=exc.message
+            )
+            return
+        log.info("evaluation notice sent", delivery_id=notice.delivery_id, detail=detail)
 
     def all(self) -> list[Callable[..., Awaitable[Any]]]:
         """The activities to pass to a ``Worker(activities=...)``."""
         return [self.send_notification, self.record_evaluation]
 
 
-def build_activities(data_dir: Path) -> ProgrammeActivities:
-    """The default adapters: ``<data_dir>/outbox.jsonl`` and ``<data_dir>/evaluations/``."""
-    return ProgrammeActivities(
-        OutboxNotifier(data_dir / "outbox.jsonl"), EvaluationRecorder(data_dir)
+def evaluation_notice(report: EvaluationReport) -> Notification:
+    """The ``evaluation_ready`` notification for ``report``, addressed to the employee."""
+    stage = report.evaluation.stage
+    return Notification(
+        delivery_id=f"{report.delivery_id}:ready",
+        kind=NoticeKind.evaluation_ready,
+        programme_id=report.programme_id,
+        template_title=report.template_title,
+        employee=report.employee,
+        to=(Role.employee,),
+        recipients={Role.employee: report.employee.email},
+        stage=stage,
+        stage_title=stage.replace("_", " ").capitalize() if stage else None,
+        created_at=report.recorded_at,
     )
+
+
+def build_notifier(
+    data_dir: Path,
+    channels: Sequence[str] = ("outbox",),
+    *,
+    smtp: SmtpConfig | None = None,
+    webhook: WebhookConfig | None = None,
+    public_url: str = "http://localhost:8000",
+) -> FanOutNotifier:
+    """The channels named, with their sent-ledgers under ``<data_dir>/sent/``.
+
+    ``smtp`` and ``webhook`` are required when their channel is named.
+    """
+    unknown = [name for name in channels if name not in CHANNELS]
+    if unknown:
+        raise ValueError(f"unknown notification channel(s) {unknown}; known: {list(CHANNELS)}")
+    built: list[Channel] = []
+    for name in CHANNELS:
+        if name not in channels:
+            continue
+        if name == "outbox":
+            built.append(Channel(name, OutboxNotifier(data_dir / "outbox.jsonl")))
+        elif name == "smtp":
+            if smtp is None:
+                raise ValueError("the smtp channel needs an SmtpConfig")
+            mailer = SmtpNotifier(smtp, public_url)
+            built.append(Channel(name, mailer, _ledger(data_dir, name), mailer.skip_reason))
+        else:
+            if webhook is None:
+                raise ValueError("the webhook channel needs a WebhookConfig")
+            built.append(Channel(name, WebhookNotifier(webhook), _ledger(data_dir, name)))
+    return FanOutNotifier(built)
+
+
+def build_activities(
+    data_dir: Path, notifier: Notifier | None = None, *, evaluation_notices: bool = False
+) -> ProgrammeActivities:
+    """The activities on ``notifier`` (default: the outbox, ``<data_dir>/outbox.jsonl``) and
+    reports in ``<data_dir>/evaluations/``; ``evaluation_notices`` announces reports through
+    the same notifier."""
+    chosen = notifier if notifier is not None else OutboxNotifier(data_dir / "outbox.jsonl")
+    return ProgrammeActivities(
+        chosen,
+        EvaluationRecorder(data_dir),
+        evaluation_notices=chosen if evaluation_notices else None,
+    )
+
+
+def _ledger(data_dir: Path, channel: str) -> DeliveryJournal:
+    return DeliveryJournal(data_dir / "sent" / f"{channel}.jsonl")
 
 
 def _bound(name: str, delivery_id: str, programme_id: str) -> Any:
@@ -81,5 +200,6 @@ def _bound(name: str, delivery_id: str, programme_id: str) -> Any:
         delivery_id=delivery_id,
         programme_id=programme_id,
         workflow_id=info.workflow_id,
+        run_id=info.workflow_run_id,
         attempt=info.attempt,
     )
