@@ -1,34 +1,92 @@
-"""Logging: structlog everywhere, JSON when not on a terminal."""
+"""Logging: structlog everywhere, JSON when not on a terminal.
+
+Every line logged inside a workflow or an activity carries ``workflow_id``,
+``run_id``, and for activities ``activity`` (its type) and ``attempt``; for a
+programme workflow ``programme_id`` too (a programme's workflow id is its
+programme id). They come from Temporal's own context: the ``temporal_workflow``
+and ``temporal_activity`` extras that ``workflow.logger`` and ``activity.logger``
+attach, or the running activity for anything else logged inside one (parcours'
+own structlog loggers, httpx...).
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping, MutableMapping
+from typing import Any, TextIO
 
 import structlog
+from temporalio import activity
+from temporalio import workflow as temporal_workflow
+
+from workflows.messages import WORKFLOW_NAME
 
 
-def configure(level: str = "INFO", json: bool | None = None) -> None:
-    """Route structlog and the standard library (temporalio's loggers) to one renderer."""
-    as_json = not sys.stderr.isatty() if json is None else json
+def add_temporal_context(
+    logger: Any, method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """A structlog processor: the Temporal ids of the workflow or activity logging."""
+    details: dict[str, Any] = {}
+    record = event_dict.get("_record")
+    if record is not None:
+        for extra in ("temporal_workflow", "temporal_activity"):
+            value = getattr(record, extra, None)
+            if isinstance(value, Mapping):
+                details.update(value)
+    if not details and activity.in_activity():
+        info = activity.info()
+        details = {
+            "workflow_id": info.workflow_id,
+            "workflow_run_id": info.workflow_run_id,
+            "workflow_type": info.workflow_type,
+            "activity_type": info.activity_type,
+            "attempt": info.attempt,
+        }
+    if not details:
+        return event_dict
+    workflow_id = details.get("workflow_id")
+    fields = {
+        "workflow_id": workflow_id,
+        "run_id": details.get("run_id") or details.get("workflow_run_id"),
+        "activity": details.get("activity_type"),
+        "attempt": details.get("attempt"),
+        "programme_id": workflow_id if details.get("workflow_type") == WORKFLOW_NAME else None,
+    }
+    for key, value in fields.items():
+        if value is not None:
+            event_dict.setdefault(key, value)
+    return event_dict
+
+
+def configure(level: str = "INFO", json: bool | None = None, stream: TextIO | None = None) -> None:
+    """Route structlog and the standard library (temporalio's loggers) to one renderer,
+    writing to ``stream`` (default: stderr); JSON unless it is a terminal."""
+    out = stream if stream is not None else sys.stderr
+    as_json = not out.isatty() if json is None else json
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
+        add_temporal_context,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer()
         if as_json
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(colors=out.isatty())
     )
+    if as_json:
+        # The ids are fields of their own; no need to repeat them in the message text.
+        temporal_workflow.logger.workflow_info_on_message = False
+        activity.logger.activity_info_on_message = False
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(out)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,

@@ -1,18 +1,35 @@
-"""Long-running processes: a worker for any Temporal, or everything embedded (``up``)."""
+"""Long-running processes: a worker for any Temporal, or everything embedded (``up``).
+
+Both take the ``Settings`` (see ``workers.settings``): the notification channels,
+where files go, the Prometheus endpoint, tracing, and how long a stopping worker
+lets its running activities finish. Called without settings they read them
+from the environment (``load_settings``).
+
+Stopping: ``stop_on_signals()`` turns SIGINT/SIGTERM into an event; when it is
+set the worker stops polling for new tasks, gives the activities already
+running ``PARCOURS_SHUTDOWN_GRACE`` seconds to finish, then cancels the rest
+(Temporal retries them on another worker; the notification channels'
+ledgers keep a retry from sending twice) and returns.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import structlog
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from activities.programme import build_activities
+from activities.programme import ProgrammeActivities, build_activities, build_notifier
 from workers.dev_server import DevServer
+from workers.metrics import ProgrammeMetrics, metrics_runtime
+from workers.settings import Settings, load_settings, temporal_client_options
+from workers.tracing import flush_tracing, tracing_interceptors
 from workers.worker import build_worker
 
 log = structlog.get_logger("parcours")
@@ -27,22 +44,103 @@ def stop_on_signals() -> asyncio.Event:
     return stop
 
 
-async def connect(address: str, namespace: str) -> Client:
+async def connect(
+    address: str | None = None,
+    namespace: str | None = None,
+    *,
+    settings: Settings | None = None,
+) -> Client:
+    """A client with parcours' data converter.
+
+    With ``settings``: its Temporal address and namespace (unless given here),
+    TLS and API key, the metrics runtime and the tracing interceptors. Without:
+    a plain connection to ``address`` and ``namespace``.
+    """
+    if settings is None:
+        return await Client.connect(
+            address or "localhost:7233",
+            namespace=namespace or "default",
+            data_converter=pydantic_data_converter,
+        )
+    options = temporal_client_options(settings)
+    if address is not None:
+        options["target_host"] = address
+    if namespace is not None:
+        options["namespace"] = namespace
+    return await _connect(settings, **options)
+
+
+async def _connect(settings: Settings, **options: Any) -> Client:
     return await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter
+        **options,
+        data_converter=pydantic_data_converter,
+        runtime=metrics_runtime(settings),
+        interceptors=tracing_interceptors(settings),
     )
 
 
-async def run_worker(client: Client, data_dir: Path, stop: asyncio.Event) -> None:
+def programme_activities(settings: Settings, data_dir: Path | None = None) -> ProgrammeActivities:
+    """The activities on the channels ``settings`` name; evaluation reports are announced
+    through them too. Files go to ``data_dir`` (default: the settings' data dir)."""
+    where = data_dir if data_dir is not None else settings.data_dir
+    notifier = build_notifier(
+        where,
+        settings.notifiers,
+        smtp=settings.smtp,
+        webhook=settings.webhook,
+        public_url=settings.public_url,
+    )
+    return build_activities(where, notifier, evaluation_notices=True)
+
+
+async def run_worker(
+    client: Client,
+    data_dir: Path | None,
+    stop: asyncio.Event,
+    *,
+    settings: Settings | None = None,
+    activities: Sequence[Callable[..., Any]] | None = None,
+) -> None:
     """Host programmes and their activities until ``stop`` is set, then drain.
 
-    ``data_dir`` must exist: the outbox and evaluation reports go there."""
-    activities = build_activities(data_dir)
-    worker = build_worker(client, activities.all())
-    async with worker:
-        log.info("worker started", task_queue=worker.task_queue, data_dir=str(data_dir))
-        await stop.wait()
-        log.info("worker stopping")
+    ``data_dir`` (default: the settings') must exist: the outbox, the channels'
+    ledgers and evaluation reports go there. ``activities`` replaces the ones
+    built from the settings (tests). For metrics and tracing, ``client`` should
+    come from ``connect(settings=...)``.
+    """
+    settings = settings if settings is not None else load_settings()
+    where = data_dir if data_dir is not None else settings.data_dir
+    hosted = activities if activities is not None else programme_activities(settings, where).all()
+    grace = settings.shutdown_grace
+    worker = build_worker(
+        client,
+        hosted,
+        task_queue=settings.task_queue,
+        interceptors=[ProgrammeMetrics()],
+        graceful_shutdown_timeout=timedelta(seconds=grace),
+    )
+    try:
+        async with worker:
+            log.info(
+                "worker started",
+                task_queue=worker.task_queue,
+                data_dir=str(where),
+                notifiers=list(settings.notifiers),
+                metrics=settings.metrics_address,
+                tracing=settings.otlp_endpoint,
+            )
+            await stop.wait()
+            log.info("worker stopping", grace_seconds=grace)
+        log.info("worker stopped")
+    finally:
+        flush_tracing()
+
+
+async def serve_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """``parcours worker``: connect as the settings say, host programmes, drain on ``stop``."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    client = await connect(settings=settings)
+    await run_worker(client, settings.data_dir, stop, settings=settings)
 
 
 async def run_embedded(
@@ -52,10 +150,17 @@ async def run_embedded(
     ui_port: int,
     stop: asyncio.Event,
     on_ready: Callable[[DevServer, Client], Awaitable[None]] | None = None,
+    settings: Settings | None = None,
 ) -> None:
-    """The Temporal dev server on a SQLite file in ``data_dir``, and a worker on it."""
+    """The Temporal dev server on a SQLite file in ``data_dir``, and a worker on it.
+
+    ``data_dir`` wins over the settings' (it is where the server's database is).
+    The settings' Temporal address, TLS and API key do not apply to the
+    embedded server; everything else does (channels, metrics, tracing, grace).
+    """
+    settings = settings if settings is not None else load_settings(data_dir=data_dir)
     async with DevServer(data_dir, port=port, ui_port=ui_port) as server:
-        client = await connect(server.address, "default")
+        client = await _connect(settings, target_host=server.address, namespace="default")
         if on_ready is not None:
             await on_ready(server, client)
-        await run_worker(client, data_dir, stop)
+        await run_worker(client, data_dir, stop, settings=settings)
