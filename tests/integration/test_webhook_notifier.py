@@ -1,0 +1,176 @@
+"""The webhook notifier against a real local HTTP receiver, and under a real Temporal worker.
+
+Direct calls show what each answer becomes (delivered, ``DeliveryFailed``:
+retryable, ``DeliveryRefused``: final). The last test shows what Temporal does
+with them: a real worker (``run_worker``) runs a real programme whose escalation
+goes to the webhook; the workflow's own retry policy (``NOTIFY_RETRY``) retries
+the 500, and the 400 is tried once and recorded as failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from activities.errors import DeliveryFailed, DeliveryRefused
+from activities.programme import build_notifier
+from activities.webhook import (
+    IDEMPOTENCY_HEADER,
+    SIGNATURE_HEADER,
+    WebhookConfig,
+    WebhookNotifier,
+    verify,
+)
+from domain.events import DeliveryConfirmed
+from domain.events import DeliveryFailed as DeliveryFailedEvent
+from domain.notices import Notification
+from tests.integration.production import (
+    SECRET,
+    Received,
+    events,
+    first_then,
+    launch,
+    notification,
+    receiving,
+    wait_for_event,
+)
+from workers.dev_server import DevServer, free_port
+from workers.service import connect, run_worker
+from workers.settings import Settings
+
+
+def config(url: str, timeout: float = 5.0) -> WebhookConfig:
+    return WebhookConfig(url=url, secret=SECRET, timeout=timeout)
+
+
+async def test_the_notification_arrives_once_signed_with_its_idempotency_key(
+    tmp_path: Path,
+) -> None:
+    sent = notification()
+    with receiving() as receiver:
+        notifier = build_notifier(tmp_path, ["webhook"], webhook=config(receiver.url))
+        first = await notifier.send(sent)
+        again = await notifier.send(sent)  # a retried activity
+
+    [got] = receiver.requests
+    assert first == f"webhook: 200 from {receiver.url}"
+    assert again == f"already sent: {first}"
+    assert verify(SECRET, got.body, got.headers[SIGNATURE_HEADER])
+    assert got.headers[SIGNATURE_HEADER].startswith("sha256=")
+    assert not verify("another-secret-entirely", got.body, got.headers[SIGNATURE_HEADER])
+    assert got.headers[IDEMPOTENCY_HEADER] == sent.delivery_id
+    assert got.headers["Content-Type"] == "application/json"
+    assert Notification.model_validate_json(got.body) == sent
+
+
+async def test_a_5xx_is_retryable() -> None:
+    with receiving(lambda _: 503) as receiver, pytest.raises(DeliveryFailed) as caught:
+        await WebhookNotifier(config(receiver.url)).send(notification())
+    assert not caught.value.non_retryable
+    assert "HTTP 503" in str(caught.value)
+
+
+async def test_a_4xx_is_final_but_429_asks_to_come_back() -> None:
+    with receiving(first_then(400, 429)) as receiver:
+        notifier = WebhookNotifier(config(receiver.url))
+        with pytest.raises(DeliveryRefused) as refused:
+            await notifier.send(notification())
+        with pytest.raises(DeliveryFailed) as later:
+            await notifier.send(notification())
+    assert refused.value.non_retryable
+    assert "HTTP 400" in str(refused.value)
+    assert "scripted" in str(refused.value)  # the receiver's answer, for ops
+    assert not later.value.non_retryable
+
+
+async def test_a_timeout_and_no_listener_are_retryable() -> None:
+    with receiving(delay=1.0) as slow, pytest.raises(DeliveryFailed) as timed_out:
+        await WebhookNotifier(config(slow.url, timeout=0.2)).send(notification())
+    assert "no answer within 0.2s" in str(timed_out.value)
+
+    nobody = f"http://127.0.0.1:{free_port()}/hooks"
+    with pytest.raises(DeliveryFailed) as refused:
+        await WebhookNotifier(config(nobody)).send(notification())
+    assert not refused.value.non_retryable
+
+
+async def test_a_refusal_is_remembered_so_a_retry_does_not_post_again(tmp_path: Path) -> None:
+    with receiving(lambda _: 422) as receiver:
+        notifier = build_notifier(tmp_path, ["outbox", "webhook"], webhook=config(receiver.url))
+        with pytest.raises(DeliveryRefused):
+            await notifier.send(notification())
+        with pytest.raises(DeliveryRefused) as again:
+            await notifier.send(notification())
+
+    assert len(receiver.requests) == 1
+    assert "refused before" in str(again.value)
+    assert len((tmp_path / "outbox.jsonl").read_text().splitlines()) == 1
+
+
+async def test_temporal_retries_a_500_and_not_a_400(tmp_path: Path, dev_server: DevServer) -> None:
+    """Two programmes escalate to the employee a second after launch; the receiver
+    answers 500 then 200 for the first, 400 for the second."""
+    flaky: set[str] = set()
+
+    def answer(got: Received) -> int:
+        programme_id = json.loads(got.body)["programme_id"]
+        if programme_id.startswith("refused"):
+            return 400
+        if programme_id not in flaky:
+            flaky.add(programme_id)
+            return 500
+        return 200
+
+    with receiving(answer) as receiver:
+        settings = Settings(
+            notifiers=("webhook",),
+            webhook_url=receiver.url,
+            webhook_secret=SECRET,
+            task_queue=f"webhook-{uuid.uuid4().hex[:8]}",
+            data_dir=tmp_path,
+        )
+        client = await connect(dev_server.address, settings=settings)
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(client, tmp_path, stop, settings=settings))
+        started = []
+        try:
+            retried = await launch(client, settings.task_queue)
+            refused = await launch(client, settings.task_queue, prefix="refused")
+            started += [retried, refused]
+
+            confirmed = await wait_for_event(retried, "delivery_confirmed")
+            failed = await wait_for_event(refused, "delivery_failed")
+            # The retry came NOTIFY_RETRY's 2 s after the 500: were the 400 retryable,
+            # its retry would have come by now too.
+            await asyncio.sleep(0.5)
+
+            assert isinstance(confirmed, DeliveryConfirmed)
+            assert confirmed.detail == f"webhook: 200 from {receiver.url}"
+            posts = receiver.bodies_for(retried.id)
+            assert len(posts) == 2
+            assert posts[0].body == posts[1].body  # the same signed body both times
+            assert len({p.headers[IDEMPOTENCY_HEADER] for p in posts}) == 1
+            assert all(verify(SECRET, p.body, p.headers[SIGNATURE_HEADER]) for p in posts)
+
+            assert isinstance(failed, DeliveryFailedEvent)
+            assert "HTTP 400" in failed.detail
+            assert len(receiver.bodies_for(refused.id)) == 1
+            history = await refused.fetch_history()
+            attempts = [
+                e.activity_task_started_event_attributes.attempt
+                for e in history.events
+                if e.HasField("activity_task_started_event_attributes")
+            ]
+            assert attempts == [1]
+            assert [e.type for e in await events(refused)].count("delivery_failed") == 1
+        finally:
+            stop.set()
+            await worker
+            for handle in started:
+                with contextlib.suppress(Exception):
+                    await handle.terminate("test over")
