@@ -367,6 +367,9 @@ def load_settings(env_file: Path | None = None, **overrides: Any) -> Settings:
     ``env_file`` defaults to ``$PARCOURS_SETTINGS_FILE``. Raises ``SettingsError``
     with every problem found.
     """
+    unknown = sorted(set(overrides) - set(ENV_NAMES))
+    if unknown:  # a programming error, not a user's: fail loudly
+        raise TypeError(f"load_settings() got unknown settings {unknown}")
     if env_file is None and os.environ.get(SETTINGS_FILE_ENV):
         env_file = Path(os.environ[SETTINGS_FILE_ENV])
     problems: list[str] = []

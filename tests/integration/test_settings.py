@@ -236,6 +236,8 @@ def test_a_settings_file_is_read_and_the_environment_wins(
     assert settings.public_url == "https://parcours.example.com"
     assert settings.data_dir == tmp_path / "data"
     assert load_settings(data_dir=tmp_path / "cli").data_dir == tmp_path / "cli"
+    with pytest.raises(TypeError, match="dat_dir"):
+        load_settings(dat_dir=tmp_path)
 
 
 def test_a_settings_file_with_a_typo_or_missing_fails(
