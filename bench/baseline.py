@@ -1,0 +1,51 @@
+"""The raw Temporal baseline: start, K signals, one activity, complete. No domain.
+
+It runs on the same data converter (pydantic), worker settings, sandbox and
+task-queue setup as parcours, and its messages are pydantic models of the same
+shape as parcours's; what differs is only what parcours adds.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import activity, workflow
+
+with workflow.unsafe.imports_passed_through():
+    from bench.messages import BaselineInput, BaselineOutcome, BaselineReport, Ping
+
+BASELINE_WORKFLOW = "Baseline"
+BASELINE_ACTIVITY = "baseline_record"
+
+
+@activity.defn(name=BASELINE_ACTIVITY)
+async def baseline_record(report: BaselineReport) -> str:
+    """The same trivial work as parcours's fake activities."""
+    return f"recorded {report.id}"
+
+
+@workflow.defn(name=BASELINE_WORKFLOW)
+class BaselineWorkflow:
+    @workflow.init
+    def __init__(self, input: BaselineInput) -> None:
+        self._expected = input.signals
+        self._received = 0
+
+    @workflow.run
+    async def run(self, input: BaselineInput) -> BaselineOutcome:
+        await workflow.wait_condition(lambda: self._received >= self._expected)
+        detail = await workflow.execute_activity(
+            BASELINE_ACTIVITY,
+            BaselineReport(id=input.id, received=self._received),
+            result_type=str,
+            start_to_close_timeout=timedelta(minutes=1),
+        )
+        return BaselineOutcome(id=input.id, received=self._received, detail=detail)
+
+    @workflow.signal(name="ping")
+    def ping(self, ping: Ping) -> None:
+        self._received += 1
+
+    @workflow.query(name="received")
+    def received(self) -> int:
+        return self._received

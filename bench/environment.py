@@ -1,0 +1,141 @@
+"""What a bench run stands on: one embedded dev server, a client, the worker process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import IO
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE, READY
+from workers.dev_server import DevServer, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def connect(address: str) -> Client:
+    """The one client both sides use, on the converter parcours uses."""
+    return await Client.connect(address, data_converter=pydantic_data_converter)
+
+
+@contextlib.asynccontextmanager
+async def dev_server(data_dir: Path | None = None) -> AsyncIterator[DevServer]:
+    """A headless dev server on a free port, on a throwaway SQLite file unless told."""
+    with contextlib.ExitStack() as stack:
+        if data_dir is None:
+            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
+        async with DevServer(data_dir, port=free_port(), headless=True) as server:
+            yield server
+
+
+def rss_kib(pid: int) -> int:
+    """Resident set size of process ``pid``, from ``/proc/<pid>/status``."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+class WorkerProcess:
+    """``python -m bench.worker`` as a child process, hosting both sides."""
+
+    def __init__(
+        self,
+        address: str,
+        *,
+        max_cached: int,
+        log_dir: Path,
+        parcours_queue: str = PARCOURS_QUEUE,
+        baseline_queue: str = BASELINE_QUEUE,
+        start_timeout: float = 60.0,
+        pycache: Path | None = None,
+    ) -> None:
+        self.address = address
+        self.max_cached = max_cached
+        self.log_path = log_dir / "bench-worker.log"
+        self.parcours_queue = parcours_queue
+        self.baseline_queue = baseline_queue
+        self.start_timeout = start_timeout
+        self.pycache = pycache
+        self._process: asyncio.subprocess.Process | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("the worker process is not running")
+        return self._process.pid
+
+    def rss_kib(self) -> int:
+        return rss_kib(self.pid)
+
+    async def __aenter__(self) -> WorkerProcess:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        self._log = self.log_path.open("ab")
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.worker",
+            "--address",
+            self.address,
+            "--max-cached",
+            str(self.max_cached),
+            "--parcours-queue",
+            self.parcours_queue,
+            "--baseline-queue",
+            self.baseline_queue,
+            cwd=ROOT,
+            env=self._environment(),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=self._log,
+        )
+        assert self._process.stdout is not None
+        try:
+            async with asyncio.timeout(self.start_timeout):
+                while True:
+                    line = await self._process.stdout.readline()
+                    if not line:
+                        raise RuntimeError(f"the bench worker exited; see {self.log_path}")
+                    if line.decode().strip() == READY:
+                        return
+        except BaseException:
+            await self.stop()
+            raise
+
+    def _environment(self) -> dict[str, str]:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        if self.pycache is not None:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(self.pycache)
+        return env
+
+    async def stop(self) -> None:
+        process, self._process = self._process, None
+        try:
+            if process is not None and process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    async with asyncio.timeout(15):
+                        await process.wait()
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+        finally:
+            if self._log is not None:
+                self._log.close()
+                self._log = None

@@ -1,0 +1,155 @@
+"""The table printed at the end of a run, and the JSON file in ``bench/results/``."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+Json = dict[str, Any]
+
+
+def _fig(figure: Json, digits: int = 0) -> str:
+    """``median [min-max]``."""
+    return f"{figure['median']:.{digits}f} [{figure['min']:.{digits}f}-{figure['max']:.{digits}f}]"
+
+
+def _verdict(results: Json, key: str) -> tuple[str, str]:
+    target = results["targets"].get(key)
+    if target is None:
+        return "", ""
+    return target["target"], "yes" if target["met"] else "NO"
+
+
+def rows(results: Json) -> list[tuple[str, str, str, str, str, str]]:
+    """Measure, parcours, baseline, parcours/baseline, target, met."""
+    figures = results["figures"]
+    table: list[tuple[str, str, str, str, str, str]] = []
+    if "launch" in figures:
+        launch, signals, e2e = figures["launch"], figures["signals"], figures["end_to_end"]
+        table += [
+            (
+                "1. Launch (programmes/s)",
+                _fig(launch["parcours_per_second"]),
+                _fig(launch["baseline_per_second"]),
+                _fig(launch["ratio"], 2),
+                *_verdict(results, "launch_ratio"),
+            ),
+            (
+                "2. Signals applied (/s)",
+                _fig(signals["parcours_per_second"]),
+                _fig(signals["baseline_per_second"]),
+                _fig(signals["ratio"], 2),
+                *_verdict(results, "signal_ratio"),
+            ),
+            (
+                "3. End to end (history events/s)",
+                _fig(e2e["parcours_events_per_second"]),
+                _fig(e2e["baseline_events_per_second"]),
+                _fig(e2e["ratio"], 2),
+                *_verdict(results, "end_to_end_ratio"),
+            ),
+            (
+                "   end to end (programmes/s)",
+                _fig(e2e["parcours_programmes_per_second"], 1),
+                _fig(e2e["baseline_programmes_per_second"], 1),
+                _fig(e2e["programmes_ratio"], 2),
+                "",
+                "",
+            ),
+            (
+                "   history events per programme",
+                _fig(e2e["parcours_events_per_programme"], 1),
+                _fig(e2e["baseline_events_per_programme"], 1),
+                "",
+                "",
+                "",
+            ),
+        ]
+    if "memory" in figures:
+        memory = figures["memory"]
+        largest = max(memory["parcours"], key=int)
+        for count in sorted(memory["parcours"], key=int):
+            parcours, baseline = memory["parcours"][count], memory["baseline"].get(count)
+            target = _verdict(results, "memory_per_programme_kib") if count == largest else ("", "")
+            table.append(
+                (
+                    f"4. Worker KiB per cached programme ({int(count):,})",
+                    _fig(parcours, 1),
+                    _fig(baseline, 1) if baseline else "",
+                    f"{parcours['median'] / baseline['median']:.2f}" if baseline else "",
+                    *target,
+                )
+            )
+    if "simulation" in figures:
+        simulation = figures["simulation"]
+        table += [
+            (
+                "5. Simulated executive-6m (s/programme)",
+                _fig(simulation["executive_6m_seconds"], 2),
+                "",
+                "",
+                *_verdict(results, "simulation_seconds_executive_6m"),
+            ),
+            (
+                f"   cohort of {simulation['cohort_size']} (s; s/programme)",
+                f"{_fig(simulation['cohort_seconds'], 1)}; "
+                f"{simulation['cohort_seconds_per_programme']['median']:.2f}",
+                "",
+                "",
+                "",
+                "",
+            ),
+        ]
+    history = results.get("history")
+    if history:
+        bounded = history["bounded"]
+        table += [
+            (
+                "6. History events per executive-6m",
+                f"{history['events_per_programme']} in {len(history['events_per_run'])} run(s)",
+                "",
+                "",
+                f"<= {history['history_limit']}/run",
+                "yes" if max(history["events_per_run"]) <= history["history_limit"] else "NO",
+            ),
+            (
+                f"   with history_limit {bounded['history_limit']}",
+                f"runs {bounded['events_per_run']}",
+                "",
+                "",
+                f"<= {bounded['history_limit']}/run",
+                "yes" if bounded["within_bound"] else f"NO (max {bounded['max_run']})",
+            ),
+        ]
+    return table
+
+
+def table(results: Json) -> str:
+    header = ("Measure", "parcours", "baseline", "ratio", "target", "met")
+    body = rows(results)
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    out = [line(header), rule, *(line(r) for r in body)]
+    stages = (results.get("history") or {}).get("events_per_stage")
+    if stages:
+        out.append("")
+        out.append(
+            "History events per stage (executive-6m): "
+            + ", ".join(f"{stage} {count}" for stage, count in stages.items())
+        )
+    return "\n".join(out)
+
+
+def write(results: Json, directory: Path = RESULTS) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = directory / f"{stamp}-{results['meta']['sizes']['name']}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,196 @@
+"""The measurements, side by side, round by round; what ``python -m bench`` runs."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client
+
+from bench.end_to_end import end_to_end_round
+from bench.history import history_size
+from bench.launch import launch_round, terminate_all
+from bench.memory import memory_round
+from bench.sides import SIDES, make_side, shipped
+from bench.signals import signal_round
+from bench.simulation import simulate, simulation_worker, time_skipping
+from bench.sizes import Sizes
+from bench.stats import Figure
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Rounds:
+    """Per-side values of one measure, one per round."""
+
+    values: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in SIDES})
+
+    def add(self, side: str, value: float) -> None:
+        self.values[side].append(value)
+
+    def figure(self, side: str) -> Figure:
+        return Figure.of(self.values[side])
+
+    def ratio(self) -> Figure:
+        return Figure.ratio(self.values["parcours"], self.values["baseline"])
+
+
+def _order(round_number: int) -> tuple[str, ...]:
+    """Alternate which side goes first, so drift over a round favours neither."""
+    return SIDES if round_number % 2 == 0 else tuple(reversed(SIDES))
+
+
+async def throughput(client: Client, sizes: Sizes, tag: str) -> Json:
+    """1-3: launch, signals and end to end, both sides in every round."""
+    launch, signals = Rounds(), Rounds()
+    events, programmes, per_programme = Rounds(), Rounds(), Rounds()
+    for number in range(sizes.rounds):
+        for name in _order(number):
+            side = make_side(name, client)
+            launched = await launch_round(
+                side, f"{tag}-r{number}-{name}-l", sizes.launch_programmes, sizes.concurrency
+            )
+            launch.add(name, launched.per_second)
+            signalled = await signal_round(
+                side,
+                launched.workflow_ids[: sizes.signal_programmes],
+                sizes.signals,
+                sizes.concurrency,
+            )
+            signals.add(name, signalled.per_second)
+            await terminate_all(side, launched.workflow_ids, sizes.concurrency)
+        for name in _order(number + 1):
+            side = make_side(name, client)
+            ended = await end_to_end_round(
+                side,
+                f"{tag}-r{number}-{name}-e",
+                sizes.e2e_programmes,
+                sizes.signals,
+                sizes.concurrency,
+            )
+            events.add(name, ended.events_per_second)
+            programmes.add(name, ended.programmes_per_second)
+            per_programme.add(name, ended.events_per_programme)
+    return {
+        "launch": {
+            "parcours_per_second": launch.figure("parcours").as_json(),
+            "baseline_per_second": launch.figure("baseline").as_json(),
+            "ratio": launch.ratio().as_json(),
+        },
+        "signals": {
+            "parcours_per_second": signals.figure("parcours").as_json(),
+            "baseline_per_second": signals.figure("baseline").as_json(),
+            "ratio": signals.ratio().as_json(),
+        },
+        "end_to_end": {
+            "parcours_events_per_second": events.figure("parcours").as_json(),
+            "baseline_events_per_second": events.figure("baseline").as_json(),
+            "ratio": events.ratio().as_json(),
+            "parcours_programmes_per_second": programmes.figure("parcours").as_json(),
+            "baseline_programmes_per_second": programmes.figure("baseline").as_json(),
+            "programmes_ratio": programmes.ratio().as_json(),
+            "parcours_events_per_programme": per_programme.figure("parcours").as_json(),
+            "baseline_events_per_programme": per_programme.figure("baseline").as_json(),
+        },
+    }
+
+
+async def memory(
+    address: str, client: Client, sizes: Sizes, tag: str, log_dir: Path, pycache: Path | None
+) -> Json:
+    """4: RSS growth per live workflow, on a fresh worker process per side and round."""
+    counts = sorted(sizes.memory_counts)
+    per: dict[str, dict[int, list[float]]] = {s: {n: [] for n in counts} for s in SIDES}
+    for number in range(sizes.memory_rounds):
+        wanted = counts if number == 0 else counts[:1]
+        for name in _order(number):
+            measured = await memory_round(
+                address,
+                client,
+                name,
+                wanted,
+                f"{tag}-m{number}-{name}",
+                sizes.concurrency,
+                log_dir,
+                pycache,
+            )
+            for count, kib in measured.per_programme_kib().items():
+                per[name][count].append(kib)
+    return {
+        name: {str(count): Figure.of(values).as_json() for count, values in by_count.items()}
+        for name, by_count in per.items()
+    }
+
+
+async def simulation(sizes: Sizes) -> Json:
+    """5-6: executive-6m under the time-skipping server, alone and as a cohort; history."""
+    template = shipped("executive-6m")
+    alone: list[float] = []
+    cohort: list[float] = []
+    async with time_skipping() as env, simulation_worker(env) as task_queue:
+        await simulate(env, task_queue, template, 1)  # warm-up: imports, first-use caches
+        for _ in range(sizes.simulation_rounds):
+            alone.append((await simulate(env, task_queue, template, 1)).seconds)
+        for _ in range(max(1, sizes.simulation_rounds // 2)):
+            cohort.append((await simulate(env, task_queue, template, sizes.cohort)).seconds)
+        history = await history_size(env, task_queue, template, sizes.history_limit)
+    return {
+        "simulation": {
+            "executive_6m_seconds": Figure.of(alone).as_json(),
+            "cohort_size": sizes.cohort,
+            "cohort_seconds": Figure.of(cohort).as_json(),
+            "cohort_seconds_per_programme": Figure.of([s / sizes.cohort for s in cohort]).as_json(),
+        },
+        "history": history.as_json(),
+    }
+
+
+def headline(figures: Json) -> Json:
+    """The keys every results file has, each a number (medians)."""
+    largest = str(max(int(n) for n in figures["memory"]["parcours"]))
+    return {
+        "launch_ratio": figures["launch"]["ratio"]["median"],
+        "signal_ratio": figures["signals"]["ratio"]["median"],
+        "end_to_end_ratio": figures["end_to_end"]["ratio"]["median"],
+        "memory_per_programme_kib": figures["memory"]["parcours"][largest]["median"],
+        "simulation_seconds_executive_6m": figures["simulation"]["executive_6m_seconds"]["median"],
+    }
+
+
+TARGETS: dict[str, tuple[str, float]] = {
+    "launch_ratio": (">=", 0.9),
+    "signal_ratio": (">=", 0.9),
+    "end_to_end_ratio": (">=", 0.8),
+    "memory_per_programme_kib": ("<=", 100.0),
+    "simulation_seconds_executive_6m": ("<=", 2.0),
+}
+
+
+def against_targets(numbers: Json) -> Json:
+    verdicts: Json = {}
+    for key, (sense, target) in TARGETS.items():
+        value = float(numbers[key])
+        met = value >= target if sense == ">=" else value <= target
+        verdicts[key] = {"target": f"{sense} {target:g}", "value": value, "met": met}
+    return verdicts
+
+
+class Clock:
+    """Seconds each phase took, for the results file."""
+
+    def __init__(self) -> None:
+        self.began = time.perf_counter()
+        self.phases: dict[str, float] = {}
+        self._mark = self.began
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.phases[phase] = round(now - self._mark, 1)
+        self._mark = now
+
+    @property
+    def total(self) -> float:
+        return round(time.perf_counter() - self.began, 1)

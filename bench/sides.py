@@ -1,0 +1,203 @@
+"""The two sides measured: parcours and the raw baseline, behind one small interface.
+
+Both sides use the same client (and so the same data converter); each has its
+own task queue on the same worker process with the same settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.service import RPCError
+
+from bench.baseline import BaselineWorkflow
+from bench.messages import BaselineInput, Ping
+from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE
+from domain.commands import Employee, GiveFeedback
+from domain.template import Dimension, Role, Template, parse_template
+from gateway.client import ProgrammeClient
+from workflows.messages import ProgrammeOutcome
+from workflows.programme import ProgrammeWorkflow
+
+ROOT = Path(__file__).resolve().parents[1]
+E2E_TEMPLATE = Path(__file__).parent / "templates" / "bench-e2e.yaml"
+OPEN_ENDED = 1_000_000_000
+"""Signals a baseline waits for when it must stay open (launch and signal rounds)."""
+APPLY_TIMEOUT = 120.0
+"""Seconds a workflow may take to apply its signals before the bench gives up."""
+SCORED = (Dimension.motivation, Dimension.adaptability)
+"""What every feedback signal scores: assessed by both templates the parcours side uses."""
+
+
+def load_template(path: Path) -> Template:
+    return parse_template(path.read_text(encoding="utf-8"), str(path))
+
+
+def shipped(template_id: str) -> Template:
+    return load_template(ROOT / "templates" / f"{template_id}.yaml")
+
+
+class Side(ABC):
+    """One side of the comparison: how to start, signal, watch and end a workflow."""
+
+    name: str
+
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self.client = client
+        self.task_queue = task_queue
+
+    @abstractmethod
+    async def start(self, ident: str, signals: int | None) -> str:
+        """Start one workflow; ``signals``: how many it completes after (None: stays open)."""
+
+    @abstractmethod
+    async def live(self, workflow_id: str) -> None:
+        """Return once the workflow has run its first task (a cheap query answered)."""
+
+    @abstractmethod
+    async def signal(self, workflow_id: str, number: int, of: int) -> None:
+        """Send signal ``number`` (0-based) of ``of``."""
+
+    @abstractmethod
+    async def applied(self, workflow_id: str, of: int) -> bool:
+        """Has the workflow applied all ``of`` signals sent to it?"""
+
+    async def result(self, workflow_id: str) -> None:
+        await self.client.get_workflow_handle(workflow_id).result()
+
+    async def terminate(self, workflow_id: str) -> None:
+        with contextlib.suppress(RPCError):  # already closed
+            await self.client.get_workflow_handle(workflow_id).terminate("bench round over")
+
+    async def history_length(self, workflow_id: str) -> int:
+        description = await self.client.get_workflow_handle(workflow_id).describe()
+        return int(description.raw_description.workflow_execution_info.history_length)
+
+    async def wait_applied(self, workflow_id: str, of: int) -> None:
+        """Poll (backing off) until the workflow has applied its ``of`` signals."""
+        delay = 0.005
+        async with asyncio.timeout(APPLY_TIMEOUT):
+            while not await self.applied(workflow_id, of):
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.1)
+
+
+class Parcours(Side):
+    """Programmes launched with ``ProgrammeClient.launch``; signals are GiveFeedback."""
+
+    name = "parcours"
+
+    def __init__(
+        self,
+        client: Client,
+        open_template: Template,
+        closing_template: Template,
+        task_queue: str = PARCOURS_QUEUE,
+    ) -> None:
+        super().__init__(client, task_queue)
+        self.programmes = ProgrammeClient(client, task_queue=task_queue)
+        self.open_template = open_template
+        self.closing_template = closing_template
+
+    @classmethod
+    def default(cls, client: Client, task_queue: str = PARCOURS_QUEUE) -> Parcours:
+        return cls(client, shipped("executive-6m"), load_template(E2E_TEMPLATE), task_queue)
+
+    def _handle(self, workflow_id: str) -> WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]:
+        return self.client.get_workflow_handle_for(ProgrammeWorkflow.run, workflow_id)
+
+    async def start(self, ident: str, signals: int | None) -> str:
+        template = self.open_template if signals is None else self.closing_template
+        launched = await self.programmes.launch(
+            employee=Employee(id=ident, name=f"Bench {ident}", email=f"{ident}@example.com"),
+            template=template,
+            coach_id="C1",
+            manager_id="M1",
+        )
+        if not launched.created:
+            raise RuntimeError(f"programme {launched.programme_id} already existed")
+        return launched.programme_id
+
+    async def live(self, workflow_id: str) -> None:
+        await self._handle(workflow_id).query(ProgrammeWorkflow.receipt, "live?")
+
+    async def signal(self, workflow_id: str, number: int, of: int) -> None:
+        # The last signal is the manager's, which opens the closing template's gate.
+        role = Role.manager if number == of - 1 else Role.peer
+        await self._handle(workflow_id).signal(
+            ProgrammeWorkflow.give_feedback,
+            GiveFeedback(
+                key=f"{workflow_id}:{number}",
+                role=role,
+                rater_id=f"R{number}",
+                scores=dict.fromkeys(SCORED, 3),
+            ),
+        )
+
+    async def applied(self, workflow_id: str, of: int) -> bool:
+        receipt = await self._handle(workflow_id).query(
+            ProgrammeWorkflow.receipt, f"{workflow_id}:{of - 1}"
+        )
+        if receipt.outcome == "rejected":
+            raise RuntimeError(f"{workflow_id} refused a signal: {receipt.reason}")
+        return receipt.outcome == "applied"
+
+
+class Baseline(Side):
+    """The raw workflow: ``start_workflow``, ``ping`` signals, a ``received`` query."""
+
+    name = "baseline"
+
+    def __init__(self, client: Client, task_queue: str = BASELINE_QUEUE) -> None:
+        super().__init__(client, task_queue)
+
+    def _handle(self, workflow_id: str) -> WorkflowHandle[BaselineWorkflow, object]:
+        return self.client.get_workflow_handle_for(BaselineWorkflow.run, workflow_id)
+
+    async def start(self, ident: str, signals: int | None) -> str:
+        workflow_id = f"baseline.{ident}"
+        await self.client.start_workflow(
+            BaselineWorkflow.run,
+            BaselineInput(id=workflow_id, signals=OPEN_ENDED if signals is None else signals),
+            id=workflow_id,
+            task_queue=self.task_queue,
+        )
+        return workflow_id
+
+    async def live(self, workflow_id: str) -> None:
+        await self._handle(workflow_id).query(BaselineWorkflow.received)
+
+    async def signal(self, workflow_id: str, number: int, of: int) -> None:
+        await self._handle(workflow_id).signal(
+            BaselineWorkflow.ping,
+            Ping(
+                key=f"{workflow_id}:{number}",
+                role="peer",
+                rater_id=f"R{number}",
+                scores={dimension.value: 3 for dimension in SCORED},
+            ),
+        )
+
+    async def applied(self, workflow_id: str, of: int) -> bool:
+        return await self._handle(workflow_id).query(BaselineWorkflow.received) >= of
+
+
+SIDES = ("parcours", "baseline")
+
+
+def make_side(
+    name: str,
+    client: Client,
+    *,
+    parcours_queue: str = PARCOURS_QUEUE,
+    baseline_queue: str = BASELINE_QUEUE,
+) -> Side:
+    if name == "parcours":
+        return Parcours.default(client, parcours_queue)
+    if name == "baseline":
+        return Baseline(client, baseline_queue)
+    raise ValueError(f"no side {name!r}; sides are {', '.join(SIDES)}")

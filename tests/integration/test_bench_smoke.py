@@ -1,0 +1,53 @@
+"""The benchmark harness runs end to end at tiny sizes and writes its JSON.
+
+Only that it runs and reports numbers is checked here: speed is measured by the
+benchmark itself, as ratios against a baseline, never asserted in a test.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from bench.__main__ import bench
+from bench.report import table
+from bench.sizes import SMOKE
+
+HEADLINE = (
+    "launch_ratio",
+    "signal_ratio",
+    "end_to_end_ratio",
+    "memory_per_programme_kib",
+    "simulation_seconds_executive_6m",
+)
+
+
+def _positive_number(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
+async def test_the_bench_runs_at_tiny_sizes_and_writes_its_figures(tmp_path: Path) -> None:
+    results, path = await bench(SMOKE, results_dir=tmp_path)
+
+    assert path.parent == tmp_path
+    written = json.loads(path.read_text())
+    assert written == json.loads(json.dumps(results))
+    for key in HEADLINE:
+        assert _positive_number(written[key]), (key, written[key])
+    figures = written["figures"]
+    for measure in ("launch", "signals", "end_to_end"):
+        ratio = figures[measure]["ratio"]
+        assert ratio["min"] <= ratio["median"] <= ratio["max"]
+        assert len(ratio["rounds"]) == SMOKE.rounds
+    assert _positive_number(figures["memory"]["baseline"][str(SMOKE.memory_counts[0])]["median"])
+    history = written["history"]
+    assert history["events_per_programme"] > 0
+    assert history["bounded"]["runs"] >= 1
+    assert set(written["targets"]) == set(HEADLINE)
+    assert "Launch" in table(written)
