@@ -103,23 +103,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def parse_tokens(text: str) -> dict[str, Role]:
-    """``platform:tok1,integrator:tok2`` → token → role; errors name the entry."""
-    tokens: dict[str, Role] = {}
-    for entry in filter(None, (e.strip() for e in text.split(","))):
-        role, sep, token = entry.partition(":")
-        if not sep or not token:
-            raise ValueError(f"PARCOURS_API_TOKENS: {entry!r} is not role:token")
-        if role not in Role.__members__:
-            raise ValueError(
-                f"PARCOURS_API_TOKENS: unknown role {role!r}; roles are platform, integrator, ops"
-            )
-        tokens[token] = Role(role)
-    if not tokens:
-        raise ValueError("PARCOURS_API_TOKENS: no tokens given")
-    return tokens
-
-
 def create_app(
     client: ProgrammeClient,
     tokens: Mapping[str, Role],

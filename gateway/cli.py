@@ -47,6 +47,8 @@ from gateway.client import (
     ProgrammeNotFound,
     TemporalUnavailable,
 )
+from workers import logs
+from workers.settings import Settings, SettingsError, load_settings, temporal_client_options
 from workflows.messages import Receipt
 
 T = TypeVar("T")
@@ -66,25 +68,26 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 Address = Annotated[
-    str,
-    typer.Option("--address", envvar="TEMPORAL_ADDRESS", help="Temporal frontend host:port."),
+    str | None,
+    typer.Option(
+        "--address", help="Temporal frontend host:port [env TEMPORAL_ADDRESS, localhost:7233]."
+    ),
 ]
 Namespace = Annotated[
-    str, typer.Option("--namespace", envvar="TEMPORAL_NAMESPACE", help="Temporal namespace.")
+    str | None,
+    typer.Option("--namespace", help="Temporal namespace [env TEMPORAL_NAMESPACE, default]."),
 ]
 DataDir = Annotated[
-    Path,
-    typer.Option("--data-dir", envvar="PARCOURS_DATA_DIR", help="Where parcours keeps its files."),
+    Path | None,
+    typer.Option(
+        "--data-dir", help="Where parcours keeps its files [env PARCOURS_DATA_DIR, .parcours]."
+    ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Key = Annotated[
     str | None, typer.Option("--key", help="Idempotency key: the same key is applied once.")
 ]
 ProgrammeId = Annotated[str, typer.Argument(help="The programme id (printed by launch).")]
-
-DEFAULT_ADDRESS = "localhost:7233"
-DEFAULT_NAMESPACE = "default"
-DEFAULT_DATA_DIR = Path(".parcours")
 
 
 def main() -> None:
@@ -121,12 +124,37 @@ def build(model: type[T], **fields: Any) -> T:
         fail(describe_errors(exc), 2)
 
 
+def settings_for(
+    address: str | None = None,
+    namespace: str | None = None,
+    data_dir: Path | None = None,
+    **more: Any,
+) -> Settings:
+    """The settings (environment, settings file), with the options given on the command line."""
+    given = {"temporal_address": address, "temporal_namespace": namespace, "data_dir": data_dir}
+    overrides = {name: value for name, value in {**given, **more}.items() if value is not None}
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+
+
+async def connect(settings: Settings, *, lazy: bool = False) -> ProgrammeClient:
+    """A client as the CLI and the API need it: TLS or API key from the settings, no metrics."""
+    return await ProgrammeClient.connect(
+        **temporal_client_options(settings), task_queue=settings.task_queue, lazy=lazy
+    )
+
+
 def run(
-    work: Callable[[ProgrammeClient], Coroutine[Any, Any, T]], address: str, namespace: str
+    work: Callable[[ProgrammeClient], Coroutine[Any, Any, T]],
+    address: str | None,
+    namespace: str | None,
 ) -> T:
+    settings = settings_for(address, namespace)
+
     async def go() -> T:
-        client = await ProgrammeClient.connect(address, namespace)
-        return await work(client)
+        return await work(await connect(settings))
 
     try:
         return asyncio.run(go())
@@ -166,7 +194,7 @@ def parse_when(text: str, field: str) -> datetime:
 
 @app.command()
 def up(
-    data_dir: DataDir = DEFAULT_DATA_DIR,
+    data_dir: DataDir = None,
     port: Annotated[int, typer.Option(help="Temporal frontend port.")] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
     api_port: Annotated[int, typer.Option(help="HTTP API port.")] = 8000,
@@ -174,39 +202,37 @@ def up(
 ) -> None:
     """Embedded: the Temporal dev server (SQLite in the data dir), a worker and the HTTP API."""
     from gateway import serve
-    from gateway.api import create_app
-    from gateway.idempotency import IdempotencyStore
-    from workers import logs
     from workers.service import run_embedded, stop_on_signals
 
-    logs.configure()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        tokens = serve.tokens_from_env()
-    except ValueError as exc:
-        fail(str(exc), 2)
+    settings = settings_for(data_dir=data_dir)
+    logs.configure(settings.log_level)
+    home = settings.data_dir
+    home.mkdir(parents=True, exist_ok=True)
     token_file = None
-    if tokens is None:
-        tokens, token_file = serve.ensure_token_file(data_dir)
-    store = IdempotencyStore(data_dir / "idempotency.db")
+    if not settings.api_tokens:
+        tokens, token_file = serve.ensure_token_file(home)
+        settings = settings_for(data_dir=home, api_tokens=tokens)
 
     async def go() -> None:
         stop = stop_on_signals()
         api: list[asyncio.Task[None]] = []
 
         async def ready(server: Any, client: Any) -> None:
-            app_ = create_app(ProgrammeClient(client), tokens, store)
+            programmes = ProgrammeClient(client, settings.task_queue)
+            app_ = serve.app_for(programmes, settings)
             api.append(asyncio.create_task(serve.serve(app_, api_host, api_port, stop)))
             out.print(
                 f"[bold green]parcours is up[/]: Temporal at {server.address}, "
                 f"Web UI at {server.ui_url}, API at http://{api_host}:{api_port} "
-                f"(docs at /docs), data in {data_dir.resolve()}  (Ctrl-C to stop)",
+                f"(docs at /docs), data in {home.resolve()}  (Ctrl-C to stop)",
                 highlight=False,
             )
             if token_file is not None:
                 out.print(f"API tokens (one per role) are in {token_file}", highlight=False)
 
-        await run_embedded(data_dir, port=port, ui_port=ui_port, stop=stop, on_ready=ready)
+        await run_embedded(
+            home, port=port, ui_port=ui_port, stop=stop, on_ready=ready, settings=settings
+        )
         for task in api:
             await task
 
@@ -214,8 +240,6 @@ def up(
         asyncio.run(go())
     except Exception as exc:  # start-up failures: say what and stop, no trace
         fail(str(exc), 3)
-    finally:
-        store.close()
     out.print("parcours stopped")
 
 
@@ -223,56 +247,44 @@ def up(
 def api(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
-    data_dir: DataDir = DEFAULT_DATA_DIR,
+    address: Address = None,
+    namespace: Namespace = None,
+    data_dir: DataDir = None,
 ) -> None:
     """The HTTP API alone, for a Temporal you run yourself. Needs PARCOURS_API_TOKENS."""
     from gateway import serve
-    from gateway.api import create_app
-    from gateway.idempotency import IdempotencyStore
-    from workers import logs
     from workers.service import stop_on_signals
 
-    logs.configure()
-    try:
-        tokens = serve.tokens_from_env()
-    except ValueError as exc:
-        fail(str(exc), 2)
-    if tokens is None:
+    settings = settings_for(address, namespace, data_dir)
+    logs.configure(settings.log_level)
+    if not settings.api_tokens:
         fail("PARCOURS_API_TOKENS is not set: give role:token pairs, like platform:s3cret", 2)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    store = IdempotencyStore(data_dir / "idempotency.db")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     async def go() -> None:
         stop = stop_on_signals()
-        client = await ProgrammeClient.connect(address, namespace, lazy=True)
+        programmes = await connect(settings, lazy=True)
         out.print(f"parcours API at http://{host}:{port} (docs at /docs)", highlight=False)
-        await serve.serve(create_app(client, tokens, store), host, port, stop)
+        await serve.serve(serve.app_for(programmes, settings), host, port, stop)
 
-    try:
-        asyncio.run(go())
-    finally:
-        store.close()
+    asyncio.run(go())
 
 
 @app.command()
 def worker(
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
-    data_dir: DataDir = DEFAULT_DATA_DIR,
+    address: Address = None,
+    namespace: Namespace = None,
+    data_dir: DataDir = None,
 ) -> None:
-    """A worker only, for a Temporal you run yourself."""
-    from workers import logs
-    from workers.service import connect, run_worker, stop_on_signals
+    """A worker only, for a Temporal you run yourself (TLS and API key from the settings)."""
+    from workers.service import serve_worker, stop_on_signals
 
-    logs.configure()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = settings_for(address, namespace, data_dir)
+    logs.configure(settings.log_level)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     async def go() -> None:
-        stop = stop_on_signals()
-        client = await connect(address, namespace)
-        await run_worker(client, data_dir, stop)
+        await serve_worker(settings, stop_on_signals())
 
     try:
         asyncio.run(go())
@@ -352,8 +364,8 @@ def launch(
     sponsor: Annotated[str | None, typer.Option("--sponsor")] = None,
     start: Annotated[str | None, typer.Option("--start", help="Start date, YYYY-MM-DD.")] = None,
     cohort: Annotated[str | None, typer.Option("--cohort")] = None,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Launch a programme; prints its id. The same employee and template twice: the same one."""
@@ -396,8 +408,8 @@ def launch_cohort(
     file: Annotated[Path, typer.Argument(help="CSV: employee_id,name,email,coach_id,manager_id")],
     template: Annotated[str, typer.Option("--template", help="Template id or YAML path.")],
     cohort: Annotated[str, typer.Option("--cohort", help="Cohort id.")],
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Launch a whole cohort from a CSV file; re-running it launches nobody twice."""
@@ -450,8 +462,8 @@ def list_(
     count: Annotated[bool, typer.Option("--count", help="The number per stage.")] = False,
     page_token: Annotated[str | None, typer.Option("--page-token")] = None,
     page_size: Annotated[int, typer.Option("--page-size")] = 20,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Programmes matching the filters, through the search attributes."""
@@ -545,8 +557,8 @@ def objectives(
     short: Annotated[list[str], typer.Option("--short", help="A short-term objective.")],
     long: Annotated[list[str], typer.Option("--long", help="A long-term objective.")],
     key: Key = None,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Agree the programme's short- and long-term objectives."""
@@ -563,8 +575,8 @@ def feedback(
     score: Annotated[list[str], typer.Option("--score", help="DIMENSION=1..5, repeatable.")],
     comment: Annotated[str | None, typer.Option("--comment")] = None,
     key: Key = None,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
 ) -> None:
     """Feedback from one rater on some or all dimensions."""
     scores: dict[str, str] = {}
@@ -586,8 +598,8 @@ def session(
     status: Annotated[str, typer.Option("--status", help="held or missed.")],
     notes: Annotated[str | None, typer.Option("--notes")] = None,
     key: Key = None,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
 ) -> None:
     """Record a session of the calendar as held or missed."""
     command = build(RecordSession, number=number, status=status, notes=notes, key=key)
@@ -600,8 +612,8 @@ def progress(
     objective: Annotated[str, typer.Option("--objective", help="Objective id, like S1 or L2.")],
     percent: Annotated[int, typer.Option("--percent", help="0..100.")],
     key: Key = None,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
 ) -> None:
     """Record progress on an objective."""
     command = build(RecordProgress, objective_id=objective, percent=percent, key=key)
@@ -616,8 +628,8 @@ def pause(
         str | None, typer.Option("--until", help="Resume by itself then (date or datetime).")
     ] = None,
     key: Key = None,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Pause the programme clock (leave, sickness)."""
@@ -631,8 +643,8 @@ def pause(
 def resume(
     programme_id: ProgrammeId,
     key: Key = None,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Resume a paused programme."""
@@ -645,8 +657,8 @@ def withdraw(
     programme_id: ProgrammeId,
     reason: Annotated[str, typer.Option("--reason")],
     key: Key = None,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Withdraw the employee: a closing evaluation runs, the programme ends."""
@@ -659,8 +671,8 @@ def advance(
     programme_id: ProgrammeId,
     reason: Annotated[str, typer.Option("--reason")],
     key: Key = None,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Close the current stage although its gate is not met (an ops decision)."""
@@ -674,8 +686,8 @@ def advance(
 @app.command()
 def show(
     programme_id: ProgrammeId,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Where a programme stands."""
@@ -686,8 +698,8 @@ def show(
 def history(
     programme_id: ProgrammeId,
     raw: Annotated[bool, typer.Option("--raw", help="Temporal's own events, decoded.")] = False,
-    address: Address = DEFAULT_ADDRESS,
-    namespace: Namespace = DEFAULT_NAMESPACE,
+    address: Address = None,
+    namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """The programme's timeline, event by event."""
@@ -706,7 +718,9 @@ def history(
         )
 
 
-def _raw_history(programme_id: str, address: str, namespace: str, as_json: bool) -> None:
+def _raw_history(
+    programme_id: str, address: str | None, namespace: str | None, as_json: bool
+) -> None:
     rows = run(lambda c: c.raw_history(programme_id), address, namespace)
     if as_json:
         sys.stdout.write(

@@ -136,16 +136,29 @@ class ProgrammeClient:
 
     @classmethod
     async def connect(
-        cls, address: str, namespace: str = "default", *, lazy: bool = False
+        cls,
+        target_host: str,
+        namespace: str = "default",
+        *,
+        task_queue: str = TASK_QUEUE,
+        lazy: bool = False,
+        **options: Any,
     ) -> ProgrammeClient:
-        """Connect now, or (``lazy``, for long-running services) on first use."""
+        """Connect now, or (``lazy``, for long-running services) on first use.
+
+        ``options`` go to ``Client.connect`` as they are: TLS, API key.
+        """
         try:
             client = await Client.connect(
-                address, namespace=namespace, data_converter=pydantic_data_converter, lazy=lazy
+                target_host,
+                namespace=namespace,
+                data_converter=pydantic_data_converter,
+                lazy=lazy,
+                **options,
             )
         except RuntimeError as exc:
-            raise TemporalUnavailable(f"cannot reach Temporal at {address}: {exc}") from exc
-        return cls(client)
+            raise TemporalUnavailable(f"cannot reach Temporal at {target_host}: {exc}") from exc
+        return cls(client, task_queue)
 
     # ------------------------------------------------------------ launch
 

@@ -12,18 +12,24 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from gateway.api import Role, parse_tokens
+from gateway.api import Role, create_app
+from gateway.client import ProgrammeClient
+from gateway.idempotency import IdempotencyStore
+from workers.settings import Settings
 
 TOKENS_FILE = "api-tokens"
 
 
-def tokens_from_env() -> dict[str, Role] | None:
-    text = os.environ.get("PARCOURS_API_TOKENS")
-    return parse_tokens(text) if text else None
+def app_for(client: ProgrammeClient, settings: Settings) -> FastAPI:
+    """The API app with the settings' tokens and an idempotency store in the data dir."""
+    tokens = {token: Role(role.value) for token, role in settings.api_tokens.items()}
+    return create_app(client, tokens, IdempotencyStore(settings.data_dir / "idempotency.db"))
 
 
-def ensure_token_file(data_dir: Path) -> tuple[dict[str, Role], Path]:
-    """One token per role in a file only its owner can read; made once, then reused."""
+def ensure_token_file(data_dir: Path) -> tuple[str, Path]:
+    """One token per role in a file only its owner can read; made once, then reused.
+
+    Returns the tokens as ``PARCOURS_API_TOKENS`` would give them, and the file."""
     path = data_dir / TOKENS_FILE
     if not path.exists():
         lines = [f"{role.value}:{secrets.token_urlsafe(24)}" for role in Role]
@@ -31,7 +37,7 @@ def ensure_token_file(data_dir: Path) -> tuple[dict[str, Role], Path]:
         with os.fdopen(descriptor, "w") as handle:
             handle.write("\n".join(lines) + "\n")
     path.chmod(0o600)
-    return parse_tokens(",".join(path.read_text().split())), path
+    return ",".join(path.read_text().split()), path
 
 
 class _Server(uvicorn.Server):
