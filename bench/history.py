@@ -111,7 +111,9 @@ async def history_size(
     handle = plain.handles[0]
     histories = await run_histories(handle)
     stages = await per_stage(handle, histories)
-    bounded = await simulate(env, task_queue, template, 1, RunSettings(history_limit=bounded_limit))
+    bounded = await simulate(
+        env, task_queue, template, 1, RunSettings(history_limit=bounded_limit), settle=True
+    )
     bounded_histories = await run_histories(bounded.handles[0])
     return HistorySize(
         history_limit=settings.history_limit,
