@@ -30,6 +30,7 @@ class BaselineWorkflow:
     def __init__(self, input: BaselineInput) -> None:
         self._expected = input.signals
         self._received = 0
+        self._keys: set[str] = set()
 
     @workflow.run
     async def run(self, input: BaselineInput) -> BaselineOutcome:
@@ -45,7 +46,13 @@ class BaselineWorkflow:
     @workflow.signal(name="ping")
     def ping(self, ping: Ping) -> None:
         self._received += 1
+        self._keys.add(ping.key)
 
     @workflow.query(name="received")
     def received(self) -> int:
         return self._received
+
+    @workflow.query(name="has")
+    def has(self, key: str) -> bool:
+        """Was the signal with this key applied? (as parcours's ``receipt`` query answers)"""
+        return key in self._keys

@@ -1,8 +1,8 @@
 """1. Launch: programmes launched per second vs raw ``start_workflow`` per second.
 
 A workflow counts as launched once the start call returned *and* the worker has
-run its first workflow task: a cheap query (parcours: ``receipt``; baseline:
-``received``) has been answered. For parcours the start is
+run its first workflow task: a cheap query with a string argument (parcours:
+``receipt``; baseline: ``has``) has been answered. For parcours the start is
 ``ProgrammeClient.launch`` (the template snapshot, search attributes, summary)
 of an executive-6m programme; for the baseline a plain ``start_workflow``.
 """

@@ -148,7 +148,7 @@ class Parcours(Side):
 
 
 class Baseline(Side):
-    """The raw workflow: ``start_workflow``, ``ping`` signals, a ``received`` query."""
+    """The raw workflow: ``start_workflow``, ``ping`` signals, a ``has(key)`` query."""
 
     name = "baseline"
 
@@ -169,7 +169,7 @@ class Baseline(Side):
         return workflow_id
 
     async def live(self, workflow_id: str) -> None:
-        await self._handle(workflow_id).query(BaselineWorkflow.received)
+        await self._handle(workflow_id).query(BaselineWorkflow.has, "live?")
 
     async def signal(self, workflow_id: str, number: int, of: int) -> None:
         await self._handle(workflow_id).signal(
@@ -183,7 +183,10 @@ class Baseline(Side):
         )
 
     async def applied(self, workflow_id: str, of: int) -> bool:
-        return await self._handle(workflow_id).query(BaselineWorkflow.received) >= of
+        # Signals to one workflow apply in order: the last one applied means all were.
+        return await self._handle(workflow_id).query(
+            BaselineWorkflow.has, f"{workflow_id}:{of - 1}"
+        )
 
 
 SIDES = ("parcours", "baseline")

@@ -4,8 +4,8 @@ Each of the programmes launched in the round receives K signals, one after the
 other; programmes are signalled ``concurrency`` at a time. A programme's K
 signals count once the workflow has *applied* them, not when the client call
 returned: parcours's ``receipt`` query for the last signal's key says
-"applied" (signals to one workflow apply in order), the baseline's
-``received`` query says K. Parcours's signals are real ``GiveFeedback``
+"applied" (signals to one workflow apply in order), the baseline's ``has``
+query says the same of its last ping. Parcours's signals are real ``GiveFeedback``
 commands on an executive-6m programme.
 """
 
