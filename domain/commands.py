@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from domain.template import Dimension, Role, Template
+from domain.template import Dimension, Role, SharedTemplate
 
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -83,7 +83,7 @@ class Launch(_Command):
     type: Literal["launch"] = "launch"
     programme_id: Identifier
     employee: Employee
-    template: Template
+    template: SharedTemplate
     coach_id: Identifier | None = None
     manager_id: Identifier | None = None
     sponsor_id: Identifier | None = None

@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 from domain.commands import Employee
 from domain.durations import Duration
 from domain.evaluation import Evaluation
-from domain.template import Dimension, EvaluationKind, Role, Template
+from domain.template import Dimension, EvaluationKind, Role, SharedTemplate
 
 
 class _Event(BaseModel):
@@ -49,7 +49,7 @@ class ProgrammeLaunched(_Event):
     type: Literal["programme_launched"] = "programme_launched"
     programme_id: str
     employee: Employee
-    template: Template
+    template: SharedTemplate
     coach_id: str | None = None
     manager_id: str | None = None
     sponsor_id: str | None = None

@@ -192,6 +192,31 @@ class Template(_Data):
         raise KeyError(key)
 
 
+_SHARED: dict[Template, Template] = {}
+_SHARED_MAX = 256
+
+
+def shared(template: Template) -> Template:
+    """The one instance of the templates equal to ``template``, for programmes to share.
+
+    Every launch carries a snapshot of its template, so a worker hosting a cohort
+    held one parsed copy per programme. Templates are frozen values compared by
+    content, so programmes on equal templates can share one object: a programme
+    still keeps exactly the template it was launched with. At most
+    ``_SHARED_MAX`` distinct templates are kept; past that one is not shared.
+    """
+    found = _SHARED.get(template)
+    if found is not None:
+        return found
+    if len(_SHARED) < _SHARED_MAX:
+        return _SHARED.setdefault(template, template)
+    return template
+
+
+SharedTemplate = Annotated[Template, AfterValidator(shared)]
+"""A template field whose equal values share one instance (launches, launch events)."""
+
+
 def parse_template(source: str | dict[str, Any], origin: str = "template") -> Template:
     """Validate a template from YAML text or a mapping; errors name the field path."""
     if isinstance(source, str):
