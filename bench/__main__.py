@@ -76,8 +76,11 @@ async def bench(
                 if "throughput" in phases:
                     async with WorkerProcess(
                         server.address, max_cached=10_000, log_dir=scratch, pycache=pycache
-                    ):
-                        figures.update(await throughput(client, sizes, tag))
+                    ) as worker:
+                        pids = {"worker": worker.pid}
+                        if server.pid is not None:
+                            pids["server"] = server.pid
+                        figures.update(await throughput(client, sizes, tag, pids))
                     clock.lap("throughput")
                 if "memory" in phases:
                     figures["memory"] = await memory(

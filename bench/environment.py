@@ -44,6 +44,30 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time process ``pid`` has used, from ``/proc/<pid>/stat``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU time the worker and the server use over a stretch of the bench."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self._start: dict[str, float] = {}
+
+    def start(self) -> None:
+        self._start = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+
+    def milliseconds_per(self, count: int) -> dict[str, float]:
+        """CPU milliseconds per item since ``start``, by process."""
+        return {
+            name: 1000 * (cpu_seconds(pid) - self._start[name]) / count
+            for name, pid in self.pids.items()
+        }
+
+
 class WorkerProcess:
     """``python -m bench.worker`` as a child process, hosting both sides."""
 

@@ -23,6 +23,29 @@ def _verdict(results: Json, key: str) -> tuple[str, str]:
     return target["target"], "yes" if target["met"] else "NO"
 
 
+def _cpu_rows(label: str, measure: Json) -> list[tuple[str, str, str, str, str, str]]:
+    """Worker and server CPU per item: where each side's time goes."""
+    cpu: Json = next((v for k, v in measure.items() if k.startswith("cpu_ms_per")), {})
+    rows = []
+    for process in ("worker", "server"):
+        parcours, baseline = (
+            cpu.get(f"parcours_{process}_cpu_ms"),
+            cpu.get(f"baseline_{process}_cpu_ms"),
+        )
+        if parcours and baseline:
+            rows.append(
+                (
+                    f"{label}, {process}",
+                    _fig(parcours, 2),
+                    _fig(baseline, 2),
+                    f"{parcours['median'] / baseline['median']:.2f}",
+                    "",
+                    "",
+                )
+            )
+    return rows
+
+
 def rows(results: Json) -> list[tuple[str, str, str, str, str, str]]:
     """Measure, parcours, baseline, parcours/baseline, target, met."""
     figures = results["figures"]
@@ -59,6 +82,9 @@ def rows(results: Json) -> list[tuple[str, str, str, str, str, str]]:
                 "",
                 "",
             ),
+            *_cpu_rows("   CPU ms per launch", launch),
+            *_cpu_rows("   CPU ms per signal", signals),
+            *_cpu_rows("   CPU ms per programme end to end", e2e),
             (
                 "   history events per programme",
                 _fig(e2e["parcours_events_per_programme"], 1),

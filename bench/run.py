@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from temporalio.client import Client
 
 from bench.end_to_end import end_to_end_round
+from bench.environment import CpuMeter
 from bench.history import history_size
 from bench.launch import launch_round, terminate_all
 from bench.memory import memory_round
@@ -43,27 +45,58 @@ def _order(round_number: int) -> tuple[str, ...]:
     return SIDES if round_number % 2 == 0 else tuple(reversed(SIDES))
 
 
-async def throughput(client: Client, sizes: Sizes, tag: str) -> Json:
-    """1-3: launch, signals and end to end, both sides in every round."""
+class CpuRounds:
+    """CPU milliseconds per item, by process (worker, server), per side, per round."""
+
+    def __init__(self, processes: Sequence[str]) -> None:
+        self.by_process = {process: Rounds() for process in processes}
+
+    def add(self, side: str, milliseconds: dict[str, float]) -> None:
+        for process, value in milliseconds.items():
+            self.by_process[process].add(side, value)
+
+    def as_json(self) -> Json:
+        return {
+            f"{side}_{process}_cpu_ms": rounds.figure(side).as_json()
+            for process, rounds in self.by_process.items()
+            for side in SIDES
+        }
+
+
+async def throughput(
+    client: Client, sizes: Sizes, tag: str, pids: dict[str, int] | None = None
+) -> Json:
+    """1-3: launch, signals and end to end, both sides in every round.
+
+    ``pids``: processes (``worker``, ``server``) whose CPU time per launch, per
+    signal and per programme end to end is kept beside the rates.
+    """
+    meter = CpuMeter(pids or {})
     launch, signals = Rounds(), Rounds()
     events, programmes, per_programme = Rounds(), Rounds(), Rounds()
+    launch_cpu, signal_cpu, e2e_cpu = (CpuRounds(list(meter.pids)) for _ in range(3))
     for number in range(sizes.rounds):
         for name in _order(number):
             side = make_side(name, client)
+            meter.start()
             launched = await launch_round(
                 side, f"{tag}-r{number}-{name}-l", sizes.launch_programmes, sizes.concurrency
             )
+            launch_cpu.add(name, meter.milliseconds_per(sizes.launch_programmes))
             launch.add(name, launched.per_second)
+            meter.start()
             signalled = await signal_round(
                 side,
                 launched.workflow_ids[: sizes.signal_programmes],
                 sizes.signals,
                 sizes.concurrency,
             )
+            signal_cpu.add(name, meter.milliseconds_per(signalled.signals))
             signals.add(name, signalled.per_second)
             await terminate_all(side, launched.workflow_ids, sizes.concurrency)
         for name in _order(number + 1):
             side = make_side(name, client)
+            meter.start()
             ended = await end_to_end_round(
                 side,
                 f"{tag}-r{number}-{name}-e",
@@ -71,6 +104,7 @@ async def throughput(client: Client, sizes: Sizes, tag: str) -> Json:
                 sizes.signals,
                 sizes.concurrency,
             )
+            e2e_cpu.add(name, meter.milliseconds_per(sizes.e2e_programmes))
             events.add(name, ended.events_per_second)
             programmes.add(name, ended.programmes_per_second)
             per_programme.add(name, ended.events_per_programme)
@@ -79,11 +113,13 @@ async def throughput(client: Client, sizes: Sizes, tag: str) -> Json:
             "parcours_per_second": launch.figure("parcours").as_json(),
             "baseline_per_second": launch.figure("baseline").as_json(),
             "ratio": launch.ratio().as_json(),
+            "cpu_ms_per_launch": launch_cpu.as_json(),
         },
         "signals": {
             "parcours_per_second": signals.figure("parcours").as_json(),
             "baseline_per_second": signals.figure("baseline").as_json(),
             "ratio": signals.ratio().as_json(),
+            "cpu_ms_per_signal": signal_cpu.as_json(),
         },
         "end_to_end": {
             "parcours_events_per_second": events.figure("parcours").as_json(),
@@ -94,6 +130,7 @@ async def throughput(client: Client, sizes: Sizes, tag: str) -> Json:
             "programmes_ratio": programmes.ratio().as_json(),
             "parcours_events_per_programme": per_programme.figure("parcours").as_json(),
             "baseline_events_per_programme": per_programme.figure("baseline").as_json(),
+            "cpu_ms_per_programme": e2e_cpu.as_json(),
         },
     }
 
