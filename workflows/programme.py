@@ -3,9 +3,12 @@
 Every signal and update becomes a domain command; ``decide`` gives events; the
 workflow appends them to its log and evolves its state. It holds nothing
 besides the domain state, the log and a short list of refused signals.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here, unlike the rest of parcours: the
+worker's sandbox executes this module afresh for every programme it runs, and
+Temporal reads every handler's type hints as it does, so string annotations
+would be compiled and evaluated again for every programme.
+"""
 
 import asyncio
 import contextlib
