@@ -60,11 +60,10 @@ class CpuMeter:
     def start(self) -> None:
         self._start = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
 
-    def milliseconds_per(self, count: int) -> dict[str, float]:
-        """CPU milliseconds per item since ``start``, by process."""
+    def milliseconds(self) -> dict[str, float]:
+        """CPU milliseconds used since ``start``, by process."""
         return {
-            name: 1000 * (cpu_seconds(pid) - self._start[name]) / count
-            for name, pid in self.pids.items()
+            name: 1000 * (cpu_seconds(pid) - self._start[name]) for name, pid in self.pids.items()
         }
 
 

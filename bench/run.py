@@ -45,6 +45,41 @@ def _order(round_number: int) -> tuple[str, ...]:
     return SIDES if round_number % 2 == 0 else tuple(reversed(SIDES))
 
 
+def _slices(round_number: int, items: int) -> list[tuple[str, int]]:
+    """A round as four slices, A B B A, each side doing half its items in each of two.
+
+    Load from elsewhere on the machine that rises or falls steadily over a round then
+    weighs the same on both sides.
+    """
+    first, second = _order(round_number)
+    half = items // 2
+    return [(first, half), (second, half), (second, items - half), (first, items - half)]
+
+
+@dataclass
+class Tally:
+    """One side's items, seconds, history events and CPU milliseconds over a round."""
+
+    items: int = 0
+    seconds: float = 0.0
+    events: int = 0
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+
+    def add(self, items: int, seconds: float, cpu_ms: dict[str, float], events: int = 0) -> None:
+        self.items += items
+        self.seconds += seconds
+        self.events += events
+        for process, value in cpu_ms.items():
+            self.cpu_ms[process] = self.cpu_ms.get(process, 0.0) + value
+
+    @property
+    def per_second(self) -> float:
+        return self.items / self.seconds
+
+    def cpu_ms_per_item(self) -> dict[str, float]:
+        return {process: value / self.items for process, value in self.cpu_ms.items()}
+
+
 class CpuRounds:
     """CPU milliseconds per item, by process (worker, server), per side, per round."""
 
@@ -68,6 +103,8 @@ async def throughput(
 ) -> Json:
     """1-3: launch, signals and end to end, both sides in every round.
 
+    Each round runs its slices A B B A (see ``_slices``); a side's figure for the
+    round is over its two slices, and the ratio is taken within the round.
     ``pids``: processes (``worker``, ``server``) whose CPU time per launch, per
     signal and per programme end to end is kept beside the rates.
     """
@@ -76,38 +113,43 @@ async def throughput(
     events, programmes, per_programme = Rounds(), Rounds(), Rounds()
     launch_cpu, signal_cpu, e2e_cpu = (CpuRounds(list(meter.pids)) for _ in range(3))
     for number in range(sizes.rounds):
-        for name in _order(number):
+        launched_by = {name: Tally() for name in SIDES}
+        signalled_by = {name: Tally() for name in SIDES}
+        share = sizes.signal_programmes / sizes.launch_programmes
+        for slice_number, (name, count) in enumerate(_slices(number, sizes.launch_programmes)):
             side = make_side(name, client)
             meter.start()
             launched = await launch_round(
-                side, f"{tag}-r{number}-{name}-l", sizes.launch_programmes, sizes.concurrency
+                side, f"{tag}-r{number}s{slice_number}-{name}-l", count, sizes.concurrency
             )
-            launch_cpu.add(name, meter.milliseconds_per(sizes.launch_programmes))
-            launch.add(name, launched.per_second)
+            launched_by[name].add(count, launched.seconds, meter.milliseconds())
+            receiving = launched.workflow_ids[: max(1, round(count * share))]
             meter.start()
-            signalled = await signal_round(
-                side,
-                launched.workflow_ids[: sizes.signal_programmes],
-                sizes.signals,
-                sizes.concurrency,
-            )
-            signal_cpu.add(name, meter.milliseconds_per(signalled.signals))
-            signals.add(name, signalled.per_second)
+            signalled = await signal_round(side, receiving, sizes.signals, sizes.concurrency)
+            signalled_by[name].add(signalled.signals, signalled.seconds, meter.milliseconds())
             await terminate_all(side, launched.workflow_ids, sizes.concurrency)
-        for name in _order(number + 1):
+        ended_by = {name: Tally() for name in SIDES}
+        for slice_number, (name, count) in enumerate(_slices(number + 1, sizes.e2e_programmes)):
             side = make_side(name, client)
             meter.start()
             ended = await end_to_end_round(
                 side,
-                f"{tag}-r{number}-{name}-e",
-                sizes.e2e_programmes,
+                f"{tag}-r{number}s{slice_number}-{name}-e",
+                count,
                 sizes.signals,
                 sizes.concurrency,
             )
-            e2e_cpu.add(name, meter.milliseconds_per(sizes.e2e_programmes))
-            events.add(name, ended.events_per_second)
-            programmes.add(name, ended.programmes_per_second)
-            per_programme.add(name, ended.events_per_programme)
+            ended_by[name].add(count, ended.seconds, meter.milliseconds(), ended.events)
+        for name in SIDES:
+            launch.add(name, launched_by[name].per_second)
+            launch_cpu.add(name, launched_by[name].cpu_ms_per_item())
+            signals.add(name, signalled_by[name].per_second)
+            signal_cpu.add(name, signalled_by[name].cpu_ms_per_item())
+            tally = ended_by[name]
+            events.add(name, tally.events / tally.seconds)
+            programmes.add(name, tally.per_second)
+            per_programme.add(name, tally.events / tally.items)
+            e2e_cpu.add(name, tally.cpu_ms_per_item())
     return {
         "launch": {
             "parcours_per_second": launch.figure("parcours").as_json(),
