@@ -60,6 +60,7 @@ class HistorySize:
                 "events_per_run": self.bounded_runs,
                 "runs": len(self.bounded_runs),
                 "max_run": self.bounded_max,
+                "overshoot": max(0, self.bounded_max - self.bounded_limit),
                 "within_bound": self.within_bound,
             },
         }
