@@ -21,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from bench.simulation import Handle, simulate
 from domain.events import ProgrammeCompleted, StageEntered
 from domain.template import Template
+from gateway import history as temporal_history
 from workflows.messages import RunSettings
 from workflows.programme import ProgrammeWorkflow
 
@@ -68,17 +69,7 @@ class HistorySize:
 
 async def run_histories(handle: Handle) -> list[WorkflowHistory]:
     """Every run's history, first run first, following continue-as-new."""
-    client = handle._client
-    run_id: str | None = handle.first_execution_run_id or handle.result_run_id
-    histories = []
-    while run_id:
-        history = await client.get_workflow_handle(handle.id, run_id=run_id).fetch_history()
-        histories.append(history)
-        last = history.events[-1]
-        continued = last.HasField("workflow_execution_continued_as_new_event_attributes")
-        attributes = last.workflow_execution_continued_as_new_event_attributes
-        run_id = attributes.new_execution_run_id if continued else None
-    return histories
+    return await temporal_history.run_histories(handle._client, handle.id)
 
 
 async def per_stage(handle: Handle, histories: list[WorkflowHistory]) -> dict[str, int]:

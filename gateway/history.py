@@ -86,19 +86,23 @@ async def domain_events(client: Client, programme_id: str) -> list[Event]:
     return instance.log()
 
 
-async def raw_events(client: Client, programme_id: str) -> list[RawEvent]:
-    """Temporal's own events of every run, oldest run first, payloads decoded."""
+async def run_histories(client: Client, workflow_id: str) -> list[WorkflowHistory]:
+    """The history of every run of a workflow, first run first, across continue-as-new."""
     runs: list[WorkflowHistory] = []
     run_id: str | None = None
     while True:
-        history = await client.get_workflow_handle(programme_id, run_id=run_id).fetch_history()
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
         runs.append(history)
         started = history.events[0].workflow_execution_started_event_attributes
         run_id = started.continued_execution_run_id or None
         if run_id is None:
-            break
+            return runs[::-1]
+
+
+async def raw_events(client: Client, programme_id: str) -> list[RawEvent]:
+    """Temporal's own events of every run, oldest run first, payloads decoded."""
     rows: list[RawEvent] = []
-    for number, history in enumerate(reversed(runs), 1):
+    for number, history in enumerate(await run_histories(client, programme_id), 1):
         for event in history.events:
             rows.append(await _decode(client, number, event))
     return rows

