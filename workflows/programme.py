@@ -60,6 +60,10 @@ recorded as failed: a reminder a day late is still worth sending, later it is no
 NOTIFY_DEADLINE = timedelta(days=1)
 REPORT_DEADLINE = timedelta(days=3)
 KEPT_REJECTIONS = 20
+FEWER_COMMANDS = "fewer-commands"
+"""Patch (2026-11): keep the deadline timer while the deadline holds, and upsert the
+search attributes only when they differ from what the workflow already carries.
+Runs begun before it replay the old path: see "Changing workflow code" in the README."""
 Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
 """Events that ask for an activity: a notification, or an evaluation report."""
 
@@ -85,18 +89,25 @@ class ProgrammeWorkflow:
         self._state: ProgrammeState = fold(self._log)
         self._rejections: deque[Rejection] = deque(maxlen=KEPT_REJECTIONS)
         self._deliveries: dict[str, asyncio.Task[None]] = {}
+        self._fewer_commands = False
+        self._timer: asyncio.Task[None] | None = None
+        self._timer_at: datetime | None = None
 
     # ------------------------------------------------------------ run
 
     @workflow.run
     async def run(self, input: ProgrammeInput) -> ProgrammeOutcome:
+        self._fewer_commands = workflow.patched(FEWER_COMMANDS)
         self._publish(self._state)
         self._redeliver()
         while not self._state.finished:
             seen = self._state.seq
             wake = next_wake(self._state)
             if wake is None or wake > workflow.now():
-                await self._until_moved(seen, wake)
+                if self._fewer_commands:
+                    await self._until_moved_on_timer(seen, wake)
+                else:
+                    await self._until_moved(seen, wake)
             if self._must_continue():
                 await self._continue_as_new()
             self._apply(Tick())
@@ -123,6 +134,26 @@ class ProgrammeWorkflow:
                 timeout=wake - workflow.now() if wake is not None else None,
                 timeout_summary="next deadline",
             )
+
+    async def _until_moved_on_timer(self, seen: int, wake: datetime | None) -> None:
+        """As ``_until_moved``, but the deadline timer outlives the wait: a message that
+        leaves the deadline where it was does not cancel it and start another."""
+        if wake != self._timer_at:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer, self._timer_at = None, wake
+            if wake is not None:
+                self._timer = asyncio.create_task(
+                    workflow.sleep(wake - workflow.now(), summary="next deadline")
+                )
+        timer = self._timer
+        await workflow.wait_condition(
+            lambda: (
+                self._state.seq != seen
+                or self._must_continue()
+                or (timer is not None and timer.done())
+            )
+        )
 
     def _must_continue(self) -> bool:
         info = workflow.info()
@@ -160,6 +191,12 @@ class ProgrammeWorkflow:
         """Keep the Web UI's current details up to date, and the search attributes when
         the programme ``moved`` to another stage or status."""
         stage = state.stage.key if state.stage is not None else ""
+        if self._fewer_commands:
+            carried = workflow.info().typed_search_attributes
+            moved = (carried.get(sa.PROGRAMME_STATUS), carried.get(sa.PROGRAMME_STAGE)) != (
+                state.status.value,
+                stage,
+            )
         if moved:
             workflow.upsert_search_attributes(
                 [

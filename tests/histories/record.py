@@ -1,9 +1,10 @@
 """Record Temporal histories of every shipped template's runs, for the replay test.
 
-    uv run python -m tests.histories.record
+    uv run python -m tests.histories.record NAME
 
-Run it when a template is added or the workflow gains a new path; keep the
-histories recorded by older code: replaying them with the current code is what
+writes them into ``tests/histories/NAME/``. Run it when a template is added or the
+workflow gains a new path, into a new folder named for that code (``v2-...``); keep
+the folders recorded by older code: replaying them with the current code is what
 proves a change safe for programmes already running.
 """
 
@@ -66,14 +67,16 @@ SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
 }
 
 
-async def _save_chain(handle: WorkflowHandle[ProgrammeWorkflow, object], name: str) -> int:
+async def _save_chain(
+    handle: WorkflowHandle[ProgrammeWorkflow, object], folder: Path, name: str
+) -> int:
     histories = await run_histories(handle)
     for number, history in enumerate(histories, 1):
-        (HERE / f"{name}.run{number}.json").write_text(history.to_json())
+        (folder / f"{name}.run{number}.json").write_text(history.to_json())
     return len(histories)
 
 
-async def record(template_id: str, scenario: str) -> int:
+async def record(folder: Path, template_id: str, scenario: str) -> int:
     """One scenario on a server of its own: a clean clock, nothing left from before."""
     play, settings = SCENARIOS[scenario]
     env = await start_test_server()
@@ -89,17 +92,21 @@ async def record(template_id: str, scenario: str) -> int:
             harness = Harness(env, worker, delivered, queue)
             programme = await Programme.launch(harness, shipped(template_id), settings)
             await play(programme)
-            return await _save_chain(programme.handle, f"{template_id}-{scenario}")
+            return await _save_chain(programme.handle, folder, f"{template_id}-{scenario}")
     finally:
         await env.shutdown()
 
 
-async def main() -> None:
+async def main(name: str) -> None:
+    folder = HERE / name
+    folder.mkdir(exist_ok=False)
     for template_id in TEMPLATES:
         for scenario in SCENARIOS:
-            runs = await record(template_id, scenario)
+            runs = await record(folder, template_id, scenario)
             print(f"{template_id} {scenario}: {runs} run(s)", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m tests.histories.record NAME  (a new folder, e.g. v3-...)")
+    asyncio.run(main(sys.argv[1]))

@@ -130,7 +130,7 @@ async def test_the_stage_watcher_replays_the_recorded_histories() -> None:
         workflow_runner=sandbox_runner(),
         interceptors=[ProgrammeMetrics()],
     )
-    paths = sorted(HISTORIES.glob("*.json"))
+    paths = sorted(HISTORIES.glob("*/*.json"))
     assert paths
     for path in paths:
         text = await asyncio.to_thread(path.read_text)

@@ -1,8 +1,8 @@
 """Recorded histories replay with the current workflow code: no nondeterminism.
 
-The histories in tests/histories/ were recorded by ``python -m tests.histories.record``
-with the code of their day. A change to ProgrammeWorkflow that would break a
-programme already running fails here first.
+The histories in tests/histories/*/ were recorded by ``python -m tests.histories.record``
+with the code of their day, one folder per version of the workflow code. A change to
+ProgrammeWorkflow that would break a programme already running fails here first.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from temporalio.worker import Replayer
 from workers.worker import sandbox_runner
 from workflows.programme import ProgrammeWorkflow
 
-HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))
+HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*/*.json"))
 
 
 def test_there_are_histories_of_every_shipped_template() -> None:
@@ -30,7 +30,7 @@ def test_there_are_histories_of_every_shipped_template() -> None:
     }
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 async def test_history_replays_with_current_code(path: Path) -> None:
     replayer = Replayer(
         workflows=[ProgrammeWorkflow],
