@@ -4,6 +4,10 @@ The domain timeline comes from replaying the latest run with the workflow code
 itself: the run's input carries every event of the runs before it (continue-as-
 new carries the whole log), and the replay re-applies the rest. So the timeline
 is exact, needs no worker, and no domain logic is written twice.
+
+Once an employee's data was erased their payloads cannot be decrypted, so no
+replay is possible: ``raw_events`` then shows ``[erased]`` for each unreadable
+payload, and ``timeline_of`` keeps the events that tell the story.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 from pydantic import BaseModel, ConfigDict
 from temporalio import workflow
-from temporalio.api.common.v1 import Payloads
+from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
@@ -30,7 +34,27 @@ from temporalio.worker import (
 )
 
 from domain.events import Event
+from workers.keyring import DataErased
 from workflows.programme import ProgrammeWorkflow
+
+ERASED = "[erased]"
+"""Shown for a payload whose employee's data key was destroyed."""
+TIMELINE = frozenset(
+    {
+        "workflow_execution_started",
+        "workflow_execution_signaled",
+        "workflow_execution_update_accepted",
+        "workflow_execution_update_completed",
+        "activity_task_scheduled",
+        "activity_task_completed",
+        "activity_task_failed",
+        "workflow_execution_completed",
+        "workflow_execution_continued_as_new",
+        "workflow_execution_terminated",
+        "workflow_execution_failed",
+    }
+)
+"""The events that tell a programme's story when its payloads cannot be read."""
 
 
 class RawEvent(BaseModel):
@@ -115,7 +139,7 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
     details: dict[str, Any] = {}
 
     async def payloads(value: Payloads) -> list[Any]:
-        return list(await client.data_converter.decode(value.payloads)) if value.payloads else []
+        return [await _value(client, payload) for payload in value.payloads]
 
     match event.event_type:
         case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
@@ -174,6 +198,21 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
         summary=summary,
         details=details,
     )
+
+
+async def _value(client: Client, payload: Payload) -> Any:
+    """One payload's value; ``[erased]`` when its data key was destroyed."""
+    try:
+        [value] = await client.data_converter.decode([payload])
+    except DataErased:
+        return ERASED
+    return value
+
+
+def timeline_of(rows: list[RawEvent]) -> list[RawEvent]:
+    """The events that tell the story (inputs, messages, activities, the end), for a
+    programme whose domain timeline cannot be rebuilt because its data was erased."""
+    return [row for row in rows if row.type in TIMELINE]
 
 
 def _attributes(event: HistoryEvent) -> dict[str, Any]:

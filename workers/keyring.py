@@ -46,7 +46,7 @@ ERASED_TTL = 2.0
 an erasure made by another process (the API, the CLI) reaches every worker within this."""
 
 
-class KeyringError(RuntimeError):
+class KeyringError(Exception):
     """The key store cannot be used as it is (wrong master key, unreadable, a key missing)."""
 
 

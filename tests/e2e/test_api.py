@@ -20,6 +20,7 @@ import pytest
 
 from tests.e2e.conftest import PARCOURS
 from workers.dev_server import DevServer, free_port
+from workers.keyring import generate_master_key
 
 TOKENS = {"platform": "tok-platform", "integrator": "tok-integrator", "ops": "tok-ops"}
 
@@ -30,6 +31,7 @@ class Cluster:
     temporal_port: int
     api_port: int
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    master_key: str = field(default_factory=generate_master_key)
 
     @property
     def env(self) -> dict[str, str]:
@@ -40,6 +42,7 @@ class Cluster:
             "TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal_port}",
             "PARCOURS_DATA_DIR": str(self.root / "data"),
             "PARCOURS_API_TOKENS": ",".join(f"{r}:{t}" for r, t in TOKENS.items()),
+            "PARCOURS_MASTER_KEY": self.master_key,
             "NO_COLOR": "1",
         }
 
