@@ -19,6 +19,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from domain.commands import (
@@ -786,7 +787,13 @@ def history(
             print_json({"erased": True, "message": message, "timeline": _rows_json(rows)})
             return
         err.print(f"{message}: its domain timeline cannot be rebuilt; what Temporal recorded:")
-        _print_rows(rows)
+        for row in rows:
+            out.print(
+                f"{row.run:>3} {row.id:>4}  {row.time:%Y-%m-%d %H:%M:%S}  "
+                f"[bold]{row.type.removeprefix('workflow_execution_'):<22}[/] "
+                f"{escape(row.summary)}",
+                highlight=False,
+            )
         return
     events = found
     if as_json:
@@ -818,7 +825,11 @@ def _print_rows(rows: list[RawEvent]) -> None:
     table = Table("run", "id", "time (UTC)", "event", "what")
     for row in rows:
         table.add_row(
-            str(row.run), str(row.id), f"{row.time:%Y-%m-%d %H:%M:%S}", row.type, row.summary
+            str(row.run),
+            str(row.id),
+            f"{row.time:%Y-%m-%d %H:%M:%S}",
+            row.type,
+            escape(row.summary),  # payloads are data, not markup: "[erased]" stays
         )
     out.print(table)
 
