@@ -456,6 +456,41 @@ def test_the_web_ui_codec_decodes_for_ops_only(cluster: Cluster) -> None:
         bad = ops.post("/codec/decode", json={"payloads": [{"metadata": {}, "data": "%%"}]})
         assert bad.status_code == 422
 
+    # The Temporal CLI reads the history through it too, with the ops token.
+    shown = subprocess.run(
+        [
+            str(temporal_binary()), "workflow", "show", "--workflow-id", pid,
+            "--address", f"127.0.0.1:{cluster.temporal_port}", "--output", "json",
+            "--codec-endpoint", f"http://127.0.0.1:{cluster.api_port}/codec",
+            "--codec-auth", f"Bearer {TOKENS['ops']}",
+        ],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    first = json.loads(shown.stdout)["events"][0]["workflowExecutionStartedEventAttributes"]
+    [through_codec] = first["input"]["payloads"]
+    assert base64.b64decode(through_codec["metadata"]["encoding"]) == b"json/plain"
+    assert f"Person {employee}".encode() in base64.b64decode(through_codec["data"])
+
+
+def test_processes_refuse_to_start_without_the_master_key(cluster: Cluster, tmp_path: Path) -> None:
+    env = {k: v for k, v in cluster.env.items() if k != "PARCOURS_MASTER_KEY"}
+    for command in (["worker"], ["api", "--port", str(free_port())], ["list"]):
+        done = subprocess.run(
+            [str(PARCOURS), *command, "--data-dir", str(tmp_path)] if command[0] != "list"
+            else [str(PARCOURS), *command],
+            env={**env, "PARCOURS_DATA_DIR": str(tmp_path)},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 2, (command, done.stderr)
+        assert "PARCOURS_MASTER_KEY: not set" in done.stderr, done.stderr
+    # Another master key than the store's: named at start, never garbage later.
+    wrong = {**cluster.env, "PARCOURS_MASTER_KEY": generate_master_key()}
+    done = subprocess.run(
+        [str(PARCOURS), "worker"], env=wrong, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "PARCOURS_MASTER_KEY: it is not the master key" in done.stderr
+
 
 def test_ops_erase_an_employee_over_http(cluster: Cluster) -> None:
     employee = f"E{uuid.uuid4().hex[:6]}"
