@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import workflow
 from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.failure.v1 import Failure
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import (
@@ -157,7 +158,11 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
         case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
             updated = event.workflow_execution_update_completed_event_attributes
             outcome = updated.outcome
-            done = f"failed: {outcome.failure.message}" if outcome.HasField("failure") else "done"
+            done = (
+                f"failed: {await _message(client, outcome.failure)}"
+                if outcome.HasField("failure")
+                else "done"
+            )
             summary = f"update {updated.meta.update_id}: {done}"
         case EventType.EVENT_TYPE_TIMER_STARTED:
             timer = event.timer_started_event_attributes
@@ -175,7 +180,8 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
             details["result"] = await payloads(completed.result)
             summary = f"result: {_short(details['result'])}"
         case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
-            summary = f"failed: {event.activity_task_failed_event_attributes.failure.message}"
+            failure = event.activity_task_failed_event_attributes.failure
+            summary = f"failed: {await _message(client, failure)}"
         case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
             summary = "timed out"
         case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
@@ -187,7 +193,7 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
             summary = f"continued as new: run {continued.new_execution_run_id}"
         case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
             failed = event.workflow_task_failed_event_attributes
-            summary = f"workflow task failed: {failed.failure.message}"
+            summary = f"workflow task failed: {await _message(client, failed.failure)}"
         case _:
             details = attributes
     return RawEvent(
@@ -207,6 +213,15 @@ async def _value(client: Client, payload: Payload) -> Any:
     except DataErased:
         return ERASED
     return value
+
+
+async def _message(client: Client, failure: Failure) -> str:
+    """A failure's message; sealed ones (``encoded_attributes``) are opened first."""
+    if not failure.HasField("encoded_attributes"):
+        return failure.message
+    opened = await _value(client, failure.encoded_attributes)
+    message = opened.get("message") if isinstance(opened, dict) else opened
+    return str(message)
 
 
 def timeline_of(rows: list[RawEvent]) -> list[RawEvent]:

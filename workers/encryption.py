@@ -15,7 +15,9 @@ through any payload that is not ``binary/encrypted``: histories written before
 encryption still replay.
 
 ``data_converter(keyring)`` is the one data converter of parcours: pydantic's,
-with this codec. The worker, the client, the CLI, the API and the tests use it.
+with this codec, and failures' messages and stack traces moved into an encoded
+payload too (a delivery error may name an email address). The worker, the
+client, the CLI, the API and the tests use it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import (
     DataConverter,
+    DefaultFailureConverterWithEncodedAttributes,
     PayloadCodec,
     SerializationContext,
     WithSerializationContext,
@@ -117,8 +120,13 @@ class PersonalDataCodec(PayloadCodec, WithSerializationContext):
 
 
 def data_converter(keyring: Keyring) -> DataConverter:
-    """parcours' data converter: pydantic's, every payload sealed with the employee's key."""
-    return dataclasses.replace(pydantic_data_converter, payload_codec=PersonalDataCodec(keyring))
+    """parcours' data converter: pydantic's, every payload sealed with the employee's key,
+    failure messages sealed with them."""
+    return dataclasses.replace(
+        pydantic_data_converter,
+        payload_codec=PersonalDataCodec(keyring),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
 
 
 def keyring_of(converter: DataConverter) -> Keyring | None:

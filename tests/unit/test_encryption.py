@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from temporalio.api.common.v1 import Payload
+from temporalio.api.failure.v1 import Failure
 from temporalio.converter import ActivitySerializationContext, WorkflowSerializationContext
+from temporalio.exceptions import ApplicationError
 
 from domain.commands import Employee
 from workers.encryption import (
@@ -110,3 +112,16 @@ async def test_an_erased_employee_s_payloads_no_longer_decode_nor_encode(
     with pytest.raises(DataErased, match="employee E123's data was erased"):
         await codec.with_context(context("executive-6m.E123")).encode(plain)
     assert await codec.decode(bob) == plain
+
+
+async def test_failure_messages_are_sealed_too(keyring: Keyring) -> None:
+    """A delivery error may name an email address: it must not reach Temporal in clear."""
+    converter = data_converter(keyring).with_context(context("executive-6m.E123"))
+    failure = Failure()
+    error = ApplicationError("smtp: recipient refused: alice@example.com", type="Refused")
+    await converter.encode_failure(error, failure)
+    assert b"alice@example.com" not in failure.SerializeToString()
+    assert failure.encoded_attributes.metadata[KEY_ID].decode() == keyring.key_for("E123")[0]
+    back = await data_converter(keyring).decode_failure(failure)
+    assert isinstance(back, ApplicationError)
+    assert (back.message, back.type) == (error.message, "Refused")
