@@ -231,6 +231,10 @@ def up(
     if not settings.api_tokens:
         tokens, token_file = serve.ensure_token_file(home)
         settings = settings_for(data_dir=home, api_tokens=tokens)
+    ui_origins = (f"http://127.0.0.1:{ui_port}", f"http://localhost:{ui_port}")
+    if not set(ui_origins) <= set(settings.codec_cors_origins):  # this UI may call /codec
+        origins = tuple(dict.fromkeys([*settings.codec_cors_origins, *ui_origins]))
+        settings = settings.model_copy(update={"codec_cors_origins": origins})
     key_file = None
     if settings.master_key is None:
         key_file, _ = ensure_master_key_file(home)
