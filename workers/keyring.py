@@ -173,6 +173,8 @@ class Keyring:
         self._by_owner: dict[str, _Key] = {}
         self._by_id: dict[str, _Key] = {}
         try:
+            if not path.exists():  # wrapped keys and tombstones: for its owner's eyes only
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
             self._db = sqlite3.connect(
                 path, check_same_thread=False, isolation_level=None, timeout=10
             )
@@ -192,7 +194,7 @@ class Keyring:
                 );
                 """
             )
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             raise KeyringError(f"cannot open the key store {path}: {exc}") from exc
         self._check_master()
 

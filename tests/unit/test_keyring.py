@@ -33,6 +33,11 @@ def test_one_key_per_owner_made_once_and_found_by_its_id(tmp_path: Path) -> None
     assert keys.key_for(SYSTEM)[0] not in (key_id, keys.key_for("E2")[0])
 
 
+def test_the_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    Keyring(tmp_path / "keys.db", master()).key_for("E1")
+    assert stat.S_IMODE((tmp_path / "keys.db").stat().st_mode) == 0o600
+
+
 def test_the_same_store_opened_again_gives_the_same_keys(tmp_path: Path) -> None:
     secret = master()
     first = Keyring(tmp_path / "keys.db", secret)
