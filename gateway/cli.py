@@ -534,7 +534,7 @@ def list_(
         if isinstance(view, ErasedProgramme):
             table.add_row(
                 view.programme_id,
-                f"[erased] ({view.employee_id})",
+                escape(f"[erased] ({view.employee_id})"),
                 view.status or "",
                 view.stage or "",
                 "",

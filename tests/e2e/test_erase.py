@@ -56,6 +56,9 @@ def test_erase_ends_the_programme_and_leaves_only_erased_data(parcours: Parcours
     by_id = {item["programme_id"]: item for item in listed}
     assert by_id[gone]["erased"] is True
     assert by_id[kept]["employee"]["name"] == "Kim Kept"
+    table = parcours.cli("list").stdout
+    assert "[erased] (E1)" in table
+    assert "Kim Kept" in table
     assert json.loads(parcours.cli("show", kept, "--json").stdout)["status"] == "running"
     assert "Kim Kept" in parcours.cli("history", kept).stdout
 
