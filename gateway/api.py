@@ -3,22 +3,31 @@
 Every error has one shape, ``{"error": {"code", "message", "field"?}}``: 401/403
 for tokens and roles, 404 for an unknown programme, 409 for a refused command or
 a reused Idempotency-Key, 422 naming the field and the rule, 503 when Temporal
-cannot be reached. Never a stack trace.
+cannot be reached, 410 for a programme whose personal data was erased. Never a
+stack trace.
+
+``/codec/decode`` and ``/codec/encode`` serve the Temporal Web UI's remote codec
+protocol (ops only, CORS for the UI's origins), so ops can read payloads there.
 """
 
 import asyncio
+import base64
+import binascii
 import hmac
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any
 
 import structlog
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
+from temporalio.api.common.v1 import Payload
 
 from domain.commands import Resume
 from domain.errors import TemplateError
@@ -29,19 +38,25 @@ from domain.view import ProgrammeView
 from gateway import catalogue, cohort
 from gateway.client import (
     CommandRefused,
+    Erasure,
     Filters,
     InvalidRequest,
     Launched,
     ParcoursError,
     ProgrammeClient,
+    ProgrammeErased,
     ProgrammeNotFound,
     ProgrammePage,
     TemporalUnavailable,
 )
+from gateway.history import ERASED
 from gateway.idempotency import Answer, IdempotencyStore, KeyConflict, fingerprint
 from gateway.requests import (
+    CodecPayload,
+    CodecPayloads,
     CohortReport,
     CohortRequest,
+    EraseRequest,
     FeedbackRequest,
     LaunchRequest,
     ObjectivesRequest,
@@ -50,6 +65,8 @@ from gateway.requests import (
     ReasonRequest,
     SessionRequest,
 )
+from workers.encryption import PersonalDataCodec
+from workers.keyring import DataErased, KeyringError
 from workflows.messages import Receipt
 
 log = structlog.get_logger("parcours.api")
@@ -65,6 +82,8 @@ READ = {Role.platform, Role.ops}
 FACTS = {Role.integrator}
 PAUSING = {Role.integrator, Role.ops}
 ENDING = {Role.platform, Role.ops}
+UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")
+"""The Temporal Web UI of ``parcours up``: allowed to call ``/codec`` from a browser."""
 
 
 class ApiError(Exception):
@@ -99,20 +118,40 @@ class Health(BaseModel):
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (401, 403, 404, 409, 422, 503)
+    status: {"model": ErrorBody} for status in (401, 403, 404, 409, 410, 422, 503)
 }
+
+
+class _CodecCors(CORSMiddleware):
+    """CORS for the codec endpoint only: the Web UI calls it from the browser; the rest
+    of the API is for servers and scripts."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith("/codec/"):
+            await super().__call__(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def create_app(
     client: ProgrammeClient,
     tokens: Mapping[str, Role],
     store: IdempotencyStore,
+    cors_origins: Sequence[str] = UI_ORIGINS,
 ) -> FastAPI:
     app = FastAPI(
         title="parcours",
         version="1",
         description="Coaching and development programmes as durable workflows on Temporal.",
         responses=ERRORS,
+    )
+    app.add_middleware(
+        _CodecCors,
+        allow_origins=list(cors_origins),
+        allow_methods=["POST"],
+        allow_headers=["Authorization", "Content-Type", "X-Namespace"],
+        allow_credentials=True,
+        max_age=600,
     )
 
     # ------------------------------------------------------------ errors
@@ -390,7 +429,99 @@ def create_app(
         command = body.command(key)
         return await apply(request, role, key, lambda: client.withdraw(programme_id, command))
 
+    # ------------------------------------------------------------ personal data
+
+    @app.post("/v1/employees/{employee_id}/erase", response_model=Erasure, tags=["personal data"])
+    async def erase(
+        employee_id: str,
+        request: Request,
+        role: Annotated[Role, Depends(allow(Role.ops))],
+        body: EraseRequest | None = None,
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        """Withdraw the employee's running programmes, then destroy their data key:
+        nothing of theirs can be read again. Erasing twice is fine."""
+        reason = body.reason if body is not None else None
+
+        async def action() -> tuple[int, Any]:
+            erasure = await client.erase(employee_id, reason)
+            return 200, erasure.model_dump(mode="json")
+
+        return await write(request, role, key, action)
+
+    # ------------------------------------------------------------ the Web UI's codec
+
+    def codec() -> PersonalDataCodec:
+        found = client.temporal.data_converter.payload_codec
+        if not isinstance(found, PersonalDataCodec):
+            raise ApiError(503, "unavailable", "this API does not encrypt payloads")
+        return found
+
+    @app.post("/codec/decode", response_model=CodecPayloads, tags=["codec"])
+    async def codec_decode(
+        body: CodecPayloads,
+        _: Annotated[Role, Depends(allow(Role.ops))],
+        namespace: Annotated[str | None, Header(alias="X-Namespace")] = None,
+    ) -> CodecPayloads:
+        """Decrypt payloads for the Temporal Web UI. An erased one reads ``[erased]``;
+        one this key store cannot open comes back as it was."""
+        sealer = codec()
+        decoded = []
+        for payload in _payloads(body):
+            try:
+                decoded.append(sealer.open(payload))
+            except DataErased:
+                decoded.append(_erased_marker())
+            except KeyringError:
+                decoded.append(payload)
+        return _wire(decoded)
+
+    @app.post("/codec/encode", response_model=CodecPayloads, tags=["codec"])
+    async def codec_encode(
+        body: CodecPayloads,
+        _: Annotated[Role, Depends(allow(Role.ops))],
+        namespace: Annotated[str | None, Header(alias="X-Namespace")] = None,
+    ) -> CodecPayloads:
+        """Encrypt payloads the Web UI sends (with the system key: the UI names no workflow)."""
+        return _wire(await codec().encode(_payloads(body)))
+
     return app
+
+
+def _payloads(body: CodecPayloads) -> list[Payload]:
+    payloads = []
+    for number, given in enumerate(body.payloads):
+        try:
+            payloads.append(
+                Payload(
+                    metadata={
+                        k: base64.b64decode(v, validate=True) for k, v in given.metadata.items()
+                    },
+                    data=base64.b64decode(given.data, validate=True),
+                )
+            )
+        except (binascii.Error, ValueError) as exc:
+            raise ApiError(
+                422, "invalid", f"payloads.{number}: metadata and data must be base64",
+                f"payloads.{number}",
+            ) from exc  # fmt: skip
+    return payloads
+
+
+def _wire(payloads: Sequence[Payload]) -> CodecPayloads:
+    return CodecPayloads(
+        payloads=[
+            CodecPayload(
+                metadata={k: base64.b64encode(v).decode() for k, v in p.metadata.items()},
+                data=base64.b64encode(p.data).decode(),
+            )
+            for p in payloads
+        ]
+    )
+
+
+def _erased_marker() -> Payload:
+    return Payload(metadata={"encoding": b"json/plain"}, data=f'"{ERASED}"'.encode())
 
 
 def resolve_template(template_id: str) -> Template:
@@ -407,6 +538,8 @@ def translate(exc: ParcoursError) -> ApiError:
             return ApiError(409, "refused", str(exc))
         case ProgrammeNotFound():
             return ApiError(404, "not_found", str(exc))
+        case ProgrammeErased():
+            return ApiError(410, "erased", str(exc))
         case TemporalUnavailable():
             return ApiError(503, "unavailable", f"{exc}; retry later")
         case InvalidRequest():

@@ -19,6 +19,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from domain.commands import (
@@ -41,13 +42,17 @@ from domain.view import ProgrammeView
 from gateway import catalogue, timeline
 from gateway.client import (
     CommandRefused,
+    ErasedProgramme,
     Filters,
     ParcoursError,
     ProgrammeClient,
+    ProgrammeErased,
     ProgrammeNotFound,
     TemporalUnavailable,
 )
+from gateway.history import RawEvent
 from workers import logs
+from workers.keyring import Keyring, ensure_master_key_file, open_keyring
 from workers.settings import Settings, SettingsError, load_settings, temporal_client_options
 from workflows.messages import Receipt
 
@@ -139,10 +144,23 @@ def settings_for(
         fail(str(exc), 2)
 
 
-async def connect(settings: Settings, *, lazy: bool = False) -> ProgrammeClient:
-    """A client as the CLI and the API need it: TLS or API key from the settings, no metrics."""
+def keyring_for(settings: Settings) -> Keyring:
+    """The key store in the data dir, opened with the master key; exit 2 naming
+    PARCOURS_MASTER_KEY when it is missing or wrong."""
+    try:
+        return open_keyring(settings)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+
+
+async def connect(settings: Settings, keyring: Keyring, *, lazy: bool = False) -> ProgrammeClient:
+    """A client as the CLI and the API need it: TLS or API key from the settings, no
+    metrics, payloads sealed with the keys of ``keyring``."""
     return await ProgrammeClient.connect(
-        **temporal_client_options(settings), task_queue=settings.task_queue, lazy=lazy
+        **temporal_client_options(settings),
+        keyring=keyring,
+        task_queue=settings.task_queue,
+        lazy=lazy,
     )
 
 
@@ -152,9 +170,10 @@ def run(
     namespace: str | None,
 ) -> T:
     settings = settings_for(address, namespace)
+    keyring = keyring_for(settings)
 
     async def go() -> T:
-        return await work(await connect(settings))
+        return await work(await connect(settings, keyring))
 
     try:
         return asyncio.run(go())
@@ -212,6 +231,15 @@ def up(
     if not settings.api_tokens:
         tokens, token_file = serve.ensure_token_file(home)
         settings = settings_for(data_dir=home, api_tokens=tokens)
+    ui_origins = (f"http://127.0.0.1:{ui_port}", f"http://localhost:{ui_port}")
+    if not set(ui_origins) <= set(settings.codec_cors_origins):  # this UI may call /codec
+        origins = tuple(dict.fromkeys([*settings.codec_cors_origins, *ui_origins]))
+        settings = settings.model_copy(update={"codec_cors_origins": origins})
+    key_file = None
+    if settings.master_key is None:
+        key_file, _ = ensure_master_key_file(home)
+    keyring_for(settings)  # a wrong master key stops here, named
+    codec_endpoint = f"http://{_browser_host(api_host)}:{api_port}/codec"
 
     async def go() -> None:
         stop = stop_on_signals()
@@ -229,9 +257,21 @@ def up(
             )
             if token_file is not None:
                 out.print(f"API tokens (one per role) are in {token_file}", highlight=False)
+            if key_file is not None:
+                out.print(
+                    f"The master key that encrypts every payload is in {key_file} "
+                    "(set PARCOURS_MASTER_KEY to use your own); without it nothing can be read",
+                    highlight=False,
+                )
 
         await run_embedded(
-            home, port=port, ui_port=ui_port, stop=stop, on_ready=ready, settings=settings
+            home,
+            port=port,
+            ui_port=ui_port,
+            stop=stop,
+            on_ready=ready,
+            settings=settings,
+            ui_codec_endpoint=codec_endpoint,
         )
         for task in api:
             await task
@@ -241,6 +281,11 @@ def up(
     except Exception as exc:  # start-up failures: say what and stop, no trace
         fail(str(exc), 3)
     out.print("parcours stopped")
+
+
+def _browser_host(host: str) -> str:
+    """Where a browser on this machine reaches a server listening on ``host``."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
 @app.command()
@@ -260,10 +305,11 @@ def api(
     if not settings.api_tokens:
         fail("PARCOURS_API_TOKENS is not set: give role:token pairs, like platform:s3cret", 2)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    keyring = keyring_for(settings)
 
     async def go() -> None:
         stop = stop_on_signals()
-        programmes = await connect(settings, lazy=True)
+        programmes = await connect(settings, keyring, lazy=True)
         out.print(f"parcours API at http://{host}:{port} (docs at /docs)", highlight=False)
         await serve.serve(serve.app_for(programmes, settings), host, port, stop)
 
@@ -282,6 +328,7 @@ def worker(
     settings = settings_for(address, namespace, data_dir)
     logs.configure(settings.log_level)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    keyring_for(settings)  # a missing or wrong master key stops here, named
 
     async def go() -> None:
         await serve_worker(settings, stop_on_signals())
@@ -484,6 +531,16 @@ def list_(
         return
     table = Table("programme", "employee", "status", "stage", "next deadline", "events")
     for view in page.items:
+        if isinstance(view, ErasedProgramme):
+            table.add_row(
+                view.programme_id,
+                escape(f"[erased] ({view.employee_id})"),
+                view.status or "",
+                view.stage or "",
+                "",
+                "",
+            )
+            continue
         deadline = f"{view.next_deadline:%Y-%m-%d %H:%M}" if view.next_deadline else ""
         table.add_row(
             view.programme_id,
@@ -691,7 +748,21 @@ def show(
     as_json: AsJson = False,
 ) -> None:
     """Where a programme stands."""
-    _show_view(run(lambda c: c.view(programme_id), address, namespace), as_json)
+
+    async def work(client: ProgrammeClient) -> ProgrammeView | ErasedProgramme:
+        try:
+            return await client.view(programme_id)
+        except ProgrammeErased as exc:
+            return exc.programme
+
+    shown = run(work, address, namespace)
+    if isinstance(shown, ErasedProgramme):
+        if as_json:
+            print_json(shown)
+        else:
+            out.print(shown.message, highlight=False)
+        return
+    _show_view(shown, as_json)
 
 
 @app.command()
@@ -706,7 +777,29 @@ def history(
     if raw:
         _raw_history(programme_id, address, namespace, as_json)
         return
-    events = run(lambda c: c.events(programme_id), address, namespace)
+
+    async def work(client: ProgrammeClient) -> list[Any] | tuple[str, list[RawEvent]]:
+        try:
+            return await client.events(programme_id)
+        except ProgrammeErased as exc:
+            return exc.programme.message, await client.erased_timeline(programme_id)
+
+    found = run(work, address, namespace)
+    if isinstance(found, tuple):
+        message, rows = found
+        if as_json:
+            print_json({"erased": True, "message": message, "timeline": _rows_json(rows)})
+            return
+        err.print(f"{message}: its domain timeline cannot be rebuilt; what Temporal recorded:")
+        for row in rows:
+            out.print(
+                f"{row.run:>3} {row.id:>4}  {row.time:%Y-%m-%d %H:%M:%S}  "
+                f"[bold]{row.type.removeprefix('workflow_execution_'):<22}[/] "
+                f"{escape(row.summary)}",
+                highlight=False,
+            )
+        return
+    events = found
     if as_json:
         sys.stdout.write(EVENT_LIST.dump_json(events, indent=2).decode() + "\n")
         return
@@ -723,13 +816,50 @@ def _raw_history(
 ) -> None:
     rows = run(lambda c: c.raw_history(programme_id), address, namespace)
     if as_json:
-        sys.stdout.write(
-            json.dumps([r.model_dump(mode="json") for r in rows], indent=2, default=str) + "\n"
-        )
+        print_json(_rows_json(rows))
         return
+    _print_rows(rows)
+
+
+def _rows_json(rows: list[RawEvent]) -> list[dict[str, Any]]:
+    return [r.model_dump(mode="json") for r in rows]
+
+
+def _print_rows(rows: list[RawEvent]) -> None:
     table = Table("run", "id", "time (UTC)", "event", "what")
     for row in rows:
         table.add_row(
-            str(row.run), str(row.id), f"{row.time:%Y-%m-%d %H:%M:%S}", row.type, row.summary
+            str(row.run),
+            str(row.id),
+            f"{row.time:%Y-%m-%d %H:%M:%S}",
+            row.type,
+            escape(row.summary),  # payloads are data, not markup: "[erased]" stays
         )
     out.print(table)
+
+
+# ---------------------------------------------------------------- personal data
+
+
+@app.command()
+def erase(
+    employee: Annotated[str, typer.Argument(help="The employee id whose data to erase.")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why [default: personal data erased].")
+    ] = None,
+    address: Address = None,
+    namespace: Namespace = None,
+    as_json: AsJson = False,
+) -> None:
+    """Erase an employee's personal data: end their programmes, destroy their data key.
+
+    Running programmes are withdrawn first; then nothing of theirs can be read again.
+    """
+    erasure = run(lambda c: c.erase(employee, reason), address, namespace)
+    if as_json:
+        print_json(erasure)
+        return
+    for ended in erasure.programmes:
+        out.print(f"{ended.programme_id}: {ended.action}", highlight=False)
+    done = "was already erased" if erasure.already_erased else "is erased: data key destroyed"
+    out.print(f"employee {erasure.employee_id}'s personal data {done}", highlight=False)

@@ -7,11 +7,13 @@ import base64
 import binascii
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from temporalio.client import (
     Client,
+    WorkflowExecution,
+    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
@@ -21,7 +23,6 @@ from temporalio.common import (
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -42,6 +43,8 @@ from domain.state import Status
 from domain.template import Template
 from domain.view import ProgrammeView
 from gateway import history
+from workers.encryption import data_converter, employee_of, keyring_of
+from workers.keyring import DataErased, Keyring
 from workflows import search_attributes as sa
 from workflows.messages import (
     TASK_QUEUE,
@@ -55,6 +58,9 @@ from workflows.programme import ProgrammeWorkflow
 
 Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
 RECEIPT_WAIT = timedelta(seconds=5)
+ERASE_WAIT = timedelta(seconds=60)
+"""How long an erasure waits for a withdrawn programme to close before terminating it."""
+ERASED_REASON = "personal data erased"
 _SAFE = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 """Filter values go into a visibility query: no quotes, no spaces."""
 
@@ -79,6 +85,53 @@ class TemporalUnavailable(ParcoursError):
 
 class InvalidRequest(ParcoursError):
     """Input the API or CLI cannot use; the message names the field."""
+
+
+class ErasedProgramme(BaseModel):
+    """A programme whose employee's data was erased: what Temporal's search attributes
+    still say about it. Everything else (name, email, feedback, events) is unreadable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    programme_id: str
+    employee_id: str
+    template_id: str | None
+    status: str | None
+    """From the search attributes: ``withdrawn`` once erasure ended it."""
+    stage: str | None
+    erased: Literal[True] = True
+    message: str
+
+
+class ProgrammeErased(ParcoursError):
+    """The programme's personal data was erased: it can be listed, not read."""
+
+    def __init__(self, programme: ErasedProgramme) -> None:
+        super().__init__(programme.message)
+        self.programme = programme
+
+
+Action = Literal["withdrawn", "terminated", "already closed"]
+
+
+class ErasedFrom(BaseModel):
+    """One programme of an erased employee, and what erasure did to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    programme_id: str
+    action: Action
+
+
+class Erasure(BaseModel):
+    """The answer to ``erase``: the programmes ended, and when the key was destroyed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    employee_id: str
+    erased_at: datetime
+    already_erased: bool
+    programmes: list[ErasedFrom]
 
 
 class Filters(BaseModel):
@@ -109,7 +162,7 @@ class Filters(BaseModel):
 class ProgrammePage(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    items: list[ProgrammeView]
+    items: list[ProgrammeView | ErasedProgramme]
     next_page_token: str | None
 
 
@@ -140,19 +193,21 @@ class ProgrammeClient:
         target_host: str,
         namespace: str = "default",
         *,
+        keyring: Keyring,
         task_queue: str = TASK_QUEUE,
         lazy: bool = False,
         **options: Any,
     ) -> ProgrammeClient:
         """Connect now, or (``lazy``, for long-running services) on first use.
 
-        ``options`` go to ``Client.connect`` as they are: TLS, API key.
+        Payloads are sealed with the data keys of ``keyring``. ``options`` go to
+        ``Client.connect`` as they are: TLS, API key.
         """
         try:
             client = await Client.connect(
                 target_host,
                 namespace=namespace,
-                data_converter=pydantic_data_converter,
+                data_converter=data_converter(keyring),
                 lazy=lazy,
                 **options,
             )
@@ -206,6 +261,8 @@ class ProgrammeClient:
             )
         except WorkflowAlreadyStartedError:
             return Launched(programme_id=programme_id, created=False)
+        except DataErased as exc:  # no new data for an erased employee, ever
+            raise CommandRefused(f"cannot launch {programme_id}: {exc}") from exc
         except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
         return Launched(programme_id=programme_id, created=True)
@@ -236,6 +293,8 @@ class ProgrammeClient:
             if isinstance(cause, ApplicationError):
                 raise CommandRefused(cause.message) from exc
             raise CommandRefused(str(cause or exc)) from exc
+        except DataErased as exc:
+            raise CommandRefused(str(exc)) from exc
         except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
         assert isinstance(result, ProgrammeView)
@@ -268,6 +327,8 @@ class ProgrammeClient:
         handle = self._handle(programme_id)
         try:
             await handle.signal(signal, command)
+        except DataErased as exc:
+            raise CommandRefused(str(exc)) from exc
         except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
         receipt = await self._await_receipt(handle, command.key)
@@ -293,13 +354,18 @@ class ProgrammeClient:
     # ------------------------------------------------------------ reads
 
     async def view(self, programme_id: str) -> ProgrammeView:
+        """Where the programme stands; ``ProgrammeErased`` when its data was erased."""
+        await self._refuse_erased(programme_id)
         try:
             return await self._handle(programme_id).query(ProgrammeWorkflow.view)
         except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
 
     async def events(self, programme_id: str, after: int = 0) -> list[Event]:
-        """The domain timeline across every run, read from Temporal: no worker needed."""
+        """The domain timeline across every run, read from Temporal: no worker needed.
+
+        ``ProgrammeErased`` when its data was erased (``erased_timeline`` still works)."""
+        await self._refuse_erased(programme_id)
         try:
             events = await history.domain_events(self.temporal, programme_id)
         except (RPCError, RuntimeError) as exc:
@@ -307,10 +373,124 @@ class ProgrammeClient:
         return [e for e in events if e.seq > after]
 
     async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
+        """Temporal's own events, decoded; an erased payload shows as ``[erased]``."""
         try:
             return await history.raw_events(self.temporal, programme_id)
         except (RPCError, RuntimeError) as exc:
             raise _translate(exc, programme_id) from exc
+
+    async def erased_timeline(self, programme_id: str) -> list[history.RawEvent]:
+        """What Temporal recorded of a programme whose data was erased: the domain
+        timeline cannot be rebuilt, so its inputs and results show as ``[erased]``."""
+        try:
+            return history.timeline_of(await history.raw_events(self.temporal, programme_id))
+        except (RPCError, RuntimeError) as exc:
+            raise _translate(exc, programme_id) from exc
+
+    # ------------------------------------------------------------ erasure
+
+    async def erase(
+        self, employee_id: str, reason: str | None = None, *, wait: timedelta = ERASE_WAIT
+    ) -> Erasure:
+        """Erase an employee's personal data: end their programmes, destroy their key.
+
+        Each running programme of theirs (found through the ``EmployeeId`` search
+        attribute) is withdrawn ("personal data erased"), and terminated if it
+        cannot be (no worker answering within ``wait``, or it is past withdrawing);
+        once all are closed the employee's data key is destroyed. From then on
+        nothing written for them can be read, nor can anything new be written.
+        Idempotent: erasing again finds nothing to end and the key already gone.
+        """
+        keyring = self._keyring()
+        try:
+            filters = Filters(employee=employee_id)
+        except ValidationError as exc:
+            raise InvalidRequest(f"employee_id: {exc.errors()[0]['msg']}") from exc
+        why = reason or ERASED_REASON
+        ended: dict[str, Action] = {}
+        if not keyring.is_erased(employee_id):
+            for execution in await self._executions(filters):
+                ended[execution.id] = await self._end(execution, why, wait)
+        erased = keyring.erase(employee_id, why)
+        # Anything launched for them meanwhile cannot run without the key: end it too.
+        for execution in await self._executions(filters):
+            if execution.status == WorkflowExecutionStatus.RUNNING:
+                await self._terminate(execution.id, why)
+                ended[execution.id] = "terminated"
+        return Erasure(
+            employee_id=employee_id,
+            erased_at=erased.erased_at,
+            already_erased=erased.already,
+            programmes=[ErasedFrom(programme_id=i, action=a) for i, a in ended.items()],
+        )
+
+    async def _executions(self, filters: Filters) -> list[WorkflowExecution]:
+        """The latest run of each matching workflow."""
+        latest: dict[str, WorkflowExecution] = {}
+        try:
+            async for execution in self.temporal.list_workflows(filters.query()):
+                known = latest.get(execution.id)
+                if known is None or execution.start_time > known.start_time:
+                    latest[execution.id] = execution
+        except (RPCError, RuntimeError) as exc:
+            raise _translate(exc, "") from exc
+        return list(latest.values())
+
+    async def _end(self, execution: WorkflowExecution, reason: str, wait: timedelta) -> Action:
+        if execution.status != WorkflowExecutionStatus.RUNNING:
+            return "already closed"
+        programme_id = execution.id
+        action: Action = "withdrawn"
+        try:
+            await asyncio.wait_for(
+                self.withdraw(programme_id, Withdraw(reason=reason, key=f"erase-{programme_id}")),
+                wait.total_seconds(),
+            )
+        except (CommandRefused, TimeoutError):
+            action = "terminated"
+            await self._terminate(programme_id, reason)
+        except ProgrammeNotFound:
+            return "already closed"
+        handle = self.temporal.get_workflow_handle(programme_id)
+        deadline = asyncio.get_running_loop().time() + wait.total_seconds()
+        while True:
+            try:
+                status = (await handle.describe()).status
+            except (RPCError, RuntimeError) as exc:
+                raise _translate(exc, programme_id) from exc
+            if status != WorkflowExecutionStatus.RUNNING:
+                return action
+            if asyncio.get_running_loop().time() > deadline:
+                await self._terminate(programme_id, reason)
+                return "terminated"
+            await asyncio.sleep(0.2)
+
+    async def _terminate(self, programme_id: str, reason: str) -> None:
+        try:
+            await self.temporal.get_workflow_handle(programme_id).terminate(reason=reason)
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:  # not found: it closed meanwhile
+                raise _translate(exc, programme_id) from exc
+
+    def _keyring(self) -> Keyring:
+        keyring = keyring_of(self.temporal.data_converter)
+        if keyring is None:
+            raise ParcoursError("this client does not encrypt payloads: nothing to erase")
+        return keyring
+
+    def _erased(self, employee_id: str | None) -> bool:
+        keyring = keyring_of(self.temporal.data_converter)
+        return employee_id is not None and keyring is not None and keyring.is_erased(employee_id)
+
+    async def _refuse_erased(self, programme_id: str) -> None:
+        employee_id = employee_of(programme_id)
+        if employee_id is None or not self._erased(employee_id):
+            return
+        try:
+            description = await self.temporal.get_workflow_handle(programme_id).describe()
+        except (RPCError, RuntimeError) as exc:
+            raise _translate(exc, programme_id) from exc
+        raise ProgrammeErased(_erased_programme(programme_id, employee_id, description))
 
     # ------------------------------------------------------------ listings
 
@@ -329,14 +509,23 @@ class ProgrammeClient:
             await listing.fetch_next_page()
         except (RPCError, RuntimeError) as exc:
             raise _translate(exc, "") from exc
-        ids = [execution.id for execution in listing.current_page or []]
+        executions = list(listing.current_page or [])
         gate = asyncio.Semaphore(10)
+        erased: dict[str, bool] = {}
 
-        async def view(programme_id: str) -> ProgrammeView:
+        async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme:
+            employee_id = execution.typed_search_attributes.get(sa.EMPLOYEE_ID) or employee_of(
+                execution.id
+            )
+            if employee_id is not None:
+                if employee_id not in erased:
+                    erased[employee_id] = self._erased(employee_id)
+                if erased[employee_id]:
+                    return _erased_programme(execution.id, employee_id, execution)
             async with gate:
-                return await self.view(programme_id)
+                return await self.view(execution.id)
 
-        items = await asyncio.gather(*(view(i) for i in ids))
+        items = await asyncio.gather(*(view(e) for e in executions))
         following = listing.next_page_token
         return ProgrammePage(
             items=list(items),
@@ -356,6 +545,26 @@ class ProgrammeClient:
 
     def _handle(self, programme_id: str) -> Handle:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)
+
+
+def _erased_programme(
+    programme_id: str, employee_id: str, execution: WorkflowExecution
+) -> ErasedProgramme:
+    attributes = execution.typed_search_attributes
+    status = attributes.get(sa.PROGRAMME_STATUS)
+    if execution.status == WorkflowExecutionStatus.TERMINATED:
+        status = "terminated"
+    return ErasedProgramme(
+        programme_id=programme_id,
+        employee_id=employee_id,
+        template_id=attributes.get(sa.TEMPLATE_ID),
+        status=status,
+        stage=attributes.get(sa.PROGRAMME_STAGE) or None,
+        message=(
+            f"{programme_id}: employee {employee_id}'s personal data was erased; "
+            f"the programme is {status or 'closed'}"
+        ),
+    )
 
 
 def _translate(exc: RPCError | RuntimeError, programme_id: str) -> ParcoursError:

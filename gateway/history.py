@@ -4,6 +4,10 @@ The domain timeline comes from replaying the latest run with the workflow code
 itself: the run's input carries every event of the runs before it (continue-as-
 new carries the whole log), and the replay re-applies the rest. So the timeline
 is exact, needs no worker, and no domain logic is written twice.
+
+Once an employee's data was erased their payloads cannot be decrypted, so no
+replay is possible: ``raw_events`` then shows ``[erased]`` for each unreadable
+payload, and ``timeline_of`` keeps the events that tell the story.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 from pydantic import BaseModel, ConfigDict
 from temporalio import workflow
-from temporalio.api.common.v1 import Payloads
+from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.failure.v1 import Failure
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import (
@@ -30,7 +35,27 @@ from temporalio.worker import (
 )
 
 from domain.events import Event
+from workers.keyring import DataErased
 from workflows.programme import ProgrammeWorkflow
+
+ERASED = "[erased]"
+"""Shown for a payload whose employee's data key was destroyed."""
+TIMELINE = frozenset(
+    {
+        "workflow_execution_started",
+        "workflow_execution_signaled",
+        "workflow_execution_update_accepted",
+        "workflow_execution_update_completed",
+        "activity_task_scheduled",
+        "activity_task_completed",
+        "activity_task_failed",
+        "workflow_execution_completed",
+        "workflow_execution_continued_as_new",
+        "workflow_execution_terminated",
+        "workflow_execution_failed",
+    }
+)
+"""The events that tell a programme's story when its payloads cannot be read."""
 
 
 class RawEvent(BaseModel):
@@ -115,7 +140,7 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
     details: dict[str, Any] = {}
 
     async def payloads(value: Payloads) -> list[Any]:
-        return list(await client.data_converter.decode(value.payloads)) if value.payloads else []
+        return [await _value(client, payload) for payload in value.payloads]
 
     match event.event_type:
         case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
@@ -133,7 +158,11 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
         case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
             updated = event.workflow_execution_update_completed_event_attributes
             outcome = updated.outcome
-            done = f"failed: {outcome.failure.message}" if outcome.HasField("failure") else "done"
+            done = (
+                f"failed: {await _message(client, outcome.failure)}"
+                if outcome.HasField("failure")
+                else "done"
+            )
             summary = f"update {updated.meta.update_id}: {done}"
         case EventType.EVENT_TYPE_TIMER_STARTED:
             timer = event.timer_started_event_attributes
@@ -151,7 +180,8 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
             details["result"] = await payloads(completed.result)
             summary = f"result: {_short(details['result'])}"
         case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
-            summary = f"failed: {event.activity_task_failed_event_attributes.failure.message}"
+            failure = event.activity_task_failed_event_attributes.failure
+            summary = f"failed: {await _message(client, failure)}"
         case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
             summary = "timed out"
         case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
@@ -163,7 +193,7 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
             summary = f"continued as new: run {continued.new_execution_run_id}"
         case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
             failed = event.workflow_task_failed_event_attributes
-            summary = f"workflow task failed: {failed.failure.message}"
+            summary = f"workflow task failed: {await _message(client, failed.failure)}"
         case _:
             details = attributes
     return RawEvent(
@@ -174,6 +204,30 @@ async def _decode(client: Client, run: int, event: HistoryEvent) -> RawEvent:
         summary=summary,
         details=details,
     )
+
+
+async def _value(client: Client, payload: Payload) -> Any:
+    """One payload's value; ``[erased]`` when its data key was destroyed."""
+    try:
+        [value] = await client.data_converter.decode([payload])
+    except DataErased:
+        return ERASED
+    return value
+
+
+async def _message(client: Client, failure: Failure) -> str:
+    """A failure's message; sealed ones (``encoded_attributes``) are opened first."""
+    if not failure.HasField("encoded_attributes"):
+        return failure.message
+    opened = await _value(client, failure.encoded_attributes)
+    message = opened.get("message") if isinstance(opened, dict) else opened
+    return str(message)
+
+
+def timeline_of(rows: list[RawEvent]) -> list[RawEvent]:
+    """The events that tell the story (inputs, messages, activities, the end), for a
+    programme whose domain timeline cannot be rebuilt because its data was erased."""
+    return [row for row in rows if row.type in TIMELINE]
 
 
 def _attributes(event: HistoryEvent) -> dict[str, Any]:

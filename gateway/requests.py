@@ -132,3 +132,27 @@ class CohortReport(_Body):
     existing: int
     failed: int
     results: list[CohortOutcome]
+
+
+class EraseRequest(_Body):
+    """Erase an employee's personal data: why (kept with the tombstone, and the reason
+    their running programmes are withdrawn with)."""
+
+    reason: Text | None = None
+
+
+class CodecPayload(BaseModel):
+    """A payload as the Temporal Web UI's remote codec sends it: base64 everywhere."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    metadata: dict[str, str] = Field(default_factory=dict)
+    data: str = ""
+
+
+class CodecPayloads(BaseModel):
+    """``POST /codec/decode`` and ``/codec/encode``: the Web UI's remote codec protocol."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    payloads: list[CodecPayload]

@@ -23,7 +23,12 @@ TOKENS_FILE = "api-tokens"
 def app_for(client: ProgrammeClient, settings: Settings) -> FastAPI:
     """The API app with the settings' tokens and an idempotency store in the data dir."""
     tokens = {token: Role(role.value) for token, role in settings.api_tokens.items()}
-    return create_app(client, tokens, IdempotencyStore(settings.data_dir / "idempotency.db"))
+    return create_app(
+        client,
+        tokens,
+        IdempotencyStore(settings.data_dir / "idempotency.db"),
+        cors_origins=settings.codec_cors_origins,
+    )
 
 
 def ensure_token_file(data_dir: Path) -> tuple[str, Path]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,13 +13,18 @@ import pytest
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from gateway import history as temporal_history
+from workers.encryption import data_converter
+from workers.keyring import Keyring, generate_master_key
 from workflows import search_attributes
 
 BIN = Path(sys.executable).parent
+HISTORIES = Path(__file__).parent / "histories"
+RECORDING_MASTER_KEY = "cGFyY291cnMgdGVzdCBoaXN0b3JpZXM6IHB1YmxpYy4="
+"""The master key of ``tests/histories/keys.db``, the key store histories are recorded with.
+Not a secret: the recorded programmes are made up, and replaying them needs the keys."""
 
 
 def wheel_binary(name: str) -> Path:
@@ -43,10 +51,30 @@ async def run_histories(handle: WorkflowHandle[Any, Any]) -> list[WorkflowHistor
     return await temporal_history.run_histories(handle._client, handle.id)
 
 
-async def start_test_server() -> WorkflowEnvironment:
-    """The time-skipping server from its wheel, with parcours's search attributes."""
+def temporary_keyring(where: Path | None = None) -> Keyring:
+    """A key store in ``where`` (default: a new temporary directory), with a new master key."""
+    where = where if where is not None else Path(tempfile.mkdtemp(prefix="parcours-keys-"))
+    return Keyring(where / "keys.db", base64.b64decode(generate_master_key()))
+
+
+def recording_keyring(copy_to: Path | None = None) -> Keyring:
+    """The key store of the recorded histories (made on first recording).
+
+    With ``copy_to``: a copy there, so replay tests never touch the committed file.
+    """
+    path = HISTORIES / "keys.db"
+    if copy_to is not None:
+        if path.exists():
+            shutil.copyfile(path, copy_to / "keys.db")
+        path = copy_to / "keys.db"
+    return Keyring(path, base64.b64decode(RECORDING_MASTER_KEY))
+
+
+async def start_test_server(keyring: Keyring | None = None) -> WorkflowEnvironment:
+    """The time-skipping server from its wheel, with parcours's search attributes and
+    data converter (payloads sealed with ``keyring``'s keys, a temporary one by default)."""
     environment = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(keyring or temporary_keyring()),
         test_server_existing_path=str(wheel_binary("temporal-test-server")),
     )
     await register_search_attributes(environment.client)

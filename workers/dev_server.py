@@ -131,6 +131,7 @@ class DevServer:
         namespace: str = "default",
         host: str = "127.0.0.1",
         headless: bool = False,
+        ui_codec_endpoint: str | None = None,
         search_attributes: Sequence[SearchAttributeKey[Any]] | None = None,
         binary: Path | None = None,
         start_timeout: float = 30.0,
@@ -142,6 +143,7 @@ class DevServer:
         self.namespace = namespace
         self.host = host
         self.headless = headless
+        self.ui_codec_endpoint = ui_codec_endpoint
         self.search_attributes: dict[str, SearchAttributeIndexedValueType] = {
             key.name: key.indexed_value_type
             for key in (ALL if search_attributes is None else search_attributes)
@@ -200,6 +202,8 @@ class DevServer:
         else:
             # No internet assumed: the UI must not fetch its newsfeed.
             args += ["--ui-port", str(self.ui_port), "--ui-disable-news-fetch"]
+            if self.ui_codec_endpoint:  # the UI decodes payloads through it
+                args += ["--ui-codec-endpoint", self.ui_codec_endpoint]
         if self.namespace != "default":  # "default" always exists
             args += ["--namespace", self.namespace]
         for name, kind in self.search_attributes.items():

@@ -23,10 +23,11 @@ from typing import Any
 
 import structlog
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.programme import ProgrammeActivities, build_activities, build_notifier
 from workers.dev_server import DevServer
+from workers.encryption import data_converter
+from workers.keyring import Keyring, open_keyring
 from workers.metrics import ProgrammeMetrics, metrics_runtime
 from workers.settings import Settings, load_settings, temporal_client_options
 from workers.tracing import flush_tracing, tracing_interceptors
@@ -49,31 +50,35 @@ async def connect(
     namespace: str | None = None,
     *,
     settings: Settings | None = None,
+    keyring: Keyring | None = None,
 ) -> Client:
-    """A client with parcours' data converter.
+    """A client with parcours' data converter (payloads sealed with ``keyring``'s keys).
 
     With ``settings``: its Temporal address and namespace (unless given here),
-    TLS and API key, the metrics runtime and the tracing interceptors. Without:
-    a plain connection to ``address`` and ``namespace``.
+    TLS and API key, the metrics runtime and the tracing interceptors, and the
+    key store in its data dir unless ``keyring`` is given. Without: a plain
+    connection to ``address`` and ``namespace``, with ``keyring`` (required then).
     """
     if settings is None:
+        if keyring is None:
+            raise TypeError("connect() needs settings or a keyring")
         return await Client.connect(
             address or "localhost:7233",
             namespace=namespace or "default",
-            data_converter=pydantic_data_converter,
+            data_converter=data_converter(keyring),
         )
     options = temporal_client_options(settings)
     if address is not None:
         options["target_host"] = address
     if namespace is not None:
         options["namespace"] = namespace
-    return await _connect(settings, **options)
+    return await _connect(settings, keyring or open_keyring(settings), **options)
 
 
-async def _connect(settings: Settings, **options: Any) -> Client:
+async def _connect(settings: Settings, keyring: Keyring, **options: Any) -> Client:
     return await Client.connect(
         **options,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(keyring),
         runtime=metrics_runtime(settings),
         interceptors=tracing_interceptors(settings),
     )
@@ -151,16 +156,21 @@ async def run_embedded(
     stop: asyncio.Event,
     on_ready: Callable[[DevServer, Client], Awaitable[None]] | None = None,
     settings: Settings | None = None,
+    ui_codec_endpoint: str | None = None,
 ) -> None:
     """The Temporal dev server on a SQLite file in ``data_dir``, and a worker on it.
 
     ``data_dir`` wins over the settings' (it is where the server's database is).
     The settings' Temporal address, TLS and API key do not apply to the
-    embedded server; everything else does (channels, metrics, tracing, grace).
+    embedded server; everything else does (channels, metrics, tracing, grace). The
+    key store is the one in ``data_dir``; ``ui_codec_endpoint`` points the Web UI
+    at a codec server (the API's ``/codec``) so it can show payloads decrypted.
     """
     settings = settings if settings is not None else load_settings(data_dir=data_dir)
-    async with DevServer(data_dir, port=port, ui_port=ui_port) as server:
-        client = await _connect(settings, target_host=server.address, namespace="default")
+    keyring = open_keyring(settings, data_dir)
+    server_ = DevServer(data_dir, port=port, ui_port=ui_port, ui_codec_endpoint=ui_codec_endpoint)
+    async with server_ as server:
+        client = await _connect(settings, keyring, target_host=server.address, namespace="default")
         if on_ready is not None:
             await on_ready(server, client)
         await run_worker(client, data_dir, stop, settings=settings)

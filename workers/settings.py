@@ -197,6 +197,12 @@ class Settings(BaseSettings):
     )
     """Bearer token -> role, from ``role:token,role:token``."""
     master_key: SecretStr | None = _env("PARCOURS_MASTER_KEY", default=None)
+    """Base64 of 32 bytes: wraps every employee's data key (``workers.keyring``)."""
+    codec_cors_origins: Annotated[tuple[str, ...], NoDecode] = _env(
+        "PARCOURS_CODEC_CORS_ORIGINS",
+        default=("http://localhost:8233", "http://127.0.0.1:8233"),
+    )
+    """Web UI origins allowed to call the API's ``/codec`` endpoint from a browser."""
 
     # Observability.
     metrics_port: Port | None = _env("PARCOURS_METRICS_PORT", default=None)
@@ -223,6 +229,24 @@ class Settings(BaseSettings):
             if not names:
                 raise ValueError(f"give at least one of {', '.join(CHANNELS)}")
             return names
+        return value
+
+    @field_validator("codec_cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            origins = []
+            for origin in value:
+                parts = urlsplit(str(origin))
+                if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+                    raise ValueError(
+                        f"each origin must be scheme://host[:port], like "
+                        f"http://localhost:8233, got {origin!r}"
+                    )
+                origins.append(str(origin))
+            return tuple(dict.fromkeys(origins))
         return value
 
     @field_validator("smtp_tls", mode="before")

@@ -6,6 +6,7 @@ The topology is the production one in small: a Temporal dev server, a separate
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import time
@@ -19,7 +20,8 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import PARCOURS
-from workers.dev_server import DevServer, free_port
+from workers.dev_server import DevServer, free_port, temporal_binary
+from workers.keyring import generate_master_key
 
 TOKENS = {"platform": "tok-platform", "integrator": "tok-integrator", "ops": "tok-ops"}
 
@@ -30,6 +32,7 @@ class Cluster:
     temporal_port: int
     api_port: int
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    master_key: str = field(default_factory=generate_master_key)
 
     @property
     def env(self) -> dict[str, str]:
@@ -40,6 +43,7 @@ class Cluster:
             "TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal_port}",
             "PARCOURS_DATA_DIR": str(self.root / "data"),
             "PARCOURS_API_TOKENS": ",".join(f"{r}:{t}" for r, t in TOKENS.items()),
+            "PARCOURS_MASTER_KEY": self.master_key,
             "NO_COLOR": "1",
         }
 
@@ -384,3 +388,146 @@ def test_a_cohort_of_a_thousand_launches_with_bad_rows_reported(
     again = json.loads(cluster.cli(*args, "--json").stdout)
     assert (again["launched"], again["existing"], again["failed"]) == (0, 1000, 3)
     print(f"1,000 programmes launched in {took:.1f} s")
+
+
+def _sealed_input(cluster: Cluster, programme_id: str) -> dict[str, Any]:
+    """The launch input payload as Temporal keeps it (through the Temporal CLI)."""
+    done = subprocess.run(
+        [
+            str(temporal_binary()), "workflow", "show", "--workflow-id", programme_id,
+            "--address", f"127.0.0.1:{cluster.temporal_port}", "--output", "json",
+        ],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    started = json.loads(done.stdout)["events"][0]["workflowExecutionStartedEventAttributes"]
+    payload: dict[str, Any] = started["input"]["payloads"][0]
+    return payload
+
+
+def test_the_web_ui_codec_decodes_for_ops_only(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    origin = {"Origin": "http://localhost:8233"}
+    with (
+        cluster.http("platform") as platform,
+        cluster.http("ops") as ops,
+        cluster.http() as anonymous,
+    ):
+        pid = _launch(platform, employee).json()["programme_id"]
+        sealed = _sealed_input(cluster, pid)
+        assert base64.b64decode(sealed["metadata"]["encoding"]) == b"binary/encrypted"
+
+        ui = {"X-Namespace": "default", **origin}
+        decoded = ops.post("/codec/decode", json={"payloads": [sealed]}, headers=ui)
+        assert decoded.status_code == 200
+        assert decoded.headers["access-control-allow-origin"] == "http://localhost:8233"
+        [plain] = decoded.json()["payloads"]
+        assert base64.b64decode(plain["metadata"]["encoding"]) == b"json/plain"
+        launch = json.loads(base64.b64decode(plain["data"]))["launch"]
+        assert launch["employee"]["name"] == f"Person {employee}"
+
+        # Encode, then decode: the same payload back.
+        encoded = ops.post("/codec/encode", json={"payloads": [plain]}, headers=ui).json()
+        [again] = encoded["payloads"]
+        assert "encryption-key-id" in again["metadata"]
+        assert again["data"] != plain["data"]
+        back = ops.post("/codec/decode", json={"payloads": [again]}, headers=ui).json()
+        assert back == {"payloads": [plain]}
+
+        # Ops only; a browser's preflight needs no token.
+        body = {"payloads": [sealed]}
+        assert anonymous.post("/codec/decode", json=body).status_code == 401
+        assert platform.post("/codec/decode", json=body).status_code == 403
+        assert platform.post("/codec/encode", json=body).status_code == 403
+        preflight = anonymous.options(
+            "/codec/decode",
+            headers={
+                **origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type,x-namespace",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "http://localhost:8233"
+        elsewhere = anonymous.options(
+            "/codec/decode",
+            headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"},
+        )
+        assert "access-control-allow-origin" not in elsewhere.headers
+        bad = ops.post("/codec/decode", json={"payloads": [{"metadata": {}, "data": "%%"}]})
+        assert bad.status_code == 422
+
+    # The Temporal CLI reads the history through it too, with the ops token.
+    shown = subprocess.run(
+        [
+            str(temporal_binary()), "workflow", "show", "--workflow-id", pid,
+            "--address", f"127.0.0.1:{cluster.temporal_port}", "--output", "json",
+            "--codec-endpoint", f"http://127.0.0.1:{cluster.api_port}/codec",
+            "--codec-auth", f"Bearer {TOKENS['ops']}",
+        ],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    first = json.loads(shown.stdout)["events"][0]["workflowExecutionStartedEventAttributes"]
+    [through_codec] = first["input"]["payloads"]
+    assert base64.b64decode(through_codec["metadata"]["encoding"]) == b"json/plain"
+    assert f"Person {employee}".encode() in base64.b64decode(through_codec["data"])
+
+
+def test_processes_refuse_to_start_without_the_master_key(cluster: Cluster, tmp_path: Path) -> None:
+    env = {k: v for k, v in cluster.env.items() if k != "PARCOURS_MASTER_KEY"}
+    for command in (["worker"], ["api", "--port", str(free_port())], ["list"]):
+        done = subprocess.run(
+            [str(PARCOURS), *command, "--data-dir", str(tmp_path)] if command[0] != "list"
+            else [str(PARCOURS), *command],
+            env={**env, "PARCOURS_DATA_DIR": str(tmp_path)},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 2, (command, done.stderr)
+        assert "PARCOURS_MASTER_KEY: not set" in done.stderr, done.stderr
+    # Another master key than the store's: named at start, never garbage later.
+    wrong = {**cluster.env, "PARCOURS_MASTER_KEY": generate_master_key()}
+    done = subprocess.run(
+        [str(PARCOURS), "worker"], env=wrong, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "PARCOURS_MASTER_KEY: it is not the master key" in done.stderr
+
+
+def test_ops_erase_an_employee_over_http(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    other = f"E{uuid.uuid4().hex[:6]}"
+    with cluster.http("platform") as platform, cluster.http("ops") as ops:
+        pid = _launch(platform, employee).json()["programme_id"]
+        kept = _launch(platform, other).json()["programme_id"]
+        sealed = _sealed_input(cluster, pid)
+        path = f"/v1/employees/{employee}/erase"
+        assert platform.post(path, json={"reason": "asked"}).status_code == 403
+
+        key = {"Idempotency-Key": f"erase-{employee}"}
+        erased = ops.post(path, json={"reason": "asked by the employee"}, headers=key)
+        assert erased.status_code == 200, erased.text
+        report = erased.json()
+        assert report["programmes"] == [{"programme_id": pid, "action": "withdrawn"}]
+        assert not report["already_erased"]
+        assert ops.post(path, json={"reason": "asked by the employee"}, headers=key).json() == (
+            report
+        )
+        assert ops.post(path).json()["already_erased"] is True
+
+        gone = ops.get(f"/v1/programmes/{pid}")
+        assert gone.status_code == 410
+        assert _error(gone)["code"] == "erased"
+        assert "withdrawn" in _error(gone)["message"]
+        assert ops.get(f"/v1/programmes/{pid}/events").status_code == 410
+        listed = ops.get("/v1/programmes", params={"employee": employee}).json()["items"]
+        assert [(i["programme_id"], i["erased"], i["status"]) for i in listed] == [
+            (pid, True, "withdrawn")
+        ]
+        assert ops.get(f"/v1/programmes/{kept}").json()["employee"]["id"] == other
+
+        relaunch = _launch(platform, employee)
+        assert relaunch.status_code == 409
+        assert f"employee {employee}'s data was erased" in _error(relaunch)["message"]
+
+        # The Web UI's codec cannot open it either, and says so instead of failing.
+        decoded = ops.post("/codec/decode", json={"payloads": [sealed]}).json()
+        assert json.loads(base64.b64decode(decoded["payloads"][0]["data"])) == "[erased]"

@@ -17,11 +17,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import Pause, Withdraw
-from tests.support import run_histories, start_test_server
+from tests.support import recording_keyring, run_histories, start_test_server
 from tests.workflows.conftest import Delivered, Harness
 from tests.workflows.driver import Programme, drive_to_completion, shipped
 from workers.worker import build_worker
@@ -79,7 +78,8 @@ async def _save_chain(
 async def record(folder: Path, template_id: str, scenario: str) -> int:
     """One scenario on a server of its own: a clean clock, nothing left from before."""
     play, settings = SCENARIOS[scenario]
-    env = await start_test_server()
+    keyring = recording_keyring()  # committed, so the replay test can open what is recorded
+    env = await start_test_server(keyring)
     try:
         delivered = Delivered()
         queue = f"record-{template_id}-{scenario}"
@@ -95,6 +95,7 @@ async def record(folder: Path, template_id: str, scenario: str) -> int:
             return await _save_chain(programme.handle, folder, f"{template_id}-{scenario}")
     finally:
         await env.shutdown()
+        keyring.close()
 
 
 async def main(name: str) -> None:

@@ -87,6 +87,8 @@ def test_workers_and_api_run_parcours_against_that_temporal(services: dict[str, 
         assert env["TEMPORAL_ADDRESS"] == "temporal:7233"
         assert env["PARCOURS_DATA_DIR"] == "/data"
         assert "parcours-data:/data" in service["volumes"]
+        # One key store on the shared volume, one master key for all: payloads are sealed.
+        assert env["PARCOURS_MASTER_KEY"].startswith("${PARCOURS_MASTER_KEY:?")
         # Every variable given is a parcours setting: a typo here would be ignored.
         assert set(env) <= set(ENV_NAMES.values()), set(env) - set(ENV_NAMES.values())
     assert environment(worker)["PARCOURS_METRICS_PORT"] == "9464"
@@ -163,11 +165,13 @@ def test_env_example_gives_every_variable_the_file_reads() -> None:
         for line in (ROOT / ".env.example").read_text().splitlines()
         if line and not line.startswith("#")
     }
-    assert required == {"POSTGRES_PASSWORD", "PARCOURS_API_TOKENS"}
+    assert required == {"POSTGRES_PASSWORD", "PARCOURS_API_TOKENS", "PARCOURS_MASTER_KEY"}
     assert referenced <= example, referenced - example
     # And nothing in it a parcours process would not understand.
     ours = {name for name in example if name.startswith(("PARCOURS_", "TEMPORAL_"))}
-    known = set(ENV_NAMES.values()) | OTHER_VARIABLES | {"PARCOURS_IMAGE"}
+    known = (
+        set(ENV_NAMES.values()) | OTHER_VARIABLES | {"PARCOURS_IMAGE", "PARCOURS_UI_CODEC_ENDPOINT"}
+    )
     assert ours <= known, ours - known
     for line in (ROOT / ".env.example").read_text().splitlines():
         if any(word in line.split("=")[0] for word in ("PASSWORD", "SECRET", "MASTER_KEY")):

@@ -157,3 +157,12 @@ def test_command_line(tmp_path: Path) -> None:
     assert "--log-level warn" in text
     for key in ALL:
         assert f"--search-attribute {key.name}=Keyword" in text
+    assert "--ui-codec-endpoint" not in text
+
+
+def test_the_ui_decodes_through_a_codec_endpoint_when_given(tmp_path: Path) -> None:
+    endpoint = "http://127.0.0.1:8000/codec"
+    text = " ".join(DevServer(tmp_path, ui_codec_endpoint=endpoint).command())
+    assert f"--ui-codec-endpoint {endpoint}" in text
+    headless = DevServer(tmp_path, ui_codec_endpoint=endpoint, headless=True).command()
+    assert "--ui-codec-endpoint" not in headless

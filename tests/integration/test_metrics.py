@@ -15,7 +15,6 @@ from pathlib import Path
 
 import httpx
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from activities import metrics
@@ -31,7 +30,10 @@ from tests.integration.production import (
     receiving,
     wait_for_event,
 )
+from tests.support import recording_keyring
 from workers.dev_server import DevServer, free_port
+from workers.encryption import data_converter
+from workers.keyring import generate_master_key
 from workers.metrics import ProgrammeMetrics
 from workers.service import connect, run_worker
 from workers.settings import Settings
@@ -71,6 +73,7 @@ async def test_the_endpoint_serves_sdk_and_parcours_metrics(
             metrics_host="127.0.0.1",
             task_queue=f"metrics-{uuid.uuid4().hex[:8]}",
             data_dir=tmp_path,
+            master_key=generate_master_key(),
         )
         client = await connect(dev_server.address, settings=settings)
         stop = asyncio.Event()
@@ -122,11 +125,11 @@ async def test_the_endpoint_serves_sdk_and_parcours_metrics(
     assert failures == 1
 
 
-async def test_the_stage_watcher_replays_the_recorded_histories() -> None:
+async def test_the_stage_watcher_replays_the_recorded_histories(tmp_path: Path) -> None:
     """The interceptor runs inside every programme workflow: it must not change a replay."""
     replayer = Replayer(
         workflows=[ProgrammeWorkflow],
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(recording_keyring(tmp_path)),
         workflow_runner=sandbox_runner(),
         interceptors=[ProgrammeMetrics()],
     )

@@ -107,6 +107,10 @@ def test_the_defaults_run_parcours_on_one_machine() -> None:
             "PARCOURS_WEBHOOK_TIMEOUT: must be more than 0 and at most 25 seconds",
         ),
         ({"PARCOURS_LOG_LEVEL": "loud"}, "PARCOURS_LOG_LEVEL: must be one of"),
+        (
+            {"PARCOURS_CODEC_CORS_ORIGINS": "http://ui.example/path"},
+            "PARCOURS_CODEC_CORS_ORIGINS: each origin must be scheme://host[:port]",
+        ),
         ({"TEMPORAL_TLS": "sometimes"}, "TEMPORAL_TLS: must be true or false, got 'sometimes'"),
         (
             {"TEMPORAL_TLS_CERT": "/no/such/cert.pem"},

@@ -40,6 +40,7 @@ from tests.integration.production import (
     wait_for_event,
 )
 from workers.dev_server import DevServer, free_port
+from workers.keyring import generate_master_key
 from workers.service import connect, run_worker
 from workers.settings import Settings
 
@@ -133,6 +134,7 @@ async def test_temporal_retries_a_500_and_not_a_400(tmp_path: Path, dev_server: 
             webhook_secret=SECRET,
             task_queue=f"webhook-{uuid.uuid4().hex[:8]}",
             data_dir=tmp_path,
+            master_key=generate_master_key(),
         )
         client = await connect(dev_server.address, settings=settings)
         stop = asyncio.Event()

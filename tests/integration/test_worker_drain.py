@@ -20,6 +20,7 @@ from temporalio.client import WorkflowHandle
 from domain.notices import EvaluationReport, Notification
 from tests.integration.production import launch
 from workers.dev_server import DevServer
+from workers.keyring import generate_master_key
 from workers.service import connect, run_worker, stop_on_signals
 from workers.settings import Settings
 
@@ -73,7 +74,10 @@ async def test_sigterm_lets_a_running_activity_finish(
 ) -> None:
     slow = Slow(seconds=1.5)
     settings = Settings(
-        shutdown_grace=10, task_queue=f"drain-{uuid.uuid4().hex[:8]}", data_dir=tmp_path
+        shutdown_grace=10,
+        task_queue=f"drain-{uuid.uuid4().hex[:8]}",
+        data_dir=tmp_path,
+        master_key=generate_master_key(),
     )
     client = await connect(dev_server.address, settings=settings)
     stop = stop_on_signals()
@@ -101,7 +105,10 @@ async def test_past_the_grace_period_activities_are_cancelled(
 ) -> None:
     slow = Slow(seconds=60)
     settings = Settings(
-        shutdown_grace=0.3, task_queue=f"drain-{uuid.uuid4().hex[:8]}", data_dir=tmp_path
+        shutdown_grace=0.3,
+        task_queue=f"drain-{uuid.uuid4().hex[:8]}",
+        data_dir=tmp_path,
+        master_key=generate_master_key(),
     )
     client = await connect(dev_server.address, settings=settings)
     stop = asyncio.Event()

@@ -1,0 +1,120 @@
+"""The employees' data keys: made once, wrapped by the master key, erasable."""
+
+from __future__ import annotations
+
+import base64
+import stat
+from pathlib import Path
+
+import pytest
+
+from workers.keyring import (
+    SYSTEM,
+    DataErased,
+    Keyring,
+    KeyringError,
+    ensure_master_key_file,
+    generate_master_key,
+    master_key_for,
+    open_keyring,
+)
+from workers.settings import Settings, SettingsError
+
+
+def master() -> bytes:
+    return base64.b64decode(generate_master_key())
+
+
+def test_one_key_per_owner_made_once_and_found_by_its_id(tmp_path: Path) -> None:
+    keys = Keyring(tmp_path / "keys.db", master())
+    key_id, _ = keys.key_for("E1")
+    assert keys.key_for("E1")[0] == key_id
+    assert keys.key_for("E2")[0] != key_id
+    assert keys.key_for(SYSTEM)[0] not in (key_id, keys.key_for("E2")[0])
+
+
+def test_the_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    Keyring(tmp_path / "keys.db", master()).key_for("E1")
+    assert stat.S_IMODE((tmp_path / "keys.db").stat().st_mode) == 0o600
+
+
+def test_the_same_store_opened_again_gives_the_same_keys(tmp_path: Path) -> None:
+    secret = master()
+    first = Keyring(tmp_path / "keys.db", secret)
+    key_id, key = first.key_for("E1")
+    sealed = key.encrypt(b"\0" * 12, b"hello", None)
+    again = Keyring(tmp_path / "keys.db", secret)
+    assert again.key_for("E1")[0] == key_id
+    assert again.key_by_id(key_id).decrypt(b"\0" * 12, sealed, None) == b"hello"
+
+
+def test_a_wrong_master_key_fails_at_open(tmp_path: Path) -> None:
+    Keyring(tmp_path / "keys.db", master()).key_for("E1")
+    with pytest.raises(KeyringError, match="not the master key"):
+        Keyring(tmp_path / "keys.db", master())
+
+
+def test_erasing_destroys_the_key_leaves_a_tombstone_and_is_idempotent(tmp_path: Path) -> None:
+    secret = master()
+    keys = Keyring(tmp_path / "keys.db", secret)
+    key_id, _ = keys.key_for("E1")
+    keys.key_for("E2")
+    first = keys.erase("E1", "asked by the employee")
+    assert not first.already
+    assert keys.is_erased("E1")
+    with pytest.raises(DataErased, match="employee E1's data was erased"):
+        keys.key_for("E1")
+    with pytest.raises(DataErased):
+        keys.key_by_id(key_id)
+    assert keys.erase("E1").already
+    assert not keys.is_erased("E2")
+    keys.key_for("E2")
+    # Another process sees it too, within the cache's time to live.
+    other = Keyring(tmp_path / "keys.db", secret, ttl=0)
+    with pytest.raises(DataErased):
+        other.key_by_id(key_id)
+
+
+def test_an_erasure_by_another_process_reaches_a_cached_key(tmp_path: Path) -> None:
+    secret = master()
+    worker = Keyring(tmp_path / "keys.db", secret, ttl=0)
+    api = Keyring(tmp_path / "keys.db", secret)
+    key_id, _ = worker.key_for("E1")
+    api.erase("E1")
+    with pytest.raises(DataErased):
+        worker.key_for("E1")
+    with pytest.raises(DataErased):
+        worker.key_by_id(key_id)
+
+
+def test_erasing_someone_without_a_key_refuses_keys_for_them_later(tmp_path: Path) -> None:
+    keys = Keyring(tmp_path / "keys.db", master())
+    assert not keys.erase("E9").already
+    with pytest.raises(DataErased):
+        keys.key_for("E9")
+
+
+def test_an_unknown_key_id_is_named(tmp_path: Path) -> None:
+    keys = Keyring(tmp_path / "keys.db", master())
+    with pytest.raises(KeyringError, match="k-missing"):
+        keys.key_by_id("k-missing")
+
+
+def test_the_master_key_from_the_environment_or_the_data_dir(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="PARCOURS_MASTER_KEY: not set"):
+        master_key_for(Settings(data_dir=tmp_path))
+    path, made = ensure_master_key_file(tmp_path)
+    assert made
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert ensure_master_key_file(tmp_path) == (path, False)
+    assert master_key_for(Settings(data_dir=tmp_path)) == base64.b64decode(path.read_text())
+    given = generate_master_key()
+    assert master_key_for(Settings(data_dir=tmp_path, master_key=given)) == base64.b64decode(given)
+    with pytest.raises(SettingsError, match="PARCOURS_MASTER_KEY: must be base64 of 32"):
+        master_key_for(Settings(data_dir=tmp_path, master_key="c2hvcnQ="))
+
+
+def test_open_keyring_with_another_master_key_names_the_variable(tmp_path: Path) -> None:
+    open_keyring(Settings(data_dir=tmp_path, master_key=generate_master_key())).key_for("E1")
+    with pytest.raises(SettingsError, match="PARCOURS_MASTER_KEY: it is not the master key"):
+        open_keyring(Settings(data_dir=tmp_path, master_key=generate_master_key()))
