@@ -25,7 +25,7 @@ from typing import Any
 import temporalio
 
 from bench import report
-from bench.environment import ROOT, WorkerProcess, connect, dev_server
+from bench.environment import ROOT, BenchKeys, WorkerProcess, connect, dev_server
 from bench.run import Clock, against_targets, headline, memory, simulation, throughput
 from bench.sizes import FULL, QUICK, Sizes
 
@@ -70,12 +70,17 @@ async def bench(
             )
         )
         pycache = scratch / "pycache" if bytecode_cache else None
+        keys = BenchKeys.new(scratch)
         if {"throughput", "memory"} & set(phases):
             async with dev_server(data_dir or scratch / "server") as server:
-                client = await connect(server.address)
+                client = await connect(server.address, keys)
                 if "throughput" in phases:
                     async with WorkerProcess(
-                        server.address, max_cached=10_000, log_dir=scratch, pycache=pycache
+                        server.address,
+                        max_cached=10_000,
+                        log_dir=scratch,
+                        keys=keys,
+                        pycache=pycache,
                     ) as worker:
                         pids = {"worker": worker.pid}
                         if server.pid is not None:
@@ -84,7 +89,7 @@ async def bench(
                     clock.lap("throughput")
                 if "memory" in phases:
                     figures["memory"] = await memory(
-                        server.address, client, sizes, tag, scratch, pycache
+                        server.address, client, sizes, tag, scratch, keys, pycache
                     )
                     clock.lap("memory")
         if "simulation" in phases:

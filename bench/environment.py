@@ -3,27 +3,45 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import os
 import signal
 import sys
 import tempfile
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
-from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE, READY
+from bench.worker import BASELINE_QUEUE, KEYS_OPTION, PARCOURS_QUEUE, READY
 from workers.dev_server import DevServer, free_port
+from workers.encryption import data_converter
+from workers.keyring import MASTER_KEY_ENV, Keyring, generate_master_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def connect(address: str) -> Client:
-    """The one client both sides use, on the converter parcours uses."""
-    return await Client.connect(address, data_converter=pydantic_data_converter)
+@dataclass(frozen=True)
+class BenchKeys:
+    """A throwaway key store for the run: the driver and the worker process share it."""
+
+    path: Path
+    master_key: str
+
+    @classmethod
+    def new(cls, where: Path) -> BenchKeys:
+        return cls(where / "keys.db", generate_master_key())
+
+    def open(self) -> Keyring:
+        return Keyring(self.path, base64.b64decode(self.master_key))
+
+
+async def connect(address: str, keys: BenchKeys) -> Client:
+    """The one client both sides use, on parcours's data converter (payloads encrypted)."""
+    return await Client.connect(address, data_converter=data_converter(keys.open()))
 
 
 @contextlib.asynccontextmanager
@@ -76,6 +94,7 @@ class WorkerProcess:
         *,
         max_cached: int,
         log_dir: Path,
+        keys: BenchKeys,
         parcours_queue: str = PARCOURS_QUEUE,
         baseline_queue: str = BASELINE_QUEUE,
         start_timeout: float = 60.0,
@@ -84,6 +103,7 @@ class WorkerProcess:
         self.address = address
         self.max_cached = max_cached
         self.log_path = log_dir / "bench-worker.log"
+        self.keys = keys
         self.parcours_queue = parcours_queue
         self.baseline_queue = baseline_queue
         self.start_timeout = start_timeout
@@ -121,6 +141,8 @@ class WorkerProcess:
             self.parcours_queue,
             "--baseline-queue",
             self.baseline_queue,
+            KEYS_OPTION,
+            str(self.keys.path),
             cwd=ROOT,
             env=self._environment(),
             stdin=asyncio.subprocess.DEVNULL,
@@ -141,7 +163,7 @@ class WorkerProcess:
             raise
 
     def _environment(self) -> dict[str, str]:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), MASTER_KEY_ENV: self.keys.master_key}
         if self.pycache is not None:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(self.pycache)

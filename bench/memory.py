@@ -18,7 +18,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from bench.environment import WorkerProcess
+from bench.environment import BenchKeys, WorkerProcess
 from bench.launch import launch_round, terminate_all
 from bench.sides import make_side
 
@@ -45,6 +45,7 @@ async def memory_round(
     tag: str,
     concurrency: int,
     log_dir: Path,
+    keys: BenchKeys,
     pycache: Path | None,
 ) -> Memory:
     """Launch up to each of ``counts`` live workflows on a fresh worker; RSS at each.
@@ -57,6 +58,7 @@ async def memory_round(
         address,
         max_cached=max(counts) + WARM_UP + 100,
         log_dir=log_dir,
+        keys=keys,
         parcours_queue=parcours_queue,
         baseline_queue=baseline_queue,
         pycache=pycache,

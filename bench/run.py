@@ -11,7 +11,7 @@ from typing import Any
 from temporalio.client import Client
 
 from bench.end_to_end import end_to_end_round
-from bench.environment import CpuMeter
+from bench.environment import BenchKeys, CpuMeter
 from bench.history import history_size
 from bench.launch import launch_round, terminate_all
 from bench.memory import memory_round
@@ -178,7 +178,13 @@ async def throughput(
 
 
 async def memory(
-    address: str, client: Client, sizes: Sizes, tag: str, log_dir: Path, pycache: Path | None
+    address: str,
+    client: Client,
+    sizes: Sizes,
+    tag: str,
+    log_dir: Path,
+    keys: BenchKeys,
+    pycache: Path | None,
 ) -> Json:
     """4: RSS growth per live workflow, on a fresh worker process per side and round."""
     counts = sorted(sizes.memory_counts)
@@ -194,6 +200,7 @@ async def memory(
                 f"{tag}-m{number}-{name}",
                 sizes.concurrency,
                 log_dir,
+                keys,
                 pycache,
             )
             for count, kib in measured.per_programme_kib().items():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,10 +28,10 @@ from pathlib import Path
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from bench.environment import BenchKeys
 from bench.worker import parcours_worker
 from domain.commands import (
     AgreeObjectives,
@@ -43,6 +44,7 @@ from domain.commands import (
 )
 from domain.template import Role, Template
 from domain.view import ProgrammeView
+from workers.encryption import data_converter
 from workflows import search_attributes
 from workflows.messages import ProgrammeInput, ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow
@@ -65,8 +67,9 @@ def test_server_binary() -> Path:
 @contextlib.asynccontextmanager
 async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping server, with parcours's search attributes registered."""
+    keys = BenchKeys.new(Path(tempfile.mkdtemp(prefix="bench-keys-")))
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(keys.open()),
         test_server_existing_path=str(test_server_binary()),
     )
     try:

@@ -11,23 +11,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from temporalio import activity
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from bench.baseline import BaselineWorkflow, baseline_record
 from domain.notices import EvaluationReport, Notification
+from workers.encryption import data_converter
+from workers.keyring import MASTER_KEY_ENV, Keyring, parse_master_key
 from workers.worker import build_worker, sandbox_runner
 
 PARCOURS_QUEUE = "bench-parcours"
 BASELINE_QUEUE = "bench-baseline"
 READY = "bench worker ready"
+KEYS_OPTION = "--keys"
+"""The key store the driver made; its master key comes in ``PARCOURS_MASTER_KEY``."""
 
 
 @activity.defn(name="send_notification")
@@ -72,9 +77,13 @@ async def serve(
     max_cached: int,
     parcours_queue: str = PARCOURS_QUEUE,
     baseline_queue: str = BASELINE_QUEUE,
+    keys: Path | None = None,
 ) -> None:
+    if keys is None:
+        raise SystemExit(f"{KEYS_OPTION} is required")
+    keyring = Keyring(keys, parse_master_key(os.environ.get(MASTER_KEY_ENV, "")))
     client = await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter
+        address, namespace=namespace, data_converter=data_converter(keyring)
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -95,10 +104,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--max-cached", type=int, default=10_000)
     parser.add_argument("--parcours-queue", default=PARCOURS_QUEUE)
     parser.add_argument("--baseline-queue", default=BASELINE_QUEUE)
+    parser.add_argument(KEYS_OPTION, type=Path, required=True)
     args = parser.parse_args(argv)
     asyncio.run(
         serve(
-            args.address, args.namespace, args.max_cached, args.parcours_queue, args.baseline_queue
+            args.address,
+            args.namespace,
+            args.max_cached,
+            args.parcours_queue,
+            args.baseline_queue,
+            args.keys,
         )
     )
     sys.exit(0)
