@@ -4,10 +4,9 @@ Every signal and update becomes a domain command; ``decide`` gives events; the
 workflow appends them to its log and evolves its state. It holds nothing
 besides the domain state, the log and a short list of refused signals.
 
-No ``from __future__ import annotations`` here, unlike the rest of parcours: the
-worker's sandbox executes this module afresh for every programme it runs, and
-Temporal reads every handler's type hints as it does, so string annotations
-would be compiled and evaluated again for every programme.
+The worker passes this module through its sandbox (``workers.worker.PASSED_THROUGH``),
+so it is loaded once, not once per programme; ``tests/unit/test_determinism.py`` keeps
+it free of clocks, randomness and I/O in place of the sandbox's run-time checks.
 """
 
 import asyncio
