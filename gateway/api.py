@@ -127,17 +127,15 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
-        messages = []
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query"))
-            messages.append(f"{where}: {str(error.get('msg', '')).removeprefix('Value error, ')}")
-        body = ApiError(422, "invalid", "; ".join(messages), ".".join(loc) or None).body()
-        return JSONResponse(body, status_code=422)
+        errors = [_described(error) for error in exc.errors()] or [("body", "invalid request")]
+        message = "; ".join(f"{where}: {rule}" for where, rule in errors)
+        return JSONResponse(ApiError(422, "invalid", message, errors[0][0]).body(), 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body that is not even text: bad input like any other
+            error = ApiError(422, "invalid", "body: must be JSON, in UTF-8", "body")
+            return JSONResponse(error.body(), status_code=422)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(
             ApiError(exc.status_code, code, str(exc.detail)).body(), status_code=exc.status_code
@@ -394,6 +392,19 @@ def create_app(
         return await apply(request, role, key, lambda: client.withdraw(programme_id, command))
 
     return app
+
+
+def _described(error: Mapping[str, Any]) -> tuple[str, str]:
+    """Where a request is invalid (``scores.motivation``, ``Idempotency-Key``), and the rule."""
+    if error.get("type") == "json_invalid":
+        at = next((p for p in error.get("loc", ()) if isinstance(p, int)), None)
+        reason = str(error.get("ctx", {}).get("error", "")) or "JSON decode error"
+        where = f" at character {at}" if at is not None else ""
+        return "body", f"not valid JSON: {reason}{where}"
+    where = ".".join(
+        str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")
+    )
+    return where or "body", str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
 def resolve_template(template_id: str) -> Template:
