@@ -202,7 +202,12 @@ def create_app(
 
     # ------------------------------------------------------------ routes
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get(
+        "/healthz",
+        tags=["ops"],
+        response_model=Health,
+        responses={503: {"model": Health, "description": "Temporal cannot be reached"}},
+    )
     async def healthz() -> JSONResponse:
         try:
             await asyncio.wait_for(client.temporal.service_client.check_health(), 5)
@@ -212,7 +217,13 @@ def create_app(
             )
         return JSONResponse(Health(status="ok", temporal="reachable").model_dump())
 
-    @app.post("/v1/programmes", status_code=201, response_model=Launched, tags=["programmes"])
+    @app.post(
+        "/v1/programmes",
+        status_code=201,
+        response_model=Launched,
+        responses={200: {"model": Launched, "description": "Already launched: the same programme"}},
+        tags=["programmes"],
+    )
     async def launch(
         body: LaunchRequest,
         request: Request,
