@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -44,9 +45,17 @@ def _email(value: str) -> str:
     return value
 
 
-Identifier = Annotated[str, AfterValidator(_identifier)]
+Identifier = Annotated[
+    str,
+    AfterValidator(_identifier),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\s*$"}),
+]
 """Ids from other systems (employee, coach, rater, cohort): letters, digits, ``._@-``."""
-Email = Annotated[str, AfterValidator(_email)]
+Email = Annotated[
+    str,
+    AfterValidator(_email),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"}),
+]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -58,7 +67,11 @@ def _score_in_range(value: int) -> int:
     return value
 
 
-Score = Annotated[int, AfterValidator(_score_in_range)]
+Score = Annotated[
+    int,
+    AfterValidator(_score_in_range),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5}),
+]
 Percent = Annotated[int, Field(ge=0, le=100)]
 
 
