@@ -25,6 +25,7 @@ from pydantic import (
 from domain.template import Dimension, Role, SharedTemplate
 
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+_PROGRAMME_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,128}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -33,6 +34,15 @@ def _identifier(value: str) -> str:
     if not _IDENTIFIER.match(value):
         raise ValueError(
             f"must be 1 to 64 letters, digits or ._@- starting with a letter or digit, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _programme_id(value: str) -> str:
+    if not _PROGRAMME_ID.match(value):
+        raise ValueError(
+            f"must be 1 to 129 letters, digits or ._@- starting with a letter or digit, "
             f"got {value!r}"
         )
     return value
@@ -51,6 +61,8 @@ Identifier = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\s*$"}),
 ]
 """Ids from other systems (employee, coach, rater, cohort): letters, digits, ``._@-``."""
+ProgrammeId = Annotated[str, AfterValidator(_programme_id)]
+"""``<template>.<employee>``: a template id (up to 64) and an Identifier (up to 64)."""
 Email = Annotated[
     str,
     AfterValidator(_email),
@@ -94,7 +106,7 @@ class Launch(_Command):
     """Start a programme for one employee on a snapshot of a template."""
 
     type: Literal["launch"] = "launch"
-    programme_id: Identifier
+    programme_id: ProgrammeId
     employee: Employee
     template: SharedTemplate
     coach_id: Identifier | None = None

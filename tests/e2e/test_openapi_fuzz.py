@@ -176,7 +176,11 @@ def test_every_answer_is_one_the_openapi_document_promises(
 
 def test_what_the_fuzzing_found_stays_fixed(cluster: Cluster) -> None:  # noqa: F811
     """Each answered 500, a status the OpenAPI did not list, or an error naming no field."""
-    with cluster.http("integrator") as integrator, cluster.http("ops") as ops:
+    with (
+        cluster.http("integrator") as integrator,
+        cluster.http("ops") as ops,
+        cluster.http("platform") as platform,
+    ):
         pid = PROGRAMMES[0] if PROGRAMMES else "change-adoption-3m.nobody"
         pause = f"/v1/programmes/{pid}/pause"
 
@@ -206,3 +210,21 @@ def test_what_the_fuzzing_found_stays_fixed(cluster: Cluster) -> None:  # noqa: 
         # a made-up page token was a 409 "something went wrong, please retry"
         made_up = ops.get("/v1/programmes", params={"page_token": "Zm9v"})
         assert error_of(made_up)["field"] == "page_token"
+
+        # an employee id of 64 characters made a programme id too long for its rule: a 500
+        long_id = "E" * 63 + "L"
+        employee = {"id": long_id, "name": "Long Id", "email": "long@x.io"}
+        launched = platform.post(
+            "/v1/programmes", json={"employee": employee, "template_id": "executive-6m"}
+        )
+        assert launched.status_code == 201, launched.text
+        assert launched.json()["programme_id"] == f"executive-6m.{long_id}"
+        participant = {**employee, "id": "C" * 64}
+        body = {
+            "cohort_id": "long-ids",
+            "template_id": "team-cohort-4m",
+            "participants": [participant],
+        }
+        launched_cohort = platform.post("/v1/cohorts", json=body)
+        assert launched_cohort.status_code == 200, launched_cohort.text
+        assert launched_cohort.json()["launched"] == 1

@@ -398,3 +398,20 @@ Programme.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 TestProgramme = Programme.TestCase
+
+
+def test_the_longest_ids_can_be_launched() -> None:
+    """A programme id is a template id (up to 64) and an employee id (up to 64) with a dot.
+
+    It was checked as one 64-character Identifier, so an employee with a long id
+    could not be launched at all: the API answered 500. Found by fuzzing the API."""
+    template = SHIPPED[0].model_copy(update={"id": "t" * 64})
+    employee = Employee(id="E" * 64, name="Long Id", email="long@example.org")
+    launch = Launch(
+        programme_id=f"{template.id}.{employee.id}", employee=employee, template=template
+    )
+    assert len(fold(decide(None, launch, T0)).programme_id) == 129
+    with pytest.raises(ValidationError, match="programme_id"):
+        Launch(programme_id=f"{template.id}.{employee.id}x", employee=employee, template=template)
+    with pytest.raises(ValidationError, match="programme_id"):
+        Launch(programme_id=".starts-with-a-dot", employee=employee, template=template)
