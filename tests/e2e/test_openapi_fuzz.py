@@ -7,10 +7,16 @@ promises: no 5xx, a documented status code, a body matching its model, and
 invalid input refused with a 4xx. The run is bounded and reproducible: a fixed
 number of examples per operation, derandomized.
 
-Each request carries a token; which role's is picked from the request itself,
-mostly a role allowed to do it (so the 2xx paths are reached) and sometimes one
-that is not (so the 403 is). Most requests aimed at a programme name a real one,
-launched before the fuzzing starts, so they reach the workflow and not only 404s.
+Each request carries a token, drawn with the request: mostly of a role allowed
+to do it (so the 2xx paths are reached), sometimes of one that is not (the
+403s). Most requests aimed at a programme name a real one, launched before the
+fuzzing starts, so they reach the workflow and not only 404s; most valid
+launches name a shipped template.
+
+schemathesis' own pytest integration (``schemathesis.pytest.from_fixture``) does
+not run on pytest 9 (it sets ``Function._nodeid``), so each operation and
+generation mode is a hypothesis test over ``operation.as_strategy()``, run as a
+subtest, with ``case.call_and_validate`` doing the checks.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+# the module-scoped cluster fixture: this module gets its own dev server, worker and API
 from tests.e2e.test_api import TOKENS, Cluster, cluster  # noqa: F401
 
 CHECKS = [
@@ -91,8 +98,8 @@ def _launch_some(cluster: Cluster) -> list[str]:  # noqa: F811
         for role in ("employee", "manager"):
             scores = {"adaptability": 3, "motivation": 4}
             body = {"role": role, "rater_id": role, "scores": scores}
-            given = integrator.post(f"/v1/programmes/{ids[1]}/feedback", json=body)
-            assert given.status_code == 202, given.text
+            answer = integrator.post(f"/v1/programmes/{ids[1]}/feedback", json=body)
+            assert answer.status_code == 202, answer.text
     return ids
 
 
