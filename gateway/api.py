@@ -14,9 +14,10 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import structlog
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -159,9 +160,17 @@ def create_app(
                 return role
         raise ApiError(401, "unauthorized", "unknown token")
 
+    bearer = HTTPBearer(
+        auto_error=False,  # role_of answers, in the one error shape
+        description="A token from PARCOURS_API_TOKENS; its role says what the caller may do.",
+    )
+
     def allow(*roles: Role) -> Callable[..., Role]:
-        def check(authorization: Annotated[str | None, Header()] = None) -> Role:
-            role = role_of(authorization)
+        def check(
+            request: Request,
+            _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+        ) -> Role:
+            role = role_of(request.headers.get("authorization"))
             if role not in roles:
                 raise ApiError(403, "forbidden", f"the {role} role may not do this")
             return role
