@@ -3,9 +3,10 @@
 Over real HTTP, against the same topology as ``test_api.py`` (a Temporal dev
 server, a ``parcours worker`` and a ``parcours api``, each its own process).
 Every generated request, valid or not, must get an answer the OpenAPI document
-promises: no 5xx, a documented status code, a body matching its model, and
-invalid input refused with a 4xx. The run is bounded and reproducible: a fixed
-number of examples per operation, derandomized.
+promises: no 5xx, a documented status code, a body matching its model,
+invalid input refused with a 4xx, and nothing done without a valid token. The
+run is bounded and reproducible: a fixed number of examples per operation,
+derandomized.
 
 Each request carries a token, drawn with the request: mostly of a role allowed
 to do it (so the 2xx paths are reached), sometimes of one that is not (the
@@ -35,6 +36,7 @@ from schemathesis import APIOperation, BaseSchema, Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
     negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
@@ -51,6 +53,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
     negative_data_rejection,
+    ignored_auth,
 ]
 """``positive_data_acceptance`` is left out on purpose: well-formed input is refused
 by the rules (409 for a command the programme refuses, 404 for an unknown one, 422
