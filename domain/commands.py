@@ -18,12 +18,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
 from domain.template import Dimension, Role, SharedTemplate
 
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+_PROGRAMME_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,128}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -37,6 +39,15 @@ def _identifier(value: str) -> str:
     return value
 
 
+def _programme_id(value: str) -> str:
+    if not _PROGRAMME_ID.match(value):
+        raise ValueError(
+            f"must be 1 to 129 letters, digits or ._@- starting with a letter or digit, "
+            f"got {value!r}"
+        )
+    return value
+
+
 def _email(value: str) -> str:
     value = value.strip()
     if len(value) > 254 or not _EMAIL.match(value):
@@ -44,9 +55,19 @@ def _email(value: str) -> str:
     return value
 
 
-Identifier = Annotated[str, AfterValidator(_identifier)]
+Identifier = Annotated[
+    str,
+    AfterValidator(_identifier),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\s*$"}),
+]
 """Ids from other systems (employee, coach, rater, cohort): letters, digits, ``._@-``."""
-Email = Annotated[str, AfterValidator(_email)]
+ProgrammeId = Annotated[str, AfterValidator(_programme_id)]
+"""``<template>.<employee>``: a template id (up to 64) and an Identifier (up to 64)."""
+Email = Annotated[
+    str,
+    AfterValidator(_email),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"}),
+]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -58,7 +79,11 @@ def _score_in_range(value: int) -> int:
     return value
 
 
-Score = Annotated[int, AfterValidator(_score_in_range)]
+Score = Annotated[
+    int,
+    AfterValidator(_score_in_range),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5}),
+]
 Percent = Annotated[int, Field(ge=0, le=100)]
 
 
@@ -81,7 +106,7 @@ class Launch(_Command):
     """Start a programme for one employee on a snapshot of a template."""
 
     type: Literal["launch"] = "launch"
-    programme_id: Identifier
+    programme_id: ProgrammeId
     employee: Employee
     template: SharedTemplate
     coach_id: Identifier | None = None

@@ -18,6 +18,11 @@ _ISO = re.compile(
 )
 
 
+DURATION_PATTERN = r"^-?P(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+"""What ``format_duration`` writes, for the JSON schema. Not ``format: duration``: that is
+RFC 3339's grammar, which has no fraction of a second, and the programme clock has them."""
+
+
 def parse_duration(text: str) -> timedelta:
     """Parse ``PnWnDTnHnMnS`` (``-`` in front for a negative one); ValueError otherwise."""
     if text.strip().startswith("-"):
@@ -82,6 +87,13 @@ Duration = Annotated[
     timedelta,
     BeforeValidator(_non_negative),
     PlainSerializer(format_duration, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "format": "duration", "examples": ["P14D", "PT30S"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "description": "ISO 8601 duration, seconds with a fraction when the clock has one",
+            "examples": ["P14D", "PT30S", "P1DT2H", "PT25.340667S"],
+        }
+    ),
 ]
 """A non-negative ISO 8601 duration; serialised back as ISO 8601 in JSON."""

@@ -20,10 +20,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import structlog
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
@@ -115,7 +116,10 @@ class Health(BaseModel):
     temporal: str
 
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+]
+"""As the domain's commands take it: an empty key is refused here, not half-way through."""
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (401, 403, 404, 409, 410, 422, 503)
@@ -163,17 +167,15 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
-        messages = []
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query"))
-            messages.append(f"{where}: {str(error.get('msg', '')).removeprefix('Value error, ')}")
-        body = ApiError(422, "invalid", "; ".join(messages), ".".join(loc) or None).body()
-        return JSONResponse(body, status_code=422)
+        errors = [_described(error) for error in exc.errors()] or [("body", "invalid request")]
+        message = "; ".join(f"{where}: {rule}" for where, rule in errors)
+        return JSONResponse(ApiError(422, "invalid", message, errors[0][0]).body(), 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body that is not even text: bad input like any other
+            error = ApiError(422, "invalid", "body: must be JSON, in UTF-8", "body")
+            return JSONResponse(error.body(), status_code=422)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(
             ApiError(exc.status_code, code, str(exc.detail)).body(), status_code=exc.status_code
@@ -197,9 +199,17 @@ def create_app(
                 return role
         raise ApiError(401, "unauthorized", "unknown token")
 
+    bearer = HTTPBearer(
+        auto_error=False,  # role_of answers, in the one error shape
+        description="A token from PARCOURS_API_TOKENS; its role says what the caller may do.",
+    )
+
     def allow(*roles: Role) -> Callable[..., Role]:
-        def check(authorization: Annotated[str | None, Header()] = None) -> Role:
-            role = role_of(authorization)
+        def check(
+            request: Request,
+            _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+        ) -> Role:
+            role = role_of(request.headers.get("authorization"))
             if role not in roles:
                 raise ApiError(403, "forbidden", f"the {role} role may not do this")
             return role
@@ -240,7 +250,12 @@ def create_app(
 
     # ------------------------------------------------------------ routes
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get(
+        "/healthz",
+        tags=["ops"],
+        response_model=Health,
+        responses={503: {"model": Health, "description": "Temporal cannot be reached"}},
+    )
     async def healthz() -> JSONResponse:
         try:
             await asyncio.wait_for(client.temporal.service_client.check_health(), 5)
@@ -250,7 +265,13 @@ def create_app(
             )
         return JSONResponse(Health(status="ok", temporal="reachable").model_dump())
 
-    @app.post("/v1/programmes", status_code=201, response_model=Launched, tags=["programmes"])
+    @app.post(
+        "/v1/programmes",
+        status_code=201,
+        response_model=Launched,
+        responses={200: {"model": Launched, "description": "Already launched: the same programme"}},
+        tags=["programmes"],
+    )
     async def launch(
         body: LaunchRequest,
         request: Request,
@@ -522,6 +543,19 @@ def _wire(payloads: Sequence[Payload]) -> CodecPayloads:
 
 def _erased_marker() -> Payload:
     return Payload(metadata={"encoding": b"json/plain"}, data=f'"{ERASED}"'.encode())
+
+
+def _described(error: Mapping[str, Any]) -> tuple[str, str]:
+    """Where a request is invalid (``scores.motivation``, ``Idempotency-Key``), and the rule."""
+    if error.get("type") == "json_invalid":
+        at = next((p for p in error.get("loc", ()) if isinstance(p, int)), None)
+        reason = str(error.get("ctx", {}).get("error", "")) or "JSON decode error"
+        where = f" at character {at}" if at is not None else ""
+        return "body", f"not valid JSON: {reason}{where}"
+    where = ".".join(
+        str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")
+    )
+    return where or "body", str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
 def resolve_template(template_id: str) -> Template:

@@ -507,7 +507,15 @@ class ProgrammeClient:
         )
         try:
             await listing.fetch_next_page()
-        except (RPCError, RuntimeError) as exc:
+        except RPCError as exc:
+            # Temporal cannot read a made-up token: "something went wrong" or invalid argument
+            if token is not None and exc.status in (
+                RPCStatusCode.UNKNOWN,
+                RPCStatusCode.INVALID_ARGUMENT,
+            ):
+                raise InvalidRequest("page_token: not a token this API gave out") from exc
+            raise _translate(exc, "") from exc
+        except RuntimeError as exc:
             raise _translate(exc, "") from exc
         executions = list(listing.current_page or [])
         gate = asyncio.Semaphore(10)
