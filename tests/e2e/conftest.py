@@ -26,6 +26,7 @@ class Parcours:
     data_dir: Path
     port: int
     ui_port: int
+    api_port: int
     process: subprocess.Popen[str] | None = None
 
     @property
@@ -37,11 +38,14 @@ class Parcours:
             "NO_COLOR": "1",
         }
 
-    def start(self, timeout: float = 30) -> float:
+    def start(self, timeout: float = 120) -> float:
         """Start ``parcours up``; returns seconds until it said it was up."""
         began = time.monotonic()
         self.process = subprocess.Popen(
-            [str(PARCOURS), "up", "--port", str(self.port), "--ui-port", str(self.ui_port)],
+            [
+                str(PARCOURS), "up", "--port", str(self.port), "--ui-port", str(self.ui_port),
+                "--api-port", str(self.api_port),
+            ],  # fmt: skip
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=open(self.data_dir.parent / "up.log", "a"),  # noqa: SIM115
@@ -76,7 +80,7 @@ class Parcours:
 def parcours(tmp_path: Path) -> Iterator[Parcours]:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    running = Parcours(data_dir, free_port(), free_port())
+    running = Parcours(data_dir, free_port(), free_port(), free_port())
     yield running
     if running.process is not None:
         running.stop()
