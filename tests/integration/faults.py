@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,7 +28,7 @@ from workers.dev_server import DevServer, free_port
 
 T = TypeVar("T")
 
-__all__ = ["PARCOURS", "TOKENS", "Stack", "running_stack", "until"]
+__all__ = ["PARCOURS", "TOKENS", "Stack", "cpu_seconds", "running_stack", "until"]
 
 
 @dataclass
@@ -117,3 +118,12 @@ async def until(check: Callable[[], Awaitable[T | None]], within: float, what: s
             raise AssertionError(f"waited {within:g} s for {what}")
         await asyncio.sleep(delay)
         delay = min(delay * 2, 0.5)
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) a live process has used so far; None where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)
