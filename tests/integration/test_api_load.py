@@ -1,7 +1,7 @@
 """200 concurrent clients send 5,000 facts through the HTTP API: each valid one applied once.
 
 The production topology in small: a dev server, a ``parcours worker`` process
-and a ``parcours api`` process (uvicorn). 25 programmes of the shipped
+and a ``parcours api`` process (uvicorn). 10 programmes of the shipped
 change-adoption template are brought to their check-in stage, where feedback,
 progress and sessions are all facts they take. Then 200 clients, each its own
 ``httpx.AsyncClient``, share 5,000 requests:
@@ -21,7 +21,7 @@ and no duplicate caused any; every programme is still running, in its
 check-in stage, and its ``view`` agrees with its events (count, sessions held
 and missed, progress per objective).
 
-Sending is bounded by ``PARCOURS_LOAD_SECONDS`` (default 60 s; 0 for no bound):
+Sending is bounded by ``PARCOURS_LOAD_SECONDS`` (default 45 s; 0 for no bound):
 the requests are taken in the plan's order, so whatever prefix was sent keeps the
 mix, and a warning says how many went out. The bottleneck is the dev server
 (SQLite, one history shard): on a 2-core machine shared with other test runs it
@@ -48,13 +48,13 @@ import httpx
 
 from tests.integration.faults import Stack, cpu_seconds, running_stack, until
 
-PROGRAMMES = 25
+PROGRAMMES = 10
 CLIENTS = 200
 REQUESTS = 5_000
 DUPLICATES = REQUESTS // 10
 MALFORMED = REQUESTS // 10
 SESSIONS = 9
-BUDGET = float(os.environ.get("PARCOURS_LOAD_SECONDS", "60"))
+BUDGET = float(os.environ.get("PARCOURS_LOAD_SECONDS", "45"))
 """Seconds the clients may spend sending; 0: no bound. What is not sent by then is left
 out, with a warning saying how many were sent: on a busy 2-core machine 5,000 can take
 several minutes (see the module docstring)."""
