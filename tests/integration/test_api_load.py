@@ -101,7 +101,8 @@ def valid_requests(pids: list[str], count: int, rng: random.Random) -> list[Requ
         if rng.random() < 0.5:
             scores = {"motivation": rng.randint(1, 5), "adaptability": rng.randint(1, 5)}
             role = rng.choice(["employee", "manager", "peer", "coach"])
-            body = {"role": role, "rater_id": f"R{rng.randint(1, 50)}", "scores": scores}
+            body: dict[str, Any] = {"role": role, "rater_id": f"R{rng.randint(1, 50)}"}
+            body["scores"] = scores
             requests.append(Request(pid, "feedback", body, ""))
         else:
             objective = rng.choice(["S1", "L1"])

@@ -105,8 +105,8 @@ async def test_signals_while_the_server_is_down_are_refused_then_applied_once(
 
         manager_key = {**integrator, "Idempotency-Key": "fb-manager"}
         progress = RecordProgress(objective_id="S1", percent=40, key="progress-client")
-        progress_cli = ("progress", pid, "--objective", "L1", "--percent", "10")
-        progress_cli += ("--key", "progress-cli")
+        progress_cli = ["progress", pid, "--objective", "L1", "--percent", "10"]
+        progress_cli += ["--key", "progress-cli"]
 
         async def through_the_api() -> None:
             """503 in the one error shape, saying to retry; reads too; health says so."""
