@@ -53,8 +53,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import pytest
 from temporalio.client import WorkflowExecutionStatus
 
 from domain.commands import (
@@ -68,13 +69,14 @@ from domain.commands import (
 from domain.durations import format_duration, parse_duration
 from domain.events import EVENT_LIST, Event
 from domain.template import Role, parse_template
-from gateway.client import ParcoursError, ProgrammeClient
+from gateway.client import ParcoursError, ProgrammeClient, TemporalUnavailable
 from tests.integration.faults import Stack, running_stack, until
 from workers.dev_server import DevServer
 from workers.service import connect, run_worker
 from workers.settings import Settings
 from workflows.programme import ProgrammeWorkflow
 
+T = TypeVar("T")
 PROGRAMMES = 4
 KILLS = 4
 STEP_WAIT = 150.0
@@ -331,3 +333,48 @@ async def test_a_worker_killed_again_and_again_changes_nothing_in_the_end(
     ids = Counter(json.loads(line)["delivery_id"] for line in outbox)
     assert len(ids) == 3 * PROGRAMMES, ids  # an escalation and two evaluation notices each
     assert set(ids.values()) == {1}, ids
+
+
+async def retried(call: Awaitable[T]) -> T | None:
+    """The call's answer, or None when it says to try again later."""
+    try:
+        return await call
+    except TemporalUnavailable:
+        return None
+
+
+async def test_a_request_while_no_worker_runs_is_answered_in_time_and_applies_once(
+    tmp_path: Path, dev_server: DevServer
+) -> None:
+    """A request (an update) needs a worker. With none running, the caller is told so
+    within the client's ``update_wait`` (3 s here; 503 through the API, exit 3 in the
+    CLI) instead of waiting for ever; sent again with the same key once a worker runs,
+    it is applied, once."""
+    settings = Settings(task_queue=f"idle-{uuid.uuid4().hex[:8]}", data_dir=tmp_path)
+    temporal = await connect(dev_server.address, settings=settings)
+    client = ProgrammeClient(temporal, settings.task_queue, update_wait=timedelta(seconds=3))
+    person = Employee(id=f"N{uuid.uuid4().hex[:6]}", name="Nobody Yet", email="n@example.com")
+    pid = (await client.launch(employee=person, template=DRILL)).programme_id
+    request = AgreeObjectives(short_term=("Lead",), long_term=("Mentor",), key="objectives")
+
+    began = time.monotonic()
+    with pytest.raises(TemporalUnavailable, match="no worker took the request within 3 s"):
+        await client.agree_objectives(pid, request)
+    took = time.monotonic() - began
+    assert took < 30, f"told after {took:.1f} s"
+
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_worker(temporal, tmp_path, stop, settings=settings))
+    try:
+        # As the answer says: send it again with the same key (the worker is starting).
+        applied = await until(
+            lambda: retried(client.agree_objectives(pid, request)), 60, "a worker"
+        )
+        again = await client.agree_objectives(pid, request)
+        page = await client._handle(pid).query(ProgrammeWorkflow.events, 0)
+    finally:
+        stop.set()
+        await worker
+        await client._handle(pid).terminate("test over")
+    assert applied.stage == again.stage == "assessment"
+    assert [e.type for e in page.events].count("objectives_agreed") == 1
