@@ -110,15 +110,20 @@ async def test_signals_while_the_server_is_down_are_refused_then_applied_once(
 
         async def through_the_api() -> None:
             """503 in the one error shape, saying to retry; reads too; health says so."""
-            refused = await http.post(
-                f"{base}/feedback", headers=manager_key, json=feedback("manager", "M1", 4)
+            refused, shown, health = await asyncio.gather(
+                http.post(
+                    f"{base}/feedback", headers=manager_key, json=feedback("manager", "M1", 4)
+                ),
+                http.get(base, headers=ops),
+                http.get("/healthz"),
             )
             assert refused.status_code == 503, refused.text
             error = error_of(refused)
             assert error["code"] == "unavailable"
             assert "retry later" in error["message"]
-            assert (await http.get(base, headers=ops)).status_code == 503
-            assert (await http.get("/healthz")).status_code == 503
+            assert shown.status_code == 503
+            assert error_of(shown)["code"] == "unavailable"
+            assert health.status_code == 503
 
         async def through_the_client() -> None:
             """TemporalUnavailable: the error a caller may retry."""
