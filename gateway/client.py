@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from temporalio.client import (
     Client,
+    RPCTimeoutOrCancelledError,
     WorkflowExecution,
     WorkflowExecutionStatus,
     WorkflowHandle,
@@ -61,6 +62,9 @@ RECEIPT_WAIT = timedelta(seconds=5)
 ERASE_WAIT = timedelta(seconds=60)
 """How long an erasure waits for a withdrawn programme to close before terminating it."""
 ERASED_REASON = "personal data erased"
+UPDATE_WAIT = timedelta(seconds=20)
+"""How long a request (an update) waits for a worker to take it. Without a bound the
+SDK waits for ever while no worker runs, and so would the API's and the CLI's callers."""
 _SAFE = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 """Filter values go into a visibility query: no quotes, no spaces."""
 
@@ -183,9 +187,12 @@ def start_of(day: date) -> datetime:
 
 
 class ProgrammeClient:
-    def __init__(self, client: Client, task_queue: str = TASK_QUEUE) -> None:
+    def __init__(
+        self, client: Client, task_queue: str = TASK_QUEUE, *, update_wait: timedelta = UPDATE_WAIT
+    ) -> None:
         self.temporal = client
         self.task_queue = task_queue
+        self.update_wait = update_wait
 
     @classmethod
     async def connect(
@@ -285,9 +292,24 @@ class ProgrammeClient:
         return await self._update(programme_id, ProgrammeWorkflow.advance_stage, command)
 
     async def _update(self, programme_id: str, update: Any, command: Any) -> ProgrammeView:
+        """Send a request and wait for its answer, at most ``update_wait``.
+
+        The update's id is the command's key, so a request sent again after a timeout is
+        the same request to Temporal, and the programme applies its key once.
+        """
         handle = self._handle(programme_id)
+        wait = self.update_wait.total_seconds()
         try:
-            result = await handle.execute_update(update, command, id=command.key)
+            async with asyncio.timeout(wait):
+                result = await handle.execute_update(update, command, id=command.key)
+        except (TimeoutError, RPCTimeoutOrCancelledError) as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # our caller cancelled: not a timeout of ours to answer
+            raise TemporalUnavailable(
+                f"no worker took the request within {wait:g} s (is a worker running?); "
+                "it may still be applied when one does, so send it again with the same key"
+            ) from exc
         except WorkflowUpdateFailedError as exc:
             cause = exc.cause
             if isinstance(cause, ApplicationError):

@@ -38,14 +38,19 @@ class Parcours:
             "NO_COLOR": "1",
         }
 
+    @property
+    def ports(self) -> list[str]:
+        return [
+            *("--port", str(self.port)),
+            *("--ui-port", str(self.ui_port)),
+            *("--api-port", str(self.api_port)),
+        ]
+
     def start(self, timeout: float = 120) -> float:
         """Start ``parcours up``; returns seconds until it said it was up."""
         began = time.monotonic()
         self.process = subprocess.Popen(
-            [
-                str(PARCOURS), "up", "--port", str(self.port), "--ui-port", str(self.ui_port),
-                "--api-port", str(self.api_port),
-            ],  # fmt: skip
+            [str(PARCOURS), "up", *self.ports],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=open(self.data_dir.parent / "up.log", "a"),  # noqa: SIM115

@@ -4,7 +4,9 @@ programme on a real Temporal, and reading a Prometheus page."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import socket
 import threading
 import time
 import uuid
@@ -90,13 +92,23 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.monotonic)
+    """When the request arrived (``time.monotonic``)."""
+
+
+DROP = 0
+"""An answer status meaning: close the connection without answering at all."""
+
+Answer = int | tuple[int, float]
+"""A status, or (status, seconds to wait before answering it)."""
 
 
 @dataclass
 class Receiver:
-    """A real HTTP server on 127.0.0.1, in a thread. ``answer`` picks each status."""
+    """A real HTTP server on 127.0.0.1, in a thread. ``answer`` picks each status (and,
+    as ``(status, seconds)``, how long to take over it; ``DROP`` hangs up instead)."""
 
-    answer: Callable[[Received], int] = lambda _: 200
+    answer: Callable[[Received], Answer] = lambda _: 200
     delay: float = 0.0
     requests: list[Received] = field(default_factory=list)
     port: int = 0
@@ -111,7 +123,7 @@ class Receiver:
 
 @contextmanager
 def receiving(
-    answer: Callable[[Received], int] = lambda _: 200, delay: float = 0.0
+    answer: Callable[[Received], Answer] = lambda _: 200, delay: float = 0.0
 ) -> Iterator[Receiver]:
     receiver = Receiver(answer, delay)
 
@@ -120,8 +132,14 @@ def receiving(
             length = int(self.headers.get("Content-Length", "0"))
             got = Received(self.path, dict(self.headers.items()), self.rfile.read(length))
             receiver.requests.append(got)
-            status = receiver.answer(got)
-            time.sleep(receiver.delay)
+            reply = receiver.answer(got)
+            status, delay = reply if isinstance(reply, tuple) else (reply, receiver.delay)
+            time.sleep(delay)
+            if status == DROP:
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
             body = b'{"error": "scripted"}' if status >= 400 else b"{}"
             try:
                 self.send_response(status)
