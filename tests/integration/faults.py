@@ -11,6 +11,7 @@ any process; and a wait for the API to answer.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import os
 import signal
@@ -25,6 +26,7 @@ import httpx
 from tests.e2e.conftest import PARCOURS
 from tests.e2e.test_api import TOKENS, Cluster
 from workers.dev_server import DevServer, free_port
+from workers.keyring import Keyring
 
 T = TypeVar("T")
 
@@ -45,6 +47,10 @@ class Stack(Cluster):
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.temporal_port}"
+
+    def keyring(self) -> Keyring:
+        """The key store the stack's processes share, for a client in the test."""
+        return Keyring(self.root / "data" / "keys.db", base64.b64decode(self.master_key))
 
     @property
     def temporal(self) -> DevServer:

@@ -54,6 +54,7 @@ from tests.integration.production import (
     wait_for_event,
 )
 from workers.dev_server import DevServer
+from workers.keyring import generate_master_key
 from workers.service import connect, run_worker
 from workers.settings import Settings
 from workflows.programme import NOTIFY_RETRY, ProgrammeWorkflow
@@ -147,6 +148,7 @@ async def test_a_failing_notifier_is_retried_with_backoff_and_delivers_once(
             webhook_timeout=TIMEOUT,
             task_queue=f"faults-{uuid.uuid4().hex[:8]}",
             data_dir=tmp_path,
+            master_key=generate_master_key(),
         )
         client = await connect(dev_server.address, settings=settings)
         stop = asyncio.Event()

@@ -99,7 +99,7 @@ async def test_signals_while_the_server_is_down_are_refused_then_applied_once(
         )
         assert given.json()["outcome"] == "applied", given.text
         before = await events_of(http, pid, ops)
-        client = await ProgrammeClient.connect(stack.address)
+        client = await ProgrammeClient.connect(stack.address, keyring=stack.keyring())
 
         await stack.temporal.stop()
 

@@ -72,6 +72,7 @@ from domain.template import Role, parse_template
 from gateway.client import ParcoursError, ProgrammeClient, TemporalUnavailable
 from tests.integration.faults import Stack, running_stack, until
 from workers.dev_server import DevServer
+from workers.keyring import generate_master_key
 from workers.service import connect, run_worker
 from workers.settings import Settings
 from workflows.programme import ProgrammeWorkflow
@@ -271,7 +272,11 @@ async def test_a_worker_killed_again_and_again_changes_nothing_in_the_end(
     # The undisturbed runs: a worker inside the test, on the session's dev server.
     calm_dir = tmp_path / "calm"
     calm_dir.mkdir()
-    calm_settings = Settings(task_queue=f"calm-{uuid.uuid4().hex[:8]}", data_dir=calm_dir)
+    calm_settings = Settings(
+        task_queue=f"calm-{uuid.uuid4().hex[:8]}",
+        data_dir=calm_dir,
+        master_key=generate_master_key(),
+    )
     calm_temporal = await connect(dev_server.address, settings=calm_settings)
     calm = ProgrammeClient(calm_temporal, calm_settings.task_queue)
     stop = asyncio.Event()
@@ -282,7 +287,7 @@ async def test_a_worker_killed_again_and_again_changes_nothing_in_the_end(
     began = time.monotonic()
     try:
         async with running_stack(tmp_path / "killed", api=False) as stack:
-            killed = await ProgrammeClient.connect(stack.address)
+            killed = await ProgrammeClient.connect(stack.address, keyring=stack.keyring())
             pacer = Pacer()
             runs = asyncio.gather(
                 *(
@@ -350,7 +355,11 @@ async def test_a_request_while_no_worker_runs_is_answered_in_time_and_applies_on
     within the client's ``update_wait`` (3 s here; 503 through the API, exit 3 in the
     CLI) instead of waiting for ever; sent again with the same key once a worker runs,
     it is applied, once."""
-    settings = Settings(task_queue=f"idle-{uuid.uuid4().hex[:8]}", data_dir=tmp_path)
+    settings = Settings(
+        task_queue=f"idle-{uuid.uuid4().hex[:8]}",
+        data_dir=tmp_path,
+        master_key=generate_master_key(),
+    )
     temporal = await connect(dev_server.address, settings=settings)
     client = ProgrammeClient(temporal, settings.task_queue, update_wait=timedelta(seconds=3))
     person = Employee(id=f"N{uuid.uuid4().hex[:6]}", name="Nobody Yet", email="n@example.com")
