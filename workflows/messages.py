@@ -26,7 +26,8 @@ class RunSettings(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     history_limit: int = Field(default=2_000, ge=50)
-    """Continue as new once this run's Temporal history passes this many events."""
+    """At most this many Temporal events per run: a run continues as new with a fifth of
+    it to spare, for the handlers and deliveries it lets finish first."""
 
 
 class ProgrammeInput(BaseModel):

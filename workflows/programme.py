@@ -60,9 +60,10 @@ NOTIFY_DEADLINE = timedelta(days=1)
 REPORT_DEADLINE = timedelta(days=3)
 KEPT_REJECTIONS = 20
 FEWER_COMMANDS = "fewer-commands"
-"""Patch (2026-11): keep the deadline timer while the deadline holds, and upsert the
-search attributes only when they differ from what the workflow already carries.
-Runs begun before it replay the old path: see "Changing workflow code" in the README."""
+"""Patch (2026-11): keep the deadline timer while the deadline holds, upsert the search
+attributes only when they differ from what the workflow already carries, and start to
+continue as new with a fifth of ``history_limit`` to spare. Runs begun before it replay
+the old path: see "Changing workflow code" in the README."""
 Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
 """Events that ask for an activity: a notification, or an evaluation report."""
 
@@ -155,11 +156,16 @@ class ProgrammeWorkflow:
         )
 
     def _must_continue(self) -> bool:
+        """Time to continue as new: Temporal suggests it, or the run nears its limit.
+
+        The run first lets handlers and deliveries finish, which writes more events, so
+        it starts with a fifth of ``history_limit`` to spare and ends within the limit.
+        """
         info = workflow.info()
-        return (
-            info.is_continue_as_new_suggested()
-            or info.get_current_history_length() >= self._settings.history_limit
-        )
+        limit = self._settings.history_limit
+        if self._fewer_commands:
+            limit -= limit // 5
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
 
     async def _continue_as_new(self) -> None:
         """Let handlers and deliveries finish, then carry the whole log into a new run."""
