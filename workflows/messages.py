@@ -26,8 +26,8 @@ class RunSettings(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     history_limit: int = Field(default=2_000, ge=50)
-    """At most this many Temporal events per run: a run continues as new with a fifth of
-    it to spare, for the handlers and deliveries it lets finish first."""
+    """Temporal events per run to stay within: a run starts to continue as new with a
+    fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
 class ProgrammeInput(BaseModel):

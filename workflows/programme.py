@@ -159,7 +159,8 @@ class ProgrammeWorkflow:
         """Time to continue as new: Temporal suggests it, or the run nears its limit.
 
         The run first lets handlers and deliveries finish, which writes more events, so
-        it starts with a fifth of ``history_limit`` to spare and ends within the limit.
+        it starts with a fifth of ``history_limit`` to spare; messages that arrive in the
+        meantime are written all the same, so a burst of them can still carry it past.
         """
         info = workflow.info()
         limit = self._settings.history_limit
