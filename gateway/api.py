@@ -68,6 +68,7 @@ from gateway.requests import (
 )
 from workers.encryption import PersonalDataCodec
 from workers.keyring import DataErased, KeyringError
+from workers.settings import UI_ORIGINS
 from workflows.messages import Receipt
 
 log = structlog.get_logger("parcours.api")
@@ -83,8 +84,6 @@ READ = {Role.platform, Role.ops}
 FACTS = {Role.integrator}
 PAUSING = {Role.integrator, Role.ops}
 ENDING = {Role.platform, Role.ops}
-UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")
-"""The Temporal Web UI of ``parcours up``: allowed to call ``/codec`` from a browser."""
 
 
 class ApiError(Exception):

@@ -378,6 +378,9 @@ class ProgrammeClient:
     async def view(self, programme_id: str) -> ProgrammeView:
         """Where the programme stands; ``ProgrammeErased`` when its data was erased."""
         await self._refuse_erased(programme_id)
+        return await self._view(programme_id)
+
+    async def _view(self, programme_id: str) -> ProgrammeView:
         try:
             return await self._handle(programme_id).query(ProgrammeWorkflow.view)
         except (RPCError, RuntimeError) as exc:
@@ -552,8 +555,8 @@ class ProgrammeClient:
                     erased[employee_id] = self._erased(employee_id)
                 if erased[employee_id]:
                     return _erased_programme(execution.id, employee_id, execution)
-            async with gate:
-                return await self.view(execution.id)
+            async with gate:  # erasure was checked above, once per employee
+                return await self._view(execution.id)
 
         items = await asyncio.gather(*(view(e) for e in executions))
         following = listing.next_page_token

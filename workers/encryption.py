@@ -55,10 +55,8 @@ class PayloadTampered(KeyringError):
 
 def owner_of(workflow_id: str | None) -> str:
     """Whose data key seals a payload of ``workflow_id``: its employee, or ``system``."""
-    if not workflow_id:
-        return SYSTEM
-    found = PROGRAMME_ID.match(workflow_id)
-    return found["employee"] if found else SYSTEM
+    employee = employee_of(workflow_id) if workflow_id else None
+    return employee if employee is not None else SYSTEM
 
 
 def employee_of(programme_id: str) -> str | None:

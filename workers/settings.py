@@ -45,6 +45,8 @@ OTHER_VARIABLES = frozenset({SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN"})
 MAX_TIMEOUT = 25.0
 """Seconds: a channel must answer well within the notification activity's 30 s."""
 TRACING_MODULES = ("opentelemetry.sdk", "opentelemetry.exporter.otlp.proto.grpc")
+UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")
+"""The Temporal Web UI of ``parcours up``: allowed to call the API's ``/codec`` by default."""
 
 
 class SettingsError(ValueError):
@@ -200,7 +202,7 @@ class Settings(BaseSettings):
     """Base64 of 32 bytes: wraps every employee's data key (``workers.keyring``)."""
     codec_cors_origins: Annotated[tuple[str, ...], NoDecode] = _env(
         "PARCOURS_CODEC_CORS_ORIGINS",
-        default=("http://localhost:8233", "http://127.0.0.1:8233"),
+        default=UI_ORIGINS,
     )
     """Web UI origins allowed to call the API's ``/codec`` endpoint from a browser."""
 
