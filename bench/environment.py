@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import os
 import signal
@@ -19,7 +18,7 @@ from temporalio.client import Client
 from bench.worker import BASELINE_QUEUE, KEYS_OPTION, PARCOURS_QUEUE, READY
 from workers.dev_server import DevServer, free_port
 from workers.encryption import data_converter
-from workers.keyring import MASTER_KEY_ENV, Keyring, generate_master_key
+from workers.keyring import MASTER_KEY_ENV, Keyring, generate_master_key, parse_master_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +35,7 @@ class BenchKeys:
         return cls(where / "keys.db", generate_master_key())
 
     def open(self) -> Keyring:
-        return Keyring(self.path, base64.b64decode(self.master_key))
+        return Keyring(self.path, parse_master_key(self.master_key))
 
 
 async def connect(address: str, keys: BenchKeys) -> Client:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import shutil
 import sys
 import tempfile
@@ -17,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from gateway import history as temporal_history
 from workers.encryption import data_converter
-from workers.keyring import Keyring, generate_master_key
+from workers.keyring import Keyring, generate_master_key, parse_master_key
 from workflows import search_attributes
 
 BIN = Path(sys.executable).parent
@@ -54,7 +53,7 @@ async def run_histories(handle: WorkflowHandle[Any, Any]) -> list[WorkflowHistor
 def temporary_keyring(where: Path | None = None) -> Keyring:
     """A key store in ``where`` (default: a new temporary directory), with a new master key."""
     where = where if where is not None else Path(tempfile.mkdtemp(prefix="parcours-keys-"))
-    return Keyring(where / "keys.db", base64.b64decode(generate_master_key()))
+    return Keyring(where / "keys.db", parse_master_key(generate_master_key()))
 
 
 def recording_keyring(copy_to: Path | None = None) -> Keyring:
@@ -67,7 +66,7 @@ def recording_keyring(copy_to: Path | None = None) -> Keyring:
         if path.exists():
             shutil.copyfile(path, copy_to / "keys.db")
         path = copy_to / "keys.db"
-    return Keyring(path, base64.b64decode(RECORDING_MASTER_KEY))
+    return Keyring(path, parse_master_key(RECORDING_MASTER_KEY))
 
 
 async def start_test_server(keyring: Keyring | None = None) -> WorkflowEnvironment:

@@ -108,7 +108,7 @@ def _launch(client: httpx.Client, employee: str, **extra: Any) -> httpx.Response
     return client.post("/v1/programmes", json=body)
 
 
-def _error(response: httpx.Response) -> dict[str, Any]:
+def error_of(response: httpx.Response) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert set(body) == {"error"}, body
     assert {"code", "message"} <= set(body["error"]), body
@@ -157,11 +157,11 @@ def test_each_role_can_do_its_part_and_nothing_else(cluster: Cluster) -> None:
         withdrawn = platform.post(f"{base}/withdraw", json={"reason": "left the company"})
         assert withdrawn.json()["status"] == "withdrawn"
 
-        assert _error(anonymous.get(base))["code"] == "unauthorized"
+        assert error_of(anonymous.get(base))["code"] == "unauthorized"
         assert anonymous.get(base).status_code == 401
         stranger = anonymous.get(base, headers={"Authorization": "Bearer nope"})
         assert stranger.status_code == 401
-        assert _error(integrator.get(base))["code"] == "forbidden"
+        assert error_of(integrator.get(base))["code"] == "forbidden"
 
 
 def test_idempotency_keys_return_the_first_answer(cluster: Cluster) -> None:
@@ -179,7 +179,7 @@ def test_idempotency_keys_return_the_first_answer(cluster: Cluster) -> None:
         other = {**body, "manager_id": "M9"}
         conflict = platform.post("/v1/programmes", json=other, headers=key)
         assert conflict.status_code == 409
-        assert _error(conflict)["field"] == "Idempotency-Key"
+        assert error_of(conflict)["field"] == "Idempotency-Key"
         # Without a key, launching the same employee twice finds the same programme.
         assert _launch(platform, employee).status_code == 200
 
@@ -204,20 +204,20 @@ def test_errors_have_one_shape_and_the_right_status(cluster: Cluster) -> None:
     with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
         unknown_field = _launch(platform, employee, colour="blue")
         assert unknown_field.status_code == 422
-        assert _error(unknown_field)["field"] == "colour"
+        assert error_of(unknown_field)["field"] == "colour"
         bad_email = platform.post(
             "/v1/programmes",
             json={"employee": {"id": employee, "name": "A", "email": "nope"}, "template_id": "x"},
         )
         assert bad_email.status_code == 422
-        assert "must be an email address" in _error(bad_email)["message"]
+        assert "must be an email address" in error_of(bad_email)["message"]
         unknown_template = _launch(platform, employee, template_id="no-such-template")
-        assert _error(unknown_template)["field"] == "template_id"
+        assert error_of(unknown_template)["field"] == "template_id"
         assert unknown_template.status_code == 422
 
         missing = platform.get("/v1/programmes/change-adoption-3m.nobody")
         assert missing.status_code == 404
-        assert _error(missing)["code"] == "not_found"
+        assert error_of(missing)["code"] == "not_found"
 
         pid = _launch(platform, employee).json()["programme_id"]
         base = f"/v1/programmes/{pid}"
@@ -226,7 +226,7 @@ def test_errors_have_one_shape_and_the_right_status(cluster: Cluster) -> None:
             json={"role": "peer", "rater_id": "P1", "scores": {"motivation": 9}},
         )
         assert score_9.status_code == 422
-        assert _error(score_9) == {
+        assert error_of(score_9) == {
             "code": "invalid",
             "message": "scores.motivation: must be 1..5, got 9",
             "field": "scores.motivation",
@@ -237,7 +237,7 @@ def test_errors_have_one_shape_and_the_right_status(cluster: Cluster) -> None:
             json={"role": "peer", "rater_id": "P1", "scores": {"strengths": 4}},
         )
         assert refused.status_code == 409
-        assert "not assessed by this programme" in _error(refused)["message"]
+        assert "not assessed by this programme" in error_of(refused)["message"]
         assert platform.get("/openapi.json").status_code == 200
         assert platform.get("/docs").status_code == 200
 
@@ -263,7 +263,7 @@ def test_temporal_out_of_reach_is_503(cluster: Cluster, tmp_path: Path) -> None:
             assert health.status_code == 503
             view = client.get("/v1/programmes/anything")
             assert view.status_code == 503
-            assert _error(view)["code"] == "unavailable"
+            assert error_of(view)["code"] == "unavailable"
     finally:
         api.terminate()
         api.wait(timeout=30)
@@ -515,8 +515,8 @@ def test_ops_erase_an_employee_over_http(cluster: Cluster) -> None:
 
         gone = ops.get(f"/v1/programmes/{pid}")
         assert gone.status_code == 410
-        assert _error(gone)["code"] == "erased"
-        assert "withdrawn" in _error(gone)["message"]
+        assert error_of(gone)["code"] == "erased"
+        assert "withdrawn" in error_of(gone)["message"]
         assert ops.get(f"/v1/programmes/{pid}/events").status_code == 410
         listed = ops.get("/v1/programmes", params={"employee": employee}).json()["items"]
         assert [(i["programme_id"], i["erased"], i["status"]) for i in listed] == [
@@ -526,7 +526,7 @@ def test_ops_erase_an_employee_over_http(cluster: Cluster) -> None:
 
         relaunch = _launch(platform, employee)
         assert relaunch.status_code == 409
-        assert f"employee {employee}'s data was erased" in _error(relaunch)["message"]
+        assert f"employee {employee}'s data was erased" in error_of(relaunch)["message"]
 
         # The Web UI's codec cannot open it either, and says so instead of failing.
         decoded = ops.post("/codec/decode", json={"payloads": [sealed]}).json()

@@ -11,9 +11,7 @@ any process; and a wait for the API to answer.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import os
 import signal
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -23,10 +21,11 @@ from typing import TypeVar
 
 import httpx
 
+from bench.environment import cpu_seconds as bench_cpu_seconds
 from tests.e2e.conftest import PARCOURS
 from tests.e2e.test_api import TOKENS, Cluster
 from workers.dev_server import DevServer, free_port
-from workers.keyring import Keyring
+from workers.keyring import Keyring, parse_master_key
 
 T = TypeVar("T")
 
@@ -50,7 +49,7 @@ class Stack(Cluster):
 
     def keyring(self) -> Keyring:
         """The key store the stack's processes share, for a client in the test."""
-        return Keyring(self.root / "data" / "keys.db", base64.b64decode(self.master_key))
+        return Keyring(self.root / "data" / "keys.db", parse_master_key(self.master_key))
 
     @property
     def temporal(self) -> DevServer:
@@ -128,8 +127,9 @@ async def until(check: Callable[[], Awaitable[T | None]], within: float, what: s
 
 def cpu_seconds(pid: int | None) -> float | None:
     """CPU time (user + system) a live process has used so far; None where unknown."""
+    if pid is None:
+        return None
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return round(bench_cpu_seconds(pid), 1)
     except (OSError, IndexError):
         return None
-    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)

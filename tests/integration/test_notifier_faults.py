@@ -29,7 +29,6 @@ import contextlib
 import itertools
 import json
 import threading
-import time
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -41,6 +40,7 @@ from temporalio.client import WorkflowHandle
 from activities.webhook import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
 from domain.commands import AgreeObjectives
 from domain.events import DeliveryConfirmed, DeliveryFailed, EscalationDue, EvaluationRecorded
+from tests.integration.faults import until
 from tests.integration.production import (
     DROP,
     SECRET,
@@ -121,15 +121,13 @@ async def wait_until_settled(handle: WorkflowHandle[Any, Any], deliveries: int) 
     """Poll (bounded) until ``deliveries`` deliveries are accounted for in the events."""
     # The last delivery's fourth attempt comes 2 + 4 + 8 s of backoff (plus the
     # timeout) after the first: a minute is plenty even on a loaded machine.
-    deadline = time.monotonic() + 90
-    while True:
+
+    async def settled() -> bool | None:
         log = await events(handle)
         done = [e for e in log if isinstance(e, DeliveryConfirmed | DeliveryFailed)]
-        if len(done) >= deliveries:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{handle.id}: deliveries not settled in time: {log}")
-        await asyncio.sleep(0.25)
+        return True if len(done) >= deliveries else None
+
+    await until(settled, 90, f"{handle.id}: {deliveries} deliveries settled")
 
 
 async def test_a_failing_notifier_is_retried_with_backoff_and_delivers_once(

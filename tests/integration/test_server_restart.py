@@ -26,6 +26,7 @@ import pytest
 
 from domain.commands import RecordProgress
 from gateway.client import ProgrammeClient, TemporalUnavailable
+from tests.e2e.test_api import error_of
 from tests.integration.faults import PARCOURS, Stack, running_stack, until
 
 REFUSED_WITHIN = 30.0
@@ -40,12 +41,6 @@ def feedback(role: str, rater: str, motivation: int) -> dict[str, Any]:
         "rater_id": rater,
         "scores": {"motivation": motivation, "adaptability": 3},
     }
-
-
-def error_of(response: httpx.Response) -> dict[str, Any]:
-    body: dict[str, Any] = response.json()
-    assert set(body) == {"error"}, body
-    return dict(body["error"])
 
 
 async def cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:

@@ -23,7 +23,6 @@ one:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,13 +64,11 @@ from domain.events import (
     StageEntered,
 )
 from domain.state import ProgrammeState, Status
-from domain.template import Dimension, Role, Template, parse_template
+from domain.template import Dimension, Role, Template
+from gateway import catalogue
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
-SHIPPED: list[Template] = [
-    parse_template(path.read_text(), origin=path.name)
-    for path in sorted((Path(__file__).resolve().parents[2] / "templates").glob("*.yaml"))
-]
+SHIPPED: list[Template] = catalogue.shipped()
 KEY = st.sampled_from((None,) * 6 + ("k1", "k2", "k3"))
 """Mostly no key; a key from a small set, so some come back and are ignored."""
 GAP = st.one_of(
