@@ -13,6 +13,7 @@ protocol (ops only, CORS for the UI's origins), so ops can read payloads there.
 import asyncio
 import base64
 import binascii
+import contextlib
 import hmac
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -66,6 +67,7 @@ from gateway.requests import (
     ReasonRequest,
     SessionRequest,
 )
+from workers.compression import PayloadCorrupt, inflate
 from workers.encryption import PersonalDataCodec
 from workers.keyring import DataErased, KeyringError
 from workers.settings import UI_ORIGINS
@@ -483,13 +485,16 @@ def create_app(
         _: Annotated[Role, Depends(allow(Role.ops))],
         namespace: Annotated[str | None, Header(alias="X-Namespace")] = None,
     ) -> CodecPayloads:
-        """Decrypt payloads for the Temporal Web UI. An erased one reads ``[erased]``;
-        one this key store cannot open comes back as it was."""
+        """Decrypt payloads, and inflate deflated JSON, for the Temporal Web UI. An erased
+        one reads ``[erased]``; one this key store cannot open comes back as it was."""
         sealer = codec()
         decoded = []
         for payload in _payloads(body):
             try:
-                decoded.append(sealer.open(payload))
+                opened = sealer.open(payload)
+                with contextlib.suppress(PayloadCorrupt):  # shown as it is
+                    opened = inflate(opened)
+                decoded.append(opened)
             except DataErased:
                 decoded.append(_erased_marker())
             except KeyringError:
