@@ -15,11 +15,14 @@ import subprocess
 import uuid
 from pathlib import Path
 
+from temporalio.api.common.v1 import Payload
+
 from domain.commands import AgreeObjectives, Employee, GiveFeedback
 from gateway.client import ProgrammeClient
 from tests.integration.production import quick_template, wait_for_event
+from workers.compression import DEFLATED, inflate
 from workers.dev_server import DevServer, temporal_binary
-from workers.encryption import ENCRYPTED, KEY_ID, keyring_of
+from workers.encryption import ENCRYPTED, KEY_ID, PersonalDataCodec, keyring_of
 from workers.keyring import generate_master_key
 from workers.service import connect, run_worker
 from workers.settings import Settings
@@ -127,6 +130,16 @@ async def test_the_raw_history_holds_no_personal_data_in_plaintext(
     [payload] = started["input"]["payloads"]
     assert payload["metadata"]["encoding"] == b64(ENCRYPTED)
     assert payload["metadata"][KEY_ID] == b64(key_id)
+    # Inside the seal, the input (with its template snapshot) is deflated JSON.
+    sealed = Payload(
+        metadata={k: base64.b64decode(v) for k, v in payload["metadata"].items()},
+        data=base64.b64decode(payload["data"]),
+    )
+    opened = PersonalDataCodec(keyring).open(sealed)
+    assert opened.metadata["encoding"] == DEFLATED.encode()
+    document = inflate(opened).data
+    assert json.loads(document)["launch"]["employee"]["name"] == NAME
+    assert len(sealed.data) < len(document)
     summary = history["events"][0]["userMetadata"]["summary"]
     assert summary["metadata"][KEY_ID] == b64(key_id)
     scheduled = [
