@@ -95,7 +95,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 pytest.fail(f"the API did not come up; see {root}")
             time.sleep(0.3)
     yield running
-    for name in list(running.processes):
+    # The API and the worker first: a worker stopped after the server waits for it in vain.
+    for name in reversed(list(running.processes)):
         running.stop(name)
 
 
