@@ -20,7 +20,8 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import PARCOURS
-from workers.dev_server import DevServer, free_port, temporal_binary
+from tests.support import free_port
+from workers.dev_server import DevServer, temporal_binary
 from workers.keyring import generate_master_key
 
 TOKENS = {"platform": "tok-platform", "integrator": "tok-integrator", "ops": "tok-ops"}
@@ -81,7 +82,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     server = DevServer(root / "temporal", port=running.temporal_port, headless=True)
     (root / "temporal").mkdir()
     running.spawn("temporal", *server.command())
-    running.start_worker()
     running.spawn("api", str(PARCOURS), "api", "--port", str(running.api_port))
     deadline = time.monotonic() + 60
     with running.http() as client:
@@ -94,6 +94,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             if time.monotonic() > deadline:
                 pytest.fail(f"the API did not come up; see {root}")
             time.sleep(0.3)
+    # Once the API reaches the server: a worker started with it once found nothing
+    # listening yet, and exited ("cannot start the worker"), leaving no worker at all.
+    running.start_worker()
     yield running
     # The API and the worker first: a worker stopped after the server waits for it in vain.
     for name in reversed(list(running.processes)):
