@@ -27,7 +27,7 @@ from domain.commands import Employee, Launch
 from domain.events import Event
 from domain.notices import NoticeKind, Notification
 from domain.template import Role, Template, parse_template
-from workers.dev_server import free_port
+from tests.support import free_port
 from workflows.messages import EventPage, ProgrammeInput
 from workflows.programme import ProgrammeWorkflow
 
