@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import random
 import shutil
+import socket
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,47 @@ HISTORIES = Path(__file__).parent / "histories"
 RECORDING_MASTER_KEY = "cGFyY291cnMgdGVzdCBoaXN0b3JpZXM6IHB1YmxpYy4="
 """The master key of ``tests/histories/keys.db``, the key store histories are recorded with.
 Not a secret: the recorded programmes are made up, and replaying them needs the keys."""
+
+
+def _port_block() -> Iterator[int]:
+    """This process's ports: a block below the ephemeral range, one per pytest-xdist worker."""
+    try:
+        ephemeral = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral = 32768
+    first = 10_000
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    size = (ephemeral - first) // workers
+    if size < 100:  # no room below the ephemeral range: take the system's
+        return iter(())
+    block = range(first + index * size, first + (index + 1) * size)
+    start = random.randrange(size)  # another run at the same time starts elsewhere
+    return itertools.chain(block[start:], block[:start])
+
+
+_PORTS = _port_block()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port free on ``host``, that no other test process of this run hands out.
+
+    ``workers.dev_server.free_port`` asks the system (port 0), which picks from the
+    ephemeral range: the range the suite's own outgoing connections use, and from which
+    the other pytest-xdist processes draw theirs too. A port handed out there and bound
+    seconds later (a server starting, or starting again on the same port) was once taken
+    in between. These come from a block of ports below that range, one block per
+    pytest-xdist process, each handed out once.
+    """
+    for port in itertools.chain(_PORTS, [0]):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue  # something else listens there
+            found: int = sock.getsockname()[1]
+            return found
+    raise AssertionError("unreachable: port 0 always binds")
 
 
 def wheel_binary(name: str) -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.dev_server import free_port
+from tests.support import free_port
 
 PARCOURS = Path(sys.executable).parent / "parcours"
 QUICK = Path(__file__).parent / "quick.yaml"

@@ -20,7 +20,8 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import PARCOURS
-from workers.dev_server import DevServer, free_port, temporal_binary
+from tests.support import free_port
+from workers.dev_server import DevServer, temporal_binary
 from workers.keyring import generate_master_key
 
 TOKENS = {"platform": "tok-platform", "integrator": "tok-integrator", "ops": "tok-ops"}
@@ -81,7 +82,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     server = DevServer(root / "temporal", port=running.temporal_port, headless=True)
     (root / "temporal").mkdir()
     running.spawn("temporal", *server.command())
-    running.start_worker()
     running.spawn("api", str(PARCOURS), "api", "--port", str(running.api_port))
     deadline = time.monotonic() + 60
     with running.http() as client:
@@ -94,8 +94,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             if time.monotonic() > deadline:
                 pytest.fail(f"the API did not come up; see {root}")
             time.sleep(0.3)
+    # Once the API reaches the server: a worker started with it once found nothing
+    # listening yet, and exited ("cannot start the worker"), leaving no worker at all.
+    running.start_worker()
     yield running
-    for name in list(running.processes):
+    # The API and the worker first: a worker stopped after the server waits for it in vain.
+    for name in reversed(list(running.processes)):
         running.stop(name)
 
 
@@ -358,38 +362,6 @@ def test_history_reads_with_the_worker_stopped(cluster: Cluster) -> None:
             cluster.start_worker()
 
 
-def test_a_cohort_of_a_thousand_launches_with_bad_rows_reported(
-    cluster: Cluster, tmp_path: Path
-) -> None:
-    cohort = f"K{uuid.uuid4().hex[:6]}"
-    lines = ["employee_id,name,email,coach_id,manager_id"]
-    lines += [f"{cohort}-{i},Person {i},p{i}@example.com,C1,M1" for i in range(1000)]
-    lines.insert(11, f"{cohort}-bad1,No Email,,C1,M1")  # line 12: missing email
-    lines.insert(501, f"{cohort}-bad2,Extra,e@x.io,C1,M1,unexpected")  # line 502: extra column
-    lines.insert(901, f"{cohort}-7,Twice,t@x.io,C1,M1")  # line 902: duplicate employee
-    csv = tmp_path / "people.csv"
-    csv.write_text("\n".join(lines) + "\n")
-
-    args = ["launch-cohort", str(csv), "--template", "change-adoption-3m", "--cohort", cohort]
-    began = time.monotonic()
-    first = cluster.cli(*args, "--json")
-    took = time.monotonic() - began
-    summary = json.loads(first.stdout)
-    assert (summary["launched"], summary["existing"], summary["failed"]) == (1000, 0, 3), (
-        first.stderr
-    )
-    failed = {r["line"]: r["reason"] for r in summary["results"] if r["outcome"] == "failed"}
-    assert set(failed) == {12, 502, 902}
-    assert "email" in failed[12]
-    assert "6 values for 5 columns" in failed[502]
-    assert "already on line" in failed[902]
-    assert first.returncode == 1, "failed rows make the exit code non-zero"
-
-    again = json.loads(cluster.cli(*args, "--json").stdout)
-    assert (again["launched"], again["existing"], again["failed"]) == (0, 1000, 3)
-    print(f"1,000 programmes launched in {took:.1f} s")
-
-
 def _sealed_input(cluster: Cluster, programme_id: str) -> dict[str, Any]:
     """The launch input payload as Temporal keeps it (through the Temporal CLI)."""
     done = subprocess.run(
@@ -531,3 +503,38 @@ def test_ops_erase_an_employee_over_http(cluster: Cluster) -> None:
         # The Web UI's codec cannot open it either, and says so instead of failing.
         decoded = ops.post("/codec/decode", json={"payloads": [sealed]}).json()
         assert json.loads(base64.b64decode(decoded["payloads"][0]["data"])) == "[erased]"
+
+
+# Last in the module: its 1,000 programmes keep the one worker busy for a while after the
+# launches, and a request from a test after it (an erase's withdraw) found no worker free
+# within the 20 s bound.
+def test_a_cohort_of_a_thousand_launches_with_bad_rows_reported(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    cohort = f"K{uuid.uuid4().hex[:6]}"
+    lines = ["employee_id,name,email,coach_id,manager_id"]
+    lines += [f"{cohort}-{i},Person {i},p{i}@example.com,C1,M1" for i in range(1000)]
+    lines.insert(11, f"{cohort}-bad1,No Email,,C1,M1")  # line 12: missing email
+    lines.insert(501, f"{cohort}-bad2,Extra,e@x.io,C1,M1,unexpected")  # line 502: extra column
+    lines.insert(901, f"{cohort}-7,Twice,t@x.io,C1,M1")  # line 902: duplicate employee
+    csv = tmp_path / "people.csv"
+    csv.write_text("\n".join(lines) + "\n")
+
+    args = ["launch-cohort", str(csv), "--template", "change-adoption-3m", "--cohort", cohort]
+    began = time.monotonic()
+    first = cluster.cli(*args, "--json")
+    took = time.monotonic() - began
+    summary = json.loads(first.stdout)
+    assert (summary["launched"], summary["existing"], summary["failed"]) == (1000, 0, 3), (
+        first.stderr
+    )
+    failed = {r["line"]: r["reason"] for r in summary["results"] if r["outcome"] == "failed"}
+    assert set(failed) == {12, 502, 902}
+    assert "email" in failed[12]
+    assert "6 values for 5 columns" in failed[502]
+    assert "already on line" in failed[902]
+    assert first.returncode == 1, "failed rows make the exit code non-zero"
+
+    again = json.loads(cluster.cli(*args, "--json").stdout)
+    assert (again["launched"], again["existing"], again["failed"]) == (0, 1000, 3)
+    print(f"1,000 programmes launched in {took:.1f} s")

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from workers.dev_server import DevServer, free_port
+from tests.support import free_port
+from workers.dev_server import DevServer
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,8 @@ import httpx
 from bench.environment import cpu_seconds as bench_cpu_seconds
 from tests.e2e.conftest import PARCOURS
 from tests.e2e.test_api import TOKENS, Cluster
-from workers.dev_server import DevServer, free_port
+from tests.support import free_port
+from workers.dev_server import DevServer
 from workers.keyring import Keyring, parse_master_key
 
 T = TypeVar("T")

@@ -27,7 +27,7 @@ from domain.commands import Employee, Launch
 from domain.events import Event
 from domain.notices import NoticeKind, Notification
 from domain.template import Role, Template, parse_template
-from workers.dev_server import free_port
+from tests.support import free_port
 from workflows.messages import EventPage, ProgrammeInput
 from workflows.programme import ProgrammeWorkflow
 
@@ -153,7 +153,10 @@ def receiving(
         def log_message(self, format: str, *args: Any) -> None:
             return None
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 64  # not 5: retries arriving together never find it full
+
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     receiver.port = server.server_address[1]
     thread = threading.Thread(

@@ -16,11 +16,11 @@ from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
+from tests.support import free_port
 from workers.dev_server import (
     BINARY_ENV,
     DevServer,
     DevServerError,
-    free_port,
     temporal_binary,
 )
 from workflows.search_attributes import ALL, EMPLOYEE_ID

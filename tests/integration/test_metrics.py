@@ -30,8 +30,8 @@ from tests.integration.production import (
     receiving,
     wait_for_event,
 )
-from tests.support import recording_keyring
-from workers.dev_server import DevServer, free_port
+from tests.support import free_port, recording_keyring
+from workers.dev_server import DevServer
 from workers.encryption import data_converter
 from workers.keyring import generate_master_key
 from workers.metrics import ProgrammeMetrics

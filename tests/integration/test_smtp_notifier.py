@@ -21,7 +21,7 @@ from activities.smtp import SmtpConfig, SmtpNotifier, SmtpSecurity
 from domain.notices import NoticeKind
 from domain.template import Role
 from tests.integration.production import ADA, Inbox, notification, smtp_server
-from workers.dev_server import free_port
+from tests.support import free_port
 
 SENDER = "parcours <noreply@coaching.example>"
 PUBLIC_URL = "https://parcours.example.com"

@@ -39,7 +39,8 @@ from tests.integration.production import (
     receiving,
     wait_for_event,
 )
-from workers.dev_server import DevServer, free_port
+from tests.support import free_port
+from workers.dev_server import DevServer
 from workers.keyring import generate_master_key
 from workers.service import connect, run_worker
 from workers.settings import Settings
