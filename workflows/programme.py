@@ -87,6 +87,10 @@ class ProgrammeWorkflow:
             # start (signal-with-start) finds the programme launched.
             self._log = decide(None, input.launch, workflow.now())
         self._state: ProgrammeState = fold(self._log)
+        self._wake = next_wake(self._state)
+        """``next_wake`` of ``_state``, kept as events are applied."""
+        self._carried: tuple[str | None, str | None] = (None, None)
+        """Status and stage search attributes the run carries (fewer-commands path)."""
         self._rejections: deque[Rejection] = deque(maxlen=KEPT_REJECTIONS)
         self._deliveries: dict[str, asyncio.Task[None]] = {}
         self._fewer_commands = False
@@ -98,20 +102,22 @@ class ProgrammeWorkflow:
     @workflow.run
     async def run(self, input: ProgrammeInput) -> ProgrammeOutcome:
         self._fewer_commands = workflow.patched(FEWER_COMMANDS)
+        carried = workflow.info().typed_search_attributes
+        self._carried = (carried.get(sa.PROGRAMME_STATUS), carried.get(sa.PROGRAMME_STAGE))
         self._publish(self._state)
         self._redeliver()
         while not self._state.finished:
             seen = self._state.seq
-            wake = next_wake(self._state)
+            wake = self._wake
             if wake is None or wake > workflow.now():
                 if self._fewer_commands:
-                    await self._until_moved_on_timer(seen, wake)
+                    await self._until_moved_on_timer(wake)
                 else:
                     await self._until_moved(seen, wake)
             if self._must_continue():
                 await self._continue_as_new()
             self._apply(Tick())
-            wake = next_wake(self._state)
+            wake = self._wake
             if self._state.seq == seen and wake is not None and wake <= workflow.now():
                 # A deadline that fires nothing would spin; wait for a message instead.
                 workflow.logger.error("deadline %s fired nothing; waiting", wake.isoformat())
@@ -135,9 +141,13 @@ class ProgrammeWorkflow:
                 timeout_summary="next deadline",
             )
 
-    async def _until_moved_on_timer(self, seen: int, wake: datetime | None) -> None:
+    async def _until_moved_on_timer(self, wake: datetime | None) -> None:
         """As ``_until_moved``, but the deadline timer outlives the wait: a message that
-        leaves the deadline where it was does not cancel it and start another."""
+        leaves the deadline where it was does not cancel it and start another.
+
+        Nor does such a message wake the loop: the command it carried already caught up
+        with time, so a tick at the same instant would decide nothing.
+        """
         if wake != self._timer_at:
             if self._timer is not None:
                 self._timer.cancel()
@@ -149,7 +159,8 @@ class ProgrammeWorkflow:
         timer = self._timer
         await workflow.wait_condition(
             lambda: (
-                self._state.seq != seen
+                self._wake != wake
+                or self._state.finished
                 or self._must_continue()
                 or (timer is not None and timer.done())
             )
@@ -190,6 +201,7 @@ class ProgrammeWorkflow:
         self._state = state
         self._log.extend(events)
         if events:
+            self._wake = next_wake(state)
             self._publish(state, moved=_where(before) != _where(state))
         return events
 
@@ -198,11 +210,7 @@ class ProgrammeWorkflow:
         the programme ``moved`` to another stage or status."""
         stage = state.stage.key if state.stage is not None else ""
         if self._fewer_commands:
-            carried = workflow.info().typed_search_attributes
-            moved = (carried.get(sa.PROGRAMME_STATUS), carried.get(sa.PROGRAMME_STAGE)) != (
-                state.status.value,
-                stage,
-            )
+            moved = self._carried != (state.status.value, stage)
         if moved:
             workflow.upsert_search_attributes(
                 [
@@ -210,7 +218,8 @@ class ProgrammeWorkflow:
                     sa.PROGRAMME_STATUS.value_set(state.status.value),
                 ]
             )
-        wake = next_wake(state)
+            self._carried = (state.status.value, stage)
+        wake = self._wake
         lines = [
             f"**{state.employee.name}** ({state.employee.id}) — {state.template.title}",
             f"Status: {state.status.value}",
