@@ -171,25 +171,37 @@ class _Draft:
 
 def decide(state: State, command: Command, now: datetime) -> list[Event]:
     """The events ``command`` causes at ``now``, or DomainError with the reason."""
+    return decide_and_evolve(state, command, now).events
+
+
+class Decision(NamedTuple):
+    events: list[Event]
+    state: ProgrammeState
+    """``state`` evolved by ``events``: what deciding them already computed."""
+
+
+def decide_and_evolve(state: State, command: Command, now: datetime) -> Decision:
+    """``decide``, with the state its events lead to, so a caller need not evolve again."""
     if now.tzinfo is None:
         raise DomainError("now must carry a timezone")
     if state is None:
         if not isinstance(command, Launch):
             raise DomainError("the programme has not been launched")
-        return _launch(command, now)
-    if isinstance(command, Launch):
+        draft = _launch(command, now)
+    elif isinstance(command, Launch):
         raise DomainError(f"programme {state.programme_id} is already launched")
-    if command.key is not None and command.key in state.applied_keys:
-        return []
-    draft = _Draft(state, now, None)
-    _catch_up(draft)
-    draft.key = command.key
-    _HANDLERS[type(command)](draft, command)
-    _settle(draft)
-    return draft.events
+    elif command.key is not None and command.key in state.applied_keys:
+        return Decision([], state)
+    else:
+        draft = _Draft(state, now, None)
+        _catch_up(draft)
+        draft.key = command.key
+        _HANDLERS[type(command)](draft, command)
+        _settle(draft)
+    return Decision(draft.events, draft.state)
 
 
-def _launch(command: Launch, now: datetime) -> list[Event]:
+def _launch(command: Launch, now: datetime) -> _Draft:
     starts_at = command.start if command.start is not None and command.start > now else now
     launched = ProgrammeLaunched(
         seq=1,
@@ -208,7 +220,7 @@ def _launch(command: Launch, now: datetime) -> list[Event]:
     draft = _Draft(evolve(None, launched), now, command.key)
     draft.events.append(launched)
     _catch_up(draft)
-    return draft.events
+    return draft
 
 
 def _catch_up(draft: _Draft) -> None:

@@ -32,7 +32,7 @@ with workflow.unsafe.imports_passed_through():
         Tick,
         Withdraw,
     )
-    from domain.decider import decide, evolve, fold, next_wake
+    from domain.decider import decide, decide_and_evolve, fold, next_wake
     from domain.errors import DomainError
     from domain.events import (
         EscalationDue,
@@ -192,10 +192,8 @@ class ProgrammeWorkflow:
     def _apply(self, command: Command) -> list[Event]:
         """Decide and record; DomainError propagates to the caller."""
         before = self._state
-        events = decide(before, command, workflow.now())
-        state = before
+        events, state = decide_and_evolve(before, command, workflow.now())
         for event in events:
-            state = evolve(state, event)
             if isinstance(event, Deliverable):
                 self._deliver(event)
         self._state = state

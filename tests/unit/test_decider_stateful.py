@@ -8,8 +8,8 @@ invariant after every step, so a failure shrinks to the first step that broke
 one:
 
 - a refused command (``DomainError``) leaves the state and the log as they were;
-- the fold of the log is the state; seq goes up by one; ``at`` and the clock
-  never go back;
+- the fold of the log is the state, and so is the state ``decide_and_evolve`` gives
+  with the events; seq goes up by one; ``at`` and the clock never go back;
 - the programme clock, read at the time of each step, never goes back;
 - no deadline before the start of its stage: the stage's due, its sessions, and
   everything still to fall due (reminders, escalations, the calendar closing,
@@ -52,7 +52,7 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import apply, decide, fold, next_wake, upcoming
+from domain.decider import apply, decide, decide_and_evolve, fold, next_wake, upcoming
 from domain.errors import DomainError
 from domain.events import (
     DeliveryConfirmed,
@@ -140,7 +140,7 @@ class Programme(RuleBasedStateMachine):
         snapshot = before.model_copy(deep=True)
         refusal: str | None = None
         try:
-            events = decide(before, command, self.now)
+            events, decided = decide_and_evolve(before, command, self.now)
         except DomainError as exc:
             refusal = str(exc)
         assert before == snapshot, "decide changed the state it was given"
@@ -152,6 +152,7 @@ class Programme(RuleBasedStateMachine):
             return
         after = apply(before, events)
         assert after is not None
+        assert decided == after, "the state decided is the state its events lead to"
         self.log += events
         self.state = after
         if command.key is not None and command.key in before.applied_keys:
