@@ -55,8 +55,13 @@ async def bench(
     data_dir: Path | None = None,
     bytecode_cache: bool = True,
     results_dir: Path = report.RESULTS,
+    server_port: int | None = None,
 ) -> tuple[dict[str, Any], Path]:
-    """Run the measurements; return the results and the JSON file written."""
+    """Run the measurements; return the results and the JSON file written.
+
+    ``server_port``: where the dev server listens (default: a port the system says is
+    free); the test suite passes one from its own per-process block.
+    """
     clock = Clock()
     tag = uuid.uuid4().hex[:6]
     figures: dict[str, Any] = {}
@@ -72,7 +77,7 @@ async def bench(
         pycache = scratch / "pycache" if bytecode_cache else None
         keys = BenchKeys.new(scratch)
         if {"throughput", "memory"} & set(phases):
-            async with dev_server(data_dir or scratch / "server") as server:
+            async with dev_server(data_dir or scratch / "server", server_port) as server:
                 client = await connect(server.address, keys)
                 if "throughput" in phases:
                     async with WorkerProcess(

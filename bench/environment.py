@@ -44,12 +44,15 @@ async def connect(address: str, keys: BenchKeys) -> Client:
 
 
 @contextlib.asynccontextmanager
-async def dev_server(data_dir: Path | None = None) -> AsyncIterator[DevServer]:
-    """A headless dev server on a free port, on a throwaway SQLite file unless told."""
+async def dev_server(
+    data_dir: Path | None = None, port: int | None = None
+) -> AsyncIterator[DevServer]:
+    """A headless dev server on ``port`` (default: one the system says is free), on a
+    throwaway SQLite file unless told."""
     with contextlib.ExitStack() as stack:
         if data_dir is None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
-        async with DevServer(data_dir, port=free_port(), headless=True) as server:
+        async with DevServer(data_dir, port=port or free_port(), headless=True) as server:
             yield server
 
 

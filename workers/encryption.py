@@ -44,10 +44,9 @@ from temporalio.converter import (
     WithSerializationContext,
 )
 
-from workers.compression import PayloadConverter
+from workers.compression import ENCODING_KEY, PayloadConverter
 from workers.keyring import SYSTEM, Keyring, KeyringError
 
-ENCODING_KEY = "encoding"
 ENCRYPTED = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
 NONCE = 12

@@ -1,5 +1,5 @@
-"""Helpers for the production tests: a real HTTP receiver, a real SMTP server, a quick
-programme on a real Temporal, and reading a Prometheus page."""
+"""Helpers for the production tests: a real worker, a real HTTP receiver, a real SMTP
+server, a quick programme on a real Temporal, and reading a Prometheus page."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -28,6 +29,8 @@ from domain.events import Event
 from domain.notices import NoticeKind, Notification
 from domain.template import Role, Template, parse_template
 from tests.support import free_port
+from workers.service import connect, run_worker
+from workers.settings import Settings
 from workflows.messages import EventPage, ProgrammeInput
 from workflows.programme import ProgrammeWorkflow
 
@@ -55,6 +58,22 @@ stages:
 """
 """Escalates to the employee one second after launch; agreeing objectives files a
 baseline evaluation and enters the second stage."""
+
+
+@contextlib.asynccontextmanager
+async def worker_running(address: str, settings: Settings, data_dir: Path) -> AsyncIterator[Client]:
+    """The production worker (``run_worker``) on ``settings``, and a client to its server.
+
+    The worker stops, and any error it met is raised, on the way out.
+    """
+    client = await connect(address, settings=settings)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_worker(client, data_dir, stop, settings=settings))
+    try:
+        yield client
+    finally:
+        stop.set()
+        await worker
 
 
 def quick_template() -> Template:

@@ -13,6 +13,7 @@ from pathlib import Path
 from bench.__main__ import bench
 from bench.report import table
 from bench.sizes import SMOKE
+from tests.support import free_port
 
 HEADLINE = (
     "launch_ratio",
@@ -33,7 +34,7 @@ def _positive_number(value: object) -> bool:
 
 
 async def test_the_bench_runs_at_tiny_sizes_and_writes_its_figures(tmp_path: Path) -> None:
-    results, path = await bench(SMOKE, results_dir=tmp_path)
+    results, path = await bench(SMOKE, results_dir=tmp_path, server_port=free_port())
 
     assert path.parent == tmp_path
     written = json.loads(path.read_text())

@@ -19,12 +19,11 @@ from temporalio.api.common.v1 import Payload
 
 from domain.commands import AgreeObjectives, Employee, GiveFeedback
 from gateway.client import ProgrammeClient
-from tests.integration.production import quick_template, wait_for_event
+from tests.integration.production import quick_template, wait_for_event, worker_running
 from workers.compression import DEFLATED, inflate
 from workers.dev_server import DevServer, temporal_binary
 from workers.encryption import ENCRYPTED, KEY_ID, PersonalDataCodec, keyring_of
 from workers.keyring import generate_master_key
-from workers.service import connect, run_worker
 from workers.settings import Settings
 
 NAME = "Zebulon Quartermain"
@@ -69,10 +68,7 @@ async def test_the_raw_history_holds_no_personal_data_in_plaintext(
         data_dir=tmp_path,
         master_key=generate_master_key(),
     )
-    client = await connect(dev_server.address, settings=settings)
-    stop = asyncio.Event()
-    worker = asyncio.create_task(run_worker(client, tmp_path, stop, settings=settings))
-    try:
+    async with worker_running(dev_server.address, settings, tmp_path) as client:
         programmes = ProgrammeClient(client, settings.task_queue)
         employee = Employee(id=f"E{uuid.uuid4().hex[:8]}", name=NAME, email=EMAIL)
         launched = await programmes.launch(
@@ -106,9 +102,6 @@ async def test_the_raw_history_holds_no_personal_data_in_plaintext(
         assert feedback.comment == COMMENT  # type: ignore[union-attr]
 
         raw = await workflow_show(dev_server, pid)
-    finally:
-        stop.set()
-        await worker
 
     history = json.loads(raw)
     kinds = {event["eventType"] for event in history["events"]}

@@ -29,13 +29,13 @@ from tests.integration.production import (
     parse_prometheus,
     receiving,
     wait_for_event,
+    worker_running,
 )
 from tests.support import free_port, recording_keyring
 from workers.dev_server import DevServer
 from workers.encryption import data_converter
 from workers.keyring import generate_master_key
 from workers.metrics import ProgrammeMetrics
-from workers.service import connect, run_worker
 from workers.settings import Settings
 from workers.worker import sandbox_runner
 from workflows.programme import ProgrammeWorkflow
@@ -75,26 +75,24 @@ async def test_the_endpoint_serves_sdk_and_parcours_metrics(
             data_dir=tmp_path,
             master_key=generate_master_key(),
         )
-        client = await connect(dev_server.address, settings=settings)
-        stop = asyncio.Event()
-        worker = asyncio.create_task(run_worker(client, tmp_path, stop, settings=settings))
-        try:
+        async with worker_running(dev_server.address, settings, tmp_path) as client:
             handle = await launch(client, settings.task_queue)
-            await wait_for_event(handle, "delivery_confirmed")  # the escalation, retried once
-            await handle.execute_update(
-                "agree_objectives",
-                AgreeObjectives(short_term=("Use the CRM daily",), long_term=("Coach the team",)),
-                result_type=ProgrammeView,
-            )
-            for _ in range(100):  # the evaluation report, and its notice
-                if [e.type for e in await events(handle)].count("delivery_confirmed") == 2:
-                    break
-                await asyncio.sleep(0.1)
-            samples = await scrape(f"http://127.0.0.1:{port}/metrics")
-        finally:
-            stop.set()
-            await worker
-            await handle.terminate("test over")
+            try:
+                await wait_for_event(handle, "delivery_confirmed")  # the escalation, retried once
+                await handle.execute_update(
+                    "agree_objectives",
+                    AgreeObjectives(
+                        short_term=("Use the CRM daily",), long_term=("Coach the team",)
+                    ),
+                    result_type=ProgrammeView,
+                )
+                for _ in range(100):  # the evaluation report, and its notice
+                    if [e.type for e in await events(handle)].count("delivery_confirmed") == 2:
+                        break
+                    await asyncio.sleep(0.1)
+                samples = await scrape(f"http://127.0.0.1:{port}/metrics")
+            finally:
+                await handle.terminate("test over")
 
     template = {"template": "production-check"}
     assert value(samples, metrics.PROGRAMMES_LAUNCHED, **template) == 1

@@ -24,7 +24,6 @@ a receiver honouring the contract does, and checks the raw attempts too.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import json
@@ -52,10 +51,10 @@ from tests.integration.production import (
     receiving,
     smtp_server,
     wait_for_event,
+    worker_running,
 )
 from workers.dev_server import DevServer
 from workers.keyring import generate_master_key
-from workers.service import connect, run_worker
 from workers.settings import Settings
 from workflows.programme import NOTIFY_RETRY, ProgrammeWorkflow
 
@@ -150,28 +149,26 @@ async def test_a_failing_notifier_is_retried_with_backoff_and_delivers_once(
             data_dir=tmp_path,
             master_key=generate_master_key(),
         )
-        client = await connect(dev_server.address, settings=settings)
-        stop = asyncio.Event()
-        worker = asyncio.create_task(run_worker(client, tmp_path, stop, settings=settings))
         handles: list[WorkflowHandle[Any, Any]] = []
-        try:
-            handles = [await launch(client, settings.task_queue) for _ in range(PROGRAMMES)]
-            for handle in handles:
-                await wait_for_event(handle, "escalation_due")
-                await handle.execute_update(
-                    ProgrammeWorkflow.agree_objectives,
-                    AgreeObjectives(short_term=("Use it",), long_term=("Teach it",), key="agree"),
-                )
-            for handle in handles:
-                await wait_until_settled(handle, deliveries=2)
-            logs = {handle.id: await events(handle) for handle in handles}
-            histories = {handle.id: await handle.fetch_history() for handle in handles}
-        finally:
-            stop.set()
-            await worker
-            for handle in handles:
-                with contextlib.suppress(Exception):
-                    await handle.terminate("test over")
+        async with worker_running(dev_server.address, settings, tmp_path) as client:
+            try:
+                handles = [await launch(client, settings.task_queue) for _ in range(PROGRAMMES)]
+                for handle in handles:
+                    await wait_for_event(handle, "escalation_due")
+                    await handle.execute_update(
+                        ProgrammeWorkflow.agree_objectives,
+                        AgreeObjectives(
+                            short_term=("Use it",), long_term=("Teach it",), key="agree"
+                        ),
+                    )
+                for handle in handles:
+                    await wait_until_settled(handle, deliveries=2)
+                logs = {handle.id: await events(handle) for handle in handles}
+                histories = {handle.id: await handle.fetch_history() for handle in handles}
+            finally:
+                for handle in handles:
+                    with contextlib.suppress(Exception):
+                        await handle.terminate("test over")
 
     # --- the programmes: one confirmed delivery per delivery id, nothing failed.
     webhook_keys: set[str] = set()

@@ -38,11 +38,11 @@ from tests.integration.production import (
     notification,
     receiving,
     wait_for_event,
+    worker_running,
 )
 from tests.support import free_port
 from workers.dev_server import DevServer
 from workers.keyring import generate_master_key
-from workers.service import connect, run_worker
 from workers.settings import Settings
 
 
@@ -137,43 +137,39 @@ async def test_temporal_retries_a_500_and_not_a_400(tmp_path: Path, dev_server: 
             data_dir=tmp_path,
             master_key=generate_master_key(),
         )
-        client = await connect(dev_server.address, settings=settings)
-        stop = asyncio.Event()
-        worker = asyncio.create_task(run_worker(client, tmp_path, stop, settings=settings))
         started = []
-        try:
-            retried = await launch(client, settings.task_queue)
-            refused = await launch(client, settings.task_queue, prefix="refused")
-            started += [retried, refused]
+        async with worker_running(dev_server.address, settings, tmp_path) as client:
+            try:
+                retried = await launch(client, settings.task_queue)
+                refused = await launch(client, settings.task_queue, prefix="refused")
+                started += [retried, refused]
 
-            confirmed = await wait_for_event(retried, "delivery_confirmed")
-            failed = await wait_for_event(refused, "delivery_failed")
-            # The retry came NOTIFY_RETRY's 2 s after the 500: were the 400 retryable,
-            # its retry would have come by now too.
-            await asyncio.sleep(0.5)
+                confirmed = await wait_for_event(retried, "delivery_confirmed")
+                failed = await wait_for_event(refused, "delivery_failed")
+                # The retry came NOTIFY_RETRY's 2 s after the 500: were the 400 retryable,
+                # its retry would have come by now too.
+                await asyncio.sleep(0.5)
 
-            assert isinstance(confirmed, DeliveryConfirmed)
-            assert confirmed.detail == f"webhook: 200 from {receiver.url}"
-            posts = receiver.bodies_for(retried.id)
-            assert len(posts) == 2
-            assert posts[0].body == posts[1].body  # the same signed body both times
-            assert len({p.headers[IDEMPOTENCY_HEADER] for p in posts}) == 1
-            assert all(verify(SECRET, p.body, p.headers[SIGNATURE_HEADER]) for p in posts)
+                assert isinstance(confirmed, DeliveryConfirmed)
+                assert confirmed.detail == f"webhook: 200 from {receiver.url}"
+                posts = receiver.bodies_for(retried.id)
+                assert len(posts) == 2
+                assert posts[0].body == posts[1].body  # the same signed body both times
+                assert len({p.headers[IDEMPOTENCY_HEADER] for p in posts}) == 1
+                assert all(verify(SECRET, p.body, p.headers[SIGNATURE_HEADER]) for p in posts)
 
-            assert isinstance(failed, DeliveryFailedEvent)
-            assert "HTTP 400" in failed.detail
-            assert len(receiver.bodies_for(refused.id)) == 1
-            history = await refused.fetch_history()
-            attempts = [
-                e.activity_task_started_event_attributes.attempt
-                for e in history.events
-                if e.HasField("activity_task_started_event_attributes")
-            ]
-            assert attempts == [1]
-            assert [e.type for e in await events(refused)].count("delivery_failed") == 1
-        finally:
-            stop.set()
-            await worker
-            for handle in started:
-                with contextlib.suppress(Exception):
-                    await handle.terminate("test over")
+                assert isinstance(failed, DeliveryFailedEvent)
+                assert "HTTP 400" in failed.detail
+                assert len(receiver.bodies_for(refused.id)) == 1
+                history = await refused.fetch_history()
+                attempts = [
+                    e.activity_task_started_event_attributes.attempt
+                    for e in history.events
+                    if e.HasField("activity_task_started_event_attributes")
+                ]
+                assert attempts == [1]
+                assert [e.type for e in await events(refused)].count("delivery_failed") == 1
+            finally:
+                for handle in started:
+                    with contextlib.suppress(Exception):
+                        await handle.terminate("test over")
