@@ -92,6 +92,13 @@ class DeflatedJSONPayloadConverter(EncodingPayloadConverter):
         return self.json.from_payload(inflate(payload), type_hint)
 
 
+PYDANTIC_JSON = PydanticJSONPlainPayloadConverter()
+"""One for the whole process: it caches a pydantic ``TypeAdapter`` per type, and the SDK
+makes a new ``PayloadConverter`` for every serialization context (each workflow run,
+activation and client call), so a converter of its own rebuilt the adapter of a
+programme's input, or of a signal, for nearly every payload it read."""
+
+
 class PayloadConverter(CompositePayloadConverter):
     """Temporal's default converters with pydantic's JSON, large documents deflated.
 
@@ -101,7 +108,7 @@ class PayloadConverter(CompositePayloadConverter):
     """
 
     def __init__(self) -> None:
-        json = PydanticJSONPlainPayloadConverter()
+        json = PYDANTIC_JSON
         super().__init__(
             *(
                 DeflatedJSONPayloadConverter(json)

@@ -63,6 +63,17 @@ def test_payloads_written_before_deflating_still_convert() -> None:
     assert PayloadConverter().from_payloads([written], [ProgrammeInput]) == [value]
 
 
+def test_every_converter_reads_json_through_one_cache_of_type_adapters() -> None:
+    """The SDK makes a converter per serialization context; each making its own pydantic
+    converter rebuilt a TypeAdapter for nearly every payload (bench/README.md)."""
+    first, second = PayloadConverter(), PayloadConverter()
+    assert first.converters[PLAIN.encode()] is second.converters[PLAIN.encode()]
+    value = programme_input()
+    payloads = first.to_payloads([value])
+    assert second.from_payloads(payloads, [ProgrammeInput]) == [value]
+    assert first.from_payloads(payloads, [ProgrammeInput]) == [value]
+
+
 def test_other_encodings_are_left_to_their_converters() -> None:
     converter = PayloadConverter()
     [null, raw] = converter.to_payloads([None, b"\x00" * 2000])
