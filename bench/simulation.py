@@ -46,7 +46,7 @@ from domain.template import Role, Template
 from domain.view import ProgrammeView
 from workers.encryption import data_converter
 from workflows import search_attributes
-from workflows.messages import ProgrammeInput, ProgrammeOutcome, RunSettings
+from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow
 
 Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
@@ -143,7 +143,7 @@ class Cohort:
             )
             return await self.env.client.start_workflow(
                 ProgrammeWorkflow.run,
-                ProgrammeInput(launch=launch, settings=self.settings),
+                ProgrammeInput(launch=launch, settings=self.settings, revision=REVISION),
                 id=programme_id,
                 task_queue=self.task_queue,
             )

@@ -48,6 +48,7 @@ from workers.encryption import data_converter, employee_of, keyring_of
 from workers.keyring import DataErased, Keyring
 from workflows import search_attributes as sa
 from workflows.messages import (
+    REVISION,
     TASK_QUEUE,
     WORKFLOW_NAME,
     ProgrammeInput,
@@ -258,7 +259,9 @@ class ProgrammeClient:
         try:
             await self.temporal.start_workflow(
                 ProgrammeWorkflow.run,
-                ProgrammeInput(launch=launch, settings=settings or RunSettings()),
+                ProgrammeInput(
+                    launch=launch, settings=settings or RunSettings(), revision=REVISION
+                ),
                 id=programme_id,
                 task_queue=self.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,

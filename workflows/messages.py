@@ -30,6 +30,12 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
+REVISION = 2
+"""How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
+``workflows.programme``). Whoever starts a run says so in its input, so the run need
+not record a patch marker to know it."""
+
+
 class ProgrammeInput(BaseModel):
     """A fresh launch, or the events of a programme continuing as new."""
 
@@ -38,6 +44,10 @@ class ProgrammeInput(BaseModel):
     launch: Launch | None = None
     events: list[Event] = []
     settings: RunSettings = RunSettings()
+    revision: int | None = Field(default=None, ge=1)
+    """The behaviour the run takes (``REVISION`` for runs started now). None: an input
+    written before runs carried it, or by a starter that does not say; the run then
+    asks ``workflow.patched``, as runs did before."""
 
 
 class ProgrammeOutcome(BaseModel):

@@ -23,7 +23,7 @@ from domain.events import Event
 from domain.template import Role, Template, parse_template
 from domain.view import ProgrammeView
 from tests.workflows.conftest import Harness
-from workflows.messages import ProgrammeInput, ProgrammeOutcome, RunSettings
+from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -59,7 +59,7 @@ class Programme:
         )
         handle = await harness.env.client.start_workflow(
             ProgrammeWorkflow.run,
-            ProgrammeInput(launch=launch, settings=settings or RunSettings()),
+            ProgrammeInput(launch=launch, settings=settings or RunSettings(), revision=REVISION),
             id=programme_id,
             task_queue=harness.task_queue,
         )

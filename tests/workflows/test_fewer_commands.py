@@ -2,7 +2,8 @@
 
 Replaying runs recorded before the patch is ``test_replay.py``'s job (tests/histories/v1);
 here, runs started with the patch keep their deadline timer while messages leave the
-deadline where it was, and skip a search-attribute upsert that repeats the start's.
+deadline where it was, and skip a search-attribute upsert that repeats the start's. A run
+whose input carries its ``revision`` takes that path without recording the patch.
 """
 
 from __future__ import annotations
@@ -45,12 +46,18 @@ async def test_feedback_that_leaves_the_deadline_keeps_the_timer(harness: Harnes
     )
     for kind in (EventType.EVENT_TYPE_TIMER_STARTED, EventType.EVENT_TYPE_TIMER_CANCELED):
         assert _count(after, kind) == _count(before, kind), EventType.Name(kind)
-    markers = [
-        e.marker_recorded_event_attributes
+    # Launched with its revision, the run took this path without a patch marker, and
+    # so without the SDK's upsert of TemporalChangeVersion: upserts are the stage's only.
+    assert _count(after, EventType.EVENT_TYPE_MARKER_RECORDED) == 0
+    upserted = [
+        sorted(
+            e.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields
+        )
         for e in after
-        if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+        if e.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
     ]
-    assert len(markers) == 1
+    assert upserted
+    assert all(keys == ["ProgrammeStage", "ProgrammeStatus"] for keys in upserted), upserted
 
     # A message that moves the deadline still moves the timer.
     await programme.feedback(Role.peer)
@@ -90,7 +97,9 @@ async def test_no_upsert_repeats_the_search_attributes_set_at_start(harness: Har
         for e in events
         if e.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
     ]
-    # The only upsert is the SDK's own record of the patch (TemporalChangeVersion).
+    # An input without a revision (an older starter's) asks the patch: the marker, and
+    # the SDK's own record of it (TemporalChangeVersion), are the only upsert.
+    assert _count(events, EventType.EVENT_TYPE_MARKER_RECORDED) == 1
     assert [sorted(fields) for fields in upserts] == [["TemporalChangeVersion"]]
     assert FEWER_COMMANDS.encode() in upserts[0]["TemporalChangeVersion"].data
 
