@@ -73,8 +73,8 @@ the old path: see "Changing workflow code" in the README.
 
 Runs whose input carries ``revision`` 2 or later take this path without asking
 ``workflow.patched``: in a new run that records a marker and upserts Temporal's
-``TemporalChangeVersion`` search attribute, two more events and a visibility write per
-run, which cost the server as much as the deadline timer does (bench/README.md)."""
+``TemporalChangeVersion`` search attribute: two more events and a visibility write per
+run, and core state in every worker that caches it (bench/README.md)."""
 FEWER_COMMANDS_REVISION = 2
 Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
 """Events that ask for an activity: a notification, or an evaluation report."""
