@@ -99,22 +99,25 @@ activation and client call), so a converter of its own rebuilt the adapter of a
 programme's input, or of a signal, for nearly every payload it read."""
 
 
+_CONVERTERS = (
+    *(
+        DeflatedJSONPayloadConverter(PYDANTIC_JSON)
+        if isinstance(converter, JSONPlainPayloadConverter)
+        else converter
+        for converter in DefaultPayloadConverter.default_encoding_payload_converters
+    ),
+    PYDANTIC_JSON,
+)
+
+
 class PayloadConverter(CompositePayloadConverter):
     """Temporal's default converters with pydantic's JSON, large documents deflated.
 
     Values are written by the first converter that takes them, so JSON goes through
     ``DeflatedJSONPayloadConverter``; the plain JSON converter comes last and only
-    reads ``json/plain`` payloads.
+    reads ``json/plain`` payloads. The converters are made once: the SDK makes a
+    ``PayloadConverter`` per serialization context.
     """
 
     def __init__(self) -> None:
-        json = PYDANTIC_JSON
-        super().__init__(
-            *(
-                DeflatedJSONPayloadConverter(json)
-                if isinstance(converter, JSONPlainPayloadConverter)
-                else converter
-                for converter in DefaultPayloadConverter.default_encoding_payload_converters
-            ),
-            json,
-        )
+        super().__init__(*_CONVERTERS)

@@ -101,8 +101,6 @@ class ProgrammeWorkflow:
         self._state: ProgrammeState = fold(self._log)
         self._wake = next_wake(self._state)
         """``next_wake`` of ``_state``, kept as events are applied."""
-        self._carried: tuple[str | None, str | None] = (None, None)
-        """Status and stage search attributes the run carries (fewer-commands path)."""
         self._rejections: deque[Rejection] = deque(maxlen=KEPT_REJECTIONS)
         self._deliveries: dict[str, asyncio.Task[None]] = {}
         self._fewer_commands = False
@@ -117,8 +115,6 @@ class ProgrammeWorkflow:
             self._fewer_commands = input.revision >= FEWER_COMMANDS_REVISION
         else:
             self._fewer_commands = workflow.patched(FEWER_COMMANDS)
-        carried = workflow.info().typed_search_attributes
-        self._carried = (carried.get(sa.PROGRAMME_STATUS), carried.get(sa.PROGRAMME_STAGE))
         self._publish(self._state)
         self._redeliver()
         while not self._state.finished:
@@ -225,7 +221,11 @@ class ProgrammeWorkflow:
         the programme ``moved`` to another stage or status."""
         stage = state.stage.key if state.stage is not None else ""
         if self._fewer_commands:
-            moved = self._carried != (state.status.value, stage)
+            carried = workflow.info().typed_search_attributes
+            moved = (carried.get(sa.PROGRAMME_STATUS), carried.get(sa.PROGRAMME_STAGE)) != (
+                state.status.value,
+                stage,
+            )
         if moved:
             workflow.upsert_search_attributes(
                 [
@@ -233,7 +233,6 @@ class ProgrammeWorkflow:
                     sa.PROGRAMME_STATUS.value_set(state.status.value),
                 ]
             )
-            self._carried = (state.status.value, stage)
         wake = self._wake
         lines = [
             f"**{state.employee.name}** ({state.employee.id}) — {state.template.title}",
