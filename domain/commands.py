@@ -115,6 +115,16 @@ class Launch(_Command):
     cohort_id: Identifier | None = None
     start: AwareDatetime | None = None
     """When the programme clock starts; none means at launch."""
+    rules: int = Field(default=1, ge=1)
+    """Which rules the programme follows for life (``domain.rules``); the workflow sets
+    it for runs started now. 1, the default, is the behaviour before rules were numbered."""
+
+
+class _Fact(_Command):
+    occurred_at: AwareDatetime | None = None
+    """When it happened, stamped by the client or given by the integrator; None: now.
+    Under rules 2 the programme applies it at that time (see ``domain.decider``),
+    clamped to no earlier than its last event and no later than now."""
 
 
 class AgreeObjectives(_Command):
@@ -123,7 +133,7 @@ class AgreeObjectives(_Command):
     long_term: tuple[Text, ...] = Field(min_length=1, max_length=20)
 
 
-class GiveFeedback(_Command):
+class GiveFeedback(_Fact):
     type: Literal["give_feedback"] = "give_feedback"
     role: Role
     rater_id: Identifier
@@ -136,14 +146,16 @@ class SessionStatus(StrEnum):
     missed = "missed"
 
 
-class RecordSession(_Command):
+class RecordSession(_Fact):
     type: Literal["record_session"] = "record_session"
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=10_000)
     status: SessionStatus
     notes: Text | None = None
+    correct: bool = False
+    """Replace what was recorded for this session (rules 2): a correction."""
 
 
-class RecordProgress(_Command):
+class RecordProgress(_Fact):
     type: Literal["record_progress"] = "record_progress"
     objective_id: Annotated[str, StringConstraints(pattern=r"^[SL][0-9]{1,2}$")]
     percent: Percent

@@ -4,6 +4,16 @@
 by ``now`` fires before the command itself is applied, each event stamped with
 the programme-clock time it fell due. So the log reads the same however late a
 timer or a worker woke up.
+
+Under rules 2 (``domain.rules``) a fact (feedback, a session, progress) is applied
+when it happened, not when a worker saw it: the decider catches up to its
+``occurred_at``, applies it there, then catches up to ``now``. So a fact that happened
+before a deadline is on time however late it is applied. ``occurred_at`` is clamped to
+``[state.last_at, now]``: a fact cannot be slipped in before something the programme
+has already decided (the log stays in order, and what was sent stays sent), nor
+happen in the future. Events say when they happened (``at``, wall time, and
+``clock``, the programme clock) and, when a worker learnt of them more than
+``LATE`` later, ``recorded_at``.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
+from domain import rules as r
 from domain.errors import DomainError
 from domain.evaluation import Attendance, Rating, evaluate
 from domain.events import (
@@ -49,6 +60,8 @@ from domain.events import (
     ProgrammeStarted,
     ProgrammeWithdrawn,
     ReminderDue,
+    ReminderSkipped,
+    SessionCorrected,
     SessionHeld,
     SessionMissed,
     SessionReminderDue,
@@ -63,6 +76,9 @@ from domain.template import EvaluationKind, Role
 
 State = ProgrammeState | None
 E = TypeVar("E", bound=Event)
+Fact = GiveFeedback | RecordSession | RecordProgress
+LATE = timedelta(minutes=1)
+"""An event decided later than this after it happened says when it was recorded."""
 
 
 # ---------------------------------------------------------------- time
@@ -143,22 +159,43 @@ class _Draft:
     def __init__(self, state: ProgrammeState, now: datetime, key: str | None) -> None:
         self.state = state
         self.now = now
+        """The time being caught up to: a fact's ``occurred_at``, then the decision's now."""
+        self.decided_at = now
+        """When this is decided: the worker's now."""
         self.key = key
         self.events: list[Event] = []
         self.due: timedelta | None = None
         """While catching up: the programme-clock time of the timer being fired."""
 
+    @property
+    def dated(self) -> bool:
+        """Whether events say when they happened rather than when they were decided."""
+        return self.state.rules >= r.OCCURRED_AT
+
     def clock(self) -> timedelta:
         """Programme-clock time of what is being decided: the timer's while catching up."""
         return self.state.clock.at(self.now) if self.due is None else self.due
 
-    def emit(self, cls: type[E], clock: timedelta | None = None, **fields: Any) -> E:
+    def emit(
+        self,
+        cls: type[E],
+        clock: timedelta | None = None,
+        at: datetime | None = None,
+        **fields: Any,
+    ) -> E:
         seq = self.state.seq + 1
+        clock = self.clock() if clock is None else clock
+        if not self.dated:
+            at = self.now
+        elif at is None:
+            at = self.state.clock.wall(self.due) if self.due is not None else self.now
+        recorded_at = self.decided_at if self.dated and self.decided_at - at > LATE else None
         event = cls(
             seq=seq,
-            at=self.now,
-            clock=self.clock() if clock is None else clock,
+            at=at,
+            clock=clock,
             key=self.key,
+            recorded_at=recorded_at,
             **fields,
         )
         self.events.append(event)
@@ -194,11 +231,24 @@ def decide_and_evolve(state: State, command: Command, now: datetime) -> Decision
         return Decision([], state)
     else:
         draft = _Draft(state, now, None)
+        if isinstance(command, Fact) and state.rules >= r.OCCURRED_AT:
+            draft.now = occurred(state, command, now)
         _catch_up(draft)
         draft.key = command.key
         _HANDLERS[type(command)](draft, command)
         _settle(draft)
+        if draft.now != now:
+            draft.key, draft.now = None, now
+            _catch_up(draft)
     return Decision(draft.events, draft.state)
+
+
+def occurred(state: ProgrammeState, fact: Fact, now: datetime) -> datetime:
+    """When the fact is applied: its ``occurred_at`` (now if none), no earlier than the
+    programme's last event and no later than ``now``."""
+    if fact.occurred_at is None:
+        return now
+    return max(state.last_at, min(fact.occurred_at, now))
 
 
 def _launch(command: Launch, now: datetime) -> _Draft:
@@ -216,6 +266,7 @@ def _launch(command: Launch, now: datetime) -> _Draft:
         sponsor_id=command.sponsor_id,
         cohort_id=command.cohort_id,
         starts_at=starts_at,
+        rules=command.rules,
     )
     draft = _Draft(evolve(None, launched), now, command.key)
     draft.events.append(launched)
@@ -239,7 +290,9 @@ def _catch_up_timers(draft: _Draft) -> None:
         if state.pause_until is None or state.pause_until > draft.now:
             return
         paused_for = state.pause_until - (state.clock.paused_since or state.pause_until)
-        resumed = draft.emit(ProgrammeResumed, paused_for=paused_for, automatic=True)
+        resumed = draft.emit(
+            ProgrammeResumed, at=state.pause_until, paused_for=paused_for, automatic=True
+        )
         # a gate opened while paused opens the stage at the resume, not at ``now``
         draft.due = resumed.clock
         _settle(draft)
@@ -282,6 +335,8 @@ def _fire(draft: _Draft, item: Due) -> None:
         return
     assert stage is not None
     assert progress is not None
+    if item.kind in (Kind.session_reminder, Kind.reminder) and _stale(draft, item):
+        return
     if item.kind is Kind.session_reminder:
         number, j = item.ref
         assert stage.sessions is not None
@@ -334,6 +389,50 @@ def _fire(draft: _Draft, item: Due) -> None:
         )
     elif item.kind is Kind.stall:
         draft.emit(StageStalled, clock=at, stage=progress.key)
+
+
+def _stale(draft: _Draft, item: Due) -> bool:
+    """Rules 2: a reminder decided later after its moment than its own lead time is
+    recorded as skipped: it would arrive after what it reminds of, or as noise."""
+    state = draft.state
+    stage, progress = state.current_stage, state.stage
+    if not draft.dated or stage is None or progress is None:
+        return False
+    number: int | None = None
+    if item.kind is Kind.session_reminder:
+        assert stage.sessions is not None
+        number, j = item.ref
+        before = stage.sessions.remind_before[j]
+        what = f"session {number}"
+    else:
+        before = stage.remind_before_due[item.ref[0]]
+        what = f"the {progress.key} deadline"
+    moment = state.clock.wall(item.clock)
+    late = draft.decided_at - moment
+    if late <= before:
+        return False
+    draft.emit(
+        ReminderSkipped,
+        clock=item.clock,
+        stage=progress.key,
+        before=before,
+        number=number,
+        reason=(
+            f"the reminder for {what} was due at {moment.isoformat()} but decided "
+            f"{_span(late)} later, more than its lead time of {_span(before)}"
+        ),
+    )
+    return True
+
+
+def _span(duration: timedelta) -> str:
+    """A duration as a person reads it, to the minute."""
+    minutes = int(duration.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m"]
+    text = " ".join(p for p in parts if p and p != "0m")
+    return text or "0m"
 
 
 def _settle(draft: _Draft) -> None:
@@ -448,14 +547,54 @@ def _feedback(draft: _Draft, command: GiveFeedback) -> None:
             f"dimension {', '.join(map(repr, unknown))} is not assessed by this programme; "
             f"it assesses {', '.join(d.value for d in assessed)}"
         )
+    stage = state.stage.key if state.stage else None
+    revision = _revision(state, command, stage) if draft.dated else 0
     draft.emit(
         FeedbackReceived,
-        stage=state.stage.key if state.stage else None,
+        stage=stage,
         role=command.role,
         rater_id=command.rater_id,
         scores={d: command.scores[d] for d in assessed if d in command.scores},
         comment=command.comment,
+        revision=revision,
     )
+
+
+def _revision(state: ProgrammeState, command: GiveFeedback, stage: str | None) -> int:
+    """Rules 2: which answer of its rater in ``stage`` this is, or DomainError.
+
+    A rater answers once per stage; a later answer replaces theirs, ``MAX_REVISIONS``
+    times at most. Feedback is taken in stages that ask for it (a feedback gate or an
+    evaluation) and while no stage is current (before the start, for the follow-up).
+    """
+    where = f"stage {stage}" if stage is not None else "this programme's follow-up"
+    current = state.current_stage
+    if current is not None and current.gate.feedback is None and current.evaluation is None:
+        collecting = [s.key for s in state.template.stages if s.gate.feedback or s.evaluation]
+        raise DomainError(
+            f"stage {stage} does not take feedback; it is taken in "
+            f"{', '.join(collecting) or 'no stage'} and for the follow-up"
+        )
+    answers = [f for f in state.feedback if f.stage == stage]
+    mine = next((f for f in answers if f.rater_id == command.rater_id), None)
+    if mine is None:
+        if len(answers) >= r.MAX_RATERS_PER_STAGE:
+            raise DomainError(
+                f"{where} already has answers from {r.MAX_RATERS_PER_STAGE} raters, "
+                f"the most it takes; rater {command.rater_id!r} is one too many"
+            )
+        return 0
+    if mine.role is not command.role:
+        raise DomainError(
+            f"rater {command.rater_id!r} answered as {mine.role} in {where}; "
+            f"a revised answer must keep that role, got {command.role}"
+        )
+    if mine.revision >= r.MAX_REVISIONS:
+        raise DomainError(
+            f"rater {command.rater_id!r} already revised their answer in {where} "
+            f"{r.MAX_REVISIONS} times, the most allowed"
+        )
+    return mine.revision + 1
 
 
 def _session(draft: _Draft, command: RecordSession) -> None:
@@ -470,12 +609,59 @@ def _session(draft: _Draft, command: RecordSession) -> None:
         raise DomainError(
             f"session {command.number} is not in the current stage ({stage}: {where})"
         )
+    if command.correct:
+        _correct(draft, command, progress)
+        return
     if command.number in progress.recorded:
+        hint = "; send correct=true to change it" if draft.dated else ""
         raise DomainError(
-            f"session {command.number} is already recorded as {progress.recorded[command.number]}"
+            f"session {command.number} is already recorded as "
+            f"{progress.recorded[command.number]}{hint}"
         )
+    if draft.dated:
+        _require_slot_near(draft, command.number)
     cls = SessionHeld if command.status is SessionStatus.held else SessionMissed
     draft.emit(cls, stage=progress.key, number=command.number, notes=command.notes)
+
+
+def _require_slot_near(draft: _Draft, number: int) -> None:
+    """Rules 2: a session is recorded from a little before its slot, not in advance."""
+    state = draft.state
+    stage, progress = state.current_stage, state.stage
+    assert stage is not None and stage.sessions is not None and progress is not None
+    slot = next(s for s in progress.sessions if s.number == number)
+    window = stage.sessions.record_from or r.RECORD_SESSION_FROM
+    if draft.clock() < slot.clock - window:
+        opens = state.clock.wall(slot.clock - window)
+        raise DomainError(
+            f"session {number} is planned for {state.clock.wall(slot.clock).isoformat()}; "
+            f"it can be recorded from {opens.isoformat()} ({_span(window)} before), not earlier"
+        )
+
+
+def _correct(draft: _Draft, command: RecordSession, progress: StageProgress) -> None:
+    number = command.number
+    was = progress.recorded.get(number)
+    if was is None:
+        raise DomainError(
+            f"session {number} is not recorded yet, so there is nothing to correct; "
+            "send it without correct"
+        )
+    if was is command.status and command.notes is None:
+        raise DomainError(f"session {number} is already recorded as {was}; nothing to correct")
+    done = progress.corrections.get(number, 0)
+    if done >= r.MAX_REVISIONS:
+        raise DomainError(
+            f"session {number} was already corrected {r.MAX_REVISIONS} times, the most allowed"
+        )
+    draft.emit(
+        SessionCorrected,
+        stage=progress.key,
+        number=number,
+        status=command.status.value,
+        was=was.value,
+        notes=command.notes,
+    )
 
 
 def _progress(draft: _Draft, command: RecordProgress) -> None:
@@ -487,6 +673,13 @@ def _progress(draft: _Draft, command: RecordProgress) -> None:
     ids = [o.id for o in state.objectives]
     if command.objective_id not in ids:
         raise DomainError(f"objective {command.objective_id!r} is unknown; known: {', '.join(ids)}")
+    if draft.dated and state.stage is not None:
+        records = state.stage.progress_records.get(command.objective_id, 0)
+        if records > r.MAX_REVISIONS:
+            raise DomainError(
+                f"progress of {command.objective_id} was already recorded {records} times "
+                f"in stage {state.stage.key}, the most a stage takes"
+            )
     draft.emit(ObjectiveProgressed, objective_id=command.objective_id, percent=command.percent)
 
 
@@ -498,6 +691,11 @@ def _pause(draft: _Draft, command: Pause) -> None:
         raise DomainError(f"cannot pause: the programme is {state.status}")
     if command.until is not None and command.until <= draft.now:
         raise DomainError(f"until must be in the future, got {command.until.isoformat()}")
+    if draft.dated and state.pauses >= r.MAX_PAUSES:
+        raise DomainError(
+            f"the programme was already paused {r.MAX_PAUSES} times, the most allowed; "
+            "withdraw it instead"
+        )
     draft.emit(ProgrammePaused, reason=command.reason, until=command.until)
 
 
@@ -530,10 +728,11 @@ def _tick(draft: _Draft, command: Tick) -> None:
 def _delivery(draft: _Draft, command: RecordDelivery) -> None:
     if command.delivery_id not in draft.state.pending_deliveries:
         return  # already accounted for: a retried confirmation is harmless
+    detail = command.detail[: r.MAX_DETAIL] if draft.dated else command.detail
     if command.delivered:
-        draft.emit(DeliveryConfirmed, delivery_id=command.delivery_id, detail=command.detail)
+        draft.emit(DeliveryConfirmed, delivery_id=command.delivery_id, detail=detail)
     else:
-        draft.emit(DeliveryFailed, delivery_id=command.delivery_id, detail=command.detail)
+        draft.emit(DeliveryFailed, delivery_id=command.delivery_id, detail=detail)
 
 
 _HANDLERS: dict[type[Any], Callable[[_Draft, Any], None]] = {
@@ -569,6 +768,8 @@ def evolve(state: State, event: Event) -> ProgrammeState:
             status=Status.scheduled,
             clock=Clock(starts_at=event.starts_at),
             seq=event.seq,
+            rules=event.rules,
+            last_at=event.at,
             applied_keys=frozenset({event.key}) if event.key else frozenset(),
         )
     if event.seq != state.seq + 1:
@@ -576,6 +777,9 @@ def evolve(state: State, event: Event) -> ProgrammeState:
     changes: dict[str, Any] = {"seq": event.seq}
     if event.key is not None and event.key not in state.applied_keys:
         changes["applied_keys"] = state.applied_keys | {event.key}
+    if not isinstance(event, DeliveryConfirmed | DeliveryFailed):
+        # bookkeeping of a delivery moves nothing a fact could be dated before
+        changes["last_at"] = max(state.last_at, event.at)
     changes.update(_changes(state, event))
     return state.model_copy(update=changes)
 
@@ -604,20 +808,60 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 role=event.role,
                 rater_id=event.rater_id,
                 scores=event.scores,
+                revision=event.revision,
             )
-            return {"feedback": (*state.feedback, entry)}
+            kept = state.feedback
+            if event.revision:  # replaces the rater's answer in the stage
+                kept = tuple(
+                    f for f in kept if (f.stage, f.rater_id) != (event.stage, event.rater_id)
+                )
+            return {"feedback": (*kept, entry)}
         case SessionHeld() | SessionMissed():
             assert progress is not None
             status = SessionStatus.held if isinstance(event, SessionHeld) else SessionStatus.missed
             counter = "held" if status is SessionStatus.held else "missed"
+            slot = next(s for s in progress.sessions if s.number == event.number)
             return {
                 "stage": progress.model_copy(
-                    update={"recorded": {**progress.recorded, event.number: status}}
+                    update={
+                        "recorded": {**progress.recorded, event.number: status},
+                        "dated": {**progress.dated, event.number: state.clock.wall(slot.clock)},
+                    }
                 ),
                 counter: getattr(state, counter) + 1,
             }
+        case SessionCorrected():
+            assert progress is not None
+            was, now = SessionStatus(event.was), SessionStatus(event.status)
+            counts = {"held": state.held, "missed": state.missed}
+            counts[was.value] -= 1
+            counts[now.value] += 1
+            return counts | {
+                "stage": progress.model_copy(
+                    update={
+                        "recorded": {**progress.recorded, event.number: now},
+                        "corrections": {
+                            **progress.corrections,
+                            event.number: progress.corrections.get(event.number, 0) + 1,
+                        },
+                    }
+                )
+            }
         case ObjectiveProgressed():
-            return {"progress": {**state.progress, event.objective_id: event.percent}}
+            changes: dict[str, Any] = {
+                "progress": {**state.progress, event.objective_id: event.percent}
+            }
+            if progress is not None:
+                records = progress.progress_records
+                changes["stage"] = progress.model_copy(
+                    update={
+                        "progress_records": {
+                            **records,
+                            event.objective_id: records.get(event.objective_id, 0) + 1,
+                        }
+                    }
+                )
+            return changes
         case ReminderDue():
             assert progress is not None
             assert state.current_stage is not None
@@ -641,6 +885,20 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             return _pending(state, event.delivery_id) | {
                 "stage": progress.model_copy(update={"escalations_sent": event.step})
             }
+        case ReminderSkipped():
+            assert progress is not None
+            assert state.current_stage is not None
+            if event.number is None:
+                i = state.current_stage.remind_before_due.index(event.before)
+                return {
+                    "stage": progress.model_copy(
+                        update={"reminders_sent": progress.reminders_sent | {i}}
+                    )
+                }
+            assert state.current_stage.sessions is not None
+            j = state.current_stage.sessions.remind_before.index(event.before)
+            sent = progress.session_reminders_sent | {(event.number, j)}
+            return {"stage": progress.model_copy(update={"session_reminders_sent": sent})}
         case StageStalled():
             assert progress is not None
             return {"stage": progress.model_copy(update={"stalled": True})}
@@ -660,6 +918,7 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
         case ProgrammePaused():
             return {
                 "status": Status.paused,
+                "pauses": state.pauses + 1,
                 "clock": state.clock.model_copy(update={"paused_since": event.at}),
                 "pause_reason": event.reason,
                 "pause_until": event.until,

@@ -1,0 +1,36 @@
+"""Which rules a programme follows, and the bounds that keep it small.
+
+A programme is launched with a rules number and keeps it for life (it is in its
+``ProgrammeLaunched``), so a change of rules never changes what a running programme
+decides, and its recorded history replays. Rules 1 is how programmes launched before
+rules were numbered behave; rules 2 adds:
+
+- facts (feedback, sessions, progress) are dated by their ``occurred_at``;
+- a reminder whose moment passed by more than its own lead time is skipped, not sent;
+- a session is recorded only from ``RECORD_SESSION_FROM`` before its slot, and a wrong
+  record is corrected with ``RecordSession(correct=True)``;
+- the bounds below: nothing a caller sends grows a programme without limit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+FIRST = 1
+OCCURRED_AT = 2
+"""Facts carry when they happened; stale reminders skipped; bounded answers."""
+RULES = OCCURRED_AT
+"""The rules a programme launched now follows."""
+
+RECORD_SESSION_FROM = timedelta(days=1)
+"""How long before its slot a session may be recorded, unless the stage's calendar
+says ``record_from``."""
+MAX_REVISIONS = 3
+"""How many times a rater may replace their answer in a stage, a session record be
+corrected, or an objective's progress be re-recorded in a stage."""
+MAX_RATERS_PER_STAGE = 12
+"""Distinct raters a feedback stage takes: a 360 asks a handful per role."""
+MAX_PAUSES = 12
+"""Pauses in a programme's life: leave and sickness, not a switch to flick."""
+MAX_DETAIL = 500
+"""Characters kept of a delivery's detail (what the notifier said)."""
