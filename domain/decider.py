@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any, NamedTuple, TypeVar
 
+from domain import rules as r
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -38,7 +39,6 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain import rules as r
 from domain.errors import DomainError
 from domain.evaluation import Attendance, Rating, evaluate
 from domain.events import (
@@ -526,6 +526,11 @@ def _agree(draft: _Draft, command: AgreeObjectives) -> None:
     _require_open(state, "agree objectives")
     if state.objectives:
         raise DomainError("objectives are already agreed")
+    agreed = len(command.short_term) + len(command.long_term)
+    if draft.dated and agreed > r.MAX_OBJECTIVES:
+        raise DomainError(
+            f"short_term and long_term: at most {r.MAX_OBJECTIVES} objectives in all, got {agreed}"
+        )
     objectives = tuple(
         Objective(id=f"S{i}", horizon="short_term", text=text)
         for i, text in enumerate(command.short_term, 1)
@@ -548,7 +553,10 @@ def _feedback(draft: _Draft, command: GiveFeedback) -> None:
             f"it assesses {', '.join(d.value for d in assessed)}"
         )
     stage = state.stage.key if state.stage else None
-    revision = _revision(state, command, stage) if draft.dated else 0
+    revision = 0
+    if draft.dated:
+        _require_within("comment", command.comment, r.MAX_COMMENT)
+        revision = _revision(state, command, stage)
     draft.emit(
         FeedbackReceived,
         stage=stage,
@@ -609,6 +617,8 @@ def _session(draft: _Draft, command: RecordSession) -> None:
         raise DomainError(
             f"session {command.number} is not in the current stage ({stage}: {where})"
         )
+    if draft.dated:
+        _require_within("notes", command.notes, r.MAX_NOTES)
     if command.correct:
         _correct(draft, command, progress)
         return
@@ -624,11 +634,18 @@ def _session(draft: _Draft, command: RecordSession) -> None:
     draft.emit(cls, stage=progress.key, number=command.number, notes=command.notes)
 
 
+def _require_within(field: str, text: str | None, limit: int) -> None:
+    if text is not None and len(text) > limit:
+        raise DomainError(f"{field}: at most {limit} characters, got {len(text)}")
+
+
 def _require_slot_near(draft: _Draft, number: int) -> None:
     """Rules 2: a session is recorded from a little before its slot, not in advance."""
     state = draft.state
     stage, progress = state.current_stage, state.stage
-    assert stage is not None and stage.sessions is not None and progress is not None
+    assert stage is not None
+    assert stage.sessions is not None
+    assert progress is not None
     slot = next(s for s in progress.sessions if s.number == number)
     window = stage.sessions.record_from or r.RECORD_SESSION_FROM
     if draft.clock() < slot.clock - window:
@@ -673,13 +690,12 @@ def _progress(draft: _Draft, command: RecordProgress) -> None:
     ids = [o.id for o in state.objectives]
     if command.objective_id not in ids:
         raise DomainError(f"objective {command.objective_id!r} is unknown; known: {', '.join(ids)}")
-    if draft.dated and state.stage is not None:
-        records = state.stage.progress_records.get(command.objective_id, 0)
-        if records > r.MAX_REVISIONS:
-            raise DomainError(
-                f"progress of {command.objective_id} was already recorded {records} times "
-                f"in stage {state.stage.key}, the most a stage takes"
-            )
+    records = state.progress_records.get(command.objective_id, 0)
+    if draft.dated and records >= r.MAX_PROGRESS_RECORDS:
+        raise DomainError(
+            f"progress of {command.objective_id} was already recorded {records} times, "
+            "the most a programme takes"
+        )
     draft.emit(ObjectiveProgressed, objective_id=command.objective_id, percent=command.percent)
 
 
@@ -848,20 +864,14 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 )
             }
         case ObjectiveProgressed():
-            changes: dict[str, Any] = {
-                "progress": {**state.progress, event.objective_id: event.percent}
+            records = state.progress_records
+            return {
+                "progress": {**state.progress, event.objective_id: event.percent},
+                "progress_records": {
+                    **records,
+                    event.objective_id: records.get(event.objective_id, 0) + 1,
+                },
             }
-            if progress is not None:
-                records = progress.progress_records
-                changes["stage"] = progress.model_copy(
-                    update={
-                        "progress_records": {
-                            **records,
-                            event.objective_id: records.get(event.objective_id, 0) + 1,
-                        }
-                    }
-                )
-            return changes
         case ReminderDue():
             assert progress is not None
             assert state.current_stage is not None

@@ -9,7 +9,12 @@ rules were numbered behave; rules 2 adds:
 - a reminder whose moment passed by more than its own lead time is skipped, not sent;
 - a session is recorded only from ``RECORD_SESSION_FROM`` before its slot, and a wrong
   record is corrected with ``RecordSession(correct=True)``;
-- the bounds below: nothing a caller sends grows a programme without limit.
+- the bounds below: nothing a caller sends grows a programme without limit, so the
+  log a run carries into continue-as-new stays within ``workflows.messages.INPUT_BUDGET``.
+
+The text limits are checked here, by rules, not tightened in the commands' pydantic
+types: a recorded signal is decoded again when its programme replays, and a signal
+that no longer decodes is dropped, which would change what the replay decides.
 """
 
 from __future__ import annotations
@@ -26,10 +31,18 @@ RECORD_SESSION_FROM = timedelta(days=1)
 """How long before its slot a session may be recorded, unless the stage's calendar
 says ``record_from``."""
 MAX_REVISIONS = 3
-"""How many times a rater may replace their answer in a stage, a session record be
-corrected, or an objective's progress be re-recorded in a stage."""
-MAX_RATERS_PER_STAGE = 12
+"""How many times a rater may replace their answer in a stage, or a session's record
+be corrected."""
+MAX_RATERS_PER_STAGE = 10
 """Distinct raters a feedback stage takes: a 360 asks a handful per role."""
+MAX_PROGRESS_RECORDS = 12
+"""Progress records per objective in a programme's life: about one a session."""
+MAX_OBJECTIVES = 12
+"""Objectives agreed, short and long term together."""
+MAX_COMMENT = 1000
+"""Characters of a feedback comment."""
+MAX_NOTES = 1000
+"""Characters of a session's notes."""
 MAX_PAUSES = 12
 """Pauses in a programme's life: leave and sickness, not a switch to flick."""
 MAX_DETAIL = 500

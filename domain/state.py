@@ -64,8 +64,6 @@ class StageProgress(_State):
     """Wall time of each recorded session's slot when it was recorded: a later pause
     moves the sessions still planned, not those that already took place."""
     corrections: dict[int, int] = {}
-    progress_records: dict[str, int] = {}
-    """Progress records per objective during this stage (rules 2 bounds them)."""
     reminders_sent: frozenset[int] = frozenset()
     session_reminders_sent: frozenset[tuple[int, int]] = frozenset()
     escalations_sent: int = 0
@@ -109,6 +107,8 @@ class ProgrammeState(_State):
     pause_reason: str | None = None
     pause_until: datetime | None = None
     pauses: int = 0
+    progress_records: dict[str, int] = {}
+    """How often each objective's progress was recorded (rules 2 bounds it)."""
     follow_up_due: timedelta | None = None
     ended_at: datetime | None = None
 

@@ -43,12 +43,15 @@ with workflow.unsafe.imports_passed_through():
         SessionReminderDue,
     )
     from domain.notices import EvaluationReport, NoticeKind, Notification
+    from domain.rules import RULES
     from domain.state import ProgrammeState
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
     from workflows.messages import (
+        KEPT_REJECTIONS,
         REVISION,
+        RULES_REVISION,
         EventPage,
         ProgrammeInput,
         ProgrammeOutcome,
@@ -64,7 +67,8 @@ NOTIFY_RETRY = RetryPolicy(
 recorded as failed: a reminder a day late is still worth sending, later it is noise."""
 NOTIFY_DEADLINE = timedelta(days=1)
 REPORT_DEADLINE = timedelta(days=3)
-KEPT_REJECTIONS = 20
+KEPT_REASON = 500
+"""Characters kept of a refusal's reason: it may quote what the caller sent."""
 FEWER_COMMANDS = "fewer-commands"
 """Patch (2026-11): keep the deadline timer while the deadline holds, upsert the search
 attributes only when they differ from what the workflow already carries, and start to
@@ -97,11 +101,14 @@ class ProgrammeWorkflow:
                 )
             # Launched here, before any handler runs, so a signal that comes with the
             # start (signal-with-start) finds the programme launched.
-            self._log = decide(None, input.launch, workflow.now())
+            launch = input.launch
+            if input.revision is not None and input.revision >= RULES_REVISION:
+                launch = launch.model_copy(update={"rules": max(launch.rules, RULES)})
+            self._log = decide(None, launch, workflow.now())
         self._state: ProgrammeState = fold(self._log)
         self._wake = next_wake(self._state)
         """``next_wake`` of ``_state``, kept as events are applied."""
-        self._rejections: deque[Rejection] = deque(maxlen=KEPT_REJECTIONS)
+        self._rejections: deque[Rejection] = deque(input.rejections, maxlen=KEPT_REJECTIONS)
         self._deliveries: dict[str, asyncio.Task[None]] = {}
         self._fewer_commands = False
         self._timer: asyncio.Task[None] | None = None
@@ -197,7 +204,12 @@ class ProgrammeWorkflow:
         )
         workflow.logger.info("continuing as new after %d events", len(self._log))
         workflow.continue_as_new(
-            ProgrammeInput(events=self._log, settings=self._settings, revision=REVISION)
+            ProgrammeInput(
+                events=self._log,
+                settings=self._settings,
+                revision=REVISION,
+                rejections=list(self._rejections),
+            )
         )
 
     # ------------------------------------------------------------ applying commands
@@ -248,8 +260,9 @@ class ProgrammeWorkflow:
             self._apply(command)
         except DomainError as exc:
             workflow.logger.warning("refused %s: %s", command.type, exc)
+            reason = str(exc)[:KEPT_REASON]
             self._rejections.append(
-                Rejection(at=workflow.now(), type=command.type, key=command.key, reason=str(exc))
+                Rejection(at=workflow.now(), type=command.type, key=command.key, reason=reason)
             )
 
     def _validate(self, command: Command) -> None:
