@@ -77,8 +77,9 @@ from domain.template import EvaluationKind, Role
 State = ProgrammeState | None
 E = TypeVar("E", bound=Event)
 Fact = GiveFeedback | RecordSession | RecordProgress
-LATE = timedelta(minutes=1)
-"""An event decided later than this after it happened says when it was recorded."""
+LATE = timedelta(seconds=5)
+"""An event decided later than this after it happened says when it was recorded (a
+timer's task, or a signal, takes well under this when a worker runs)."""
 
 
 # ---------------------------------------------------------------- time
@@ -217,8 +218,15 @@ class Decision(NamedTuple):
     """``state`` evolved by ``events``: what deciding them already computed."""
 
 
-def decide_and_evolve(state: State, command: Command, now: datetime) -> Decision:
-    """``decide``, with the state its events lead to, so a caller need not evolve again."""
+def decide_and_evolve(
+    state: State, command: Command, now: datetime, *, to_now: bool = True
+) -> Decision:
+    """``decide``, with the state its events lead to, so a caller need not evolve again.
+
+    ``to_now=False`` leaves a fact applied at its ``occurred_at`` without catching up to
+    ``now`` after it: for a caller with more facts to apply first (a worker back after an
+    outage, with signals queued), which then catches up with a ``Tick``.
+    """
     if now.tzinfo is None:
         raise DomainError("now must carry a timezone")
     if state is None:
@@ -237,7 +245,7 @@ def decide_and_evolve(state: State, command: Command, now: datetime) -> Decision
         draft.key = command.key
         _HANDLERS[type(command)](draft, command)
         _settle(draft)
-        if draft.now != now:
+        if draft.now != now and to_now:
             draft.key, draft.now = None, now
             _catch_up(draft)
     return Decision(draft.events, draft.state)

@@ -214,10 +214,10 @@ class ProgrammeWorkflow:
 
     # ------------------------------------------------------------ applying commands
 
-    def _apply(self, command: Command) -> list[Event]:
+    def _apply(self, command: Command, to_now: bool = True) -> list[Event]:
         """Decide and record; DomainError propagates to the caller."""
         before = self._state
-        events, state = decide_and_evolve(before, command, workflow.now())
+        events, state = decide_and_evolve(before, command, workflow.now(), to_now=to_now)
         for event in events:
             if isinstance(event, Deliverable):
                 self._deliver(event)
@@ -255,9 +255,14 @@ class ProgrammeWorkflow:
         workflow.set_current_details("\n\n".join(lines))
 
     def _signal(self, command: Command) -> None:
-        """Signals have no caller to answer: a refusal is logged and kept for the view."""
+        """Signals have no caller to answer: a refusal is logged and kept for the view.
+
+        A fact is applied when it happened and the run loop's tick catches up to now: it
+        runs after every signal of the activation, so facts queued during an outage are
+        applied in turn, each at its time, before the deadlines after them fire.
+        """
         try:
-            self._apply(command)
+            self._apply(command, to_now=False)
         except DomainError as exc:
             workflow.logger.warning("refused %s: %s", command.type, exc)
             reason = str(exc)[:KEPT_REASON]
