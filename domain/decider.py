@@ -801,9 +801,7 @@ def evolve(state: State, event: Event) -> ProgrammeState:
     changes: dict[str, Any] = {"seq": event.seq}
     if event.key is not None and event.key not in state.applied_keys:
         changes["applied_keys"] = state.applied_keys | {event.key}
-    if not isinstance(event, DeliveryConfirmed | DeliveryFailed):
-        # bookkeeping of a delivery moves nothing a fact could be dated before
-        changes["last_at"] = max(state.last_at, event.at)
+    changes["last_at"] = max(state.last_at, event.at)
     changes.update(_changes(state, event))
     return state.model_copy(update=changes)
 
