@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from domain import rules
 from domain.template import Dimension, Role, SharedTemplate
 
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -70,6 +71,16 @@ Email = Annotated[
 ]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Comment = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.MAX_COMMENT)
+]
+"""A feedback comment as the edge takes it (the gateway's request bodies). The command
+keeps ``Text``: a recorded signal must still decode when its programme replays, and the
+decider checks ``MAX_COMMENT`` for programmes under rules 2."""
+Notes = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.MAX_NOTES)
+]
+"""A session's notes as the edge takes them; see ``Comment``."""
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
