@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
     from workflows.messages import (
+        INPUT_BUDGET,
         KEPT_REJECTIONS,
         REVISION,
         RULES_REVISION,
@@ -202,15 +203,17 @@ class ProgrammeWorkflow:
         await workflow.wait_condition(
             lambda: workflow.all_handlers_finished() and not self._deliveries
         )
-        workflow.logger.info("continuing as new after %d events", len(self._log))
-        workflow.continue_as_new(
-            ProgrammeInput(
-                events=self._log,
-                settings=self._settings,
-                revision=REVISION,
-                rejections=list(self._rejections),
-            )
+        carried = ProgrammeInput(
+            events=self._log,
+            settings=self._settings,
+            revision=REVISION,
+            rejections=list(self._rejections),
         )
+        size = len(carried.model_dump_json().encode())
+        workflow.logger.info("continuing as new after %d events, %d bytes", len(self._log), size)
+        if size > INPUT_BUDGET:  # the domain's bounds should make this impossible: say so
+            workflow.logger.error("carried input of %d bytes is over its budget", size)
+        workflow.continue_as_new(carried)
 
     # ------------------------------------------------------------ applying commands
 
