@@ -71,16 +71,25 @@ Email = Annotated[
 ]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Comment = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.MAX_COMMENT)
-]
+
+
+def _within(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if rules.utf8(value) > limit:
+            raise ValueError(f"must be at most {limit} bytes of UTF-8, got {rules.utf8(value)}")
+        return value
+
+    return AfterValidator(check)
+
+
+Comment = Annotated[Text, _within(rules.MAX_COMMENT)]
 """A feedback comment as the edge takes it (the gateway's request bodies). The command
 keeps ``Text``: a recorded signal must still decode when its programme replays, and the
 decider checks ``MAX_COMMENT`` for programmes under rules 2."""
-Notes = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.MAX_NOTES)
-]
+Notes = Annotated[Text, _within(rules.MAX_NOTES)]
 """A session's notes as the edge takes them; see ``Comment``."""
+Reason = Annotated[Text, _within(rules.MAX_TEXT)]
+"""An objective's text, or a reason, as the edge takes it; see ``Comment``."""
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 

@@ -186,6 +186,8 @@ def decide_and_evolve(
     elif command.key is not None and command.key in state.applied_keys:
         return Decision([], state)
     else:
+        if state.rules >= r.OCCURRED_AT:
+            _require_within("key", command.key, r.MAX_KEY)
         draft = _Draft(state, now, None)
         if isinstance(command, Fact) and state.rules >= r.OCCURRED_AT:
             draft.now = occurred(state, command, now)
@@ -483,10 +485,18 @@ def _agree(draft: _Draft, command: AgreeObjectives) -> None:
     if state.objectives:
         raise DomainError("objectives are already agreed")
     agreed = len(command.short_term) + len(command.long_term)
-    if draft.dated and agreed > r.MAX_OBJECTIVES:
-        raise DomainError(
-            f"short_term and long_term: at most {r.MAX_OBJECTIVES} objectives in all, got {agreed}"
-        )
+    if draft.dated:
+        if agreed > r.MAX_OBJECTIVES:
+            raise DomainError(
+                f"short_term and long_term: at most {r.MAX_OBJECTIVES} objectives in all, "
+                f"got {agreed}"
+            )
+        for horizon, texts in (
+            ("short_term", command.short_term),
+            ("long_term", command.long_term),
+        ):
+            for i, text in enumerate(texts):
+                _require_within(f"{horizon}[{i}]", text, r.MAX_TEXT)
     objectives = tuple(
         Objective(id=f"S{i}", horizon="short_term", text=text)
         for i, text in enumerate(command.short_term, 1)
@@ -591,8 +601,9 @@ def _session(draft: _Draft, command: RecordSession) -> None:
 
 
 def _require_within(field: str, text: str | None, limit: int) -> None:
-    if text is not None and len(text) > limit:
-        raise DomainError(f"{field}: at most {limit} characters, got {len(text)}")
+    """Rules 2: a text no longer than ``limit`` bytes of UTF-8."""
+    if text is not None and r.utf8(text) > limit:
+        raise DomainError(f"{field}: at most {limit} bytes of UTF-8, got {r.utf8(text)}")
 
 
 def _require_slot_near(draft: _Draft, number: int) -> None:
@@ -663,6 +674,8 @@ def _pause(draft: _Draft, command: Pause) -> None:
         raise DomainError(f"cannot pause: the programme is {state.status}")
     if command.until is not None and command.until <= draft.now:
         raise DomainError(f"until must be in the future, got {command.until.isoformat()}")
+    if draft.dated:
+        _require_within("reason", command.reason, r.MAX_TEXT)
     if draft.dated and state.pauses >= r.MAX_PAUSES:
         raise DomainError(
             f"the programme was already paused {r.MAX_PAUSES} times, the most allowed; "
@@ -682,6 +695,8 @@ def _withdraw(draft: _Draft, command: Withdraw) -> None:
     state = draft.state
     if state.ended or state.status is Status.completed:
         raise DomainError(f"cannot withdraw: the programme is {state.status}")
+    if draft.dated:
+        _require_within("reason", command.reason, r.MAX_TEXT)
     _evaluate(draft, EvaluationKind.closing, None)
     draft.emit(ProgrammeWithdrawn, reason=command.reason)
 
@@ -690,6 +705,8 @@ def _advance(draft: _Draft, command: AdvanceStage) -> None:
     state = draft.state
     if state.status is not Status.running or state.stage is None:
         raise DomainError(f"cannot advance: the programme is {state.status}")
+    if draft.dated:
+        _require_within("reason", command.reason, r.MAX_TEXT)
     _complete_stage(draft, forced_by=command.reason)
 
 
@@ -700,7 +717,7 @@ def _tick(draft: _Draft, command: Tick) -> None:
 def _delivery(draft: _Draft, command: RecordDelivery) -> None:
     if command.delivery_id not in draft.state.pending_deliveries:
         return  # already accounted for: a retried confirmation is harmless
-    detail = command.detail[: r.MAX_DETAIL] if draft.dated else command.detail
+    detail = r.clip(command.detail, r.MAX_DETAIL) if draft.dated else command.detail
     if command.delivered:
         draft.emit(DeliveryConfirmed, delivery_id=command.delivery_id, detail=detail)
     else:

@@ -39,11 +39,29 @@ MAX_PROGRESS_RECORDS = 12
 """Progress records per objective in a programme's life: about one a session."""
 MAX_OBJECTIVES = 12
 """Objectives agreed, short and long term together."""
-MAX_COMMENT = 1000
-"""Characters of a feedback comment."""
-MAX_NOTES = 1000
-"""Characters of a session's notes."""
 MAX_PAUSES = 12
 """Pauses in a programme's life: leave and sickness, not a switch to flick."""
+
+# Texts are bounded in bytes of UTF-8, what the carried input is made of: a character
+# limit lets four-byte characters quadruple it.
+MAX_COMMENT = 1000
+"""Bytes of a feedback comment (1000 characters of Latin text, about 330 of CJK)."""
+MAX_NOTES = 1000
+"""Bytes of a session's notes."""
+MAX_TEXT = 1000
+"""Bytes of an objective's text, and of the reason for a pause, a withdrawal or an
+explicit advance."""
+MAX_KEY = 200
+"""Bytes of an idempotency key (the commands take 200 characters)."""
 MAX_DETAIL = 500
-"""Characters kept of a delivery's detail (what the notifier said)."""
+"""Bytes kept of a delivery's detail (what the notifier said)."""
+
+
+def utf8(text: str) -> int:
+    """How many bytes ``text`` takes in the carried input."""
+    return len(text.encode())
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, on a character boundary."""
+    return text.encode()[:limit].decode(errors="ignore")

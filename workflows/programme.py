@@ -43,7 +43,7 @@ with workflow.unsafe.imports_passed_through():
         SessionReminderDue,
     )
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import RULES
+    from domain.rules import RULES, clip
     from domain.state import ProgrammeState
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
@@ -69,7 +69,7 @@ recorded as failed: a reminder a day late is still worth sending, later it is no
 NOTIFY_DEADLINE = timedelta(days=1)
 REPORT_DEADLINE = timedelta(days=3)
 KEPT_REASON = 500
-"""Characters kept of a refusal's reason: it may quote what the caller sent."""
+"""Bytes kept of a refusal's reason: it may quote what the caller sent."""
 FEWER_COMMANDS = "fewer-commands"
 """Patch (2026-11): keep the deadline timer while the deadline holds, upsert the search
 attributes only when they differ from what the workflow already carries, and start to
@@ -268,7 +268,7 @@ class ProgrammeWorkflow:
             self._apply(command, to_now=False)
         except DomainError as exc:
             workflow.logger.warning("refused %s: %s", command.type, exc)
-            reason = str(exc)[:KEPT_REASON]
+            reason = clip(str(exc), KEPT_REASON)
             self._rejections.append(
                 Rejection(at=workflow.now(), type=command.type, key=command.key, reason=reason)
             )

@@ -2,8 +2,9 @@
 
 Nothing a caller may send grows a programme without limit (``domain.rules``), so the
 whole log, which a run carries, has a worst case. ``worst_case`` builds it on purpose,
-the largest every bound allows, and the property test draws random sequences of
-accepted commands, at the largest sizes the commands take, over every shipped template.
+the largest every bound allows (every text of four-byte characters up to its limit in
+bytes), and the property test draws random sequences of accepted commands at those
+sizes over every shipped template. Both measure the bytes of the input's JSON.
 """
 
 from __future__ import annotations
@@ -41,14 +42,26 @@ from domain.state import ProgrammeState, Status
 from domain.template import Role, Template, parse_template
 from domain.view import Rejection
 from workflows.messages import INPUT_BUDGET, KEPT_REJECTIONS, ProgrammeInput
+from workflows.programme import KEPT_REASON
 
 TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "templates").glob("*.yaml"))
 T0 = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
-TEXT = "x" * 2000
-"""The longest text a command takes (``domain.commands.Text``)."""
-COMMENT = "c" * rules.MAX_COMMENT
-NOTES = "n" * rules.MAX_NOTES
-KEY = "k" * 200
+WIDE = "\U0001f600"
+"""A character of four bytes in UTF-8: what a text within a character limit is largest in."""
+
+
+def wide(limit: int, tag: str = "") -> str:
+    """The largest text within ``limit`` bytes: ``tag``, then four-byte characters."""
+    return tag + WIDE * ((limit - len(tag)) // 4)
+
+
+TEXT = wide(rules.MAX_TEXT)
+"""An objective or a reason as large as rules 2 takes it."""
+COMMENT = wide(rules.MAX_COMMENT)
+NOTES = wide(rules.MAX_NOTES)
+DETAIL = WIDE * 2000
+"""What a notifier might answer; the programme keeps ``MAX_DETAIL`` bytes of it."""
+
 ID = "r" * 60
 
 
@@ -65,7 +78,7 @@ class Run:
         self.keys = 0
         launch = Launch(
             programme_id=f"{template.id}.{'e' * 63}",
-            employee=Employee(id="e" * 64, name="n" * 200, email=f"{'a' * 240}@example.org"),
+            employee=Employee(id="e" * 64, name=WIDE * 200, email=f"{'a' * 240}@example.org"),
             template=template,
             coach_id="c" * 64,
             manager_id="m" * 64,
@@ -79,7 +92,7 @@ class Run:
 
     def key(self) -> str:
         self.keys += 1
-        return f"{self.keys:06d}{KEY}"[:200]
+        return wide(rules.MAX_KEY, f"{self.keys:06d}")
 
     def send(self, command: Command) -> bool:
         try:
@@ -92,7 +105,7 @@ class Run:
 
     def settle_deliveries(self) -> None:
         for delivery_id in self.state.pending_deliveries:
-            self.send(RecordDelivery(delivery_id=delivery_id, delivered=True, detail=TEXT))
+            self.send(RecordDelivery(delivery_id=delivery_id, delivered=True, detail=DETAIL))
 
     def advance(self, by: timedelta) -> None:
         self.now += by
@@ -101,7 +114,7 @@ class Run:
 
     def carried(self) -> ProgrammeInput:
         rejections = [
-            Rejection(at=self.now, type="give_feedback", key=KEY, reason=TEXT[:500])
+            Rejection(at=self.now, type="give_feedback", key=WIDE * 200, reason=wide(KEPT_REASON))
         ] * KEPT_REJECTIONS
         return ProgrammeInput(events=self.log, revision=3, rejections=rejections)
 
@@ -224,7 +237,7 @@ def _feedback(state: ProgrammeState, n: int) -> Command:
         rater_id=f"{n % 17:02d}{ID}",
         scores=dict.fromkeys(state.template.dimensions, 1 + n % 5),
         comment=COMMENT,
-        key=f"{n}{KEY}"[:200],
+        key=wide(rules.MAX_KEY, f"{n:06d}"),
     )
 
 
@@ -258,7 +271,7 @@ MAKERS: tuple[Maker, ...] = (
     lambda s, n: RecordDelivery(
         delivery_id=s.pending_deliveries[0] if s.pending_deliveries else "none",
         delivered=n % 2 == 0,
-        detail=TEXT,
+        detail=DETAIL,
     ),
 )
 WEIGHTED = (0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 4, 5, 5, 7, 8, 8, 6)

@@ -20,6 +20,7 @@ from domain.commands import (
     GiveFeedback,
     Launch,
     Pause,
+    RecordDelivery,
     RecordProgress,
     RecordSession,
     Resume,
@@ -29,6 +30,7 @@ from domain.commands import (
 from domain.decider import decide_and_evolve, fold, next_wake
 from domain.errors import DomainError
 from domain.events import (
+    DeliveryConfirmed,
     EscalationDue,
     Event,
     FeedbackReceived,
@@ -448,11 +450,35 @@ def test_texts_and_lists_are_bounded_by_rules() -> None:
     )
     programme.to_assessment()
     assert refused(programme, feedback(Role.peer, comment=long)) == (
-        f"comment: at most {rules.MAX_COMMENT} characters, got {len(long)}"
+        f"comment: at most {rules.MAX_COMMENT} bytes of UTF-8, got {len(long)}"
     )
+    wide = "\u00e9" * 501  # two bytes each: within the commands' 2000 characters
+    key = "\u00e9" * 101
+    assert refused(programme, RecordProgress(objective_id="S1", percent=5, key=key)) == (
+        "key: at most 200 bytes of UTF-8, got 202"
+    )
+    assert refused(programme, Pause(reason=wide)) == "reason: at most 1000 bytes of UTF-8, got 1002"
     old = Programme(rules_=1)
     old.to_assessment()
     old.do(feedback(Role.peer, comment=long))
+
+
+def test_each_objective_text_is_bounded() -> None:
+    programme = Programme()
+    assert refused(
+        programme, AgreeObjectives(short_term=["ok"], long_term=["ok", "\u00e9" * 600])
+    ) == ("long_term[1]: at most 1000 bytes of UTF-8, got 1200")
+
+
+def test_a_delivery_detail_is_clipped_on_a_character_boundary() -> None:
+    programme = Programme()
+    programme.to_assessment()
+    programme.do(Tick(), programme.due() - days(7))
+    (delivery_id,) = programme.state.pending_deliveries
+    programme.do(RecordDelivery(delivery_id=delivery_id, delivered=True, detail="\u20ac" * 400))
+    confirmed = programme.log[-1]
+    assert isinstance(confirmed, DeliveryConfirmed)
+    assert confirmed.detail == "\u20ac" * (rules.MAX_DETAIL // 3)
 
 
 def test_progress_records_are_bounded() -> None:
