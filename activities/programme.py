@@ -17,13 +17,13 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import metrics
-from activities.evaluations import EvaluationRecorder
-from activities.fanout import Channel, FanOutNotifier
-from activities.journal import DeliveryJournal
 from activities.notifier import Notifier
-from activities.outbox import OutboxNotifier
-from activities.smtp import SmtpConfig, SmtpNotifier
-from activities.webhook import WebhookConfig, WebhookNotifier
+from adapters.notify.fanout import Channel, FanOutNotifier
+from adapters.notify.journal import DeliveryJournal
+from adapters.notify.outbox import OutboxNotifier
+from adapters.notify.smtp import SmtpConfig, SmtpNotifier
+from adapters.notify.webhook import WebhookConfig, WebhookNotifier
+from adapters.reports import EvaluationRecorder
 from domain.notices import EvaluationReport, NoticeKind, Notification
 from domain.template import Role
 

@@ -31,6 +31,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 from temporalio.api.common.v1 import Payload
 
+from adapters.payloads.compression import PayloadCorrupt, inflate
+from adapters.payloads.encryption import PersonalDataCodec
+from adapters.payloads.keyring import DataErased, KeyringError
+from adapters.stores.idempotency import Answer, IdempotencyStore, KeyConflict, fingerprint
+from adapters.temporal.history import ERASED
+from config import UI_ORIGINS
 from domain.commands import Resume
 from domain.errors import TemplateError
 from domain.events import EVENT_LIST, Event
@@ -51,8 +57,6 @@ from gateway.client import (
     ProgrammePage,
     TemporalUnavailable,
 )
-from gateway.history import ERASED
-from gateway.idempotency import Answer, IdempotencyStore, KeyConflict, fingerprint
 from gateway.requests import (
     CodecPayload,
     CodecPayloads,
@@ -67,10 +71,6 @@ from gateway.requests import (
     ReasonRequest,
     SessionRequest,
 )
-from workers.compression import PayloadCorrupt, inflate
-from workers.encryption import PersonalDataCodec
-from workers.keyring import DataErased, KeyringError
-from workers.settings import UI_ORIGINS
 from workflows.messages import Receipt
 
 log = structlog.get_logger("parcours.api")

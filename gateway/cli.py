@@ -22,6 +22,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from adapters.observability import logs
+from adapters.payloads.keyring import Keyring, ensure_master_key_file, open_keyring
+from adapters.temporal.history import RawEvent
+from config import Settings, SettingsError, load_settings, temporal_client_options
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -50,10 +54,6 @@ from gateway.client import (
     ProgrammeNotFound,
     TemporalUnavailable,
 )
-from gateway.history import RawEvent
-from workers import logs
-from workers.keyring import Keyring, ensure_master_key_file, open_keyring
-from workers.settings import Settings, SettingsError, load_settings, temporal_client_options
 from workflows.messages import Receipt
 
 T = TypeVar("T")
@@ -220,8 +220,8 @@ def up(
     api_host: Annotated[str, typer.Option(help="HTTP API address.")] = "127.0.0.1",
 ) -> None:
     """Embedded: the Temporal dev server (SQLite in the data dir), a worker and the HTTP API."""
+    from bootstrap import run_embedded, stop_on_signals
     from gateway import serve
-    from workers.service import run_embedded, stop_on_signals
 
     settings = settings_for(data_dir=data_dir)
     logs.configure(settings.log_level)
@@ -297,8 +297,8 @@ def api(
     data_dir: DataDir = None,
 ) -> None:
     """The HTTP API alone, for a Temporal you run yourself. Needs PARCOURS_API_TOKENS."""
+    from bootstrap import stop_on_signals
     from gateway import serve
-    from workers.service import stop_on_signals
 
     settings = settings_for(address, namespace, data_dir)
     logs.configure(settings.log_level)
@@ -323,7 +323,7 @@ def worker(
     data_dir: DataDir = None,
 ) -> None:
     """A worker only, for a Temporal you run yourself (TLS and API key from the settings)."""
-    from workers.service import serve_worker, stop_on_signals
+    from bootstrap import serve_worker, stop_on_signals
 
     settings = settings_for(address, namespace, data_dir)
     logs.configure(settings.log_level)

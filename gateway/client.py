@@ -27,6 +27,9 @@ from temporalio.common import (
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from adapters.payloads.encryption import data_converter, employee_of, keyring_of
+from adapters.payloads.keyring import DataErased, Keyring
+from adapters.temporal import history
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -43,9 +46,6 @@ from domain.events import Event
 from domain.state import Status
 from domain.template import Template
 from domain.view import ProgrammeView
-from gateway import history
-from workers.encryption import data_converter, employee_of, keyring_of
-from workers.keyring import DataErased, Keyring
 from workflows import search_attributes as sa
 from workflows.messages import (
     REVISION,

@@ -12,10 +12,10 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from adapters.stores.idempotency import IdempotencyStore
+from config import Settings
 from gateway.api import Role, create_app
 from gateway.client import ProgrammeClient
-from gateway.idempotency import IdempotencyStore
-from workers.settings import Settings
 
 TOKENS_FILE = "api-tokens"
 

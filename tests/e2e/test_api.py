@@ -19,10 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer, temporal_binary
 from tests.e2e.conftest import PARCOURS
 from tests.support import free_port
-from workers.dev_server import DevServer, temporal_binary
-from workers.keyring import generate_master_key
 
 TOKENS = {"platform": "tok-platform", "integrator": "tok-integrator", "ops": "tok-ops"}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from temporalio.testing import ActivityEnvironment
 
-from activities.evaluations import EvaluationRecorder
 from activities.programme import build_activities
+from adapters.reports import EvaluationRecorder
 from domain.commands import Employee
 from domain.evaluation import Attendance, Rating, Verdict, evaluate
 from domain.notices import EvaluationReport, NoticeKind, Notification

@@ -11,8 +11,8 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.errors import DeliveryFailed
 from activities.programme import build_activities, build_notifier
-from activities.smtp import SmtpConfig, SmtpSecurity
-from activities.webhook import WebhookConfig
+from adapters.notify.smtp import SmtpConfig, SmtpSecurity
+from adapters.notify.webhook import WebhookConfig
 from domain.evaluation import Attendance, Evaluation, Verdict
 from domain.notices import EvaluationReport, NoticeKind
 from domain.template import EvaluationKind

@@ -16,8 +16,8 @@ from temporalio import activity, workflow
 from temporalio.testing import ActivityEnvironment
 
 from activities.programme import build_activities
+from adapters.observability import logs
 from tests.integration.production import notification
-from workers import logs
 
 
 @pytest.fixture

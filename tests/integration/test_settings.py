@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from temporalio.service import TLSConfig
 
-from activities.smtp import SmtpSecurity
-from workers import settings as settings_module
-from workers.settings import (
+import config as settings_module
+from adapters.notify.smtp import SmtpSecurity
+from config import (
     ApiRole,
     Settings,
     SettingsError,

@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from activities.errors import DeliveryFailed, DeliveryRefused
-from activities.fanout import FanOutNotifier
 from activities.programme import build_notifier
-from activities.smtp import SmtpConfig, SmtpNotifier, SmtpSecurity
+from adapters.notify.fanout import FanOutNotifier
+from adapters.notify.smtp import SmtpConfig, SmtpNotifier, SmtpSecurity
 from domain.notices import NoticeKind
 from domain.template import Role
 from tests.integration.production import ADA, Inbox, notification, smtp_server

@@ -19,13 +19,16 @@ import pytest
 
 from activities.errors import DeliveryFailed, DeliveryRefused
 from activities.programme import build_notifier
-from activities.webhook import (
+from adapters.notify.webhook import (
     IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,
     WebhookConfig,
     WebhookNotifier,
     verify,
 )
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer
+from config import Settings
 from domain.events import DeliveryConfirmed
 from domain.events import DeliveryFailed as DeliveryFailedEvent
 from domain.notices import Notification
@@ -41,9 +44,6 @@ from tests.integration.production import (
     worker_running,
 )
 from tests.support import free_port
-from workers.dev_server import DevServer
-from workers.keyring import generate_master_key
-from workers.settings import Settings
 
 
 def config(url: str, timeout: float = 5.0) -> WebhookConfig:

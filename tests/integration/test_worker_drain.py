@@ -17,12 +17,12 @@ import pytest
 from temporalio import activity
 from temporalio.client import WorkflowHandle
 
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer
+from bootstrap import connect, run_worker, stop_on_signals
+from config import Settings
 from domain.notices import EvaluationReport, Notification
 from tests.integration.production import launch
-from workers.dev_server import DevServer
-from workers.keyring import generate_master_key
-from workers.service import connect, run_worker, stop_on_signals
-from workers.settings import Settings
 
 
 @dataclass

@@ -58,6 +58,10 @@ from typing import Any, TypeVar
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer
+from bootstrap import connect, run_worker
+from config import Settings
 from domain.commands import (
     AgreeObjectives,
     Employee,
@@ -71,10 +75,6 @@ from domain.events import EVENT_LIST, Event
 from domain.template import Role, parse_template
 from gateway.client import ParcoursError, ProgrammeClient, TemporalUnavailable
 from tests.integration.faults import Stack, running_stack, until
-from workers.dev_server import DevServer
-from workers.keyring import generate_master_key
-from workers.service import connect, run_worker
-from workers.settings import Settings
 from workflows.programme import ProgrammeWorkflow
 
 T = TypeVar("T")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.keyring import (
+from adapters.payloads.keyring import (
     SYSTEM,
     DataErased,
     Keyring,
@@ -18,7 +18,7 @@ from workers.keyring import (
     master_key_for,
     open_keyring,
 )
-from workers.settings import Settings, SettingsError
+from config import Settings, SettingsError
 
 
 def master() -> bytes:

@@ -14,9 +14,9 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from adapters.payloads.encryption import data_converter
+from adapters.temporal.worker import sandbox_runner
 from tests.support import recording_keyring
-from workers.encryption import data_converter
-from workers.worker import sandbox_runner
 from workflows.programme import ProgrammeWorkflow
 
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*/*.json"))

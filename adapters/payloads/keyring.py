@@ -1,7 +1,7 @@
 """The employees' data keys: one AES-256 key per employee, wrapped by the master key.
 
 Every payload parcours writes to Temporal is encrypted with the data key of the
-employee it is about (see ``workers.encryption``); payloads about nobody in
+employee it is about (see ``adapters.payloads.encryption``); payloads about nobody in
 particular use the one ``system`` key. The keys live in a small SQLite file in
 the data dir (``keys.db``), each wrapped (AES-GCM) under the master key, which
 itself never touches the disk unless ``parcours up`` made it for a local set-up
@@ -32,7 +32,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from workers.settings import Settings, SettingsError
+from config import Settings, SettingsError
 
 SYSTEM = "system"
 """The owner of the key for payloads that belong to no programme."""

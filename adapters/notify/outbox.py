@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from activities.journal import DeliveryJournal
+from adapters.notify.journal import DeliveryJournal
 from domain.notices import Notification
 
 

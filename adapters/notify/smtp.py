@@ -27,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from activities.errors import DeliveryFailed, DeliveryRefused
-from activities.messages import render
+from adapters.notify.rendering import render
 from domain.notices import Notification
 from domain.template import Role
 

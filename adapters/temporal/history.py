@@ -34,8 +34,8 @@ from temporalio.worker import (
     WorkflowInterceptorClassInput,
 )
 
+from adapters.payloads.keyring import DataErased
 from domain.events import Event
-from workers.keyring import DataErased
 from workflows.programme import ProgrammeWorkflow
 
 ERASED = "[erased]"

@@ -1,6 +1,6 @@
 """Long-running processes: a worker for any Temporal, or everything embedded (``up``).
 
-Both take the ``Settings`` (see ``workers.settings``): the notification channels,
+Both take the ``Settings`` (see ``config``): the notification channels,
 where files go, the Prometheus endpoint, tracing, and how long a stopping worker
 lets its running activities finish. Called without settings they read them
 from the environment (``load_settings``).
@@ -25,13 +25,13 @@ import structlog
 from temporalio.client import Client
 
 from activities.programme import ProgrammeActivities, build_activities, build_notifier
-from workers.dev_server import DevServer
-from workers.encryption import data_converter
-from workers.keyring import Keyring, open_keyring
-from workers.metrics import ProgrammeMetrics, metrics_runtime
-from workers.settings import Settings, load_settings, temporal_client_options
-from workers.tracing import flush_tracing, tracing_interceptors
-from workers.worker import build_worker
+from adapters.observability.metrics import ProgrammeMetrics, metrics_runtime
+from adapters.observability.tracing import flush_tracing, tracing_interceptors
+from adapters.payloads.encryption import data_converter
+from adapters.payloads.keyring import Keyring, open_keyring
+from adapters.temporal.dev_server import DevServer
+from adapters.temporal.worker import build_worker
+from config import Settings, load_settings, temporal_client_options
 
 log = structlog.get_logger("parcours")
 

@@ -34,7 +34,7 @@ from temporalio.worker import (
 )
 
 from activities.metrics import DESCRIPTIONS, PROGRAMMES_LAUNCHED, STAGE_TRANSITIONS
-from workers.settings import Settings
+from config import Settings
 from workflows.messages import WORKFLOW_NAME
 from workflows.search_attributes import PROGRAMME_STAGE, TEMPLATE_ID
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from temporalio.client import Interceptor as ClientInterceptor
 
-from workers.settings import Settings
+from config import Settings
 
 _provider: Any = None
 """The SDK tracer provider installed globally, once per process."""

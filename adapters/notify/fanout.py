@@ -30,8 +30,8 @@ from temporalio.exceptions import ApplicationError
 
 from activities import metrics
 from activities.errors import DeliveryFailed, DeliveryRefused
-from activities.journal import DeliveryJournal
 from activities.notifier import Notifier
+from adapters.notify.journal import DeliveryJournal
 from domain.notices import Notification
 
 ALREADY_SENT = "already sent"

@@ -35,8 +35,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from temporalio.service import TLSConfig
 
 from activities.programme import CHANNELS
-from activities.smtp import SmtpConfig, SmtpSecurity
-from activities.webhook import WebhookConfig
+from adapters.notify.smtp import SmtpConfig, SmtpSecurity
+from adapters.notify.webhook import WebhookConfig
 from workflows.messages import TASK_QUEUE
 
 SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
@@ -199,7 +199,7 @@ class Settings(BaseSettings):
     )
     """Bearer token -> role, from ``role:token,role:token``."""
     master_key: SecretStr | None = _env("PARCOURS_MASTER_KEY", default=None)
-    """Base64 of 32 bytes: wraps every employee's data key (``workers.keyring``)."""
+    """Base64 of 32 bytes: wraps every employee's data key (``adapters.payloads.keyring``)."""
     codec_cors_origins: Annotated[tuple[str, ...], NoDecode] = _env(
         "PARCOURS_CODEC_CORS_ORIGINS",
         default=UI_ORIGINS,

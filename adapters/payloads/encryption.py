@@ -4,7 +4,7 @@
 serialization context, which workflow a payload belongs to (on the worker for
 workflow tasks and activities, on the client for start, signal, update and
 query). A programme's workflow id is ``<template>.<employee>``, so the payload
-is sealed with that employee's data key (``workers.keyring``); a payload with no
+is sealed with that employee's data key (``adapters.payloads.keyring``); a payload with no
 programme around it uses the ``system`` key.
 
 A sealed payload: metadata ``encoding: binary/encrypted`` and
@@ -15,7 +15,7 @@ through any payload that is not ``binary/encrypted``: histories written before
 encryption still replay.
 
 ``data_converter(keyring)`` is the one data converter of parcours: pydantic's
-JSON with large documents deflated (``workers.compression``), this codec, and
+JSON with large documents deflated (``adapters.payloads.compression``), this codec, and
 failures' messages and stack traces moved into an encoded payload too (a
 delivery error may name an email address). The worker, the client, the CLI,
 the API and the tests use it.
@@ -44,8 +44,8 @@ from temporalio.converter import (
     WithSerializationContext,
 )
 
-from workers.compression import ENCODING_KEY, PayloadConverter
-from workers.keyring import SYSTEM, Keyring, KeyringError
+from adapters.payloads.compression import ENCODING_KEY, PayloadConverter
+from adapters.payloads.keyring import SYSTEM, Keyring, KeyringError
 
 ENCRYPTED = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
