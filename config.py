@@ -32,9 +32,8 @@ from dotenv import dotenv_values
 from pydantic import AfterValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from temporalio.service import TLSConfig
 
-from activities.programme import CHANNELS
+from adapters.notify.fanout import CHANNELS
 from adapters.notify.smtp import SmtpConfig, SmtpSecurity
 from adapters.notify.webhook import WebhookConfig
 from workflows.messages import TASK_QUEUE
@@ -470,47 +469,10 @@ def _reveal(secret: SecretStr | None) -> str | None:
     return secret.get_secret_value() if secret is not None else None
 
 
-def temporal_client_options(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments for ``Client.connect``: the target, namespace, TLS and API key.
-
-    TLS is on with a client certificate (mTLS), with an API key (Temporal Cloud),
-    or when ``TEMPORAL_TLS`` says so; ``TEMPORAL_TLS_CA`` and
-    ``TEMPORAL_TLS_SERVER_NAME`` adjust how the server is verified.
-    """
-    tls: bool | TLSConfig
-    configured = (
-        settings.temporal_tls_cert,
-        settings.temporal_tls_ca,
-        settings.temporal_tls_server_name,
-    )
-    if settings.temporal_tls is not False and any(v is not None for v in configured):
-        tls = TLSConfig(
-            client_cert=_read(settings.temporal_tls_cert),
-            client_private_key=_read(settings.temporal_tls_key),
-            server_root_ca_cert=_read(settings.temporal_tls_ca),
-            domain=settings.temporal_tls_server_name,
-        )
-    elif settings.temporal_tls is not None:
-        tls = settings.temporal_tls
-    else:
-        tls = settings.temporal_api_key is not None
-    return {
-        "target_host": settings.temporal_address,
-        "namespace": settings.temporal_namespace,
-        "tls": tls,
-        "api_key": _reveal(settings.temporal_api_key),
-    }
-
-
-def _read(path: Path | None) -> bytes | None:
-    return path.read_bytes() if path is not None else None
-
-
 __all__ = [
     "ENV_NAMES",
     "ApiRole",
     "Settings",
     "SettingsError",
     "load_settings",
-    "temporal_client_options",
 ]

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from domain.durations import Duration
 from domain.errors import TemplateError
+from domain.ids import TemplateId
 
 
 class Dimension(StrEnum):
@@ -166,7 +167,7 @@ class FollowUp(_Data):
 
 
 class Template(_Data):
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+    id: TemplateId
     version: int = Field(ge=1)
     title: str = Field(min_length=1)
     description: str = ""

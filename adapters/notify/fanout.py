@@ -14,8 +14,8 @@ on the retry. The webhook's ``Idempotency-Key`` and the email's Message-ID,
 both derived from the delivery id, let the receiving side drop that copy.
 
 The result: every channel delivered (or skipped) -> the details, joined; some
-channel failed for now -> ``DeliveryFailed`` (retried); otherwise some channel
-refused -> ``DeliveryRefused`` (final).
+channel failed for now -> ``ChannelUnavailable`` (retried); otherwise some channel
+refused -> ``ChannelRefused`` (final).
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ from datetime import UTC, datetime
 from temporalio.exceptions import ApplicationError
 
 from activities import metrics
-from activities.errors import DeliveryFailed, DeliveryRefused
+from activities.errors import ChannelRefused, ChannelUnavailable
 from activities.notifier import Notifier
 from adapters.notify.journal import DeliveryJournal
 from domain.notices import Notification
 
+CHANNELS = ("outbox", "smtp", "webhook")
+"""The notification channels parcours has, in the order it sends through them."""
 ALREADY_SENT = "already sent"
 """How a detail starts when the delivery had been made before (the outbox says so too)."""
 
@@ -86,8 +88,8 @@ class FanOutNotifier:
         if details:
             summary += f" (delivered: {'; '.join(details)})"
         if failed:
-            raise DeliveryFailed(summary)
-        raise DeliveryRefused(summary)
+            raise ChannelUnavailable(summary)
+        raise ChannelRefused(summary)
 
     async def _send(self, channel: Channel, notification: Notification) -> str:
         kind = notification.kind.value
@@ -121,7 +123,7 @@ class FanOutNotifier:
         async with lock:
             entry = await ledger.find(delivery_id)
             if entry is not None and entry.status == "refused":
-                raise DeliveryRefused(f"refused before: {entry.detail}")
+                raise ChannelRefused(f"refused before: {entry.detail}")
             if entry is not None:
                 return f"{ALREADY_SENT}: {entry.detail}", False
             try:

@@ -8,8 +8,8 @@ and says so in its detail ("skipped: ..."); reach the other roles through the
 webhook, whose receiver knows who the ids are.
 
 Failures: a 5xx answer to the sender, a recipient or the message is final
-(``DeliveryRefused``, not retried); anything else (no connection, a timeout, a
-4xx, a failed login that ops can fix) is ``DeliveryFailed`` and Temporal
+(``ChannelRefused``, not retried); anything else (no connection, a timeout, a
+4xx, a failed login that ops can fix) is ``ChannelUnavailable`` and Temporal
 retries it. The Message-ID is derived from the delivery id, so the copies a
 retry could produce after a crash are recognisable as one message.
 """
@@ -26,7 +26,7 @@ from email.utils import formataddr, formatdate, parseaddr
 from enum import StrEnum
 from pathlib import Path
 
-from activities.errors import DeliveryFailed, DeliveryRefused
+from activities.errors import ChannelRefused, ChannelUnavailable
 from adapters.notify.rendering import render
 from domain.notices import Notification
 from domain.template import Role
@@ -112,23 +112,23 @@ class SmtpNotifier:
                 f"{to}: {code} {_text(text)}" for to, (code, text) in exc.recipients.items()
             )
             final = all(code >= 500 for code, _ in exc.recipients.values())
-            error = DeliveryRefused if final else DeliveryFailed
+            error = ChannelRefused if final else ChannelUnavailable
             raise error(f"{where}: recipient refused: {answers}") from exc
         except smtplib.SMTPAuthenticationError as exc:
             # Final for this message, but ops can fix the credentials: keep retrying.
-            raise DeliveryFailed(
+            raise ChannelUnavailable(
                 f"{where}: login as {self.config.user!r} failed: {exc.smtp_code} "
                 f"{_text(exc.smtp_error)}"
             ) from exc
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            error = DeliveryRefused if exc.smtp_code >= 500 else DeliveryFailed
+            error = ChannelRefused if exc.smtp_code >= 500 else ChannelUnavailable
             raise error(f"{where}: refused: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except smtplib.SMTPNotSupportedError as exc:
-            raise DeliveryFailed(f"{where}: {exc} (check PARCOURS_SMTP_TLS)") from exc
+            raise ChannelUnavailable(f"{where}: {exc} (check PARCOURS_SMTP_TLS)") from exc
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryFailed(f"{where}: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+            raise ChannelUnavailable(f"{where}: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except (smtplib.SMTPException, OSError) as exc:  # OSError: refused, timeout, TLS
-            raise DeliveryFailed(f"{where}: {type(exc).__name__}: {exc}") from exc
+            raise ChannelUnavailable(f"{where}: {type(exc).__name__}: {exc}") from exc
 
     def _connect(self) -> smtplib.SMTP:
         config = self.config

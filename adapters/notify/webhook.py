@@ -10,9 +10,9 @@ reads back). Headers:
   can drop the copy a retry sends after an answer was lost.
 
 Answers: 2xx is delivered; a 5xx, a timeout or no connection is
-``DeliveryFailed`` (Temporal retries with backoff); 408 and 429 are too, as
+``ChannelUnavailable`` (Temporal retries with backoff); 408 and 429 are too, as
 they ask to come back later; any other answer (a 4xx, a redirect) is
-``DeliveryRefused`` and is never retried, since the same body would be refused
+``ChannelRefused`` and is never retried, since the same body would be refused
 again.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from activities.errors import DeliveryFailed, DeliveryRefused
+from activities.errors import ChannelRefused, ChannelUnavailable
 from domain.notices import Notification
 
 SIGNATURE_HEADER = "X-Parcours-Signature"
@@ -71,19 +71,19 @@ class WebhookNotifier:
             try:
                 response = await client.post(url, content=body, headers=headers)
             except httpx.TimeoutException as exc:
-                raise DeliveryFailed(
+                raise ChannelUnavailable(
                     f"webhook {url}: no answer within {self.config.timeout:g}s "
                     f"({type(exc).__name__})"
                 ) from exc
             except httpx.HTTPError as exc:
-                raise DeliveryFailed(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
+                raise ChannelUnavailable(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
         status = response.status_code
         if 200 <= status < 300:
             return f"webhook: {status} from {url}"
         answer = f"webhook {url}: HTTP {status} {response.reason_phrase}{_excerpt(response)}"
         if status >= 500 or status in _LATER:
-            raise DeliveryFailed(answer)
-        raise DeliveryRefused(answer)
+            raise ChannelUnavailable(answer)
+        raise ChannelRefused(answer)
 
 
 def _excerpt(response: httpx.Response, limit: int = 200) -> str:

@@ -1,6 +1,6 @@
 """Metrics: Temporal's SDK metrics and parcours' own, on one Prometheus endpoint.
 
-``metrics_runtime(settings)`` gives a Temporal ``Runtime`` whose telemetry serves
+``metrics_runtime(address)`` gives a Temporal ``Runtime`` whose telemetry serves
 ``http://<PARCOURS_METRICS_HOST>:<PARCOURS_METRICS_PORT>/metrics``; a Client
 connected with it (and the Worker on that Client) report the SDK's metrics
 there (``temporal_*``: polls, task latencies, activity outcomes...). parcours'
@@ -34,16 +34,14 @@ from temporalio.worker import (
 )
 
 from activities.metrics import DESCRIPTIONS, PROGRAMMES_LAUNCHED, STAGE_TRANSITIONS
-from config import Settings
 from workflows.messages import WORKFLOW_NAME
 from workflows.search_attributes import PROGRAMME_STAGE, TEMPLATE_ID
 
 _runtimes: dict[str, Runtime] = {}
 
 
-def metrics_runtime(settings: Settings) -> Runtime | None:
-    """The runtime serving ``/metrics`` on ``settings.metrics_address``; None when unset."""
-    address = settings.metrics_address
+def metrics_runtime(address: str | None) -> Runtime | None:
+    """The runtime serving ``/metrics`` on ``address`` (host:port); None when unset."""
     if address is None:
         return None
     runtime = _runtimes.get(address)

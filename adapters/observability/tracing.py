@@ -18,39 +18,47 @@ from typing import Any
 
 from temporalio.client import Interceptor as ClientInterceptor
 
-from config import Settings
-
 _provider: Any = None
 """The SDK tracer provider installed globally, once per process."""
 
 
-def tracing_interceptors(settings: Settings) -> list[ClientInterceptor]:
-    """The client interceptors that trace (a Worker on the Client inherits them), or []."""
-    if settings.otlp_endpoint is None:
+def tracing_interceptors(endpoint: str | None) -> list[ClientInterceptor]:
+    """The client interceptors that trace to the OTLP ``endpoint`` (a Worker on the Client
+    inherits them), or [] when it is None."""
+    if endpoint is None:
         return []
-    global _provider
     try:
         from opentelemetry import trace
         from temporalio.contrib.opentelemetry import TracingInterceptor
 
-        if _provider is None:
-            sdk = importlib.import_module("opentelemetry.sdk.trace")
-            export = importlib.import_module("opentelemetry.sdk.trace.export")
-            resources = importlib.import_module("opentelemetry.sdk.resources")
-            otlp = importlib.import_module("opentelemetry.exporter.otlp.proto.grpc.trace_exporter")
-            provider = sdk.TracerProvider(
-                resource=resources.Resource.create({"service.name": "parcours"})
-            )
-            exporter = otlp.OTLPSpanExporter(endpoint=settings.otlp_endpoint)
-            provider.add_span_processor(export.BatchSpanProcessor(exporter))
-            trace.set_tracer_provider(provider)
-            _provider = provider
+        if not _sdk_provider_installed(trace.get_tracer_provider()):
+            _install_exporter(endpoint)
     except ImportError as exc:
         raise RuntimeError(
             f"PARCOURS_OTLP_ENDPOINT is set but tracing cannot start: {exc}; install "
             "opentelemetry-sdk and opentelemetry-exporter-otlp-proto-grpc, or unset it"
         ) from exc
     return [TracingInterceptor()]
+
+
+def _sdk_provider_installed(provider: Any) -> bool:
+    """A process that installed an OpenTelemetry SDK provider already (an application
+    embedding parcours, a test) keeps it: spans go where it sends them."""
+    return type(provider).__module__.startswith("opentelemetry.sdk")
+
+
+def _install_exporter(endpoint: str) -> None:
+    global _provider
+    from opentelemetry import trace
+
+    sdk = importlib.import_module("opentelemetry.sdk.trace")
+    export = importlib.import_module("opentelemetry.sdk.trace.export")
+    resources = importlib.import_module("opentelemetry.sdk.resources")
+    otlp = importlib.import_module("opentelemetry.exporter.otlp.proto.grpc.trace_exporter")
+    provider = sdk.TracerProvider(resource=resources.Resource.create({"service.name": "parcours"}))
+    provider.add_span_processor(export.BatchSpanProcessor(otlp.OTLPSpanExporter(endpoint=endpoint)))
+    trace.set_tracer_provider(provider)
+    _provider = provider
 
 
 def flush_tracing() -> None:

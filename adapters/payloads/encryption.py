@@ -29,7 +29,6 @@ input and history (docs/production.md).
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Self
@@ -46,12 +45,11 @@ from temporalio.converter import (
 
 from adapters.payloads.compression import ENCODING_KEY, PayloadConverter
 from adapters.payloads.keyring import SYSTEM, Keyring, KeyringError
+from domain.ids import employee_of
 
 ENCRYPTED = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
 NONCE = 12
-PROGRAMME_ID = re.compile(r"^[a-z][a-z0-9-]{0,63}\.(?P<employee>.+)$")
-"""``<template>.<employee>`` (``gateway.client.programme_id_for``); template ids have no dot."""
 
 
 class PayloadTampered(KeyringError):
@@ -62,12 +60,6 @@ def owner_of(workflow_id: str | None) -> str:
     """Whose data key seals a payload of ``workflow_id``: its employee, or ``system``."""
     employee = employee_of(workflow_id) if workflow_id else None
     return employee if employee is not None else SYSTEM
-
-
-def employee_of(programme_id: str) -> str | None:
-    """The employee a programme id names, or None when it is not a programme id."""
-    found = PROGRAMME_ID.match(programme_id)
-    return found["employee"] if found else None
 
 
 class PersonalDataCodec(PayloadCodec, WithSerializationContext):
@@ -144,7 +136,6 @@ __all__ = [
     "PayloadTampered",
     "PersonalDataCodec",
     "data_converter",
-    "employee_of",
     "keyring_of",
     "owner_of",
 ]

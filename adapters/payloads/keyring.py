@@ -32,8 +32,6 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from config import Settings, SettingsError
-
 SYSTEM = "system"
 """The owner of the key for payloads that belong to no programme."""
 MASTER_KEY_ENV = "PARCOURS_MASTER_KEY"
@@ -50,6 +48,10 @@ class KeyringError(Exception):
     """The key store cannot be used as it is (wrong master key, unreadable, a key missing)."""
 
 
+class MasterKeyError(KeyringError):
+    """The master key is missing or malformed; the message names where it came from."""
+
+
 class DataErased(KeyringError):
     """The employee's data key was destroyed: their data can no longer be read or written."""
 
@@ -59,7 +61,7 @@ class DataErased(KeyringError):
 
 
 @dataclass(frozen=True)
-class Erasure:
+class KeyDestroyed:
     """What ``Keyring.erase`` did."""
 
     employee_id: str
@@ -77,18 +79,16 @@ def generate_master_key() -> str:
 
 
 def parse_master_key(text: str, source: str = MASTER_KEY_ENV) -> bytes:
-    """The 32 bytes of a base64 master key; ``SettingsError`` naming ``source`` otherwise."""
+    """The 32 bytes of a base64 master key; ``MasterKeyError`` naming ``source`` otherwise."""
     try:
         key = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
         key = b""
     if len(key) != 32:
-        raise SettingsError(
-            [
-                f"{source}: must be base64 of 32 random bytes, e.g. from "
-                '`python -c "import base64, secrets; '
-                'print(base64.b64encode(secrets.token_bytes(32)).decode())"`'
-            ]
+        raise MasterKeyError(
+            f"{source}: must be base64 of 32 random bytes, e.g. from "
+            '`python -c "import base64, secrets; '
+            'print(base64.b64encode(secrets.token_bytes(32)).decode())"`'
         )
     return key
 
@@ -109,38 +109,6 @@ def ensure_master_key_file(data_dir: Path) -> tuple[Path, bool]:
             made = True
     path.chmod(0o600)
     return path, made
-
-
-def master_key_for(settings: Settings, data_dir: Path | None = None) -> bytes:
-    """The master key: ``PARCOURS_MASTER_KEY``, else ``<data_dir>/master.key``.
-
-    Raises ``SettingsError`` naming ``PARCOURS_MASTER_KEY`` when neither is there.
-    """
-    if settings.master_key is not None:
-        return parse_master_key(settings.master_key.get_secret_value())
-    where = data_dir if data_dir is not None else settings.data_dir
-    path = where / MASTER_KEY_FILE
-    if path.is_file():
-        return parse_master_key(path.read_text(), f"{MASTER_KEY_ENV} (from {path})")
-    raise SettingsError(
-        [
-            f"{MASTER_KEY_ENV}: not set, and there is no {path}: set it to the master key "
-            "that encrypts every payload (base64 of 32 bytes; the same for every worker, "
-            "the API and the CLI), or run `parcours up` once to make one in the data dir"
-        ]
-    )
-
-
-def open_keyring(settings: Settings, data_dir: Path | None = None) -> Keyring:
-    """The key store in the data dir (``data_dir`` wins over the settings'), opened with
-    the master key. Raises ``SettingsError`` for a missing or wrong master key."""
-    where = data_dir if data_dir is not None else settings.data_dir
-    where.mkdir(parents=True, exist_ok=True)
-    master = master_key_for(settings, where)
-    try:
-        return Keyring(where / KEYS_FILE, master)
-    except KeyringError as exc:
-        raise SettingsError([f"{MASTER_KEY_ENV}: {exc}"]) from None
 
 
 # ---------------------------------------------------------------- the store
@@ -260,7 +228,7 @@ class Keyring:
             row = self._row("owner", employee_id)
         return row is not None and row[3] is not None
 
-    def erase(self, employee_id: str, reason: str | None = None) -> Erasure:
+    def erase(self, employee_id: str, reason: str | None = None) -> KeyDestroyed:
         """Destroy ``employee_id``'s data key, leaving a tombstone. Idempotent.
 
         An employee with no key yet gets the tombstone alone, so nothing can be
@@ -275,7 +243,7 @@ class Keyring:
                 row = self._row("owner", employee_id)
                 if row is not None and row[3] is not None:
                     self._db.execute("COMMIT")
-                    return Erasure(employee_id, datetime.fromisoformat(row[3]), already=True)
+                    return KeyDestroyed(employee_id, datetime.fromisoformat(row[3]), already=True)
                 if row is None:
                     self._db.execute(
                         "INSERT INTO keys VALUES (?, ?, NULL, ?, ?, ?)",
@@ -293,7 +261,7 @@ class Keyring:
             # Out of the write-ahead log too, so the old page is overwritten in the database.
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._forget(employee_id)
-        return Erasure(employee_id, now, already=False)
+        return KeyDestroyed(employee_id, now, already=False)
 
     # ------------------------------------------------------------ internals
 
@@ -351,12 +319,10 @@ __all__ = [
     "MASTER_KEY_FILE",
     "SYSTEM",
     "DataErased",
-    "Erasure",
+    "KeyDestroyed",
     "Keyring",
     "KeyringError",
     "ensure_master_key_file",
     "generate_master_key",
-    "master_key_for",
-    "open_keyring",
     "parse_master_key",
 ]

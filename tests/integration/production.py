@@ -66,7 +66,7 @@ async def worker_running(address: str, settings: Settings, data_dir: Path) -> As
 
     The worker stops, and any error it met is raised, on the way out.
     """
-    client = await connect(address, settings=settings)
+    client = await connect(settings, address=address)
     stop = asyncio.Event()
     worker = asyncio.create_task(run_worker(client, data_dir, stop, settings=settings))
     try:

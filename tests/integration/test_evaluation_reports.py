@@ -8,8 +8,8 @@ from pathlib import Path
 
 from temporalio.testing import ActivityEnvironment
 
-from activities.programme import build_activities
 from adapters.reports import EvaluationRecorder
+from bootstrap import build_activities
 from domain.commands import Employee
 from domain.evaluation import Attendance, Rating, Verdict, evaluate
 from domain.notices import EvaluationReport, NoticeKind, Notification

@@ -79,7 +79,7 @@ async def test_sigterm_lets_a_running_activity_finish(
         data_dir=tmp_path,
         master_key=generate_master_key(),
     )
-    client = await connect(dev_server.address, settings=settings)
+    client = await connect(settings, address=dev_server.address)
     stop = stop_on_signals()
     worker = asyncio.create_task(
         run_worker(client, tmp_path, stop, settings=settings, activities=slow_activities(slow))
@@ -110,7 +110,7 @@ async def test_past_the_grace_period_activities_are_cancelled(
         data_dir=tmp_path,
         master_key=generate_master_key(),
     )
-    client = await connect(dev_server.address, settings=settings)
+    client = await connect(settings, address=dev_server.address)
     stop = asyncio.Event()
     worker = asyncio.create_task(
         run_worker(client, tmp_path, stop, settings=settings, activities=slow_activities(slow))

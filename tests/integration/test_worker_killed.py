@@ -277,7 +277,7 @@ async def test_a_worker_killed_again_and_again_changes_nothing_in_the_end(
         data_dir=calm_dir,
         master_key=generate_master_key(),
     )
-    calm_temporal = await connect(dev_server.address, settings=calm_settings)
+    calm_temporal = await connect(calm_settings, address=dev_server.address)
     calm = ProgrammeClient(calm_temporal, calm_settings.task_queue)
     stop = asyncio.Event()
     calm_worker = asyncio.create_task(
@@ -360,7 +360,7 @@ async def test_a_request_while_no_worker_runs_is_answered_in_time_and_applies_on
         data_dir=tmp_path,
         master_key=generate_master_key(),
     )
-    temporal = await connect(dev_server.address, settings=settings)
+    temporal = await connect(settings, address=dev_server.address)
     client = ProgrammeClient(temporal, settings.task_queue, update_wait=timedelta(seconds=3))
     person = Employee(id=f"N{uuid.uuid4().hex[:6]}", name="Nobody Yet", email="n@example.com")
     pid = (await client.launch(employee=person, template=DRILL)).programme_id

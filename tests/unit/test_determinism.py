@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
-CHECKED = sorted((ROOT / "domain").glob("*.py")) + sorted((ROOT / "workflows").glob("*.py"))
+CHECKED = sorted((ROOT / "domain").rglob("*.py")) + sorted((ROOT / "workflows").rglob("*.py"))
 ALLOWED_IMPORTS = {
     "__future__",
     "asyncio",

@@ -15,9 +15,8 @@ from adapters.payloads.keyring import (
     KeyringError,
     ensure_master_key_file,
     generate_master_key,
-    master_key_for,
-    open_keyring,
 )
+from bootstrap import master_key_for, open_keyring
 from config import Settings, SettingsError
 
 

@@ -12,21 +12,20 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from adapters.stores.idempotency import IdempotencyStore
-from config import Settings
-from gateway.api import Role, create_app
+from bootstrap import idempotency_store
+from config import ApiRole, Settings
 from gateway.client import ProgrammeClient
+from gateway.http.app import create_app
 
 TOKENS_FILE = "api-tokens"
 
 
 def app_for(client: ProgrammeClient, settings: Settings) -> FastAPI:
     """The API app with the settings' tokens and an idempotency store in the data dir."""
-    tokens = {token: Role(role.value) for token, role in settings.api_tokens.items()}
     return create_app(
         client,
-        tokens,
-        IdempotencyStore(settings.data_dir / "idempotency.db"),
+        settings.api_tokens,
+        idempotency_store(settings),
         cors_origins=settings.codec_cors_origins,
     )
 
@@ -37,7 +36,7 @@ def ensure_token_file(data_dir: Path) -> tuple[str, Path]:
     Returns the tokens as ``PARCOURS_API_TOKENS`` would give them, and the file."""
     path = data_dir / TOKENS_FILE
     if not path.exists():
-        lines = [f"{role.value}:{secrets.token_urlsafe(24)}" for role in Role]
+        lines = [f"{role.value}:{secrets.token_urlsafe(24)}" for role in ApiRole]
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write("\n".join(lines) + "\n")

@@ -13,10 +13,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.commands import (
     AgreeObjectives,
-    Email,
     Employee,
     GiveFeedback,
-    Identifier,
     Pause,
     Percent,
     RecordProgress,
@@ -26,7 +24,9 @@ from domain.commands import (
     Text,
     Withdraw,
 )
+from domain.ids import Identifier, TemplateId
 from domain.template import Dimension, Role
+from gateway.client.models import Participant
 
 
 class _Body(BaseModel):
@@ -35,7 +35,7 @@ class _Body(BaseModel):
 
 class LaunchRequest(_Body):
     employee: Employee
-    template_id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+    template_id: TemplateId
     coach_id: Identifier | None = None
     manager_id: Identifier | None = None
     sponsor_id: Identifier | None = None
@@ -43,17 +43,9 @@ class LaunchRequest(_Body):
     cohort_id: Identifier | None = None
 
 
-class Participant(_Body):
-    id: Identifier
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    email: Email
-    coach_id: Identifier | None = None
-    manager_id: Identifier | None = None
-
-
 class CohortRequest(_Body):
     cohort_id: Identifier
-    template_id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+    template_id: TemplateId
     participants: list[Participant] = Field(min_length=1, max_length=5000)
 
 
@@ -115,23 +107,6 @@ class ReasonRequest(_Body):
 
     def command(self, key: str | None) -> Withdraw:
         return Withdraw(reason=self.reason, key=key)
-
-
-class CohortOutcome(_Body):
-    line: int | None = None
-    employee_id: str | None = None
-    programme_id: str | None = None
-    outcome: str
-    """launched, existing or failed."""
-    reason: str | None = None
-
-
-class CohortReport(_Body):
-    cohort_id: str
-    launched: int
-    existing: int
-    failed: int
-    results: list[CohortOutcome]
 
 
 class EraseRequest(_Body):

@@ -10,9 +10,12 @@ from collections.abc import Callable, Sequence
 from pydantic import ValidationError
 
 from domain.commands import Employee
+from domain.enrolment import check_participants
+from domain.errors import DomainError
 from domain.template import Template, describe_errors
-from gateway.client import ParcoursError, ProgrammeClient
-from gateway.requests import CohortOutcome, CohortReport, Participant
+from gateway.client.errors import InvalidRequest, ParcoursError
+from gateway.client.models import CohortOutcome, CohortReport, Participant
+from gateway.client.programmes import ProgrammeClient
 
 COLUMNS = ("employee_id", "name", "email", "coach_id", "manager_id")
 CONCURRENCY = 20
@@ -74,7 +77,14 @@ async def launch_cohort(
     participants: Sequence[tuple[int | None, Participant]],
     on_result: Callable[[CohortOutcome], None] | None = None,
 ) -> list[CohortOutcome]:
-    """Launch everyone; a failure is reported and never stops the others."""
+    """Launch everyone; a failure is reported and never stops the others.
+
+    ``InvalidRequest`` when an employee is listed twice: nobody is launched then.
+    """
+    try:
+        check_participants(person.id for _, person in participants)
+    except DomainError as exc:
+        raise InvalidRequest(str(exc)) from exc
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def one(line: int | None, person: Participant) -> CohortOutcome:

@@ -7,14 +7,12 @@ import base64
 import binascii
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
     WorkflowExecution,
-    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
@@ -27,9 +25,11 @@ from temporalio.common import (
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.payloads.encryption import data_converter, employee_of, keyring_of
 from adapters.payloads.keyring import DataErased, Keyring
 from adapters.temporal import history
+from adapters.temporal.connection import Connection
+from adapters.temporal.connection import connect as connect_to
+from domain import ids
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -42,15 +42,29 @@ from domain.commands import (
     Resume,
     Withdraw,
 )
+from domain.enrolment import check_start
+from domain.errors import DomainError
 from domain.events import Event
-from domain.state import Status
 from domain.template import Template
 from domain.view import ProgrammeView
+from gateway.client import erasure
+from gateway.client.errors import (
+    CommandRefused,
+    InvalidRequest,
+    TemporalUnavailable,
+    translate,
+)
+from gateway.client.models import (
+    ErasedProgramme,
+    Erasure,
+    Filters,
+    Launched,
+    ProgrammePage,
+)
 from workflows import search_attributes as sa
 from workflows.messages import (
     REVISION,
     TASK_QUEUE,
-    WORKFLOW_NAME,
     ProgrammeInput,
     ProgrammeOutcome,
     Receipt,
@@ -60,127 +74,9 @@ from workflows.programme import ProgrammeWorkflow
 
 Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
 RECEIPT_WAIT = timedelta(seconds=5)
-ERASE_WAIT = timedelta(seconds=60)
-"""How long an erasure waits for a withdrawn programme to close before terminating it."""
-ERASED_REASON = "personal data erased"
 UPDATE_WAIT = timedelta(seconds=20)
 """How long a request (an update) waits for a worker to take it. Without a bound the
 SDK waits for ever while no worker runs, and so would the API's and the CLI's callers."""
-_SAFE = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
-"""Filter values go into a visibility query: no quotes, no spaces."""
-
-
-class ParcoursError(Exception):
-    """Base of what the client raises; the message is for a person."""
-
-
-class ProgrammeNotFound(ParcoursError):
-    def __init__(self, programme_id: str) -> None:
-        super().__init__(f"no programme {programme_id!r}")
-        self.programme_id = programme_id
-
-
-class CommandRefused(ParcoursError):
-    """The programme refused the command; the message is the domain's reason."""
-
-
-class TemporalUnavailable(ParcoursError):
-    """Temporal cannot be reached; the same call may succeed later."""
-
-
-class InvalidRequest(ParcoursError):
-    """Input the API or CLI cannot use; the message names the field."""
-
-
-class ErasedProgramme(BaseModel):
-    """A programme whose employee's data was erased: what Temporal's search attributes
-    still say about it. Everything else (name, email, feedback, events) is unreadable."""
-
-    model_config = ConfigDict(frozen=True)
-
-    programme_id: str
-    employee_id: str
-    template_id: str | None
-    status: str | None
-    """From the search attributes: ``withdrawn`` once erasure ended it."""
-    stage: str | None
-    erased: Literal[True] = True
-    message: str
-
-
-class ProgrammeErased(ParcoursError):
-    """The programme's personal data was erased: it can be listed, not read."""
-
-    def __init__(self, programme: ErasedProgramme) -> None:
-        super().__init__(programme.message)
-        self.programme = programme
-
-
-Action = Literal["withdrawn", "terminated", "already closed"]
-
-
-class ErasedFrom(BaseModel):
-    """One programme of an erased employee, and what erasure did to it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    programme_id: str
-    action: Action
-
-
-class Erasure(BaseModel):
-    """The answer to ``erase``: the programmes ended, and when the key was destroyed."""
-
-    model_config = ConfigDict(frozen=True)
-
-    employee_id: str
-    erased_at: datetime
-    already_erased: bool
-    programmes: list[ErasedFrom]
-
-
-class Filters(BaseModel):
-    """What ops filter listings by; each maps to a search attribute."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    stage: Annotated[str, Field(pattern=_SAFE)] | None = None
-    status: Status | None = None
-    cohort: Annotated[str, Field(pattern=_SAFE)] | None = None
-    employee: Annotated[str, Field(pattern=_SAFE)] | None = None
-    template: Annotated[str, Field(pattern=_SAFE)] | None = None
-
-    def query(self) -> str:
-        clauses = [f"WorkflowType = '{WORKFLOW_NAME}'"]
-        for key, value in (
-            (sa.PROGRAMME_STAGE, self.stage),
-            (sa.PROGRAMME_STATUS, self.status.value if self.status else None),
-            (sa.COHORT_ID, self.cohort),
-            (sa.EMPLOYEE_ID, self.employee),
-            (sa.TEMPLATE_ID, self.template),
-        ):
-            if value is not None:
-                clauses.append(f"{key.name} = '{value}'")
-        return " AND ".join(clauses)
-
-
-class ProgrammePage(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    items: list[ProgrammeView | ErasedProgramme]
-    next_page_token: str | None
-
-
-class Launched(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    programme_id: str
-    created: bool
-
-
-def programme_id_for(template_id: str, employee_id: str) -> str:
-    """One programme per employee and template: launching twice finds the same one."""
-    return f"{template_id}.{employee_id}"
 
 
 def start_of(day: date) -> datetime:
@@ -203,24 +99,10 @@ class ProgrammeClient:
         *,
         keyring: Keyring,
         task_queue: str = TASK_QUEUE,
-        lazy: bool = False,
-        **options: Any,
     ) -> ProgrammeClient:
-        """Connect now, or (``lazy``, for long-running services) on first use.
-
-        Payloads are sealed with the data keys of ``keyring``. ``options`` go to
-        ``Client.connect`` as they are: TLS, API key.
-        """
-        try:
-            client = await Client.connect(
-                target_host,
-                namespace=namespace,
-                data_converter=data_converter(keyring),
-                lazy=lazy,
-                **options,
-            )
-        except RuntimeError as exc:
-            raise TemporalUnavailable(f"cannot reach Temporal at {target_host}: {exc}") from exc
+        """A client on a plain connection (tests, scripts); services connect through
+        ``bootstrap.connect`` and wrap the client they get."""
+        client = await connect_to(Connection(target_host, namespace), keyring)
         return cls(client, task_queue)
 
     # ------------------------------------------------------------ launch
@@ -237,7 +119,12 @@ class ProgrammeClient:
         start_date: date | None = None,
         settings: RunSettings | None = None,
     ) -> Launched:
-        programme_id = programme_id_for(template.id, employee.id)
+        programme_id = ids.programme_id(template.id, employee.id)
+        if start_date is not None:
+            try:
+                check_start(start_date, datetime.now(UTC).date())
+            except DomainError as exc:
+                raise InvalidRequest(str(exc)) from exc
         launch = Launch(
             programme_id=programme_id,
             employee=employee,
@@ -274,7 +161,7 @@ class ProgrammeClient:
         except DataErased as exc:  # no new data for an erased employee, ever
             raise CommandRefused(f"cannot launch {programme_id}: {exc}") from exc
         except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, programme_id) from exc
+            raise translate(exc, programme_id) from exc
         return Launched(programme_id=programme_id, created=True)
 
     # ------------------------------------------------------------ requests (updates)
@@ -321,7 +208,7 @@ class ProgrammeClient:
         except DataErased as exc:
             raise CommandRefused(str(exc)) from exc
         except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, programme_id) from exc
+            raise translate(exc, programme_id) from exc
         assert isinstance(result, ProgrammeView)
         return result
 
@@ -355,7 +242,7 @@ class ProgrammeClient:
         except DataErased as exc:
             raise CommandRefused(str(exc)) from exc
         except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, programme_id) from exc
+            raise translate(exc, programme_id) from exc
         receipt = await self._await_receipt(handle, command.key)
         if receipt.outcome == "rejected":
             raise CommandRefused(receipt.reason or "refused")
@@ -380,24 +267,24 @@ class ProgrammeClient:
 
     async def view(self, programme_id: str) -> ProgrammeView:
         """Where the programme stands; ``ProgrammeErased`` when its data was erased."""
-        await self._refuse_erased(programme_id)
+        await erasure.refuse_erased(self.temporal, programme_id)
         return await self._view(programme_id)
 
     async def _view(self, programme_id: str) -> ProgrammeView:
         try:
             return await self._handle(programme_id).query(ProgrammeWorkflow.view)
         except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, programme_id) from exc
+            raise translate(exc, programme_id) from exc
 
     async def events(self, programme_id: str, after: int = 0) -> list[Event]:
         """The domain timeline across every run, read from Temporal: no worker needed.
 
         ``ProgrammeErased`` when its data was erased (``erased_timeline`` still works)."""
-        await self._refuse_erased(programme_id)
+        await erasure.refuse_erased(self.temporal, programme_id)
         try:
             events = await history.domain_events(self.temporal, programme_id)
         except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, programme_id) from exc
+            raise translate(exc, programme_id) from exc
         return [e for e in events if e.seq > after]
 
     async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
@@ -405,7 +292,7 @@ class ProgrammeClient:
         try:
             return await history.raw_events(self.temporal, programme_id)
         except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, programme_id) from exc
+            raise translate(exc, programme_id) from exc
 
     async def erased_timeline(self, programme_id: str) -> list[history.RawEvent]:
         """What Temporal recorded of a programme whose data was erased: the domain
@@ -413,112 +300,15 @@ class ProgrammeClient:
         try:
             return history.timeline_of(await history.raw_events(self.temporal, programme_id))
         except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, programme_id) from exc
+            raise translate(exc, programme_id) from exc
 
     # ------------------------------------------------------------ erasure
 
     async def erase(
-        self, employee_id: str, reason: str | None = None, *, wait: timedelta = ERASE_WAIT
+        self, employee_id: str, reason: str | None = None, *, wait: timedelta = erasure.ERASE_WAIT
     ) -> Erasure:
-        """Erase an employee's personal data: end their programmes, destroy their key.
-
-        Each running programme of theirs (found through the ``EmployeeId`` search
-        attribute) is withdrawn ("personal data erased"), and terminated if it
-        cannot be (no worker answering within ``wait``, or it is past withdrawing);
-        once all are closed the employee's data key is destroyed. From then on
-        nothing written for them can be read, nor can anything new be written.
-        Idempotent: erasing again finds nothing to end and the key already gone.
-        """
-        keyring = self._keyring()
-        try:
-            filters = Filters(employee=employee_id)
-        except ValidationError as exc:
-            raise InvalidRequest(f"employee_id: {exc.errors()[0]['msg']}") from exc
-        why = reason or ERASED_REASON
-        ended: dict[str, Action] = {}
-        if not keyring.is_erased(employee_id):
-            for execution in await self._executions(filters):
-                ended[execution.id] = await self._end(execution, why, wait)
-        erased = keyring.erase(employee_id, why)
-        # Anything launched for them meanwhile cannot run without the key: end it too.
-        for execution in await self._executions(filters):
-            if execution.status == WorkflowExecutionStatus.RUNNING:
-                await self._terminate(execution.id, why)
-                ended[execution.id] = "terminated"
-        return Erasure(
-            employee_id=employee_id,
-            erased_at=erased.erased_at,
-            already_erased=erased.already,
-            programmes=[ErasedFrom(programme_id=i, action=a) for i, a in ended.items()],
-        )
-
-    async def _executions(self, filters: Filters) -> list[WorkflowExecution]:
-        """The latest run of each matching workflow."""
-        latest: dict[str, WorkflowExecution] = {}
-        try:
-            async for execution in self.temporal.list_workflows(filters.query()):
-                known = latest.get(execution.id)
-                if known is None or execution.start_time > known.start_time:
-                    latest[execution.id] = execution
-        except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, "") from exc
-        return list(latest.values())
-
-    async def _end(self, execution: WorkflowExecution, reason: str, wait: timedelta) -> Action:
-        if execution.status != WorkflowExecutionStatus.RUNNING:
-            return "already closed"
-        programme_id = execution.id
-        action: Action = "withdrawn"
-        try:
-            await asyncio.wait_for(
-                self.withdraw(programme_id, Withdraw(reason=reason, key=f"erase-{programme_id}")),
-                wait.total_seconds(),
-            )
-        except (CommandRefused, TimeoutError):
-            action = "terminated"
-            await self._terminate(programme_id, reason)
-        except ProgrammeNotFound:
-            return "already closed"
-        handle = self.temporal.get_workflow_handle(programme_id)
-        deadline = asyncio.get_running_loop().time() + wait.total_seconds()
-        while True:
-            try:
-                status = (await handle.describe()).status
-            except (RPCError, RuntimeError) as exc:
-                raise _translate(exc, programme_id) from exc
-            if status != WorkflowExecutionStatus.RUNNING:
-                return action
-            if asyncio.get_running_loop().time() > deadline:
-                await self._terminate(programme_id, reason)
-                return "terminated"
-            await asyncio.sleep(0.2)
-
-    async def _terminate(self, programme_id: str, reason: str) -> None:
-        try:
-            await self.temporal.get_workflow_handle(programme_id).terminate(reason=reason)
-        except RPCError as exc:
-            if exc.status != RPCStatusCode.NOT_FOUND:  # not found: it closed meanwhile
-                raise _translate(exc, programme_id) from exc
-
-    def _keyring(self) -> Keyring:
-        keyring = keyring_of(self.temporal.data_converter)
-        if keyring is None:
-            raise ParcoursError("this client does not encrypt payloads: nothing to erase")
-        return keyring
-
-    def _erased(self, employee_id: str | None) -> bool:
-        keyring = keyring_of(self.temporal.data_converter)
-        return employee_id is not None and keyring is not None and keyring.is_erased(employee_id)
-
-    async def _refuse_erased(self, programme_id: str) -> None:
-        employee_id = employee_of(programme_id)
-        if employee_id is None or not self._erased(employee_id):
-            return
-        try:
-            description = await self.temporal.get_workflow_handle(programme_id).describe()
-        except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, programme_id) from exc
-        raise ProgrammeErased(_erased_programme(programme_id, employee_id, description))
+        """Erase an employee's personal data (see ``gateway.client.erasure``)."""
+        return await erasure.erase(self, employee_id, reason, wait=wait)
 
     # ------------------------------------------------------------ listings
 
@@ -542,22 +332,22 @@ class ProgrammeClient:
                 RPCStatusCode.INVALID_ARGUMENT,
             ):
                 raise InvalidRequest("page_token: not a token this API gave out") from exc
-            raise _translate(exc, "") from exc
+            raise translate(exc, "") from exc
         except RuntimeError as exc:
-            raise _translate(exc, "") from exc
+            raise translate(exc, "") from exc
         executions = list(listing.current_page or [])
         gate = asyncio.Semaphore(10)
         erased: dict[str, bool] = {}
 
         async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme:
-            employee_id = execution.typed_search_attributes.get(sa.EMPLOYEE_ID) or employee_of(
+            employee_id = execution.typed_search_attributes.get(sa.EMPLOYEE_ID) or ids.employee_of(
                 execution.id
             )
             if employee_id is not None:
                 if employee_id not in erased:
-                    erased[employee_id] = self._erased(employee_id)
+                    erased[employee_id] = erasure.is_erased(self.temporal, employee_id)
                 if erased[employee_id]:
-                    return _erased_programme(execution.id, employee_id, execution)
+                    return erasure.erased_programme(execution.id, employee_id, execution)
             async with gate:  # erasure was checked above, once per employee
                 return await self._view(execution.id)
 
@@ -576,47 +366,8 @@ class ProgrammeClient:
                 stage = execution.typed_search_attributes.get(sa.PROGRAMME_STAGE) or ""
                 counts[stage] = counts.get(stage, 0) + 1
         except (RPCError, RuntimeError) as exc:
-            raise _translate(exc, "") from exc
+            raise translate(exc, "") from exc
         return dict(sorted(counts.items()))
 
     def _handle(self, programme_id: str) -> Handle:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)
-
-
-def _erased_programme(
-    programme_id: str, employee_id: str, execution: WorkflowExecution
-) -> ErasedProgramme:
-    attributes = execution.typed_search_attributes
-    status = attributes.get(sa.PROGRAMME_STATUS)
-    if execution.status == WorkflowExecutionStatus.TERMINATED:
-        status = "terminated"
-    return ErasedProgramme(
-        programme_id=programme_id,
-        employee_id=employee_id,
-        template_id=attributes.get(sa.TEMPLATE_ID),
-        status=status,
-        stage=attributes.get(sa.PROGRAMME_STAGE) or None,
-        message=(
-            f"{programme_id}: employee {employee_id}'s personal data was erased; "
-            f"the programme is {status or 'closed'}"
-        ),
-    )
-
-
-def _translate(exc: RPCError | RuntimeError, programme_id: str) -> ParcoursError:
-    """Temporal's errors in the words of a programme.
-
-    A lazy client connects on first use: a server out of reach then shows up as a
-    RuntimeError from the connection, which is the same as unavailable.
-    """
-    if not isinstance(exc, RPCError):
-        if "connect" in str(exc).lower():
-            return TemporalUnavailable(f"Temporal is unavailable: {exc}")
-        raise exc
-    if exc.status == RPCStatusCode.NOT_FOUND:
-        return ProgrammeNotFound(programme_id)
-    if exc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
-        return TemporalUnavailable(f"Temporal is unavailable: {exc.message}")
-    if exc.status == RPCStatusCode.FAILED_PRECONDITION:
-        return CommandRefused(exc.message)
-    return ParcoursError(exc.message)
