@@ -27,7 +27,8 @@ COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
 COPY adapters ./adapters
-COPY config.py bootstrap.py ./
+COPY config ./config
+COPY bootstrap.py ./
 COPY gateway ./gateway
 COPY templates ./templates
 RUN --mount=type=cache,target=/root/.cache/uv \

@@ -246,6 +246,37 @@ def test_errors_have_one_shape_and_the_right_status(cluster: Cluster) -> None:
         assert platform.get("/docs").status_code == 200
 
 
+def test_a_past_start_and_a_cohort_listing_someone_twice_are_refused_alike(
+    cluster: Cluster,
+) -> None:
+    """The domain's rules, with the same words through the API and the CLI."""
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    past = "start_date: 2020-01-06 is in the past; a programme starts today or later"
+    with cluster.http("platform") as platform:
+        answer = _launch(platform, employee, start_date="2020-01-06")
+        assert answer.status_code == 422
+        assert error_of(answer) == {"code": "invalid", "message": past, "field": "start_date"}
+        person = {"id": employee, "name": "Ana Ruiz", "email": "ana@example.com"}
+        twice = platform.post(
+            "/v1/cohorts",
+            json={
+                "cohort_id": "twice",
+                "template_id": "change-adoption-3m",
+                "participants": [person, person],
+            },
+        )
+        assert twice.status_code == 422
+        assert error_of(twice)["message"] == f"participants: employee {employee} is listed twice"
+        assert platform.get("/v1/programmes", params={"employee": employee}).json()["items"] == []
+    launched = cluster.cli(
+        "launch",
+        *("--employee", employee, "--name", "Ana Ruiz", "--email", "ana@example.com"),
+        *("--template", "change-adoption-3m", "--start", "2020-01-06"),
+    )
+    assert launched.returncode == 2
+    assert past in launched.stderr
+
+
 def test_temporal_out_of_reach_is_503(cluster: Cluster, tmp_path: Path) -> None:
     port = free_port()
     env = {**cluster.env, "TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}"}

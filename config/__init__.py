@@ -29,31 +29,23 @@ from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
-from pydantic import AfterValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from adapters.notify.fanout import CHANNELS
 from adapters.notify.smtp import SmtpConfig, SmtpSecurity
 from adapters.notify.webhook import WebhookConfig
+from config.errors import SettingsError, describe
+from config.values import Grace, HostPort, HttpUrl, Name, PemFile, Port, Timeout
 from workflows.messages import TASK_QUEUE
 
 SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
 OTHER_VARIABLES = frozenset({SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN"})
 """Variables parcours reads elsewhere: not settings, yet not typos either."""
-MAX_TIMEOUT = 25.0
-"""Seconds: a channel must answer well within the notification activity's 30 s."""
 TRACING_MODULES = ("opentelemetry.sdk", "opentelemetry.exporter.otlp.proto.grpc")
 UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")
 """The Temporal Web UI of ``parcours up``: allowed to call the API's ``/codec`` by default."""
-
-
-class SettingsError(ValueError):
-    """The settings are wrong; ``problems`` has one line per problem, naming the variable."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("invalid settings:\n" + "\n".join(f"  {p}" for p in problems))
 
 
 class ApiRole(StrEnum):
@@ -67,72 +59,6 @@ class LogLevel(StrEnum):
     INFO = "INFO"
     WARNING = "WARNING"
     ERROR = "ERROR"
-
-
-# ------------------------------------------------------------------ value rules
-# Each raises ValueError with the message shown after "VARIABLE: ".
-
-
-def _port(value: int) -> int:
-    if not 1 <= value <= 65535:
-        raise ValueError(f"must be 1..65535, got {value}")
-    return value
-
-
-def _timeout(value: float) -> float:
-    if not 0 < value <= MAX_TIMEOUT:
-        raise ValueError(
-            f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds "
-            f"(notifications must finish within 30 s), got {value:g}"
-        )
-    return value
-
-
-def _grace(value: float) -> float:
-    if value < 0:
-        raise ValueError(f"must be 0 or more seconds, got {value:g}")
-    return value
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
-    return value.rstrip("/")
-
-
-def _host_port(value: str) -> str:
-    host, sep, port = value.rpartition(":")
-    if not sep or not host or not port.isdigit():
-        raise ValueError(f"must be host:port, like localhost:7233, got {value!r}")
-    _port(int(port))
-    return value
-
-
-def _pem_file(value: Path) -> Path:
-    path = value.expanduser()
-    if not path.is_file():
-        raise ValueError(f"{value} is not a file")
-    try:
-        head = path.read_bytes()[:4096]
-    except OSError as exc:
-        raise ValueError(f"{value} cannot be read: {exc.strerror}") from exc
-    if b"-----BEGIN " not in head:
-        raise ValueError(f"{value} is not a PEM file (no -----BEGIN line)")
-    return path
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value.strip()
-
-
-Port = Annotated[int, AfterValidator(_port)]
-Timeout = Annotated[float, AfterValidator(_timeout)]
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
-PemFile = Annotated[Path, AfterValidator(_pem_file)]
-Name = Annotated[str, AfterValidator(_not_blank)]
 
 
 def _env(name: str, **kwargs: Any) -> Any:
@@ -152,9 +78,7 @@ class Settings(BaseSettings):
     )
 
     # Temporal: where, and how to authenticate (mTLS or an API key, e.g. Temporal Cloud).
-    temporal_address: Annotated[str, AfterValidator(_host_port)] = _env(
-        "TEMPORAL_ADDRESS", default="localhost:7233"
-    )
+    temporal_address: HostPort = _env("TEMPORAL_ADDRESS", default="localhost:7233")
     temporal_namespace: Name = _env("TEMPORAL_NAMESPACE", default="default")
     temporal_tls: bool | None = _env("TEMPORAL_TLS", default=None)
     """Force TLS on or off; by default on when a client certificate or an API key is set."""
@@ -167,9 +91,7 @@ class Settings(BaseSettings):
     # parcours' own process.
     task_queue: Name = _env("PARCOURS_TASK_QUEUE", default=TASK_QUEUE)
     data_dir: Path = _env("PARCOURS_DATA_DIR", default=Path(".parcours"))
-    shutdown_grace: Annotated[float, AfterValidator(_grace)] = _env(
-        "PARCOURS_SHUTDOWN_GRACE", default=20.0
-    )
+    shutdown_grace: Grace = _env("PARCOURS_SHUTDOWN_GRACE", default=20.0)
     """Seconds running activities get to finish on SIGTERM before they are cancelled."""
     log_level: LogLevel = _env("PARCOURS_LOG_LEVEL", default=LogLevel.INFO)
 
@@ -405,45 +327,7 @@ def load_settings(env_file: Path | None = None, **overrides: Any) -> Settings:
     try:
         return Settings(_env_file=env_file, **overrides)
     except ValidationError as exc:
-        raise SettingsError(describe(exc)) from None
-
-
-def describe(exc: ValidationError) -> list[str]:
-    """One line per error, ``VARIABLE: what is wrong``, secrets not shown."""
-    aliases = {alias: alias for alias in ENV_NAMES.values()}
-    lines: list[str] = []
-    for error in exc.errors():
-        loc = error["loc"]
-        if not loc:  # the cross-setting check: already one problem per line
-            lines += str(error["ctx"]["error"]).splitlines() if "ctx" in error else [error["msg"]]
-            continue
-        head = str(loc[0])
-        name = aliases.get(head) or ENV_NAMES.get(head) or head
-        lines.append(f"{name}: {_reason(error, secret=_is_secret(head))}")
-    return lines
-
-
-def _reason(error: Any, *, secret: bool) -> str:
-    kind, given = error["type"], error.get("input")
-    shown = "" if secret else f", got {given!r}"
-    if kind == "value_error":
-        return str(error["ctx"]["error"])
-    if kind in ("int_parsing", "int_from_float"):
-        return f"must be a whole number{shown}"
-    if kind == "float_parsing":
-        return f"must be a number of seconds{shown}"
-    if kind == "bool_parsing":
-        return f"must be true or false{shown}"
-    if kind == "enum":
-        return f"must be one of {error['ctx']['expected']}{shown}"
-    return f"{error['msg'][:1].lower()}{error['msg'][1:]}{shown}"
-
-
-def _is_secret(head: str) -> bool:
-    name = next((n for n, alias in ENV_NAMES.items() if head in (n, alias)), head)
-    return name in {"smtp_password", "webhook_secret", "temporal_api_key", "master_key"} or (
-        name == "api_tokens"
-    )
+        raise SettingsError(describe(exc, ENV_NAMES)) from None
 
 
 def _file_problems(path: Path) -> list[str]:
