@@ -310,13 +310,16 @@ def _fire(draft: _Draft, item: Due) -> None:
             before=stage.remind_before_due[i],
         )
     elif item.kind is Kind.close_calendar:
+        needed = not _sessions_quota_met(state)
         for slot in progress.unrecorded:
             draft.emit(
                 SessionMissed,
                 clock=at,
                 stage=progress.key,
                 number=slot.number,
-                notes="not recorded by the stage deadline",
+                notes="not recorded by the stage deadline"
+                if needed
+                else "not needed: the sessions the stage asks for were held",
                 unrecorded=True,
             )
     elif item.kind is Kind.escalation:
@@ -334,6 +337,14 @@ def _fire(draft: _Draft, item: Due) -> None:
         )
     elif item.kind is Kind.stall:
         draft.emit(StageStalled, clock=at, stage=progress.key)
+
+
+def _sessions_quota_met(state: ProgrammeState) -> bool:
+    """The current stage asks for a number of sessions held, and they were."""
+    stage, progress = state.current_stage, state.stage
+    if stage is None or progress is None or stage.gate.sessions_held is None:
+        return False
+    return progress.held >= stage.gate.sessions_held
 
 
 def _settle(draft: _Draft) -> None:
@@ -623,12 +634,15 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             assert progress is not None
             status = SessionStatus.held if isinstance(event, SessionHeld) else SessionStatus.missed
             counter = "held" if status is SessionStatus.held else "missed"
-            return {
+            changes: dict[str, Any] = {
                 "stage": progress.model_copy(
                     update={"recorded": {**progress.recorded, event.number: status}}
                 ),
                 counter: getattr(state, counter) + 1,
             }
+            if isinstance(event, SessionMissed) and event.unrecorded and _sessions_quota_met(state):
+                del changes[counter]  # not needed, so not missed: attendance leaves it out
+            return changes
         case ObjectiveProgressed():
             return {"progress": {**state.progress, event.objective_id: event.percent}}
         case ReminderDue():
