@@ -83,11 +83,18 @@ evaluation):
 - all 10 sessions held: attendance 100%;
 - three objectives, progress recorded for none: attainment not recorded
   (expected 100% at the final evaluation);
-- verdict on track, reasons: "scores are up 1.00 since the baseline (like for
-  like: the same 2 raters; coach left out, not in the baseline)",
-  "attendance 100%: 10 of 10 sessions held", "no progress recorded on the 3
-  objectives: attainment unknown, not 0% (expected 100% at the final
+- verdict on track, with the reasons "scores are up 1.00 since the baseline
+  (like for like: the same 2 raters; coach left out, none in the baseline)",
+  "attendance 100%: 10 of 10 sessions held" and "no progress recorded on the
+  3 objectives: attainment unknown, not 0% (expected 100% at the final
   evaluation)".
+
+Stored, that is ``overall`` 3.17 (everyone), ``compared_overall`` 3.75,
+``baseline_overall`` 2.75, ``change`` 1.0, ``trend`` up, ``comparison``
+``{basis: same_raters, roles: [employee, manager], raters: 2, left_out:
+[coach]}``, ``attainment`` None with ``objectives_unrecorded`` 3,
+``expected_attainment`` 100.0. The old rules read the same programme as off
+track: "objectives at 0%, 75 points behind plan".
 """
 
 from __future__ import annotations
@@ -475,7 +482,7 @@ def _score_reasons(f: _Figures, off: list[str], risk: list[str], notes: list[str
             f"(baseline: {then})"
         )
         return
-    basis = _basis_words(f.comparison)
+    basis = _basis_words(f.comparison, f.roles_then)
     if f.change <= -1:
         off.append(
             f"scores are down {_num(-f.change)} since the baseline, 1 point or more ({basis})"
@@ -494,16 +501,24 @@ def _score_reasons(f: _Figures, off: list[str], risk: list[str], notes: list[str
         )
 
 
-def _basis_words(comparison: Comparison) -> str:
+def _basis_words(comparison: Comparison, roles_then: tuple[Role, ...]) -> str:
     if comparison.basis is Basis.same_raters:
         words = f"like for like: the same {_count(comparison.raters, 'rater')}"
     else:
         words = f"like for like by role: {', '.join(comparison.roles)}"
         if comparison.raters:
             words += f", {_count(comparison.raters, 'rater')} the same people"
-    if comparison.left_out:
-        words += f"; {', '.join(comparison.left_out)} left out, not there both times"
+    new = [r for r in comparison.left_out if r not in roles_then]
+    gone = [r for r in comparison.left_out if r in roles_then]
+    if new:
+        words += f"; {_and(new)} left out, none in the baseline"
+    if gone:
+        words += f"; {_and(gone)} left out, none this time"
     return words
+
+
+def _and(roles: Sequence[Role]) -> str:
+    return " and ".join(roles) if len(roles) < 3 else f"{', '.join(roles[:-1])} and {roles[-1]}"
 
 
 def _attendance_reasons(

@@ -195,7 +195,7 @@ def test_the_coach_at_the_midpoint_is_left_out_when_the_baseline_had_none() -> N
     )
     assert midpoint.reasons[0] == (
         "scores are steady since the baseline: +0.00, within ±0.25 (like for like: "
-        "the same 2 raters; coach left out, not there both times)"
+        "the same 2 raters; coach left out, none in the baseline)"
     )
 
 
@@ -205,6 +205,10 @@ def test_a_role_missing_now_is_left_out_too() -> None:
     assert now.change == 1.0
     assert now.comparison is not None
     assert now.comparison.left_out == (Role.peer,)
+    assert now.reasons[0] == (
+        "scores are up 1.00 since the baseline (like for like: the same 1 rater; "
+        "peer left out, none this time)"
+    )
 
 
 def test_within_a_role_only_the_raters_who_answered_both_times_are_compared() -> None:
@@ -540,3 +544,54 @@ def test_an_evaluation_recorded_by_older_code_still_parses() -> None:
     assert evaluation.compared_overall is None
     assert evaluation.objectives_unrecorded == 0
     assert evaluation.scores[0].compared is None
+
+
+def test_the_worked_example_of_the_module_docstring() -> None:
+    before = [Rating(Role.employee, "e", {A: 2, M: 3}), Rating(Role.manager, "m", {A: 3, M: 3})]
+    after = [
+        Rating(Role.employee, "e", {A: 3, M: 4}),
+        Rating(Role.manager, "m", {A: 4, M: 4}),
+        Rating(Role.coach, "c", {A: 2, M: 2}),
+    ]
+    baseline = evaluate(
+        kind=EvaluationKind.baseline,
+        stage="baseline",
+        dimensions=(A, M),
+        ratings=before,
+        baseline=None,
+        progress=[None, None, None],
+        attendance=Attendance(held=0, missed=0),
+        expected_attainment=2,
+    )
+    assert baseline.overall == 2.75
+    final = evaluate(
+        kind=EvaluationKind.final,
+        stage="final_evaluation",
+        dimensions=(A, M),
+        ratings=after,
+        baseline=baseline,
+        baseline_ratings=before,
+        progress=[None, None, None],
+        attendance=Attendance(held=10, missed=0),
+        expected_attainment=100,
+    )
+    assert [s.mean for s in final.scores] == [3.0, 3.33]
+    assert [s.compared for s in final.scores] == [3.5, 4.0]
+    assert (final.overall, final.compared_overall, final.baseline_overall) == (3.17, 3.75, 2.75)
+    assert (final.change, final.trend) == (1.0, Trend.up)
+    assert final.comparison == Comparison(
+        basis=Basis.same_raters,
+        roles=(Role.employee, Role.manager),
+        raters=2,
+        left_out=(Role.coach,),
+    )
+    assert (final.attainment, final.objectives_unrecorded) == (None, 3)
+    assert final.expected_attainment == 100.0
+    assert final.verdict is Verdict.on_track
+    assert final.reasons == (
+        "scores are up 1.00 since the baseline (like for like: the same 2 raters; "
+        "coach left out, none in the baseline)",
+        "attendance 100%: 10 of 10 sessions held",
+        "no progress recorded on the 3 objectives: attainment unknown, not 0% "
+        "(expected 100% at the final evaluation)",
+    )
