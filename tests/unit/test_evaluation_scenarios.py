@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from domain.commands import (
     AgreeObjectives,
     Command,
@@ -18,6 +20,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.decider import apply, decide, fold, next_wake
+from domain.errors import TemplateError
 from domain.evaluation import Basis, Evaluation, Trend, Verdict
 from domain.events import EvaluationRecorded, Event, SessionMissed
 from domain.state import ProgrammeState, Status
@@ -258,3 +261,34 @@ def test_no_role_dimension_is_ever_missing_from_a_recorded_evaluation() -> None:
     p.answer(day(72), (Role.employee, "emp-1", 3), (Role.manager, "mgr-1", 4))
     dims = [Dimension.adaptability, Dimension.motivation]
     assert all([s.dimension for s in e.scores] == dims for e in p.evaluations())
+
+
+def test_the_template_sets_the_tolerance() -> None:
+    template = shipped("change-adoption-3m")
+    assert template.score_tolerance == 0.25
+    strict = template.model_copy(update={"score_tolerance": 0.1})
+    p = Programme(strict)
+    p.do(AGREE, day(1))
+    p.answer(day(2), (Role.employee, "emp-1", 3), (Role.manager, "mgr-1", 3))
+    p.hold(day(70))
+    p.do(
+        GiveFeedback(
+            role=Role.employee,
+            rater_id="emp-1",
+            scores={Dimension.adaptability: 3, Dimension.motivation: 2},
+        ),
+        day(72),
+    )
+    p.answer(day(72), (Role.manager, "mgr-1", 3))
+    final = p.evaluations()[-1]
+    assert final.change == -0.25
+    assert final.tolerance == 0.1
+    assert final.trend is Trend.down
+    assert final.verdict is Verdict.at_risk
+
+
+def test_a_template_tolerance_is_under_one_point() -> None:
+    text = (TEMPLATES / "change-adoption-3m.yaml").read_text()
+    assert parse_template(text + "score_tolerance: 0.5\n").score_tolerance == 0.5
+    with pytest.raises(TemplateError, match="score_tolerance"):
+        parse_template(text + "score_tolerance: 1\n")
