@@ -17,8 +17,8 @@ Scores
     Per dimension: the mean per role of its raters, then the mean of the roles
     (so five peers weigh as much as one manager). Overall: the mean of the
     dimensions scored. All of it is computed exactly (fractions) and rounded to
-    two decimals only in the stored display figures, so equal scores never show
-    a change.
+    two decimals (halves away from zero) only in the stored display figures and
+    the reasons, so equal scores never show a change.
 
 Like for like
     The change is measured on what both evaluations have in common, per
@@ -53,15 +53,17 @@ Expected attainment
     is measured against its ``max_duration``.
 
 Attendance
-    Sessions held over sessions held or missed. Sessions left unrecorded when a
-    stage closes after its ``gate.sessions_held`` was met were not needed: they
-    are not counted as missed (and so not counted at all).
+    Sessions held over sessions held or missed, over the stages so far.
+    Sessions left unrecorded when a stage's calendar closes (at its deadline)
+    with its ``gate.sessions_held`` met were not needed: they are not counted
+    as missed, nor at all. A session recorded as missed by hand, or left
+    unrecorded while the stage still needed sessions, is missed.
 
 The verdict rules (every rule is checked; the worst level found wins):
 
-- off track: attendance under 50%; objectives more than 50 points behind the
-  expected attainment; or the overall score down by 1 point or more (like for
-  like);
+- off track: attendance under 50%; objectives (those recorded) more than 50
+  points behind the expected attainment; or the overall score down by 1 point
+  or more (like for like);
 - at risk: attendance under 75%; objectives more than 25 points behind; or the
   overall score down by more than the tolerance;
 - on track otherwise.
