@@ -29,7 +29,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.errors import DomainError
-from domain.evaluation import Attendance, Rating, evaluate
+from domain.evaluation import Attendance, Rating, evaluate, expected_attainment
 from domain.events import (
     DeliveryConfirmed,
     DeliveryFailed,
@@ -310,13 +310,16 @@ def _fire(draft: _Draft, item: Due) -> None:
             before=stage.remind_before_due[i],
         )
     elif item.kind is Kind.close_calendar:
+        needed = not _sessions_quota_met(state)
         for slot in progress.unrecorded:
             draft.emit(
                 SessionMissed,
                 clock=at,
                 stage=progress.key,
                 number=slot.number,
-                notes="not recorded by the stage deadline",
+                notes="not recorded by the stage deadline"
+                if needed
+                else "not needed: the sessions the stage asks for were held",
                 unrecorded=True,
             )
     elif item.kind is Kind.escalation:
@@ -334,6 +337,14 @@ def _fire(draft: _Draft, item: Due) -> None:
         )
     elif item.kind is Kind.stall:
         draft.emit(StageStalled, clock=at, stage=progress.key)
+
+
+def _sessions_quota_met(state: ProgrammeState) -> bool:
+    """The current stage asks for a number of sessions held, and they were."""
+    stage, progress = state.current_stage, state.stage
+    if stage is None or progress is None or stage.gate.sessions_held is None:
+        return False
+    return progress.held >= stage.gate.sessions_held
 
 
 def _settle(draft: _Draft) -> None:
@@ -389,29 +400,42 @@ def _enter_stage(draft: _Draft, index: int) -> None:
 
 
 def _evaluate(draft: _Draft, kind: EvaluationKind, clock: timedelta | None) -> None:
+    """Only this evaluation's answers count: given in the stage it closes (after the
+    programme completed, for a follow-up) since the last evaluation; no fallback."""
     state = draft.state
-    latest: dict[str, Rating] = {}
-    window = [f for f in state.feedback if f.seq > state.last_evaluation_seq] or list(
-        state.feedback
-    )
-    for entry in window:
-        before = latest.get(entry.rater_id)
-        scores = {**before.scores, **entry.scores} if before else dict(entry.scores)
-        latest[entry.rater_id] = Rating(entry.role, entry.rater_id, scores)
-    stages = len(state.template.stages)
+    stage = state.stage.key if state.stage else None
+    baseline = state.baseline()
     evaluation = evaluate(
         kind=kind,
-        stage=state.stage.key if state.stage else None,
+        stage=stage,
         dimensions=state.template.dimensions,
-        ratings=list(latest.values()),
-        baseline=state.baseline(),
-        progress=[state.progress.get(o.id, 0) for o in state.objectives],
+        ratings=_ratings(state, stage, state.last_evaluation_seq),
+        baseline=baseline,
+        baseline_ratings=_ratings(state, baseline.stage, 0)
+        if baseline is not None and baseline.stage is not None
+        else None,
+        progress=[state.progress.get(o.id) for o in state.objectives],
         attendance=Attendance(held=state.held, missed=state.missed),
-        expected_attainment=100 * state.stages_done / stages,
+        expected_attainment=expected_attainment(
+            state.template, kind, draft.clock() if clock is None else clock
+        ),
+        tolerance=state.template.score_tolerance,
     )
     draft.emit(
         EvaluationRecorded, clock=clock, delivery_id=draft.delivery_id(), evaluation=evaluation
     )
+
+
+def _ratings(state: ProgrammeState, stage: str | None, after: int) -> list[Rating]:
+    """Each rater's latest scores among the answers given in ``stage`` after seq ``after``."""
+    latest: dict[tuple[Role, str], Rating] = {}
+    for entry in state.feedback:
+        if entry.stage != stage or entry.seq <= after:
+            continue
+        before = latest.get((entry.role, entry.rater_id))
+        scores = {**before.scores, **entry.scores} if before else dict(entry.scores)
+        latest[(entry.role, entry.rater_id)] = Rating(entry.role, entry.rater_id, scores)
+    return list(latest.values())
 
 
 # ---------------------------------------------------------------- commands
@@ -610,12 +634,15 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             assert progress is not None
             status = SessionStatus.held if isinstance(event, SessionHeld) else SessionStatus.missed
             counter = "held" if status is SessionStatus.held else "missed"
-            return {
+            changes: dict[str, Any] = {
                 "stage": progress.model_copy(
                     update={"recorded": {**progress.recorded, event.number: status}}
                 ),
                 counter: getattr(state, counter) + 1,
             }
+            if isinstance(event, SessionMissed) and event.unrecorded and _sessions_quota_met(state):
+                del changes[counter]  # not needed, so not missed: attendance leaves it out
+            return changes
         case ObjectiveProgressed():
             return {"progress": {**state.progress, event.objective_id: event.percent}}
         case ReminderDue():

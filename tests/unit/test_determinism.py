@@ -25,6 +25,7 @@ ALLOWED_IMPORTS = {
     "contextlib",
     "datetime",
     "enum",
+    "fractions",
     "pydantic",
     "re",
     "statistics",
