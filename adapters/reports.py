@@ -101,16 +101,26 @@ def _scores_table(ev: Evaluation) -> list[str]:
     present = {role for score in ev.scores for role in score.by_role}
     roles = [role for role in Role if role in present]  # stable, enum order
     header = ["Dimension", *(_label(role.value) for role in roles)]
-    header += ["Mean", "Baseline", "Change"]
+    header += ["Mean", "Like for like", "Baseline", "Change"]
     rows = [_row(score, roles) for score in ev.scores]
     overall = ["**Overall**", *("" for _ in roles)]
-    overall += [_num(ev.overall), _num(ev.baseline_overall), _signed(ev.change)]
-    return [
+    overall += [
+        _num(ev.overall),
+        _num(ev.compared_overall),
+        _num(ev.baseline_overall),
+        _signed(ev.change),
+    ]
+    table = [
         _cells(header),
         _cells(["---"] * len(header)),
         *(_cells(row) for row in rows),
         _cells(overall),
     ]
+    if ev.comparison is not None:
+        compared = ", ".join(_label(role.value) for role in ev.comparison.roles) or "nobody"
+        basis = ev.comparison.basis.value.replace("_", " ")
+        table += ["", f"Change measured on the {basis}: {compared}."]
+    return table
 
 
 def _row(score: DimensionScore, roles: list[Role]) -> list[str]:
@@ -118,6 +128,7 @@ def _row(score: DimensionScore, roles: list[Role]) -> list[str]:
         _label(score.dimension.value),
         *(_num(score.by_role.get(role)) for role in roles),
         _num(score.mean),
+        _num(score.compared),
         _num(score.baseline),
         _signed(score.change),
     ]
