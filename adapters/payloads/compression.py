@@ -95,8 +95,8 @@ class DeflatedJSONPayloadConverter(EncodingPayloadConverter):
 PYDANTIC_JSON = PydanticJSONPlainPayloadConverter()
 """One for the whole process: it caches a pydantic ``TypeAdapter`` per type, and the SDK
 makes a new ``PayloadConverter`` for every serialization context (each workflow run,
-activation and client call), so a converter of its own rebuilt the adapter of a
-programme's input, or of a signal, for nearly every payload it read."""
+activation and client call); one per converter would build those adapters again for
+nearly every payload."""
 
 
 _CONVERTERS = (

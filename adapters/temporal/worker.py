@@ -15,9 +15,9 @@ from workflows.programme import ProgrammeWorkflow
 PASSED_THROUGH = ("domain", "workflows", "pydantic", "yaml")
 """Pure, deterministic modules the sandbox shares instead of re-importing per run.
 
-``workflows`` too: executing ``workflows.programme`` afresh for every programme cost
-about 90 KiB of worker memory and 1.7 ms of CPU per programme (bench/README.md). The
-sandbox's run-time restrictions no longer reach passed-through code, so
+``workflows`` too: executing ``workflows.programme`` afresh for every programme costs
+memory and CPU per programme (measured in bench/README.md). The sandbox's run-time
+restrictions no longer reach passed-through code, so
 ``tests/unit/test_determinism.py`` checks ``domain`` and ``workflows`` statically
 (allowed imports, no clock, randomness or I/O calls), and the replay tests prove the
 commands unchanged."""
