@@ -21,6 +21,7 @@ from config import UI_ORIGINS, ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import codec, cohorts, commands, errors, facts, personal_data, programmes
 from gateway.http.dependencies import Programmes
+from gateway.http.limits import Limited, RequestLimits
 
 
 class Health(BaseModel):
@@ -35,6 +36,7 @@ def create_app(
     tokens: Mapping[str, ApiRole],
     store: IdempotencyStore,
     cors_origins: Sequence[str] = UI_ORIGINS,
+    limits: RequestLimits | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="parcours",
@@ -53,6 +55,7 @@ def create_app(
         allow_credentials=True,
         max_age=600,
     )
+    app.add_middleware(Limited, limits=limits or RequestLimits())
     errors.install(app)
 
     @app.get(
