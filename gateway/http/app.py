@@ -21,7 +21,7 @@ from config import UI_ORIGINS, ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import codec, cohorts, commands, errors, facts, personal_data, programmes
 from gateway.http.dependencies import Programmes
-from gateway.http.limits import Limited, RequestLimits
+from gateway.http.limits import Limited, ProgrammeWrites, RequestLimits
 
 
 class Health(BaseModel):
@@ -55,7 +55,9 @@ def create_app(
         allow_credentials=True,
         max_age=600,
     )
-    app.add_middleware(Limited, limits=limits or RequestLimits())
+    limits = limits or RequestLimits()
+    app.state.programme_writes = ProgrammeWrites(limits)
+    app.add_middleware(Limited, limits=limits)
     errors.install(app)
 
     @app.get(

@@ -1,9 +1,13 @@
 """What any caller may send: a rate per token, a rate of writes per programme, a body size.
 
-Answered in the one error shape before a route runs: 413 for a body over the limit,
-429 with ``Retry-After`` past a rate. The rates use the ``limits`` library's moving
-window in this process's memory, so each API replica counts on its own: with N replicas
-a caller may reach N times the rate, which still bounds what one programme can be sent.
+The rate per token and the body size are checked before a route runs; the writes to a
+programme are counted once the caller is known to be allowed to write and the body is
+valid, so nobody without that right can use up a programme's budget. Answered in the
+one error shape: 413 for a body over the limit, 429 with ``Retry-After`` past a rate.
+
+The rates use the ``limits`` library's moving window in this process's memory, so each
+API replica counts on its own: with N replicas a caller may reach N times the rate,
+which still bounds what one programme can be sent.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from limits import RateLimitItem, parse_many
+from limits import parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,15 +38,44 @@ class RequestLimits:
     max_body_bytes: int = 1024 * 1024
 
 
+class _Rates:
+    def __init__(self, items: str) -> None:
+        self.items = parse_many(items)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def refusal(self, what: str, *key: str) -> ApiError | None:
+        """None while ``key`` is within every rate; else the 429 to answer."""
+        for item in self.items:
+            if not self.limiter.hit(item, *key):
+                reset = self.limiter.get_window_stats(item, *key).reset_time
+                retry = max(1, math.ceil(reset - time.time()))
+                message = f"rate limit: at most {item} {what}; retry after {retry} s"
+                return ApiError(429, "rate_limited", message, headers={"Retry-After": str(retry)})
+        return None
+
+
+class ProgrammeWrites:
+    """Counts the writes to each programme (``/v1/programmes/{id}/...``)."""
+
+    def __init__(self, limits: RequestLimits) -> None:
+        self._rates = _Rates(limits.per_programme)
+
+    def check(self, path: str) -> None:
+        """Raise the 429 when a write to ``path``'s programme is one too many."""
+        found = _PROGRAMME_WRITE.match(path)
+        if found is not None:
+            refusal = self._rates.refusal(f"to programme {found[1]}", found[1])
+            if refusal is not None:
+                raise refusal
+
+
 class Limited:
-    """ASGI middleware applying ``RequestLimits``."""
+    """ASGI middleware: the rate per token and the body size of ``RequestLimits``."""
 
     def __init__(self, app: ASGIApp, limits: RequestLimits) -> None:
         self.app = app
         self.max_body = limits.max_body_bytes
-        self.per_token = parse_many(limits.per_token)
-        self.per_programme = parse_many(limits.per_programme)
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._per_token = _Rates(limits.per_token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in _UNLIMITED:
@@ -69,38 +102,13 @@ class Limited:
         await self.app(scope, _replay(body, receive), send)
 
     def _rate_refusal(self, scope: Scope, authorization: bytes | None) -> ApiError | None:
-        if authorization:
-            caller = hashlib.sha256(authorization).hexdigest()[:32]
-            refused = self._hit(self.per_token, "token", caller)
-            if refused is not None:
-                retry = self._retry_after(refused, "token", caller)
-                return _too_many(f"at most {refused} from one token", retry)
-        found = _PROGRAMME_WRITE.match(scope["path"])
-        if scope["method"] == "POST" and found:
-            programme = found[1]
-            refused = self._hit(self.per_programme, "programme", programme)
-            if refused is not None:
-                retry = self._retry_after(refused, "programme", programme)
-                return _too_many(f"at most {refused} to programme {programme}", retry)
-        return None
-
-    def _hit(self, items: list[RateLimitItem], *key: str) -> RateLimitItem | None:
-        for item in items:
-            if not self.limiter.hit(item, *key):
-                return item
-        return None
-
-    def _retry_after(self, item: RateLimitItem, *key: str) -> int:
-        reset = self.limiter.get_window_stats(item, *key).reset_time
-        return max(1, math.ceil(reset - time.time()))
+        if not authorization:
+            return None  # refused as unauthorised, at once
+        caller = hashlib.sha256(authorization).hexdigest()[:32]
+        return self._per_token.refusal("from one token", caller)
 
     def _too_large(self) -> ApiError:
         return ApiError(413, "too_large", f"body: at most {self.max_body} bytes", "body")
-
-
-def _too_many(what: str, retry_after: int) -> ApiError:
-    message = f"rate limit: {what}; retry after {retry_after} s"
-    return ApiError(429, "rate_limited", message, headers={"Retry-After": str(retry_after)})
 
 
 def _declared_length(headers: dict[str, bytes]) -> int:
