@@ -26,7 +26,9 @@ COPY README.md ./
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
-COPY workers ./workers
+COPY adapters ./adapters
+COPY config ./config
+COPY bootstrap.py ./
 COPY gateway ./gateway
 COPY templates ./templates
 RUN --mount=type=cache,target=/root/.cache/uv \

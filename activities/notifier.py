@@ -1,10 +1,10 @@
-"""The port through which a programme reaches people: one notification at a time."""
+"""The ports the activities use: a notifier reaches people, a recorder files reports."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from domain.notices import Notification
+from domain.notices import EvaluationReport, Notification
 
 
 class Notifier(Protocol):
@@ -20,4 +20,12 @@ class Notifier(Protocol):
 
         Raises on failure, so that the activity is retried.
         """
+        ...
+
+
+class ReportRecorder(Protocol):
+    """Files evaluation reports; recording the same report twice (a retry) changes nothing."""
+
+    async def record(self, report: EvaluationReport) -> str:
+        """File ``report``; return where a person can read it."""
         ...

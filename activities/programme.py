@@ -8,8 +8,7 @@ pass fakes. Workflows refer to them by name only (``send_notification``,
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -17,20 +16,10 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import metrics
-from activities.evaluations import EvaluationRecorder
-from activities.fanout import Channel, FanOutNotifier
-from activities.journal import DeliveryJournal
-from activities.notifier import Notifier
-from activities.outbox import OutboxNotifier
-from activities.smtp import SmtpConfig, SmtpNotifier
-from activities.webhook import WebhookConfig, WebhookNotifier
+from activities.notifier import Notifier, ReportRecorder
 from domain.notices import EvaluationReport, NoticeKind, Notification
 from domain.template import Role
-
-SEND_NOTIFICATION = "send_notification"
-RECORD_EVALUATION = "record_evaluation"
-CHANNELS = ("outbox", "smtp", "webhook")
-"""The notification channels parcours has, in the order it sends through them."""
+from workflows.messages import RECORD_EVALUATION, SEND_NOTIFICATION
 
 _log = structlog.get_logger(__name__)
 
@@ -47,7 +36,7 @@ class ProgrammeActivities:
     def __init__(
         self,
         notifier: Notifier,
-        recorder: EvaluationRecorder,
+        recorder: ReportRecorder,
         *,
         evaluation_notices: Notifier | None = None,
     ) -> None:
@@ -140,57 +129,6 @@ def evaluation_notice(report: EvaluationReport) -> Notification:
         stage_title=stage.replace("_", " ").capitalize() if stage else None,
         created_at=report.recorded_at,
     )
-
-
-def build_notifier(
-    data_dir: Path,
-    channels: Sequence[str] = ("outbox",),
-    *,
-    smtp: SmtpConfig | None = None,
-    webhook: WebhookConfig | None = None,
-    public_url: str = "http://localhost:8000",
-) -> FanOutNotifier:
-    """The channels named, with their sent-ledgers under ``<data_dir>/sent/``.
-
-    ``smtp`` and ``webhook`` are required when their channel is named.
-    """
-    unknown = [name for name in channels if name not in CHANNELS]
-    if unknown:
-        raise ValueError(f"unknown notification channel(s) {unknown}; known: {list(CHANNELS)}")
-    built: list[Channel] = []
-    for name in CHANNELS:
-        if name not in channels:
-            continue
-        if name == "outbox":
-            built.append(Channel(name, OutboxNotifier(data_dir / "outbox.jsonl")))
-        elif name == "smtp":
-            if smtp is None:
-                raise ValueError("the smtp channel needs an SmtpConfig")
-            mailer = SmtpNotifier(smtp, public_url)
-            built.append(Channel(name, mailer, _ledger(data_dir, name), mailer.skip_reason))
-        else:
-            if webhook is None:
-                raise ValueError("the webhook channel needs a WebhookConfig")
-            built.append(Channel(name, WebhookNotifier(webhook), _ledger(data_dir, name)))
-    return FanOutNotifier(built)
-
-
-def build_activities(
-    data_dir: Path, notifier: Notifier | None = None, *, evaluation_notices: bool = False
-) -> ProgrammeActivities:
-    """The activities on ``notifier`` (default: the outbox, ``<data_dir>/outbox.jsonl``) and
-    reports in ``<data_dir>/evaluations/``; ``evaluation_notices`` announces reports through
-    the same notifier."""
-    chosen = notifier if notifier is not None else OutboxNotifier(data_dir / "outbox.jsonl")
-    return ProgrammeActivities(
-        chosen,
-        EvaluationRecorder(data_dir),
-        evaluation_notices=chosen if evaluation_notices else None,
-    )
-
-
-def _ledger(data_dir: Path, channel: str) -> DeliveryJournal:
-    return DeliveryJournal(data_dir / "sent" / f"{channel}.jsonl")
 
 
 def _bound(name: str, delivery_id: str, programme_id: str) -> Any:

@@ -15,10 +15,10 @@ from typing import IO
 
 from temporalio.client import Client
 
+from adapters.payloads.encryption import data_converter
+from adapters.payloads.keyring import MASTER_KEY_ENV, Keyring, generate_master_key, parse_master_key
+from adapters.temporal.dev_server import DevServer, free_port
 from bench.worker import BASELINE_QUEUE, KEYS_OPTION, PARCOURS_QUEUE, READY
-from workers.dev_server import DevServer, free_port
-from workers.encryption import data_converter
-from workers.keyring import MASTER_KEY_ENV, Keyring, generate_master_key, parse_master_key
 
 ROOT = Path(__file__).resolve().parents[1]
 

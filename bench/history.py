@@ -18,10 +18,10 @@ from typing import Any
 from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
+from adapters.temporal import history as temporal_history
 from bench.simulation import Handle, simulate
 from domain.events import ProgrammeCompleted, StageEntered
 from domain.template import Template
-from gateway import history as temporal_history
 from workflows.messages import RunSettings
 from workflows.programme import ProgrammeWorkflow
 

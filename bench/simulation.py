@@ -31,6 +31,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from adapters.payloads.encryption import data_converter
 from bench.environment import BenchKeys
 from bench.worker import parcours_worker
 from domain.commands import (
@@ -44,7 +45,6 @@ from domain.commands import (
 )
 from domain.template import Role, Template
 from domain.view import ProgrammeView
-from workers.encryption import data_converter
 from workflows import search_attributes
 from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow

@@ -22,11 +22,11 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from adapters.payloads.encryption import data_converter
+from adapters.payloads.keyring import MASTER_KEY_ENV, Keyring, parse_master_key
+from adapters.temporal.worker import build_worker, sandbox_runner
 from bench.baseline import BaselineWorkflow, baseline_record
 from domain.notices import EvaluationReport, Notification
-from workers.encryption import data_converter
-from workers.keyring import MASTER_KEY_ENV, Keyring, parse_master_key
-from workers.worker import build_worker, sandbox_runner
 
 PARCOURS_QUEUE = "bench-parcours"
 BASELINE_QUEUE = "bench-baseline"

@@ -23,30 +23,10 @@ from pydantic import (
 )
 
 from domain import rules
+from domain.ids import Identifier, ProgrammeId
 from domain.template import Dimension, Role, SharedTemplate
 
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
-_PROGRAMME_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,128}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _identifier(value: str) -> str:
-    value = value.strip()
-    if not _IDENTIFIER.match(value):
-        raise ValueError(
-            f"must be 1 to 64 letters, digits or ._@- starting with a letter or digit, "
-            f"got {value!r}"
-        )
-    return value
-
-
-def _programme_id(value: str) -> str:
-    if not _PROGRAMME_ID.match(value):
-        raise ValueError(
-            f"must be 1 to 129 letters, digits or ._@- starting with a letter or digit, "
-            f"got {value!r}"
-        )
-    return value
 
 
 def _email(value: str) -> str:
@@ -56,14 +36,6 @@ def _email(value: str) -> str:
     return value
 
 
-Identifier = Annotated[
-    str,
-    AfterValidator(_identifier),
-    WithJsonSchema({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\s*$"}),
-]
-"""Ids from other systems (employee, coach, rater, cohort): letters, digits, ``._@-``."""
-ProgrammeId = Annotated[str, AfterValidator(_programme_id)]
-"""``<template>.<employee>``: a template id (up to 64) and an Identifier (up to 64)."""
 Email = Annotated[
     str,
     AfterValidator(_email),

@@ -39,7 +39,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.errors import DomainError
-from domain.evaluation import Attendance, Rating, evaluate
+from domain.evaluation import Attendance, Rating, evaluate, expected_attainment
 from domain.events import (
     DeliveryConfirmed,
     DeliveryFailed,
@@ -70,7 +70,7 @@ from domain.events import (
     StageStalled,
 )
 from domain.evolve import apply, evolve, fold
-from domain.gates import gate_status
+from domain.gates import gate_status, sessions_quota_met
 from domain.schedule import Due, Kind, next_wake, upcoming
 from domain.state import ProgrammeState, StageProgress, Status
 from domain.template import EvaluationKind, Role
@@ -323,13 +323,16 @@ def _fire(draft: _Draft, item: Due) -> None:
             before=stage.remind_before_due[i],
         )
     elif item.kind is Kind.close_calendar:
+        needed = not sessions_quota_met(state)
         for slot in progress.unrecorded:
             draft.emit(
                 SessionMissed,
                 clock=at,
                 stage=progress.key,
                 number=slot.number,
-                notes="not recorded by the stage deadline",
+                notes="not recorded by the stage deadline"
+                if needed
+                else "not needed: the sessions the stage asks for were held",
                 unrecorded=True,
             )
     elif item.kind is Kind.escalation:
@@ -446,29 +449,42 @@ def _enter_stage(draft: _Draft, index: int) -> None:
 
 
 def _evaluate(draft: _Draft, kind: EvaluationKind, clock: timedelta | None) -> None:
+    """Only this evaluation's answers count: given in the stage it closes (after the
+    programme completed, for a follow-up) since the last evaluation; no fallback."""
     state = draft.state
-    latest: dict[str, Rating] = {}
-    window = [f for f in state.feedback if f.seq > state.last_evaluation_seq] or list(
-        state.feedback
-    )
-    for entry in window:
-        before = latest.get(entry.rater_id)
-        scores = {**before.scores, **entry.scores} if before else dict(entry.scores)
-        latest[entry.rater_id] = Rating(entry.role, entry.rater_id, scores)
-    stages = len(state.template.stages)
+    stage = state.stage.key if state.stage else None
+    baseline = state.baseline()
     evaluation = evaluate(
         kind=kind,
-        stage=state.stage.key if state.stage else None,
+        stage=stage,
         dimensions=state.template.dimensions,
-        ratings=list(latest.values()),
-        baseline=state.baseline(),
-        progress=[state.progress.get(o.id, 0) for o in state.objectives],
+        ratings=_ratings(state, stage, state.last_evaluation_seq),
+        baseline=baseline,
+        baseline_ratings=_ratings(state, baseline.stage, 0)
+        if baseline is not None and baseline.stage is not None
+        else None,
+        progress=[state.progress.get(o.id) for o in state.objectives],
         attendance=Attendance(held=state.held, missed=state.missed),
-        expected_attainment=100 * state.stages_done / stages,
+        expected_attainment=expected_attainment(
+            state.template, kind, draft.clock() if clock is None else clock
+        ),
+        tolerance=state.template.score_tolerance,
     )
     draft.emit(
         EvaluationRecorded, clock=clock, delivery_id=draft.delivery_id(), evaluation=evaluation
     )
+
+
+def _ratings(state: ProgrammeState, stage: str | None, after: int) -> list[Rating]:
+    """Each rater's latest scores among the answers given in ``stage`` after seq ``after``."""
+    latest: dict[tuple[Role, str], Rating] = {}
+    for entry in state.feedback:
+        if entry.stage != stage or entry.seq <= after:
+            continue
+        before = latest.get((entry.role, entry.rater_id))
+        scores = {**before.scores, **entry.scores} if before else dict(entry.scores)
+        latest[(entry.role, entry.rater_id)] = Rating(entry.role, entry.rater_id, scores)
+    return list(latest.values())
 
 
 # ---------------------------------------------------------------- commands

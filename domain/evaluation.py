@@ -1,34 +1,106 @@
 """Evaluations: does the work bear the expected fruit?
 
 An evaluation summarises, at one point of the programme, the scores per
-dimension by rater role (now, and against the baseline), objective
-attainment, session attendance, and gives a verdict with its reasons.
+dimension by rater role, how they compare with the baseline, the attainment of
+the agreed objectives against plan, and session attendance; it gives a verdict
+(on track, at risk, off track) with its reasons in words.
 
-The verdict rules, in order (the first that matches wins):
+Which answers count
+    Only the answers given for this evaluation: those given during the stage it
+    closes (for a closing evaluation, the stage the programme was in; for a
+    follow-up, after the programme completed), and after the previous
+    evaluation. There is no fallback to older answers: an evaluation nobody
+    answered has no scores, and its reasons say so. A rater who answered more
+    than once counts once, with their latest score per dimension.
 
-- off_track: attendance under 50%, attainment more than 50 points behind the
-  share of stages done, or the overall score down by 1 point or more;
-- at_risk: attendance under 75%, attainment more than 25 points behind, or the
-  overall score down at all;
-- on_track otherwise.
+Scores
+    Per dimension: the mean per role of its raters, then the mean of the roles
+    (so five peers weigh as much as one manager). Overall: the mean of the
+    dimensions scored. All of it is computed exactly (fractions) and rounded to
+    two decimals (halves away from zero) only in the stored display figures and
+    the reasons, so equal scores never show a change.
+
+Like for like
+    The change is measured on what both evaluations have in common, per
+    dimension: only the roles that answered both times, and within a role only
+    the raters who answered both times (the same people); a role whose raters
+    are all different people is compared by its role means. A role that
+    answered only once (the coach at the midpoint, say, when the baseline had
+    none) is left out of the change, and the evaluation says so:
+    ``comparison.basis`` is ``same_raters`` when every role was compared with
+    the same people, ``same_roles`` otherwise; ``comparison.left_out`` names the
+    roles left out. ``compared`` / ``compared_overall`` are this evaluation's
+    figures on that basis and ``baseline`` / ``baseline_overall`` the baseline's,
+    so ``change = compared - baseline``; ``mean`` / ``overall`` stay the figures
+    of all of this evaluation's answers.
+
+Tolerance
+    A change counts as up or down only beyond the template's
+    ``score_tolerance`` (default 0.25): ``trend`` is ``up`` above +0.25,
+    ``down`` below -0.25, ``steady`` in between, bounds included.
+
+Objectives
+    Attainment is the mean progress of the objectives whose progress was
+    recorded. An objective with no progress recorded is *not recorded*, not 0%:
+    with none recorded the attainment is unknown and the reasons say so; it
+    does not count against the verdict.
+
+Expected attainment
+    100% at the final evaluation (and at the follow-up after it). Before that it
+    follows the calendar: programme-clock time elapsed (pauses not counted) over
+    the planned duration of the stages (each stage's ``due``, or its session
+    calendar's length), at most 100%. A template whose stages plan no duration
+    is measured against its ``max_duration``.
+
+Attendance
+    Sessions held over sessions held or missed, over the stages so far.
+    Sessions left unrecorded when a stage's calendar closes (at its deadline)
+    with its ``gate.sessions_held`` met were not needed: they are not counted
+    as missed, nor at all. A session recorded as missed by hand, or left
+    unrecorded while the stage still needed sessions, is missed.
+
+The verdict rules and their reasons are in ``domain.verdict``.
+
+A worked example (change-adoption-3m: adaptability and motivation, final
+evaluation):
+
+- baseline: employee 2 and 3, manager 3 and 3; adaptability (2+3)/2 = 5/2,
+  motivation (3+3)/2 = 3, overall 11/4 = 2.75;
+- final: employee 3 and 4, manager 4 and 4, and a coach 2 and 2; the means
+  with the coach are 3 and 10/3, overall 19/6 = 3.17;
+- like for like, the coach is left out (the baseline has none) and the same
+  two people are compared: adaptability (3+4)/2 = 7/2, motivation 4, overall
+  15/4 = 3.75; change 15/4 - 11/4 = +1.00, over the 0.25 tolerance: up;
+- all 10 sessions held: attendance 100%;
+- three objectives, progress recorded for none: attainment not recorded
+  (expected 100% at the final evaluation);
+- verdict on track, with the reasons "scores are up 1.00 since the baseline
+  (like for like: the same 2 raters; coach left out, none in the baseline)",
+  "attendance 100%: 10 of 10 sessions held" and "no progress recorded on the
+  3 objectives: attainment unknown, not 0% (expected 100% at the final
+  evaluation)".
+
+Stored, that is ``overall`` 3.17 (everyone), ``compared_overall`` 3.75,
+``baseline_overall`` 2.75, ``change`` 1.0, ``trend`` up, ``comparison``
+``{basis: same_raters, roles: [employee, manager], raters: 2, left_out:
+[coach]}``, ``attainment`` None with ``objectives_unrecorded`` 3,
+``expected_attainment`` 100.0. The old rules read the same programme as off
+track: "objectives at 0%, 75 points behind plan".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from enum import StrEnum
-from statistics import fmean
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
+from fractions import Fraction
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.template import Dimension, EvaluationKind, Role
-
-
-class Verdict(StrEnum):
-    on_track = "on_track"
-    at_risk = "at_risk"
-    off_track = "off_track"
+from domain import exact
+from domain import verdict as verdicts
+from domain.template import DEFAULT_SCORE_TOLERANCE, Dimension, EvaluationKind, Role, Template
+from domain.verdict import Attendance, Basis, Comparison, Figures, Trend, Verdict
 
 
 class Rating(NamedTuple):
@@ -45,20 +117,14 @@ class DimensionScore(BaseModel):
     dimension: Dimension
     by_role: dict[Role, float]
     mean: float | None
+    """Mean of the role means, of all of this evaluation's answers."""
     baseline: float | None = None
+    """The baseline's score, on the like-for-like basis."""
     change: float | None = None
-
-
-class Attendance(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    held: int
-    missed: int
-
-    @property
-    def rate(self) -> float | None:
-        total = self.held + self.missed
-        return self.held / total if total else None
+    """``compared - baseline``, computed exactly, then rounded."""
+    compared: float | None = None
+    """This evaluation's score on the like-for-like basis (None in events recorded
+    before comparisons were like for like: there ``change`` is ``mean - baseline``)."""
 
 
 class Evaluation(BaseModel):
@@ -67,17 +133,46 @@ class Evaluation(BaseModel):
     kind: EvaluationKind
     stage: str | None
     raters: int
+    """Raters whose answers this evaluation counts (0: nobody answered)."""
     scores: tuple[DimensionScore, ...]
     overall: float | None
+    """Mean of the dimension means, of all of this evaluation's answers."""
     baseline_overall: float | None = None
+    """The baseline's overall score, on the like-for-like basis."""
     change: float | None = None
+    """``compared_overall - baseline_overall``, computed exactly, then rounded."""
+    compared_overall: float | None = None
+    """This evaluation's overall score on the like-for-like basis."""
+    comparison: Comparison | None = None
+    """What the change was measured on; None when there was no change to measure."""
+    trend: Trend | None = None
+    """The change once the tolerance is applied; None when there is no change."""
+    tolerance: float | None = None
+    """How far the overall score may move and still count as steady."""
     attainment: float | None
-    """Mean progress of the agreed objectives, in percent."""
+    """Mean progress of the objectives whose progress was recorded, in percent;
+    None when none was recorded."""
+    objectives_unrecorded: int = 0
+    """Agreed objectives with no progress recorded."""
     expected_attainment: float
-    """Share of the programme's stages done, in percent."""
+    """What the plan expects by now, in percent: 100 at the final evaluation,
+    the share of the planned calendar elapsed before it."""
     attendance: Attendance
     verdict: Verdict
     reasons: tuple[str, ...]
+    """Why: what made the verdict first, then what else a coach should know."""
+
+
+def expected_attainment(template: Template, kind: EvaluationKind, clock: timedelta) -> Fraction:
+    """What the plan expects, in percent, of an evaluation of ``kind`` at programme-clock
+    ``clock``: 100 at the final (and follow-up) evaluation, else the calendar's share."""
+    if kind in (EvaluationKind.final, EvaluationKind.follow_up):
+        return Fraction(100)
+    planned = sum((s.allowed for s in template.stages if s.allowed is not None), timedelta(0))
+    if planned <= timedelta(0):
+        planned = template.max_duration
+    elapsed = max(clock, timedelta(0))
+    return min(Fraction(100), 100 * Fraction(exact.micros(elapsed), exact.micros(planned)))
 
 
 def evaluate(
@@ -87,87 +182,203 @@ def evaluate(
     dimensions: Sequence[Dimension],
     ratings: Sequence[Rating],
     baseline: Evaluation | None,
-    progress: Sequence[int],
+    progress: Sequence[int | None],
     attendance: Attendance,
-    expected_attainment: float,
+    expected_attainment: float | Fraction,
+    baseline_ratings: Sequence[Rating] | None = None,
+    tolerance: float | Fraction = DEFAULT_SCORE_TOLERANCE,
 ) -> Evaluation:
-    """Compute an evaluation from plain figures; pure and deterministic."""
-    scores = tuple(_dimension_score(d, ratings, baseline) for d in dimensions)
-    means = [s.mean for s in scores if s.mean is not None]
-    overall = _round(fmean(means)) if means else None
-    baseline_overall = baseline.overall if baseline is not None else None
-    change = (
-        _round(overall - baseline_overall)
-        if overall is not None and baseline_overall is not None
-        else None
+    """Compute an evaluation from plain figures; pure and deterministic.
+
+    ``ratings`` are this evaluation's answers only. ``baseline_ratings`` are the
+    baseline's, for a like-for-like comparison rater by rater; without them the
+    comparison uses the baseline's stored role means. ``progress`` has one entry per
+    agreed objective, None for one whose progress was not recorded.
+    """
+    band = exact.exact(tolerance)
+    expected = exact.exact(expected_attainment)
+    now = _by_rater(ratings)
+    then: dict[tuple[Role, str], dict[Dimension, Fraction]] | None = None
+    if baseline_ratings is not None:
+        then = _by_rater(baseline_ratings)
+    elif baseline is not None:
+        then = _from_stored(baseline)
+
+    scores: list[DimensionScore] = []
+    means: list[Fraction] = []
+    pairs: list[tuple[Fraction, Fraction]] = []
+    compared_roles: set[Role] = set()
+    by_role_roles: set[Role] = set()
+    matched: set[tuple[Role, str]] = set()
+    roles_now: set[Role] = set()
+    roles_then: set[Role] = set()
+    for dimension in dimensions:
+        role_means = {
+            role: exact.mean(values)
+            for role, values in _role_values(now, dimension, None).items()
+            if values
+        }
+        mean = exact.mean(role_means.values()) if role_means else None
+        if mean is not None:
+            means.append(mean)
+        pair = None
+        if then is not None:
+            roles_now |= set(role_means)
+            roles_then |= set(_role_values(then, dimension, None))
+            pair = _like_for_like(now, then, dimension, compared_roles, by_role_roles, matched)
+            if pair is not None:
+                pairs.append(pair)
+        scores.append(
+            DimensionScore(
+                dimension=dimension,
+                by_role={r: exact.display(v) for r, v in exact.in_role_order(role_means)},
+                mean=exact.opt(mean),
+                baseline=exact.opt(pair[1]) if pair else None,
+                change=exact.display(pair[0] - pair[1]) if pair else None,
+                compared=exact.opt(pair[0]) if pair else None,
+            )
+        )
+
+    overall = exact.mean(means) if means else None
+    change: Fraction | None = None
+    comparison: Comparison | None = None
+    compared_overall = baseline_overall = None
+    if pairs:
+        compared_overall = exact.mean(p[0] for p in pairs)
+        baseline_overall = exact.mean(p[1] for p in pairs)
+        change = compared_overall - baseline_overall
+        comparison = Comparison(
+            basis=Basis.same_roles if by_role_roles else Basis.same_raters,
+            roles=exact.ordered(compared_roles),
+            raters=len(matched),
+            left_out=exact.ordered((roles_now | roles_then) - compared_roles),
+        )
+    trend = None
+    if change is not None:
+        trend = Trend.up if change > band else Trend.down if change < -band else Trend.steady
+
+    recorded = [Fraction(p) for p in progress if p is not None]
+    attainment = exact.mean(recorded) if recorded else None
+    unrecorded = len(progress) - len(recorded)
+
+    verdict, reasons = verdicts.verdict(
+        Figures(
+            kind=kind,
+            raters=len({r.rater_id for r in ratings}),
+            has_baseline=then is not None,
+            overall=overall,
+            change=change,
+            trend=trend,
+            comparison=comparison,
+            roles_then=exact.ordered(roles_then),
+            tolerance=band,
+            attainment=attainment,
+            objectives=len(progress),
+            unrecorded=unrecorded,
+            expected=expected,
+            attendance=attendance,
+        )
     )
-    attainment = _round(fmean(progress)) if progress else None
-    verdict, reasons = _verdict(change, attainment, expected_attainment, attendance)
     return Evaluation(
         kind=kind,
         stage=stage,
         raters=len({r.rater_id for r in ratings}),
-        scores=scores,
-        overall=overall,
-        baseline_overall=baseline_overall,
-        change=change,
-        attainment=attainment,
-        expected_attainment=_round(expected_attainment),
+        scores=tuple(scores),
+        overall=exact.opt(overall),
+        baseline_overall=exact.opt(baseline_overall),
+        change=exact.opt(change),
+        compared_overall=exact.opt(compared_overall),
+        comparison=comparison,
+        trend=trend,
+        tolerance=float(band),
+        attainment=exact.opt(attainment),
+        objectives_unrecorded=unrecorded,
+        expected_attainment=exact.display(expected),
         attendance=attendance,
         verdict=verdict,
         reasons=reasons,
     )
 
 
-def _dimension_score(
-    dimension: Dimension, ratings: Sequence[Rating], baseline: Evaluation | None
-) -> DimensionScore:
-    per_role: dict[Role, list[int]] = {}
+# ---------------------------------------------------------------- scores
+
+_Side = dict[tuple[Role, str], dict[Dimension, Fraction]]
+
+
+def _by_rater(ratings: Iterable[Rating]) -> _Side:
+    """Each rater's score per dimension; a rater given twice has the mean of both
+    (so the result never depends on the order of ``ratings``)."""
+    given: dict[tuple[Role, str], dict[Dimension, list[int]]] = {}
     for rating in ratings:
-        if dimension in rating.scores:
-            per_role.setdefault(rating.role, []).append(rating.scores[dimension])
-    by_role = {role: _round(fmean(values)) for role, values in per_role.items()}
-    mean = _round(fmean(by_role.values())) if by_role else None
-    before = None
-    if baseline is not None:
-        before = next((s.mean for s in baseline.scores if s.dimension == dimension), None)
-    change = _round(mean - before) if mean is not None and before is not None else None
-    return DimensionScore(
-        dimension=dimension, by_role=by_role, mean=mean, baseline=before, change=change
-    )
+        mine = given.setdefault((rating.role, rating.rater_id), {})
+        for dimension, score in rating.scores.items():
+            mine.setdefault(dimension, []).append(score)
+    return {
+        key: {d: exact.mean(Fraction(v) for v in values) for d, values in dims.items()}
+        for key, dims in given.items()
+    }
 
 
-def _verdict(
-    change: float | None,
-    attainment: float | None,
-    expected: float,
-    attendance: Attendance,
-) -> tuple[Verdict, tuple[str, ...]]:
-    off: list[str] = []
-    risk: list[str] = []
-    rate = attendance.rate
-    if rate is not None:
-        if rate < 0.5:
-            off.append(f"attendance {rate:.0%} is under 50%")
-        elif rate < 0.75:
-            risk.append(f"attendance {rate:.0%} is under 75%")
-    if attainment is not None:
-        gap = expected - attainment
-        if gap > 50:
-            off.append(f"objectives at {attainment:.0f}%, {gap:.0f} points behind plan")
-        elif gap > 25:
-            risk.append(f"objectives at {attainment:.0f}%, {gap:.0f} points behind plan")
-    if change is not None:
-        if change <= -1:
-            off.append(f"overall score down {-change:.2f} since baseline")
-        elif change < 0:
-            risk.append(f"overall score down {-change:.2f} since baseline")
-    if off:
-        return Verdict.off_track, tuple(off + risk)
-    if risk:
-        return Verdict.at_risk, tuple(risk)
-    return Verdict.on_track, ()
+def _from_stored(baseline: Evaluation) -> _Side:
+    """A stored evaluation's role means, as one anonymous rater per role."""
+    side: _Side = {}
+    for score in baseline.scores:
+        for role, value in score.by_role.items():
+            side.setdefault((role, ""), {})[score.dimension] = Fraction(repr(value))
+    return side
 
 
-def _round(value: float) -> float:
-    return round(value, 2)
+def _role_values(
+    side: _Side, dimension: Dimension, only: set[str] | None
+) -> dict[Role, list[Fraction]]:
+    values: dict[Role, list[Fraction]] = {}
+    for (role, rater), scores in side.items():
+        if dimension in scores and (only is None or rater in only):
+            values.setdefault(role, []).append(scores[dimension])
+    return values
+
+
+def _raters(side: _Side, role: Role, dimension: Dimension) -> set[str]:
+    return {rater for (r, rater), scores in side.items() if r is role and dimension in scores}
+
+
+def _like_for_like(
+    now: _Side,
+    then: _Side,
+    dimension: Dimension,
+    compared_roles: set[Role],
+    by_role_roles: set[Role],
+    matched: set[tuple[Role, str]],
+) -> tuple[Fraction, Fraction] | None:
+    """(now, then) for ``dimension`` on what both sides have in common, if anything."""
+    now_roles: list[Fraction] = []
+    then_roles: list[Fraction] = []
+    for role in Role:
+        ids_now, ids_then = _raters(now, role, dimension), _raters(then, role, dimension)
+        if not ids_now or not ids_then:
+            continue
+        both = ids_now & ids_then
+        if both:
+            matched.update((role, rater) for rater in both)
+        else:
+            by_role_roles.add(role)
+        compared_roles.add(role)
+        now_roles.append(exact.mean(now[(role, r)][dimension] for r in (both or ids_now)))
+        then_roles.append(exact.mean(then[(role, r)][dimension] for r in (both or ids_then)))
+    if not now_roles:
+        return None
+    return exact.mean(now_roles), exact.mean(then_roles)
+
+
+__all__ = [
+    "Attendance",
+    "Basis",
+    "Comparison",
+    "DimensionScore",
+    "Evaluation",
+    "Rating",
+    "Trend",
+    "Verdict",
+    "evaluate",
+    "expected_attainment",
+]

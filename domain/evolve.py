@@ -33,6 +33,7 @@ from domain.events import (
     StageEntered,
     StageStalled,
 )
+from domain.gates import sessions_quota_met
 from domain.state import Clock, FeedbackEntry, ProgrammeState, StageProgress, Status
 
 State = ProgrammeState | None
@@ -105,25 +106,27 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             status = SessionStatus.held if isinstance(event, SessionHeld) else SessionStatus.missed
             counter = "held" if status is SessionStatus.held else "missed"
             slot = next(s for s in progress.sessions if s.number == event.number)
-            return {
-                "stage": progress.model_copy(
-                    update={
-                        "recorded": {**progress.recorded, event.number: status},
-                        "dated": {**progress.dated, event.number: state.clock.wall(slot.clock)},
-                    }
-                ),
-                counter: getattr(state, counter) + 1,
+            update: dict[str, Any] = {
+                "recorded": {**progress.recorded, event.number: status},
+                "dated": {**progress.dated, event.number: state.clock.wall(slot.clock)},
             }
+            changes: dict[str, Any] = {counter: getattr(state, counter) + 1}
+            if isinstance(event, SessionMissed) and event.unrecorded and sessions_quota_met(state):
+                del changes[counter]  # not needed, so not missed: attendance leaves it out
+                update["uncounted"] = progress.uncounted | {event.number}
+            return changes | {"stage": progress.model_copy(update=update)}
         case SessionCorrected():
             assert progress is not None
             was, now = SessionStatus(event.was), SessionStatus(event.status)
             counts = {"held": state.held, "missed": state.missed}
-            counts[was.value] -= 1
+            if event.number not in progress.uncounted:
+                counts[was.value] -= 1
             counts[now.value] += 1
             return counts | {
                 "stage": progress.model_copy(
                     update={
                         "recorded": {**progress.recorded, event.number: now},
+                        "uncounted": progress.uncounted - {event.number},
                         "corrections": {
                             **progress.corrections,
                             event.number: progress.corrections.get(event.number, 0) + 1,

@@ -64,6 +64,8 @@ class StageProgress(_State):
     """Wall time of each recorded session's slot when it was recorded: a later pause
     moves the sessions still planned, not those that already took place."""
     corrections: dict[int, int] = {}
+    uncounted: frozenset[int] = frozenset()
+    """Sessions closed unrecorded but not needed (the quota was held): not missed."""
     reminders_sent: frozenset[int] = frozenset()
     session_reminders_sent: frozenset[tuple[int, int]] = frozenset()
     escalations_sent: int = 0

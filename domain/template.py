@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from domain.durations import Duration
 from domain.errors import TemplateError
+from domain.ids import TemplateId
 
 
 class Dimension(StrEnum):
@@ -48,6 +49,9 @@ class EvaluationKind(StrEnum):
 
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+DEFAULT_SCORE_TOLERANCE = 0.25
+"""How far an overall score may move against the baseline and still count as steady."""
 
 
 def _positive(value: timedelta) -> timedelta:
@@ -168,7 +172,7 @@ class FollowUp(_Data):
 
 
 class Template(_Data):
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+    id: TemplateId
     version: int = Field(ge=1)
     title: str = Field(min_length=1)
     description: str = ""
@@ -176,6 +180,9 @@ class Template(_Data):
     max_duration: PositiveDuration
     stages: tuple[Stage, ...] = Field(min_length=1)
     follow_up: FollowUp | None = None
+    score_tolerance: float = Field(default=DEFAULT_SCORE_TOLERANCE, ge=0, lt=1)
+    """A change of the overall score against the baseline counts as up or down only
+    beyond this (bounds included: a change of exactly the tolerance is steady)."""
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

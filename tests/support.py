@@ -19,9 +19,9 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
-from gateway import history as temporal_history
-from workers.encryption import data_converter
-from workers.keyring import Keyring, generate_master_key, parse_master_key
+from adapters.payloads.encryption import data_converter
+from adapters.payloads.keyring import Keyring, generate_master_key, parse_master_key
+from adapters.temporal import history as temporal_history
 from workflows import search_attributes
 
 BIN = Path(sys.executable).parent
@@ -54,7 +54,7 @@ _PORTS = _port_block()
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port free on ``host``, that no other test process of this run hands out.
 
-    ``workers.dev_server.free_port`` asks the system (port 0), which picks from the
+    ``adapters.temporal.dev_server.free_port`` asks the system (port 0), which picks from the
     ephemeral range: the range the suite's own outgoing connections use, and from which
     the other pytest-xdist processes draw theirs too. A port handed out there and bound
     seconds later (a server starting, or starting again on the same port) was once taken

@@ -15,6 +15,10 @@ from domain.view import Rejection
 
 TASK_QUEUE = "parcours"
 WORKFLOW_NAME = "Programme"
+SEND_NOTIFICATION = "send_notification"
+RECORD_EVALUATION = "record_evaluation"
+"""The activities a programme asks for, by name: the workflow and the worker that hosts
+them agree on these and on nothing else."""
 
 
 class RunSettings(BaseModel):

@@ -19,10 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer, temporal_binary
 from tests.e2e.conftest import PARCOURS
 from tests.support import free_port
-from workers.dev_server import DevServer, temporal_binary
-from workers.keyring import generate_master_key
 
 TOKENS = {"platform": "tok-platform", "integrator": "tok-integrator", "ops": "tok-ops"}
 
@@ -45,6 +45,9 @@ class Cluster:
             "PARCOURS_DATA_DIR": str(self.root / "data"),
             "PARCOURS_API_TOKENS": ",".join(f"{r}:{t}" for r, t in TOKENS.items()),
             "PARCOURS_MASTER_KEY": self.master_key,
+            # These tests send bursts on purpose; the limits have tests of their own.
+            "PARCOURS_RATE_LIMIT": "100000/second",
+            "PARCOURS_PROGRAMME_RATE_LIMIT": "100000/second",
             "NO_COLOR": "1",
         }
 
@@ -244,6 +247,37 @@ def test_errors_have_one_shape_and_the_right_status(cluster: Cluster) -> None:
         assert "not assessed by this programme" in error_of(refused)["message"]
         assert platform.get("/openapi.json").status_code == 200
         assert platform.get("/docs").status_code == 200
+
+
+def test_a_past_start_and_a_cohort_listing_someone_twice_are_refused_alike(
+    cluster: Cluster,
+) -> None:
+    """The domain's rules, with the same words through the API and the CLI."""
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    past = "start_date: 2020-01-06 is in the past; a programme starts today or later"
+    with cluster.http("platform") as platform:
+        answer = _launch(platform, employee, start_date="2020-01-06")
+        assert answer.status_code == 422
+        assert error_of(answer) == {"code": "invalid", "message": past, "field": "start_date"}
+        person = {"id": employee, "name": "Ana Ruiz", "email": "ana@example.com"}
+        twice = platform.post(
+            "/v1/cohorts",
+            json={
+                "cohort_id": "twice",
+                "template_id": "change-adoption-3m",
+                "participants": [person, person],
+            },
+        )
+        assert twice.status_code == 422
+        assert error_of(twice)["message"] == f"participants: employee {employee} is listed twice"
+        assert platform.get("/v1/programmes", params={"employee": employee}).json()["items"] == []
+    launched = cluster.cli(
+        "launch",
+        *("--employee", employee, "--name", "Ana Ruiz", "--email", "ana@example.com"),
+        *("--template", "change-adoption-3m", "--start", "2020-01-06"),
+    )
+    assert launched.returncode == 2
+    assert past in launched.stderr
 
 
 def test_temporal_out_of_reach_is_503(cluster: Cluster, tmp_path: Path) -> None:

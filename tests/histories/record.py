@@ -24,7 +24,7 @@ from domain.commands import Pause, Withdraw
 from tests.support import recording_keyring, run_histories, start_test_server
 from tests.workflows.conftest import Delivered, Harness
 from tests.workflows.driver import Programme, drive_to_completion, shipped
-from workers.worker import build_worker
+from adapters.temporal.worker import build_worker
 from workflows.messages import RunSettings
 from workflows.programme import ProgrammeWorkflow
 

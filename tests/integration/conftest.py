@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.temporal.dev_server import DevServer
 from tests.support import free_port
-from workers.dev_server import DevServer
 
 
 @pytest.fixture(scope="session")

@@ -21,12 +21,12 @@ from typing import TypeVar
 
 import httpx
 
+from adapters.payloads.keyring import Keyring, parse_master_key
+from adapters.temporal.dev_server import DevServer
 from bench.environment import cpu_seconds as bench_cpu_seconds
 from tests.e2e.conftest import PARCOURS
 from tests.e2e.test_api import TOKENS, Cluster
 from tests.support import free_port
-from workers.dev_server import DevServer
-from workers.keyring import Keyring, parse_master_key
 
 T = TypeVar("T")
 

@@ -24,13 +24,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from temporalio.client import Client, WorkflowHandle
 
+from bootstrap import connect, run_worker
+from config import Settings
 from domain.commands import Employee, Launch
 from domain.events import Event
 from domain.notices import NoticeKind, Notification
 from domain.template import Role, Template, parse_template
 from tests.support import free_port
-from workers.service import connect, run_worker
-from workers.settings import Settings
 from workflows.messages import EventPage, ProgrammeInput
 from workflows.programme import ProgrammeWorkflow
 
@@ -66,7 +66,7 @@ async def worker_running(address: str, settings: Settings, data_dir: Path) -> As
 
     The worker stops, and any error it met is raised, on the way out.
     """
-    client = await connect(address, settings=settings)
+    client = await connect(settings, address=address)
     stop = asyncio.Event()
     worker = asyncio.create_task(run_worker(client, data_dir, stop, settings=settings))
     try:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from workers.settings import ENV_NAMES, OTHER_VARIABLES, Settings
+from config import ENV_NAMES, OTHER_VARIABLES, Settings
 from workflows.search_attributes import ALL
 
 ROOT = Path(__file__).resolve().parents[2]

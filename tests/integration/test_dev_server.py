@@ -16,13 +16,13 @@ from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
-from tests.support import free_port
-from workers.dev_server import (
+from adapters.temporal.dev_server import (
     BINARY_ENV,
     DevServer,
     DevServerError,
     temporal_binary,
 )
+from tests.support import free_port
 from workflows.search_attributes import ALL, EMPLOYEE_ID
 
 

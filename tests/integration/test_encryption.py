@@ -17,14 +17,14 @@ from pathlib import Path
 
 from temporalio.api.common.v1 import Payload
 
+from adapters.payloads.compression import DEFLATED, inflate
+from adapters.payloads.encryption import ENCRYPTED, KEY_ID, PersonalDataCodec, keyring_of
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer, temporal_binary
+from config import Settings
 from domain.commands import AgreeObjectives, Employee, GiveFeedback
 from gateway.client import ProgrammeClient
 from tests.integration.production import quick_template, wait_for_event, worker_running
-from workers.compression import DEFLATED, inflate
-from workers.dev_server import DevServer, temporal_binary
-from workers.encryption import ENCRYPTED, KEY_ID, PersonalDataCodec, keyring_of
-from workers.keyring import generate_master_key
-from workers.settings import Settings
 
 NAME = "Zebulon Quartermain"
 EMAIL = "zebulon.quartermain@example.org"

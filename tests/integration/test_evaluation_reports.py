@@ -8,8 +8,8 @@ from pathlib import Path
 
 from temporalio.testing import ActivityEnvironment
 
-from activities.evaluations import EvaluationRecorder
-from activities.programme import build_activities
+from adapters.reports import EvaluationRecorder
+from bootstrap import build_activities
 from domain.commands import Employee
 from domain.evaluation import Attendance, Rating, Verdict, evaluate
 from domain.notices import EvaluationReport, NoticeKind, Notification
@@ -81,12 +81,16 @@ async def test_markdown_shows_the_verdict_and_every_dimension(tmp_path: Path) ->
     for reason in filed.evaluation.reasons:
         assert reason in page
     table = [line for line in page.splitlines() if line.startswith("| ")]
-    assert table[0] == "| Dimension | Employee | Manager | Mean | Baseline | Change |"
+    assert table[0] == (
+        "| Dimension | Employee | Manager | Mean | Like for like | Baseline | Change |"
+    )
     for dimension in Dimension:
         label = dimension.value.replace("_", " ").capitalize()
         assert any(row.startswith(f"| {label} |") for row in table), label
-    assert "| Strengths | 4.00 | 2.00 | 3.00 | 3.00 | +0.00 |" in table
-    assert "| Talents | 4.00 | \u2013 | 4.00 | 3.00 | +1.00 |" in table
+    # Only the employee answered both times: the manager's 2 is shown, not compared.
+    assert "| Strengths | 4.00 | 2.00 | 3.00 | 4.00 | 3.00 | +1.00 |" in table
+    assert "| Talents | 4.00 | \u2013 | 4.00 | 4.00 | 3.00 | +1.00 |" in table
+    assert "Change measured on the same roles: Employee." in page
     assert "Objectives attained: 25% (expected 60%, 35 points behind plan)." in page
     assert "Sessions held: 3, missed: 2 (attendance 60%)." in page
 

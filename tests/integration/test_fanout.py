@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from temporalio.testing import ActivityEnvironment
 
-from activities.errors import DeliveryFailed
-from activities.programme import build_activities, build_notifier
-from activities.smtp import SmtpConfig, SmtpSecurity
-from activities.webhook import WebhookConfig
+from activities.errors import ChannelUnavailable
+from adapters.notify.smtp import SmtpConfig, SmtpSecurity
+from adapters.notify.webhook import WebhookConfig
+from bootstrap import build_activities, build_notifier
 from domain.evaluation import Attendance, Evaluation, Verdict
 from domain.notices import EvaluationReport, NoticeKind
 from domain.template import EvaluationKind
@@ -43,7 +43,7 @@ async def test_a_retry_after_a_partial_fan_out_only_retries_the_failed_channel(
             smtp=SmtpConfig("127.0.0.1", port, "noreply@x.example", SmtpSecurity.none),
             webhook=WebhookConfig(receiver.url, SECRET),
         )
-        with pytest.raises(DeliveryFailed) as first:
+        with pytest.raises(ChannelUnavailable) as first:
             await notifier.send(sent)
         retried = await notifier.send(sent)
 

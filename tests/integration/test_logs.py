@@ -15,9 +15,9 @@ import structlog
 from temporalio import activity, workflow
 from temporalio.testing import ActivityEnvironment
 
-from activities.programme import build_activities
+from adapters.observability import logs
+from bootstrap import build_activities
 from tests.integration.production import notification
-from workers import logs
 
 
 @pytest.fixture

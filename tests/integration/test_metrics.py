@@ -18,6 +18,12 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from activities import metrics
+from adapters.observability.metrics import ProgrammeMetrics
+from adapters.payloads.encryption import data_converter
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer
+from adapters.temporal.worker import sandbox_runner
+from config import Settings
 from domain.commands import AgreeObjectives
 from domain.view import ProgrammeView
 from tests.integration.production import (
@@ -32,12 +38,6 @@ from tests.integration.production import (
     worker_running,
 )
 from tests.support import free_port, recording_keyring
-from workers.dev_server import DevServer
-from workers.encryption import data_converter
-from workers.keyring import generate_master_key
-from workers.metrics import ProgrammeMetrics
-from workers.settings import Settings
-from workers.worker import sandbox_runner
 from workflows.programme import ProgrammeWorkflow
 
 SEND = "send_notification"

@@ -36,7 +36,10 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from temporalio.client import WorkflowHandle
 
-from activities.webhook import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
+from adapters.notify.webhook import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer
+from config import Settings
 from domain.commands import AgreeObjectives
 from domain.events import DeliveryConfirmed, DeliveryFailed, EscalationDue, EvaluationRecorded
 from tests.integration.faults import until
@@ -53,9 +56,6 @@ from tests.integration.production import (
     wait_for_event,
     worker_running,
 )
-from workers.dev_server import DevServer
-from workers.keyring import generate_master_key
-from workers.settings import Settings
 from workflows.programme import NOTIFY_RETRY, ProgrammeWorkflow
 
 PROGRAMMES = 3

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from activities.outbox import OutboxNotifier
+from adapters.notify.outbox import OutboxNotifier
 from domain.commands import Employee
 from domain.notices import NoticeKind, Notification
 from domain.template import Role

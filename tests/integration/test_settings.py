@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from temporalio.service import TLSConfig
 
-from activities.smtp import SmtpSecurity
-from workers import settings as settings_module
-from workers.settings import (
+import config as settings_module
+from adapters.notify.smtp import SmtpSecurity
+from adapters.temporal.connection import Connection
+from bootstrap import connection_for
+from config import (
     ApiRole,
     Settings,
     SettingsError,
     load_settings,
-    temporal_client_options,
 )
 
 PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
@@ -51,12 +52,7 @@ def test_the_defaults_run_parcours_on_one_machine() -> None:
     assert settings.webhook is None
     assert settings.metrics_address is None
     assert settings.api_tokens == {}
-    assert temporal_client_options(settings) == {
-        "target_host": "localhost:7233",
-        "namespace": "default",
-        "tls": False,
-        "api_key": None,
-    }
+    assert connection_for(settings) == Connection("localhost:7233", "default", tls=False)
 
 
 @pytest.mark.parametrize(
@@ -262,13 +258,9 @@ def test_temporal_cloud_with_an_api_key_or_mtls(
     clean_env.setenv("TEMPORAL_ADDRESS", "eu-west-1.aws.api.temporal.io:7233")
     clean_env.setenv("TEMPORAL_NAMESPACE", "parcours.a1b2c")
     clean_env.setenv("TEMPORAL_API_KEY", "key-123")
-    options = temporal_client_options(load_settings())
-    assert options == {
-        "target_host": "eu-west-1.aws.api.temporal.io:7233",
-        "namespace": "parcours.a1b2c",
-        "tls": True,
-        "api_key": "key-123",
-    }
+    assert connection_for(load_settings()) == Connection(
+        "eu-west-1.aws.api.temporal.io:7233", "parcours.a1b2c", tls=True, api_key="key-123"
+    )
 
     clean_env.delenv("TEMPORAL_API_KEY")
     cert, key = tmp_path / "client.pem", tmp_path / "client.key"
@@ -276,7 +268,7 @@ def test_temporal_cloud_with_an_api_key_or_mtls(
     key.write_text(PEM.replace("CERTIFICATE", "PRIVATE KEY"))
     clean_env.setenv("TEMPORAL_TLS_CERT", str(cert))
     clean_env.setenv("TEMPORAL_TLS_KEY", str(key))
-    tls = temporal_client_options(load_settings())["tls"]
+    tls = connection_for(load_settings()).tls
     assert isinstance(tls, TLSConfig)
     assert tls.client_cert == PEM.encode()
     assert tls.client_private_key is not None

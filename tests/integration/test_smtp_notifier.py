@@ -14,10 +14,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from activities.errors import DeliveryFailed, DeliveryRefused
-from activities.fanout import FanOutNotifier
-from activities.programme import build_notifier
-from activities.smtp import SmtpConfig, SmtpNotifier, SmtpSecurity
+from activities.errors import ChannelRefused, ChannelUnavailable
+from adapters.notify.fanout import FanOutNotifier
+from adapters.notify.smtp import SmtpConfig, SmtpNotifier, SmtpSecurity
+from bootstrap import build_notifier
 from domain.notices import NoticeKind
 from domain.template import Role
 from tests.integration.production import ADA, Inbox, notification, smtp_server
@@ -148,10 +148,10 @@ async def test_starttls_and_login(tmp_path: Path) -> None:
         wrong = smtp(
             port, security=SmtpSecurity.starttls, user="parcours", password="guess", ca_file=ca
         )
-        with pytest.raises(DeliveryFailed) as refused_login:
+        with pytest.raises(ChannelUnavailable) as refused_login:
             await SmtpNotifier(wrong, PUBLIC_URL).send(notification("prog-1:8"))
         untrusted = smtp(port, security=SmtpSecurity.starttls)  # the system's CAs
-        with pytest.raises(DeliveryFailed) as unverified:
+        with pytest.raises(ChannelUnavailable) as unverified:
             await SmtpNotifier(untrusted, PUBLIC_URL).send(notification("prog-1:9"))
 
     assert detail.startswith("smtp: sent to")
@@ -189,10 +189,10 @@ async def test_a_notice_for_ids_only_is_skipped_and_says_why(tmp_path: Path) -> 
 
 async def test_a_refused_mailbox_is_final_and_no_server_is_retried(tmp_path: Path) -> None:
     inbox = Inbox(refuse={ADA.email})
-    with smtp_server(inbox) as port, pytest.raises(DeliveryRefused) as refused:
+    with smtp_server(inbox) as port, pytest.raises(ChannelRefused) as refused:
         await SmtpNotifier(smtp(port), PUBLIC_URL).send(notification())
     assert "550 5.1.1 no such mailbox" in refused.value.message
 
-    with pytest.raises(DeliveryFailed) as unreachable:
+    with pytest.raises(ChannelUnavailable) as unreachable:
         await SmtpNotifier(smtp(free_port()), PUBLIC_URL).send(notification())
     assert "ConnectionRefusedError" in unreachable.value.message

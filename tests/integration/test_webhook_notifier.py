@@ -1,7 +1,7 @@
 """The webhook notifier against a real local HTTP receiver, and under a real Temporal worker.
 
-Direct calls show what each answer becomes (delivered, ``DeliveryFailed``:
-retryable, ``DeliveryRefused``: final). The last test shows what Temporal does
+Direct calls show what each answer becomes (delivered, ``ChannelUnavailable``:
+retryable, ``ChannelRefused``: final). The last test shows what Temporal does
 with them: a real worker (``run_worker``) runs a real programme whose escalation
 goes to the webhook; the workflow's own retry policy (``NOTIFY_RETRY``) retries
 the 500, and the 400 is tried once and recorded as failed.
@@ -17,17 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from activities.errors import DeliveryFailed, DeliveryRefused
-from activities.programme import build_notifier
-from activities.webhook import (
+from activities.errors import ChannelRefused, ChannelUnavailable
+from adapters.notify.webhook import (
     IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,
     WebhookConfig,
     WebhookNotifier,
     verify,
 )
-from domain.events import DeliveryConfirmed
-from domain.events import DeliveryFailed as DeliveryFailedEvent
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer
+from bootstrap import build_notifier
+from config import Settings
+from domain.events import DeliveryConfirmed, DeliveryFailed
 from domain.notices import Notification
 from tests.integration.production import (
     SECRET,
@@ -41,9 +43,6 @@ from tests.integration.production import (
     worker_running,
 )
 from tests.support import free_port
-from workers.dev_server import DevServer
-from workers.keyring import generate_master_key
-from workers.settings import Settings
 
 
 def config(url: str, timeout: float = 5.0) -> WebhookConfig:
@@ -71,7 +70,7 @@ async def test_the_notification_arrives_once_signed_with_its_idempotency_key(
 
 
 async def test_a_5xx_is_retryable() -> None:
-    with receiving(lambda _: 503) as receiver, pytest.raises(DeliveryFailed) as caught:
+    with receiving(lambda _: 503) as receiver, pytest.raises(ChannelUnavailable) as caught:
         await WebhookNotifier(config(receiver.url)).send(notification())
     assert not caught.value.non_retryable
     assert "HTTP 503" in str(caught.value)
@@ -80,9 +79,9 @@ async def test_a_5xx_is_retryable() -> None:
 async def test_a_4xx_is_final_but_429_asks_to_come_back() -> None:
     with receiving(first_then(400, 429)) as receiver:
         notifier = WebhookNotifier(config(receiver.url))
-        with pytest.raises(DeliveryRefused) as refused:
+        with pytest.raises(ChannelRefused) as refused:
             await notifier.send(notification())
-        with pytest.raises(DeliveryFailed) as later:
+        with pytest.raises(ChannelUnavailable) as later:
             await notifier.send(notification())
     assert refused.value.non_retryable
     assert "HTTP 400" in str(refused.value)
@@ -91,12 +90,12 @@ async def test_a_4xx_is_final_but_429_asks_to_come_back() -> None:
 
 
 async def test_a_timeout_and_no_listener_are_retryable() -> None:
-    with receiving(delay=1.0) as slow, pytest.raises(DeliveryFailed) as timed_out:
+    with receiving(delay=1.0) as slow, pytest.raises(ChannelUnavailable) as timed_out:
         await WebhookNotifier(config(slow.url, timeout=0.2)).send(notification())
     assert "no answer within 0.2s" in str(timed_out.value)
 
     nobody = f"http://127.0.0.1:{free_port()}/hooks"
-    with pytest.raises(DeliveryFailed) as refused:
+    with pytest.raises(ChannelUnavailable) as refused:
         await WebhookNotifier(config(nobody)).send(notification())
     assert not refused.value.non_retryable
 
@@ -104,9 +103,9 @@ async def test_a_timeout_and_no_listener_are_retryable() -> None:
 async def test_a_refusal_is_remembered_so_a_retry_does_not_post_again(tmp_path: Path) -> None:
     with receiving(lambda _: 422) as receiver:
         notifier = build_notifier(tmp_path, ["outbox", "webhook"], webhook=config(receiver.url))
-        with pytest.raises(DeliveryRefused):
+        with pytest.raises(ChannelRefused):
             await notifier.send(notification())
-        with pytest.raises(DeliveryRefused) as again:
+        with pytest.raises(ChannelRefused) as again:
             await notifier.send(notification())
 
     assert len(receiver.requests) == 1
@@ -158,7 +157,7 @@ async def test_temporal_retries_a_500_and_not_a_400(tmp_path: Path, dev_server: 
                 assert len({p.headers[IDEMPOTENCY_HEADER] for p in posts}) == 1
                 assert all(verify(SECRET, p.body, p.headers[SIGNATURE_HEADER]) for p in posts)
 
-                assert isinstance(failed, DeliveryFailedEvent)
+                assert isinstance(failed, DeliveryFailed)
                 assert "HTTP 400" in failed.detail
                 assert len(receiver.bodies_for(refused.id)) == 1
                 history = await refused.fetch_history()

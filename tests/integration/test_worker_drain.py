@@ -17,12 +17,12 @@ import pytest
 from temporalio import activity
 from temporalio.client import WorkflowHandle
 
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer
+from bootstrap import connect, run_worker, stop_on_signals
+from config import Settings
 from domain.notices import EvaluationReport, Notification
 from tests.integration.production import launch
-from workers.dev_server import DevServer
-from workers.keyring import generate_master_key
-from workers.service import connect, run_worker, stop_on_signals
-from workers.settings import Settings
 
 
 @dataclass
@@ -79,7 +79,7 @@ async def test_sigterm_lets_a_running_activity_finish(
         data_dir=tmp_path,
         master_key=generate_master_key(),
     )
-    client = await connect(dev_server.address, settings=settings)
+    client = await connect(settings, address=dev_server.address)
     stop = stop_on_signals()
     worker = asyncio.create_task(
         run_worker(client, tmp_path, stop, settings=settings, activities=slow_activities(slow))
@@ -110,7 +110,7 @@ async def test_past_the_grace_period_activities_are_cancelled(
         data_dir=tmp_path,
         master_key=generate_master_key(),
     )
-    client = await connect(dev_server.address, settings=settings)
+    client = await connect(settings, address=dev_server.address)
     stop = asyncio.Event()
     worker = asyncio.create_task(
         run_worker(client, tmp_path, stop, settings=settings, activities=slow_activities(slow))

@@ -12,10 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from temporalio.api.common.v1 import Payload
 
-from domain.commands import Employee, Launch
-from gateway.catalogue import shipped_template
-from workers import compression
-from workers.compression import (
+from adapters.payloads import compression
+from adapters.payloads.compression import (
     DEFLATE_FROM,
     DEFLATED,
     PLAIN,
@@ -24,6 +22,8 @@ from workers.compression import (
     deflate,
     inflate,
 )
+from domain.commands import Employee, Launch
+from gateway.catalogue import shipped_template
 from workflows.messages import ProgrammeInput
 
 ENCODING = "encoding"

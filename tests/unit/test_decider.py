@@ -292,7 +292,7 @@ def test_happy_path_through_every_stage() -> None:
     assert baseline.evaluation.kind is EvaluationKind.baseline
     assert baseline.evaluation.stage == "assessment"
     assert baseline.evaluation.overall == 2.25
-    assert baseline.evaluation.expected_attainment == 25.0
+    assert baseline.evaluation.expected_attainment == 5.77  # day 3 of the 52 planned
     (entered,) = of(events, StageEntered)
     assert (entered.stage, entered.clock, entered.due) == ("coaching", days(3), days(31))
     assert entered.sessions == (
@@ -351,10 +351,14 @@ def test_happy_path_through_every_stage() -> None:
     assert final.evaluation.baseline_overall == 2.25
     assert final.evaluation.change == 1.5
     assert final.evaluation.attainment == 60.0
-    assert final.evaluation.expected_attainment == 75.0
+    assert final.evaluation.expected_attainment == 100.0
     assert (final.evaluation.attendance.held, final.evaluation.attendance.missed) == (2, 1)
     assert final.evaluation.verdict is Verdict.at_risk
-    assert final.evaluation.reasons == ("attendance 67% is under 75%",)
+    assert final.evaluation.reasons == (
+        "attendance 67%: 2 of 3 sessions held, under 75%",
+        "objectives at 60%, 40 points behind plan (expected 100% at the final evaluation)",
+        "scores are up 1.50 since the baseline (like for like: the same 2 raters)",
+    )
     (completed,) = of(events, ProgrammeCompleted)
     assert completed.follow_up_due == days(56)
 

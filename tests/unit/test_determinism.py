@@ -1,7 +1,7 @@
 """Workflow and domain code stays deterministic: a static check standing in for the sandbox's.
 
 The worker passes ``domain`` and ``workflows`` through Temporal's sandbox
-(``workers.worker.PASSED_THROUGH``): loading the workflow module once instead of
+(``adapters.temporal.worker.PASSED_THROUGH``): loading the workflow module once instead of
 once per programme halves the worker's memory per cached programme (see
 bench/README.md). The sandbox's run-time restrictions (no wall clock, no
 randomness, no I/O) then no longer reach that code, so this test reads it instead:
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
-CHECKED = sorted((ROOT / "domain").glob("*.py")) + sorted((ROOT / "workflows").glob("*.py"))
+CHECKED = sorted((ROOT / "domain").rglob("*.py")) + sorted((ROOT / "workflows").rglob("*.py"))
 ALLOWED_IMPORTS = {
     "__future__",
     "asyncio",
@@ -25,6 +25,7 @@ ALLOWED_IMPORTS = {
     "contextlib",
     "datetime",
     "enum",
+    "fractions",
     "pydantic",
     "re",
     "statistics",

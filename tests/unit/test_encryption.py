@@ -11,8 +11,7 @@ from temporalio.api.failure.v1 import Failure
 from temporalio.converter import ActivitySerializationContext, WorkflowSerializationContext
 from temporalio.exceptions import ApplicationError
 
-from domain.commands import Employee
-from workers.encryption import (
+from adapters.payloads.encryption import (
     ENCRYPTED,
     KEY_ID,
     PayloadTampered,
@@ -20,7 +19,8 @@ from workers.encryption import (
     data_converter,
     owner_of,
 )
-from workers.keyring import SYSTEM, DataErased, Keyring, generate_master_key
+from adapters.payloads.keyring import SYSTEM, DataErased, Keyring, generate_master_key
+from domain.commands import Employee
 
 ALICE = Employee(id="E123", name="Alice Martin", email="alice@example.com")
 

@@ -8,17 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from workers.keyring import (
+from adapters.payloads.keyring import (
     SYSTEM,
     DataErased,
     Keyring,
     KeyringError,
     ensure_master_key_file,
     generate_master_key,
-    master_key_for,
-    open_keyring,
 )
-from workers.settings import Settings, SettingsError
+from bootstrap import master_key_for, open_keyring
+from config import Settings, SettingsError
 
 
 def master() -> bytes:

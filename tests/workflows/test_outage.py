@@ -25,6 +25,9 @@ import pytest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
+from adapters.payloads.encryption import data_converter
+from adapters.temporal.dev_server import DevServer
+from adapters.temporal.worker import build_worker
 from domain.commands import (
     AgreeObjectives,
     Employee,
@@ -39,9 +42,6 @@ from domain.rules import RULES
 from domain.template import Dimension, Role, parse_template
 from tests.support import free_port, temporary_keyring
 from tests.workflows.conftest import Delivered
-from workers.dev_server import DevServer
-from workers.encryption import data_converter
-from workers.worker import build_worker
 from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome
 from workflows.programme import ProgrammeWorkflow
 

@@ -1,0 +1,163 @@
+"""Email through an SMTP server (the standard library's ``smtplib``, in a thread).
+
+Who gets the mail: a notification's ``recipients`` give the employee's email
+address but only the *ids* of the coach, the manager or the sponsor (parcours
+keeps no address book). So the SMTP notifier writes to the employee when
+``employee`` is among the notification's ``to``, and otherwise sends nothing
+and says so in its detail ("skipped: ..."); reach the other roles through the
+webhook, whose receiver knows who the ids are.
+
+Failures: a 5xx answer to the sender, a recipient or the message is final
+(``ChannelRefused``, not retried); anything else (no connection, a timeout, a
+4xx, a failed login that ops can fix) is ``ChannelUnavailable`` and Temporal
+retries it. The Message-ID is derived from the delivery id, so the copies a
+retry could produce after a crash are recognisable as one message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, parseaddr
+from enum import StrEnum
+from pathlib import Path
+
+from activities.errors import ChannelRefused, ChannelUnavailable
+from adapters.notify.rendering import render
+from domain.notices import Notification
+from domain.template import Role
+
+
+class SmtpSecurity(StrEnum):
+    starttls = "starttls"
+    """Plain connection upgraded with STARTTLS (usually port 587)."""
+    ssl = "ssl"
+    """TLS from the first byte, "SMTPS" (usually port 465)."""
+    none = "none"
+    """No encryption: only for a relay on the same host or network."""
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    host: str
+    port: int
+    sender: str
+    """The From address, e.g. ``parcours <noreply@example.com>``."""
+    security: SmtpSecurity = SmtpSecurity.starttls
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = 20.0
+    """Seconds for the connection and each command."""
+    ca_file: Path | None = None
+    """A CA bundle to verify the server with, instead of the system's."""
+
+
+class SmtpNotifier:
+    """Sends each notification for the employee as one plain-text email."""
+
+    def __init__(self, config: SmtpConfig, public_url: str) -> None:
+        self.config = config
+        self.public_url = public_url
+
+    @property
+    def server(self) -> str:
+        return f"{self.config.host}:{self.config.port}"
+
+    def skip_reason(self, notification: Notification) -> str | None:
+        """Why this notification has nobody to email, or None if it has."""
+        if Role.employee in notification.to and self._address(notification):
+            return None
+        roles = ", ".join(role.value for role in notification.to)
+        return f"no email address among the recipients ({roles}: parcours has ids, not addresses)"
+
+    def message(self, notification: Notification) -> EmailMessage:
+        """The email for ``notification`` (which must have the employee among ``to``)."""
+        rendered = render(notification, self.public_url)
+        msg = EmailMessage()
+        msg["From"] = self.config.sender
+        msg["To"] = formataddr((notification.employee.name, self._address(notification)))
+        msg["Subject"] = rendered.subject
+        msg["Date"] = formatdate(usegmt=True)
+        msg["Message-ID"] = _message_id(notification.delivery_id, self.config.sender)
+        msg["X-Parcours-Delivery"] = notification.delivery_id
+        msg["X-Parcours-Kind"] = notification.kind.value
+        msg["X-Parcours-Programme"] = notification.programme_id
+        msg.set_content(rendered.text)
+        return msg
+
+    async def send(self, notification: Notification) -> str:
+        reason = self.skip_reason(notification)
+        if reason is not None:
+            return f"smtp: skipped, {reason}"
+        msg = self.message(notification)
+        await asyncio.to_thread(self._deliver, msg)
+        return f"smtp: sent to {self._address(notification)} via {self.server}"
+
+    def _address(self, notification: Notification) -> str:
+        return notification.recipients.get(Role.employee) or notification.employee.email
+
+    def _deliver(self, msg: EmailMessage) -> None:
+        where = f"smtp {self.server}"
+        try:
+            with self._connect() as client:
+                if self.config.user is not None and self.config.password is not None:
+                    client.login(self.config.user, self.config.password)
+                client.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            answers = "; ".join(
+                f"{to}: {code} {_text(text)}" for to, (code, text) in exc.recipients.items()
+            )
+            final = all(code >= 500 for code, _ in exc.recipients.values())
+            error = ChannelRefused if final else ChannelUnavailable
+            raise error(f"{where}: recipient refused: {answers}") from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            # Final for this message, but ops can fix the credentials: keep retrying.
+            raise ChannelUnavailable(
+                f"{where}: login as {self.config.user!r} failed: {exc.smtp_code} "
+                f"{_text(exc.smtp_error)}"
+            ) from exc
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            error = ChannelRefused if exc.smtp_code >= 500 else ChannelUnavailable
+            raise error(f"{where}: refused: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise ChannelUnavailable(f"{where}: {exc} (check PARCOURS_SMTP_TLS)") from exc
+        except smtplib.SMTPResponseException as exc:
+            raise ChannelUnavailable(f"{where}: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+        except (smtplib.SMTPException, OSError) as exc:  # OSError: refused, timeout, TLS
+            raise ChannelUnavailable(f"{where}: {type(exc).__name__}: {exc}") from exc
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        if config.security is SmtpSecurity.ssl:
+            return smtplib.SMTP_SSL(
+                config.host, config.port, timeout=config.timeout, context=self._tls()
+            )
+        client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        try:
+            client.ehlo()
+            if config.security is SmtpSecurity.starttls:
+                client.starttls(context=self._tls())
+                client.ehlo()
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def _tls(self) -> ssl.SSLContext:
+        cafile = str(self.config.ca_file) if self.config.ca_file is not None else None
+        return ssl.create_default_context(cafile=cafile)
+
+
+def _message_id(delivery_id: str, sender: str) -> str:
+    _, address = parseaddr(sender)
+    domain = address.rpartition("@")[2] or "parcours.invalid"
+    digest = hashlib.sha256(delivery_id.encode()).hexdigest()[:32]
+    return f"<{digest}.parcours@{domain}>"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value

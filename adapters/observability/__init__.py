@@ -1,0 +1,1 @@
+"""parcours adapters.observability."""

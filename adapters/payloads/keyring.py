@@ -1,0 +1,328 @@
+"""The employees' data keys: one AES-256 key per employee, wrapped by the master key.
+
+Every payload parcours writes to Temporal is encrypted with the data key of the
+employee it is about (see ``adapters.payloads.encryption``); payloads about nobody in
+particular use the one ``system`` key. The keys live in a small SQLite file in
+the data dir (``keys.db``), each wrapped (AES-GCM) under the master key, which
+itself never touches the disk unless ``parcours up`` made it for a local set-up
+(``<data_dir>/master.key``, readable only by its owner).
+
+Erasing an employee destroys their data key and leaves a tombstone: what was
+written with it can no longer be read by anyone, and nothing new can be written
+for them ("employee E123's data was erased"). Everything else keeps working.
+
+The store holds a check value sealed with the master key: opening it with
+another master key fails at once, with a message naming ``PARCOURS_MASTER_KEY``,
+instead of decoding garbage later.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+SYSTEM = "system"
+"""The owner of the key for payloads that belong to no programme."""
+MASTER_KEY_ENV = "PARCOURS_MASTER_KEY"
+MASTER_KEY_FILE = "master.key"
+KEYS_FILE = "keys.db"
+NONCE = 12
+CHECK = b"parcours master key check v1"
+ERASED_TTL = 2.0
+"""Seconds a process trusts that a key it holds is not erased before asking the store again:
+an erasure made by another process (the API, the CLI) reaches every worker within this."""
+
+
+class KeyringError(Exception):
+    """The key store cannot be used as it is (wrong master key, unreadable, a key missing)."""
+
+
+class MasterKeyError(KeyringError):
+    """The master key is missing or malformed; the message names where it came from."""
+
+
+class DataErased(KeyringError):
+    """The employee's data key was destroyed: their data can no longer be read or written."""
+
+    def __init__(self, employee_id: str) -> None:
+        super().__init__(f"employee {employee_id}'s data was erased")
+        self.employee_id = employee_id
+
+
+@dataclass(frozen=True)
+class KeyDestroyed:
+    """What ``Keyring.erase`` did."""
+
+    employee_id: str
+    erased_at: datetime
+    already: bool
+    """True when the key had been destroyed before: erasing is idempotent."""
+
+
+# ---------------------------------------------------------------- the master key
+
+
+def generate_master_key() -> str:
+    """A new master key, as ``PARCOURS_MASTER_KEY`` takes it: base64 of 32 random bytes."""
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def parse_master_key(text: str, source: str = MASTER_KEY_ENV) -> bytes:
+    """The 32 bytes of a base64 master key; ``MasterKeyError`` naming ``source`` otherwise."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise MasterKeyError(
+            f"{source}: must be base64 of 32 random bytes, e.g. from "
+            '`python -c "import base64, secrets; '
+            'print(base64.b64encode(secrets.token_bytes(32)).decode())"`'
+        )
+    return key
+
+
+def ensure_master_key_file(data_dir: Path) -> tuple[Path, bool]:
+    """``<data_dir>/master.key`` (mode 0600), made now if missing; True when just made."""
+    path = data_dir / MASTER_KEY_FILE
+    made = False
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(generate_master_key() + "\n")
+            made = True
+    path.chmod(0o600)
+    return path, made
+
+
+# ---------------------------------------------------------------- the store
+
+
+@dataclass(frozen=True)
+class _Key:
+    key_id: str
+    owner: str
+    aead: AESGCM
+    checked: float
+
+
+class Keyring:
+    """Data keys by owner (an employee id, or ``system``), in a SQLite file.
+
+    Safe to share between threads and between processes on one host: a key is
+    made once per owner (the first process to insert it wins; the others read
+    it back). Unwrapped keys are kept in memory; whether one was erased is asked
+    of the store again after ``ERASED_TTL`` seconds.
+    """
+
+    def __init__(self, path: Path, master_key: bytes, *, ttl: float = ERASED_TTL) -> None:
+        if len(master_key) != 32:
+            raise KeyringError("the master key must be 32 bytes")
+        self.path = path
+        self._master = AESGCM(master_key)
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._by_owner: dict[str, _Key] = {}
+        self._by_id: dict[str, _Key] = {}
+        try:
+            if not path.exists():  # wrapped keys and tombstones: for its owner's eyes only
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            self._db = sqlite3.connect(
+                path, check_same_thread=False, isolation_level=None, timeout=10
+            )
+            # An erased key's bytes are overwritten on disk, not just unlinked.
+            self._db.execute("PRAGMA secure_delete = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.executescript(
+                """
+                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS keys (
+                    key_id  TEXT PRIMARY KEY,
+                    owner   TEXT NOT NULL UNIQUE,
+                    wrapped BLOB,
+                    created TEXT NOT NULL,
+                    erased  TEXT,
+                    reason  TEXT
+                );
+                """
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise KeyringError(f"cannot open the key store {path}: {exc}") from exc
+        self._check_master()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # ------------------------------------------------------------ master key check
+
+    def _check_master(self) -> None:
+        nonce = secrets.token_bytes(NONCE)
+        sealed = nonce + self._master.encrypt(nonce, CHECK, b"check")
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('check', ?)", (sealed,))
+            (stored,) = self._db.execute("SELECT value FROM meta WHERE name = 'check'").fetchone()
+        try:
+            opened = self._master.decrypt(stored[:NONCE], stored[NONCE:], b"check")
+        except InvalidTag:
+            opened = b""
+        if opened != CHECK:
+            raise KeyringError(
+                f"it is not the master key the key store {self.path} was made with; "
+                "give the same key to every worker, the API and the CLI"
+            )
+
+    # ------------------------------------------------------------ keys
+
+    def key_for(self, owner: str) -> tuple[str, AESGCM]:
+        """The key id and key to encrypt ``owner``'s data with; made on first use.
+
+        Raises ``DataErased`` when the owner's key was destroyed.
+        """
+        cached = self._by_owner.get(owner)
+        if cached is not None and time.monotonic() - cached.checked < self._ttl:
+            return cached.key_id, cached.aead
+        with self._lock:
+            row = self._row("owner", owner)
+            if row is None:
+                self._create(owner)
+                row = self._row("owner", owner)
+            assert row is not None
+            key = self._unwrap(row)
+        return key.key_id, key.aead
+
+    def key_by_id(self, key_id: str) -> AESGCM:
+        """The key ``key_id`` names, to decrypt with. ``DataErased`` when it was destroyed,
+        ``KeyringError`` when this store never had it."""
+        cached = self._by_id.get(key_id)
+        if cached is not None and time.monotonic() - cached.checked < self._ttl:
+            return cached.aead
+        with self._lock:
+            row = self._row("key_id", key_id)
+            if row is None:
+                raise KeyringError(
+                    f"payload encrypted with data key {key_id}, which the key store "
+                    f"{self.path} does not have: is this the data dir the data was written with?"
+                )
+            return self._unwrap(row).aead
+
+    def is_erased(self, employee_id: str) -> bool:
+        """Whether ``employee_id``'s key was destroyed (asked of the store, not the cache)."""
+        with self._lock:
+            row = self._row("owner", employee_id)
+        return row is not None and row[3] is not None
+
+    def erase(self, employee_id: str, reason: str | None = None) -> KeyDestroyed:
+        """Destroy ``employee_id``'s data key, leaving a tombstone. Idempotent.
+
+        An employee with no key yet gets the tombstone alone, so nothing can be
+        written for them later either.
+        """
+        if employee_id == SYSTEM:
+            raise ValueError("the system key cannot be erased")
+        now = datetime.now(UTC)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._row("owner", employee_id)
+                if row is not None and row[3] is not None:
+                    self._db.execute("COMMIT")
+                    return KeyDestroyed(employee_id, datetime.fromisoformat(row[3]), already=True)
+                if row is None:
+                    self._db.execute(
+                        "INSERT INTO keys VALUES (?, ?, NULL, ?, ?, ?)",
+                        (_new_key_id(), employee_id, now.isoformat(), now.isoformat(), reason),
+                    )
+                else:
+                    self._db.execute(
+                        "UPDATE keys SET wrapped = NULL, erased = ?, reason = ? WHERE owner = ?",
+                        (now.isoformat(), reason, employee_id),
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            # Out of the write-ahead log too, so the old page is overwritten in the database.
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._forget(employee_id)
+        return KeyDestroyed(employee_id, now, already=False)
+
+    # ------------------------------------------------------------ internals
+
+    def _row(self, column: str, value: str) -> tuple[str, str, bytes | None, str | None] | None:
+        found = self._db.execute(
+            f"SELECT key_id, owner, wrapped, erased FROM keys WHERE {column} = ?", (value,)
+        ).fetchone()
+        return None if found is None else (found[0], found[1], found[2], found[3])
+
+    def _create(self, owner: str) -> None:
+        key_id = _new_key_id()
+        nonce = secrets.token_bytes(NONCE)
+        wrapped = nonce + self._master.encrypt(
+            nonce, AESGCM.generate_key(bit_length=256), _wrap_aad(key_id, owner)
+        )
+        # A concurrent process may insert the owner's key first: then theirs is the key.
+        self._db.execute(
+            "INSERT OR IGNORE INTO keys VALUES (?, ?, ?, ?, NULL, NULL)",
+            (key_id, owner, wrapped, datetime.now(UTC).isoformat()),
+        )
+
+    def _unwrap(self, row: tuple[str, str, bytes | None, str | None]) -> _Key:
+        key_id, owner, wrapped, erased = row
+        if erased is not None or wrapped is None:
+            self._forget(owner)
+            raise DataErased(owner)
+        try:
+            raw = self._master.decrypt(wrapped[:NONCE], wrapped[NONCE:], _wrap_aad(key_id, owner))
+        except InvalidTag as exc:
+            raise KeyringError(
+                f"data key {key_id} in {self.path} does not open with the master key"
+            ) from exc
+        key = _Key(key_id, owner, AESGCM(raw), time.monotonic())
+        self._by_owner[owner] = key
+        self._by_id[key_id] = key
+        return key
+
+    def _forget(self, owner: str) -> None:
+        key = self._by_owner.pop(owner, None)
+        if key is not None:
+            self._by_id.pop(key.key_id, None)
+
+
+def _new_key_id() -> str:
+    return "k-" + secrets.token_hex(12)
+
+
+def _wrap_aad(key_id: str, owner: str) -> bytes:
+    return f"{key_id}\n{owner}".encode()
+
+
+__all__ = [
+    "KEYS_FILE",
+    "MASTER_KEY_ENV",
+    "MASTER_KEY_FILE",
+    "SYSTEM",
+    "DataErased",
+    "KeyDestroyed",
+    "Keyring",
+    "KeyringError",
+    "ensure_master_key_file",
+    "generate_master_key",
+    "parse_master_key",
+]

@@ -1,0 +1,55 @@
+"""The one way parcours connects to Temporal: worker, CLI, API and tests alike.
+
+Every client gets parcours' data converter (payloads sealed with the keyring's keys),
+the metrics runtime when a Prometheus address is given, and the tracing interceptors
+when an OTLP endpoint is given, so a call from the API is measured and traced as a
+call from the worker is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio.client import Client
+from temporalio.service import TLSConfig
+
+from adapters.observability.metrics import metrics_runtime
+from adapters.observability.tracing import tracing_interceptors
+from adapters.payloads.encryption import data_converter
+from adapters.payloads.keyring import Keyring
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where Temporal is, how to reach it, and where to report on the calls."""
+
+    target_host: str = "localhost:7233"
+    namespace: str = "default"
+    tls: bool | TLSConfig | None = None
+    """None: TLS only when the SDK would choose it (an API key)."""
+    api_key: str | None = None
+    metrics_address: str | None = None
+    otlp_endpoint: str | None = None
+
+
+class TemporalUnreachable(RuntimeError):
+    """Temporal did not answer the connection."""
+
+
+async def connect(connection: Connection, keyring: Keyring, *, lazy: bool = False) -> Client:
+    """A client on ``connection``; ``lazy`` connects on first use (long-running services)."""
+    try:
+        return await Client.connect(
+            connection.target_host,
+            namespace=connection.namespace,
+            tls=connection.tls,
+            api_key=connection.api_key,
+            data_converter=data_converter(keyring),
+            runtime=metrics_runtime(connection.metrics_address),
+            interceptors=tracing_interceptors(connection.otlp_endpoint),
+            lazy=lazy,
+        )
+    except RuntimeError as exc:
+        raise TemporalUnreachable(
+            f"cannot reach Temporal at {connection.target_host}: {exc}"
+        ) from exc

@@ -1,0 +1,333 @@
+"""The composition root: everything parcours runs is built here, from the settings.
+
+From one ``Settings`` (see ``config``) it builds the key store, the connection to
+Temporal (one way for worker, API and CLI: metrics runtime and tracing included), the
+notification channels, the activities and the worker, and runs them: a worker for any
+Temporal, or everything embedded (``up``). Adapters take plain values from here and
+never read the settings themselves.
+
+Stopping: ``stop_on_signals()`` turns SIGINT/SIGTERM into an event; when it is
+set the worker stops polling for new tasks, gives the activities already
+running ``PARCOURS_SHUTDOWN_GRACE`` seconds to finish, then cancels the rest
+(Temporal retries them on another worker; the notification channels'
+ledgers keep a retry from sending twice) and returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import structlog
+from pydantic import SecretStr
+from temporalio.client import Client
+from temporalio.service import TLSConfig
+
+from activities.notifier import Notifier
+from activities.programme import ProgrammeActivities
+from adapters.notify.fanout import CHANNELS, Channel, FanOutNotifier
+from adapters.notify.journal import DeliveryJournal
+from adapters.notify.outbox import OutboxNotifier
+from adapters.notify.smtp import SmtpConfig, SmtpNotifier
+from adapters.notify.webhook import WebhookConfig, WebhookNotifier
+from adapters.observability.metrics import ProgrammeMetrics
+from adapters.observability.tracing import flush_tracing
+from adapters.payloads.keyring import (
+    KEYS_FILE,
+    MASTER_KEY_ENV,
+    MASTER_KEY_FILE,
+    Keyring,
+    KeyringError,
+    parse_master_key,
+)
+from adapters.reports import EvaluationRecorder
+from adapters.stores.idempotency import IdempotencyStore
+from adapters.temporal.connection import Connection
+from adapters.temporal.connection import connect as connect_to
+from adapters.temporal.dev_server import DevServer
+from adapters.temporal.worker import build_worker
+from config import Settings, SettingsError, load_settings
+
+IDEMPOTENCY_FILE = "idempotency.db"
+
+log = structlog.get_logger("parcours")
+
+
+def stop_on_signals() -> asyncio.Event:
+    """An event set by Ctrl-C or SIGTERM, so everything can stop in order."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+# ---------------------------------------------------------------- keys
+
+
+def master_key_for(settings: Settings, data_dir: Path | None = None) -> bytes:
+    """The master key: ``PARCOURS_MASTER_KEY``, else ``<data_dir>/master.key``.
+
+    Raises ``SettingsError`` naming ``PARCOURS_MASTER_KEY`` when neither is there, or
+    when the one found is malformed.
+    """
+    where = data_dir if data_dir is not None else settings.data_dir
+    path = where / MASTER_KEY_FILE
+    try:
+        if settings.master_key is not None:
+            return parse_master_key(settings.master_key.get_secret_value())
+        if path.is_file():
+            return parse_master_key(path.read_text(), f"{MASTER_KEY_ENV} (from {path})")
+    except KeyringError as exc:
+        raise SettingsError([str(exc)]) from None
+    raise SettingsError(
+        [
+            f"{MASTER_KEY_ENV}: not set, and there is no {path}: set it to the master key "
+            "that encrypts every payload (base64 of 32 bytes; the same for every worker, "
+            "the API and the CLI), or run `parcours up` once to make one in the data dir"
+        ]
+    )
+
+
+def open_keyring(settings: Settings, data_dir: Path | None = None) -> Keyring:
+    """The key store in the data dir (``data_dir`` wins over the settings'), opened with
+    the master key. Raises ``SettingsError`` for a missing or wrong master key."""
+    where = data_dir if data_dir is not None else settings.data_dir
+    where.mkdir(parents=True, exist_ok=True)
+    master = master_key_for(settings, where)
+    try:
+        return Keyring(where / KEYS_FILE, master)
+    except KeyringError as exc:
+        raise SettingsError([f"{MASTER_KEY_ENV}: {exc}"]) from None
+
+
+def idempotency_store(settings: Settings) -> IdempotencyStore:
+    """Where the API keeps the answers to writes it was given an Idempotency-Key for."""
+    return IdempotencyStore(settings.data_dir / IDEMPOTENCY_FILE)
+
+
+# ---------------------------------------------------------------- Temporal
+
+
+def connection_for(
+    settings: Settings, address: str | None = None, namespace: str | None = None
+) -> Connection:
+    """How to reach the settings' Temporal (``address`` and ``namespace`` win).
+
+    TLS is on with a client certificate (mTLS), with an API key (Temporal Cloud),
+    or when ``TEMPORAL_TLS`` says so; ``TEMPORAL_TLS_CA`` and
+    ``TEMPORAL_TLS_SERVER_NAME`` adjust how the server is verified.
+    """
+    tls: bool | TLSConfig
+    configured = (
+        settings.temporal_tls_cert,
+        settings.temporal_tls_ca,
+        settings.temporal_tls_server_name,
+    )
+    if settings.temporal_tls is not False and any(v is not None for v in configured):
+        tls = TLSConfig(
+            client_cert=_read(settings.temporal_tls_cert),
+            client_private_key=_read(settings.temporal_tls_key),
+            server_root_ca_cert=_read(settings.temporal_tls_ca),
+            domain=settings.temporal_tls_server_name,
+        )
+    elif settings.temporal_tls is not None:
+        tls = settings.temporal_tls
+    else:
+        tls = settings.temporal_api_key is not None
+    return Connection(
+        target_host=address or settings.temporal_address,
+        namespace=namespace or settings.temporal_namespace,
+        tls=tls,
+        api_key=_reveal(settings.temporal_api_key),
+        metrics_address=settings.metrics_address,
+        otlp_endpoint=settings.otlp_endpoint,
+    )
+
+
+async def connect(
+    settings: Settings,
+    *,
+    address: str | None = None,
+    namespace: str | None = None,
+    keyring: Keyring | None = None,
+    lazy: bool = False,
+    metrics: bool = True,
+) -> Client:
+    """A client on the settings' Temporal, with parcours' data converter (payloads sealed
+    with ``keyring``'s keys, default: the key store in the data dir), metrics and tracing.
+
+    ``metrics=False`` for a short command: it must not take the Prometheus port that the
+    worker or the API on the same host serves."""
+    connection = connection_for(settings, address, namespace)
+    if not metrics:
+        connection = replace(connection, metrics_address=None)
+    return await connect_to(
+        connection,
+        keyring if keyring is not None else open_keyring(settings),
+        lazy=lazy,
+    )
+
+
+def _reveal(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
+
+
+def _read(path: Path | None) -> bytes | None:
+    return path.read_bytes() if path is not None else None
+
+
+# ---------------------------------------------------------------- activities
+
+
+def build_notifier(
+    data_dir: Path,
+    channels: Sequence[str] = ("outbox",),
+    *,
+    smtp: SmtpConfig | None = None,
+    webhook: WebhookConfig | None = None,
+    public_url: str = "http://localhost:8000",
+) -> FanOutNotifier:
+    """The channels named, with their sent-ledgers under ``<data_dir>/sent/``.
+
+    ``smtp`` and ``webhook`` are required when their channel is named.
+    """
+    unknown = [name for name in channels if name not in CHANNELS]
+    if unknown:
+        raise ValueError(f"unknown notification channel(s) {unknown}; known: {list(CHANNELS)}")
+    built: list[Channel] = []
+    for name in CHANNELS:
+        if name not in channels:
+            continue
+        if name == "outbox":
+            built.append(Channel(name, OutboxNotifier(data_dir / "outbox.jsonl")))
+        elif name == "smtp":
+            if smtp is None:
+                raise ValueError("the smtp channel needs an SmtpConfig")
+            mailer = SmtpNotifier(smtp, public_url)
+            built.append(Channel(name, mailer, _ledger(data_dir, name), mailer.skip_reason))
+        else:
+            if webhook is None:
+                raise ValueError("the webhook channel needs a WebhookConfig")
+            built.append(Channel(name, WebhookNotifier(webhook), _ledger(data_dir, name)))
+    return FanOutNotifier(built)
+
+
+def build_activities(
+    data_dir: Path, notifier: Notifier | None = None, *, evaluation_notices: bool = False
+) -> ProgrammeActivities:
+    """The activities on ``notifier`` (default: the outbox, ``<data_dir>/outbox.jsonl``) and
+    reports in ``<data_dir>/evaluations/``; ``evaluation_notices`` announces reports through
+    the same notifier."""
+    chosen = notifier if notifier is not None else OutboxNotifier(data_dir / "outbox.jsonl")
+    return ProgrammeActivities(
+        chosen,
+        EvaluationRecorder(data_dir),
+        evaluation_notices=chosen if evaluation_notices else None,
+    )
+
+
+def _ledger(data_dir: Path, channel: str) -> DeliveryJournal:
+    return DeliveryJournal(data_dir / "sent" / f"{channel}.jsonl")
+
+
+def programme_activities(settings: Settings, data_dir: Path | None = None) -> ProgrammeActivities:
+    """The activities on the channels ``settings`` name; evaluation reports are announced
+    through them too. Files go to ``data_dir`` (default: the settings' data dir)."""
+    where = data_dir if data_dir is not None else settings.data_dir
+    notifier = build_notifier(
+        where,
+        settings.notifiers,
+        smtp=settings.smtp,
+        webhook=settings.webhook,
+        public_url=settings.public_url,
+    )
+    return build_activities(where, notifier, evaluation_notices=True)
+
+
+async def run_worker(
+    client: Client,
+    data_dir: Path | None,
+    stop: asyncio.Event,
+    *,
+    settings: Settings | None = None,
+    activities: Sequence[Callable[..., Any]] | None = None,
+) -> None:
+    """Host programmes and their activities until ``stop`` is set, then drain.
+
+    ``data_dir`` (default: the settings') must exist: the outbox, the channels'
+    ledgers and evaluation reports go there. ``activities`` replaces the ones
+    built from the settings (tests). For metrics and tracing, ``client`` should
+    come from ``connect(settings)``.
+    """
+    settings = settings if settings is not None else load_settings()
+    where = data_dir if data_dir is not None else settings.data_dir
+    hosted = activities if activities is not None else programme_activities(settings, where).all()
+    grace = settings.shutdown_grace
+    worker = build_worker(
+        client,
+        hosted,
+        task_queue=settings.task_queue,
+        interceptors=[ProgrammeMetrics()],
+        graceful_shutdown_timeout=timedelta(seconds=grace),
+    )
+    try:
+        async with worker:
+            log.info(
+                "worker started",
+                task_queue=worker.task_queue,
+                data_dir=str(where),
+                notifiers=list(settings.notifiers),
+                metrics=settings.metrics_address,
+                tracing=settings.otlp_endpoint,
+            )
+            await stop.wait()
+            log.info("worker stopping", grace_seconds=grace)
+        log.info("worker stopped")
+    finally:
+        flush_tracing()
+
+
+async def serve_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """``parcours worker``: connect as the settings say, host programmes, drain on ``stop``."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    client = await connect(settings)
+    await run_worker(client, settings.data_dir, stop, settings=settings)
+
+
+async def run_embedded(
+    data_dir: Path,
+    *,
+    port: int,
+    ui_port: int,
+    stop: asyncio.Event,
+    on_ready: Callable[[DevServer, Client], Awaitable[None]] | None = None,
+    settings: Settings | None = None,
+    ui_codec_endpoint: str | None = None,
+) -> None:
+    """The Temporal dev server on a SQLite file in ``data_dir``, and a worker on it.
+
+    ``data_dir`` wins over the settings' (it is where the server's database is).
+    The settings' Temporal address, TLS and API key do not apply to the
+    embedded server; everything else does (channels, metrics, tracing, grace). The
+    key store is the one in ``data_dir``; ``ui_codec_endpoint`` points the Web UI
+    at a codec server (the API's ``/codec``) so it can show payloads decrypted.
+    """
+    settings = settings if settings is not None else load_settings(data_dir=data_dir)
+    keyring = open_keyring(settings, data_dir)
+    server_ = DevServer(data_dir, port=port, ui_port=ui_port, ui_codec_endpoint=ui_codec_endpoint)
+    async with server_ as server:
+        embedded = Connection(
+            target_host=server.address,
+            metrics_address=settings.metrics_address,
+            otlp_endpoint=settings.otlp_endpoint,
+        )
+        client = await connect_to(embedded, keyring)
+        if on_ready is not None:
+            await on_ready(server, client)
+        await run_worker(client, data_dir, stop, settings=settings)

@@ -1,0 +1,380 @@
+"""parcours' settings: one model, read from the environment and an optional file.
+
+Every setting is an environment variable (names below, case-insensitive). A
+file in ``.env`` format named by ``PARCOURS_SETTINGS_FILE`` may give any of
+them too; the environment wins over the file. An empty value counts as unset,
+so ``${VAR:-}`` in a compose file is harmless.
+
+A wrong setting fails at start, in ``load_settings``, with every problem at
+once, each naming its variable and what is wrong with it::
+
+    invalid settings:
+      PARCOURS_SMTP_PORT: must be 1..65535, got 70000
+      PARCOURS_NOTIFIERS includes smtp but PARCOURS_SMTP_HOST is not set
+
+Secrets (passwords, the webhook secret, the API key, the master key, API
+tokens) are never echoed back in errors or reprs.
+
+Workflow code never imports this module: a workflow's behaviour must not
+depend on the environment of the worker that happens to replay it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import model_validator as _model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from adapters.notify.fanout import CHANNELS
+from adapters.notify.smtp import SmtpConfig, SmtpSecurity
+from adapters.notify.webhook import WebhookConfig
+from config.errors import SettingsError, describe
+from config.values import (
+    BodySize,
+    Grace,
+    HostPort,
+    HttpUrl,
+    Name,
+    PemFile,
+    Port,
+    RateLimit,
+    Timeout,
+)
+from workflows.messages import TASK_QUEUE
+
+SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
+OTHER_VARIABLES = frozenset({SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN"})
+"""Variables parcours reads elsewhere: not settings, yet not typos either."""
+TRACING_MODULES = ("opentelemetry.sdk", "opentelemetry.exporter.otlp.proto.grpc")
+UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")
+"""The Temporal Web UI of ``parcours up``: allowed to call the API's ``/codec`` by default."""
+
+
+class ApiRole(StrEnum):
+    platform = "platform"
+    integrator = "integrator"
+    ops = "ops"
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+def _env(name: str, **kwargs: Any) -> Any:
+    """A field read from the environment variable ``name`` (or set by attribute name)."""
+    return Field(validation_alias=name, **kwargs)
+
+
+class Settings(BaseSettings):
+    """Everything a parcours process is configured with."""
+
+    model_config = SettingsConfigDict(
+        populate_by_name=True,
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+        validate_default=True,
+    )
+
+    # Temporal: where, and how to authenticate (mTLS or an API key, e.g. Temporal Cloud).
+    temporal_address: HostPort = _env("TEMPORAL_ADDRESS", default="localhost:7233")
+    temporal_namespace: Name = _env("TEMPORAL_NAMESPACE", default="default")
+    temporal_tls: bool | None = _env("TEMPORAL_TLS", default=None)
+    """Force TLS on or off; by default on when a client certificate or an API key is set."""
+    temporal_tls_cert: PemFile | None = _env("TEMPORAL_TLS_CERT", default=None)
+    temporal_tls_key: PemFile | None = _env("TEMPORAL_TLS_KEY", default=None)
+    temporal_tls_ca: PemFile | None = _env("TEMPORAL_TLS_CA", default=None)
+    temporal_tls_server_name: str | None = _env("TEMPORAL_TLS_SERVER_NAME", default=None)
+    temporal_api_key: SecretStr | None = _env("TEMPORAL_API_KEY", default=None)
+
+    # parcours' own process.
+    task_queue: Name = _env("PARCOURS_TASK_QUEUE", default=TASK_QUEUE)
+    data_dir: Path = _env("PARCOURS_DATA_DIR", default=Path(".parcours"))
+    shutdown_grace: Grace = _env("PARCOURS_SHUTDOWN_GRACE", default=20.0)
+    """Seconds running activities get to finish on SIGTERM before they are cancelled."""
+    log_level: LogLevel = _env("PARCOURS_LOG_LEVEL", default=LogLevel.INFO)
+
+    # Notifications.
+    notifiers: Annotated[tuple[str, ...], NoDecode] = _env(
+        "PARCOURS_NOTIFIERS", default=("outbox",)
+    )
+    public_url: HttpUrl = _env("PARCOURS_PUBLIC_URL", default="http://localhost:8000")
+    """Where people reach the HTTP API: the links in messages point there."""
+    smtp_host: str | None = _env("PARCOURS_SMTP_HOST", default=None)
+    smtp_port: Port | None = _env("PARCOURS_SMTP_PORT", default=None)
+    """Default: 465 with ssl, 587 with starttls, 25 with none."""
+    smtp_from: str | None = _env("PARCOURS_SMTP_FROM", default=None)
+    smtp_user: str | None = _env("PARCOURS_SMTP_USER", default=None)
+    smtp_password: SecretStr | None = _env("PARCOURS_SMTP_PASSWORD", default=None)
+    smtp_tls: SmtpSecurity = _env("PARCOURS_SMTP_TLS", default=SmtpSecurity.starttls)
+    smtp_timeout: Timeout = _env("PARCOURS_SMTP_TIMEOUT", default=10.0)
+    smtp_ca_file: PemFile | None = _env("PARCOURS_SMTP_CA_FILE", default=None)
+    webhook_url: HttpUrl | None = _env("PARCOURS_WEBHOOK_URL", default=None)
+    webhook_secret: SecretStr | None = _env("PARCOURS_WEBHOOK_SECRET", default=None)
+    webhook_timeout: Timeout = _env("PARCOURS_WEBHOOK_TIMEOUT", default=10.0)
+
+    # The HTTP API and payload encryption.
+    api_tokens: Annotated[dict[str, ApiRole], NoDecode] = _env(
+        "PARCOURS_API_TOKENS", default_factory=dict, repr=False
+    )
+    """Bearer token -> role, from ``role:token,role:token``."""
+    master_key: SecretStr | None = _env("PARCOURS_MASTER_KEY", default=None)
+    """Base64 of 32 bytes: wraps every employee's data key (``adapters.payloads.keyring``)."""
+    rate_limit: RateLimit = _env("PARCOURS_RATE_LIMIT", default="50/second;1000/minute")
+    """Requests per bearer token, to every route but ``/healthz`` (each API process)."""
+    programme_rate_limit: RateLimit = _env(
+        "PARCOURS_PROGRAMME_RATE_LIMIT", default="5/second;120/minute"
+    )
+    """Writes per programme, whichever token sends them (each API process)."""
+    max_body_bytes: BodySize = _env("PARCOURS_MAX_BODY_BYTES", default=1024 * 1024)
+    """The largest request body the API reads; larger ones get 413."""
+    codec_cors_origins: Annotated[tuple[str, ...], NoDecode] = _env(
+        "PARCOURS_CODEC_CORS_ORIGINS",
+        default=UI_ORIGINS,
+    )
+    """Web UI origins allowed to call the API's ``/codec`` endpoint from a browser."""
+
+    # Observability.
+    metrics_port: Port | None = _env("PARCOURS_METRICS_PORT", default=None)
+    """Serve Prometheus metrics on this port (``/metrics``); none: no endpoint."""
+    metrics_host: Name = _env("PARCOURS_METRICS_HOST", default="0.0.0.0")
+    otlp_endpoint: HttpUrl | None = _env("PARCOURS_OTLP_ENDPOINT", default=None)
+    """Export traces over OTLP/gRPC to this endpoint, e.g. http://otel-collector:4317."""
+
+    # -------------------------------------------------------------- parsing
+
+    @field_validator("notifiers", mode="before")
+    @classmethod
+    def _split_notifiers(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip().lower() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            names = tuple(dict.fromkeys(value))  # in order, once each
+            unknown = [name for name in names if name not in CHANNELS]
+            if unknown:
+                raise ValueError(
+                    f"unknown notifier(s) {', '.join(map(str, unknown))}; "
+                    f"choose among {', '.join(CHANNELS)}"
+                )
+            if not names:
+                raise ValueError(f"give at least one of {', '.join(CHANNELS)}")
+            return names
+        return value
+
+    @field_validator("codec_cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            origins = []
+            for origin in value:
+                parts = urlsplit(str(origin))
+                if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+                    raise ValueError(
+                        f"each origin must be scheme://host[:port], like "
+                        f"http://localhost:8233, got {origin!r}"
+                    )
+                origins.append(str(origin))
+            return tuple(dict.fromkeys(origins))
+        return value
+
+    @field_validator("smtp_tls", mode="before")
+    @classmethod
+    def _smtp_security(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            word = value.strip().lower()
+            word = {"true": "starttls", "yes": "starttls", "1": "starttls"}.get(word, word)
+            word = {"false": "none", "no": "none", "0": "none"}.get(word, word)
+            if word not in SmtpSecurity.__members__:
+                raise ValueError(f"must be starttls, ssl or none, got {value!r}")
+            return word
+        return value
+
+    @field_validator("api_tokens", mode="before")
+    @classmethod
+    def _parse_tokens(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        tokens: dict[str, ApiRole] = {}
+        for number, entry in enumerate((e.strip() for e in value.split(",")), start=1):
+            if not entry:
+                continue
+            role, sep, token = entry.partition(":")
+            role, token = role.strip(), token.strip()
+            if not sep or not token:
+                raise ValueError(f"entry {number} is not role:token")
+            if role not in ApiRole.__members__:
+                raise ValueError(
+                    f"entry {number}: unknown role {role!r}; roles are platform, integrator, ops"
+                )
+            if tokens.get(token, role) != role:
+                raise ValueError(f"entry {number}: the same token is given two roles")
+            tokens[token] = ApiRole(role)
+        return tokens
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @_model_validator(mode="after")
+    def _consistent(self) -> Self:
+        problems = self._cross_problems()
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _cross_problems(self) -> list[str]:
+        """What is wrong between settings (each one alone is valid)."""
+        problems: list[str] = []
+        if "smtp" in self.notifiers:
+            for name, value in (
+                ("PARCOURS_SMTP_HOST", self.smtp_host),
+                ("PARCOURS_SMTP_FROM", self.smtp_from),
+            ):
+                if not value:
+                    problems.append(f"PARCOURS_NOTIFIERS includes smtp but {name} is not set")
+        if (self.smtp_user is None) != (self.smtp_password is None):
+            problems.append(
+                "PARCOURS_SMTP_USER and PARCOURS_SMTP_PASSWORD go together: set both or neither"
+            )
+        if "webhook" in self.notifiers:
+            if not self.webhook_url:
+                problems.append(
+                    "PARCOURS_NOTIFIERS includes webhook but PARCOURS_WEBHOOK_URL is not set"
+                )
+            if self.webhook_secret is None:
+                problems.append(
+                    "PARCOURS_NOTIFIERS includes webhook but PARCOURS_WEBHOOK_SECRET is not set"
+                )
+        if self.webhook_secret is not None and len(self.webhook_secret.get_secret_value()) < 16:
+            problems.append("PARCOURS_WEBHOOK_SECRET: must be at least 16 characters")
+        if (self.temporal_tls_cert is None) != (self.temporal_tls_key is None):
+            problems.append(
+                "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both or neither"
+            )
+        if self.temporal_tls is False and (
+            self.temporal_tls_cert is not None or self.temporal_api_key is not None
+        ):
+            problems.append(
+                "TEMPORAL_TLS is false but a client certificate or TEMPORAL_API_KEY is set: "
+                "those need TLS"
+            )
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            problems.append(f"PARCOURS_DATA_DIR: {self.data_dir} exists and is not a directory")
+        if self.otlp_endpoint is not None:
+            missing = [m for m in TRACING_MODULES if not _importable(m)]
+            if missing:
+                problems.append(
+                    "PARCOURS_OTLP_ENDPOINT is set but tracing needs OpenTelemetry's SDK and "
+                    f"OTLP exporter ({', '.join(missing)} not installed): install "
+                    "opentelemetry-sdk and opentelemetry-exporter-otlp-proto-grpc, or unset it"
+                )
+        return problems
+
+    # -------------------------------------------------------------- derived
+
+    @property
+    def smtp(self) -> SmtpConfig | None:
+        """The SMTP channel's configuration, when a host is set."""
+        if not self.smtp_host or not self.smtp_from:
+            return None
+        default_port = {SmtpSecurity.ssl: 465, SmtpSecurity.starttls: 587}.get(self.smtp_tls, 25)
+        return SmtpConfig(
+            host=self.smtp_host,
+            port=self.smtp_port or default_port,
+            sender=self.smtp_from,
+            security=self.smtp_tls,
+            user=self.smtp_user,
+            password=_reveal(self.smtp_password),
+            timeout=self.smtp_timeout,
+            ca_file=self.smtp_ca_file,
+        )
+
+    @property
+    def webhook(self) -> WebhookConfig | None:
+        """The webhook channel's configuration, when a URL and a secret are set."""
+        secret = _reveal(self.webhook_secret)
+        if not self.webhook_url or secret is None:
+            return None
+        return WebhookConfig(url=self.webhook_url, secret=secret, timeout=self.webhook_timeout)
+
+    @property
+    def metrics_address(self) -> str | None:
+        """``host:port`` for the Prometheus endpoint, or None."""
+        if self.metrics_port is None:
+            return None
+        return f"{self.metrics_host}:{self.metrics_port}"
+
+
+ENV_NAMES: dict[str, str] = {
+    name: str(field.validation_alias) for name, field in Settings.model_fields.items()
+}
+"""Attribute name -> environment variable."""
+
+
+def load_settings(env_file: Path | None = None, **overrides: Any) -> Settings:
+    """The settings from the environment, a settings file, and ``overrides`` (by attribute
+    name, e.g. ``data_dir=...`` from a command-line option), which win over both.
+
+    ``env_file`` defaults to ``$PARCOURS_SETTINGS_FILE``. Raises ``SettingsError``
+    with every problem found.
+    """
+    unknown = sorted(set(overrides) - set(ENV_NAMES))
+    if unknown:  # a programming error, not a user's: fail loudly
+        raise TypeError(f"load_settings() got unknown settings {unknown}")
+    if env_file is None and os.environ.get(SETTINGS_FILE_ENV):
+        env_file = Path(os.environ[SETTINGS_FILE_ENV])
+    problems: list[str] = []
+    if env_file is not None:
+        problems += _file_problems(env_file)
+        if problems:
+            raise SettingsError(problems)
+    try:
+        return Settings(_env_file=env_file, **overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe(exc, ENV_NAMES)) from None
+
+
+def _file_problems(path: Path) -> list[str]:
+    if not path.is_file():
+        return [f"{SETTINGS_FILE_ENV}: {path} is not a file"]
+    known = set(ENV_NAMES.values()) | OTHER_VARIABLES
+    unknown = [
+        key
+        for key in dotenv_values(path)
+        if key.upper().startswith(("PARCOURS_", "TEMPORAL_")) and key.upper() not in known
+    ]
+    return [f"{key} (in {path}): not a parcours setting; a typo?" for key in unknown]
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a parent package is missing
+        return False
+
+
+def _reveal(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
+
+
+__all__ = [
+    "ENV_NAMES",
+    "ApiRole",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+]

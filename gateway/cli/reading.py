@@ -1,0 +1,166 @@
+"""Reading programmes: list, show, history."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from adapters.temporal.history import RawEvent
+from domain.events import EVENT_LIST
+from domain.view import ProgrammeView
+from gateway.cli import timeline
+from gateway.cli.rendering import print_rows, rows_json, show_view
+from gateway.cli.shell import (
+    Address,
+    AsJson,
+    Namespace,
+    ProgrammeId,
+    app,
+    build,
+    err,
+    out,
+    print_json,
+    run,
+)
+from gateway.client import ErasedProgramme, Filters, ProgrammeClient, ProgrammeErased
+
+
+@app.command("list")
+def list_(
+    stage: Annotated[str | None, typer.Option("--stage")] = None,
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    cohort: Annotated[str | None, typer.Option("--cohort")] = None,
+    employee: Annotated[str | None, typer.Option("--employee")] = None,
+    template: Annotated[str | None, typer.Option("--template")] = None,
+    count: Annotated[bool, typer.Option("--count", help="The number per stage.")] = False,
+    page_token: Annotated[str | None, typer.Option("--page-token")] = None,
+    page_size: Annotated[int, typer.Option("--page-size")] = 20,
+    address: Address = None,
+    namespace: Namespace = None,
+    as_json: AsJson = False,
+) -> None:
+    """Programmes matching the filters, through the search attributes."""
+    filters = build(
+        Filters, stage=stage, status=status, cohort=cohort, employee=employee, template=template
+    )
+    if count:
+        counts = run(lambda c: c.count_by_stage(filters), address, namespace)
+        if as_json:
+            print_json(counts)
+            return
+        for stage_key, number in counts.items():
+            out.print(f"{stage_key or '(finished)'}: {number}")
+        return
+    page = run(lambda c: c.list_programmes(filters, page_token, page_size), address, namespace)
+    if as_json:
+        print_json(page)
+        return
+    table = Table("programme", "employee", "status", "stage", "next deadline", "events")
+    for view in page.items:
+        if isinstance(view, ErasedProgramme):
+            table.add_row(
+                view.programme_id,
+                escape(f"[erased] ({view.employee_id})"),
+                view.status or "",
+                view.stage or "",
+                "",
+                "",
+            )
+            continue
+        deadline = f"{view.next_deadline:%Y-%m-%d %H:%M}" if view.next_deadline else ""
+        table.add_row(
+            view.programme_id,
+            view.employee.name,
+            view.status,
+            view.stage or "",
+            deadline,
+            str(view.events),
+        )
+    out.print(table)
+    if page.next_page_token:
+        out.print(f"more: --page-token {page.next_page_token}", highlight=False)
+
+
+@app.command()
+def show(
+    programme_id: ProgrammeId,
+    address: Address = None,
+    namespace: Namespace = None,
+    as_json: AsJson = False,
+) -> None:
+    """Where a programme stands."""
+
+    async def work(client: ProgrammeClient) -> ProgrammeView | ErasedProgramme:
+        try:
+            return await client.view(programme_id)
+        except ProgrammeErased as exc:
+            return exc.programme
+
+    shown = run(work, address, namespace)
+    if isinstance(shown, ErasedProgramme):
+        if as_json:
+            print_json(shown)
+        else:
+            out.print(shown.message, highlight=False)
+        return
+    show_view(shown, as_json)
+
+
+@app.command()
+def history(
+    programme_id: ProgrammeId,
+    raw: Annotated[bool, typer.Option("--raw", help="Temporal's own events, decoded.")] = False,
+    address: Address = None,
+    namespace: Namespace = None,
+    as_json: AsJson = False,
+) -> None:
+    """The programme's timeline, event by event."""
+    if raw:
+        _raw_history(programme_id, address, namespace, as_json)
+        return
+
+    async def work(client: ProgrammeClient) -> list[Any] | tuple[str, list[RawEvent]]:
+        try:
+            return await client.events(programme_id)
+        except ProgrammeErased as exc:
+            return exc.programme.message, await client.erased_timeline(programme_id)
+
+    found = run(work, address, namespace)
+    if isinstance(found, tuple):
+        message, rows = found
+        if as_json:
+            print_json({"erased": True, "message": message, "timeline": rows_json(rows)})
+            return
+        err.print(f"{message}: its domain timeline cannot be rebuilt; what Temporal recorded:")
+        for row in rows:
+            out.print(
+                f"{row.run:>3} {row.id:>4}  {row.time:%Y-%m-%d %H:%M:%S}  "
+                f"[bold]{row.type.removeprefix('workflow_execution_'):<22}[/] "
+                f"{escape(row.summary)}",
+                highlight=False,
+            )
+        return
+    events = found
+    if as_json:
+        sys.stdout.write(EVENT_LIST.dump_json(events, indent=2).decode() + "\n")
+        return
+    for event in events:
+        out.print(
+            f"{event.seq:>4}  {event.at:%Y-%m-%d %H:%M:%S}  {timeline.span(event.clock):>10}  "
+            f"[bold]{event.type:<22}[/] {timeline.summary(event)}",
+            highlight=False,
+        )
+
+
+def _raw_history(
+    programme_id: str, address: str | None, namespace: str | None, as_json: bool
+) -> None:
+    rows = run(lambda c: c.raw_history(programme_id), address, namespace)
+    if as_json:
+        print_json(rows_json(rows))
+        return
+    print_rows(rows)

@@ -1,0 +1,80 @@
+"""How programmes, receipts and Temporal's events read on a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+
+from adapters.temporal.history import RawEvent
+from domain.view import ProgrammeView
+from gateway.cli.shell import out, print_json
+from workflows.messages import Receipt
+
+
+def show_view(view: ProgrammeView, as_json: bool) -> None:
+    if as_json:
+        print_json(view)
+        return
+    out.print(
+        f"[bold]{view.programme_id}[/]  {view.employee.name} ({view.employee.id})  "
+        f"{view.template_title} v{view.template_version}",
+        highlight=False,
+    )
+    stage = f"{view.stage_number}/{view.stages} {view.stage}" if view.stage else "—"
+    out.print(f"status: [bold]{view.status}[/]   stage: {stage}   events: {view.events}")
+    if view.stage_due:
+        out.print(
+            f"stage due: {view.stage_due:%Y-%m-%d %H:%M} UTC"
+            + ("  (stalled)" if view.stalled else "")
+        )
+    if view.next_deadline:
+        out.print(f"next deadline: {view.next_deadline:%Y-%m-%d %H:%M:%S} UTC")
+    if view.paused:
+        until = f" until {view.paused.until:%Y-%m-%d %H:%M}" if view.paused.until else ""
+        out.print(f"paused: {view.paused.reason}{until}")
+    for missing in view.missing:
+        out.print(f"waiting for: {missing}")
+    for objective in view.objectives:
+        pct = "—" if objective.percent is None else f"{objective.percent}%"
+        out.print(f"objective {objective.id} ({objective.horizon}): {objective.text} [{pct}]")
+    if view.sessions:
+        out.print(
+            "sessions: "
+            + ", ".join(
+                f"{s.number} {s.status}"
+                + (f" {s.at:%Y-%m-%d}" if s.at and s.status == "planned" else "")
+                for s in view.sessions
+            )
+        )
+    for evaluation in view.evaluations:
+        out.print(
+            f"evaluation {evaluation.kind}: {evaluation.verdict} {'; '.join(evaluation.reasons)}"
+        )
+    for rejection in view.rejections:
+        out.print(f"[yellow]refused {rejection.type}[/] ({rejection.key}): {rejection.reason}")
+
+
+def show_receipt(receipt: Receipt) -> None:
+    if receipt.outcome == "applied":
+        out.print(f"applied (key {receipt.key})")
+    else:
+        out.print(f"sent (key {receipt.key}); no worker has applied it yet")
+
+
+def rows_json(rows: list[RawEvent]) -> list[dict[str, Any]]:
+    return [r.model_dump(mode="json") for r in rows]
+
+
+def print_rows(rows: list[RawEvent]) -> None:
+    table = Table("run", "id", "time (UTC)", "event", "what")
+    for row in rows:
+        table.add_row(
+            str(row.run),
+            str(row.id),
+            f"{row.time:%Y-%m-%d %H:%M:%S}",
+            row.type,
+            escape(row.summary),  # payloads are data, not markup: "[erased]" stays
+        )
+    out.print(table)

@@ -1,0 +1,169 @@
+"""What every command shares: the app, the options, settings, connecting, failing.
+
+Exit codes: 0 done; 1 refused by the programme (the reason on stderr); 2 malformed
+input (the field and the rule on stderr); 3 Temporal unavailable; 4 not found.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+
+from adapters.payloads.keyring import Keyring
+from adapters.temporal.connection import TemporalUnreachable
+from bootstrap import connect as connect_to
+from bootstrap import open_keyring
+from config import Settings, SettingsError, load_settings
+from domain.template import describe_errors
+from gateway.client import (
+    CommandRefused,
+    InvalidRequest,
+    ParcoursError,
+    ProgrammeClient,
+    ProgrammeNotFound,
+    TemporalUnavailable,
+)
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="parcours",
+    help="Coaching and development programmes as durable workflows on Temporal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+templates_app = typer.Typer(help="Programme templates: list, show, validate.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+Address = Annotated[
+    str | None,
+    typer.Option(
+        "--address", help="Temporal frontend host:port [env TEMPORAL_ADDRESS, localhost:7233]."
+    ),
+]
+Namespace = Annotated[
+    str | None,
+    typer.Option("--namespace", help="Temporal namespace [env TEMPORAL_NAMESPACE, default]."),
+]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="Where parcours keeps its files [env PARCOURS_DATA_DIR, .parcours]."
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Key = Annotated[
+    str | None, typer.Option("--key", help="Idempotency key: the same key is applied once.")
+]
+ProgrammeId = Annotated[str, typer.Argument(help="The programme id (printed by launch).")]
+
+
+def fail(message: str, code: int) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def build(model: type[T], **fields: Any) -> T:
+    """Build a command; a malformed one names the field and the rule, exit 2."""
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        fail(describe_errors(exc), 2)
+
+
+def settings_for(
+    address: str | None = None,
+    namespace: str | None = None,
+    data_dir: Path | None = None,
+    **more: Any,
+) -> Settings:
+    """The settings (environment, settings file), with the options given on the command line."""
+    given = {"temporal_address": address, "temporal_namespace": namespace, "data_dir": data_dir}
+    overrides = {name: value for name, value in {**given, **more}.items() if value is not None}
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+
+
+def keyring_for(settings: Settings) -> Keyring:
+    """The key store in the data dir, opened with the master key; exit 2 naming
+    PARCOURS_MASTER_KEY when it is missing or wrong."""
+    try:
+        return open_keyring(settings)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+
+
+async def connect(
+    settings: Settings, keyring: Keyring, *, lazy: bool = False, metrics: bool = False
+) -> ProgrammeClient:
+    """A client as the CLI and the API need it, through ``bootstrap.connect``: TLS or API
+    key and tracing from the settings, payloads sealed with the keys of ``keyring``.
+
+    ``metrics`` serves the settings' Prometheus endpoint: for a service (the API), never
+    for a command that lives a second and would take the worker's port."""
+    try:
+        client = await connect_to(settings, keyring=keyring, lazy=lazy, metrics=metrics)
+    except TemporalUnreachable as exc:
+        raise TemporalUnavailable(str(exc)) from exc
+    return ProgrammeClient(client, settings.task_queue)
+
+
+def run(
+    work: Callable[[ProgrammeClient], Coroutine[Any, Any, T]],
+    address: str | None,
+    namespace: str | None,
+) -> T:
+    settings = settings_for(address, namespace)
+    keyring = keyring_for(settings)
+
+    async def go() -> T:
+        return await work(await connect(settings, keyring))
+
+    try:
+        return asyncio.run(go())
+    except CommandRefused as exc:
+        fail(str(exc), 1)
+    except InvalidRequest as exc:
+        fail(str(exc), 2)
+    except ProgrammeNotFound as exc:
+        fail(str(exc), 4)
+    except TemporalUnavailable as exc:
+        fail(f"{exc} (is `parcours up` running? retry later)", 3)
+    except ParcoursError as exc:
+        fail(str(exc), 1)
+
+
+def print_json(value: Any) -> None:
+    if isinstance(value, BaseModel):
+        text = value.model_dump_json(indent=2)
+    else:
+        text = json.dumps(value, indent=2, default=str)
+    sys.stdout.write(text + "\n")
+
+
+def parse_when(text: str, field: str) -> datetime:
+    """A date (midnight UTC) or an ISO 8601 datetime with a timezone."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=UTC)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{field}: {text!r} is not a date (2026-12-01) or an ISO datetime", 2)
+    if value.tzinfo is None:
+        fail(f"{field}: {text!r} needs a timezone, like 2026-12-01T09:00:00+01:00", 2)
+    return value

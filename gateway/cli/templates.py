@@ -1,0 +1,68 @@
+"""Programme templates: list, show, validate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.table import Table
+
+from domain.durations import format_duration
+from domain.errors import TemplateError
+from gateway import catalogue
+from gateway.cli.shell import AsJson, fail, out, print_json, templates_app
+
+
+@templates_app.command("list")
+def templates_list(as_json: AsJson = False) -> None:
+    """The templates parcours ships."""
+    shipped = catalogue.shipped()
+    if as_json:
+        print_json([{"id": t.id, "version": t.version, "title": t.title} for t in shipped])
+        return
+    table = Table("id", "version", "title", "stages", "max duration")
+    for t in shipped:
+        table.add_row(
+            t.id, str(t.version), t.title, str(len(t.stages)), format_duration(t.max_duration)
+        )
+    out.print(table)
+
+
+@templates_app.command("show")
+def templates_show(template: str, as_json: AsJson = False) -> None:
+    """One template, by id or path."""
+    try:
+        found = catalogue.resolve(template)
+    except TemplateError as exc:
+        fail(str(exc), 2)
+    if as_json:
+        print_json(found)
+        return
+    out.print(f"[bold]{found.title}[/] ({found.id} v{found.version})", highlight=False)
+    if found.description:
+        out.print(found.description.strip())
+    limit = format_duration(found.max_duration)
+    out.print(f"dimensions: {', '.join(found.dimensions)}; max duration {limit}")
+    table = Table("#", "stage", "due", "gate", "sessions", "evaluation")
+    for i, stage in enumerate(found.stages, 1):
+        gate = stage.gate.model_dump(exclude_defaults=True, mode="json")
+        sessions = stage.sessions
+        table.add_row(
+            str(i),
+            f"{stage.key}: {stage.display}",
+            format_duration(stage.allowed) if stage.allowed else "—",
+            json.dumps(gate),
+            f"{sessions.count} every {format_duration(sessions.every)}" if sessions else "",
+            stage.evaluation or "",
+        )
+    out.print(table)
+
+
+@templates_app.command("validate")
+def templates_validate(file: Path) -> None:
+    """Check a template file; errors name the field and the rule."""
+    try:
+        found = catalogue.load_file(file)
+    except TemplateError as exc:
+        fail(str(exc), 2)
+    out.print(f"{file}: valid ({found.id} v{found.version}, {len(found.stages)} stages)")

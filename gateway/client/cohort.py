@@ -1,0 +1,128 @@
+"""Launching a whole cohort: from a CSV file or an API body, with bounded concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Callable, Sequence
+
+from pydantic import ValidationError
+
+from domain.commands import Employee
+from domain.enrolment import check_participants
+from domain.errors import DomainError
+from domain.template import Template, describe_errors
+from gateway.client.errors import InvalidRequest, ParcoursError
+from gateway.client.models import CohortOutcome, CohortReport, Participant
+from gateway.client.programmes import ProgrammeClient
+
+COLUMNS = ("employee_id", "name", "email", "coach_id", "manager_id")
+CONCURRENCY = 20
+"""Launches in flight at once: enough to keep Temporal busy, few enough to be polite."""
+
+
+def read_csv(text: str) -> tuple[list[tuple[int, Participant]], list[CohortOutcome]]:
+    """Participants by line number, and the rows that cannot be launched, with why."""
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    missing = [c for c in COLUMNS[:3] if c not in header]
+    unknown = [h for h in header if h not in COLUMNS]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            problems.append(f"unknown column(s) {', '.join(unknown)}")
+        raise ValueError(f"line 1: {'; '.join(problems)}; expected {','.join(COLUMNS)}")
+    good: list[tuple[int, Participant]] = []
+    bad: list[CohortOutcome] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            bad.append(_failed(line, None, f"{len(row)} values for {len(header)} columns"))
+            continue
+        values = {k: v.strip() for k, v in zip(header, row, strict=True) if v.strip()}
+        employee_id = values.get("employee_id")
+        if employee_id in seen:
+            bad.append(
+                _failed(
+                    line, employee_id, f"employee {employee_id} already on line {seen[employee_id]}"
+                )
+            )
+            continue
+        try:
+            participant = Participant(
+                id=values.get("employee_id", ""),
+                name=values.get("name", ""),
+                email=values.get("email", ""),
+                coach_id=values.get("coach_id"),
+                manager_id=values.get("manager_id"),
+            )
+        except ValidationError as exc:
+            bad.append(_failed(line, employee_id, describe_errors(exc)))
+            continue
+        seen[participant.id] = line
+        good.append((line, participant))
+    return good, bad
+
+
+async def launch_cohort(
+    client: ProgrammeClient,
+    template: Template,
+    cohort_id: str,
+    participants: Sequence[tuple[int | None, Participant]],
+    on_result: Callable[[CohortOutcome], None] | None = None,
+) -> list[CohortOutcome]:
+    """Launch everyone; a failure is reported and never stops the others.
+
+    ``InvalidRequest`` when an employee is listed twice: nobody is launched then.
+    """
+    try:
+        check_participants(person.id for _, person in participants)
+    except DomainError as exc:
+        raise InvalidRequest(str(exc)) from exc
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(line: int | None, person: Participant) -> CohortOutcome:
+        async with gate:
+            try:
+                launched = await client.launch(
+                    employee=Employee(id=person.id, name=person.name, email=person.email),
+                    template=template,
+                    coach_id=person.coach_id,
+                    manager_id=person.manager_id,
+                    cohort_id=cohort_id,
+                )
+            except ParcoursError as exc:
+                outcome = _failed(line, person.id, str(exc))
+            else:
+                outcome = CohortOutcome(
+                    line=line,
+                    employee_id=person.id,
+                    programme_id=launched.programme_id,
+                    outcome="launched" if launched.created else "existing",
+                )
+        if on_result is not None:
+            on_result(outcome)
+        return outcome
+
+    return list(await asyncio.gather(*(one(line, person) for line, person in participants)))
+
+
+def report(cohort_id: str, results: Sequence[CohortOutcome]) -> CohortReport:
+    ordered = sorted(results, key=lambda r: (r.line or 0, r.employee_id or ""))
+    return CohortReport(
+        cohort_id=cohort_id,
+        launched=sum(r.outcome == "launched" for r in results),
+        existing=sum(r.outcome == "existing" for r in results),
+        failed=sum(r.outcome == "failed" for r in results),
+        results=ordered,
+    )
+
+
+def _failed(line: int | None, employee_id: str | None, reason: str) -> CohortOutcome:
+    return CohortOutcome(line=line, employee_id=employee_id, outcome="failed", reason=reason)

@@ -1,0 +1,125 @@
+"""What the client answers with, and the filters it lists by."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.commands import Email
+from domain.ids import Identifier, QueryValue
+from domain.state import Status
+from domain.view import ProgrammeView
+from workflows import search_attributes as sa
+from workflows.messages import WORKFLOW_NAME
+
+
+class ErasedProgramme(BaseModel):
+    """A programme whose employee's data was erased: what Temporal's search attributes
+    still say about it. Everything else (name, email, feedback, events) is unreadable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    programme_id: str
+    employee_id: str
+    template_id: str | None
+    status: str | None
+    """From the search attributes: ``withdrawn`` once erasure ended it."""
+    stage: str | None
+    erased: Literal[True] = True
+    message: str
+
+
+Action = Literal["withdrawn", "terminated", "already closed"]
+
+
+class ErasedFrom(BaseModel):
+    """One programme of an erased employee, and what erasure did to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    programme_id: str
+    action: Action
+
+
+class Erasure(BaseModel):
+    """The answer to ``erase``: the programmes ended, and when the key was destroyed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    employee_id: str
+    erased_at: datetime
+    already_erased: bool
+    programmes: list[ErasedFrom]
+
+
+class Filters(BaseModel):
+    """What ops filter listings by; each maps to a search attribute. Values go into a
+    visibility query, so they are ids: no quotes, no spaces."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stage: QueryValue | None = None
+    status: Status | None = None
+    cohort: QueryValue | None = None
+    employee: QueryValue | None = None
+    template: QueryValue | None = None
+
+    def query(self) -> str:
+        clauses = [f"WorkflowType = '{WORKFLOW_NAME}'"]
+        for key, value in (
+            (sa.PROGRAMME_STAGE, self.stage),
+            (sa.PROGRAMME_STATUS, self.status.value if self.status else None),
+            (sa.COHORT_ID, self.cohort),
+            (sa.EMPLOYEE_ID, self.employee),
+            (sa.TEMPLATE_ID, self.template),
+        ):
+            if value is not None:
+                clauses.append(f"{key.name} = '{value}'")
+        return " AND ".join(clauses)
+
+
+class ProgrammePage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    items: list[ProgrammeView | ErasedProgramme]
+    next_page_token: str | None
+
+
+class Launched(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    programme_id: str
+    created: bool
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Participant(_Strict):
+    """One employee of a cohort, with who coaches and manages them."""
+
+    id: Identifier
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: Email
+    coach_id: Identifier | None = None
+    manager_id: Identifier | None = None
+
+
+class CohortOutcome(_Strict):
+    line: int | None = None
+    employee_id: str | None = None
+    programme_id: str | None = None
+    outcome: str
+    """launched, existing or failed."""
+    reason: str | None = None
+
+
+class CohortReport(_Strict):
+    cohort_id: str
+    launched: int
+    existing: int
+    failed: int
+    results: list[CohortOutcome]

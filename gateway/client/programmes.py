@@ -1,0 +1,389 @@
+"""``ProgrammeClient``: the one Python client; the CLI and the HTTP API are shells over it."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    RPCTimeoutOrCancelledError,
+    WorkflowExecution,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from adapters.payloads.keyring import DataErased, Keyring
+from adapters.temporal import history
+from adapters.temporal.connection import Connection
+from adapters.temporal.connection import connect as connect_to
+from adapters.temporal.replay import RUNNING, Replayed, replay_running
+from domain import ids
+from domain.commands import (
+    AdvanceStage,
+    AgreeObjectives,
+    Employee,
+    GiveFeedback,
+    Launch,
+    Pause,
+    RecordProgress,
+    RecordSession,
+    Resume,
+    Withdraw,
+)
+from domain.enrolment import check_start
+from domain.errors import DomainError
+from domain.events import Event
+from domain.template import Template
+from domain.view import ProgrammeView
+from gateway.client import erasure
+from gateway.client.errors import (
+    CommandRefused,
+    InvalidRequest,
+    TemporalUnavailable,
+    translate,
+)
+from gateway.client.models import (
+    ErasedProgramme,
+    Erasure,
+    Filters,
+    Launched,
+    ProgrammePage,
+)
+from workflows import search_attributes as sa
+from workflows.messages import (
+    REVISION,
+    TASK_QUEUE,
+    ProgrammeInput,
+    ProgrammeOutcome,
+    Receipt,
+    RunSettings,
+)
+from workflows.programme import ProgrammeWorkflow
+
+Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
+RECEIPT_WAIT = timedelta(seconds=5)
+UPDATE_WAIT = timedelta(seconds=20)
+"""How long a request (an update) waits for a worker to take it. Without a bound the
+SDK waits for ever while no worker runs, and so would the API's and the CLI's callers."""
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+class ProgrammeClient:
+    def __init__(
+        self, client: Client, task_queue: str = TASK_QUEUE, *, update_wait: timedelta = UPDATE_WAIT
+    ) -> None:
+        self.temporal = client
+        self.task_queue = task_queue
+        self.update_wait = update_wait
+
+    @classmethod
+    async def connect(
+        cls,
+        target_host: str,
+        namespace: str = "default",
+        *,
+        keyring: Keyring,
+        task_queue: str = TASK_QUEUE,
+    ) -> ProgrammeClient:
+        """A client on a plain connection (tests, scripts); services connect through
+        ``bootstrap.connect`` and wrap the client they get."""
+        client = await connect_to(Connection(target_host, namespace), keyring)
+        return cls(client, task_queue)
+
+    # ------------------------------------------------------------ launch
+
+    async def launch(
+        self,
+        *,
+        employee: Employee,
+        template: Template,
+        coach_id: str | None = None,
+        manager_id: str | None = None,
+        sponsor_id: str | None = None,
+        cohort_id: str | None = None,
+        start_date: date | None = None,
+        settings: RunSettings | None = None,
+    ) -> Launched:
+        programme_id = ids.programme_id(template.id, employee.id)
+        if start_date is not None:
+            try:
+                check_start(start_date, datetime.now(UTC).date())
+            except DomainError as exc:
+                raise InvalidRequest(str(exc)) from exc
+        launch = Launch(
+            programme_id=programme_id,
+            employee=employee,
+            template=template,
+            coach_id=coach_id,
+            manager_id=manager_id,
+            sponsor_id=sponsor_id,
+            cohort_id=cohort_id,
+            start=start_of(start_date) if start_date else None,
+        )
+        attributes = [
+            SearchAttributePair(sa.EMPLOYEE_ID, employee.id),
+            SearchAttributePair(sa.TEMPLATE_ID, template.id),
+            SearchAttributePair(sa.PROGRAMME_STATUS, "running"),
+            SearchAttributePair(sa.PROGRAMME_STAGE, template.stages[0].key),
+        ]
+        if cohort_id:
+            attributes.append(SearchAttributePair(sa.COHORT_ID, cohort_id))
+        try:
+            await self.temporal.start_workflow(
+                ProgrammeWorkflow.run,
+                ProgrammeInput(
+                    launch=launch, settings=settings or RunSettings(), revision=REVISION
+                ),
+                id=programme_id,
+                task_queue=self.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                search_attributes=TypedSearchAttributes(attributes),
+                static_summary=f"{template.title} — {employee.name} ({employee.id})",
+            )
+        except WorkflowAlreadyStartedError:
+            return Launched(programme_id=programme_id, created=False)
+        except DataErased as exc:  # no new data for an erased employee, ever
+            raise CommandRefused(f"cannot launch {programme_id}: {exc}") from exc
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, programme_id) from exc
+        return Launched(programme_id=programme_id, created=True)
+
+    # ------------------------------------------------------------ requests (updates)
+
+    async def agree_objectives(self, programme_id: str, command: AgreeObjectives) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.agree_objectives, command)
+
+    async def pause(self, programme_id: str, command: Pause) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.pause, command)
+
+    async def resume(self, programme_id: str, command: Resume) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.resume, command)
+
+    async def withdraw(self, programme_id: str, command: Withdraw) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.withdraw, command)
+
+    async def advance_stage(self, programme_id: str, command: AdvanceStage) -> ProgrammeView:
+        return await self._update(programme_id, ProgrammeWorkflow.advance_stage, command)
+
+    async def _update(self, programme_id: str, update: Any, command: Any) -> ProgrammeView:
+        """Send a request and wait for its answer, at most ``update_wait``.
+
+        The update's id is the command's key, so a request sent again after a timeout is
+        the same request to Temporal, and the programme applies its key once.
+        """
+        handle = self._handle(programme_id)
+        wait = self.update_wait.total_seconds()
+        try:
+            async with asyncio.timeout(wait):
+                result = await handle.execute_update(update, command, id=command.key)
+        except (TimeoutError, RPCTimeoutOrCancelledError) as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # our caller cancelled: not a timeout of ours to answer
+            raise TemporalUnavailable(
+                f"no worker took the request within {wait:g} s (is a worker running?); "
+                "it may still be applied when one does, so send it again with the same key"
+            ) from exc
+        except WorkflowUpdateFailedError as exc:
+            cause = exc.cause
+            if isinstance(cause, ApplicationError):
+                raise CommandRefused(cause.message) from exc
+            raise CommandRefused(str(cause or exc)) from exc
+        except DataErased as exc:
+            raise CommandRefused(str(exc)) from exc
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, programme_id) from exc
+        assert isinstance(result, ProgrammeView)
+        return result
+
+    # ------------------------------------------------------------ facts (signals)
+
+    async def give_feedback(self, programme_id: str, command: GiveFeedback) -> Receipt:
+        return await self._signal(programme_id, ProgrammeWorkflow.give_feedback, command)
+
+    async def record_session(self, programme_id: str, command: RecordSession) -> Receipt:
+        return await self._signal(programme_id, ProgrammeWorkflow.record_session, command)
+
+    async def record_progress(self, programme_id: str, command: RecordProgress) -> Receipt:
+        return await self._signal(programme_id, ProgrammeWorkflow.record_progress, command)
+
+    async def _signal(
+        self, programme_id: str, signal: Any, command: GiveFeedback | RecordSession | RecordProgress
+    ) -> Receipt:
+        """Send a fact, then wait briefly for the programme to apply or refuse it.
+
+        Every fact carries an idempotency key (one is made when the caller gave none),
+        so a retried call never counts twice and its receipt can be asked for. When no
+        worker answers in time the fact is still safely in Temporal: the receipt says
+        ``unknown`` and the programme applies it when a worker comes back.
+        """
+        if command.key is None:
+            command = command.model_copy(update={"key": str(uuid.uuid4())})
+        assert command.key is not None
+        handle = self._handle(programme_id)
+        try:
+            await handle.signal(signal, command)
+        except DataErased as exc:
+            raise CommandRefused(str(exc)) from exc
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, programme_id) from exc
+        receipt = await self._await_receipt(handle, command.key)
+        if receipt.outcome == "rejected":
+            raise CommandRefused(receipt.reason or "refused")
+        return receipt
+
+    async def _await_receipt(self, handle: Handle, key: str) -> Receipt:
+        deadline = asyncio.get_running_loop().time() + RECEIPT_WAIT.total_seconds()
+        delay = 0.02
+        while True:
+            try:
+                receipt = await asyncio.wait_for(
+                    handle.query(ProgrammeWorkflow.receipt, key), RECEIPT_WAIT.total_seconds()
+                )
+            except (RPCError, TimeoutError):
+                return Receipt(key=key, outcome="unknown")
+            if receipt.outcome != "unknown" or asyncio.get_running_loop().time() > deadline:
+                return receipt
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    # ------------------------------------------------------------ reads
+
+    async def view(self, programme_id: str) -> ProgrammeView:
+        """Where the programme stands; ``ProgrammeErased`` when its data was erased."""
+        await erasure.refuse_erased(self.temporal, programme_id)
+        return await self._view(programme_id)
+
+    async def _view(self, programme_id: str) -> ProgrammeView:
+        try:
+            return await self._handle(programme_id).query(ProgrammeWorkflow.view)
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, programme_id) from exc
+
+    async def events(self, programme_id: str, after: int = 0) -> list[Event]:
+        """The domain timeline across every run, read from Temporal: no worker needed.
+
+        ``ProgrammeErased`` when its data was erased (``erased_timeline`` still works)."""
+        await erasure.refuse_erased(self.temporal, programme_id)
+        try:
+            events = await history.domain_events(self.temporal, programme_id)
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, programme_id) from exc
+        return [e for e in events if e.seq > after]
+
+    async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
+        """Temporal's own events, decoded; an erased payload shows as ``[erased]``."""
+        try:
+            return await history.raw_events(self.temporal, programme_id)
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, programme_id) from exc
+
+    async def erased_timeline(self, programme_id: str) -> list[history.RawEvent]:
+        """What Temporal recorded of a programme whose data was erased: the domain
+        timeline cannot be rebuilt, so its inputs and results show as ``[erased]``."""
+        try:
+            return history.timeline_of(await history.raw_events(self.temporal, programme_id))
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, programme_id) from exc
+
+    # ------------------------------------------------------------ erasure
+
+    async def erase(
+        self, employee_id: str, reason: str | None = None, *, wait: timedelta = erasure.ERASE_WAIT
+    ) -> Erasure:
+        """Erase an employee's personal data (see ``gateway.client.erasure``)."""
+        return await erasure.erase(self, employee_id, reason, wait=wait)
+
+    # ------------------------------------------------------------ listings
+
+    async def list_programmes(
+        self, filters: Filters, page_token: str | None = None, page_size: int = 20
+    ) -> ProgrammePage:
+        """One page of programmes matching ``filters``, each as its view."""
+        try:
+            token = base64.urlsafe_b64decode(page_token) if page_token else None
+        except (ValueError, binascii.Error) as exc:
+            raise InvalidRequest("page_token: not a token this API gave out") from exc
+        listing = self.temporal.list_workflows(
+            filters.query(), page_size=page_size, next_page_token=token
+        )
+        try:
+            await listing.fetch_next_page()
+        except RPCError as exc:
+            # Temporal cannot read a made-up token: "something went wrong" or invalid argument
+            if token is not None and exc.status in (
+                RPCStatusCode.UNKNOWN,
+                RPCStatusCode.INVALID_ARGUMENT,
+            ):
+                raise InvalidRequest("page_token: not a token this API gave out") from exc
+            raise translate(exc, "") from exc
+        except RuntimeError as exc:
+            raise translate(exc, "") from exc
+        executions = list(listing.current_page or [])
+        gate = asyncio.Semaphore(10)
+        erased: dict[str, bool] = {}
+
+        async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme:
+            employee_id = execution.typed_search_attributes.get(sa.EMPLOYEE_ID) or ids.employee_of(
+                execution.id
+            )
+            if employee_id is not None:
+                if employee_id not in erased:
+                    erased[employee_id] = erasure.is_erased(self.temporal, employee_id)
+                if erased[employee_id]:
+                    return erasure.erased_programme(execution.id, employee_id, execution)
+            async with gate:  # erasure was checked above, once per employee
+                return await self._view(execution.id)
+
+        items = await asyncio.gather(*(view(e) for e in executions))
+        following = listing.next_page_token
+        return ProgrammePage(
+            items=list(items),
+            next_page_token=base64.urlsafe_b64encode(following).decode() if following else None,
+        )
+
+    async def count_by_stage(self, filters: Filters) -> dict[str, int]:
+        """How many programmes match, per stage ('' for those past their last stage)."""
+        counts: dict[str, int] = {}
+        try:
+            async for execution in self.temporal.list_workflows(filters.query()):
+                stage = execution.typed_search_attributes.get(sa.PROGRAMME_STAGE) or ""
+                counts[stage] = counts.get(stage, 0) + 1
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, "") from exc
+        return dict(sorted(counts.items()))
+
+    # ------------------------------------------------------------ deploys
+
+    async def replay_check(
+        self, query: str | None = None, limit: int | None = None
+    ) -> list[Replayed]:
+        """Replay the running programmes (or those ``query`` finds) with this code."""
+        try:
+            return await replay_running(self.temporal, query or RUNNING, limit)
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.INVALID_ARGUMENT:
+                raise InvalidRequest(f"query: {exc.message}") from exc
+            raise translate(exc, "") from exc
+        except RuntimeError as exc:
+            raise translate(exc, "") from exc
+
+    def _handle(self, programme_id: str) -> Handle:
+        return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)

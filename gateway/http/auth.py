@@ -1,0 +1,52 @@
+"""Bearer tokens, each with a role, and which roles may do what."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from config import ApiRole as Role
+from gateway.http.errors import ApiError
+
+READ = (Role.platform, Role.ops)
+AGREEING = (Role.integrator,)
+"""Objectives are agreed through the integrator that holds the coaching relationship."""
+FACTS = (Role.integrator,)
+PAUSING = (Role.integrator, Role.ops)
+ENDING = (Role.platform, Role.ops)
+
+_bearer = HTTPBearer(
+    auto_error=False,  # role_of answers, in the one error shape
+    description="A token from PARCOURS_API_TOKENS; its role says what the caller may do.",
+)
+
+
+def role_of(request: Request) -> Role:
+    """The role of the request's bearer token; 401 without a known one."""
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(401, "unauthorized", "a bearer token is required")
+    tokens: dict[str, Role] = request.app.state.tokens
+    for known, role in tokens.items():
+        if hmac.compare_digest(known.encode(), token.strip().encode()):
+            return role
+    raise ApiError(401, "unauthorized", "unknown token")
+
+
+def allow(*roles: Role) -> Callable[..., Role]:
+    """A dependency that lets only ``roles`` through (403 for the others)."""
+
+    def check(
+        request: Request,
+        _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+    ) -> Role:
+        role = role_of(request)
+        if role not in roles:
+            raise ApiError(403, "forbidden", f"the {role} role may not do this")
+        return role
+
+    return check

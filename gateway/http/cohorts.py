@@ -1,0 +1,35 @@
+"""Launching a whole cohort at once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from config import ApiRole as Role
+from gateway.client import CohortReport, cohort
+from gateway.http.auth import allow
+from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
+from gateway.http.idempotency import once
+from gateway.http.requests import CohortRequest
+
+router = APIRouter(prefix="/v1/cohorts", tags=["programmes"])
+
+
+@router.post("", response_model=CohortReport)
+async def launch_cohort(
+    body: CohortRequest,
+    request: Request,
+    client: Programmes,
+    role: Annotated[Role, Depends(allow(Role.platform))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    template = shipped_template(body.template_id)
+
+    async def launched() -> CohortReport:
+        people = [(None, p) for p in body.participants]
+        results = await cohort.launch_cohort(client, template, body.cohort_id, people)
+        return cohort.report(body.cohort_id, results)
+
+    return await once(request, role, key, launched())

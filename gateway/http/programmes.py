@@ -1,0 +1,89 @@
+"""Launching, listing and reading programmes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from config import ApiRole as Role
+from domain.events import EVENT_LIST, Event
+from domain.state import Status
+from domain.template import describe_errors
+from domain.view import ProgrammeView
+from gateway.client import Filters, Launched, ProgrammePage
+from gateway.http.auth import READ, allow
+from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
+from gateway.http.errors import ApiError
+from gateway.http.idempotency import once
+from gateway.http.requests import LaunchRequest
+
+router = APIRouter(prefix="/v1/programmes", tags=["programmes"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=Launched,
+    responses={200: {"model": Launched, "description": "Already launched: the same programme"}},
+)
+async def launch(
+    body: LaunchRequest,
+    request: Request,
+    client: Programmes,
+    role: Annotated[Role, Depends(allow(Role.platform))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    template = shipped_template(body.template_id)
+    work = client.launch(
+        employee=body.employee,
+        template=template,
+        coach_id=body.coach_id,
+        manager_id=body.manager_id,
+        sponsor_id=body.sponsor_id,
+        cohort_id=body.cohort_id,
+        start_date=body.start_date,
+    )
+    return await once(request, role, key, work)
+
+
+@router.get("", response_model=ProgrammePage)
+async def list_programmes(
+    client: Programmes,
+    _: Annotated[Role, Depends(allow(*READ))],
+    stage: str | None = None,
+    status: Status | None = None,
+    cohort: str | None = None,
+    employee: str | None = None,
+    template: str | None = None,
+    page_token: str | None = None,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ProgrammePage:
+    try:
+        filters = Filters(
+            stage=stage, status=status, cohort=cohort, employee=employee, template=template
+        )
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0]) if exc.errors() else None
+        raise ApiError(422, "invalid", describe_errors(exc), field) from exc
+    return await client.list_programmes(filters, page_token, page_size)
+
+
+@router.get("/{programme_id}", response_model=ProgrammeView)
+async def view(
+    programme_id: str, client: Programmes, _: Annotated[Role, Depends(allow(*READ))]
+) -> ProgrammeView:
+    return await client.view(programme_id)
+
+
+@router.get("/{programme_id}/events", response_model=list[Event])
+async def events(
+    programme_id: str,
+    client: Programmes,
+    _: Annotated[Role, Depends(allow(*READ))],
+    after: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    found = await client.events(programme_id, after)
+    return JSONResponse(EVENT_LIST.dump_python(found, mode="json"))

@@ -1,0 +1,68 @@
+"""Serving the HTTP API: tokens, and uvicorn inside parcours' own event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+from collections.abc import Generator
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from bootstrap import idempotency_store
+from config import ApiRole, Settings
+from gateway.client import ProgrammeClient
+from gateway.http.app import create_app
+from gateway.http.limits import RequestLimits
+
+TOKENS_FILE = "api-tokens"
+
+
+def app_for(client: ProgrammeClient, settings: Settings) -> FastAPI:
+    """The API app with the settings' tokens and an idempotency store in the data dir."""
+    return create_app(
+        client,
+        settings.api_tokens,
+        idempotency_store(settings),
+        cors_origins=settings.codec_cors_origins,
+        limits=RequestLimits(
+            per_token=settings.rate_limit,
+            per_programme=settings.programme_rate_limit,
+            max_body_bytes=settings.max_body_bytes,
+        ),
+    )
+
+
+def ensure_token_file(data_dir: Path) -> tuple[str, Path]:
+    """One token per role in a file only its owner can read; made once, then reused.
+
+    Returns the tokens as ``PARCOURS_API_TOKENS`` would give them, and the file."""
+    path = data_dir / TOKENS_FILE
+    if not path.exists():
+        lines = [f"{role.value}:{secrets.token_urlsafe(24)}" for role in ApiRole]
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return ",".join(path.read_text().split()), path
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handlers: parcours stops it, in order."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+async def serve(app: FastAPI, host: str, port: int, stop: asyncio.Event) -> None:
+    server = _Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False))
+    serving = asyncio.create_task(server.serve())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    await serving
+    stopping.cancel()

@@ -1,1 +1,0 @@
-"""parcours workers."""
