@@ -511,3 +511,31 @@ def test_stage_entered_clock_is_the_facts_clock() -> None:
     goals = next(e for e in entered if e.stage == "goals")
     assert goals.clock == peer.clock
     assert goals.at == peer.at
+
+
+def test_correcting_a_session_not_needed_leaves_the_missed_count_alone() -> None:
+    """Closed unrecorded with the quota already held, a session is not counted missed;
+    held on correction, it counts once, and nothing is taken off ``missed``."""
+    template = parse_template(
+        """
+id: mixed-gate
+version: 1
+title: Sessions and a review in one stage
+dimensions: [motivation]
+max_duration: P90D
+stages:
+  - key: coaching
+    sessions: {count: 2, every: P7D}
+    gate: {sessions_held: 1, feedback: {roles: [manager], quorum: 1}}
+"""
+    )
+    programme = Programme(template)
+    first, second = programme.state.stage.sessions  # type: ignore[union-attr]
+    programme.live(programme.wall(first.clock))
+    programme.do(RecordSession(number=first.number, status=SessionStatus.held))
+    programme.live(programme.due() + timedelta(minutes=1))
+    assert programme.state.stage.recorded[second.number] is SessionStatus.missed  # type: ignore[union-attr]
+    assert (programme.state.held, programme.state.missed) == (1, 0)
+    programme.do(RecordSession(number=second.number, status=SessionStatus.held, correct=True))
+    assert (programme.state.held, programme.state.missed) == (2, 0)
+    assert fold(programme.log) == programme.state
