@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.commands import RecordProgress
+from domain.commands import RecordSession, SessionStatus
 from domain.events import Event
 from domain.template import Role
 from tests.support import run_histories
@@ -63,8 +63,8 @@ async def test_refused_signals_are_kept_across_continue_as_new(harness: Harness)
         harness, shipped("executive-6m"), RunSettings(history_limit=60)
     )
     await programme.handle.signal(
-        ProgrammeWorkflow.record_progress,
-        RecordProgress(objective_id="S1", percent=10, key="too-early"),
+        ProgrammeWorkflow.record_session,
+        RecordSession(number=99, status=SessionStatus.held, key="no-such-session"),
     )
     await programme.agree()
     await programme.feedback(Role.employee, Role.manager, Role.peer, score=2)
@@ -74,8 +74,9 @@ async def test_refused_signals_are_kept_across_continue_as_new(harness: Harness)
 
     runs = await run_histories(programme.handle)
     assert len(runs) >= 2
-    receipt = await programme.handle.query(ProgrammeWorkflow.receipt, "too-early")
+    receipt = await programme.handle.query(ProgrammeWorkflow.receipt, "no-such-session")
     assert receipt.outcome == "rejected"
-    assert receipt.reason == "objectives are not agreed yet"
+    assert receipt.reason is not None
+    assert receipt.reason.startswith("session 99 is not in the current stage")
     view = await programme.view()
-    assert view.rejections[0].key == "too-early"
+    assert view.rejections[0].key == "no-such-session"
