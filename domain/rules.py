@@ -19,7 +19,9 @@ that no longer decodes is dropped, which would change what the replay decides.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from domain.errors import DomainError
 
 FIRST = 1
 OCCURRED_AT = 2
@@ -65,3 +67,22 @@ def utf8(text: str) -> int:
 def clip(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` bytes of UTF-8, on a character boundary."""
     return text.encode()[:limit].decode(errors="ignore")
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of the receiving clock a fact's ``occurred_at`` may be: another system's
+clock may run a little fast."""
+
+
+def check_occurred_at(occurred_at: datetime, now: datetime, starts_at: datetime) -> None:
+    """A fact given its own time happened before it was sent, after the programme began."""
+    if occurred_at > now + CLOCK_SKEW:
+        raise DomainError(
+            f"occurred_at: {occurred_at.isoformat()} is in the future "
+            f"(more than {CLOCK_SKEW.seconds // 60} minutes ahead of {now.isoformat()})"
+        )
+    if occurred_at < starts_at:
+        raise DomainError(
+            f"occurred_at: {occurred_at.isoformat()} is before the programme started "
+            f"({starts_at.isoformat()})"
+        )

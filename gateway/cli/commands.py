@@ -8,11 +8,7 @@ import typer
 
 from domain.commands import (
     AdvanceStage,
-    AgreeObjectives,
-    GiveFeedback,
     Pause,
-    RecordProgress,
-    RecordSession,
     Resume,
     Withdraw,
 )
@@ -29,6 +25,17 @@ from gateway.cli.shell import (
     parse_when,
     run,
 )
+from gateway.http.requests import (
+    FeedbackRequest,
+    ObjectivesRequest,
+    ProgressRequest,
+    SessionRequest,
+)
+
+At = Annotated[
+    str | None,
+    typer.Option("--at", help="When it happened, if not now (date or ISO datetime)."),
+]
 
 
 @app.command()
@@ -42,7 +49,7 @@ def objectives(
     as_json: AsJson = False,
 ) -> None:
     """Agree the programme's short- and long-term objectives."""
-    command = build(AgreeObjectives, short_term=tuple(short), long_term=tuple(long), key=key)
+    command = build(ObjectivesRequest, short_term=short, long_term=long).command(key)
     view = run(lambda c: c.agree_objectives(programme_id, command), address, namespace)
     show_view(view, as_json)
 
@@ -54,6 +61,7 @@ def feedback(
     rater: Annotated[str, typer.Option("--rater", help="Who gives the feedback.")],
     score: Annotated[list[str], typer.Option("--score", help="DIMENSION=1..5, repeatable.")],
     comment: Annotated[str | None, typer.Option("--comment")] = None,
+    at: At = None,
     key: Key = None,
     address: Address = None,
     namespace: Namespace = None,
@@ -65,9 +73,15 @@ def feedback(
         if not sep or not value.strip().lstrip("-").isdigit():
             fail(f"score: {item!r} is not DIMENSION=N (like motivation=4)", 2)
         scores[dimension.strip()] = value.strip()
-    command = build(
-        GiveFeedback, role=role, rater_id=rater, scores=scores, comment=comment, key=key
+    body = build(
+        FeedbackRequest,
+        role=role,
+        rater_id=rater,
+        scores=scores,
+        comment=comment,
+        occurred_at=parse_when(at, "at") if at else None,
     )
+    command = body.command(key)
     show_receipt(run(lambda c: c.give_feedback(programme_id, command), address, namespace))
 
 
@@ -77,12 +91,24 @@ def session(
     number: Annotated[int, typer.Option("--number", help="Session number on the calendar.")],
     status: Annotated[str, typer.Option("--status", help="held or missed.")],
     notes: Annotated[str | None, typer.Option("--notes")] = None,
+    correct: Annotated[
+        bool, typer.Option("--correct", help="Replace what was recorded for this session.")
+    ] = False,
+    at: At = None,
     key: Key = None,
     address: Address = None,
     namespace: Namespace = None,
 ) -> None:
-    """Record a session of the calendar as held or missed."""
-    command = build(RecordSession, number=number, status=status, notes=notes, key=key)
+    """Record a session of the calendar as held or missed (or correct a wrong record)."""
+    body = build(
+        SessionRequest,
+        number=number,
+        status=status,
+        notes=notes,
+        correct=correct,
+        occurred_at=parse_when(at, "at") if at else None,
+    )
+    command = body.command(key)
     show_receipt(run(lambda c: c.record_session(programme_id, command), address, namespace))
 
 
@@ -91,12 +117,19 @@ def progress(
     programme_id: ProgrammeId,
     objective: Annotated[str, typer.Option("--objective", help="Objective id, like S1 or L2.")],
     percent: Annotated[int, typer.Option("--percent", help="0..100.")],
+    at: At = None,
     key: Key = None,
     address: Address = None,
     namespace: Namespace = None,
 ) -> None:
     """Record progress on an objective."""
-    command = build(RecordProgress, objective_id=objective, percent=percent, key=key)
+    body = build(
+        ProgressRequest,
+        objective_id=objective,
+        percent=percent,
+        occurred_at=parse_when(at, "at") if at else None,
+    )
+    command = body.command(key)
     show_receipt(run(lambda c: c.record_progress(programme_id, command), address, namespace))
 
 

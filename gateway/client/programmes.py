@@ -46,6 +46,7 @@ from domain.commands import (
 from domain.enrolment import check_start
 from domain.errors import DomainError
 from domain.events import Event
+from domain.rules import check_occurred_at
 from domain.template import Template
 from domain.view import ProgrammeView
 from gateway.client import erasure
@@ -234,8 +235,13 @@ class ProgrammeClient:
         worker answers in time the fact is still safely in Temporal: the receipt says
         ``unknown`` and the programme applies it when a worker comes back.
         """
+        now = datetime.now(UTC)
+        if command.occurred_at is not None:
+            await self._check_occurred_at(programme_id, command.occurred_at, now)
+        stamped: dict[str, Any] = {"occurred_at": command.occurred_at or now}
         if command.key is None:
-            command = command.model_copy(update={"key": str(uuid.uuid4())})
+            stamped["key"] = str(uuid.uuid4())
+        command = command.model_copy(update=stamped)
         assert command.key is not None
         handle = self._handle(programme_id)
         try:
@@ -248,6 +254,17 @@ class ProgrammeClient:
         if receipt.outcome == "rejected":
             raise CommandRefused(receipt.reason or "refused")
         return receipt
+
+    async def _check_occurred_at(
+        self, programme_id: str, occurred_at: datetime, now: datetime
+    ) -> None:
+        """A time the caller gave: not in the future, not before the programme began."""
+        try:
+            check_occurred_at(occurred_at, now, datetime.min.replace(tzinfo=UTC))
+            view = await self.view(programme_id)
+            check_occurred_at(occurred_at, now, view.starts_at)
+        except DomainError as exc:
+            raise InvalidRequest(str(exc)) from exc
 
     async def _await_receipt(self, handle: Handle, key: str) -> Receipt:
         deadline = asyncio.get_running_loop().time() + RECEIPT_WAIT.total_seconds()

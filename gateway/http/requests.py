@@ -7,21 +7,24 @@ refuse the same input with the same words.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from domain import rules
 from domain.commands import (
     AgreeObjectives,
+    Comment,
     Employee,
     GiveFeedback,
+    Notes,
     Pause,
     Percent,
+    Reason,
     RecordProgress,
     RecordSession,
     Score,
     SessionStatus,
-    Text,
     Withdraw,
 )
 from domain.ids import Identifier, TemplateId
@@ -50,8 +53,18 @@ class CohortRequest(_Body):
 
 
 class ObjectivesRequest(_Body):
-    short_term: list[Text] = Field(min_length=1, max_length=20)
-    long_term: list[Text] = Field(min_length=1, max_length=20)
+    short_term: list[Reason] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
+    long_term: list[Reason] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
+
+    @model_validator(mode="after")
+    def _at_most_in_all(self) -> Self:
+        given = len(self.short_term) + len(self.long_term)
+        if given > rules.MAX_OBJECTIVES:
+            raise ValueError(
+                f"short_term and long_term: at most {rules.MAX_OBJECTIVES} objectives in all, "
+                f"got {given}"
+            )
+        return self
 
     def command(self, key: str | None) -> AgreeObjectives:
         return AgreeObjectives(
@@ -59,11 +72,17 @@ class ObjectivesRequest(_Body):
         )
 
 
-class FeedbackRequest(_Body):
+class _FactBody(_Body):
+    occurred_at: AwareDatetime | None = None
+    """When it happened, if not now: at most a few minutes ahead of this server's clock,
+    and not before the programme started. The programme applies it at that time."""
+
+
+class FeedbackRequest(_FactBody):
     role: Role
     rater_id: Identifier
     scores: dict[Dimension, Score] = Field(min_length=1)
-    comment: Text | None = None
+    comment: Comment | None = None
 
     def command(self, key: str | None) -> GiveFeedback:
         return GiveFeedback(
@@ -71,29 +90,44 @@ class FeedbackRequest(_Body):
             rater_id=self.rater_id,
             scores=self.scores,
             comment=self.comment,
+            occurred_at=self.occurred_at,
             key=key,
         )
 
 
-class SessionRequest(_Body):
-    number: int = Field(ge=1)
+class SessionRequest(_FactBody):
+    number: int = Field(ge=1, le=10_000)
     status: SessionStatus
-    notes: Text | None = None
+    notes: Notes | None = None
+    correct: bool = False
+    """Replace what was recorded for this session (a correction, at most 3 times)."""
 
     def command(self, key: str | None) -> RecordSession:
-        return RecordSession(number=self.number, status=self.status, notes=self.notes, key=key)
+        return RecordSession(
+            number=self.number,
+            status=self.status,
+            notes=self.notes,
+            correct=self.correct,
+            occurred_at=self.occurred_at,
+            key=key,
+        )
 
 
-class ProgressRequest(_Body):
+class ProgressRequest(_FactBody):
     objective_id: Annotated[str, Field(pattern=r"^[SL][0-9]{1,2}$")]
     percent: Percent
 
     def command(self, key: str | None) -> RecordProgress:
-        return RecordProgress(objective_id=self.objective_id, percent=self.percent, key=key)
+        return RecordProgress(
+            objective_id=self.objective_id,
+            percent=self.percent,
+            occurred_at=self.occurred_at,
+            key=key,
+        )
 
 
 class PauseRequest(_Body):
-    reason: Text
+    reason: Reason
     until: AwareDatetime | None = None
 
     def command(self, key: str | None) -> Pause:
@@ -103,7 +137,7 @@ class PauseRequest(_Body):
 class ReasonRequest(_Body):
     """Withdraw: why the programme ends early."""
 
-    reason: Text
+    reason: Reason
 
     def command(self, key: str | None) -> Withdraw:
         return Withdraw(reason=self.reason, key=key)
@@ -113,7 +147,7 @@ class EraseRequest(_Body):
     """Erase an employee's personal data: why (kept with the tombstone, and the reason
     their running programmes are withdrawn with)."""
 
-    reason: Text | None = None
+    reason: Reason | None = None
 
 
 class CodecPayload(BaseModel):

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,8 @@ class Parcours:
     ui_port: int
     api_port: int
     process: subprocess.Popen[str] | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+    """More settings (environment variables) for ``parcours up`` and the CLI."""
 
     @property
     def env(self) -> dict[str, str]:
@@ -36,6 +38,7 @@ class Parcours:
             "TEMPORAL_ADDRESS": f"127.0.0.1:{self.port}",
             "PARCOURS_DATA_DIR": str(self.data_dir),
             "NO_COLOR": "1",
+            **self.settings,
         }
 
     @property
