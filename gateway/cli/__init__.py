@@ -7,7 +7,15 @@ import logging
 import os
 import sys
 
-from gateway.cli import commands, launching, personal_data, reading, services, templates
+from gateway.cli import (
+    commands,
+    launching,
+    outbox,
+    personal_data,
+    reading,
+    services,
+    templates,
+)
 from gateway.cli.shell import app
 
 __all__ = [
@@ -15,6 +23,7 @@ __all__ = [
     "commands",
     "launching",
     "main",
+    "outbox",
     "personal_data",
     "reading",
     "services",
