@@ -107,9 +107,14 @@ def open_keyring(settings: Settings, data_dir: Path | None = None) -> Keyring:
         raise SettingsError([f"{MASTER_KEY_ENV}: {exc}"]) from None
 
 
-def idempotency_store(settings: Settings) -> IdempotencyStore:
-    """Where the API keeps the answers to writes it was given an Idempotency-Key for."""
-    return IdempotencyStore(settings.data_dir / IDEMPOTENCY_FILE)
+def idempotency_store(settings: Settings, keyring: Keyring | None = None) -> IdempotencyStore:
+    """Where the API keeps the answers to writes it was given an Idempotency-Key for,
+    sealed per employee with ``keyring`` (default: the key store in the data dir), for
+    ``PARCOURS_IDEMPOTENCY_TTL`` seconds."""
+    keys = keyring if keyring is not None else open_keyring(settings)
+    return IdempotencyStore(
+        settings.data_dir / IDEMPOTENCY_FILE, keys, ttl=settings.idempotency_ttl
+    )
 
 
 # ---------------------------------------------------------------- Temporal
