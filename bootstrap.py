@@ -286,7 +286,7 @@ async def run_worker(
     """Host programmes and their activities until ``stop`` is set, then drain.
 
     ``data_dir`` (default: the settings') must exist: the outbox, the channels'
-    ledgers and evaluation reports go there. ``activities`` replaces the ones
+    ledgers go there, sealed per employee. ``activities`` replaces the ones
     built from the settings (tests). For metrics and tracing, ``client`` should
     come from ``connect(settings)``.
     """
