@@ -168,6 +168,7 @@ class Keyring:
             raise KeyringError(f"cannot open the key store {path}: {exc}") from exc
         private_sqlite(path)
         self._check_master()
+        self._seal_old_reasons()
 
     def close(self) -> None:
         with self._lock:
@@ -190,6 +191,20 @@ class Keyring:
                 f"it is not the master key the key store {self.path} was made with; "
                 "give the same key to every worker, the API and the CLI"
             )
+
+    def _seal_old_reasons(self) -> None:
+        """Erase reasons kept in plaintext by earlier versions: sealed now, in place."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT owner, reason FROM keys WHERE erased IS NOT NULL AND reason IS NOT NULL"
+            ).fetchall()
+        for owner, reason in rows:
+            try:
+                self.open_text(reason, f"erased {owner}")
+            except KeyringError:
+                sealed = self.seal_text(SYSTEM, str(reason), f"erased {owner}")
+                with self._lock:
+                    self._db.execute("UPDATE keys SET reason = ? WHERE owner = ?", (sealed, owner))
 
     # ------------------------------------------------------------ keys
 

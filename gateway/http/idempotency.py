@@ -7,6 +7,8 @@ unexpectedly frees its key."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from collections.abc import Awaitable
 from typing import Any
 
@@ -38,8 +40,11 @@ async def once(
     if key is None:
         status, payload = await _answer(work)
         return JSONResponse(payload, status_code=status)
-    scope = _scope(request, role)
-    print_ = fingerprint(request.method, request.url.path, await request.body())
+    token = _token(request, role)
+    scope = caller_scope(token)
+    # Keyed by the token: who reads the store cannot test a guess of a body against it.
+    plain = fingerprint(request.method, request.url.path, await request.body())
+    print_ = hmac.new(token.encode(), plain.encode(), hashlib.sha256).hexdigest()
     try:
         first = await asyncio.to_thread(store.begin, scope, key, print_)
     except KeyConflict as exc:
@@ -58,11 +63,10 @@ async def once(
     return JSONResponse(payload, status_code=status)
 
 
-def _scope(request: Request, role: ApiRole) -> str:
-    """The caller's scope: a hash of the bearer token the auth dependency accepted."""
+def _token(request: Request, role: ApiRole) -> str:
+    """The bearer token the auth dependency accepted (never stored: its hash scopes)."""
     _, _, token = (request.headers.get("authorization") or "").partition(" ")
-    token = token.strip()
-    return caller_scope(token) if token else caller_scope(f"role:{role.value}")
+    return token.strip() or f"role:{role.value}"
 
 
 def _owner(request: Request) -> str:

@@ -23,7 +23,12 @@ from tests.unit.test_decider import EMPLOYEE, Programme, day
 
 PID = "scenario.emp-1"
 OBJECTIVES = {"short_term": ["Use the CRM daily"], "long_term": ["Coach the team"]}
-TOKENS = {"tok-a": ApiRole.integrator, "tok-b": ApiRole.integrator, "tok-ops": ApiRole.ops}
+TOKENS = {
+    "tok-a": ApiRole.integrator,
+    "tok-b": ApiRole.integrator,
+    "tok-a2": ApiRole.integrator,
+    "tok-ops": ApiRole.ops,
+}
 
 
 class FakeProgrammes:
@@ -100,14 +105,21 @@ def test_another_callers_key_is_their_own_fresh_request(
     other = post(client, "tok-b", "k-1")
     assert other.status_code == 200
     assert fake.calls == 2
-    # And with another body: still B's own request, nothing learnt about A's key.
-    paused = client.post(
+    # A's key with another body: no 409 for B, who learns nothing of A's key.
+    another = client.post(
         f"/v1/programmes/{PID}/objectives",
         json={"short_term": ["x"], "long_term": ["y"]},
-        headers={"Authorization": "Bearer tok-b", "Idempotency-Key": "k-2"},
+        headers={"Authorization": "Bearer tok-a2", "Idempotency-Key": "k-1"},
     )
-    assert paused.status_code == 200
+    assert another.status_code == 200, another.text
     assert fake.calls == 3
+    # While A's own reuse of the key with another body is still refused.
+    conflict = client.post(
+        f"/v1/programmes/{PID}/objectives",
+        json={"short_term": ["x"], "long_term": ["y"]},
+        headers={"Authorization": "Bearer tok-a", "Idempotency-Key": "k-1"},
+    )
+    assert conflict.status_code == 409
 
 
 def test_answers_expire(api: tuple[TestClient, FakeProgrammes], clock: Clock) -> None:

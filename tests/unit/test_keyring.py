@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -142,3 +143,16 @@ def test_sealed_bytes_open_with_their_context_and_not_after_erasure(tmp_path: Pa
         path = tmp_path / name
         if path.exists():
             assert b"asked to be forgotten" not in path.read_bytes()
+
+
+def test_an_erase_reason_kept_in_plaintext_before_is_sealed_on_opening(tmp_path: Path) -> None:
+    secret = master()
+    Keyring(tmp_path / "keys.db", secret).erase("E1")
+    db = sqlite3.connect(tmp_path / "keys.db")
+    db.execute("UPDATE keys SET reason = 'moved to Patagonia' WHERE owner = 'E1'")
+    db.commit()
+    db.close()
+    keys = Keyring(tmp_path / "keys.db", secret)
+    assert keys.erase_reason("E1") == "moved to Patagonia"
+    (stored,) = keys._db.execute("SELECT reason FROM keys WHERE owner = 'E1'").fetchone()
+    assert "Patagonia" not in stored
