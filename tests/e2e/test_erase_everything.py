@@ -24,7 +24,12 @@ LONG = "Mentor the Quokkaville team"
 EMPLOYEE_COMMENT = "Erin confided a marmalade-coloured worry"
 MANAGER_COMMENT = "Manager noted Erin's velvet persistence"
 REASON = "Erin relocated to Tierra del Fuego"
-PERSONAL = (NAME, EMAIL, SHORT, LONG, EMPLOYEE_COMMENT, MANAGER_COMMENT, REASON)
+PERSONAL = (
+    *(NAME, EMAIL, SHORT, LONG, EMPLOYEE_COMMENT, MANAGER_COMMENT, REASON),
+    # Fragments too, so that no field cut or re-encoded somewhere slips through.
+    *("Quillfeather", "quillfeather", "Zephyrine", "Quokkaville", "marmalade", "velvet"),
+    "Tierra del Fuego",
+)
 
 
 def _outbox_kinds(parcours: Parcours, programme_id: str) -> list[str]:
