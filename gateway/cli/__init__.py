@@ -9,6 +9,7 @@ import sys
 
 from gateway.cli import (
     commands,
+    deploys,
     launching,
     outbox,
     personal_data,
@@ -21,6 +22,7 @@ from gateway.cli.shell import app
 __all__ = [
     "app",
     "commands",
+    "deploys",
     "launching",
     "main",
     "outbox",

@@ -30,6 +30,7 @@ from gateway.http import (
     reports,
 )
 from gateway.http.dependencies import Programmes
+from gateway.http.limits import Limited, ProgrammeWrites, RequestLimits
 
 
 class Health(BaseModel):
@@ -44,6 +45,7 @@ def create_app(
     tokens: Mapping[str, ApiRole],
     store: IdempotencyStore,
     cors_origins: Sequence[str] = UI_ORIGINS,
+    limits: RequestLimits | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="parcours",
@@ -62,6 +64,9 @@ def create_app(
         allow_credentials=True,
         max_age=600,
     )
+    limits = limits or RequestLimits()
+    app.state.programme_writes = ProgrammeWrites(limits)
+    app.add_middleware(Limited, limits=limits)
     errors.install(app)
 
     @app.get(

@@ -17,6 +17,7 @@ from bootstrap import idempotency_store
 from config import ApiRole, Settings
 from gateway.client import ProgrammeClient
 from gateway.http.app import create_app
+from gateway.http.limits import RequestLimits
 
 TOKENS_FILE = "api-tokens"
 
@@ -28,6 +29,11 @@ def app_for(client: ProgrammeClient, settings: Settings) -> FastAPI:
         settings.api_tokens,
         idempotency_store(settings, keyring_of(client.temporal.data_converter)),
         cors_origins=settings.codec_cors_origins,
+        limits=RequestLimits(
+            per_token=settings.rate_limit,
+            per_programme=settings.programme_rate_limit,
+            max_body_bytes=settings.max_body_bytes,
+        ),
     )
 
 
