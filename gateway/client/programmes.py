@@ -157,8 +157,7 @@ class ProgrammeClient:
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 search_attributes=TypedSearchAttributes(attributes),
-                # Ids only: Temporal keeps the summary with the system key, out of
-                # reach of the employee's erasure.
+                # Ids only: the Web UI shows it in every listing, to whoever may list.
                 static_summary=f"{template.id} — {employee.id}",
             )
         except WorkflowAlreadyStartedError:
