@@ -32,11 +32,12 @@ from activities.notifier import Notifier
 from activities.programme import ProgrammeActivities
 from adapters.notify.fanout import CHANNELS, Channel, FanOutNotifier
 from adapters.notify.journal import DeliveryJournal
-from adapters.notify.outbox import OutboxNotifier
+from adapters.notify.outbox import OUTBOX_FILE, OutboxNotifier
 from adapters.notify.smtp import SmtpConfig, SmtpNotifier
 from adapters.notify.webhook import WebhookConfig, WebhookNotifier
 from adapters.observability.metrics import ProgrammeMetrics
 from adapters.observability.tracing import flush_tracing
+from adapters.payloads.encryption import keyring_of
 from adapters.payloads.keyring import (
     KEYS_FILE,
     MASTER_KEY_ENV,
@@ -47,6 +48,7 @@ from adapters.payloads.keyring import (
 )
 from adapters.reports import EvaluationRecorder
 from adapters.stores.idempotency import IdempotencyStore
+from adapters.stores.private import private_dir
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
 from adapters.temporal.dev_server import DevServer
@@ -97,8 +99,7 @@ def master_key_for(settings: Settings, data_dir: Path | None = None) -> bytes:
 def open_keyring(settings: Settings, data_dir: Path | None = None) -> Keyring:
     """The key store in the data dir (``data_dir`` wins over the settings'), opened with
     the master key. Raises ``SettingsError`` for a missing or wrong master key."""
-    where = data_dir if data_dir is not None else settings.data_dir
-    where.mkdir(parents=True, exist_ok=True)
+    where = private_dir(data_dir if data_dir is not None else settings.data_dir)
     master = master_key_for(settings, where)
     try:
         return Keyring(where / KEYS_FILE, master)
@@ -106,9 +107,14 @@ def open_keyring(settings: Settings, data_dir: Path | None = None) -> Keyring:
         raise SettingsError([f"{MASTER_KEY_ENV}: {exc}"]) from None
 
 
-def idempotency_store(settings: Settings) -> IdempotencyStore:
-    """Where the API keeps the answers to writes it was given an Idempotency-Key for."""
-    return IdempotencyStore(settings.data_dir / IDEMPOTENCY_FILE)
+def idempotency_store(settings: Settings, keyring: Keyring | None = None) -> IdempotencyStore:
+    """Where the API keeps the answers to writes it was given an Idempotency-Key for,
+    sealed per employee with ``keyring`` (default: the key store in the data dir), for
+    ``PARCOURS_IDEMPOTENCY_TTL`` seconds."""
+    keys = keyring if keyring is not None else open_keyring(settings)
+    return IdempotencyStore(
+        settings.data_dir / IDEMPOTENCY_FILE, keys, ttl=settings.idempotency_ttl
+    )
 
 
 # ---------------------------------------------------------------- Temporal
@@ -192,10 +198,13 @@ def build_notifier(
     smtp: SmtpConfig | None = None,
     webhook: WebhookConfig | None = None,
     public_url: str = "http://localhost:8000",
+    keyring: Keyring | None = None,
 ) -> FanOutNotifier:
     """The channels named, with their sent-ledgers under ``<data_dir>/sent/``.
 
-    ``smtp`` and ``webhook`` are required when their channel is named.
+    ``smtp`` and ``webhook`` are required when their channel is named. With ``keyring``
+    (always, outside tests) the outbox and the ledgers keep personal data sealed with
+    the employee's key.
     """
     unknown = [name for name in channels if name not in CHANNELS]
     if unknown:
@@ -205,49 +214,65 @@ def build_notifier(
         if name not in channels:
             continue
         if name == "outbox":
-            built.append(Channel(name, OutboxNotifier(data_dir / "outbox.jsonl")))
+            built.append(Channel(name, OutboxNotifier(data_dir / OUTBOX_FILE, keyring)))
         elif name == "smtp":
             if smtp is None:
                 raise ValueError("the smtp channel needs an SmtpConfig")
             mailer = SmtpNotifier(smtp, public_url)
-            built.append(Channel(name, mailer, _ledger(data_dir, name), mailer.skip_reason))
+            ledger = _ledger(data_dir, name, keyring)
+            built.append(Channel(name, mailer, ledger, mailer.skip_reason))
         else:
             if webhook is None:
                 raise ValueError("the webhook channel needs a WebhookConfig")
-            built.append(Channel(name, WebhookNotifier(webhook), _ledger(data_dir, name)))
+            ledger = _ledger(data_dir, name, keyring)
+            built.append(Channel(name, WebhookNotifier(webhook), ledger))
     return FanOutNotifier(built)
 
 
 def build_activities(
-    data_dir: Path, notifier: Notifier | None = None, *, evaluation_notices: bool = False
+    data_dir: Path,
+    notifier: Notifier | None = None,
+    *,
+    evaluation_notices: bool = False,
+    keyring: Keyring | None = None,
 ) -> ProgrammeActivities:
-    """The activities on ``notifier`` (default: the outbox, ``<data_dir>/outbox.jsonl``) and
-    reports in ``<data_dir>/evaluations/``; ``evaluation_notices`` announces reports through
-    the same notifier."""
-    chosen = notifier if notifier is not None else OutboxNotifier(data_dir / "outbox.jsonl")
+    """The activities on ``notifier`` (default: the outbox, ``<data_dir>/outbox.jsonl``,
+    sealed with ``keyring``); ``evaluation_notices`` announces reports through the same
+    notifier. Reports are not filed: they are rendered from the events on demand."""
+    chosen = notifier if notifier is not None else OutboxNotifier(data_dir / OUTBOX_FILE, keyring)
     return ProgrammeActivities(
         chosen,
-        EvaluationRecorder(data_dir),
+        EvaluationRecorder(),
         evaluation_notices=chosen if evaluation_notices else None,
     )
 
 
-def _ledger(data_dir: Path, channel: str) -> DeliveryJournal:
-    return DeliveryJournal(data_dir / "sent" / f"{channel}.jsonl")
+def _ledger(data_dir: Path, channel: str, keyring: Keyring | None) -> DeliveryJournal:
+    return DeliveryJournal(data_dir / "sent" / f"{channel}.jsonl", keyring)
 
 
-def programme_activities(settings: Settings, data_dir: Path | None = None) -> ProgrammeActivities:
+def outbox(settings: Settings) -> OutboxNotifier:
+    """The data dir's outbox, to read (``parcours outbox read``)."""
+    return OutboxNotifier(settings.data_dir / OUTBOX_FILE, open_keyring(settings))
+
+
+def programme_activities(
+    settings: Settings, data_dir: Path | None = None, *, keyring: Keyring | None = None
+) -> ProgrammeActivities:
     """The activities on the channels ``settings`` name; evaluation reports are announced
-    through them too. Files go to ``data_dir`` (default: the settings' data dir)."""
+    through them too. Files go to ``data_dir`` (default: the settings' data dir), sealed
+    with ``keyring`` (default: the key store there)."""
     where = data_dir if data_dir is not None else settings.data_dir
+    keys = keyring if keyring is not None else open_keyring(settings, where)
     notifier = build_notifier(
         where,
         settings.notifiers,
         smtp=settings.smtp,
         webhook=settings.webhook,
         public_url=settings.public_url,
+        keyring=keys,
     )
-    return build_activities(where, notifier, evaluation_notices=True)
+    return build_activities(where, notifier, evaluation_notices=True, keyring=keys)
 
 
 async def run_worker(
@@ -261,13 +286,16 @@ async def run_worker(
     """Host programmes and their activities until ``stop`` is set, then drain.
 
     ``data_dir`` (default: the settings') must exist: the outbox, the channels'
-    ledgers and evaluation reports go there. ``activities`` replaces the ones
+    ledgers go there, sealed per employee. ``activities`` replaces the ones
     built from the settings (tests). For metrics and tracing, ``client`` should
     come from ``connect(settings)``.
     """
     settings = settings if settings is not None else load_settings()
     where = data_dir if data_dir is not None else settings.data_dir
-    hosted = activities if activities is not None else programme_activities(settings, where).all()
+    if activities is None:
+        keys = keyring_of(client.data_converter)  # the keys the client seals payloads with
+        activities = programme_activities(settings, where, keyring=keys).all()
+    hosted = activities
     grace = settings.shutdown_grace
     worker = build_worker(
         client,
@@ -295,7 +323,7 @@ async def run_worker(
 
 async def serve_worker(settings: Settings, stop: asyncio.Event) -> None:
     """``parcours worker``: connect as the settings say, host programmes, drain on ``stop``."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     client = await connect(settings)
     await run_worker(client, settings.data_dir, stop, settings=settings)
 

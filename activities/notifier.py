@@ -24,8 +24,10 @@ class Notifier(Protocol):
 
 
 class ReportRecorder(Protocol):
-    """Files evaluation reports; recording the same report twice (a retry) changes nothing."""
+    """Records evaluation reports; recording the same report twice (a retry) changes
+    nothing. It must not keep personal data beside Temporal (parcours' recorder keeps
+    nothing: reports are rendered from the programme's events)."""
 
     async def record(self, report: EvaluationReport) -> str:
-        """File ``report``; return where a person can read it."""
+        """Record ``report``; return where a person can read it."""
         ...

@@ -72,7 +72,9 @@ class ProgrammeActivities:
 
     @activity.defn(name=RECORD_EVALUATION)
     async def record_evaluation(self, report: EvaluationReport) -> str:
-        """File an evaluation report; return where the readable page is."""
+        """Record an evaluation report; return where it can be read. parcours' recorder
+        files nothing (the report is rendered from the events on demand); the name and the
+        result type (a string) stay, so recorded histories replay."""
         log = _bound(RECORD_EVALUATION, report.delivery_id, report.programme_id)
         evaluation = report.evaluation
         try:
@@ -95,7 +97,7 @@ class ProgrammeActivities:
 
     async def _announce(self, report: EvaluationReport, log: Any) -> None:
         """Notify that ``report`` is ready. A refusal is logged; a failure retries the activity
-        (the report is rewritten identically, and channels that delivered are not asked again)."""
+        (recording is idempotent, and channels that delivered are not asked again)."""
         assert self.evaluation_notices is not None
         notice = evaluation_notice(report)
         try:

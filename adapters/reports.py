@@ -1,74 +1,58 @@
-"""Evaluation reports on disk: the data as JSON and a readable Markdown page.
+"""Evaluation reports, rendered from a programme's events on demand, never kept as files.
 
-Files live under ``<data_dir>/evaluations/<programme_id>/`` and are named after
-the delivery id and the evaluation kind, so recording the same report again
-(a retried activity) rewrites identical files instead of adding new ones.
-Each file is written to a temporary name and renamed into place, so a reader
-never sees half a report.
+A report would put a person's name, email and scores in plaintext on a worker's disk,
+out of reach of erasure. So the ``record_evaluation`` activity (its name and its
+result, a string, stay what recorded histories expect) files nothing: the evaluation is
+already in the programme's events, sealed with the employee's key, and ``reports_of``
+rebuilds the reports from them whenever someone asks (``GET
+/v1/programmes/{id}/evaluations/{n}``, ``parcours report ID``). ``render_markdown`` is the
+readable page.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import tempfile
-from pathlib import Path
+from collections.abc import Iterable
 
 from domain.evaluation import DimensionScore, Evaluation
+from domain.events import EvaluationRecorded, Event, ProgrammeLaunched
 from domain.notices import EvaluationReport
 from domain.template import Role
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._@-]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 _DASH = "\u2013"  # en dash: no value
 
 
 class EvaluationRecorder:
-    """Files evaluation reports under ``<data_dir>/evaluations``."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.root = data_dir / "evaluations"
-
-    def paths(self, report: EvaluationReport) -> tuple[Path, Path]:
-        """Where ``report`` is filed: (the .json, the .md)."""
-        folder = self.root / _safe_name(report.programme_id)
-        stem = f"{_safe_name(report.delivery_id)}-{report.evaluation.kind.value}"
-        return folder / f"{stem}.json", folder / f"{stem}.md"
+    """The ``ReportRecorder`` of parcours: nothing to file, the events are the record."""
 
     async def record(self, report: EvaluationReport) -> str:
-        """Write the report's JSON and Markdown; return the Markdown path."""
-        json_path, md_path = self.paths(report)
-        data = report.model_dump_json(indent=2) + "\n"
-        page = render_markdown(report)
-        await asyncio.to_thread(_write_all, ((json_path, data), (md_path, page)))
-        return str(md_path)
+        """Where the report can be read: it is rendered from the programme's events."""
+        return (
+            f"report {report.evaluation.kind.value} ({report.delivery_id}): rendered on "
+            f"demand, GET /v1/programmes/{report.programme_id}/evaluations"
+        )
 
 
-def _safe_name(value: str) -> str:
-    """A single, harmless path component: ``:`` and anything odd become ``_``."""
-    name = _UNSAFE.sub("_", value)
-    return name if name.strip(".") else f"_{name}"
-
-
-def _write_all(files: tuple[tuple[Path, str], ...]) -> None:
-    for path, text in files:
-        _write_atomic(path, text)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A unique temporary name, so concurrent attempts never clobber each other.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def reports_of(events: Iterable[Event]) -> list[EvaluationReport]:
+    """The programme's evaluation reports, in the order they were recorded (1, 2, ...)."""
+    launched: ProgrammeLaunched | None = None
+    reports: list[EvaluationReport] = []
+    for event in events:
+        if isinstance(event, ProgrammeLaunched):
+            launched = launched or event
+        elif isinstance(event, EvaluationRecorded) and launched is not None:
+            reports.append(
+                EvaluationReport(
+                    delivery_id=event.delivery_id,
+                    programme_id=launched.programme_id,
+                    template_title=launched.template.title,
+                    employee=launched.employee,
+                    evaluation=event.evaluation,
+                    recorded_at=event.at,
+                )
+            )
+    return reports
 
 
 def render_markdown(report: EvaluationReport) -> str:

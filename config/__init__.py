@@ -129,6 +129,10 @@ class Settings(BaseSettings):
         "PARCOURS_API_TOKENS", default_factory=dict, repr=False
     )
     """Bearer token -> role, from ``role:token,role:token``."""
+    idempotency_ttl: Annotated[float, Field(gt=0)] = _env(
+        "PARCOURS_IDEMPOTENCY_TTL", default=24 * 3600.0
+    )
+    """Seconds the API keeps the answer to a write sent with an Idempotency-Key."""
     master_key: SecretStr | None = _env("PARCOURS_MASTER_KEY", default=None)
     """Base64 of 32 bytes: wraps every employee's data key (``adapters.payloads.keyring``)."""
     rate_limit: RateLimit = _env("PARCOURS_RATE_LIMIT", default="50/second;1000/minute")

@@ -4,9 +4,9 @@ The ``send_notification`` activity is retried by Temporal, and a retry must not
 send again through a channel that already delivered. The outbox deduplicates
 by itself; every other channel gets a *sent-ledger*: a ``DeliveryJournal``
 at ``<data_dir>/sent/<channel>.jsonl`` where each delivery id is written once
-it is delivered (or refused for good). So a retry after a partial fan-out
-(SMTP delivered, the webhook answered 503) tries only the webhook again, and a
-channel that refused a message is not asked again either.
+it is delivered (or refused for good), its detail sealed with the employee's key.
+So a retry after a partial fan-out (SMTP delivered, the webhook answered 503) tries
+only the webhook again, and a channel that refused a message is not asked again either.
 
 What is left is the gap between a channel accepting a message and the ledger
 line being written: a worker that dies right there sends that message again
@@ -130,18 +130,23 @@ class FanOutNotifier:
                 detail = await channel.notifier.send(notification)
             except ApplicationError as exc:
                 if exc.non_retryable:
-                    await _write(ledger, delivery_id, "refused", exc.message)
+                    await _write(ledger, notification, "refused", exc.message)
                 raise
-            await _write(ledger, delivery_id, "sent", detail)
+            await _write(ledger, notification, "sent", detail)
             return detail, True
 
 
-async def _write(ledger: DeliveryJournal, delivery_id: str, status: str, detail: str) -> None:
+async def _write(
+    ledger: DeliveryJournal, notification: Notification, status: str, detail: str
+) -> None:
+    """One ledger line; the detail (a channel's answer may echo an address) is sealed with
+    the employee's key when the ledger has a keyring."""
     await ledger.append_once(
         {
-            "delivery_id": delivery_id,
+            "delivery_id": notification.delivery_id,
             "status": status,
             "detail": detail,
             "at": datetime.now(UTC).isoformat(),
-        }
+        },
+        notification.employee.id,
     )

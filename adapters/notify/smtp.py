@@ -95,7 +95,8 @@ class SmtpNotifier:
             return f"smtp: skipped, {reason}"
         msg = self.message(notification)
         await asyncio.to_thread(self._deliver, msg)
-        return f"smtp: sent to {self._address(notification)} via {self.server}"
+        # The detail goes to the logs, the ledger and the history: no address in it.
+        return f"smtp: sent to the employee via {self.server}"
 
     def _address(self, notification: Notification) -> str:
         return notification.recipients.get(Role.employee) or notification.employee.email
@@ -108,8 +109,8 @@ class SmtpNotifier:
                     client.login(self.config.user, self.config.password)
                 client.send_message(msg)
         except smtplib.SMTPRecipientsRefused as exc:
-            answers = "; ".join(
-                f"{to}: {code} {_text(text)}" for to, (code, text) in exc.recipients.items()
+            answers = "; ".join(  # the code, not the address (the detail is logged)
+                f"{code} {_text(text)}" for code, text in exc.recipients.values()
             )
             final = all(code >= 500 for code, _ in exc.recipients.values())
             error = ChannelRefused if final else ChannelUnavailable

@@ -7,11 +7,18 @@ programme id). They come from Temporal's own context: the ``temporal_workflow``
 and ``temporal_activity`` extras that ``workflow.logger`` and ``activity.logger``
 attach, or the running activity for anything else logged inside one (parcours'
 own structlog loggers, httpx...).
+
+Logs carry ids, never names, emails, comments, tokens or addresses: parcours' own lines
+log ids, and as a last guard ``redact`` replaces whatever looks like an email address
+or a bearer token in any line (exception messages included) before it is rendered.
+Tracebacks are plain text, never with local variables (a frame's locals can hold a
+token or a person's data), on a terminal as in JSON.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Mapping, MutableMapping
 from typing import Any, TextIO
@@ -21,6 +28,39 @@ from temporalio import activity
 from temporalio import workflow as temporal_workflow
 
 from workflows.messages import WORKFLOW_NAME
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}")
+SECRET = re.compile(
+    r"(?i)\b((?:api[_-]?)?(?:token|password|secret|key)[\"']?\s*[:=]\s*[\"']?)[^\s,;\"']+"
+)
+REDACTED_EMAIL = "[email]"
+
+
+def redact_text(text: str) -> str:
+    """``text`` with email addresses and bearer tokens (and ``password=...``) hidden."""
+    text = EMAIL.sub(REDACTED_EMAIL, text)
+    return SECRET.sub(r"\1[redacted]", BEARER.sub(r"\1[redacted]", text))
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, Mapping):
+        return {k: _redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_redacted(v) for v in value)
+    return value
+
+
+def redact(
+    logger: Any, method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """A structlog processor: no email address or token in any field of the line."""
+    for key, value in list(event_dict.items()):
+        if not key.startswith("_"):
+            event_dict[key] = _redacted(value)
+    return event_dict
 
 
 def add_temporal_context(
@@ -74,7 +114,10 @@ def configure(level: str = "INFO", json: bool | None = None, stream: TextIO | No
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer()
         if as_json
-        else structlog.dev.ConsoleRenderer(colors=out.isatty())
+        # The traceback comes formatted (plain, no locals) and redacted, as in JSON.
+        else structlog.dev.ConsoleRenderer(
+            colors=out.isatty(), exception_formatter=structlog.dev.plain_traceback
+        )
     )
     if as_json:
         # The ids are fields of their own; no need to repeat them in the message text.
@@ -92,7 +135,8 @@ def configure(level: str = "INFO", json: bool | None = None, stream: TextIO | No
             foreign_pre_chain=shared,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                *([structlog.processors.format_exc_info] if as_json else []),
+                structlog.processors.format_exc_info,
+                redact,
                 renderer,
             ],
         )

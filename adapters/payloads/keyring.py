@@ -32,6 +32,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from adapters.stores.private import private_sqlite
+
 SYSTEM = "system"
 """The owner of the key for payloads that belong to no programme."""
 MASTER_KEY_ENV = "PARCOURS_MASTER_KEY"
@@ -164,7 +166,9 @@ class Keyring:
             )
         except (OSError, sqlite3.Error) as exc:
             raise KeyringError(f"cannot open the key store {path}: {exc}") from exc
+        private_sqlite(path)
         self._check_master()
+        self._seal_old_reasons()
 
     def close(self) -> None:
         with self._lock:
@@ -187,6 +191,20 @@ class Keyring:
                 f"it is not the master key the key store {self.path} was made with; "
                 "give the same key to every worker, the API and the CLI"
             )
+
+    def _seal_old_reasons(self) -> None:
+        """Erase reasons kept in plaintext by earlier versions: sealed now, in place."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT owner, reason FROM keys WHERE erased IS NOT NULL AND reason IS NOT NULL"
+            ).fetchall()
+        for owner, reason in rows:
+            try:
+                self.open_text(reason, f"erased {owner}")
+            except KeyringError:
+                sealed = self.seal_text(SYSTEM, str(reason), f"erased {owner}")
+                with self._lock:
+                    self._db.execute("UPDATE keys SET reason = ? WHERE owner = ?", (sealed, owner))
 
     # ------------------------------------------------------------ keys
 
@@ -222,6 +240,48 @@ class Keyring:
                 )
             return self._unwrap(row).aead
 
+    # ------------------------------------------------------------ sealing bytes
+
+    def seal(self, owner: str, data: bytes, context: bytes = b"") -> bytes:
+        """``data`` about ``owner`` (an employee id, or ``system``), sealed with their key.
+
+        For what parcours writes beside Temporal (the outbox, ledgers, stored answers):
+        erasing the owner makes it unreadable like their payloads in Temporal. ``context``
+        (e.g. a delivery id) is bound as associated data: ``open`` needs the same.
+        Format: ``len(key id) || key id || nonce || AES-256-GCM(data)``. ``DataErased``
+        when the owner's key was destroyed.
+        """
+        key_id, aead = self.key_for(owner)
+        kid = key_id.encode()
+        nonce = secrets.token_bytes(NONCE)
+        return bytes([len(kid)]) + kid + nonce + aead.encrypt(nonce, data, _seal_aad(kid, context))
+
+    def open(self, sealed: bytes, context: bytes = b"") -> bytes:
+        """What ``seal`` sealed. ``DataErased`` when its owner was erased, ``KeyringError``
+        when it is not sealed data of this store (or the context differs)."""
+        size = sealed[0] if sealed else 0
+        kid = sealed[1 : 1 + size]
+        body = sealed[1 + size :]
+        if not size or len(kid) != size or len(body) <= NONCE:
+            raise KeyringError("not data sealed by parcours")
+        aead = self.key_by_id(kid.decode(errors="replace"))
+        try:
+            return aead.decrypt(body[:NONCE], body[NONCE:], _seal_aad(kid, context))
+        except InvalidTag as exc:
+            raise KeyringError("sealed data does not open: changed, or another context") from exc
+
+    def seal_text(self, owner: str, text: str, context: str = "") -> str:
+        """``seal`` for text, as base64 (for JSON lines and SQLite text columns)."""
+        return base64.b64encode(self.seal(owner, text.encode(), context.encode())).decode()
+
+    def open_text(self, sealed: str, context: str = "") -> str:
+        """What ``seal_text`` sealed; ``DataErased`` / ``KeyringError`` as ``open``."""
+        try:
+            raw = base64.b64decode(sealed, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise KeyringError("not data sealed by parcours") from exc
+        return self.open(raw, context.encode()).decode()
+
     def is_erased(self, employee_id: str) -> bool:
         """Whether ``employee_id``'s key was destroyed (asked of the store, not the cache)."""
         with self._lock:
@@ -231,11 +291,15 @@ class Keyring:
     def erase(self, employee_id: str, reason: str | None = None) -> KeyDestroyed:
         """Destroy ``employee_id``'s data key, leaving a tombstone. Idempotent.
 
+        ``reason`` is kept sealed with the system key (``erase_reason`` reads it).
+
         An employee with no key yet gets the tombstone alone, so nothing can be
         written for them later either.
         """
         if employee_id == SYSTEM:
             raise ValueError("the system key cannot be erased")
+        # The reason may say something about the person: never kept in plaintext.
+        sealed = self.seal_text(SYSTEM, reason, f"erased {employee_id}") if reason else None
         now = datetime.now(UTC)
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -247,12 +311,12 @@ class Keyring:
                 if row is None:
                     self._db.execute(
                         "INSERT INTO keys VALUES (?, ?, NULL, ?, ?, ?)",
-                        (_new_key_id(), employee_id, now.isoformat(), now.isoformat(), reason),
+                        (_new_key_id(), employee_id, now.isoformat(), now.isoformat(), sealed),
                     )
                 else:
                     self._db.execute(
                         "UPDATE keys SET wrapped = NULL, erased = ?, reason = ? WHERE owner = ?",
-                        (now.isoformat(), reason, employee_id),
+                        (now.isoformat(), sealed, employee_id),
                     )
                 self._db.execute("COMMIT")
             except BaseException:
@@ -262,6 +326,16 @@ class Keyring:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._forget(employee_id)
         return KeyDestroyed(employee_id, now, already=False)
+
+    def erase_reason(self, employee_id: str) -> str | None:
+        """Why ``employee_id`` was erased, if a reason was given."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT reason FROM keys WHERE owner = ?", (employee_id,)
+            ).fetchone()
+        if found is None or not found[0]:
+            return None
+        return self.open_text(found[0], f"erased {employee_id}")
 
     # ------------------------------------------------------------ internals
 
@@ -307,6 +381,10 @@ class Keyring:
 
 def _new_key_id() -> str:
     return "k-" + secrets.token_hex(12)
+
+
+def _seal_aad(key_id: bytes, context: bytes) -> bytes:
+    return b"sealed\n" + key_id + b"\n" + context
 
 
 def _wrap_aad(key_id: str, owner: str) -> bytes:

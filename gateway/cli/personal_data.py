@@ -31,3 +31,7 @@ def erase(
         out.print(f"{ended.programme_id}: {ended.action}", highlight=False)
     done = "was already erased" if erasure.already_erased else "is erased: data key destroyed"
     out.print(f"employee {erasure.employee_id}'s personal data {done}", highlight=False)
+    if not erasure.already_erased:
+        out.print("unreadable from now on:", highlight=False)
+        for where in erasure.unreadable:
+            out.print(f"  - {where}", highlight=False)

@@ -1,4 +1,4 @@
-"""Reading programmes: list, show, history."""
+"""Reading programmes: list, show, history, report."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from adapters.reports import render_markdown
 from adapters.temporal.history import RawEvent
 from domain.events import EVENT_LIST
 from domain.view import ProgrammeView
@@ -22,6 +23,7 @@ from gateway.cli.shell import (
     app,
     build,
     err,
+    fail,
     out,
     print_json,
     run,
@@ -164,3 +166,30 @@ def _raw_history(
         print_json(rows_json(rows))
         return
     print_rows(rows)
+
+
+@app.command()
+def report(
+    programme_id: ProgrammeId,
+    evaluation: Annotated[
+        int | None,
+        typer.Option("--evaluation", "-n", help="Which evaluation, 1 for the first [the last]."),
+    ] = None,
+    format_: Annotated[str, typer.Option("--format", help="md (a readable page) or json.")] = "md",
+    address: Address = None,
+    namespace: Namespace = None,
+) -> None:
+    """An evaluation report, rendered from the programme's events (never kept as a file)."""
+    if format_ not in ("md", "json"):
+        fail(f"--format: {format_!r} is not md or json", 2)
+    reports = run(lambda c: c.evaluation_reports(programme_id), address, namespace)
+    if not reports:
+        fail(f"{programme_id} has no evaluation yet", 4)
+    n = evaluation if evaluation is not None else len(reports)
+    if not 1 <= n <= len(reports):
+        fail(f"--evaluation: {programme_id} has {len(reports)} evaluation(s), not #{n}", 4)
+    chosen = reports[n - 1]
+    if format_ == "json":
+        print_json(chosen)
+    else:
+        sys.stdout.write(render_markdown(chosen))

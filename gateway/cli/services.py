@@ -9,6 +9,7 @@ import typer
 
 from adapters.observability import logs
 from adapters.payloads.keyring import ensure_master_key_file
+from adapters.stores.private import private_dir
 from gateway.cli.shell import (
     Address,
     DataDir,
@@ -37,8 +38,7 @@ def up(
 
     settings = settings_for(data_dir=data_dir)
     logs.configure(settings.log_level)
-    home = settings.data_dir
-    home.mkdir(parents=True, exist_ok=True)
+    home = private_dir(settings.data_dir)  # 0700, and whatever is made in it 0600
     token_file = None
     if not settings.api_tokens:
         tokens, token_file = serve.ensure_token_file(home)
@@ -116,7 +116,7 @@ def api(
     logs.configure(settings.log_level)
     if not settings.api_tokens:
         fail("PARCOURS_API_TOKENS is not set: give role:token pairs, like platform:s3cret", 2)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     keyring = keyring_for(settings)
 
     async def go() -> None:
@@ -139,7 +139,7 @@ def worker(
 
     settings = settings_for(address, namespace, data_dir)
     logs.configure(settings.log_level)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     keyring_for(settings)  # a missing or wrong master key stops here, named
 
     async def go() -> None:

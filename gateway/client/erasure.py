@@ -36,6 +36,17 @@ if TYPE_CHECKING:
 ERASE_WAIT = timedelta(seconds=60)
 """How long an erasure waits for a withdrawn programme to close before terminating it."""
 ERASED_REASON = "personal data erased"
+"""The withdraw reason when none is given, and the only terminate reason: Temporal keeps a
+terminate reason in plaintext, so the caller's reason (sealed in the withdraw) never goes
+there."""
+UNREADABLE = (
+    "Temporal: every payload of their programmes (inputs, events, results, failures)",
+    "the outbox: their notifications (only ids stay readable)",
+    "the delivery ledgers: what each channel answered",
+    "the API's stored answers about their programmes",
+)
+"""Where their data was, sealed with the key just destroyed: all of it unreadable now.
+Evaluation reports are not kept anywhere: they were rendered from those payloads."""
 
 
 async def erase(
@@ -69,13 +80,14 @@ async def erase(
     # Anything launched for them meanwhile cannot run without the key: end it too.
     for execution in await _executions(temporal, filters):
         if execution.status == WorkflowExecutionStatus.RUNNING:
-            await _terminate(temporal, execution.id, why)
+            await _terminate(temporal, execution.id)
             ended[execution.id] = "terminated"
     return Erasure(
         employee_id=employee_id,
         erased_at=erased.erased_at,
         already_erased=erased.already,
         programmes=[ErasedFrom(programme_id=i, action=a) for i, a in ended.items()],
+        unreadable=list(UNREADABLE),
     )
 
 
@@ -145,7 +157,7 @@ async def _end(
         )
     except (CommandRefused, TimeoutError):
         action = "terminated"
-        await _terminate(temporal, programme_id, reason)
+        await _terminate(temporal, programme_id)
     except ProgrammeNotFound:
         return "already closed"
     handle = temporal.get_workflow_handle(programme_id)
@@ -158,14 +170,15 @@ async def _end(
         if status != WorkflowExecutionStatus.RUNNING:
             return action
         if asyncio.get_running_loop().time() > deadline:
-            await _terminate(temporal, programme_id, reason)
+            await _terminate(temporal, programme_id)
             return "terminated"
         await asyncio.sleep(0.2)
 
 
-async def _terminate(temporal: Client, programme_id: str, reason: str) -> None:
+async def _terminate(temporal: Client, programme_id: str) -> None:
+    """Terminate, with the fixed reason only: Temporal stores it in plaintext."""
     try:
-        await temporal.get_workflow_handle(programme_id).terminate(reason=reason)
+        await temporal.get_workflow_handle(programme_id).terminate(reason=ERASED_REASON)
     except RPCError as exc:
         if exc.status != RPCStatusCode.NOT_FOUND:  # not found: it closed meanwhile
             raise translate(exc, programme_id) from exc

@@ -52,6 +52,8 @@ class Erasure(BaseModel):
     erased_at: datetime
     already_erased: bool
     programmes: list[ErasedFrom]
+    unreadable: list[str] = []
+    """Where their data was kept, sealed with the destroyed key: unreadable from now on."""
 
 
 class Filters(BaseModel):

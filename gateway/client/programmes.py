@@ -26,6 +26,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.payloads.keyring import DataErased, Keyring
+from adapters.reports import reports_of
 from adapters.temporal import history
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
@@ -46,6 +47,7 @@ from domain.commands import (
 from domain.enrolment import check_start
 from domain.errors import DomainError
 from domain.events import Event
+from domain.notices import EvaluationReport
 from domain.rules import check_occurred_at
 from domain.template import Template
 from domain.view import ProgrammeView
@@ -156,7 +158,8 @@ class ProgrammeClient:
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 search_attributes=TypedSearchAttributes(attributes),
-                static_summary=f"{template.title} — {employee.name} ({employee.id})",
+                # Ids only: the Web UI shows it in every listing, to whoever may list.
+                static_summary=f"{template.id} — {employee.id}",
             )
         except WorkflowAlreadyStartedError:
             return Launched(programme_id=programme_id, created=False)
@@ -304,6 +307,11 @@ class ProgrammeClient:
         except (RPCError, RuntimeError) as exc:
             raise translate(exc, programme_id) from exc
         return [e for e in events if e.seq > after]
+
+    async def evaluation_reports(self, programme_id: str) -> list[EvaluationReport]:
+        """The programme's evaluation reports, rebuilt from its events (1 is the first);
+        ``ProgrammeErased`` when its data was erased. Nothing is read from files."""
+        return reports_of(await self.events(programme_id))
 
     async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
         """Temporal's own events, decoded; an erased payload shows as ``[erased]``."""

@@ -19,7 +19,16 @@ from pydantic import BaseModel, ConfigDict
 from adapters.stores.idempotency import IdempotencyStore
 from config import UI_ORIGINS, ApiRole
 from gateway.client import ProgrammeClient
-from gateway.http import codec, cohorts, commands, errors, facts, personal_data, programmes
+from gateway.http import (
+    codec,
+    cohorts,
+    commands,
+    errors,
+    facts,
+    personal_data,
+    programmes,
+    reports,
+)
 from gateway.http.dependencies import Programmes
 from gateway.http.limits import Limited, ProgrammeWrites, RequestLimits
 
@@ -77,6 +86,7 @@ def create_app(
 
     for router in (
         programmes.router,
+        reports.router,
         cohorts.router,
         commands.router,
         facts.router,

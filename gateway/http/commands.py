@@ -1,22 +1,70 @@
-"""Requests a programme may refuse and whose caller needs the answer (updates)."""
+"""Requests a programme may refuse and whose caller needs the answer (updates).
+
+What comes back depends on what the caller may read: the read roles (platform, ops)
+get the programme's view, as ``GET /v1/programmes/{id}`` would give it; the others (the
+integrator, who may not read a programme) get a ``CommandReceipt``: ids, status and
+stage, never a name, an email, an objective or an evaluation."""
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Generator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 
 from config import ApiRole as Role
 from domain.commands import Resume
+from domain.state import Status
 from domain.view import ProgrammeView
-from gateway.http.auth import AGREEING, ENDING, PAUSING, allow
+from gateway.http.auth import AGREEING, ENDING, PAUSING, READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
 from gateway.http.requests import ObjectivesRequest, PauseRequest, ReasonRequest
 
 router = APIRouter(prefix="/v1/programmes/{programme_id}", tags=["commands"])
-_answers: dict[str, Any] = {"response_model": ProgrammeView}
+
+
+class CommandReceipt(BaseModel):
+    """A request was applied: where the programme now stands, by ids only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    programme_id: str
+    status: Status
+    stage: str | None
+    key: str | None
+    """The request's Idempotency-Key, if it had one."""
+
+
+_answers: dict[str, Any] = {"response_model": ProgrammeView | CommandReceipt}
+
+
+class _For:
+    """Awaits ``work``: the view for a role that may read programmes, a receipt for the
+    others. ``close`` closes ``work`` (``once`` closes what it does not need)."""
+
+    def __init__(self, role: Role, key: str | None, work: Coroutine[Any, Any, ProgrammeView]):
+        self.role, self.key, self.work = role, key, work
+
+    def __await__(self) -> Generator[Any, None, ProgrammeView | CommandReceipt]:
+        return self._answer().__await__()
+
+    async def _answer(self) -> ProgrammeView | CommandReceipt:
+        view = await self.work
+        if self.role in READ:
+            return view
+        return CommandReceipt(
+            programme_id=view.programme_id, status=view.status, stage=view.stage, key=self.key
+        )
+
+    def close(self) -> None:
+        self.work.close()
+
+
+def _for(role: Role, key: str | None, work: Coroutine[Any, Any, ProgrammeView]) -> _For:
+    return _For(role, key, work)
 
 
 @router.post("/objectives", **_answers)
@@ -29,7 +77,7 @@ async def objectives(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     work = client.agree_objectives(programme_id, body.command(key))
-    return await once(request, role, key, work)
+    return await once(request, role, key, _for(role, key, work))
 
 
 @router.post("/pause", **_answers)
@@ -41,7 +89,8 @@ async def pause(
     role: Annotated[Role, Depends(allow(*PAUSING))],
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return await once(request, role, key, client.pause(programme_id, body.command(key)))
+    work = client.pause(programme_id, body.command(key))
+    return await once(request, role, key, _for(role, key, work))
 
 
 @router.post("/resume", **_answers)
@@ -52,7 +101,8 @@ async def resume(
     role: Annotated[Role, Depends(allow(*PAUSING))],
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return await once(request, role, key, client.resume(programme_id, Resume(key=key)))
+    work = client.resume(programme_id, Resume(key=key))
+    return await once(request, role, key, _for(role, key, work))
 
 
 @router.post("/withdraw", **_answers)
@@ -64,4 +114,5 @@ async def withdraw(
     role: Annotated[Role, Depends(allow(*ENDING))],
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return await once(request, role, key, client.withdraw(programme_id, body.command(key)))
+    work = client.withdraw(programme_id, body.command(key))
+    return await once(request, role, key, _for(role, key, work))

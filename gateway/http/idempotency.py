@@ -1,8 +1,14 @@
-"""Writes applied once per Idempotency-Key: the same key and body get the first answer."""
+"""Writes applied once per Idempotency-Key: the same caller, key and body get the first
+answer. Keys are the caller's own (scoped by a hash of their bearer token, not by role):
+another caller's key is a fresh request for them. The answer is kept sealed for the
+employee of the programme in the path (``system`` otherwise); a request that fails
+unexpectedly frees its key."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from collections.abc import Awaitable
 from typing import Any
 
@@ -10,8 +16,16 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from adapters.stores.idempotency import Answer, IdempotencyStore, KeyConflict, fingerprint
+from adapters.stores.idempotency import (
+    SYSTEM,
+    Answer,
+    IdempotencyStore,
+    KeyConflict,
+    caller_scope,
+    fingerprint,
+)
 from config import ApiRole
+from domain.ids import employee_of
 from gateway.client import Launched, ParcoursError
 from gateway.http.errors import ApiError, translate
 from gateway.http.limits import ProgrammeWrites
@@ -32,20 +46,43 @@ async def once(
     except ApiError:
         _close(work)
         raise
-    if key is not None:
-        print_ = fingerprint(request.method, request.url.path, await request.body())
-        try:
-            first = await asyncio.to_thread(store.begin, role.value, key, print_)
-        except KeyConflict as exc:
-            _close(work)
-            raise ApiError(409, "idempotency_conflict", str(exc), "Idempotency-Key") from exc
-        if first is not None:
-            _close(work)
-            return JSONResponse(first.body, status_code=first.status)
-    status, payload = await _answer(work)
-    if key is not None:
-        await asyncio.to_thread(store.finish, role.value, key, Answer(status, payload))
+    if key is None:
+        status, payload = await _answer(work)
+        return JSONResponse(payload, status_code=status)
+    token = _token(request, role)
+    scope = caller_scope(token)
+    # Keyed by the token: who reads the store cannot test a guess of a body against it.
+    plain = fingerprint(request.method, request.url.path, await request.body())
+    print_ = hmac.new(token.encode(), plain.encode(), hashlib.sha256).hexdigest()
+    try:
+        first = await asyncio.to_thread(store.begin, scope, key, print_)
+    except KeyConflict as exc:
+        _close(work)
+        raise ApiError(409, "idempotency_conflict", str(exc), "Idempotency-Key") from exc
+    if first is not None:
+        _close(work)
+        return JSONResponse(first.body, status_code=first.status)
+    try:
+        status, payload = await _answer(work)
+    except BaseException:  # unexpected (or cancelled): no answer to keep, free the key
+        await asyncio.shield(asyncio.to_thread(store.abandon, scope, key))
+        raise
+    owner = _owner(request)
+    await asyncio.to_thread(store.finish, scope, key, Answer(status, payload), owner)
     return JSONResponse(payload, status_code=status)
+
+
+def _token(request: Request, role: ApiRole) -> str:
+    """The bearer token the auth dependency accepted (never stored: its hash scopes)."""
+    _, _, token = (request.headers.get("authorization") or "").partition(" ")
+    return token.strip() or f"role:{role.value}"
+
+
+def _owner(request: Request) -> str:
+    """Whose key seals the answer: the employee of the programme in the path."""
+    programme_id = request.path_params.get("programme_id")
+    employee = employee_of(programme_id) if isinstance(programme_id, str) else None
+    return employee or SYSTEM
 
 
 async def _answer(work: Awaitable[BaseModel]) -> tuple[int, Any]:

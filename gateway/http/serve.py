@@ -12,6 +12,7 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from adapters.payloads.encryption import keyring_of
 from bootstrap import idempotency_store
 from config import ApiRole, Settings
 from gateway.client import ProgrammeClient
@@ -26,7 +27,7 @@ def app_for(client: ProgrammeClient, settings: Settings) -> FastAPI:
     return create_app(
         client,
         settings.api_tokens,
-        idempotency_store(settings),
+        idempotency_store(settings, keyring_of(client.temporal.data_converter)),
         cors_origins=settings.codec_cors_origins,
         limits=RequestLimits(
             per_token=settings.rate_limit,

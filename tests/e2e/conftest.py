@@ -6,10 +6,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,8 +62,14 @@ class Parcours:
             text=True,
         )
         assert self.process.stdout is not None
-        for line in self.process.stdout:
+        stdout = self.process.stdout
+        kept = open(self.data_dir.parent / "up.stdout", "a")  # noqa: SIM115
+        for line in stdout:
+            kept.write(line)
+            kept.flush()
             if "parcours is up" in line:
+                # The rest of stdout is kept too (and the pipe drained, so up never blocks).
+                threading.Thread(target=_drain, args=(stdout, kept), daemon=True).start()
                 return time.monotonic() - began
             if time.monotonic() - began > timeout:
                 break
@@ -82,6 +90,13 @@ class Parcours:
         if ok and done.returncode != 0:
             pytest.fail(f"parcours {' '.join(args)} exited {done.returncode}: {done.stderr}")
         return done
+
+
+def _drain(stream: Iterator[str], into: Any) -> None:
+    with into:
+        for line in stream:
+            into.write(line)
+            into.flush()
 
 
 @pytest.fixture

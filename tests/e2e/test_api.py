@@ -146,6 +146,11 @@ def test_each_role_can_do_its_part_and_nothing_else(cluster: Cluster) -> None:
         agreed = integrator.post(f"{base}/objectives", json=objectives)
         assert agreed.status_code == 200
         assert agreed.json()["stage"] == "baseline"
+        # The integrator may not read a programme: its answers are receipts, ids only.
+        assert set(agreed.json()) == {"programme_id", "status", "stage", "key"}
+        assert f"Person {employee}" not in agreed.text
+        assert f"{employee}@x.io" not in agreed.text
+        assert "Use it daily" not in agreed.text
 
         for role_client in (platform, ops):
             assert role_client.post(f"{base}/feedback", json=FEEDBACK).status_code == 403
@@ -157,8 +162,12 @@ def test_each_role_can_do_its_part_and_nothing_else(cluster: Cluster) -> None:
         assert platform.get(base).json()["events"] == ops.get(base).json()["events"]
 
         assert platform.post(f"{base}/pause", json={"reason": "leave"}).status_code == 403
-        assert ops.post(f"{base}/pause", json={"reason": "leave"}).json()["status"] == "paused"
-        assert integrator.post(f"{base}/resume").json()["status"] == "running"
+        paused = ops.post(f"{base}/pause", json={"reason": "leave"}).json()
+        assert paused["status"] == "paused"
+        assert paused["employee"]["email"] == f"{employee}@x.io", "ops reads: the full view"
+        resumed = integrator.post(f"{base}/resume")
+        assert resumed.json()["status"] == "running"
+        assert "employee" not in resumed.json()
 
         assert integrator.post(f"{base}/withdraw", json={"reason": "left"}).status_code == 403
         withdrawn = platform.post(f"{base}/withdraw", json={"reason": "left the company"})

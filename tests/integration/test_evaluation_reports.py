@@ -1,4 +1,5 @@
-"""Evaluation reports on disk, and both activities run through Temporal's ActivityEnvironment."""
+"""Evaluation reports rendered, never filed, and both activities run through Temporal's
+ActivityEnvironment."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from temporalio.testing import ActivityEnvironment
 
-from adapters.reports import EvaluationRecorder
+from adapters.reports import EvaluationRecorder, render_markdown
 from bootstrap import build_activities
 from domain.commands import Employee
 from domain.evaluation import Attendance, Rating, Verdict, evaluate
@@ -17,10 +18,6 @@ from domain.template import Dimension, EvaluationKind, Role
 
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 ADA = Employee(id="emp-42", name="Ada Lovelace", email="ada@example.com")
-
-
-def read(path: str | Path) -> str:
-    return Path(path).read_text(encoding="utf-8")
 
 
 def report(delivery_id: str = "prog-1:31") -> EvaluationReport:
@@ -58,23 +55,22 @@ def report(delivery_id: str = "prog-1:31") -> EvaluationReport:
     )
 
 
-async def test_report_is_filed_as_json_and_markdown(tmp_path: Path) -> None:
-    filed = report()
+async def test_recording_files_nothing_and_says_where_to_read(tmp_path: Path) -> None:
+    where = await EvaluationRecorder().record(report())
 
-    md_path = Path(await EvaluationRecorder(tmp_path).record(filed))
+    assert where == (
+        "report midpoint (prog-1:31): rendered on demand, GET /v1/programmes/prog-1/evaluations"
+    )
+    assert ADA.name not in where
+    assert ADA.email not in where
+    assert not any(tmp_path.iterdir())  # noqa: ASYNC240
 
-    folder = tmp_path / "evaluations" / "prog-1"
-    assert md_path == folder / "prog-1_31-midpoint.md"
-    json_path = md_path.with_suffix(".json")
-    assert EvaluationReport.model_validate_json(json_path.read_text()) == filed
-    assert sorted(p.name for p in folder.iterdir()) == [json_path.name, md_path.name]
 
-
-async def test_markdown_shows_the_verdict_and_every_dimension(tmp_path: Path) -> None:
+def test_markdown_shows_the_verdict_and_every_dimension() -> None:
     filed = report()
     assert filed.evaluation.verdict is Verdict.at_risk  # the case is not a trivial one
 
-    page = read(await EvaluationRecorder(tmp_path).record(filed))
+    page = render_markdown(filed)
 
     assert page.startswith("# Midpoint evaluation: Ada Lovelace")
     assert "## Verdict: At risk" in page
@@ -93,26 +89,6 @@ async def test_markdown_shows_the_verdict_and_every_dimension(tmp_path: Path) ->
     assert "Change measured on the same roles: Employee." in page
     assert "Objectives attained: 25% (expected 60%, 35 points behind plan)." in page
     assert "Sessions held: 3, missed: 2 (attendance 60%)." in page
-
-
-async def test_recording_again_gives_the_same_files(tmp_path: Path) -> None:
-    recorder = EvaluationRecorder(tmp_path)
-    first = Path(await recorder.record(report()))
-    contents = {p.name: p.read_bytes() for p in first.parent.iterdir()}
-
-    again = Path(await EvaluationRecorder(tmp_path).record(report()))
-
-    assert again == first
-    assert {p.name: p.read_bytes() for p in first.parent.iterdir()} == contents
-
-
-async def test_odd_ids_stay_inside_the_programme_folder(tmp_path: Path) -> None:
-    odd = report("../../etc:passwd").model_copy(update={"programme_id": ".."})
-
-    md_path = Path(await EvaluationRecorder(tmp_path).record(odd))
-
-    assert md_path.parent.parent == tmp_path / "evaluations"
-    assert md_path.name == ".._.._etc_passwd-midpoint.md"
 
 
 async def test_activities_run_through_the_activity_environment(tmp_path: Path) -> None:
@@ -134,11 +110,13 @@ async def test_activities_run_through_the_activity_environment(tmp_path: Path) -
 
     sent = await env.run(activities.send_notification, notice)
     resent = await env.run(activities.send_notification, notice)
-    page = await env.run(activities.record_evaluation, report())
+    where = await env.run(activities.record_evaluation, report())
 
     outbox = tmp_path / "outbox.jsonl"
     assert sent == f"outbox: {outbox}#1"
     assert resent.startswith("already sent")
     assert [json.loads(line)["kind"] for line in outbox.read_text().splitlines()] == ["escalation"]
-    assert read(page).startswith("# Midpoint evaluation")
+    assert where.startswith("report midpoint (prog-1:31): rendered on demand")
+    files = sorted(p.name for p in tmp_path.iterdir())  # noqa: ASYNC240
+    assert files == ["outbox.jsonl"], "no report files"
     assert [fn.__name__ for fn in activities.all()] == ["send_notification", "record_evaluation"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import secrets
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,8 +12,10 @@ import pytest
 from temporalio.testing import ActivityEnvironment
 
 from activities.errors import ChannelUnavailable
+from adapters.notify.outbox import OutboxNotifier
 from adapters.notify.smtp import SmtpConfig, SmtpSecurity
 from adapters.notify.webhook import WebhookConfig
+from adapters.payloads.keyring import Keyring
 from bootstrap import build_activities, build_notifier
 from domain.evaluation import Attendance, Evaluation, Verdict
 from domain.notices import EvaluationReport, NoticeKind
@@ -25,10 +29,6 @@ from tests.integration.production import (
     receiving,
     smtp_server,
 )
-
-
-def read(path: str) -> str:
-    return Path(path).read_text()
 
 
 async def test_a_retry_after_a_partial_fan_out_only_retries_the_failed_channel(
@@ -53,7 +53,7 @@ async def test_a_retry_after_a_partial_fan_out_only_retries_the_failed_channel(
     assert len(receiver.requests) == 2
     outbox_detail, smtp_detail, webhook_detail = retried.split("; ")
     assert outbox_detail.startswith("already sent: outbox: ")
-    assert smtp_detail.startswith("already sent: smtp: sent to ada@example.com")
+    assert smtp_detail.startswith("already sent: smtp: sent to the employee via")
     assert webhook_detail == f"webhook: 200 from {receiver.url}"
     assert len((tmp_path / "outbox.jsonl").read_text().splitlines()) == 1
 
@@ -81,6 +81,7 @@ async def test_an_evaluation_report_is_announced_once_through_every_channel(
         recorded_at=datetime(2025, 6, 1, 9, 0, tzinfo=UTC),
     )
     inbox = Inbox()
+    keyring = Keyring(tmp_path / "keys.db", secrets.token_bytes(32))
     with smtp_server(inbox) as port, receiving() as receiver:
         notifier = build_notifier(
             tmp_path,
@@ -88,6 +89,7 @@ async def test_an_evaluation_report_is_announced_once_through_every_channel(
             smtp=SmtpConfig("127.0.0.1", port, "noreply@x.example", SmtpSecurity.none),
             webhook=WebhookConfig(receiver.url, SECRET),
             public_url="https://parcours.example.com",
+            keyring=keyring,
         )
         activities = build_activities(tmp_path, notifier, evaluation_notices=True)
         env = ActivityEnvironment()
@@ -95,7 +97,7 @@ async def test_an_evaluation_report_is_announced_once_through_every_channel(
         again = await env.run(activities.record_evaluation, report)  # a retry
 
     assert page == again
-    assert read(page).startswith("# Midpoint evaluation")
+    assert "rendered on demand" in page
     [(_, message)] = inbox.messages
     assert message["Subject"] == "Evaluation ready: Executive coaching, six months, Midpoint"
     assert "https://parcours.example.com/v1/programmes/prog-1" in message.get_content()
@@ -104,3 +106,15 @@ async def test_an_evaluation_report_is_announced_once_through_every_channel(
     assert (body["kind"], body["delivery_id"]) == (NoticeKind.evaluation_ready, "prog-1:12:ready")
     [line] = (tmp_path / "outbox.jsonl").read_text().splitlines()
     assert json.loads(line)["kind"] == "evaluation_ready"
+    # Beside Temporal, only ids in the clear: the rest is sealed with the employee's key.
+    for written in (tmp_path / "outbox.jsonl", *(tmp_path / "sent").iterdir()):
+        text = written.read_text()
+        assert report.employee.email not in text, written
+        assert report.employee.name not in text, written
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600, written
+    [opened] = OutboxNotifier(tmp_path / "outbox.jsonl", keyring).read()
+    assert opened["employee"]["email"] == report.employee.email
+    keyring.erase(report.employee.id)
+    [erased] = OutboxNotifier(tmp_path / "outbox.jsonl", keyring).read()
+    assert erased["erased"] is True
+    assert erased["delivery_id"] == "prog-1:12:ready"

@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import logging
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,14 @@ from typing import Any
 import pytest
 import structlog
 from temporalio import activity, workflow
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
+from adapters.notify.smtp import SmtpConfig, SmtpSecurity
 from adapters.observability import logs
-from bootstrap import build_activities
-from tests.integration.production import notification
+from adapters.payloads.keyring import Keyring
+from bootstrap import build_activities, build_notifier
+from tests.integration.production import ADA, Inbox, notification, smtp_server
 
 
 @pytest.fixture
@@ -91,3 +95,58 @@ def test_a_workflow_log_record_carries_its_ids(json_logs: io.StringIO) -> None:
     assert (line["workflow_id"], line["run_id"]) == ("executive-6m.emp-42", "run-9")
     assert line["programme_id"] == "executive-6m.emp-42"
     assert "activity" not in line
+
+
+async def test_notification_lines_carry_ids_never_addresses_or_names(
+    tmp_path: Path, json_logs: io.StringIO
+) -> None:
+    sent = notification()
+    refused = notification("prog-1:8")
+    inbox = Inbox(refuse={ADA.email})
+    keyring = Keyring(tmp_path / "keys.db", secrets.token_bytes(32))
+    env = ActivityEnvironment()
+    with smtp_server(inbox) as port:
+        notifier = build_notifier(
+            tmp_path,
+            ["outbox", "smtp"],
+            smtp=SmtpConfig("127.0.0.1", port, "noreply@x.example", SmtpSecurity.none),
+            keyring=keyring,
+        )
+        activities = build_activities(tmp_path, notifier)
+        inbox.refuse = set()
+        await env.run(activities.send_notification, sent)
+        inbox.refuse = {ADA.email}
+        with pytest.raises(ApplicationError):
+            await env.run(activities.send_notification, refused)
+
+    text = json_logs.getvalue()
+    events = [line["event"] for line in lines(json_logs)]
+    assert "notification sent" in events
+    assert "notification failed" in events
+    assert ADA.email not in text
+    assert ADA.name not in text
+    # Nor anything parcours wrote beside Temporal.
+    for path in tmp_path.rglob("*.jsonl"):  # noqa: ASYNC240
+        assert ADA.email.encode() not in path.read_bytes(), path
+
+
+def test_a_traceback_on_a_terminal_shows_no_local_variables() -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    stream = io.StringIO()
+    logs.configure(json=False, stream=stream)
+    try:
+        token = "s3cr3t-bearer-token-value"  # a local a rich traceback would print
+        try:
+            raise RuntimeError(f"failed for ada@example.com with Bearer {token}")
+        except RuntimeError:
+            structlog.get_logger("t").exception("it failed")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        structlog.reset_defaults()
+    out = stream.getvalue()
+    assert "it failed" in out
+    assert "RuntimeError" in out
+    assert token not in out
+    assert "ada@example.com" not in out

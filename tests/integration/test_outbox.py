@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.notify.outbox import OutboxNotifier
+from adapters.payloads.keyring import Keyring
 from domain.commands import Employee
 from domain.notices import NoticeKind, Notification
 from domain.template import Role
@@ -44,7 +47,40 @@ async def test_a_notification_becomes_one_json_line(tmp_path: Path) -> None:
     assert detail == f"outbox: {path}#1"
     [record] = lines(path)
     assert datetime.fromisoformat(str(record.pop("sent_at"))).tzinfo is not None
+    assert record.pop("employee_id") == "emp-42"
     assert Notification.model_validate(record) == sent
+
+
+async def test_with_a_keyring_a_line_holds_ids_and_a_body_sealed_for_the_employee(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "outbox.jsonl"
+    keyring = Keyring(tmp_path / "keys.db", secrets.token_bytes(32))
+    notifier = OutboxNotifier(path, keyring)
+    sent = notification()
+
+    await notifier.send(sent)
+    again = await notifier.send(sent)
+
+    assert again.startswith("already sent")
+    raw = path.read_bytes()
+    for personal in (b"Ada Lovelace", b"ada@example.com", b"Executive coaching"):
+        assert personal not in raw
+    [record] = lines(path)
+    assert set(record) == {
+        "delivery_id", "kind", "programme_id", "employee_id", "stage", "sent_at", "sealed"
+    }  # fmt: skip
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    [opened] = notifier.read()
+    opened.pop("sent_at")
+    opened.pop("employee_id")
+    assert Notification.model_validate(opened) == sent
+
+    keyring.erase("emp-42")
+    [erased] = OutboxNotifier(path, keyring).read()
+    assert erased["erased"] is True
+    assert (erased["delivery_id"], erased["employee_id"]) == ("prog-1:7", "emp-42")
+    assert "employee" not in erased
 
 
 async def test_the_same_notification_twice_is_written_once(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -117,3 +118,41 @@ def test_open_keyring_with_another_master_key_names_the_variable(tmp_path: Path)
     open_keyring(Settings(data_dir=tmp_path, master_key=generate_master_key())).key_for("E1")
     with pytest.raises(SettingsError, match="PARCOURS_MASTER_KEY: it is not the master key"):
         open_keyring(Settings(data_dir=tmp_path, master_key=generate_master_key()))
+
+
+def test_sealed_bytes_open_with_their_context_and_not_after_erasure(tmp_path: Path) -> None:
+    keys = Keyring(tmp_path / "keys.db", master())
+    sealed = keys.seal("E1", b"Alice Martin <alice@example.com>", b"prog:1")
+    assert b"Alice" not in sealed
+    assert keys.open(sealed, b"prog:1") == b"Alice Martin <alice@example.com>"
+    with pytest.raises(KeyringError, match="does not open"):
+        keys.open(sealed, b"prog:2")  # bound to its context
+    with pytest.raises(KeyringError, match="not data sealed"):
+        keys.open(b"\x00plain")
+    text = keys.seal_text("E1", "objective: use the CRM", "k")
+    assert keys.open_text(text, "k") == "objective: use the CRM"
+    keys.erase("E1", "asked to be forgotten")
+    with pytest.raises(DataErased):
+        keys.open(sealed, b"prog:1")
+    with pytest.raises(DataErased):
+        keys.seal("E1", b"more")
+    # The erase reason is kept, but never in plaintext.
+    assert keys.erase_reason("E1") == "asked to be forgotten"
+    keys.close()
+    for name in ("keys.db", "keys.db-wal"):
+        path = tmp_path / name
+        if path.exists():
+            assert b"asked to be forgotten" not in path.read_bytes()
+
+
+def test_an_erase_reason_kept_in_plaintext_before_is_sealed_on_opening(tmp_path: Path) -> None:
+    secret = master()
+    Keyring(tmp_path / "keys.db", secret).erase("E1")
+    db = sqlite3.connect(tmp_path / "keys.db")
+    db.execute("UPDATE keys SET reason = 'moved to Patagonia' WHERE owner = 'E1'")
+    db.commit()
+    db.close()
+    keys = Keyring(tmp_path / "keys.db", secret)
+    assert keys.erase_reason("E1") == "moved to Patagonia"
+    (stored,) = keys._db.execute("SELECT reason FROM keys WHERE owner = 'E1'").fetchone()
+    assert "Patagonia" not in stored
