@@ -20,13 +20,17 @@ from gateway.http.app import create_app
 TOKENS_FILE = "api-tokens"
 
 
-def app_for(client: ProgrammeClient, settings: Settings) -> FastAPI:
-    """The API app with the settings' tokens and an idempotency store in the data dir."""
+def app_for(
+    client: ProgrammeClient, settings: Settings, *, codec_secret: str | None = None
+) -> FastAPI:
+    """The API app with the settings' tokens and an idempotency store in the data dir;
+    ``codec_secret`` opens the loopback codec door (``gateway.http.codec``)."""
     return create_app(
         client,
         settings.api_tokens,
         idempotency_store(settings),
         cors_origins=settings.codec_cors_origins,
+        codec_secret=codec_secret,
     )
 
 

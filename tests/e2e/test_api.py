@@ -428,10 +428,15 @@ def test_the_web_ui_codec_decodes_for_ops_only(cluster: Cluster) -> None:
         launch = json.loads(base64.b64decode(plain["data"]))["launch"]
         assert launch["employee"]["name"] == f"Person {employee}"
 
-        # Encode, then decode: the same payload back.
-        encoded = ops.post("/codec/encode", json={"payloads": [plain]}, headers=ui).json()
+        # Encode needs the programme (the UI never names it), then decode: the same back.
+        unnamed = ops.post("/codec/encode", json={"payloads": [plain]}, headers=ui)
+        assert unnamed.status_code == 422
+        assert error_of(unnamed)["field"] == "X-Parcours-Programme"
+        named = {**ui, "X-Parcours-Programme": pid}
+        encoded = ops.post("/codec/encode", json={"payloads": [plain]}, headers=named).json()
         [again] = encoded["payloads"]
         assert "encryption-key-id" in again["metadata"]
+        assert base64.b64decode(again["metadata"]["encryption-programme"]) == pid.encode()
         assert again["data"] != plain["data"]
         back = ops.post("/codec/decode", json={"payloads": [again]}, headers=ui).json()
         assert back == {"payloads": [plain]}
