@@ -54,4 +54,5 @@ def test_the_web_ui_shows_a_programme_decoded_with_no_sign_in(parcours: Parcours
             browser.close()
     assert "Zoé Lambert-Quist" in text, (codec_calls, text[:2000])
     assert COULD_NOT_CONNECT not in text
-    assert codec_calls and set(codec_calls) == {200}, codec_calls
+    assert codec_calls, "the UI never called the codec"
+    assert set(codec_calls) == {200}, codec_calls
