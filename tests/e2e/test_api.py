@@ -333,6 +333,7 @@ def test_listings_filter_and_paginate(cluster: Cluster) -> None:
             )
         seen: list[str] = []
         token = None
+        given = ""
         pages = 0
         deadline = time.monotonic() + 30
         while True:
@@ -340,6 +341,8 @@ def test_listings_filter_and_paginate(cluster: Cluster) -> None:
             page = ops.get("/v1/programmes", params=params).json()
             seen += [item["programme_id"] for item in page["items"]]
             pages += 1
+            if page["next_page_token"] is not None:
+                given = page["next_page_token"]
             token = page["next_page_token"]
             if token is None:
                 if set(seen) == ids or time.monotonic() > deadline:
@@ -348,6 +351,20 @@ def test_listings_filter_and_paginate(cluster: Cluster) -> None:
                 time.sleep(0.5)
         assert sorted(seen) == sorted(ids)
         assert pages == 3
+        # A page token is signed for its filters and role: anything else is refused at once.
+        raw = bytearray(base64.urlsafe_b64decode(given))
+        raw[5] ^= 1  # one bit of the signature
+        forged = base64.urlsafe_b64encode(bytes(raw)).decode()
+        for params, caller in (
+            ({"cohort": cohort, "page_token": forged}, ops),
+            ({"cohort": "another", "page_token": given}, ops),
+            ({"cohort": cohort, "page_token": given}, platform),
+        ):
+            began = time.monotonic()
+            refused = caller.get("/v1/programmes", params={**params, "page_size": 2})
+            assert time.monotonic() - began < 0.1
+            assert refused.status_code == 422
+            assert error_of(refused)["field"] == "page_token"
         at_baseline = ops.get("/v1/programmes", params={"cohort": cohort, "stage": "baseline"})
         assert [i["programme_id"] for i in at_baseline.json()["items"]] == [first]
         running = ops.get("/v1/programmes", params={"cohort": cohort, "status": "running"})
