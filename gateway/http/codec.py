@@ -35,6 +35,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.middleware.cors import CORSMiddleware
+from pydantic import TypeAdapter, ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.api.common.v1 import Payload
 
@@ -43,7 +44,7 @@ from adapters.payloads.encryption import ENCRYPTED, PersonalDataCodec
 from adapters.payloads.keyring import DataErased, KeyringError
 from adapters.temporal.history import ERASED
 from config import ApiRole as Role
-from domain.ids import employee_of
+from domain.ids import Identifier, employee_of
 from gateway.http.auth import allow
 from gateway.http.dependencies import Programmes
 from gateway.http.errors import ApiError, ErrorBody
@@ -57,7 +58,7 @@ MAX_DECODED_BYTES = 16 * 1024 * 1024
 """The most one request's payloads may decode to, all together, inflated."""
 PROGRAMME_HEADER = "X-Parcours-Programme"
 """The programme ``/codec/encode`` seals for: its employee's key, bound to it."""
-LOCAL = "/codec/local/"
+EMPLOYEE_ID: TypeAdapter[str] = TypeAdapter(Identifier)
 
 router = APIRouter(prefix="/codec", tags=["codec"])
 LIMITS: dict[int | str, dict[str, Any]] = {
@@ -243,7 +244,12 @@ async def _encode(
             "through the API or the parcours CLI instead.",
             PROGRAMME_HEADER,
         )
-    if employee_of(programme) is None:
+    employee = employee_of(programme)
+    try:
+        EMPLOYEE_ID.validate_python(employee)
+    except ValidationError:
+        employee = None
+    if employee is None:
         raise ApiError(
             422,
             "invalid",

@@ -206,8 +206,9 @@ async def test_encode_seals_for_the_programme_named_or_refuses(
     assert error(refused)["field"] == codec.PROGRAMME_HEADER
     assert "system key" in error(refused)["message"]
     assert local.post(f"/codec/local/{SECRET}/encode", json=body).status_code == 422
-    not_one = api.post("/codec/encode", json=body, headers={**ops, codec.PROGRAMME_HEADER: "nodot"})
-    assert not_one.status_code == 422
+    for not_one in ("nodot", "executive-6m.system", "executive-6m.a b", "Upper.E1"):
+        named = {**ops, codec.PROGRAMME_HEADER: not_one}
+        assert api.post("/codec/encode", json=body, headers=named).status_code == 422, not_one
     done = api.post("/codec/encode", json=body, headers={**ops, codec.PROGRAMME_HEADER: PID})
     assert done.status_code == 200
     [again] = [unwire(p) for p in done.json()["payloads"]]
