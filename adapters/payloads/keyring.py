@@ -282,19 +282,26 @@ class Keyring:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                row = self._owned(owner)
-                if row is not None and row[3] is not None:
+                # Namespaced, and made before that: both, should an older process have
+                # made one beside the other.
+                owners = (owner, _legacy(owner))
+                rows = self._db.execute(
+                    "SELECT erased FROM keys WHERE owner IN (?, ?)", owners
+                ).fetchall()
+                if rows and all(erased is not None for (erased,) in rows):
                     self._db.execute("COMMIT")
-                    return KeyDestroyed(employee_id, datetime.fromisoformat(row[3]), already=True)
-                if row is None:
+                    when = min(datetime.fromisoformat(erased) for (erased,) in rows)
+                    return KeyDestroyed(employee_id, when, already=True)
+                if not rows:
                     self._db.execute(
                         "INSERT INTO keys VALUES (?, ?, NULL, ?, ?, ?)",
                         (_new_key_id(), owner, now.isoformat(), now.isoformat(), reason),
                     )
-                else:  # the row as it is stored: namespaced, or made before that
+                else:
                     self._db.execute(
-                        "UPDATE keys SET wrapped = NULL, erased = ?, reason = ? WHERE key_id = ?",
-                        (now.isoformat(), reason, row[0]),
+                        "UPDATE keys SET wrapped = NULL, erased = ?, reason = ? "
+                        "WHERE owner IN (?, ?) AND erased IS NULL",
+                        (now.isoformat(), reason, *owners),
                     )
                 self._db.execute("COMMIT")
             except BaseException:

@@ -160,3 +160,20 @@ def test_keys_made_before_namespacing_are_found_and_erased(tmp_path: Path) -> No
     assert old.is_erased("E1")
     with pytest.raises(DataErased, match="employee E1's data was erased"):
         old.key_for("E1")
+
+
+def test_erasing_reaches_a_key_an_older_process_made_beside_the_namespaced_one(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    keys = Keyring(tmp_path / "keys.db", master())
+    keys.key_for("E2")
+    db = sqlite3.connect(tmp_path / "keys.db")
+    db.execute("INSERT INTO keys VALUES ('k-legacy', 'E2', x'00', '2026-01-01', NULL, NULL)")
+    db.commit()
+    keys.erase("E2")
+    rows = db.execute("SELECT owner, wrapped, erased FROM keys WHERE owner LIKE '%E2'").fetchall()
+    assert sorted(owner for owner, _, _ in rows) == ["E2", "employee:E2"]
+    assert all(wrapped is None and erased is not None for _, wrapped, erased in rows)
+    assert keys.erase("E2").already
