@@ -58,14 +58,16 @@ class PayloadTooLarge(PayloadCorrupt):
     """A deflated payload that would inflate beyond the limit it was given."""
 
 
-def inflate(payload: Payload, limit: int = MAX_SIZE) -> Payload:
+def inflate(payload: Payload, limit: int | None = None) -> Payload:
     """The ``json/plain`` payload a deflated one holds; any other payload as it is.
 
     Raises ``PayloadCorrupt`` for data that is not zlib or is cut short, and
-    ``PayloadTooLarge`` for data that inflates beyond ``limit`` bytes (it stops there).
+    ``PayloadTooLarge`` for data that inflates beyond ``limit`` bytes (``MAX_SIZE`` by
+    default; it stops there).
     """
     if payload.metadata.get(ENCODING_KEY) != DEFLATED.encode():
         return payload
+    limit = MAX_SIZE if limit is None else limit
     inflater = zlib.decompressobj()
     try:
         data = inflater.decompress(payload.data, max(limit, 1))
