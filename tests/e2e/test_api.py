@@ -11,6 +11,7 @@ import json
 import subprocess
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -480,6 +481,26 @@ def test_the_web_ui_codec_decodes_for_ops_only(cluster: Cluster) -> None:
         assert "access-control-allow-origin" not in elsewhere.headers
         bad = ops.post("/codec/decode", json={"payloads": [{"metadata": {}, "data": "%%"}]})
         assert bad.status_code == 422
+
+        # A deflated payload that was never sealed is not inflated: 261 KB stays 261 KB.
+        bomb = zlib.compress(b"0" * (256 * 1024 * 1024), 9)
+        unsealed = {
+            "metadata": {"encoding": base64.b64encode(b"json/zlib").decode()},
+            "data": base64.b64encode(bomb).decode(),
+        }
+        began = time.monotonic()
+        as_sent = ops.post("/codec/decode", json={"payloads": [unsealed]})
+        assert time.monotonic() - began < 2
+        assert as_sent.status_code == 200
+        assert as_sent.json() == {"payloads": [unsealed]}
+        many = ops.post("/codec/decode", json={"payloads": [plain] * 257})
+        assert many.status_code == 413
+        assert error_of(many)["code"] == "too_large"
+
+        # `system` names the key of payloads about nobody: no employee may take it.
+        reserved = _launch(platform, "system")
+        assert reserved.status_code == 422
+        assert "reserved" in error_of(reserved)["message"]
 
     # The Temporal CLI reads the history through it too, with the ops token.
     shown = subprocess.run(
