@@ -37,7 +37,17 @@ from adapters.notify.fanout import CHANNELS
 from adapters.notify.smtp import SmtpConfig, SmtpSecurity
 from adapters.notify.webhook import WebhookConfig
 from config.errors import SettingsError, describe
-from config.values import Grace, HostPort, HttpUrl, Name, PemFile, Port, Timeout
+from config.values import (
+    BodySize,
+    Grace,
+    HostPort,
+    HttpUrl,
+    Name,
+    PemFile,
+    Port,
+    RateLimit,
+    Timeout,
+)
 from workflows.messages import TASK_QUEUE
 
 SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
@@ -121,6 +131,14 @@ class Settings(BaseSettings):
     """Bearer token -> role, from ``role:token,role:token``."""
     master_key: SecretStr | None = _env("PARCOURS_MASTER_KEY", default=None)
     """Base64 of 32 bytes: wraps every employee's data key (``adapters.payloads.keyring``)."""
+    rate_limit: RateLimit = _env("PARCOURS_RATE_LIMIT", default="50/second;1000/minute")
+    """Requests per bearer token, to every route but ``/healthz`` (each API process)."""
+    programme_rate_limit: RateLimit = _env(
+        "PARCOURS_PROGRAMME_RATE_LIMIT", default="5/second;120/minute"
+    )
+    """Writes per programme, whichever token sends them (each API process)."""
+    max_body_bytes: BodySize = _env("PARCOURS_MAX_BODY_BYTES", default=1024 * 1024)
+    """The largest request body the API reads; larger ones get 413."""
     codec_cors_origins: Annotated[tuple[str, ...], NoDecode] = _env(
         "PARCOURS_CODEC_CORS_ORIGINS",
         default=UI_ORIGINS,

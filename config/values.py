@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from limits import parse_many
 from pydantic import AfterValidator
 
 MAX_TIMEOUT = 25.0
@@ -68,6 +69,22 @@ def _not_blank(value: str) -> str:
     return value.strip()
 
 
+def _rate(value: str) -> str:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(
+            f"must be limits like 10/second;300/minute (count/second|minute|hour), got {value!r}"
+        ) from None
+    return value.strip()
+
+
+def _body_size(value: int) -> int:
+    if not 1024 <= value <= 64 * 1024 * 1024:
+        raise ValueError(f"must be 1024..67108864 bytes, got {value}")
+    return value
+
+
 Port = Annotated[int, AfterValidator(_port)]
 Timeout = Annotated[float, AfterValidator(_timeout)]
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
@@ -77,3 +94,5 @@ Name = Annotated[str, AfterValidator(_not_blank)]
 
 HostPort = Annotated[str, AfterValidator(_host_port)]
 Grace = Annotated[float, AfterValidator(_grace)]
+RateLimit = Annotated[str, AfterValidator(_rate)]
+BodySize = Annotated[int, AfterValidator(_body_size)]

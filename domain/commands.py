@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from domain import rules
 from domain.ids import Identifier, ProgrammeId
 from domain.template import Dimension, Role, SharedTemplate
 
@@ -42,6 +43,25 @@ Email = Annotated[
 ]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+def _within(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if rules.utf8(value) > limit:
+            raise ValueError(f"must be at most {limit} bytes of UTF-8, got {rules.utf8(value)}")
+        return value
+
+    return AfterValidator(check)
+
+
+Comment = Annotated[Text, _within(rules.MAX_COMMENT)]
+"""A feedback comment as the edge takes it (the gateway's request bodies). The command
+keeps ``Text``: a recorded signal must still decode when its programme replays, and the
+decider checks ``MAX_COMMENT`` for programmes under rules 2."""
+Notes = Annotated[Text, _within(rules.MAX_NOTES)]
+"""A session's notes as the edge takes them; see ``Comment``."""
+Reason = Annotated[Text, _within(rules.MAX_TEXT)]
+"""An objective's text, or a reason, as the edge takes it; see ``Comment``."""
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
@@ -87,6 +107,16 @@ class Launch(_Command):
     cohort_id: Identifier | None = None
     start: AwareDatetime | None = None
     """When the programme clock starts; none means at launch."""
+    rules: int = Field(default=1, ge=1)
+    """Which rules the programme follows for life (``domain.rules``); the workflow sets
+    it for runs started now. 1, the default, is the behaviour before rules were numbered."""
+
+
+class _Fact(_Command):
+    occurred_at: AwareDatetime | None = None
+    """When it happened, stamped by the client or given by the integrator; None: now.
+    Under rules 2 the programme applies it at that time (see ``domain.decider``),
+    clamped to no earlier than its last event and no later than now."""
 
 
 class AgreeObjectives(_Command):
@@ -95,7 +125,7 @@ class AgreeObjectives(_Command):
     long_term: tuple[Text, ...] = Field(min_length=1, max_length=20)
 
 
-class GiveFeedback(_Command):
+class GiveFeedback(_Fact):
     type: Literal["give_feedback"] = "give_feedback"
     role: Role
     rater_id: Identifier
@@ -108,14 +138,16 @@ class SessionStatus(StrEnum):
     missed = "missed"
 
 
-class RecordSession(_Command):
+class RecordSession(_Fact):
     type: Literal["record_session"] = "record_session"
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=10_000)
     status: SessionStatus
     notes: Text | None = None
+    correct: bool = False
+    """Replace what was recorded for this session (rules 2): a correction."""
 
 
-class RecordProgress(_Command):
+class RecordProgress(_Fact):
     type: Literal["record_progress"] = "record_progress"
     objective_id: Annotated[str, StringConstraints(pattern=r"^[SL][0-9]{1,2}$")]
     percent: Percent

@@ -4,15 +4,25 @@
 by ``now`` fires before the command itself is applied, each event stamped with
 the programme-clock time it fell due. So the log reads the same however late a
 timer or a worker woke up.
+
+Under rules 2 (``domain.rules``) a fact (feedback, a session, progress) is applied
+when it happened, not when a worker saw it: the decider catches up to its
+``occurred_at``, applies it there, then catches up to ``now``. So a fact that happened
+before a deadline is on time however late it is applied. ``occurred_at`` is clamped to
+``[state.last_at, now]``: a fact cannot be slipped in before something the programme
+has already decided (the log stays in order, and what was sent stays sent), nor
+happen in the future. Events say when they happened (``at``, wall time, and
+``clock``, the programme clock) and, when a worker learnt of them more than
+``LATE`` later, ``recorded_at``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import IntEnum
 from typing import Any, NamedTuple, TypeVar
 
+from domain import rules as r
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -49,6 +59,8 @@ from domain.events import (
     ProgrammeStarted,
     ProgrammeWithdrawn,
     ReminderDue,
+    ReminderSkipped,
+    SessionCorrected,
     SessionHeld,
     SessionMissed,
     SessionReminderDue,
@@ -57,81 +69,34 @@ from domain.events import (
     StageEntered,
     StageStalled,
 )
-from domain.gates import gate_status
-from domain.state import Clock, FeedbackEntry, ProgrammeState, StageProgress, Status
+from domain.evolve import apply, evolve, fold
+from domain.gates import gate_status, sessions_quota_met
+from domain.schedule import Due, Kind, next_wake, upcoming
+from domain.state import ProgrammeState, StageProgress, Status
 from domain.template import EvaluationKind, Role
+
+__all__ = [
+    "Decision",
+    "Due",
+    "Kind",
+    "apply",
+    "decide",
+    "decide_and_evolve",
+    "evolve",
+    "fold",
+    "next_wake",
+    "occurred",
+    "upcoming",
+]
+"""``evolve``, ``fold`` and the schedule live in their own modules (``domain.evolve``,
+``domain.schedule``); they are named here too, where callers have always found them."""
 
 State = ProgrammeState | None
 E = TypeVar("E", bound=Event)
-
-
-# ---------------------------------------------------------------- time
-
-
-class Kind(IntEnum):
-    """What can fall due on the programme clock; the order breaks ties at one instant."""
-
-    start = 0
-    session_reminder = 1
-    reminder = 2
-    close_calendar = 3
-    escalation = 4
-    stall = 5
-    lapse = 6
-    follow_up = 7
-
-
-class Due(NamedTuple):
-    clock: timedelta
-    kind: Kind
-    ref: tuple[int, ...] = ()
-
-
-def upcoming(state: ProgrammeState) -> list[Due]:
-    """Everything still to fall due on the programme clock, earliest first."""
-    items: list[Due] = []
-    if state.status is Status.scheduled:
-        return [Due(timedelta(0), Kind.start)]
-    if state.status is Status.completed and state.follow_up_due is not None:
-        return [Due(state.follow_up_due, Kind.follow_up)]
-    if state.status not in (Status.running, Status.paused):
-        return []
-    items.append(Due(state.template.max_duration, Kind.lapse))
-    stage, progress = state.current_stage, state.stage
-    if stage is not None and progress is not None:
-        if stage.sessions is not None:
-            for slot in progress.unrecorded:
-                for j, before in enumerate(stage.sessions.remind_before):
-                    if (slot.number, j) not in progress.session_reminders_sent:
-                        items.append(
-                            Due(slot.clock - before, Kind.session_reminder, (slot.number, j))
-                        )
-        if progress.due is not None:
-            for i, before in enumerate(stage.remind_before_due):
-                if i not in progress.reminders_sent:
-                    items.append(Due(progress.due - before, Kind.reminder, (i,)))
-            if progress.unrecorded:
-                items.append(Due(progress.due, Kind.close_calendar))
-            ladder = stage.escalate_after_due
-            if progress.escalations_sent < len(ladder):
-                step = progress.escalations_sent
-                items.append(Due(progress.due + ladder[step].after, Kind.escalation, (step,)))
-            if not progress.stalled:
-                last = ladder[-1].after if ladder else timedelta(0)
-                items.append(Due(progress.due + last, Kind.stall))
-    return sorted(items)
-
-
-def next_wake(state: ProgrammeState) -> datetime | None:
-    """Wall time at which the programme next needs a Tick, if ever."""
-    if state.status is Status.paused:
-        return state.pause_until
-    items = upcoming(state)
-    if not items:
-        return None
-    if state.status is Status.scheduled:
-        return state.clock.starts_at
-    return state.clock.wall(items[0].clock)
+Fact = GiveFeedback | RecordSession | RecordProgress
+LATE = timedelta(seconds=5)
+"""An event decided later than this after it happened says when it was recorded (a
+timer's task, or a signal, takes well under this when a worker runs)."""
 
 
 # ---------------------------------------------------------------- decide
@@ -143,22 +108,43 @@ class _Draft:
     def __init__(self, state: ProgrammeState, now: datetime, key: str | None) -> None:
         self.state = state
         self.now = now
+        """The time being caught up to: a fact's ``occurred_at``, then the decision's now."""
+        self.decided_at = now
+        """When this is decided: the worker's now."""
         self.key = key
         self.events: list[Event] = []
         self.due: timedelta | None = None
         """While catching up: the programme-clock time of the timer being fired."""
 
+    @property
+    def dated(self) -> bool:
+        """Whether events say when they happened rather than when they were decided."""
+        return self.state.rules >= r.OCCURRED_AT
+
     def clock(self) -> timedelta:
         """Programme-clock time of what is being decided: the timer's while catching up."""
         return self.state.clock.at(self.now) if self.due is None else self.due
 
-    def emit(self, cls: type[E], clock: timedelta | None = None, **fields: Any) -> E:
+    def emit(
+        self,
+        cls: type[E],
+        clock: timedelta | None = None,
+        at: datetime | None = None,
+        **fields: Any,
+    ) -> E:
         seq = self.state.seq + 1
+        clock = self.clock() if clock is None else clock
+        if not self.dated:
+            at = self.now
+        elif at is None:
+            at = self.state.clock.wall(self.due) if self.due is not None else self.now
+        recorded_at = self.decided_at if self.dated and self.decided_at - at > LATE else None
         event = cls(
             seq=seq,
-            at=self.now,
-            clock=self.clock() if clock is None else clock,
+            at=at,
+            clock=clock,
             key=self.key,
+            recorded_at=recorded_at,
             **fields,
         )
         self.events.append(event)
@@ -180,8 +166,15 @@ class Decision(NamedTuple):
     """``state`` evolved by ``events``: what deciding them already computed."""
 
 
-def decide_and_evolve(state: State, command: Command, now: datetime) -> Decision:
-    """``decide``, with the state its events lead to, so a caller need not evolve again."""
+def decide_and_evolve(
+    state: State, command: Command, now: datetime, *, to_now: bool = True
+) -> Decision:
+    """``decide``, with the state its events lead to, so a caller need not evolve again.
+
+    ``to_now=False`` leaves a fact applied at its ``occurred_at`` without catching up to
+    ``now`` after it: for a caller with more facts to apply first (a worker back after an
+    outage, with signals queued), which then catches up with a ``Tick``.
+    """
     if now.tzinfo is None:
         raise DomainError("now must carry a timezone")
     if state is None:
@@ -193,12 +186,27 @@ def decide_and_evolve(state: State, command: Command, now: datetime) -> Decision
     elif command.key is not None and command.key in state.applied_keys:
         return Decision([], state)
     else:
+        if state.rules >= r.OCCURRED_AT:
+            _require_within("key", command.key, r.MAX_KEY)
         draft = _Draft(state, now, None)
+        if isinstance(command, Fact) and state.rules >= r.OCCURRED_AT:
+            draft.now = occurred(state, command, now)
         _catch_up(draft)
         draft.key = command.key
         _HANDLERS[type(command)](draft, command)
         _settle(draft)
+        if draft.now != now and to_now:
+            draft.key, draft.now = None, now
+            _catch_up(draft)
     return Decision(draft.events, draft.state)
+
+
+def occurred(state: ProgrammeState, fact: Fact, now: datetime) -> datetime:
+    """When the fact is applied: its ``occurred_at`` (now if none), no earlier than the
+    programme's last event and no later than ``now``."""
+    if fact.occurred_at is None:
+        return now
+    return max(state.last_at, min(fact.occurred_at, now))
 
 
 def _launch(command: Launch, now: datetime) -> _Draft:
@@ -216,6 +224,7 @@ def _launch(command: Launch, now: datetime) -> _Draft:
         sponsor_id=command.sponsor_id,
         cohort_id=command.cohort_id,
         starts_at=starts_at,
+        rules=command.rules,
     )
     draft = _Draft(evolve(None, launched), now, command.key)
     draft.events.append(launched)
@@ -239,7 +248,9 @@ def _catch_up_timers(draft: _Draft) -> None:
         if state.pause_until is None or state.pause_until > draft.now:
             return
         paused_for = state.pause_until - (state.clock.paused_since or state.pause_until)
-        resumed = draft.emit(ProgrammeResumed, paused_for=paused_for, automatic=True)
+        resumed = draft.emit(
+            ProgrammeResumed, at=state.pause_until, paused_for=paused_for, automatic=True
+        )
         # a gate opened while paused opens the stage at the resume, not at ``now``
         draft.due = resumed.clock
         _settle(draft)
@@ -282,6 +293,8 @@ def _fire(draft: _Draft, item: Due) -> None:
         return
     assert stage is not None
     assert progress is not None
+    if item.kind in (Kind.session_reminder, Kind.reminder) and _stale(draft, item):
+        return
     if item.kind is Kind.session_reminder:
         number, j = item.ref
         assert stage.sessions is not None
@@ -310,7 +323,7 @@ def _fire(draft: _Draft, item: Due) -> None:
             before=stage.remind_before_due[i],
         )
     elif item.kind is Kind.close_calendar:
-        needed = not _sessions_quota_met(state)
+        needed = not sessions_quota_met(state)
         for slot in progress.unrecorded:
             draft.emit(
                 SessionMissed,
@@ -339,12 +352,48 @@ def _fire(draft: _Draft, item: Due) -> None:
         draft.emit(StageStalled, clock=at, stage=progress.key)
 
 
-def _sessions_quota_met(state: ProgrammeState) -> bool:
-    """The current stage asks for a number of sessions held, and they were."""
+def _stale(draft: _Draft, item: Due) -> bool:
+    """Rules 2: a reminder decided later after its moment than its own lead time is
+    recorded as skipped: it would arrive after what it reminds of, or as noise."""
+    state = draft.state
     stage, progress = state.current_stage, state.stage
-    if stage is None or progress is None or stage.gate.sessions_held is None:
+    if not draft.dated or stage is None or progress is None:
         return False
-    return progress.held >= stage.gate.sessions_held
+    number: int | None = None
+    if item.kind is Kind.session_reminder:
+        assert stage.sessions is not None
+        number, j = item.ref
+        before = stage.sessions.remind_before[j]
+        what = f"session {number}"
+    else:
+        before = stage.remind_before_due[item.ref[0]]
+        what = f"the {progress.key} deadline"
+    moment = state.clock.wall(item.clock)
+    late = draft.decided_at - moment
+    if late <= before:
+        return False
+    draft.emit(
+        ReminderSkipped,
+        clock=item.clock,
+        stage=progress.key,
+        before=before,
+        number=number,
+        reason=(
+            f"the reminder for {what} was due at {moment.isoformat()} but decided "
+            f"{_span(late)} later, more than its lead time of {_span(before)}"
+        ),
+    )
+    return True
+
+
+def _span(duration: timedelta) -> str:
+    """A duration as a person reads it, to the minute."""
+    minutes = int(duration.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m"]
+    text = " ".join(p for p in parts if p and p != "0m")
+    return text or "0m"
 
 
 def _settle(draft: _Draft) -> None:
@@ -451,6 +500,19 @@ def _agree(draft: _Draft, command: AgreeObjectives) -> None:
     _require_open(state, "agree objectives")
     if state.objectives:
         raise DomainError("objectives are already agreed")
+    agreed = len(command.short_term) + len(command.long_term)
+    if draft.dated:
+        if agreed > r.MAX_OBJECTIVES:
+            raise DomainError(
+                f"short_term and long_term: at most {r.MAX_OBJECTIVES} objectives in all, "
+                f"got {agreed}"
+            )
+        for horizon, texts in (
+            ("short_term", command.short_term),
+            ("long_term", command.long_term),
+        ):
+            for i, text in enumerate(texts):
+                _require_within(f"{horizon}[{i}]", text, r.MAX_TEXT)
     objectives = tuple(
         Objective(id=f"S{i}", horizon="short_term", text=text)
         for i, text in enumerate(command.short_term, 1)
@@ -472,14 +534,57 @@ def _feedback(draft: _Draft, command: GiveFeedback) -> None:
             f"dimension {', '.join(map(repr, unknown))} is not assessed by this programme; "
             f"it assesses {', '.join(d.value for d in assessed)}"
         )
+    stage = state.stage.key if state.stage else None
+    revision = 0
+    if draft.dated:
+        _require_within("comment", command.comment, r.MAX_COMMENT)
+        revision = _revision(state, command, stage)
     draft.emit(
         FeedbackReceived,
-        stage=state.stage.key if state.stage else None,
+        stage=stage,
         role=command.role,
         rater_id=command.rater_id,
         scores={d: command.scores[d] for d in assessed if d in command.scores},
         comment=command.comment,
+        revision=revision,
     )
+
+
+def _revision(state: ProgrammeState, command: GiveFeedback, stage: str | None) -> int:
+    """Rules 2: which answer of its rater in ``stage`` this is, or DomainError.
+
+    A rater answers once per stage; a later answer replaces theirs, ``MAX_REVISIONS``
+    times at most. Feedback is taken in stages that ask for it (a feedback gate or an
+    evaluation) and while no stage is current (before the start, for the follow-up).
+    """
+    where = f"stage {stage}" if stage is not None else "this programme's follow-up"
+    current = state.current_stage
+    if current is not None and current.gate.feedback is None and current.evaluation is None:
+        collecting = [s.key for s in state.template.stages if s.gate.feedback or s.evaluation]
+        raise DomainError(
+            f"stage {stage} does not take feedback; it is taken in "
+            f"{', '.join(collecting) or 'no stage'} and for the follow-up"
+        )
+    answers = [f for f in state.feedback if f.stage == stage]
+    mine = next((f for f in answers if f.rater_id == command.rater_id), None)
+    if mine is None:
+        if len(answers) >= r.MAX_RATERS_PER_STAGE:
+            raise DomainError(
+                f"{where} already has answers from {r.MAX_RATERS_PER_STAGE} raters, "
+                f"the most it takes; rater {command.rater_id!r} is one too many"
+            )
+        return 0
+    if mine.role is not command.role:
+        raise DomainError(
+            f"rater {command.rater_id!r} answered as {mine.role} in {where}; "
+            f"a revised answer must keep that role, got {command.role}"
+        )
+    if mine.revision >= r.MAX_REVISIONS:
+        raise DomainError(
+            f"rater {command.rater_id!r} already revised their answer in {where} "
+            f"{r.MAX_REVISIONS} times, the most allowed"
+        )
+    return mine.revision + 1
 
 
 def _session(draft: _Draft, command: RecordSession) -> None:
@@ -494,12 +599,69 @@ def _session(draft: _Draft, command: RecordSession) -> None:
         raise DomainError(
             f"session {command.number} is not in the current stage ({stage}: {where})"
         )
+    if draft.dated:
+        _require_within("notes", command.notes, r.MAX_NOTES)
+    if command.correct:
+        _correct(draft, command, progress)
+        return
     if command.number in progress.recorded:
+        hint = "; send correct=true to change it" if draft.dated else ""
         raise DomainError(
-            f"session {command.number} is already recorded as {progress.recorded[command.number]}"
+            f"session {command.number} is already recorded as "
+            f"{progress.recorded[command.number]}{hint}"
         )
+    if draft.dated:
+        _require_slot_near(draft, command.number)
     cls = SessionHeld if command.status is SessionStatus.held else SessionMissed
     draft.emit(cls, stage=progress.key, number=command.number, notes=command.notes)
+
+
+def _require_within(field: str, text: str | None, limit: int) -> None:
+    """Rules 2: a text no longer than ``limit`` bytes of UTF-8."""
+    if text is not None and r.utf8(text) > limit:
+        raise DomainError(f"{field}: at most {limit} bytes of UTF-8, got {r.utf8(text)}")
+
+
+def _require_slot_near(draft: _Draft, number: int) -> None:
+    """Rules 2: a session is recorded from a little before its slot, not in advance."""
+    state = draft.state
+    stage, progress = state.current_stage, state.stage
+    assert stage is not None
+    assert stage.sessions is not None
+    assert progress is not None
+    slot = next(s for s in progress.sessions if s.number == number)
+    window = stage.sessions.record_from or r.RECORD_SESSION_FROM
+    if draft.clock() < slot.clock - window:
+        opens = state.clock.wall(slot.clock - window)
+        raise DomainError(
+            f"session {number} is planned for {state.clock.wall(slot.clock).isoformat()}; "
+            f"it can be recorded from {opens.isoformat()} ({_span(window)} before), not earlier"
+        )
+
+
+def _correct(draft: _Draft, command: RecordSession, progress: StageProgress) -> None:
+    number = command.number
+    was = progress.recorded.get(number)
+    if was is None:
+        raise DomainError(
+            f"session {number} is not recorded yet, so there is nothing to correct; "
+            "send it without correct"
+        )
+    if was is command.status and command.notes is None:
+        raise DomainError(f"session {number} is already recorded as {was}; nothing to correct")
+    done = progress.corrections.get(number, 0)
+    if done >= r.MAX_REVISIONS:
+        raise DomainError(
+            f"session {number} was already corrected {r.MAX_REVISIONS} times, the most allowed"
+        )
+    draft.emit(
+        SessionCorrected,
+        stage=progress.key,
+        number=number,
+        status=command.status.value,
+        was=was.value,
+        notes=command.notes,
+    )
 
 
 def _progress(draft: _Draft, command: RecordProgress) -> None:
@@ -511,6 +673,12 @@ def _progress(draft: _Draft, command: RecordProgress) -> None:
     ids = [o.id for o in state.objectives]
     if command.objective_id not in ids:
         raise DomainError(f"objective {command.objective_id!r} is unknown; known: {', '.join(ids)}")
+    records = state.progress_records.get(command.objective_id, 0)
+    if draft.dated and records >= r.MAX_PROGRESS_RECORDS:
+        raise DomainError(
+            f"progress of {command.objective_id} was already recorded {records} times, "
+            "the most a programme takes"
+        )
     draft.emit(ObjectiveProgressed, objective_id=command.objective_id, percent=command.percent)
 
 
@@ -522,6 +690,13 @@ def _pause(draft: _Draft, command: Pause) -> None:
         raise DomainError(f"cannot pause: the programme is {state.status}")
     if command.until is not None and command.until <= draft.now:
         raise DomainError(f"until must be in the future, got {command.until.isoformat()}")
+    if draft.dated:
+        _require_within("reason", command.reason, r.MAX_TEXT)
+    if draft.dated and state.pauses >= r.MAX_PAUSES:
+        raise DomainError(
+            f"the programme was already paused {r.MAX_PAUSES} times, the most allowed; "
+            "withdraw it instead"
+        )
     draft.emit(ProgrammePaused, reason=command.reason, until=command.until)
 
 
@@ -536,6 +711,8 @@ def _withdraw(draft: _Draft, command: Withdraw) -> None:
     state = draft.state
     if state.ended or state.status is Status.completed:
         raise DomainError(f"cannot withdraw: the programme is {state.status}")
+    if draft.dated:
+        _require_within("reason", command.reason, r.MAX_TEXT)
     _evaluate(draft, EvaluationKind.closing, None)
     draft.emit(ProgrammeWithdrawn, reason=command.reason)
 
@@ -544,6 +721,8 @@ def _advance(draft: _Draft, command: AdvanceStage) -> None:
     state = draft.state
     if state.status is not Status.running or state.stage is None:
         raise DomainError(f"cannot advance: the programme is {state.status}")
+    if draft.dated:
+        _require_within("reason", command.reason, r.MAX_TEXT)
     _complete_stage(draft, forced_by=command.reason)
 
 
@@ -554,10 +733,11 @@ def _tick(draft: _Draft, command: Tick) -> None:
 def _delivery(draft: _Draft, command: RecordDelivery) -> None:
     if command.delivery_id not in draft.state.pending_deliveries:
         return  # already accounted for: a retried confirmation is harmless
+    detail = r.clip(command.detail, r.MAX_DETAIL) if draft.dated else command.detail
     if command.delivered:
-        draft.emit(DeliveryConfirmed, delivery_id=command.delivery_id, detail=command.detail)
+        draft.emit(DeliveryConfirmed, delivery_id=command.delivery_id, detail=detail)
     else:
-        draft.emit(DeliveryFailed, delivery_id=command.delivery_id, detail=command.detail)
+        draft.emit(DeliveryFailed, delivery_id=command.delivery_id, detail=detail)
 
 
 _HANDLERS: dict[type[Any], Callable[[_Draft, Any], None]] = {
@@ -572,177 +752,3 @@ _HANDLERS: dict[type[Any], Callable[[_Draft, Any], None]] = {
     Tick: _tick,
     RecordDelivery: _delivery,
 }
-
-
-# ---------------------------------------------------------------- evolve
-
-
-def evolve(state: State, event: Event) -> ProgrammeState:
-    """Apply one event. The only way state ever changes."""
-    if state is None:
-        if not isinstance(event, ProgrammeLaunched):
-            raise ValueError(f"the first event must be programme_launched, got {event.type}")
-        return ProgrammeState(
-            programme_id=event.programme_id,
-            employee=event.employee,
-            template=event.template,
-            coach_id=event.coach_id,
-            manager_id=event.manager_id,
-            sponsor_id=event.sponsor_id,
-            cohort_id=event.cohort_id,
-            status=Status.scheduled,
-            clock=Clock(starts_at=event.starts_at),
-            seq=event.seq,
-            applied_keys=frozenset({event.key}) if event.key else frozenset(),
-        )
-    if event.seq != state.seq + 1:
-        raise ValueError(f"event {event.seq} does not follow {state.seq}")
-    changes: dict[str, Any] = {"seq": event.seq}
-    if event.key is not None and event.key not in state.applied_keys:
-        changes["applied_keys"] = state.applied_keys | {event.key}
-    changes.update(_changes(state, event))
-    return state.model_copy(update=changes)
-
-
-def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
-    progress = state.stage
-    match event:
-        case ProgrammeStarted():
-            return {"status": Status.running}
-        case StageEntered():
-            return {
-                "stage": StageProgress(
-                    key=event.stage,
-                    index=event.index,
-                    entered=event.clock,
-                    due=event.due,
-                    sessions=event.sessions,
-                )
-            }
-        case ObjectivesAgreed():
-            return {"objectives": event.objectives}
-        case FeedbackReceived():
-            entry = FeedbackEntry(
-                seq=event.seq,
-                stage=event.stage,
-                role=event.role,
-                rater_id=event.rater_id,
-                scores=event.scores,
-            )
-            return {"feedback": (*state.feedback, entry)}
-        case SessionHeld() | SessionMissed():
-            assert progress is not None
-            status = SessionStatus.held if isinstance(event, SessionHeld) else SessionStatus.missed
-            counter = "held" if status is SessionStatus.held else "missed"
-            changes: dict[str, Any] = {
-                "stage": progress.model_copy(
-                    update={"recorded": {**progress.recorded, event.number: status}}
-                ),
-                counter: getattr(state, counter) + 1,
-            }
-            if isinstance(event, SessionMissed) and event.unrecorded and _sessions_quota_met(state):
-                del changes[counter]  # not needed, so not missed: attendance leaves it out
-            return changes
-        case ObjectiveProgressed():
-            return {"progress": {**state.progress, event.objective_id: event.percent}}
-        case ReminderDue():
-            assert progress is not None
-            assert state.current_stage is not None
-            i = state.current_stage.remind_before_due.index(event.before)
-            return _pending(state, event.delivery_id) | {
-                "stage": progress.model_copy(
-                    update={"reminders_sent": progress.reminders_sent | {i}}
-                )
-            }
-        case SessionReminderDue():
-            assert progress is not None
-            assert state.current_stage is not None
-            assert state.current_stage.sessions is not None
-            j = state.current_stage.sessions.remind_before.index(event.before)
-            sent = progress.session_reminders_sent | {(event.number, j)}
-            return _pending(state, event.delivery_id) | {
-                "stage": progress.model_copy(update={"session_reminders_sent": sent})
-            }
-        case EscalationDue():
-            assert progress is not None
-            return _pending(state, event.delivery_id) | {
-                "stage": progress.model_copy(update={"escalations_sent": event.step})
-            }
-        case StageStalled():
-            assert progress is not None
-            return {"stage": progress.model_copy(update={"stalled": True})}
-        case EvaluationRecorded():
-            return _pending(state, event.delivery_id) | {
-                "evaluations": (*state.evaluations, event.evaluation),
-                "last_evaluation_seq": event.seq,
-            }
-        case DeliveryConfirmed() | DeliveryFailed():
-            return {
-                "pending_deliveries": tuple(
-                    d for d in state.pending_deliveries if d != event.delivery_id
-                )
-            }
-        case StageCompleted():
-            return {"stage": None, "stages_done": state.stages_done + 1}
-        case ProgrammePaused():
-            return {
-                "status": Status.paused,
-                "clock": state.clock.model_copy(update={"paused_since": event.at}),
-                "pause_reason": event.reason,
-                "pause_until": event.until,
-            }
-        case ProgrammeResumed():
-            return {
-                "status": Status.running,
-                "clock": state.clock.model_copy(
-                    update={
-                        "paused_since": None,
-                        "paused_total": state.clock.paused_total + event.paused_for,
-                    }
-                ),
-                "pause_reason": None,
-                "pause_until": None,
-            }
-        case ProgrammeWithdrawn():
-            return _ended(state, Status.withdrawn, event)
-        case ProgrammeLapsed():
-            return _ended(state, Status.lapsed, event)
-        case ProgrammeCompleted():
-            return _ended(state, Status.completed, event) | {"follow_up_due": event.follow_up_due}
-        case FollowUpClosed():
-            return {"follow_up_due": None}
-        case ProgrammeLaunched():
-            raise ValueError("programme_launched can only be the first event")
-    raise ValueError(f"unknown event {event!r}")  # pragma: no cover
-
-
-def _pending(state: ProgrammeState, delivery_id: str) -> dict[str, Any]:
-    return {"pending_deliveries": (*state.pending_deliveries, delivery_id)}
-
-
-def _ended(state: ProgrammeState, status: Status, event: Event) -> dict[str, Any]:
-    clock = state.clock
-    if clock.paused_since is not None:
-        clock = clock.model_copy(
-            update={
-                "paused_since": None,
-                "paused_total": clock.paused_total + (event.at - clock.paused_since),
-            }
-        )
-    return {"status": status, "stage": None, "clock": clock, "ended_at": event.at}
-
-
-def fold(events: Iterable[Event]) -> ProgrammeState:
-    """Rebuild a programme's state from its events."""
-    state: State = None
-    for event in events:
-        state = evolve(state, event)
-    if state is None:
-        raise ValueError("no events to fold")
-    return state
-
-
-def apply(state: State, events: Iterable[Event]) -> State:
-    for event in events:
-        state = evolve(state, event)
-    return state

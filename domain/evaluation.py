@@ -59,18 +59,7 @@ Attendance
     as missed, nor at all. A session recorded as missed by hand, or left
     unrecorded while the stage still needed sessions, is missed.
 
-The verdict rules (every rule is checked; the worst level found wins):
-
-- off track: attendance under 50%; objectives (those recorded) more than 50
-  points behind the expected attainment; or the overall score down by 1 point
-  or more (like for like);
-- at risk: attendance under 75%; objectives more than 25 points behind; or the
-  overall score down by more than the tolerance;
-- on track otherwise.
-
-The reasons list what made the verdict first (off track, then at risk), then
-what else a coach should know: scores up or steady, attendance and objectives
-on plan, objectives not recorded, roles left out of the comparison, no answers.
+The verdict rules and their reasons are in ``domain.verdict``.
 
 A worked example (change-adoption-3m: adaptability and motivation, final
 evaluation):
@@ -103,36 +92,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
-from enum import StrEnum
 from fractions import Fraction
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from domain import exact
+from domain import verdict as verdicts
 from domain.template import DEFAULT_SCORE_TOLERANCE, Dimension, EvaluationKind, Role, Template
-
-
-class Verdict(StrEnum):
-    on_track = "on_track"
-    at_risk = "at_risk"
-    off_track = "off_track"
-
-
-class Trend(StrEnum):
-    """The overall change against the baseline, once the tolerance is applied."""
-
-    up = "up"
-    steady = "steady"
-    down = "down"
-
-
-class Basis(StrEnum):
-    """How the change against the baseline was measured."""
-
-    same_raters = "same_raters"
-    """Every role compared was compared with the same people both times."""
-    same_roles = "same_roles"
-    """At least one role had different people both times: compared by its role means."""
+from domain.verdict import Attendance, Basis, Comparison, Figures, Trend, Verdict
 
 
 class Rating(NamedTuple):
@@ -157,33 +125,6 @@ class DimensionScore(BaseModel):
     compared: float | None = None
     """This evaluation's score on the like-for-like basis (None in events recorded
     before comparisons were like for like: there ``change`` is ``mean - baseline``)."""
-
-
-class Attendance(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    held: int
-    missed: int
-    """Sessions missed that were needed; sessions not needed are not counted."""
-
-    @property
-    def rate(self) -> float | None:
-        total = self.held + self.missed
-        return self.held / total if total else None
-
-
-class Comparison(BaseModel):
-    """What the change against the baseline was measured on."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    basis: Basis
-    roles: tuple[Role, ...]
-    """Roles that answered both times, and were compared."""
-    raters: int = 0
-    """Raters compared with themselves (who answered both times)."""
-    left_out: tuple[Role, ...] = ()
-    """Roles that answered only one of the two times, left out of the change."""
 
 
 class Evaluation(BaseModel):
@@ -231,7 +172,7 @@ def expected_attainment(template: Template, kind: EvaluationKind, clock: timedel
     if planned <= timedelta(0):
         planned = template.max_duration
     elapsed = max(clock, timedelta(0))
-    return min(Fraction(100), 100 * Fraction(_micros(elapsed), _micros(planned)))
+    return min(Fraction(100), 100 * Fraction(exact.micros(elapsed), exact.micros(planned)))
 
 
 def evaluate(
@@ -254,8 +195,8 @@ def evaluate(
     comparison uses the baseline's stored role means. ``progress`` has one entry per
     agreed objective, None for one whose progress was not recorded.
     """
-    band = _exact(tolerance)
-    expected = _exact(expected_attainment)
+    band = exact.exact(tolerance)
+    expected = exact.exact(expected_attainment)
     now = _by_rater(ratings)
     then: dict[tuple[Role, str], dict[Dimension, Fraction]] | None = None
     if baseline_ratings is not None:
@@ -273,11 +214,11 @@ def evaluate(
     roles_then: set[Role] = set()
     for dimension in dimensions:
         role_means = {
-            role: _mean(values)
+            role: exact.mean(values)
             for role, values in _role_values(now, dimension, None).items()
             if values
         }
-        mean = _mean(role_means.values()) if role_means else None
+        mean = exact.mean(role_means.values()) if role_means else None
         if mean is not None:
             means.append(mean)
         pair = None
@@ -290,38 +231,38 @@ def evaluate(
         scores.append(
             DimensionScore(
                 dimension=dimension,
-                by_role={r: _display(v) for r, v in _in_role_order(role_means)},
-                mean=_opt(mean),
-                baseline=_opt(pair[1]) if pair else None,
-                change=_display(pair[0] - pair[1]) if pair else None,
-                compared=_opt(pair[0]) if pair else None,
+                by_role={r: exact.display(v) for r, v in exact.in_role_order(role_means)},
+                mean=exact.opt(mean),
+                baseline=exact.opt(pair[1]) if pair else None,
+                change=exact.display(pair[0] - pair[1]) if pair else None,
+                compared=exact.opt(pair[0]) if pair else None,
             )
         )
 
-    overall = _mean(means) if means else None
+    overall = exact.mean(means) if means else None
     change: Fraction | None = None
     comparison: Comparison | None = None
     compared_overall = baseline_overall = None
     if pairs:
-        compared_overall = _mean(p[0] for p in pairs)
-        baseline_overall = _mean(p[1] for p in pairs)
+        compared_overall = exact.mean(p[0] for p in pairs)
+        baseline_overall = exact.mean(p[1] for p in pairs)
         change = compared_overall - baseline_overall
         comparison = Comparison(
             basis=Basis.same_roles if by_role_roles else Basis.same_raters,
-            roles=_ordered(compared_roles),
+            roles=exact.ordered(compared_roles),
             raters=len(matched),
-            left_out=_ordered((roles_now | roles_then) - compared_roles),
+            left_out=exact.ordered((roles_now | roles_then) - compared_roles),
         )
     trend = None
     if change is not None:
         trend = Trend.up if change > band else Trend.down if change < -band else Trend.steady
 
     recorded = [Fraction(p) for p in progress if p is not None]
-    attainment = _mean(recorded) if recorded else None
+    attainment = exact.mean(recorded) if recorded else None
     unrecorded = len(progress) - len(recorded)
 
-    verdict, reasons = _verdict(
-        _Figures(
+    verdict, reasons = verdicts.verdict(
+        Figures(
             kind=kind,
             raters=len({r.rater_id for r in ratings}),
             has_baseline=then is not None,
@@ -329,7 +270,7 @@ def evaluate(
             change=change,
             trend=trend,
             comparison=comparison,
-            roles_then=_ordered(roles_then),
+            roles_then=exact.ordered(roles_then),
             tolerance=band,
             attainment=attainment,
             objectives=len(progress),
@@ -343,16 +284,16 @@ def evaluate(
         stage=stage,
         raters=len({r.rater_id for r in ratings}),
         scores=tuple(scores),
-        overall=_opt(overall),
-        baseline_overall=_opt(baseline_overall),
-        change=_opt(change),
-        compared_overall=_opt(compared_overall),
+        overall=exact.opt(overall),
+        baseline_overall=exact.opt(baseline_overall),
+        change=exact.opt(change),
+        compared_overall=exact.opt(compared_overall),
         comparison=comparison,
         trend=trend,
         tolerance=float(band),
-        attainment=_opt(attainment),
+        attainment=exact.opt(attainment),
         objectives_unrecorded=unrecorded,
-        expected_attainment=_display(expected),
+        expected_attainment=exact.display(expected),
         attendance=attendance,
         verdict=verdict,
         reasons=reasons,
@@ -373,7 +314,7 @@ def _by_rater(ratings: Iterable[Rating]) -> _Side:
         for dimension, score in rating.scores.items():
             mine.setdefault(dimension, []).append(score)
     return {
-        key: {d: _mean(Fraction(v) for v in values) for d, values in dims.items()}
+        key: {d: exact.mean(Fraction(v) for v in values) for d, values in dims.items()}
         for key, dims in given.items()
     }
 
@@ -422,210 +363,22 @@ def _like_for_like(
         else:
             by_role_roles.add(role)
         compared_roles.add(role)
-        now_roles.append(_mean(now[(role, r)][dimension] for r in (both or ids_now)))
-        then_roles.append(_mean(then[(role, r)][dimension] for r in (both or ids_then)))
+        now_roles.append(exact.mean(now[(role, r)][dimension] for r in (both or ids_now)))
+        then_roles.append(exact.mean(then[(role, r)][dimension] for r in (both or ids_then)))
     if not now_roles:
         return None
-    return _mean(now_roles), _mean(then_roles)
+    return exact.mean(now_roles), exact.mean(then_roles)
 
 
-# ---------------------------------------------------------------- verdict
-
-
-class _Figures(NamedTuple):
-    kind: EvaluationKind
-    raters: int
-    has_baseline: bool
-    overall: Fraction | None
-    change: Fraction | None
-    trend: Trend | None
-    comparison: Comparison | None
-    roles_then: tuple[Role, ...]
-    tolerance: Fraction
-    attainment: Fraction | None
-    objectives: int
-    unrecorded: int
-    expected: Fraction
-    attendance: Attendance
-
-
-def _verdict(f: _Figures) -> tuple[Verdict, tuple[str, ...]]:
-    off: list[str] = []
-    risk: list[str] = []
-    notes: list[str] = []
-    _score_reasons(f, off, risk, notes)
-    _attendance_reasons(f.attendance, off, risk, notes)
-    _objective_reasons(f, off, risk, notes)
-    if off:
-        return Verdict.off_track, tuple(off + risk + notes)
-    if risk:
-        return Verdict.at_risk, tuple(risk + notes)
-    return Verdict.on_track, tuple(notes)
-
-
-def _score_reasons(f: _Figures, off: list[str], risk: list[str], notes: list[str]) -> None:
-    if f.raters == 0:
-        notes.append("nobody gave feedback for this evaluation, so it has no scores")
-        return
-    if f.kind is EvaluationKind.baseline and not f.has_baseline:
-        overall = "no overall score" if f.overall is None else f"overall {_num(f.overall)}"
-        notes.append(
-            f"baseline recorded: {overall} from {_count(f.raters, 'rater')}; "
-            "later evaluations are compared with it"
-        )
-        return
-    if not f.has_baseline:
-        notes.append("there is no baseline to compare the scores with")
-        return
-    if f.change is None or f.comparison is None:
-        then = ", ".join(f.roles_then) or "nobody"
-        notes.append(
-            "the scores cannot be compared with the baseline: no role answered both times "
-            f"(baseline: {then})"
-        )
-        return
-    basis = _basis_words(f.comparison, f.roles_then)
-    if f.change <= -1:
-        off.append(
-            f"scores are down {_num(-f.change)} since the baseline, 1 point or more ({basis})"
-        )
-    elif f.trend is Trend.down:
-        risk.append(
-            f"scores are down {_num(-f.change)} since the baseline, more than the "
-            f"{_num(f.tolerance)} allowed ({basis})"
-        )
-    elif f.trend is Trend.up:
-        notes.append(f"scores are up {_num(f.change)} since the baseline ({basis})")
-    else:
-        notes.append(
-            f"scores are steady since the baseline: {_signed(f.change)}, within "
-            f"±{_num(f.tolerance)} ({basis})"
-        )
-
-
-def _basis_words(comparison: Comparison, roles_then: tuple[Role, ...]) -> str:
-    if comparison.basis is Basis.same_raters:
-        words = f"like for like: the same {_count(comparison.raters, 'rater')}"
-    else:
-        words = f"like for like by role: {', '.join(comparison.roles)}"
-        if comparison.raters:
-            words += f", {_count(comparison.raters, 'rater')} the same people"
-    new = [r for r in comparison.left_out if r not in roles_then]
-    gone = [r for r in comparison.left_out if r in roles_then]
-    if new:
-        words += f"; {_and(new)} left out, none in the baseline"
-    if gone:
-        words += f"; {_and(gone)} left out, none this time"
-    return words
-
-
-def _and(roles: Sequence[Role]) -> str:
-    return " and ".join(roles) if len(roles) < 3 else f"{', '.join(roles[:-1])} and {roles[-1]}"
-
-
-def _attendance_reasons(
-    attendance: Attendance, off: list[str], risk: list[str], notes: list[str]
-) -> None:
-    held, total = attendance.held, attendance.held + attendance.missed
-    if total == 0:
-        return
-    rate = Fraction(held, total)
-    words = f"attendance {_pct(100 * rate)}%: {held} of {_count(total, 'session')} held"
-    if rate < Fraction(1, 2):
-        off.append(f"{words}, under 50%")
-    elif rate < Fraction(3, 4):
-        risk.append(f"{words}, under 75%")
-    else:
-        notes.append(words)
-
-
-def _objective_reasons(f: _Figures, off: list[str], risk: list[str], notes: list[str]) -> None:
-    if f.objectives == 0:
-        notes.append("no objectives agreed yet")
-        return
-    plan = (
-        f"expected {_pct(f.expected)}% at the final evaluation"
-        if f.kind in (EvaluationKind.final, EvaluationKind.follow_up)
-        else f"expected {_pct(f.expected)}% by now"
-    )
-    if f.attainment is None:
-        notes.append(
-            f"no progress recorded on the {_count(f.objectives, 'objective')}: "
-            f"attainment unknown, not 0% ({plan})"
-        )
-        return
-    if f.unrecorded:
-        plan += (
-            f"; progress not recorded for {f.unrecorded} of {f.objectives}, counted on the others"
-        )
-    gap = f.expected - f.attainment
-    words = f"objectives at {_pct(f.attainment)}%"
-    if gap > 50:
-        off.append(f"{words}, {_pct(gap)} points behind plan ({plan})")
-    elif gap > 25:
-        risk.append(f"{words}, {_pct(gap)} points behind plan ({plan})")
-    elif gap > 0:
-        notes.append(f"{words}, {_pct(gap)} points behind plan, within 25 ({plan})")
-    else:
-        notes.append(f"{words}, on plan ({plan})")
-
-
-# ---------------------------------------------------------------- numbers
-
-
-def _mean(values: Iterable[Fraction]) -> Fraction:
-    items = list(values)
-    return Fraction(sum(items, Fraction(0)), len(items))
-
-
-def _exact(value: float | Fraction | int) -> Fraction:
-    """A figure as an exact fraction: a float as the decimal it prints as (0.1 is 1/10)."""
-    if isinstance(value, float):
-        return Fraction(repr(value))
-    return Fraction(value)
-
-
-def _micros(delta: timedelta) -> int:
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def _half_up(value: Fraction, places: int) -> Fraction:
-    """``value`` rounded to ``places`` decimals, halves away from zero."""
-    scale = 10**places
-    magnitude = (abs(value) * scale + Fraction(1, 2)) // 1
-    return Fraction(magnitude if value >= 0 else -magnitude, scale)
-
-
-def _display(value: Fraction) -> float:
-    """The stored display figure: two decimals, the only rounding there is."""
-    rounded = _half_up(value, 2)
-    return rounded.numerator / rounded.denominator
-
-
-def _opt(value: Fraction | None) -> float | None:
-    return None if value is None else _display(value)
-
-
-def _num(value: Fraction) -> str:
-    return f"{_display(value):.2f}"
-
-
-def _signed(value: Fraction) -> str:
-    return f"{_display(value):+.2f}"
-
-
-def _pct(value: Fraction) -> str:
-    return str(int(_half_up(value, 0)))
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _ordered(roles: Iterable[Role]) -> tuple[Role, ...]:
-    present = set(roles)
-    return tuple(role for role in Role if role in present)
-
-
-def _in_role_order(values: Mapping[Role, Fraction]) -> list[tuple[Role, Fraction]]:
-    return [(role, values[role]) for role in Role if role in values]
+__all__ = [
+    "Attendance",
+    "Basis",
+    "Comparison",
+    "DimensionScore",
+    "Evaluation",
+    "Rating",
+    "Trend",
+    "Verdict",
+    "evaluate",
+    "expected_attainment",
+]

@@ -26,6 +26,9 @@ class _Event(BaseModel):
     clock: Duration
     key: str | None = None
     """Idempotency key of the command that caused this event, if it had one."""
+    recorded_at: AwareDatetime | None = None
+    """Rules 2: the wall time the programme learnt of it, when later than ``at`` (a fact
+    applied after an outage, a timer fired late). None: learnt when it happened."""
 
 
 class Objective(BaseModel):
@@ -55,6 +58,9 @@ class ProgrammeLaunched(_Event):
     sponsor_id: str | None = None
     cohort_id: str | None = None
     starts_at: AwareDatetime
+    rules: int = Field(default=1, ge=1)
+    """Which rules the programme follows (``domain.rules``); 1, the default, is how
+    programmes launched before rules were numbered behave."""
 
 
 class ProgrammeStarted(_Event):
@@ -84,6 +90,9 @@ class FeedbackReceived(_Event):
     rater_id: str
     scores: dict[Dimension, int]
     comment: str | None = None
+    revision: int = Field(default=0, ge=0)
+    """0 for a rater's first answer in the stage; n when it replaces that rater's
+    answer for the n-th time (rules 2)."""
 
 
 class SessionHeld(_Event):
@@ -100,6 +109,17 @@ class SessionMissed(_Event):
     notes: str | None = None
     unrecorded: bool = False
     """True when nobody recorded the session by the stage deadline."""
+
+
+class SessionCorrected(_Event):
+    """A session recorded wrongly is recorded again (rules 2)."""
+
+    type: Literal["session_corrected"] = "session_corrected"
+    stage: str
+    number: int
+    status: Literal["held", "missed"]
+    was: Literal["held", "missed"]
+    notes: str | None = None
 
 
 class ObjectiveProgressed(_Event):
@@ -134,6 +154,18 @@ class EscalationDue(_Notice):
     step: int
     due: Duration
     overdue_by: Duration
+
+
+class ReminderSkipped(_Event):
+    """A reminder not sent because its moment passed long ago (rules 2): it was decided
+    later than its own lead time after it fell due, typically after an outage."""
+
+    type: Literal["reminder_skipped"] = "reminder_skipped"
+    stage: str
+    before: Duration
+    number: int | None = None
+    """The session a session reminder was for; None for a stage-deadline reminder."""
+    reason: str
 
 
 class StageStalled(_Event):
@@ -211,9 +243,11 @@ Event = Annotated[
     | FeedbackReceived
     | SessionHeld
     | SessionMissed
+    | SessionCorrected
     | ObjectiveProgressed
     | ReminderDue
     | SessionReminderDue
+    | ReminderSkipped
     | EscalationDue
     | StageStalled
     | EvaluationRecorded

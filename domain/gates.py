@@ -61,3 +61,11 @@ def roles_with_full_feedback(
             per_rater.setdefault((entry.role, entry.rater_id), set()).update(entry.scores)
     wanted = set(dimensions)
     return {role for (role, _), dims in per_rater.items() if wanted <= dims}
+
+
+def sessions_quota_met(state: ProgrammeState) -> bool:
+    """The current stage asks for a number of sessions held, and they were."""
+    stage, progress = state.current_stage, state.stage
+    if stage is None or progress is None or stage.gate.sessions_held is None:
+        return False
+    return progress.held >= stage.gate.sessions_held

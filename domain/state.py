@@ -50,6 +50,7 @@ class FeedbackEntry(_State):
     role: Role
     rater_id: str
     scores: dict[Dimension, int]
+    revision: int = 0
 
 
 class StageProgress(_State):
@@ -59,6 +60,12 @@ class StageProgress(_State):
     due: timedelta | None
     sessions: tuple[SessionSlot, ...] = ()
     recorded: dict[int, SessionStatus] = {}
+    dated: dict[int, datetime] = {}
+    """Wall time of each recorded session's slot when it was recorded: a later pause
+    moves the sessions still planned, not those that already took place."""
+    corrections: dict[int, int] = {}
+    uncounted: frozenset[int] = frozenset()
+    """Sessions closed unrecorded but not needed (the quota was held): not missed."""
     reminders_sent: frozenset[int] = frozenset()
     session_reminders_sent: frozenset[tuple[int, int]] = frozenset()
     escalations_sent: int = 0
@@ -84,6 +91,10 @@ class ProgrammeState(_State):
     status: Status
     clock: Clock
     seq: int
+    rules: int = 1
+    last_at: datetime
+    """Wall time of the last event: what the programme has moved past. A fact said to
+    have happened earlier is applied at this time (rules 2)."""
     stage: StageProgress | None = None
     stages_done: int = 0
     objectives: tuple[Objective, ...] = ()
@@ -97,6 +108,9 @@ class ProgrammeState(_State):
     applied_keys: frozenset[str] = frozenset()
     pause_reason: str | None = None
     pause_until: datetime | None = None
+    pauses: int = 0
+    progress_records: dict[str, int] = {}
+    """How often each objective's progress was recorded (rules 2 bounds it)."""
     follow_up_due: timedelta | None = None
     ended_at: datetime | None = None
 

@@ -102,6 +102,8 @@ class SessionPlan(_Data):
     count: int = Field(ge=1, le=200)
     every: PositiveDuration
     remind_before: tuple[PositiveDuration, ...] = ()
+    record_from: PositiveDuration | None = None
+    """How long before its slot a session may be recorded; None: ``RECORD_SESSION_FROM``."""
 
     @model_validator(mode="after")
     def _reminders_within_period(self) -> Self:

@@ -30,7 +30,9 @@ class ObjectiveView(_View):
 class SessionView(_View):
     number: int
     at: datetime | None
-    """Planned wall time; moves when the programme is paused. None while paused."""
+    """Wall time of the slot: for a recorded session, its date when it was recorded (a
+    later pause does not move it); for a planned one, the planned time, which moves
+    when the programme is paused, and None while it is paused."""
     status: Literal["planned", "held", "missed"]
 
 
@@ -100,7 +102,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         sessions = tuple(
             SessionView(
                 number=slot.number,
-                at=wall(slot.clock),
+                at=progress.dated.get(slot.number) or wall(slot.clock),
                 status=progress.recorded[slot.number].value
                 if slot.number in progress.recorded
                 else "planned",

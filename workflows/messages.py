@@ -11,6 +11,7 @@ from domain.commands import Launch
 from domain.evaluation import Evaluation
 from domain.events import Event
 from domain.state import Status
+from domain.view import Rejection
 
 TASK_QUEUE = "parcours"
 WORKFLOW_NAME = "Programme"
@@ -34,14 +35,30 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
-REVISION = 2
+REVISION = 3
 """How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
-``workflows.programme``). Whoever starts a run says so in its input, so the run need
+``workflows.programme``); 3 adds that a programme it launches follows the domain's
+current rules (``domain.rules.RULES``: facts dated by ``occurred_at``, stale reminders
+skipped, bounded answers). Whoever starts a run says so in its input, so the run need
 not record a patch marker to know it."""
+RULES_REVISION = 3
+"""The first revision whose launch takes ``domain.rules.RULES``; before it, rules 1."""
+KEPT_REJECTIONS = 20
+"""Refused signals a programme keeps (and carries into continue-as-new), newest last."""
+INPUT_BUDGET = 512 * 1024
+"""Most bytes of JSON a run may carry into continue-as-new (``ProgrammeInput``), far
+below Temporal's 2 MB payload limit; ``tests/unit/test_budget.py`` proves that no
+sequence of accepted commands on a shipped template exceeds it."""
 
 
 class ProgrammeInput(BaseModel):
-    """A fresh launch, or the events of a programme continuing as new."""
+    """A fresh launch, or the events of a programme continuing as new.
+
+    A run carries the programme's whole log, not a snapshot and the events since: a
+    closed run is deleted after Temporal's retention, so the current run must hold the
+    whole timeline for ``history`` to show it. The domain's bounds (``domain.rules``)
+    keep the whole log within ``INPUT_BUDGET``.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -52,6 +69,9 @@ class ProgrammeInput(BaseModel):
     """The behaviour the run takes (``REVISION`` for runs started now). None: an input
     written before runs carried it, or by a starter that does not say; the run then
     asks ``workflow.patched``, as runs did before."""
+    rejections: list[Rejection] = Field(default=[], max_length=KEPT_REJECTIONS)
+    """Signals the programme refused lately, so a receipt still finds them after
+    continue-as-new."""
 
 
 class ProgrammeOutcome(BaseModel):

@@ -43,12 +43,16 @@ with workflow.unsafe.imports_passed_through():
         SessionReminderDue,
     )
     from domain.notices import EvaluationReport, NoticeKind, Notification
+    from domain.rules import RULES, clip
     from domain.state import ProgrammeState
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
     from workflows.messages import (
+        INPUT_BUDGET,
+        KEPT_REJECTIONS,
         REVISION,
+        RULES_REVISION,
         EventPage,
         ProgrammeInput,
         ProgrammeOutcome,
@@ -64,7 +68,8 @@ NOTIFY_RETRY = RetryPolicy(
 recorded as failed: a reminder a day late is still worth sending, later it is noise."""
 NOTIFY_DEADLINE = timedelta(days=1)
 REPORT_DEADLINE = timedelta(days=3)
-KEPT_REJECTIONS = 20
+KEPT_REASON = 500
+"""Bytes kept of a refusal's reason: it may quote what the caller sent."""
 FEWER_COMMANDS = "fewer-commands"
 """Patch (2026-11): keep the deadline timer while the deadline holds, upsert the search
 attributes only when they differ from what the workflow already carries, and start to
@@ -97,11 +102,14 @@ class ProgrammeWorkflow:
                 )
             # Launched here, before any handler runs, so a signal that comes with the
             # start (signal-with-start) finds the programme launched.
-            self._log = decide(None, input.launch, workflow.now())
+            launch = input.launch
+            if input.revision is not None and input.revision >= RULES_REVISION:
+                launch = launch.model_copy(update={"rules": max(launch.rules, RULES)})
+            self._log = decide(None, launch, workflow.now())
         self._state: ProgrammeState = fold(self._log)
         self._wake = next_wake(self._state)
         """``next_wake`` of ``_state``, kept as events are applied."""
-        self._rejections: deque[Rejection] = deque(maxlen=KEPT_REJECTIONS)
+        self._rejections: deque[Rejection] = deque(input.rejections, maxlen=KEPT_REJECTIONS)
         self._deliveries: dict[str, asyncio.Task[None]] = {}
         self._fewer_commands = False
         self._timer: asyncio.Task[None] | None = None
@@ -195,17 +203,24 @@ class ProgrammeWorkflow:
         await workflow.wait_condition(
             lambda: workflow.all_handlers_finished() and not self._deliveries
         )
-        workflow.logger.info("continuing as new after %d events", len(self._log))
-        workflow.continue_as_new(
-            ProgrammeInput(events=self._log, settings=self._settings, revision=REVISION)
+        carried = ProgrammeInput(
+            events=self._log,
+            settings=self._settings,
+            revision=REVISION,
+            rejections=list(self._rejections),
         )
+        size = len(carried.model_dump_json().encode())
+        workflow.logger.info("continuing as new after %d events, %d bytes", len(self._log), size)
+        if size > INPUT_BUDGET:  # the domain's bounds should make this impossible: say so
+            workflow.logger.error("carried input of %d bytes is over its budget", size)
+        workflow.continue_as_new(carried)
 
     # ------------------------------------------------------------ applying commands
 
-    def _apply(self, command: Command) -> list[Event]:
+    def _apply(self, command: Command, to_now: bool = True) -> list[Event]:
         """Decide and record; DomainError propagates to the caller."""
         before = self._state
-        events, state = decide_and_evolve(before, command, workflow.now())
+        events, state = decide_and_evolve(before, command, workflow.now(), to_now=to_now)
         for event in events:
             if isinstance(event, Deliverable):
                 self._deliver(event)
@@ -243,13 +258,19 @@ class ProgrammeWorkflow:
         workflow.set_current_details("\n\n".join(lines))
 
     def _signal(self, command: Command) -> None:
-        """Signals have no caller to answer: a refusal is logged and kept for the view."""
+        """Signals have no caller to answer: a refusal is logged and kept for the view.
+
+        A fact is applied when it happened and the run loop's tick catches up to now: it
+        runs after every signal of the activation, so facts queued during an outage are
+        applied in turn, each at its time, before the deadlines after them fire.
+        """
         try:
-            self._apply(command)
+            self._apply(command, to_now=False)
         except DomainError as exc:
             workflow.logger.warning("refused %s: %s", command.type, exc)
+            reason = clip(str(exc), KEPT_REASON)
             self._rejections.append(
-                Rejection(at=workflow.now(), type=command.type, key=command.key, reason=str(exc))
+                Rejection(at=workflow.now(), type=command.type, key=command.key, reason=reason)
             )
 
     def _validate(self, command: Command) -> None:

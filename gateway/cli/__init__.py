@@ -7,12 +7,21 @@ import logging
 import os
 import sys
 
-from gateway.cli import commands, launching, personal_data, reading, services, templates
+from gateway.cli import (
+    commands,
+    deploys,
+    launching,
+    personal_data,
+    reading,
+    services,
+    templates,
+)
 from gateway.cli.shell import app
 
 __all__ = [
     "app",
     "commands",
+    "deploys",
     "launching",
     "main",
     "personal_data",

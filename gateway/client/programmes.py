@@ -27,6 +27,7 @@ from adapters.payloads.keyring import DataErased, Keyring
 from adapters.temporal import history
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
+from adapters.temporal.replay import RUNNING, Replayed, replay_running
 from domain import ids
 from domain.commands import (
     AdvanceStage,
@@ -372,6 +373,21 @@ class ProgrammeClient:
         except (RPCError, RuntimeError) as exc:
             raise translate(exc, "") from exc
         return dict(sorted(counts.items()))
+
+    # ------------------------------------------------------------ deploys
+
+    async def replay_check(
+        self, query: str | None = None, limit: int | None = None
+    ) -> list[Replayed]:
+        """Replay the running programmes (or those ``query`` finds) with this code."""
+        try:
+            return await replay_running(self.temporal, query or RUNNING, limit)
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.INVALID_ARGUMENT:
+                raise InvalidRequest(f"query: {exc.message}") from exc
+            raise translate(exc, "") from exc
+        except RuntimeError as exc:
+            raise translate(exc, "") from exc
 
     def _handle(self, programme_id: str) -> Handle:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)

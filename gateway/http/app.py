@@ -21,6 +21,7 @@ from config import UI_ORIGINS, ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import codec, cohorts, commands, errors, facts, personal_data, programmes
 from gateway.http.dependencies import Programmes
+from gateway.http.limits import Limited, ProgrammeWrites, RequestLimits
 
 
 class Health(BaseModel):
@@ -36,6 +37,7 @@ def create_app(
     store: IdempotencyStore,
     cors_origins: Sequence[str] = UI_ORIGINS,
     codec_secret: str | None = None,
+    limits: RequestLimits | None = None,
 ) -> FastAPI:
     """The app; ``codec_secret`` opens ``/codec/local/<secret>/`` to loopback clients (the
     dev server's Web UI under ``parcours up``, which has no sign-in)."""
@@ -57,6 +59,9 @@ def create_app(
         allow_credentials=True,
         max_age=600,
     )
+    limits = limits or RequestLimits()
+    app.state.programme_writes = ProgrammeWrites(limits)
+    app.add_middleware(Limited, limits=limits)
     errors.install(app)
 
     @app.get(

@@ -9,9 +9,10 @@ Two doors to the same codec:
   are answered there, and only on the secret path of this start; anything else is a
   404. The UI's origins get CORS (``PARCOURS_CODEC_CORS_ORIGINS``; ``up`` adds its own).
 
-Limits, in the one error shape: a request body over ``MAX_REQUEST_BYTES`` or more than
-``MAX_PAYLOADS`` payloads, or payloads that would decode to more than
-``MAX_DECODED_BYTES`` in all, answer 413 ``too_large``; a body that is not the codec
+Limits, in the one error shape: a request body over the API's limit
+(``PARCOURS_MAX_BODY_BYTES``, ``gateway.http.limits``), more than ``MAX_PAYLOADS``
+payloads, or payloads that would decode to more than ``MAX_DECODED_BYTES`` in all,
+answer 413 ``too_large``; a body that is not the codec
 protocol's JSON, or not base64 where it must be, 422 ``invalid``. Decoding decrypts,
 then inflates only what it decrypted (a payload that was not sealed comes back as it
 was: nobody but parcours' own worker can have deflated what is inside a seal), and runs
@@ -36,7 +37,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import TypeAdapter, ValidationError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from temporalio.api.common.v1 import Payload
 
 from adapters.payloads.compression import PayloadCorrupt, PayloadTooLarge, inflate
@@ -50,8 +51,6 @@ from gateway.http.dependencies import Programmes
 from gateway.http.errors import ApiError, ErrorBody
 from gateway.http.requests import CodecPayload, CodecPayloads
 
-MAX_REQUEST_BYTES = 8 * 1024 * 1024
-"""The largest request body: Temporal's own limit is 2 MB a payload, base64 adds a third."""
 MAX_PAYLOADS = 256
 """The most payloads in one request (the Web UI sends an event's few at a time)."""
 MAX_DECODED_BYTES = 16 * 1024 * 1024
@@ -68,57 +67,13 @@ LIMITS: dict[int | str, dict[str, Any]] = {
 
 class CodecCors(CORSMiddleware):
     """CORS for the codec endpoint only: the Web UI calls it from the browser; the rest
-    of the API is for servers and scripts. Its request bodies are capped here too."""
-
-    def __init__(self, app: ASGIApp, /, **options: Any) -> None:
-        super().__init__(_BodyCap(app), **options)
-        self.plain = app
+    of the API is for servers and scripts."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and str(scope.get("path", "")).startswith("/codec/"):
             await super().__call__(scope, receive, send)
         else:
-            await self.plain(scope, receive, send)
-
-
-class _BodyCap:
-    """Reads a codec request's body, at most ``MAX_REQUEST_BYTES`` of it, before the app
-    does: a larger one is answered 413 without being read whole."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "POST":
             await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
-        too_large = not declared.isdigit() or int(declared) > MAX_REQUEST_BYTES
-        body = bytearray()
-        more = not too_large
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            too_large = len(body) > MAX_REQUEST_BYTES
-            if too_large:
-                break
-        if too_large:
-            error = _too_large(f"a codec request body may be {MAX_REQUEST_BYTES} bytes at most")
-            await error.response()(scope, receive, send)
-            return
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": bytes(body), "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
 
 
 def _codec(client: Programmes) -> PersonalDataCodec:

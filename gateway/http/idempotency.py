@@ -14,6 +14,7 @@ from adapters.stores.idempotency import Answer, IdempotencyStore, KeyConflict, f
 from config import ApiRole
 from gateway.client import Launched, ParcoursError
 from gateway.http.errors import ApiError, translate
+from gateway.http.limits import ProgrammeWrites
 from workflows.messages import Receipt
 
 
@@ -21,8 +22,16 @@ async def once(
     request: Request, role: ApiRole, key: str | None, work: Awaitable[BaseModel]
 ) -> JSONResponse:
     """Answer a write: run ``work`` unless ``key`` was seen with the same request, whose
-    first answer (an error too) comes back instead. A key seen with another body is 409."""
+    first answer (an error too) comes back instead. A key seen with another body is 409.
+
+    A write to a programme counts against its rate first (429 past it, nothing kept)."""
     store: IdempotencyStore = request.app.state.store
+    writes: ProgrammeWrites = request.app.state.programme_writes
+    try:
+        writes.check(request.url.path)
+    except ApiError:
+        _close(work)
+        raise
     if key is not None:
         print_ = fingerprint(request.method, request.url.path, await request.body())
         try:

@@ -16,6 +16,7 @@ from bootstrap import idempotency_store
 from config import ApiRole, Settings
 from gateway.client import ProgrammeClient
 from gateway.http.app import create_app
+from gateway.http.limits import RequestLimits
 
 TOKENS_FILE = "api-tokens"
 
@@ -31,6 +32,11 @@ def app_for(
         idempotency_store(settings),
         cors_origins=settings.codec_cors_origins,
         codec_secret=codec_secret,
+        limits=RequestLimits(
+            per_token=settings.rate_limit,
+            per_programme=settings.programme_rate_limit,
+            max_body_bytes=settings.max_body_bytes,
+        ),
     )
 
 

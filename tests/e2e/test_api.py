@@ -46,6 +46,9 @@ class Cluster:
             "PARCOURS_DATA_DIR": str(self.root / "data"),
             "PARCOURS_API_TOKENS": ",".join(f"{r}:{t}" for r, t in TOKENS.items()),
             "PARCOURS_MASTER_KEY": self.master_key,
+            # These tests send bursts on purpose; the limits have tests of their own.
+            "PARCOURS_RATE_LIMIT": "100000/second",
+            "PARCOURS_PROGRAMME_RATE_LIMIT": "100000/second",
             "NO_COLOR": "1",
         }
 

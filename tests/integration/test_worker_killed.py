@@ -21,6 +21,10 @@ these normalised and why:
 - Clocks *derived* from those (a stage's ``due``, its sessions' times) are
   compared relative to the clock of the ``stage_entered`` event that set them:
   the template fixes those offsets exactly.
+- An evaluation that an input caused measures attainment against a plan that
+  follows the calendar: its ``expected_attainment``, and the verdict and reasons
+  drawn from it, depend on the arrival too and are left out; its scores,
+  attendance and attainment are compared.
 - Deadline-driven events (the escalation and the stall, fired by the programme's
   timer, ``key`` None) are not normalised at all: the decider stamps them at
   their due time on the programme clock, however late the timer fired because
@@ -251,6 +255,14 @@ def normalised(events: list[Event], data_dir: Path) -> list[dict[str, Any]]:
             event["sessions"] = [
                 {**slot, "clock": _offset(slot["clock"], clock)} for slot in event["sessions"]
             ]
+        if event["type"] == "evaluation_recorded" and arrived:
+            # The plan an evaluation measures against follows the calendar, so what it
+            # expects by now (and the verdict and reasons drawn from that) moves with
+            # the arrival; the scores, attendance and attainment must not.
+            evaluation = dict(event["evaluation"])
+            for derived in ("expected_attainment", "verdict", "reasons"):
+                evaluation.pop(derived)
+            event["evaluation"] = evaluation
         if "detail" in event:
             detail = event["detail"].replace(str(data_dir), "<data>")
             event["detail"] = _LINE.sub("#<line>", detail.removeprefix("already sent: "))

@@ -22,6 +22,7 @@ from config import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import codec
 from gateway.http.app import create_app
+from gateway.http.limits import RequestLimits
 
 OPS, PLATFORM, SECRET = "ops-token", "platform-token", "s3cret-path"
 UI = "http://127.0.0.1:8233"
@@ -187,7 +188,7 @@ def test_too_many_payloads_and_too_large_a_body_are_413(api: TestClient) -> None
         f"a request may carry {codec.MAX_PAYLOADS} at most",
         "field": "payloads",
     }
-    huge = b'{"payloads": [{"data": "' + b"A" * codec.MAX_REQUEST_BYTES + b'"}]}'
+    huge = b'{"payloads": [{"data": "' + b"A" * (RequestLimits().max_body_bytes + 1) + b'"}]}'
     answer = api.post(
         "/codec/decode", content=huge, headers={**ops, "Content-Type": "application/json"}
     )

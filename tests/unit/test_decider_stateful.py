@@ -102,6 +102,8 @@ ENDED_COMMANDS = [
 
 
 class Programme(RuleBasedStateMachine):
+    RULES = 1
+
     def __init__(self) -> None:
         super().__init__()
         self.now = T0
@@ -124,6 +126,7 @@ class Programme(RuleBasedStateMachine):
             manager_id="M1",
             start=None if start is None else T0 + start,
             key=key,
+            rules=self.RULES,
         )
         self.log = decide(None, command, T0)
         self.state = fold(self.log)
@@ -396,6 +399,26 @@ Programme.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 TestProgramme = Programme.TestCase
+
+
+class DatedProgramme(Programme):
+    """The same machine under rules 2, its facts said to have happened a while ago: the
+    same invariants hold (the log in order of time too), however late facts are seen."""
+
+    RULES = 2
+
+    def do(self, command: Any, gap: timedelta) -> None:
+        if isinstance(command, GiveFeedback | RecordSession | RecordProgress):
+            back = self.ago[len(self.log) % len(self.ago)]
+            command = command.model_copy(update={"occurred_at": self.now + gap - back})
+        super().do(command, gap)
+
+    ago = (timedelta(0), timedelta(hours=1), timedelta(days=2), timedelta(days=9), -timedelta(1))
+    """How long before it is seen a fact happened: negative, in the future (clamped)."""
+
+
+DatedProgramme.TestCase.settings = Programme.TestCase.settings
+TestDatedProgramme = DatedProgramme.TestCase
 
 
 def test_the_longest_ids_can_be_launched() -> None:

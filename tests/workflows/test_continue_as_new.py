@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from domain.commands import RecordSession, SessionStatus
 from domain.events import Event
 from domain.template import Role
 from tests.support import run_histories
 from tests.workflows.conftest import Harness
 from tests.workflows.driver import Programme, shipped
 from workflows.messages import ProgrammeOutcome, RunSettings
+from workflows.programme import ProgrammeWorkflow
 
 
 async def _run(
@@ -53,3 +55,28 @@ async def test_continue_as_new_keeps_outcome_and_whole_log(harness: Harness) -> 
         exclude={"programme_id", "ended_at"}
     )
     assert _shape(events) == _shape(plain_events)
+
+
+async def test_refused_signals_are_kept_across_continue_as_new(harness: Harness) -> None:
+    """A receipt still finds a refusal after the run that refused it has closed."""
+    programme = await Programme.launch(
+        harness, shipped("executive-6m"), RunSettings(history_limit=60)
+    )
+    await programme.handle.signal(
+        ProgrammeWorkflow.record_session,
+        RecordSession(number=99, status=SessionStatus.held, key="no-such-session"),
+    )
+    await programme.agree()
+    await programme.feedback(Role.employee, Role.manager, Role.peer, score=2)
+    await programme.progress("S1", 20)
+    await programme.progress("L1", 0)
+    await programme.hold_sessions()
+
+    runs = await run_histories(programme.handle)
+    assert len(runs) >= 2
+    receipt = await programme.handle.query(ProgrammeWorkflow.receipt, "no-such-session")
+    assert receipt.outcome == "rejected"
+    assert receipt.reason is not None
+    assert receipt.reason.startswith("session 99 is not in the current stage")
+    view = await programme.view()
+    assert view.rejections[0].key == "no-such-session"

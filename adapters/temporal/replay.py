@@ -1,0 +1,57 @@
+"""Before a deploy: do the programmes running now replay with this code?
+
+The recorded histories in ``tests/histories`` prove a change safe for the runs they
+stand for; this reads the histories of the runs that are really running (the latest run
+of each programme the query finds) and replays them with the workflow code of this
+process, as a worker of this version would when it picks them up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from temporalio.client import Client
+from temporalio.worker import Replayer
+
+from adapters.temporal.worker import sandbox_runner
+from workflows.messages import WORKFLOW_NAME
+from workflows.programme import ProgrammeWorkflow
+
+RUNNING = f"WorkflowType = '{WORKFLOW_NAME}' AND ExecutionStatus = 'Running'"
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """One run replayed: ``failure`` says why it does not replay, None when it does."""
+
+    programme_id: str
+    run_id: str | None
+    failure: str | None
+
+
+async def replay_running(
+    client: Client,
+    query: str = RUNNING,
+    limit: int | None = None,
+    workflows: Sequence[type] = (ProgrammeWorkflow,),
+) -> list[Replayed]:
+    """Replay the runs ``query`` finds (at most ``limit``), each with ``workflows``."""
+    replayer = Replayer(
+        workflows=list(workflows),
+        data_converter=client.data_converter,
+        workflow_runner=sandbox_runner(),
+    )
+    histories = client.list_workflows(query, limit=limit).map_histories()
+    found: list[Replayed] = []
+    async with replayer.workflow_replay_iterator(histories) as results:
+        async for result in results:
+            failure = result.replay_failure
+            found.append(
+                Replayed(
+                    programme_id=result.history.workflow_id,
+                    run_id=result.history.run_id,
+                    failure=None if failure is None else f"{type(failure).__name__}: {failure}",
+                )
+            )
+    return found

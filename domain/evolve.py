@@ -1,0 +1,261 @@
+"""``evolve(state, event) -> state``: the only way a programme's state changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from domain.commands import SessionStatus
+from domain.events import (
+    DeliveryConfirmed,
+    DeliveryFailed,
+    EscalationDue,
+    EvaluationRecorded,
+    Event,
+    FeedbackReceived,
+    FollowUpClosed,
+    ObjectiveProgressed,
+    ObjectivesAgreed,
+    ProgrammeCompleted,
+    ProgrammeLapsed,
+    ProgrammeLaunched,
+    ProgrammePaused,
+    ProgrammeResumed,
+    ProgrammeStarted,
+    ProgrammeWithdrawn,
+    ReminderDue,
+    ReminderSkipped,
+    SessionCorrected,
+    SessionHeld,
+    SessionMissed,
+    SessionReminderDue,
+    StageCompleted,
+    StageEntered,
+    StageStalled,
+)
+from domain.gates import sessions_quota_met
+from domain.state import Clock, FeedbackEntry, ProgrammeState, StageProgress, Status
+
+State = ProgrammeState | None
+
+
+def evolve(state: State, event: Event) -> ProgrammeState:
+    """Apply one event. The only way state ever changes."""
+    if state is None:
+        if not isinstance(event, ProgrammeLaunched):
+            raise ValueError(f"the first event must be programme_launched, got {event.type}")
+        return ProgrammeState(
+            programme_id=event.programme_id,
+            employee=event.employee,
+            template=event.template,
+            coach_id=event.coach_id,
+            manager_id=event.manager_id,
+            sponsor_id=event.sponsor_id,
+            cohort_id=event.cohort_id,
+            status=Status.scheduled,
+            clock=Clock(starts_at=event.starts_at),
+            seq=event.seq,
+            rules=event.rules,
+            last_at=event.at,
+            applied_keys=frozenset({event.key}) if event.key else frozenset(),
+        )
+    if event.seq != state.seq + 1:
+        raise ValueError(f"event {event.seq} does not follow {state.seq}")
+    changes: dict[str, Any] = {"seq": event.seq}
+    if event.key is not None and event.key not in state.applied_keys:
+        changes["applied_keys"] = state.applied_keys | {event.key}
+    changes["last_at"] = max(state.last_at, event.at)
+    changes.update(_changes(state, event))
+    return state.model_copy(update=changes)
+
+
+def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
+    progress = state.stage
+    match event:
+        case ProgrammeStarted():
+            return {"status": Status.running}
+        case StageEntered():
+            return {
+                "stage": StageProgress(
+                    key=event.stage,
+                    index=event.index,
+                    entered=event.clock,
+                    due=event.due,
+                    sessions=event.sessions,
+                )
+            }
+        case ObjectivesAgreed():
+            return {"objectives": event.objectives}
+        case FeedbackReceived():
+            entry = FeedbackEntry(
+                seq=event.seq,
+                stage=event.stage,
+                role=event.role,
+                rater_id=event.rater_id,
+                scores=event.scores,
+                revision=event.revision,
+            )
+            kept = state.feedback
+            if event.revision:  # replaces the rater's answer in the stage
+                kept = tuple(
+                    f for f in kept if (f.stage, f.rater_id) != (event.stage, event.rater_id)
+                )
+            return {"feedback": (*kept, entry)}
+        case SessionHeld() | SessionMissed():
+            assert progress is not None
+            status = SessionStatus.held if isinstance(event, SessionHeld) else SessionStatus.missed
+            counter = "held" if status is SessionStatus.held else "missed"
+            slot = next(s for s in progress.sessions if s.number == event.number)
+            update: dict[str, Any] = {
+                "recorded": {**progress.recorded, event.number: status},
+                "dated": {**progress.dated, event.number: state.clock.wall(slot.clock)},
+            }
+            changes: dict[str, Any] = {counter: getattr(state, counter) + 1}
+            if isinstance(event, SessionMissed) and event.unrecorded and sessions_quota_met(state):
+                del changes[counter]  # not needed, so not missed: attendance leaves it out
+                update["uncounted"] = progress.uncounted | {event.number}
+            return changes | {"stage": progress.model_copy(update=update)}
+        case SessionCorrected():
+            assert progress is not None
+            was, now = SessionStatus(event.was), SessionStatus(event.status)
+            counts = {"held": state.held, "missed": state.missed}
+            if event.number not in progress.uncounted:
+                counts[was.value] -= 1
+            counts[now.value] += 1
+            return counts | {
+                "stage": progress.model_copy(
+                    update={
+                        "recorded": {**progress.recorded, event.number: now},
+                        "uncounted": progress.uncounted - {event.number},
+                        "corrections": {
+                            **progress.corrections,
+                            event.number: progress.corrections.get(event.number, 0) + 1,
+                        },
+                    }
+                )
+            }
+        case ObjectiveProgressed():
+            records = state.progress_records
+            return {
+                "progress": {**state.progress, event.objective_id: event.percent},
+                "progress_records": {
+                    **records,
+                    event.objective_id: records.get(event.objective_id, 0) + 1,
+                },
+            }
+        case ReminderDue():
+            assert progress is not None
+            assert state.current_stage is not None
+            i = state.current_stage.remind_before_due.index(event.before)
+            return _pending(state, event.delivery_id) | {
+                "stage": progress.model_copy(
+                    update={"reminders_sent": progress.reminders_sent | {i}}
+                )
+            }
+        case SessionReminderDue():
+            assert progress is not None
+            assert state.current_stage is not None
+            assert state.current_stage.sessions is not None
+            j = state.current_stage.sessions.remind_before.index(event.before)
+            sent = progress.session_reminders_sent | {(event.number, j)}
+            return _pending(state, event.delivery_id) | {
+                "stage": progress.model_copy(update={"session_reminders_sent": sent})
+            }
+        case EscalationDue():
+            assert progress is not None
+            return _pending(state, event.delivery_id) | {
+                "stage": progress.model_copy(update={"escalations_sent": event.step})
+            }
+        case ReminderSkipped():
+            assert progress is not None
+            assert state.current_stage is not None
+            if event.number is None:
+                i = state.current_stage.remind_before_due.index(event.before)
+                return {
+                    "stage": progress.model_copy(
+                        update={"reminders_sent": progress.reminders_sent | {i}}
+                    )
+                }
+            assert state.current_stage.sessions is not None
+            j = state.current_stage.sessions.remind_before.index(event.before)
+            sent = progress.session_reminders_sent | {(event.number, j)}
+            return {"stage": progress.model_copy(update={"session_reminders_sent": sent})}
+        case StageStalled():
+            assert progress is not None
+            return {"stage": progress.model_copy(update={"stalled": True})}
+        case EvaluationRecorded():
+            return _pending(state, event.delivery_id) | {
+                "evaluations": (*state.evaluations, event.evaluation),
+                "last_evaluation_seq": event.seq,
+            }
+        case DeliveryConfirmed() | DeliveryFailed():
+            return {
+                "pending_deliveries": tuple(
+                    d for d in state.pending_deliveries if d != event.delivery_id
+                )
+            }
+        case StageCompleted():
+            return {"stage": None, "stages_done": state.stages_done + 1}
+        case ProgrammePaused():
+            return {
+                "status": Status.paused,
+                "pauses": state.pauses + 1,
+                "clock": state.clock.model_copy(update={"paused_since": event.at}),
+                "pause_reason": event.reason,
+                "pause_until": event.until,
+            }
+        case ProgrammeResumed():
+            return {
+                "status": Status.running,
+                "clock": state.clock.model_copy(
+                    update={
+                        "paused_since": None,
+                        "paused_total": state.clock.paused_total + event.paused_for,
+                    }
+                ),
+                "pause_reason": None,
+                "pause_until": None,
+            }
+        case ProgrammeWithdrawn():
+            return _ended(state, Status.withdrawn, event)
+        case ProgrammeLapsed():
+            return _ended(state, Status.lapsed, event)
+        case ProgrammeCompleted():
+            return _ended(state, Status.completed, event) | {"follow_up_due": event.follow_up_due}
+        case FollowUpClosed():
+            return {"follow_up_due": None}
+        case ProgrammeLaunched():
+            raise ValueError("programme_launched can only be the first event")
+    raise ValueError(f"unknown event {event!r}")  # pragma: no cover
+
+
+def _pending(state: ProgrammeState, delivery_id: str) -> dict[str, Any]:
+    return {"pending_deliveries": (*state.pending_deliveries, delivery_id)}
+
+
+def _ended(state: ProgrammeState, status: Status, event: Event) -> dict[str, Any]:
+    clock = state.clock
+    if clock.paused_since is not None:
+        clock = clock.model_copy(
+            update={
+                "paused_since": None,
+                "paused_total": clock.paused_total + (event.at - clock.paused_since),
+            }
+        )
+    return {"status": status, "stage": None, "clock": clock, "ended_at": event.at}
+
+
+def fold(events: Iterable[Event]) -> ProgrammeState:
+    """Rebuild a programme's state from its events."""
+    state: State = None
+    for event in events:
+        state = evolve(state, event)
+    if state is None:
+        raise ValueError("no events to fold")
+    return state
+
+
+def apply(state: State, events: Iterable[Event]) -> State:
+    for event in events:
+        state = evolve(state, event)
+    return state

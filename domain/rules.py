@@ -1,0 +1,67 @@
+"""Which rules a programme follows, and the bounds that keep it small.
+
+A programme is launched with a rules number and keeps it for life (it is in its
+``ProgrammeLaunched``), so a change of rules never changes what a running programme
+decides, and its recorded history replays. Rules 1 is how programmes launched before
+rules were numbered behave; rules 2 adds:
+
+- facts (feedback, sessions, progress) are dated by their ``occurred_at``;
+- a reminder whose moment passed by more than its own lead time is skipped, not sent;
+- a session is recorded only from ``RECORD_SESSION_FROM`` before its slot, and a wrong
+  record is corrected with ``RecordSession(correct=True)``;
+- the bounds below: nothing a caller sends grows a programme without limit, so the
+  log a run carries into continue-as-new stays within ``workflows.messages.INPUT_BUDGET``.
+
+The text limits are checked here, by rules, not tightened in the commands' pydantic
+types: a recorded signal is decoded again when its programme replays, and a signal
+that no longer decodes is dropped, which would change what the replay decides.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+FIRST = 1
+OCCURRED_AT = 2
+"""Facts carry when they happened; stale reminders skipped; bounded answers."""
+RULES = OCCURRED_AT
+"""The rules a programme launched now follows."""
+
+RECORD_SESSION_FROM = timedelta(days=1)
+"""How long before its slot a session may be recorded, unless the stage's calendar
+says ``record_from``."""
+MAX_REVISIONS = 3
+"""How many times a rater may replace their answer in a stage, or a session's record
+be corrected."""
+MAX_RATERS_PER_STAGE = 10
+"""Distinct raters a feedback stage takes: a 360 asks a handful per role."""
+MAX_PROGRESS_RECORDS = 12
+"""Progress records per objective in a programme's life: about one a session."""
+MAX_OBJECTIVES = 12
+"""Objectives agreed, short and long term together."""
+MAX_PAUSES = 12
+"""Pauses in a programme's life: leave and sickness, not a switch to flick."""
+
+# Texts are bounded in bytes of UTF-8, what the carried input is made of: a character
+# limit lets four-byte characters quadruple it.
+MAX_COMMENT = 1000
+"""Bytes of a feedback comment (1000 characters of Latin text, about 330 of CJK)."""
+MAX_NOTES = 1000
+"""Bytes of a session's notes."""
+MAX_TEXT = 1000
+"""Bytes of an objective's text, and of the reason for a pause, a withdrawal or an
+explicit advance."""
+MAX_KEY = 200
+"""Bytes of an idempotency key (the commands take 200 characters)."""
+MAX_DETAIL = 500
+"""Bytes kept of a delivery's detail (what the notifier said)."""
+
+
+def utf8(text: str) -> int:
+    """How many bytes ``text`` takes in the carried input."""
+    return len(text.encode())
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, on a character boundary."""
+    return text.encode()[:limit].decode(errors="ignore")

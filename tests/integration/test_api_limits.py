@@ -1,0 +1,96 @@
+"""What any caller may send the API: a rate per token, writes per programme, a body size.
+
+The API runs on real uvicorn against the dev server; the limits are made small so a few
+requests reach them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from adapters.stores.idempotency import IdempotencyStore
+from adapters.temporal.dev_server import DevServer
+from config import ApiRole
+from gateway.client import ProgrammeClient
+from gateway.http import serve
+from gateway.http.app import create_app
+from gateway.http.limits import RequestLimits
+from tests.support import free_port, temporary_keyring
+
+TOKENS = {"tok-a": ApiRole.integrator, "tok-b": ApiRole.integrator, "tok-p": ApiRole.platform}
+FEEDBACK = {"role": "peer", "rater_id": "P1", "scores": {"motivation": 4}}
+
+
+@pytest.fixture
+async def api(dev_server: DevServer, tmp_path: Path) -> AsyncIterator[str]:
+    client = await ProgrammeClient.connect(dev_server.address, keyring=temporary_keyring())
+    limits = RequestLimits(per_token="4/minute", per_programme="2/minute", max_body_bytes=2048)
+    app = create_app(client, TOKENS, IdempotencyStore(tmp_path / "answers.db"), limits=limits)
+    port, stop = free_port(), asyncio.Event()
+    serving = asyncio.create_task(serve.serve(app, "127.0.0.1", port, stop))
+    url = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient(base_url=url) as http:
+        for _ in range(200):
+            try:
+                await http.get("/healthz")
+                break
+            except httpx.ConnectError:
+                await asyncio.sleep(0.05)
+    yield url
+    stop.set()
+    await serving
+
+
+def _as(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_a_token_past_its_rate_gets_429_with_retry_after(api: str) -> None:
+    async with httpx.AsyncClient(base_url=api) as http:
+        answers = [await http.get("/v1/programmes/x.E1", headers=_as("tok-p")) for _ in range(5)]
+    assert all(a.status_code != 429 for a in answers[:4])
+    last = answers[4]
+    assert last.status_code == 429
+    assert int(last.headers["Retry-After"]) >= 1
+    error = last.json()["error"]
+    assert error["code"] == "rate_limited"
+    assert error["message"].startswith("rate limit: at most 4 per 1 minute from one token")
+
+
+async def test_writes_to_one_programme_are_limited_whoever_sends_them(api: str) -> None:
+    path = "/v1/programmes/change-adoption-3m.E9/feedback"
+    async with httpx.AsyncClient(base_url=api) as http:
+        first = await http.post(path, json=FEEDBACK, headers=_as("tok-a"))
+        second = await http.post(path, json=FEEDBACK, headers=_as("tok-b"))
+        third = await http.post(path, json=FEEDBACK, headers=_as("tok-a"))
+        elsewhere = await http.post(
+            "/v1/programmes/change-adoption-3m.E8/feedback", json=FEEDBACK, headers=_as("tok-b")
+        )
+    assert first.status_code == second.status_code == 404  # no such programme: it got through
+    assert third.status_code == 429
+    assert "to programme change-adoption-3m.E9" in third.json()["error"]["message"]
+    assert elsewhere.status_code == 404
+
+
+async def test_a_body_over_the_limit_gets_413_declared_or_streamed(api: str) -> None:
+    big = {**FEEDBACK, "comment": "x" * 4000}
+    path = "/v1/programmes/change-adoption-3m.E7/feedback"
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(4):
+            yield b" " * 1000
+
+    async with httpx.AsyncClient(base_url=api) as http:
+        declared = await http.post(path, json=big, headers=_as("tok-a"))
+        streamed = await http.post(path, content=chunks(), headers=_as("tok-b"))
+    assert declared.status_code == streamed.status_code == 413
+    assert declared.json()["error"] == {
+        "code": "too_large",
+        "message": "body: at most 2048 bytes",
+        "field": "body",
+    }
