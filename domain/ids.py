@@ -16,6 +16,9 @@ IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 """Ids from other systems: letters, digits and ``._@-``; never a quote or a space, so an
 id is safe inside a visibility query."""
 TEMPLATE_ID_PATTERN = r"^[a-z][a-z0-9-]{0,63}$"
+RESERVED_IDS = frozenset({"system"})
+"""Names parcours keeps for itself (``system`` owns the key of payloads about nobody): no
+employee, coach, rater or cohort may take one, in any case."""
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 _PROGRAMME_ID = re.compile(r"^(?P<template>[a-z][a-z0-9-]{0,63})\.(?P<employee>.+)$")
 _ANY_PROGRAMME_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,128}$")
@@ -28,6 +31,8 @@ def _identifier(value: str) -> str:
             f"must be 1 to 64 letters, digits or ._@- starting with a letter or digit, "
             f"got {value!r}"
         )
+    if value.lower() in RESERVED_IDS:
+        raise ValueError(f"{value!r} is reserved by parcours; give the id another system uses")
     return value
 
 
@@ -45,7 +50,8 @@ Identifier = Annotated[
     AfterValidator(_identifier),
     WithJsonSchema({"type": "string", "pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\s*$"}),
 ]
-"""Ids from other systems (employee, coach, rater, cohort): letters, digits, ``._@-``."""
+"""Ids from other systems (employee, coach, rater, cohort): letters, digits, ``._@-``;
+never one of ``RESERVED_IDS``."""
 QueryValue = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 """An id as a filter takes it, unstripped: it goes into a visibility query as it is."""
 ProgrammeId = Annotated[str, AfterValidator(_programme_id)]

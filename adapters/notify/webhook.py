@@ -3,11 +3,18 @@
 The body is the ``Notification`` in JSON (what ``Notification.model_validate_json``
 reads back). Headers:
 
-- ``X-Parcours-Signature: sha256=<hex>``: HMAC-SHA256 of the exact body bytes
-  with the shared secret; the receiver recomputes it and compares in constant
-  time (``hmac.compare_digest``) before trusting anything in the body.
+- ``X-Parcours-Signature: t=<unix seconds>,v1=<hex>``: HMAC-SHA256, with the shared
+  secret, of ``<t>.<delivery id>.`` followed by the exact body bytes. The receiver
+  recomputes it, compares in constant time (``hmac.compare_digest``) and refuses a
+  ``t`` more than ``TOLERANCE`` seconds from its clock before trusting anything in
+  the body: a captured request cannot be replayed later, nor its body sent under
+  another delivery id. Each attempt is signed anew, with its own ``t``.
 - ``Idempotency-Key: <delivery_id>``: the same on every attempt, so a receiver
-  can drop the copy a retry sends after an answer was lost.
+  can drop the copy a retry sends after an answer was lost (and, within the
+  tolerance, a replayed one).
+
+docs/production.md has a receiver's ``verify`` in a dozen lines; ``verify`` here is the
+same check, for tests and Python receivers.
 
 Answers: 2xx is delivered; a 5xx, a timeout or no connection is
 ``ChannelUnavailable`` (Temporal retries with backoff); 408 and 429 are too, as
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass, field
 
 import httpx
@@ -29,6 +37,8 @@ from domain.notices import Notification
 
 SIGNATURE_HEADER = "X-Parcours-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+TOLERANCE = 300
+"""Seconds a receiver should accept a signature's timestamp off its own clock."""
 _LATER = frozenset({408, 429})
 """4xx answers that mean "try again later", not "never"."""
 
@@ -41,15 +51,39 @@ class WebhookConfig:
     """Seconds for the whole request: connect, send, answer."""
 
 
-def signature(secret: str, body: bytes) -> str:
-    """The ``X-Parcours-Signature`` value for ``body``."""
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
+def signature(secret: str, body: bytes, delivery_id: str, timestamp: int | None = None) -> str:
+    """The ``X-Parcours-Signature`` value for ``body``, delivered as ``delivery_id``, now
+    (or at ``timestamp``, unix seconds)."""
+    at = int(time.time()) if timestamp is None else timestamp
+    return f"t={at},v1={_digest(secret, at, delivery_id, body)}"
 
 
-def verify(secret: str, body: bytes, header: str | None) -> bool:
-    """What a receiver does: does ``header`` sign ``body`` with ``secret``?"""
-    return header is not None and hmac.compare_digest(signature(secret, body), header)
+def verify(
+    secret: str,
+    body: bytes,
+    header: str | None,
+    delivery_id: str | None,
+    *,
+    now: float | None = None,
+    tolerance: float = TOLERANCE,
+) -> bool:
+    """What a receiver does: does ``header`` sign ``body`` as ``delivery_id`` with
+    ``secret``, within ``tolerance`` seconds of ``now``?"""
+    if header is None or delivery_id is None:
+        return False
+    try:
+        fields = dict(part.split("=", 1) for part in header.split(","))
+        at = int(fields["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs((time.time() if now is None else now) - at) > tolerance:
+        return False
+    return hmac.compare_digest(_digest(secret, at, delivery_id, body), fields.get("v1", ""))
+
+
+def _digest(secret: str, at: int, delivery_id: str, body: bytes) -> str:
+    signed = f"{at}.{delivery_id}.".encode() + body
+    return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
 class WebhookNotifier:
@@ -62,7 +96,7 @@ class WebhookNotifier:
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "parcours-webhook",
-            SIGNATURE_HEADER: signature(self.config.secret, body),
+            SIGNATURE_HEADER: signature(self.config.secret, body, notification.delivery_id),
             IDEMPOTENCY_HEADER: notification.delivery_id,
             "X-Parcours-Kind": notification.kind.value,
         }

@@ -54,21 +54,27 @@ def deflate(payload: Payload) -> Payload:
     return Payload(metadata={ENCODING_KEY: DEFLATED.encode()}, data=packed)
 
 
-def inflate(payload: Payload) -> Payload:
+class PayloadTooLarge(PayloadCorrupt):
+    """A deflated payload that would inflate beyond the limit it was given."""
+
+
+def inflate(payload: Payload, limit: int | None = None) -> Payload:
     """The ``json/plain`` payload a deflated one holds; any other payload as it is.
 
-    Raises ``PayloadCorrupt`` for data that is not zlib, is cut short, or inflates
-    beyond ``MAX_SIZE``.
+    Raises ``PayloadCorrupt`` for data that is not zlib or is cut short, and
+    ``PayloadTooLarge`` for data that inflates beyond ``limit`` bytes (``MAX_SIZE`` by
+    default; it stops there).
     """
     if payload.metadata.get(ENCODING_KEY) != DEFLATED.encode():
         return payload
+    limit = MAX_SIZE if limit is None else limit
     inflater = zlib.decompressobj()
     try:
-        data = inflater.decompress(payload.data, MAX_SIZE)
+        data = inflater.decompress(payload.data, max(limit, 1))
     except zlib.error as exc:
         raise PayloadCorrupt(f"a {DEFLATED} payload is not zlib: {exc}") from exc
-    if inflater.unconsumed_tail:
-        raise PayloadCorrupt(f"a {DEFLATED} payload inflates beyond {MAX_SIZE} bytes")
+    if inflater.unconsumed_tail or len(data) > limit:
+        raise PayloadTooLarge(f"a {DEFLATED} payload inflates beyond {limit} bytes")
     if not inflater.eof:
         raise PayloadCorrupt(f"a {DEFLATED} payload is cut short")
     return Payload(metadata={ENCODING_KEY: PLAIN.encode()}, data=data)

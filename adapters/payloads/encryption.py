@@ -7,12 +7,16 @@ query). A programme's workflow id is ``<template>.<employee>``, so the payload
 is sealed with that employee's data key (``adapters.payloads.keyring``); a payload with no
 programme around it uses the ``system`` key.
 
-A sealed payload: metadata ``encoding: binary/encrypted`` and
-``encryption-key-id: <key id>``; data ``nonce || AES-256-GCM(original Payload
-proto)``, with the key id as associated data, so a payload cannot be moved under
-another key. Decoding needs no context (the key id says which key) and passes
-through any payload that is not ``binary/encrypted``: histories written before
-encryption still replay.
+A sealed payload: metadata ``encoding: binary/encrypted``,
+``encryption-key-id: <key id>`` and ``encryption-programme: <workflow id>`` (empty for
+a payload of no workflow); data ``nonce || AES-256-GCM(original Payload proto)``, with
+``parcours/v2``, the key id and the workflow id as associated data, so a payload cannot
+be moved under another key, nor into another programme's history: decoding in a
+workflow's context refuses one sealed for another workflow. Decoding needs no context
+(the key id says which key, the metadata which programme) and passes through any
+payload that is not ``binary/encrypted``: histories written before encryption still
+replay. Payloads sealed before the programme was bound (no ``encryption-programme``)
+open with the key id alone as associated data, as they were sealed.
 
 ``data_converter(keyring)`` is the one data converter of parcours: pydantic's
 JSON with large documents deflated (``adapters.payloads.compression``), this codec, and
@@ -44,12 +48,14 @@ from temporalio.converter import (
 )
 
 from adapters.payloads.compression import ENCODING_KEY, PayloadConverter
-from adapters.payloads.keyring import SYSTEM, Keyring, KeyringError
+from adapters.payloads.keyring import EMPLOYEE, SYSTEM, Keyring, KeyringError
 from domain.ids import employee_of
 
 ENCRYPTED = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
+PROGRAMME = "encryption-programme"
 NONCE = 12
+AAD_VERSION = b"parcours/v2"
 
 
 class PayloadTampered(KeyringError):
@@ -57,33 +63,50 @@ class PayloadTampered(KeyringError):
 
 
 def owner_of(workflow_id: str | None) -> str:
-    """Whose data key seals a payload of ``workflow_id``: its employee, or ``system``."""
+    """Whose data key seals a payload of ``workflow_id``: ``employee:<its employee>``, or
+    ``system``; namespaced, so a programme of an employee called ``system`` (refused
+    since, but one may have been launched before) never gets the system key."""
     employee = employee_of(workflow_id) if workflow_id else None
-    return employee if employee is not None else SYSTEM
+    return EMPLOYEE + employee if employee is not None else SYSTEM
 
 
 class PersonalDataCodec(PayloadCodec, WithSerializationContext):
     """Seals payloads with the data key of the employee they are about."""
 
-    def __init__(self, keyring: Keyring, owner: str = SYSTEM) -> None:
+    def __init__(self, keyring: Keyring, owner: str = SYSTEM, programme: str | None = None) -> None:
         self.keyring = keyring
         self.owner = owner
+        self.programme = programme
+        """The workflow id payloads are sealed for, and checked against when opened."""
 
     def with_context(self, context: SerializationContext) -> Self:
-        owner = owner_of(getattr(context, "workflow_id", None))
-        return type(self)(self.keyring, owner)
+        return self.for_workflow(getattr(context, "workflow_id", None))
+
+    def for_workflow(self, workflow_id: str | None) -> Self:
+        """This codec as it seals and opens the payloads of ``workflow_id``."""
+        return type(self)(self.keyring, owner_of(workflow_id), workflow_id or None)
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        return self.seal(payloads)
+
+    def seal(self, payloads: Sequence[Payload]) -> list[Payload]:
+        """``encode``, synchronously (for a thread off the event loop)."""
         if not payloads:
             return []
         key_id, key = self.keyring.key_for(self.owner)  # DataErased for an erased employee
+        programme = (self.programme or "").encode()
+        aad = _aad(key_id.encode(), programme)
         sealed: list[Payload] = []
         for payload in payloads:
             nonce = secrets.token_bytes(NONCE)
-            data = nonce + key.encrypt(nonce, payload.SerializeToString(), key_id.encode())
+            data = nonce + key.encrypt(nonce, payload.SerializeToString(), aad)
             sealed.append(
                 Payload(
-                    metadata={ENCODING_KEY: ENCRYPTED, KEY_ID: key_id.encode()},
+                    metadata={
+                        ENCODING_KEY: ENCRYPTED,
+                        KEY_ID: key_id.encode(),
+                        PROGRAMME: programme,
+                    },
                     data=data,
                 )
             )
@@ -103,15 +126,26 @@ class PersonalDataCodec(PayloadCodec, WithSerializationContext):
         key_id = payload.metadata.get(KEY_ID, b"").decode()
         if not key_id:
             raise PayloadTampered(f"an encrypted payload without {KEY_ID}")
+        programme = payload.metadata.get(PROGRAMME)
+        if programme and self.programme and programme.decode() != self.programme:
+            raise PayloadTampered(
+                f"a payload sealed for {programme.decode()!r} found in {self.programme!r}"
+            )
         key = self.keyring.key_by_id(key_id)
         data = payload.data
+        # Sealed before the programme was bound: the key id alone, as it was sealed.
+        aad = key_id.encode() if programme is None else _aad(key_id.encode(), programme)
         try:
-            plain = key.decrypt(data[:NONCE], data[NONCE:], key_id.encode())
+            plain = key.decrypt(data[:NONCE], data[NONCE:], aad)
         except InvalidTag as exc:
             raise PayloadTampered(f"a payload under data key {key_id} does not decrypt") from exc
         opened = Payload()
         opened.ParseFromString(plain)
         return opened
+
+
+def _aad(key_id: bytes, programme: bytes) -> bytes:
+    return b"\n".join((AAD_VERSION, key_id, programme))
 
 
 def data_converter(keyring: Keyring) -> DataConverter:
@@ -133,6 +167,7 @@ def keyring_of(converter: DataConverter) -> Keyring | None:
 __all__ = [
     "ENCRYPTED",
     "KEY_ID",
+    "PROGRAMME",
     "PayloadTampered",
     "PersonalDataCodec",
     "data_converter",

@@ -2,10 +2,18 @@
 
 Every payload parcours writes to Temporal is encrypted with the data key of the
 employee it is about (see ``adapters.payloads.encryption``); payloads about nobody in
-particular use the one ``system`` key. The keys live in a small SQLite file in
-the data dir (``keys.db``), each wrapped (AES-GCM) under the master key, which
-itself never touches the disk unless ``parcours up`` made it for a local set-up
-(``<data_dir>/master.key``, readable only by its owner).
+particular use the one ``system`` key.
+
+Owners are namespaced: an employee's key belongs to ``employee:<id>``, the system's to
+``system``, so no employee id can name the system key or anything else's. The methods
+take an employee id or ``SYSTEM`` and add the prefix themselves (``owner_key``). Keys
+made before the prefix existed (owner ``<id>``) are still found: a lookup for
+``employee:<id>`` falls back to a row owned by ``<id>``, and erasing reaches both.
+
+The keys live in a small SQLite file in the data dir (``keys.db``), each wrapped
+(AES-GCM) under the master key, which itself never touches the disk unless
+``parcours up`` made it for a local set-up (``<data_dir>/master.key``, readable only
+by its owner).
 
 Erasing an employee destroys their data key and leaves a tombstone: what was
 written with it can no longer be read by anyone, and nothing new can be written
@@ -30,12 +38,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from adapters.stores.private import private_sqlite
 
 SYSTEM = "system"
 """The owner of the key for payloads that belong to no programme."""
+EMPLOYEE = "employee:"
+"""The prefix of an employee's owner in the key store."""
 MASTER_KEY_ENV = "PARCOURS_MASTER_KEY"
 MASTER_KEY_FILE = "master.key"
 KEYS_FILE = "keys.db"
@@ -73,6 +85,22 @@ class KeyDestroyed:
 
 
 # ---------------------------------------------------------------- the master key
+
+
+def owner_key(owner: str) -> str:
+    """The owner as the key store names it: ``system``, or ``employee:<id>``."""
+    if owner == SYSTEM or owner.startswith(EMPLOYEE):
+        return owner
+    return EMPLOYEE + owner
+
+
+def _legacy(owner: str) -> str:
+    """The owner a key made before namespacing has: the bare employee id."""
+    return owner.removeprefix(EMPLOYEE)
+
+
+def _employee(owner: str) -> str:
+    return owner.removeprefix(EMPLOYEE)
 
 
 def generate_master_key() -> str:
@@ -138,6 +166,7 @@ class Keyring:
             raise KeyringError("the master key must be 32 bytes")
         self.path = path
         self._master = AESGCM(master_key)
+        self._master_bytes = master_key
         self._ttl = ttl
         self._lock = threading.Lock()
         self._by_owner: dict[str, _Key] = {}
@@ -200,29 +229,41 @@ class Keyring:
             ).fetchall()
         for owner, reason in rows:
             try:
-                self.open_text(reason, f"erased {owner}")
+                self.open_text(reason, f"erased {_employee(owner)}")
             except KeyringError:
-                sealed = self.seal_text(SYSTEM, str(reason), f"erased {owner}")
+                sealed = self.seal_text(SYSTEM, str(reason), f"erased {_employee(owner)}")
                 with self._lock:
                     self._db.execute("UPDATE keys SET reason = ? WHERE owner = ?", (sealed, owner))
+
+    # ------------------------------------------------------------ derived keys
+
+    def derive_key(self, label: str, length: int = 32) -> bytes:
+        """A key for another purpose (signing page tokens, say), derived from the master
+        key with HKDF-SHA256 and ``label`` as its info: the same in every process that
+        has the master key, and telling nothing of it or of any data key."""
+        return HKDF(
+            algorithm=hashes.SHA256(), length=length, salt=None, info=label.encode()
+        ).derive(self._master_bytes)
 
     # ------------------------------------------------------------ keys
 
     def key_for(self, owner: str) -> tuple[str, AESGCM]:
-        """The key id and key to encrypt ``owner``'s data with; made on first use.
+        """The key id and key to encrypt ``owner``'s data with (an employee id, or
+        ``SYSTEM``); made on first use.
 
         Raises ``DataErased`` when the owner's key was destroyed.
         """
+        owner = owner_key(owner)
         cached = self._by_owner.get(owner)
         if cached is not None and time.monotonic() - cached.checked < self._ttl:
             return cached.key_id, cached.aead
         with self._lock:
-            row = self._row("owner", owner)
+            row = self._owned(owner)
             if row is None:
                 self._create(owner)
-                row = self._row("owner", owner)
+                row = self._owned(owner)
             assert row is not None
-            key = self._unwrap(row)
+            key = self._unwrap(row, owner)
         return key.key_id, key.aead
 
     def key_by_id(self, key_id: str) -> AESGCM:
@@ -238,7 +279,7 @@ class Keyring:
                     f"payload encrypted with data key {key_id}, which the key store "
                     f"{self.path} does not have: is this the data dir the data was written with?"
                 )
-            return self._unwrap(row).aead
+            return self._unwrap(row, owner_key(row[1])).aead
 
     # ------------------------------------------------------------ sealing bytes
 
@@ -285,7 +326,7 @@ class Keyring:
     def is_erased(self, employee_id: str) -> bool:
         """Whether ``employee_id``'s key was destroyed (asked of the store, not the cache)."""
         with self._lock:
-            row = self._row("owner", employee_id)
+            row = self._owned(owner_key(employee_id))
         return row is not None and row[3] is not None
 
     def erase(self, employee_id: str, reason: str | None = None) -> KeyDestroyed:
@@ -297,26 +338,34 @@ class Keyring:
         written for them later either.
         """
         if employee_id == SYSTEM:
-            raise ValueError("the system key cannot be erased")
+            raise ValueError("the system key cannot be erased, and `system` is no employee's id")
+        owner = owner_key(employee_id)
         # The reason may say something about the person: never kept in plaintext.
         sealed = self.seal_text(SYSTEM, reason, f"erased {employee_id}") if reason else None
         now = datetime.now(UTC)
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                row = self._row("owner", employee_id)
-                if row is not None and row[3] is not None:
+                # Namespaced, and made before that: both, should an older process have
+                # made one beside the other.
+                owners = (owner, _legacy(owner))
+                rows = self._db.execute(
+                    "SELECT erased FROM keys WHERE owner IN (?, ?)", owners
+                ).fetchall()
+                if rows and all(erased is not None for (erased,) in rows):
                     self._db.execute("COMMIT")
-                    return KeyDestroyed(employee_id, datetime.fromisoformat(row[3]), already=True)
-                if row is None:
+                    when = min(datetime.fromisoformat(erased) for (erased,) in rows)
+                    return KeyDestroyed(employee_id, when, already=True)
+                if not rows:
                     self._db.execute(
                         "INSERT INTO keys VALUES (?, ?, NULL, ?, ?, ?)",
-                        (_new_key_id(), employee_id, now.isoformat(), now.isoformat(), sealed),
+                        (_new_key_id(), owner, now.isoformat(), now.isoformat(), sealed),
                     )
                 else:
                     self._db.execute(
-                        "UPDATE keys SET wrapped = NULL, erased = ?, reason = ? WHERE owner = ?",
-                        (now.isoformat(), sealed, employee_id),
+                        "UPDATE keys SET wrapped = NULL, erased = ?, reason = ? "
+                        "WHERE owner IN (?, ?) AND erased IS NULL",
+                        (now.isoformat(), sealed, *owners),
                     )
                 self._db.execute("COMMIT")
             except BaseException:
@@ -324,20 +373,28 @@ class Keyring:
                 raise
             # Out of the write-ahead log too, so the old page is overwritten in the database.
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._forget(employee_id)
+            self._forget(owner)
         return KeyDestroyed(employee_id, now, already=False)
 
     def erase_reason(self, employee_id: str) -> str | None:
         """Why ``employee_id`` was erased, if a reason was given."""
         with self._lock:
             found = self._db.execute(
-                "SELECT reason FROM keys WHERE owner = ?", (employee_id,)
+                "SELECT reason FROM keys WHERE owner IN (?, ?) AND reason IS NOT NULL",
+                (owner_key(employee_id), employee_id),
             ).fetchone()
         if found is None or not found[0]:
             return None
         return self.open_text(found[0], f"erased {employee_id}")
 
     # ------------------------------------------------------------ internals
+
+    def _owned(self, owner: str) -> tuple[str, str, bytes | None, str | None] | None:
+        """``owner``'s row (namespaced), or the one its key had before namespacing."""
+        row = self._row("owner", owner)
+        if row is None and _legacy(owner) != owner:
+            row = self._row("owner", _legacy(owner))
+        return row
 
     def _row(self, column: str, value: str) -> tuple[str, str, bytes | None, str | None] | None:
         found = self._db.execute(
@@ -357,13 +414,14 @@ class Keyring:
             (key_id, owner, wrapped, datetime.now(UTC).isoformat()),
         )
 
-    def _unwrap(self, row: tuple[str, str, bytes | None, str | None]) -> _Key:
-        key_id, owner, wrapped, erased = row
+    def _unwrap(self, row: tuple[str, str, bytes | None, str | None], owner: str) -> _Key:
+        """The key of ``row``, cached for ``owner`` (namespaced; the row may predate it)."""
+        key_id, stored, wrapped, erased = row
         if erased is not None or wrapped is None:
             self._forget(owner)
-            raise DataErased(owner)
+            raise DataErased(_employee(owner))
         try:
-            raw = self._master.decrypt(wrapped[:NONCE], wrapped[NONCE:], _wrap_aad(key_id, owner))
+            raw = self._master.decrypt(wrapped[:NONCE], wrapped[NONCE:], _wrap_aad(key_id, stored))
         except InvalidTag as exc:
             raise KeyringError(
                 f"data key {key_id} in {self.path} does not open with the master key"
@@ -392,6 +450,7 @@ def _wrap_aad(key_id: str, owner: str) -> bytes:
 
 
 __all__ = [
+    "EMPLOYEE",
     "KEYS_FILE",
     "MASTER_KEY_ENV",
     "MASTER_KEY_FILE",
@@ -402,5 +461,6 @@ __all__ = [
     "KeyringError",
     "ensure_master_key_file",
     "generate_master_key",
+    "owner_key",
     "parse_master_key",
 ]

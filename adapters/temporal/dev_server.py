@@ -236,7 +236,7 @@ class DevServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self._log_start = log.tell()
-        log.write(f"--- parcours: {' '.join(command)}\n".encode())
+        log.write(f"--- parcours: {' '.join(self._shown(command))}\n".encode())
         log.flush()
         self._log = log
         try:
@@ -281,6 +281,14 @@ class DevServer:
         except OSError:
             return ""
         return "\n".join(text.splitlines()[-lines:])
+
+    def _shown(self, command: list[str]) -> list[str]:
+        """``command`` as the log shows it: the codec endpoint's last segment (the secret
+        ``parcours up`` puts there) hidden."""
+        if not self.ui_codec_endpoint:
+            return command
+        base, _, _ = self.ui_codec_endpoint.rstrip("/").rpartition("/")
+        return [f"{base}/…" if arg == self.ui_codec_endpoint else arg for arg in command]
 
     def _ports(self) -> list[int]:
         return [self.port] if self.headless else [self.port, self.ui_port]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import secrets
 from typing import Annotated, Any
 
 import typer
@@ -51,7 +53,13 @@ def up(
     if settings.master_key is None:
         key_file, _ = ensure_master_key_file(home)
     keyring_for(settings)  # a wrong master key stops here, named
-    codec_endpoint = f"http://{_browser_host(api_host)}:{api_port}/codec"
+    # The dev server's UI has no sign-in, so it sends no token: it gets a door of its own,
+    # on loopback only, at a path this start makes up (gateway.http.codec).
+    codec_secret = secrets.token_urlsafe(32)
+    browser_host = _browser_host(api_host)
+    codec_endpoint: str | None = f"http://{browser_host}:{api_port}/codec/local/{codec_secret}"
+    if not _loopback(browser_host):
+        codec_endpoint = None  # the local door answers loopback clients only
 
     async def go() -> None:
         stop = stop_on_signals()
@@ -59,7 +67,7 @@ def up(
 
         async def ready(server: Any, client: Any) -> None:
             programmes = ProgrammeClient(client, settings.task_queue)
-            app_ = serve.app_for(programmes, settings)
+            app_ = serve.app_for(programmes, settings, codec_secret=codec_secret)
             api.append(asyncio.create_task(serve.serve(app_, api_host, api_port, stop)))
             out.print(
                 f"[bold green]parcours is up[/]: Temporal at {server.address}, "
@@ -67,6 +75,12 @@ def up(
                 f"(docs at /docs), data in {home.resolve()}  (Ctrl-C to stop)",
                 highlight=False,
             )
+            if codec_endpoint is None:
+                out.print(
+                    f"The Web UI shows payloads encrypted: the API listens on {api_host}, and "
+                    "its codec door for the UI answers loopback only (--api-host 127.0.0.1)",
+                    highlight=False,
+                )
             if token_file is not None:
                 out.print(f"API tokens (one per role) are in {token_file}", highlight=False)
             if key_file is not None:
@@ -98,6 +112,15 @@ def up(
 def _browser_host(host: str) -> str:
     """Where a browser on this machine reaches a server listening on ``host``."""
     return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @app.command()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -51,7 +49,7 @@ from domain.notices import EvaluationReport
 from domain.rules import check_occurred_at
 from domain.template import Template
 from domain.view import ProgrammeView
-from gateway.client import erasure
+from gateway.client import erasure, pages
 from gateway.client.errors import (
     CommandRefused,
     InvalidRequest,
@@ -339,20 +337,26 @@ class ProgrammeClient:
     # ------------------------------------------------------------ listings
 
     async def list_programmes(
-        self, filters: Filters, page_token: str | None = None, page_size: int = 20
+        self,
+        filters: Filters,
+        page_token: str | None = None,
+        page_size: int = 20,
+        *,
+        scope: str = "",
     ) -> ProgrammePage:
-        """One page of programmes matching ``filters``, each as its view."""
-        try:
-            token = base64.urlsafe_b64decode(page_token) if page_token else None
-        except (ValueError, binascii.Error) as exc:
-            raise InvalidRequest("page_token: not a token this API gave out") from exc
-        listing = self.temporal.list_workflows(
-            filters.query(), page_size=page_size, next_page_token=token
-        )
+        """One page of programmes matching ``filters``, each as its view.
+
+        Page tokens are signed (``gateway.client.pages``) for these filters and ``scope``
+        (the API passes the caller's role): a forged or misused one is refused at once,
+        without asking Temporal."""
+        query = filters.query()
+        key = pages.key_for(self.temporal)
+        token = pages.verify(key, scope, query, page_token) if page_token else None
+        listing = self.temporal.list_workflows(query, page_size=page_size, next_page_token=token)
         try:
             await listing.fetch_next_page()
         except RPCError as exc:
-            # Temporal cannot read a made-up token: "something went wrong" or invalid argument
+            # Signed by us, yet Temporal cannot read it (another cluster's, say)
             if token is not None and exc.status in (
                 RPCStatusCode.UNKNOWN,
                 RPCStatusCode.INVALID_ARGUMENT,
@@ -381,7 +385,7 @@ class ProgrammeClient:
         following = listing.next_page_token
         return ProgrammePage(
             items=list(items),
-            next_page_token=base64.urlsafe_b64encode(following).decode() if following else None,
+            next_page_token=pages.sign(key, scope, query, following) if following else None,
         )
 
     async def count_by_stage(self, filters: Filters) -> dict[str, int]:

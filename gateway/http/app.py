@@ -45,8 +45,11 @@ def create_app(
     tokens: Mapping[str, ApiRole],
     store: IdempotencyStore,
     cors_origins: Sequence[str] = UI_ORIGINS,
+    codec_secret: str | None = None,
     limits: RequestLimits | None = None,
 ) -> FastAPI:
+    """The app; ``codec_secret`` opens ``/codec/local/<secret>/`` to loopback clients (the
+    dev server's Web UI under ``parcours up``, which has no sign-in)."""
     app = FastAPI(
         title="parcours",
         version="1",
@@ -56,11 +59,12 @@ def create_app(
     app.state.client = client
     app.state.tokens = dict(tokens)
     app.state.store = store
+    app.state.codec_secret = codec_secret
     app.add_middleware(
         codec.CodecCors,
         allow_origins=list(cors_origins),
         allow_methods=["POST"],
-        allow_headers=["Authorization", "Content-Type", "X-Namespace"],
+        allow_headers=["Authorization", "Content-Type", "X-Namespace", codec.PROGRAMME_HEADER],
         allow_credentials=True,
         max_age=600,
     )

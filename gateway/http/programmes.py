@@ -52,7 +52,7 @@ async def launch(
 @router.get("", response_model=ProgrammePage)
 async def list_programmes(
     client: Programmes,
-    _: Annotated[Role, Depends(allow(*READ))],
+    role: Annotated[Role, Depends(allow(*READ))],
     stage: str | None = None,
     status: Status | None = None,
     cohort: str | None = None,
@@ -68,7 +68,8 @@ async def list_programmes(
     except ValidationError as exc:
         field = str(exc.errors()[0]["loc"][0]) if exc.errors() else None
         raise ApiError(422, "invalid", describe_errors(exc), field) from exc
-    return await client.list_programmes(filters, page_token, page_size)
+    # A page token is good for the filters and the role it was given for, no other.
+    return await client.list_programmes(filters, page_token, page_size, scope=role.value)
 
 
 @router.get("/{programme_id}", response_model=ProgrammeView)

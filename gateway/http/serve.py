@@ -22,13 +22,17 @@ from gateway.http.limits import RequestLimits
 TOKENS_FILE = "api-tokens"
 
 
-def app_for(client: ProgrammeClient, settings: Settings) -> FastAPI:
-    """The API app with the settings' tokens and an idempotency store in the data dir."""
+def app_for(
+    client: ProgrammeClient, settings: Settings, *, codec_secret: str | None = None
+) -> FastAPI:
+    """The API app with the settings' tokens and an idempotency store in the data dir;
+    ``codec_secret`` opens the loopback codec door (``gateway.http.codec``)."""
     return create_app(
         client,
         settings.api_tokens,
         idempotency_store(settings, keyring_of(client.temporal.data_converter)),
         cors_origins=settings.codec_cors_origins,
+        codec_secret=codec_secret,
         limits=RequestLimits(
             per_token=settings.rate_limit,
             per_programme=settings.programme_rate_limit,

@@ -11,6 +11,7 @@ import json
 import subprocess
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -345,6 +346,7 @@ def test_listings_filter_and_paginate(cluster: Cluster) -> None:
             )
         seen: list[str] = []
         token = None
+        given = ""
         pages = 0
         deadline = time.monotonic() + 30
         while True:
@@ -352,6 +354,8 @@ def test_listings_filter_and_paginate(cluster: Cluster) -> None:
             page = ops.get("/v1/programmes", params=params).json()
             seen += [item["programme_id"] for item in page["items"]]
             pages += 1
+            if page["next_page_token"] is not None:
+                given = page["next_page_token"]
             token = page["next_page_token"]
             if token is None:
                 if set(seen) == ids or time.monotonic() > deadline:
@@ -360,6 +364,20 @@ def test_listings_filter_and_paginate(cluster: Cluster) -> None:
                 time.sleep(0.5)
         assert sorted(seen) == sorted(ids)
         assert pages == 3
+        # A page token is signed for its filters and role: anything else is refused at once.
+        raw = bytearray(base64.urlsafe_b64decode(given))
+        raw[5] ^= 1  # one bit of the signature
+        forged = base64.urlsafe_b64encode(bytes(raw)).decode()
+        for params, caller in (
+            ({"cohort": cohort, "page_token": forged}, ops),
+            ({"cohort": "another", "page_token": given}, ops),
+            ({"cohort": cohort, "page_token": given}, platform),
+        ):
+            began = time.monotonic()
+            refused = caller.get("/v1/programmes", params={**params, "page_size": 2})
+            assert time.monotonic() - began < 0.1
+            assert refused.status_code == 422
+            assert error_of(refused)["field"] == "page_token"
         at_baseline = ops.get("/v1/programmes", params={"cohort": cohort, "stage": "baseline"})
         assert [i["programme_id"] for i in at_baseline.json()["items"]] == [first]
         running = ops.get("/v1/programmes", params={"cohort": cohort, "status": "running"})
@@ -440,10 +458,15 @@ def test_the_web_ui_codec_decodes_for_ops_only(cluster: Cluster) -> None:
         launch = json.loads(base64.b64decode(plain["data"]))["launch"]
         assert launch["employee"]["name"] == f"Person {employee}"
 
-        # Encode, then decode: the same payload back.
-        encoded = ops.post("/codec/encode", json={"payloads": [plain]}, headers=ui).json()
+        # Encode needs the programme (the UI never names it), then decode: the same back.
+        unnamed = ops.post("/codec/encode", json={"payloads": [plain]}, headers=ui)
+        assert unnamed.status_code == 422
+        assert error_of(unnamed)["field"] == "X-Parcours-Programme"
+        named = {**ui, "X-Parcours-Programme": pid}
+        encoded = ops.post("/codec/encode", json={"payloads": [plain]}, headers=named).json()
         [again] = encoded["payloads"]
         assert "encryption-key-id" in again["metadata"]
+        assert base64.b64decode(again["metadata"]["encryption-programme"]) == pid.encode()
         assert again["data"] != plain["data"]
         back = ops.post("/codec/decode", json={"payloads": [again]}, headers=ui).json()
         assert back == {"payloads": [plain]}
@@ -470,6 +493,26 @@ def test_the_web_ui_codec_decodes_for_ops_only(cluster: Cluster) -> None:
         assert "access-control-allow-origin" not in elsewhere.headers
         bad = ops.post("/codec/decode", json={"payloads": [{"metadata": {}, "data": "%%"}]})
         assert bad.status_code == 422
+
+        # A deflated payload that was never sealed is not inflated: 261 KB stays 261 KB.
+        bomb = zlib.compress(b"0" * (256 * 1024 * 1024), 9)
+        unsealed = {
+            "metadata": {"encoding": base64.b64encode(b"json/zlib").decode()},
+            "data": base64.b64encode(bomb).decode(),
+        }
+        began = time.monotonic()
+        as_sent = ops.post("/codec/decode", json={"payloads": [unsealed]})
+        assert time.monotonic() - began < 2
+        assert as_sent.status_code == 200
+        assert as_sent.json() == {"payloads": [unsealed]}
+        many = ops.post("/codec/decode", json={"payloads": [plain] * 257})
+        assert many.status_code == 413
+        assert error_of(many)["code"] == "too_large"
+
+        # `system` names the key of payloads about nobody: no employee may take it.
+        reserved = _launch(platform, "system")
+        assert reserved.status_code == 422
+        assert "reserved" in error_of(reserved)["message"]
 
     # The Temporal CLI reads the history through it too, with the ops token.
     shown = subprocess.run(

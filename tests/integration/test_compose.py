@@ -60,13 +60,24 @@ def test_the_services_and_their_images(services: dict[str, Any]) -> None:
 
 
 def test_ports_only_where_people_connect(services: dict[str, Any]) -> None:
-    assert services["temporal"]["ports"] == ["7233:7233"]
     assert services["temporal-ui"]["ports"] == ["8080:8080"]
     assert services["api"]["ports"] == ["8000:8000"]
+    # Temporal's frontend has no TLS nor authorizer here: on the compose network only.
+    assert services["temporal"]["expose"] == ["7233"]
     # Replicas cannot share a host port: workers publish none, metrics stay on the network.
-    for name in ("postgresql", "temporal-setup", "worker"):
+    for name in ("postgresql", "temporal", "temporal-setup", "worker"):
         assert "ports" not in services[name], name
     assert services["worker"]["expose"] == ["9464"]
+
+
+def test_the_ui_can_sign_in_and_pass_its_token_to_the_codec(services: dict[str, Any]) -> None:
+    env = environment(services["temporal-ui"])
+    assert env["TEMPORAL_CODEC_ENDPOINT"].startswith("${PARCOURS_UI_CODEC_ENDPOINT:-")
+    assert env["TEMPORAL_CODEC_PASS_ACCESS_TOKEN"] == "${UI_CODEC_PASS_ACCESS_TOKEN:-false}"
+    assert env["TEMPORAL_AUTH_ENABLED"] == "${UI_AUTH_ENABLED:-false}"
+    assert env["TEMPORAL_AUTH_TYPE"] == "oidc"
+    for name in ("PROVIDER_URL", "CLIENT_ID", "CLIENT_SECRET", "CALLBACK_URL"):
+        assert env[f"TEMPORAL_AUTH_{name}"] == f"${{UI_AUTH_{name}:-}}", name
 
 
 def test_temporal_runs_on_postgresql(services: dict[str, Any]) -> None:
@@ -152,8 +163,8 @@ def test_no_secret_is_written_in_the_file(services: dict[str, Any]) -> None:
                 continue
             reference = REFERENCE.fullmatch(value)
             assert reference is not None, f"{name}.{key} must come from ${{...}}, not {value!r}"
-            if reference.group("op") in (":-", "-"):
-                assert reference.group("rest") == "", f"{name}.{key} has a default secret"
+            if reference.group("op") in (":-", "-"):  # a switch (pass a token?) is no secret
+                assert reference.group("rest") in ("", "false"), f"{name}.{key}: default secret"
 
 
 def test_env_example_gives_every_variable_the_file_reads() -> None:

@@ -166,3 +166,11 @@ def test_the_ui_decodes_through_a_codec_endpoint_when_given(tmp_path: Path) -> N
     assert f"--ui-codec-endpoint {endpoint}" in text
     headless = DevServer(tmp_path, ui_codec_endpoint=endpoint, headless=True).command()
     assert "--ui-codec-endpoint" not in headless
+
+
+def test_the_log_hides_the_codec_endpoint_s_secret(tmp_path: Path) -> None:
+    """``parcours up`` puts a per-start secret in the endpoint's last segment."""
+    server = DevServer(tmp_path, ui_codec_endpoint="http://127.0.0.1:8000/codec/local/s3cret")
+    shown = " ".join(server._shown(server.command()))
+    assert "s3cret" not in shown
+    assert "--ui-codec-endpoint http://127.0.0.1:8000/codec/local/…" in shown

@@ -197,7 +197,10 @@ async def test_a_failing_notifier_is_retried_with_backoff_and_delivers_once(
         by_key[request.headers[IDEMPOTENCY_HEADER]].append(request)
     for key, attempts in by_key.items():
         assert len({a.body for a in attempts}) == 1, key
-        assert all(verify(SECRET, a.body, a.headers[SIGNATURE_HEADER]) for a in attempts)
+        assert all(
+            verify(SECRET, a.body, a.headers[SIGNATURE_HEADER], a.headers[IDEMPOTENCY_HEADER])
+            for a in attempts
+        )
         assert json.loads(attempts[0].body)["delivery_id"] == key
         # The late 200 and the final one: the receiver took it twice, under one key.
         assert len(hook.accepted[key]) == 2

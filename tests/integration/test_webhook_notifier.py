@@ -14,6 +14,7 @@ import contextlib
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,9 +62,14 @@ async def test_the_notification_arrives_once_signed_with_its_idempotency_key(
     [got] = receiver.requests
     assert first == f"webhook: 200 from {receiver.url}"
     assert again == f"already sent: {first}"
-    assert verify(SECRET, got.body, got.headers[SIGNATURE_HEADER])
-    assert got.headers[SIGNATURE_HEADER].startswith("sha256=")
-    assert not verify("another-secret-entirely", got.body, got.headers[SIGNATURE_HEADER])
+    signed = got.headers[SIGNATURE_HEADER]
+    assert verify(SECRET, got.body, signed, got.headers[IDEMPOTENCY_HEADER])
+    assert signed.startswith("t=")
+    assert ",v1=" in signed
+    assert not verify("another-secret-entirely", got.body, signed, sent.delivery_id)
+    assert not verify(SECRET, got.body, signed, "another-delivery")
+    at = int(signed.split(",")[0].removeprefix("t="))
+    assert not verify(SECRET, got.body, signed, sent.delivery_id, now=at + 301)
     assert got.headers[IDEMPOTENCY_HEADER] == sent.delivery_id
     assert got.headers["Content-Type"] == "application/json"
     assert Notification.model_validate_json(got.body) == sent
@@ -155,7 +161,12 @@ async def test_temporal_retries_a_500_and_not_a_400(tmp_path: Path, dev_server: 
                 assert len(posts) == 2
                 assert posts[0].body == posts[1].body  # the same signed body both times
                 assert len({p.headers[IDEMPOTENCY_HEADER] for p in posts}) == 1
-                assert all(verify(SECRET, p.body, p.headers[SIGNATURE_HEADER]) for p in posts)
+                assert all(
+                    verify(
+                        SECRET, p.body, p.headers[SIGNATURE_HEADER], p.headers[IDEMPOTENCY_HEADER]
+                    )
+                    for p in posts
+                )
 
                 assert isinstance(failed, DeliveryFailed)
                 assert "HTTP 400" in failed.detail
@@ -172,3 +183,33 @@ async def test_temporal_retries_a_500_and_not_a_400(tmp_path: Path, dev_server: 
                 for handle in started:
                     with contextlib.suppress(Exception):
                         await handle.terminate("test over")
+
+
+def documented_receiver() -> Any:
+    """The ``verify`` docs/production.md shows receivers, run as it is written there."""
+    text = (Path(__file__).parents[2] / "docs" / "production.md").read_text()
+    block = text.split("<!-- webhook-receiver -->\n```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(block, "docs/production.md", "exec"), namespace)
+    return namespace["verify"]
+
+
+async def test_the_documented_receiver_accepts_a_real_delivery_and_rejects_a_stale_one(
+    tmp_path: Path,
+) -> None:
+    verify_as_documented = documented_receiver()
+    sent = notification()
+    with receiving() as receiver:
+        await WebhookNotifier(config(receiver.url)).send(sent)
+    [got] = receiver.requests
+    signed, delivery = got.headers[SIGNATURE_HEADER], got.headers[IDEMPOTENCY_HEADER]
+    secret = SECRET.encode()
+    assert verify_as_documented(secret, got.body, signed, delivery)
+    at = int(signed.split(",")[0].removeprefix("t="))
+    assert verify_as_documented(secret, got.body, signed, delivery, now=at + 299)
+    assert not verify_as_documented(secret, got.body, signed, delivery, now=at + 301)  # stale
+    assert not verify_as_documented(secret, got.body, signed, delivery, now=at - 301)
+    assert not verify_as_documented(secret, got.body + b" ", signed, delivery)
+    assert not verify_as_documented(secret, got.body, signed, "another-delivery")
+    assert not verify_as_documented(b"another-secret-entirely", got.body, signed, delivery)
+    assert not verify_as_documented(secret, got.body, "sha256=" + "0" * 64, delivery)

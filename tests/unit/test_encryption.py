@@ -14,6 +14,7 @@ from temporalio.exceptions import ApplicationError
 from adapters.payloads.encryption import (
     ENCRYPTED,
     KEY_ID,
+    PROGRAMME,
     PayloadTampered,
     PersonalDataCodec,
     data_converter,
@@ -35,8 +36,8 @@ def context(workflow_id: str) -> WorkflowSerializationContext:
 
 
 def test_whose_key_seals_a_payload() -> None:
-    assert owner_of("change-adoption-3m.E123") == "E123"
-    assert owner_of("executive-6m.jane.doe@example.com") == "jane.doe@example.com"
+    assert owner_of("change-adoption-3m.E123") == "employee:E123"
+    assert owner_of("executive-6m.jane.doe@example.com") == "employee:jane.doe@example.com"
     assert owner_of("no-dot-here") == SYSTEM
     assert owner_of("Upper.E1") == SYSTEM
     assert owner_of(None) == SYSTEM
@@ -125,3 +126,38 @@ async def test_failure_messages_are_sealed_too(keyring: Keyring) -> None:
     back = await data_converter(keyring).decode_failure(failure)
     assert isinstance(back, ApplicationError)
     assert (back.message, back.type) == (error.message, "Refused")
+
+
+async def test_the_programme_is_bound_and_a_payload_moved_to_another_does_not_open(
+    keyring: Keyring,
+) -> None:
+    codec = PersonalDataCodec(keyring)
+    plain = [Payload(metadata={"encoding": b"json/plain"}, data=b'"x"')]
+    [sealed] = await codec.with_context(context("executive-6m.E123")).encode(plain)
+    assert sealed.metadata[PROGRAMME] == b"executive-6m.E123"
+    # Same employee, same key, another programme: refused in that programme's context.
+    with pytest.raises(PayloadTampered, match=r"sealed for 'executive-6m\.E123'"):
+        await codec.with_context(context("change-adoption-3m.E123")).decode([sealed])
+    # Rewriting the programme it names breaks the associated data.
+    moved = Payload(
+        metadata={**sealed.metadata, PROGRAMME: b"change-adoption-3m.E123"}, data=sealed.data
+    )
+    with pytest.raises(PayloadTampered, match="does not decrypt"):
+        await codec.decode([moved])
+    assert await codec.with_context(context("executive-6m.E123")).decode([sealed]) == plain
+
+
+async def test_payloads_sealed_before_the_programme_was_bound_still_open(
+    keyring: Keyring,
+) -> None:
+    """As every recorded history was: the key id alone as associated data."""
+    inner = Payload(metadata={"encoding": b"json/plain"}, data=b'"x"')
+    key_id, key = keyring.key_for("E123")
+    nonce = b"\0" * 12
+    old = Payload(
+        metadata={"encoding": ENCRYPTED, KEY_ID: key_id.encode()},
+        data=nonce + key.encrypt(nonce, inner.SerializeToString(), key_id.encode()),
+    )
+    assert await PersonalDataCodec(keyring).decode([old]) == [inner]
+    codec = PersonalDataCodec(keyring).with_context(context("executive-6m.E123"))
+    assert await codec.decode([old]) == [inner]

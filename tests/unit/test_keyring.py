@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from adapters.payloads.keyring import (
     SYSTEM,
@@ -149,10 +150,69 @@ def test_an_erase_reason_kept_in_plaintext_before_is_sealed_on_opening(tmp_path:
     secret = master()
     Keyring(tmp_path / "keys.db", secret).erase("E1")
     db = sqlite3.connect(tmp_path / "keys.db")
-    db.execute("UPDATE keys SET reason = 'moved to Patagonia' WHERE owner = 'E1'")
+    db.execute("UPDATE keys SET reason = 'moved to Patagonia' WHERE owner = 'employee:E1'")
     db.commit()
     db.close()
     keys = Keyring(tmp_path / "keys.db", secret)
     assert keys.erase_reason("E1") == "moved to Patagonia"
-    (stored,) = keys._db.execute("SELECT reason FROM keys WHERE owner = 'E1'").fetchone()
+    (stored,) = keys._db.execute("SELECT reason FROM keys WHERE owner = 'employee:E1'").fetchone()
     assert "Patagonia" not in stored
+
+
+def test_owners_are_namespaced_so_no_employee_shares_the_system_key(tmp_path: Path) -> None:
+    import sqlite3
+
+    keys = Keyring(tmp_path / "keys.db", master())
+    system_id, _ = keys.key_for(SYSTEM)
+    employee_id, _ = keys.key_for("E1")
+    assert employee_id != system_id
+    owners = dict(sqlite3.connect(tmp_path / "keys.db").execute("SELECT key_id, owner FROM keys"))
+    assert owners == {system_id: "system", employee_id: "employee:E1"}
+    with pytest.raises(ValueError, match="system"):
+        keys.erase(SYSTEM)
+
+
+def test_keys_made_before_namespacing_are_found_and_erased(tmp_path: Path) -> None:
+    """A key store written by an older parcours has owners without the prefix."""
+    import sqlite3
+
+    path = tmp_path / "keys.db"
+    keys = Keyring(path, master_key := master())
+    key_id, key = keys.key_for("E1")
+    sealed = key.encrypt(b"\0" * 12, b"hello", None)
+    keys.close()
+    db = sqlite3.connect(path)
+    # As an older version wrapped it: the bare employee id in the wrapping's associated data.
+    raw_master = AESGCM(master_key)
+    nonce = b"\1" * 12
+    (wrapped,) = db.execute("SELECT wrapped FROM keys WHERE key_id = ?", (key_id,)).fetchone()
+    raw = raw_master.decrypt(wrapped[:12], wrapped[12:], f"{key_id}\nemployee:E1".encode())
+    legacy = nonce + raw_master.encrypt(nonce, raw, f"{key_id}\nE1".encode())
+    db.execute("UPDATE keys SET owner = 'E1', wrapped = ? WHERE key_id = ?", (legacy, key_id))
+    db.commit()
+    db.close()
+    old = Keyring(path, master_key)
+    assert old.key_for("E1")[0] == key_id
+    assert old.key_by_id(key_id).decrypt(b"\0" * 12, sealed, None) == b"hello"
+    assert not old.is_erased("E1")
+    old.erase("E1")
+    assert old.is_erased("E1")
+    with pytest.raises(DataErased, match="employee E1's data was erased"):
+        old.key_for("E1")
+
+
+def test_erasing_reaches_a_key_an_older_process_made_beside_the_namespaced_one(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    keys = Keyring(tmp_path / "keys.db", master())
+    keys.key_for("E2")
+    db = sqlite3.connect(tmp_path / "keys.db")
+    db.execute("INSERT INTO keys VALUES ('k-legacy', 'E2', x'00', '2026-01-01', NULL, NULL)")
+    db.commit()
+    keys.erase("E2")
+    rows = db.execute("SELECT owner, wrapped, erased FROM keys WHERE owner LIKE '%E2'").fetchall()
+    assert sorted(owner for owner, _, _ in rows) == ["E2", "employee:E2"]
+    assert all(wrapped is None and erased is not None for _, wrapped, erased in rows)
+    assert keys.erase("E2").already
