@@ -21,8 +21,9 @@ to the old bytes on disk differs:
   writes a new file and frees the old one's blocks without overwriting them, and the WAL
   (and any WAL archive or base backup) keeps what was written. So on PostgreSQL the
   erased *wrapped* key may linger until those pages are reused; it opens with the
-  master key only, and rotating the master key (``parcours keys rotate-master``) and destroying the old one
-  makes every such leftover, and every backup's copy, unreadable for good.
+  master key only, and rotating the master key (``parcours keys rotate-master``), then
+  destroying the old one, makes every such leftover, and every backup's copy,
+  unreadable for good.
 """
 
 from __future__ import annotations
