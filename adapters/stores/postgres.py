@@ -58,6 +58,10 @@ class Database:
         self.url = url
         self.name = redact(url)
         self._migrated: set[str] = set()
+        try:  # once alone first: a wrong address or password fails now, and says why
+            psycopg.connect(url, connect_timeout=int(CONNECT_TIMEOUT)).close()
+        except psycopg.Error as exc:
+            raise DatabaseError(f"cannot connect to the database {self.name}: {exc}") from None
         self._pool = ConnectionPool(
             url,
             min_size=min_size,
@@ -70,7 +74,7 @@ class Database:
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
         except Exception as exc:
             self._pool.close()
-            raise DatabaseError(f"cannot connect to the database {self.name}: {exc}") from exc
+            raise DatabaseError(f"cannot connect to the database {self.name}: {exc}") from None
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[Any]]:

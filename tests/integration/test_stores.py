@@ -26,6 +26,7 @@ from adapters.stores.idempotency import (
 )
 from adapters.stores.keys import KeyStore, PostgresKeyStore, SqliteKeyStore
 from adapters.stores.postgres import Database
+from tests.support import free_port
 
 
 def master() -> bytes:
@@ -324,4 +325,62 @@ def test_a_wrong_url_names_the_database_without_its_password() -> None:
     )
     with pytest.raises(DatabaseError, match="postgresql://") as caught:
         Database("mysql://me:s3cret@db/parcours")
+    assert "s3cret" not in str(caught.value)
+
+
+# ---------------------------------------------------------------- chosen by the settings
+
+
+def test_the_settings_choose_postgresql_and_every_process_shares_it(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    import bootstrap
+    from config import Settings
+
+    key = generate_master_key()
+    worker_dir, api_dir = tmp_path / "worker", tmp_path / "api"  # no shared volume
+    try:
+        worker = bootstrap.open_keyring(
+            Settings(data_dir=worker_dir, master_key=key, database_url=postgres_url)
+        )
+        api_settings = Settings(data_dir=api_dir, master_key=key, database_url=postgres_url)
+        api = bootstrap.open_keyring(api_settings)
+        assert isinstance(worker.store, PostgresKeyStore)
+        assert api.open(worker.seal("E1", b"shared")) == b"shared"
+        answers = bootstrap.idempotency_store(api_settings, api)
+        assert isinstance(answers.store, PostgresAnswers)
+        assert bootstrap.database_for(api_settings) is bootstrap.database_for(api_settings)
+        assert not (worker_dir / "keys.db").exists()
+        assert not (api_dir / "idempotency.db").exists()
+    finally:
+        bootstrap.close_databases()
+
+
+def test_without_a_database_url_the_stores_are_files_in_the_data_dir(tmp_path: Path) -> None:
+    import bootstrap
+    from config import Settings
+
+    settings = Settings(data_dir=tmp_path, master_key=generate_master_key())
+    keys = bootstrap.open_keyring(settings)
+    assert isinstance(keys.store, SqliteKeyStore)
+    assert isinstance(bootstrap.idempotency_store(settings, keys).store, SqliteAnswers)
+    assert (tmp_path / "keys.db").exists()
+    assert (tmp_path / "idempotency.db").exists()
+
+
+def test_a_bad_database_url_is_named_and_its_password_is_not(tmp_path: Path) -> None:
+    import bootstrap
+    from config import Settings, SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match="PARCOURS_DATABASE_URL: must be a postgresql://"):
+        load_settings(database_url="mysql://me:s3cret@db/parcours")
+    port = free_port()
+    settings = Settings(
+        data_dir=tmp_path,
+        master_key=generate_master_key(),
+        database_url=f"postgresql://me:s3cret@127.0.0.1:{port}/parcours?connect_timeout=1",
+    )
+    assert "s3cret" not in repr(settings)
+    with pytest.raises(SettingsError, match="PARCOURS_DATABASE_URL: cannot connect") as caught:
+        bootstrap.open_keyring(settings)
     assert "s3cret" not in str(caught.value)
