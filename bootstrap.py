@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import base64
+import os
 import signal
 import threading
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -181,6 +183,48 @@ def idempotency_store(settings: Settings, keyring: Keyring | None = None) -> Ide
     for ``PARCOURS_IDEMPOTENCY_TTL`` seconds."""
     keys = keyring if keyring is not None else open_keyring(settings)
     return IdempotencyStore(answer_store(settings), keys, ttl=settings.idempotency_ttl)
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What ``rotate_master_key`` did."""
+
+    rewrapped: int
+    """How many live data keys are wrapped under the new master key now."""
+    store: str
+    """Where the key store is (a path, or the database URL without its password)."""
+    key_file: Path | None
+    """The data dir's ``master.key``, when the old key came from it and holds the new now."""
+
+
+def rotate_master_key(
+    settings: Settings, new_master_key: bytes, data_dir: Path | None = None
+) -> Rotation:
+    """Wrap every data key under ``new_master_key`` (``Keyring.rotate_master``): no payload
+    is re-encrypted, the check value is rewritten. When the current key came from
+    ``<data_dir>/master.key`` (no ``PARCOURS_MASTER_KEY``), that file gets the new key:
+    written beside it first (``master.key.new``), moved over it once the store is rotated,
+    so a failure in between leaves both keys on disk, never neither."""
+    where = private_dir(data_dir if data_dir is not None else settings.data_dir)
+    keyring = open_keyring(settings, where)
+    if new_master_key == master_key_for(settings, where):
+        raise SettingsError(["the new master key is the current one: nothing to rotate"])
+    key_file = where / MASTER_KEY_FILE if settings.master_key is None else None
+    pending = where / (MASTER_KEY_FILE + ".new")
+    if key_file is not None:
+        descriptor = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(base64.b64encode(new_master_key).decode() + "\n")
+    try:
+        rewrapped = keyring.rotate_master(new_master_key)
+    except KeyringError as exc:
+        pending.unlink(missing_ok=True)
+        raise SettingsError([f"{MASTER_KEY_ENV}: {exc}"]) from None
+    finally:
+        keyring.close()
+    if key_file is not None:
+        os.replace(pending, key_file)
+    return Rotation(rewrapped, keyring.path, key_file)
 
 
 # ---------------------------------------------------------------- Temporal

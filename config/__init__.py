@@ -51,7 +51,9 @@ from config.values import (
 from workflows.messages import TASK_QUEUE
 
 SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
-OTHER_VARIABLES = frozenset({SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN"})
+NEW_MASTER_KEY_ENV = "PARCOURS_NEW_MASTER_KEY"
+"""The key ``parcours keys rotate-master`` rotates to (read by that command only)."""
+OTHER_VARIABLES = frozenset({SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN", NEW_MASTER_KEY_ENV})
 """Variables parcours reads elsewhere: not settings, yet not typos either."""
 TRACING_MODULES = ("opentelemetry.sdk", "opentelemetry.exporter.otlp.proto.grpc")
 UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")
@@ -395,6 +397,7 @@ def _reveal(secret: SecretStr | None) -> str | None:
 
 __all__ = [
     "ENV_NAMES",
+    "NEW_MASTER_KEY_ENV",
     "ApiRole",
     "Settings",
     "SettingsError",
