@@ -384,3 +384,17 @@ def test_a_bad_database_url_is_named_and_its_password_is_not(tmp_path: Path) -> 
     with pytest.raises(SettingsError, match="PARCOURS_DATABASE_URL: cannot connect") as caught:
         bootstrap.open_keyring(settings)
     assert "s3cret" not in str(caught.value)
+
+
+def test_without_postgresql_the_tests_skip_saying_why_unless_ci_requires_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests import postgres
+
+    monkeypatch.setattr(postgres, "_binaries", lambda: None)
+    monkeypatch.delenv(postgres.REQUIRE_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="install Debian's `postgresql`"):
+        next(postgres.start_cluster())
+    monkeypatch.setenv(postgres.REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="PARCOURS_REQUIRE_POSTGRES is set"):
+        next(postgres.start_cluster())
