@@ -52,6 +52,7 @@ from adapters.payloads.keyring import (
     parse_master_key,
 )
 from adapters.reports import EvaluationRecorder
+from adapters.stores.deliveries import PostgresJournal
 from adapters.stores.idempotency import (
     AnswerStore,
     IdempotencyStore,
@@ -309,8 +310,10 @@ def build_notifier(
     webhook: WebhookConfig | None = None,
     public_url: str = "http://localhost:8000",
     keyring: Keyring | None = None,
+    database: Database | None = None,
 ) -> FanOutNotifier:
-    """The channels named, with their sent-ledgers under ``<data_dir>/sent/``.
+    """The channels named, with their sent-ledgers under ``<data_dir>/sent/``, or in
+    ``database`` (PostgreSQL: shared by every worker, on any host).
 
     ``smtp`` and ``webhook`` are required when their channel is named. With ``keyring``
     (always, outside tests) the outbox and the ledgers keep personal data sealed with
@@ -329,12 +332,12 @@ def build_notifier(
             if smtp is None:
                 raise ValueError("the smtp channel needs an SmtpConfig")
             mailer = SmtpNotifier(smtp, public_url)
-            ledger = _ledger(data_dir, name, keyring)
+            ledger = _ledger(data_dir, name, keyring, database)
             built.append(Channel(name, mailer, ledger, mailer.skip_reason))
         else:
             if webhook is None:
                 raise ValueError("the webhook channel needs a WebhookConfig")
-            ledger = _ledger(data_dir, name, keyring)
+            ledger = _ledger(data_dir, name, keyring, database)
             built.append(Channel(name, WebhookNotifier(webhook), ledger))
     return FanOutNotifier(built)
 
@@ -357,7 +360,11 @@ def build_activities(
     )
 
 
-def _ledger(data_dir: Path, channel: str, keyring: Keyring | None) -> DeliveryJournal:
+def _ledger(
+    data_dir: Path, channel: str, keyring: Keyring | None, database: Database | None = None
+) -> DeliveryJournal:
+    if database is not None:
+        return PostgresJournal(database, f"sent/{channel}", keyring)
     return DeliveryJournal(data_dir / "sent" / f"{channel}.jsonl", keyring)
 
 
@@ -381,6 +388,7 @@ def programme_activities(
         webhook=settings.webhook,
         public_url=settings.public_url,
         keyring=keys,
+        database=database_for(settings),
     )
     return build_activities(where, notifier, evaluation_notices=True, keyring=keys)
 

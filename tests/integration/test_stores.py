@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
+from adapters.notify.journal import ERASED, DeliveryJournal
 from adapters.payloads.keyring import DataErased, Keyring, KeyringError, generate_master_key
+from adapters.stores.deliveries import PostgresJournal
 from adapters.stores.idempotency import (
     Answer,
     AnswerStore,
@@ -56,6 +58,11 @@ class Backend:
         if self.kind == "sqlite":
             return SqliteAnswers(self.tmp_path / "idempotency.db")
         return PostgresAnswers(self.database())
+
+    def journal(self, sealer: Keyring) -> DeliveryJournal:
+        if self.kind == "sqlite":
+            return DeliveryJournal(self.tmp_path / "sent" / "smtp.jsonl", sealer)
+        return PostgresJournal(self.database(), "sent/smtp", sealer)
 
     def keyring(self, secret: bytes, **options: Any) -> Keyring:
         return Keyring(self.keys(), secret, **options)
@@ -223,6 +230,32 @@ def test_an_erased_employees_answer_is_gone_with_them(backend: Backend) -> None:
     assert store.begin("a", "k", "p") is None
     store.finish("a", "k", Answer(200, {"name": "private"}), owner="E1")  # not kept
     assert store.begin("a", "k", "p") is None
+
+
+# ---------------------------------------------------------------- sent-ledgers
+
+
+async def test_a_delivery_is_written_once_whichever_worker_writes_it(backend: Backend) -> None:
+    keys = backend.keyring(master(), ttl=0)
+    one, other = backend.journal(keys), backend.journal(keys)
+    record = {"delivery_id": "d1", "status": "sent", "detail": "250 ok to ada@example.com"}
+    first, fresh = await one.append_once(record, owner="E1")
+    assert fresh
+    again, fresh = await other.append_once({**record, "detail": "second"}, owner="E1")
+    assert not fresh
+    assert again.line == first.line
+    found = await other.find("d1")
+    assert found is not None
+    assert found.status == "sent"
+    assert found.detail == "250 ok to ada@example.com"
+    assert await other.find("d2") is None
+    await other.append_once({"delivery_id": "d2", "status": "refused", "detail": "no"}, "E2")
+    assert [line["delivery_id"] for line in one.read()] == ["d1", "d2"]
+    keys.erase("E1")
+    erased = await one.find("d1")
+    assert erased is not None
+    assert erased.detail == ERASED
+    assert one.read()[0]["erased"] is True
 
 
 # ---------------------------------------------------------------- secure deletion
