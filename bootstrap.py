@@ -1,10 +1,11 @@
 """The composition root: everything parcours runs is built here, from the settings.
 
-From one ``Settings`` (see ``config``) it builds the key store, the connection to
-Temporal (one way for worker, API and CLI: metrics runtime and tracing included), the
-notification channels, the activities and the worker, and runs them: a worker for any
-Temporal, or everything embedded (``up``). Adapters take plain values from here and
-never read the settings themselves.
+From one ``Settings`` (see ``config``) it builds the stores (the key store, the API's
+answers: SQLite files in the data dir, or PostgreSQL with ``PARCOURS_DATABASE_URL``),
+the connection to Temporal (one way for worker, API and CLI: metrics runtime and
+tracing included), the notification channels, the activities and the worker, and
+runs them: a worker for any Temporal, or everything embedded (``up``). Adapters take
+plain values from here and never read the settings themselves.
 
 Stopping: ``stop_on_signals()`` turns SIGINT/SIGTERM into an event; when it is
 set the worker stops polling for new tasks, gives the activities already
@@ -16,9 +17,13 @@ ledgers keep a retry from sending twice) and returns.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import base64
+import os
 import signal
+import threading
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -47,7 +52,15 @@ from adapters.payloads.keyring import (
     parse_master_key,
 )
 from adapters.reports import EvaluationRecorder
-from adapters.stores.idempotency import IdempotencyStore
+from adapters.stores.deliveries import PostgresJournal
+from adapters.stores.idempotency import (
+    AnswerStore,
+    IdempotencyStore,
+    PostgresAnswers,
+    SqliteAnswers,
+)
+from adapters.stores.keys import KeyStore, KeyStoreError, PostgresKeyStore, SqliteKeyStore
+from adapters.stores.postgres import Database, DatabaseError
 from adapters.stores.private import private_dir
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
@@ -96,25 +109,123 @@ def master_key_for(settings: Settings, data_dir: Path | None = None) -> bytes:
     )
 
 
+# ---------------------------------------------------------------- stores
+
+_databases: dict[str, Database] = {}
+_databases_lock = threading.Lock()
+
+
+def database_for(settings: Settings) -> Database | None:
+    """The PostgreSQL database ``PARCOURS_DATABASE_URL`` names, or None (SQLite files in
+    the data dir). One connection pool per process and URL, shared by every store and
+    closed at exit. Raises ``SettingsError`` naming the variable when it cannot be reached.
+    """
+    if settings.database_url is None:
+        return None
+    url = settings.database_url.get_secret_value().strip()
+    with _databases_lock:
+        database = _databases.get(url)
+        if database is None:
+            try:
+                database = Database(url)
+            except DatabaseError as exc:
+                raise SettingsError([f"PARCOURS_DATABASE_URL: {exc}"]) from None
+            _databases[url] = database
+            if len(_databases) == 1:
+                atexit.register(close_databases)
+    return database
+
+
+def close_databases() -> None:
+    """Close the pools ``database_for`` opened (at exit, and in tests)."""
+    with _databases_lock:
+        for database in _databases.values():
+            database.close()
+        _databases.clear()
+
+
+def key_store(settings: Settings, data_dir: Path | None = None) -> KeyStore:
+    """Where the data keys are kept: PostgreSQL with ``PARCOURS_DATABASE_URL``, else
+    ``keys.db`` in the data dir (``data_dir`` wins over the settings')."""
+    database = database_for(settings)
+    try:
+        if database is not None:
+            return PostgresKeyStore(database)
+        where = private_dir(data_dir if data_dir is not None else settings.data_dir)
+        return SqliteKeyStore(where / KEYS_FILE)
+    except KeyStoreError as exc:
+        raise SettingsError([str(exc)]) from None
+
+
+def answer_store(settings: Settings) -> AnswerStore:
+    """Where the API keeps its Idempotency-Key answers: PostgreSQL with
+    ``PARCOURS_DATABASE_URL`` (every replica sees them), else ``idempotency.db``."""
+    database = database_for(settings)
+    if database is not None:
+        return PostgresAnswers(database)
+    return SqliteAnswers(private_dir(settings.data_dir) / IDEMPOTENCY_FILE)
+
+
 def open_keyring(settings: Settings, data_dir: Path | None = None) -> Keyring:
-    """The key store in the data dir (``data_dir`` wins over the settings'), opened with
-    the master key. Raises ``SettingsError`` for a missing or wrong master key."""
+    """The key store (``key_store``) opened with the master key. Raises
+    ``SettingsError`` for a missing or wrong master key, or an unreachable database."""
     where = private_dir(data_dir if data_dir is not None else settings.data_dir)
     master = master_key_for(settings, where)
+    store = key_store(settings, where)
     try:
-        return Keyring(where / KEYS_FILE, master)
+        return Keyring(store, master)
     except KeyringError as exc:
         raise SettingsError([f"{MASTER_KEY_ENV}: {exc}"]) from None
 
 
 def idempotency_store(settings: Settings, keyring: Keyring | None = None) -> IdempotencyStore:
-    """Where the API keeps the answers to writes it was given an Idempotency-Key for,
-    sealed per employee with ``keyring`` (default: the key store in the data dir), for
-    ``PARCOURS_IDEMPOTENCY_TTL`` seconds."""
+    """Where the API keeps the answers to writes it was given an Idempotency-Key for
+    (``answer_store``), sealed per employee with ``keyring`` (default: ``open_keyring``),
+    for ``PARCOURS_IDEMPOTENCY_TTL`` seconds."""
     keys = keyring if keyring is not None else open_keyring(settings)
-    return IdempotencyStore(
-        settings.data_dir / IDEMPOTENCY_FILE, keys, ttl=settings.idempotency_ttl
-    )
+    return IdempotencyStore(answer_store(settings), keys, ttl=settings.idempotency_ttl)
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What ``rotate_master_key`` did."""
+
+    rewrapped: int
+    """How many live data keys are wrapped under the new master key now."""
+    store: str
+    """Where the key store is (a path, or the database URL without its password)."""
+    key_file: Path | None
+    """The data dir's ``master.key``, when the old key came from it and holds the new now."""
+
+
+def rotate_master_key(
+    settings: Settings, new_master_key: bytes, data_dir: Path | None = None
+) -> Rotation:
+    """Wrap every data key under ``new_master_key`` (``Keyring.rotate_master``): no payload
+    is re-encrypted, the check value is rewritten. When the current key came from
+    ``<data_dir>/master.key`` (no ``PARCOURS_MASTER_KEY``), that file gets the new key:
+    written beside it first (``master.key.new``), moved over it once the store is rotated,
+    so a failure in between leaves both keys on disk, never neither."""
+    where = private_dir(data_dir if data_dir is not None else settings.data_dir)
+    keyring = open_keyring(settings, where)
+    if new_master_key == master_key_for(settings, where):
+        raise SettingsError(["the new master key is the current one: nothing to rotate"])
+    key_file = where / MASTER_KEY_FILE if settings.master_key is None else None
+    pending = where / (MASTER_KEY_FILE + ".new")
+    if key_file is not None:
+        descriptor = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(base64.b64encode(new_master_key).decode() + "\n")
+    try:
+        rewrapped = keyring.rotate_master(new_master_key)
+    except KeyringError as exc:
+        pending.unlink(missing_ok=True)
+        raise SettingsError([f"{MASTER_KEY_ENV}: {exc}"]) from None
+    finally:
+        keyring.close()
+    if key_file is not None:
+        os.replace(pending, key_file)
+    return Rotation(rewrapped, keyring.path, key_file)
 
 
 # ---------------------------------------------------------------- Temporal
@@ -199,8 +310,10 @@ def build_notifier(
     webhook: WebhookConfig | None = None,
     public_url: str = "http://localhost:8000",
     keyring: Keyring | None = None,
+    database: Database | None = None,
 ) -> FanOutNotifier:
-    """The channels named, with their sent-ledgers under ``<data_dir>/sent/``.
+    """The channels named, with their sent-ledgers under ``<data_dir>/sent/``, or in
+    ``database`` (PostgreSQL: shared by every worker, on any host).
 
     ``smtp`` and ``webhook`` are required when their channel is named. With ``keyring``
     (always, outside tests) the outbox and the ledgers keep personal data sealed with
@@ -219,12 +332,12 @@ def build_notifier(
             if smtp is None:
                 raise ValueError("the smtp channel needs an SmtpConfig")
             mailer = SmtpNotifier(smtp, public_url)
-            ledger = _ledger(data_dir, name, keyring)
+            ledger = _ledger(data_dir, name, keyring, database)
             built.append(Channel(name, mailer, ledger, mailer.skip_reason))
         else:
             if webhook is None:
                 raise ValueError("the webhook channel needs a WebhookConfig")
-            ledger = _ledger(data_dir, name, keyring)
+            ledger = _ledger(data_dir, name, keyring, database)
             built.append(Channel(name, WebhookNotifier(webhook), ledger))
     return FanOutNotifier(built)
 
@@ -247,7 +360,11 @@ def build_activities(
     )
 
 
-def _ledger(data_dir: Path, channel: str, keyring: Keyring | None) -> DeliveryJournal:
+def _ledger(
+    data_dir: Path, channel: str, keyring: Keyring | None, database: Database | None = None
+) -> DeliveryJournal:
+    if database is not None:
+        return PostgresJournal(database, f"sent/{channel}", keyring)
     return DeliveryJournal(data_dir / "sent" / f"{channel}.jsonl", keyring)
 
 
@@ -271,6 +388,7 @@ def programme_activities(
         webhook=settings.webhook,
         public_url=settings.public_url,
         keyring=keys,
+        database=database_for(settings),
     )
     return build_activities(where, notifier, evaluation_notices=True, keyring=keys)
 

@@ -51,7 +51,9 @@ from config.values import (
 from workflows.messages import TASK_QUEUE
 
 SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
-OTHER_VARIABLES = frozenset({SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN"})
+NEW_MASTER_KEY_ENV = "PARCOURS_NEW_MASTER_KEY"
+"""The key ``parcours keys rotate-master`` rotates to (read by that command only)."""
+OTHER_VARIABLES = frozenset({SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN", NEW_MASTER_KEY_ENV})
 """Variables parcours reads elsewhere: not settings, yet not typos either."""
 TRACING_MODULES = ("opentelemetry.sdk", "opentelemetry.exporter.otlp.proto.grpc")
 UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")
@@ -149,6 +151,11 @@ class Settings(BaseSettings):
     )
     """Web UI origins allowed to call the API's ``/codec`` endpoint from a browser."""
 
+    # Where parcours keeps what it keeps beside Temporal (the key store, the API's answers).
+    database_url: SecretStr | None = _env("PARCOURS_DATABASE_URL", default=None, repr=False)
+    """``postgresql://user:password@host:port/database``: the stores on that PostgreSQL
+    database, shared by every worker and API replica. Unset: SQLite files in the data dir."""
+
     # Observability.
     metrics_port: Port | None = _env("PARCOURS_METRICS_PORT", default=None)
     """Serve Prometheus metrics on this port (``/metrics``); none: no endpoint."""
@@ -227,6 +234,19 @@ class Settings(BaseSettings):
                 raise ValueError(f"entry {number}: the same token is given two roles")
             tokens[token] = ApiRole(role)
         return tokens
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.get_secret_value().strip())
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ValueError(
+                "must be a postgresql://user:password@host:port/database URL, got one "
+                f"starting {parts.scheme or '(no scheme)'}://"
+            )
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -377,6 +397,7 @@ def _reveal(secret: SecretStr | None) -> str | None:
 
 __all__ = [
     "ENV_NAMES",
+    "NEW_MASTER_KEY_ENV",
     "ApiRole",
     "Settings",
     "SettingsError",

@@ -10,8 +10,9 @@ take an employee id or ``SYSTEM`` and add the prefix themselves (``owner_key``).
 made before the prefix existed (owner ``<id>``) are still found: a lookup for
 ``employee:<id>`` falls back to a row owned by ``<id>``, and erasing reaches both.
 
-The keys live in a small SQLite file in the data dir (``keys.db``), each wrapped
-(AES-GCM) under the master key, which itself never touches the disk unless
+The keys live in a ``KeyStore`` (``adapters.stores.keys``): a small SQLite file in the
+data dir (``keys.db``) by default, or PostgreSQL (``PARCOURS_DATABASE_URL``), each
+wrapped (AES-GCM) under the master key, which itself never touches the disk unless
 ``parcours up`` made it for a local set-up (``<data_dir>/master.key``, readable only
 by its owner).
 
@@ -21,7 +22,8 @@ for them ("employee E123's data was erased"). Everything else keeps working.
 
 The store holds a check value sealed with the master key: opening it with
 another master key fails at once, with a message naming ``PARCOURS_MASTER_KEY``,
-instead of decoding garbage later.
+instead of decoding garbage later. ``rotate_master`` rewraps every data key under a
+new master key and rewrites that check value (``parcours keys rotate-master``).
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ import base64
 import binascii
 import os
 import secrets
-import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +45,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from adapters.stores.private import private_sqlite
+from adapters.stores.keys import KeyRow, KeyStore, KeyStoreError, SqliteKeyStore
 
 SYSTEM = "system"
 """The owner of the key for payloads that belong to no programme."""
@@ -153,87 +156,109 @@ class _Key:
 
 
 class Keyring:
-    """Data keys by owner (an employee id, or ``system``), in a SQLite file.
+    """Data keys by owner (an employee id, or ``system``), kept in a ``KeyStore``.
 
-    Safe to share between threads and between processes on one host: a key is
-    made once per owner (the first process to insert it wins; the others read
-    it back). Unwrapped keys are kept in memory; whether one was erased is asked
-    of the store again after ``ERASED_TTL`` seconds.
+    ``store`` is a ``KeyStore`` (``adapters.stores.keys``: a SQLite file, or PostgreSQL),
+    or the path of a SQLite file. Safe to share between threads, and between processes
+    on one store: a key is made once per owner (the first process to insert it wins; the
+    others read it back). Unwrapped keys are kept in memory; whether one was erased is
+    asked of the store again after ``ERASED_TTL`` seconds.
     """
 
-    def __init__(self, path: Path, master_key: bytes, *, ttl: float = ERASED_TTL) -> None:
+    def __init__(
+        self, store: KeyStore | Path, master_key: bytes, *, ttl: float = ERASED_TTL
+    ) -> None:
         if len(master_key) != 32:
             raise KeyringError("the master key must be 32 bytes")
-        self.path = path
+        try:
+            self.store: KeyStore = SqliteKeyStore(store) if isinstance(store, Path) else store
+        except KeyStoreError as exc:
+            raise KeyringError(str(exc)) from exc
+        self.path = self.store.location
+        """Where the keys are (a path, or a database URL without its password)."""
         self._master = AESGCM(master_key)
         self._master_bytes = master_key
         self._ttl = ttl
         self._lock = threading.Lock()
         self._by_owner: dict[str, _Key] = {}
         self._by_id: dict[str, _Key] = {}
+        self._check = b""
         try:
-            if not path.exists():  # wrapped keys and tombstones: for its owner's eyes only
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-            self._db = sqlite3.connect(
-                path, check_same_thread=False, isolation_level=None, timeout=10
-            )
-            # An erased key's bytes are overwritten on disk, not just unlinked.
-            self._db.execute("PRAGMA secure_delete = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.executescript(
-                """
-                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-                CREATE TABLE IF NOT EXISTS keys (
-                    key_id  TEXT PRIMARY KEY,
-                    owner   TEXT NOT NULL UNIQUE,
-                    wrapped BLOB,
-                    created TEXT NOT NULL,
-                    erased  TEXT,
-                    reason  TEXT
-                );
-                """
-            )
-        except (OSError, sqlite3.Error) as exc:
-            raise KeyringError(f"cannot open the key store {path}: {exc}") from exc
-        private_sqlite(path)
-        self._check_master()
-        self._seal_old_reasons()
+            self._check_master()
+            self._seal_old_reasons()
+        except KeyStoreError as exc:
+            raise KeyringError(str(exc)) from exc
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self.store.close()
 
     # ------------------------------------------------------------ master key check
 
     def _check_master(self) -> None:
-        nonce = secrets.token_bytes(NONCE)
-        sealed = nonce + self._master.encrypt(nonce, CHECK, b"check")
         with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('check', ?)", (sealed,))
-            (stored,) = self._db.execute("SELECT value FROM meta WHERE name = 'check'").fetchone()
-        try:
-            opened = self._master.decrypt(stored[:NONCE], stored[NONCE:], b"check")
-        except InvalidTag:
-            opened = b""
-        if opened != CHECK:
+            stored = self.store.check_value(_check_value(self._master))
+        if not _opens_check(self._master, stored):
             raise KeyringError(
                 f"it is not the master key the key store {self.path} was made with; "
                 "give the same key to every worker, the API and the CLI"
             )
+        self._check = stored
 
     def _seal_old_reasons(self) -> None:
         """Erase reasons kept in plaintext by earlier versions: sealed now, in place."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT owner, reason FROM keys WHERE erased IS NOT NULL AND reason IS NOT NULL"
-            ).fetchall()
+            rows = self.store.reasons()
         for owner, reason in rows:
             try:
                 self.open_text(reason, f"erased {_employee(owner)}")
             except KeyringError:
                 sealed = self.seal_text(SYSTEM, str(reason), f"erased {_employee(owner)}")
                 with self._lock:
-                    self._db.execute("UPDATE keys SET reason = ? WHERE owner = ?", (sealed, owner))
+                    self.store.set_reason(owner, sealed)
+
+    # ------------------------------------------------------------ the master key
+
+    def rotate_master(self, new_master_key: bytes) -> int:
+        """Wrap every live data key under ``new_master_key`` instead, and rewrite the check
+        value with it; how many keys were rewrapped. No payload is re-encrypted: the data
+        keys stay what they were, only their wrapping changes.
+
+        From then on this keyring (and every process started with the new key) uses the
+        new key; a process still on the old one can no longer unwrap a key it has not
+        cached, nor make one (``KeyringError`` telling it to restart with the new key).
+        """
+        if len(new_master_key) != 32:
+            raise KeyringError("the new master key must be 32 bytes")
+        new = AESGCM(new_master_key)
+
+        def rewrap(key_id: str, owner: str, wrapped: bytes) -> bytes:
+            try:
+                raw = self._master.decrypt(
+                    wrapped[:NONCE], wrapped[NONCE:], _wrap_aad(key_id, owner)
+                )
+            except InvalidTag as exc:
+                raise KeyringError(
+                    f"data key {key_id} in {self.path} does not open with the current "
+                    "master key: nothing was rotated"
+                ) from exc
+            nonce = secrets.token_bytes(NONCE)
+            return nonce + new.encrypt(nonce, raw, _wrap_aad(key_id, owner))
+
+        check = _check_value(new)
+        with self._lock:
+            self._check_master_unlocked()
+            count = self.store.rewrap(rewrap, check)
+            self._master = new
+            self._master_bytes = new_master_key
+            self._check = check
+        return count
+
+    def _check_master_unlocked(self) -> None:
+        if not _opens_check(self._master, self.store.check_value(self._check or b"-")):
+            raise KeyringError(
+                f"the key store {self.path} is not under this master key (rotated already?)"
+            )
 
     # ------------------------------------------------------------ derived keys
 
@@ -257,7 +282,7 @@ class Keyring:
         cached = self._by_owner.get(owner)
         if cached is not None and time.monotonic() - cached.checked < self._ttl:
             return cached.key_id, cached.aead
-        with self._lock:
+        with self._lock, self._store_errors():
             row = self._owned(owner)
             if row is None:
                 self._create(owner)
@@ -272,14 +297,14 @@ class Keyring:
         cached = self._by_id.get(key_id)
         if cached is not None and time.monotonic() - cached.checked < self._ttl:
             return cached.aead
-        with self._lock:
-            row = self._row("key_id", key_id)
+        with self._lock, self._store_errors():
+            row = self.store.by_id(key_id)
             if row is None:
                 raise KeyringError(
                     f"payload encrypted with data key {key_id}, which the key store "
                     f"{self.path} does not have: is this the data dir the data was written with?"
                 )
-            return self._unwrap(row, owner_key(row[1])).aead
+            return self._unwrap(row, owner_key(row.owner)).aead
 
     # ------------------------------------------------------------ sealing bytes
 
@@ -325,9 +350,9 @@ class Keyring:
 
     def is_erased(self, employee_id: str) -> bool:
         """Whether ``employee_id``'s key was destroyed (asked of the store, not the cache)."""
-        with self._lock:
+        with self._lock, self._store_errors():
             row = self._owned(owner_key(employee_id))
-        return row is not None and row[3] is not None
+        return row is not None and row.erased is not None
 
     def erase(self, employee_id: str, reason: str | None = None) -> KeyDestroyed:
         """Destroy ``employee_id``'s data key, leaving a tombstone. Idempotent.
@@ -343,64 +368,40 @@ class Keyring:
         # The reason may say something about the person: never kept in plaintext.
         sealed = self.seal_text(SYSTEM, reason, f"erased {employee_id}") if reason else None
         now = datetime.now(UTC)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                # Namespaced, and made before that: both, should an older process have
-                # made one beside the other.
-                owners = (owner, _legacy(owner))
-                rows = self._db.execute(
-                    "SELECT erased FROM keys WHERE owner IN (?, ?)", owners
-                ).fetchall()
-                if rows and all(erased is not None for (erased,) in rows):
-                    self._db.execute("COMMIT")
-                    when = min(datetime.fromisoformat(erased) for (erased,) in rows)
-                    return KeyDestroyed(employee_id, when, already=True)
-                if not rows:
-                    self._db.execute(
-                        "INSERT INTO keys VALUES (?, ?, NULL, ?, ?, ?)",
-                        (_new_key_id(), owner, now.isoformat(), now.isoformat(), sealed),
-                    )
-                else:
-                    self._db.execute(
-                        "UPDATE keys SET wrapped = NULL, erased = ?, reason = ? "
-                        "WHERE owner IN (?, ?) AND erased IS NULL",
-                        (now.isoformat(), sealed, *owners),
-                    )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            # Out of the write-ahead log too, so the old page is overwritten in the database.
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with self._lock, self._store_errors():
+            # Namespaced, and made before that: both, should an older process have
+            # made one beside the other.
+            already = self.store.erase(
+                (owner, _legacy(owner)), _new_key_id(), now.isoformat(), sealed
+            )
             self._forget(owner)
+        if already is not None:
+            return KeyDestroyed(employee_id, datetime.fromisoformat(already), already=True)
         return KeyDestroyed(employee_id, now, already=False)
 
     def erase_reason(self, employee_id: str) -> str | None:
         """Why ``employee_id`` was erased, if a reason was given."""
-        with self._lock:
-            found = self._db.execute(
-                "SELECT reason FROM keys WHERE owner IN (?, ?) AND reason IS NOT NULL",
-                (owner_key(employee_id), employee_id),
-            ).fetchone()
-        if found is None or not found[0]:
+        with self._lock, self._store_errors():
+            found = self.store.reason((owner_key(employee_id), employee_id))
+        if found is None:
             return None
-        return self.open_text(found[0], f"erased {employee_id}")
+        return self.open_text(found, f"erased {employee_id}")
 
     # ------------------------------------------------------------ internals
 
-    def _owned(self, owner: str) -> tuple[str, str, bytes | None, str | None] | None:
-        """``owner``'s row (namespaced), or the one its key had before namespacing."""
-        row = self._row("owner", owner)
-        if row is None and _legacy(owner) != owner:
-            row = self._row("owner", _legacy(owner))
-        return row
+    @contextmanager
+    def _store_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except KeyStoreError as exc:
+            raise KeyringError(str(exc)) from exc
 
-    def _row(self, column: str, value: str) -> tuple[str, str, bytes | None, str | None] | None:
-        found = self._db.execute(
-            f"SELECT key_id, owner, wrapped, erased FROM keys WHERE {column} = ?", (value,)
-        ).fetchone()
-        return None if found is None else (found[0], found[1], found[2], found[3])
+    def _owned(self, owner: str) -> KeyRow | None:
+        """``owner``'s row (namespaced), or the one its key had before namespacing."""
+        row = self.store.by_owner(owner)
+        if row is None and _legacy(owner) != owner:
+            row = self.store.by_owner(_legacy(owner))
+        return row
 
     def _create(self, owner: str) -> None:
         key_id = _new_key_id()
@@ -409,12 +410,12 @@ class Keyring:
             nonce, AESGCM.generate_key(bit_length=256), _wrap_aad(key_id, owner)
         )
         # A concurrent process may insert the owner's key first: then theirs is the key.
-        self._db.execute(
-            "INSERT OR IGNORE INTO keys VALUES (?, ?, ?, ?, NULL, NULL)",
-            (key_id, owner, wrapped, datetime.now(UTC).isoformat()),
-        )
+        created = datetime.now(UTC).isoformat()
+        row = KeyRow(key_id, owner, wrapped, None)
+        if not self.store.insert(row, created, self._check) and self._owned(owner) is None:
+            raise _rotated(self.path)
 
-    def _unwrap(self, row: tuple[str, str, bytes | None, str | None], owner: str) -> _Key:
+    def _unwrap(self, row: KeyRow, owner: str) -> _Key:
         """The key of ``row``, cached for ``owner`` (namespaced; the row may predate it)."""
         key_id, stored, wrapped, erased = row
         if erased is not None or wrapped is None:
@@ -423,6 +424,8 @@ class Keyring:
         try:
             raw = self._master.decrypt(wrapped[:NONCE], wrapped[NONCE:], _wrap_aad(key_id, stored))
         except InvalidTag as exc:
+            if not _opens_check(self._master, self.store.check_value(self._check)):
+                raise _rotated(self.path) from exc
             raise KeyringError(
                 f"data key {key_id} in {self.path} does not open with the master key"
             ) from exc
@@ -435,6 +438,25 @@ class Keyring:
         key = self._by_owner.pop(owner, None)
         if key is not None:
             self._by_id.pop(key.key_id, None)
+
+
+def _check_value(master: AESGCM) -> bytes:
+    nonce = secrets.token_bytes(NONCE)
+    return nonce + master.encrypt(nonce, CHECK, b"check")
+
+
+def _opens_check(master: AESGCM, stored: bytes) -> bool:
+    try:
+        return master.decrypt(stored[:NONCE], stored[NONCE:], b"check") == CHECK
+    except (InvalidTag, ValueError):
+        return False
+
+
+def _rotated(where: str) -> KeyringError:
+    return KeyringError(
+        f"the master key of the key store {where} was rotated since this process started: "
+        f"restart it with the new {MASTER_KEY_ENV}"
+    )
 
 
 def _new_key_id() -> str:

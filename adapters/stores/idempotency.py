@@ -1,7 +1,8 @@
 """Idempotency-Key for the HTTP API: a retried write gets the first answer back.
 
-Answers are kept in a SQLite file in the data dir, so they survive an API
-restart. Transient failures (5xx) are not kept: retrying them is the point, and
+Answers are kept in an ``AnswerStore``: a SQLite file in the data dir by default, or
+PostgreSQL (``PARCOURS_DATABASE_URL``), shared by every API replica; either way they
+survive an API restart. Transient failures (5xx) are not kept: retrying them is the point, and
 neither is a request that failed unexpectedly (``abandon`` frees its key).
 Programmes also drop a command whose key they already applied, so even a
 write that slips past this store never counts twice.
@@ -19,7 +20,8 @@ What is kept, and for whom:
   is not kept;
 - entries expire ``ttl`` seconds after their request (default 24 h,
   ``PARCOURS_IDEMPOTENCY_TTL``); expired ones are deleted as new requests come;
-- deleted rows are overwritten (``secure_delete``), the file and its ``-wal`` are 0600.
+- in SQLite deleted rows are overwritten (``secure_delete``), the file and its ``-wal``
+  are 0600; in PostgreSQL they stay in dead row versions until reused, sealed.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+from adapters.stores.postgres import Database
 from adapters.stores.private import private_file, private_sqlite
 
 DEFAULT_TTL = 24 * 3600.0
@@ -73,18 +76,38 @@ def _entry_id(scope: str, key: str) -> str:
     return hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
 
 
-class IdempotencyStore:
-    def __init__(
-        self,
-        path: Path,
-        sealer: Sealer | None = None,
-        *,
-        ttl: float = DEFAULT_TTL,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.ttl = ttl
-        self._sealer = sealer
-        self._clock = clock
+class Entry(NamedTuple):
+    """A kept entry as an ``AnswerStore`` has it: the answer still sealed."""
+
+    fingerprint: str
+    status: int | None
+    owner: str | None
+    body: str | None
+
+
+class AnswerStore(Protocol):
+    """Where the entries are: a SQLite file, or PostgreSQL. Safe between threads."""
+
+    def take(self, entry: str, print_: str, now: float, expired: float) -> Entry | None:
+        """Delete the entries created before ``expired``, then take ``entry`` for a new
+        request: None when it is now taken, the entry kept when it was there already."""
+        ...
+
+    def keep(self, entry: str, status: int, owner: str, body: str) -> None: ...
+
+    def drop(self, entry: str) -> None: ...
+
+    def purge(self, expired: float) -> int:
+        """Delete the entries created before ``expired``; how many."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class SqliteAnswers:
+    """The entries in a SQLite file in the data dir (0600, WAL, ``secure_delete``)."""
+
+    def __init__(self, path: Path) -> None:
         private_file(path)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA secure_delete = ON")
@@ -99,30 +122,139 @@ class IdempotencyStore:
         private_sqlite(path)
         self._lock = threading.Lock()
 
-    def begin(self, scope: str, key: str, print_: str) -> Answer | None:
-        """None: go ahead (the key is now taken). An Answer: the first answer to return."""
-        entry = _entry_id(scope, key)
-        now = self._clock()
+    def take(self, entry: str, print_: str, now: float, expired: float) -> Entry | None:
         with self._lock:
-            self._db.execute("DELETE FROM entries WHERE created < ?", (now - self.ttl,))
+            self._db.execute("DELETE FROM entries WHERE created < ?", (expired,))
             inserted = self._db.execute(
                 "INSERT OR IGNORE INTO entries VALUES (?, ?, ?, NULL, NULL, NULL)",
                 (entry, print_, now),
             ).rowcount
             if inserted:
                 return None
-            fingerprint_, status, owner, body = self._db.execute(
+            found = self._db.execute(
                 "SELECT fingerprint, status, owner, body FROM entries WHERE id = ?", (entry,)
             ).fetchone()
-        if fingerprint_ != print_:
+        return Entry(*found)
+
+    def keep(self, entry: str, status: int, owner: str, body: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE entries SET status = ?, owner = ?, body = ? WHERE id = ?",
+                (status, owner, body, entry),
+            )
+
+    def drop(self, entry: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM entries WHERE id = ?", (entry,))
+
+    def purge(self, expired: float) -> int:
+        with self._lock:
+            return self._db.execute("DELETE FROM entries WHERE created < ?", (expired,)).rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+COMPONENT = "idempotency"
+"""The answers' component in ``schema_version``."""
+MIGRATIONS = (
+    # 1: the entries as SQLite has them.
+    """
+    CREATE TABLE idempotency_entries (
+        id          TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        created     DOUBLE PRECISION NOT NULL,
+        status      INTEGER,
+        owner       TEXT,
+        body        TEXT
+    );
+    CREATE INDEX idempotency_entries_created ON idempotency_entries (created);
+    """,
+)
+
+
+class PostgresAnswers:
+    """The entries in PostgreSQL (table ``idempotency_entries``), on a shared ``Database``:
+    every API replica sees the same answers. A deleted entry's sealed body may stay in
+    dead row versions until VACUUM reuses the space (``adapters.stores.keys`` says why);
+    it is sealed with the employee's data key, so their erasure makes it unreadable."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        database.migrate(COMPONENT, MIGRATIONS)
+
+    def take(self, entry: str, print_: str, now: float, expired: float) -> Entry | None:
+        with self._database.connection() as connection:
+            connection.execute("DELETE FROM idempotency_entries WHERE created < %s", (expired,))
+            inserted = connection.execute(
+                "INSERT INTO idempotency_entries VALUES (%s, %s, %s, NULL, NULL, NULL) "
+                "ON CONFLICT (id) DO NOTHING",
+                (entry, print_, now),
+            ).rowcount
+            if inserted:
+                return None
+            found = connection.execute(
+                "SELECT fingerprint, status, owner, body FROM idempotency_entries WHERE id = %s",
+                (entry,),
+            ).fetchone()
+        if found is None:  # expired and deleted between the two: take it again
+            return self.take(entry, print_, now, expired)
+        return Entry(*found)
+
+    def keep(self, entry: str, status: int, owner: str, body: str) -> None:
+        with self._database.connection() as connection:
+            connection.execute(
+                "UPDATE idempotency_entries SET status = %s, owner = %s, body = %s WHERE id = %s",
+                (status, owner, body, entry),
+            )
+
+    def drop(self, entry: str) -> None:
+        with self._database.connection() as connection:
+            connection.execute("DELETE FROM idempotency_entries WHERE id = %s", (entry,))
+
+    def purge(self, expired: float) -> int:
+        with self._database.connection() as connection:
+            return connection.execute(
+                "DELETE FROM idempotency_entries WHERE created < %s", (expired,)
+            ).rowcount
+
+    def close(self) -> None:
+        """Nothing: the pool is the ``Database``'s, shared with the other stores."""
+
+
+class IdempotencyStore:
+    """The answers, sealed per owner, in an ``AnswerStore`` (or a SQLite file at a path)."""
+
+    def __init__(
+        self,
+        store: AnswerStore | Path,
+        sealer: Sealer | None = None,
+        *,
+        ttl: float = DEFAULT_TTL,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.ttl = ttl
+        self._sealer = sealer
+        self._clock = clock
+        self.store: AnswerStore = SqliteAnswers(store) if isinstance(store, Path) else store
+
+    def begin(self, scope: str, key: str, print_: str) -> Answer | None:
+        """None: go ahead (the key is now taken). An Answer: the first answer to return."""
+        entry = _entry_id(scope, key)
+        now = self._clock()
+        found = self.store.take(entry, print_, now, now - self.ttl)
+        if found is None:
+            return None
+        if found.fingerprint != print_:
             raise KeyConflict("Idempotency-Key was already used with a different request")
-        if status is None:
+        if found.status is None or found.body is None:
             raise KeyConflict("a request with this Idempotency-Key is still in progress")
-        opened = self._open(entry, owner, body)
+        opened = self._open(entry, found.owner, found.body)
         if opened is None:  # its employee was erased since: the answer is gone with them
             self.abandon(scope, key)
             return self.begin(scope, key, print_)
-        return Answer(status, opened)
+        return Answer(found.status, opened)
 
     def finish(self, scope: str, key: str, answer: Answer, owner: str = SYSTEM) -> None:
         """Keep ``answer`` for the key (sealed for ``owner``); a 5xx frees the key instead."""
@@ -135,26 +267,18 @@ class IdempotencyStore:
         except Exception:  # DataErased above all: nothing may be written for them
             self.abandon(scope, key)
             return
-        with self._lock:
-            self._db.execute(
-                "UPDATE entries SET status = ?, owner = ?, body = ? WHERE id = ?",
-                (answer.status, owner, body, entry),
-            )
+        self.store.keep(entry, answer.status, owner, body)
 
     def abandon(self, scope: str, key: str) -> None:
         """Free the key: its request failed before it had an answer worth keeping."""
-        with self._lock:
-            self._db.execute("DELETE FROM entries WHERE id = ?", (_entry_id(scope, key),))
+        self.store.drop(_entry_id(scope, key))
 
     def purge(self) -> int:
         """Delete the expired entries now; how many there were."""
-        with self._lock:
-            return self._db.execute(
-                "DELETE FROM entries WHERE created < ?", (self._clock() - self.ttl,)
-            ).rowcount
+        return self.store.purge(self._clock() - self.ttl)
 
     def close(self) -> None:
-        self._db.close()
+        self.store.close()
 
     def _seal(self, entry: str, owner: str, text: str) -> str:
         if self._sealer is None:

@@ -10,6 +10,7 @@ import sys
 from gateway.cli import (
     commands,
     deploys,
+    keys,
     launching,
     outbox,
     personal_data,
@@ -23,6 +24,7 @@ __all__ = [
     "app",
     "commands",
     "deploys",
+    "keys",
     "launching",
     "main",
     "outbox",

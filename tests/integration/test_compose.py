@@ -42,6 +42,8 @@ def environment(service: dict[str, Any]) -> dict[str, str]:
 def test_the_services_and_their_images(services: dict[str, Any]) -> None:
     assert set(services) == {
         "postgresql",
+        "parcours-db",
+        "temporal-schema",
         "temporal",
         "temporal-setup",
         "temporal-ui",
@@ -49,8 +51,12 @@ def test_the_services_and_their_images(services: dict[str, Any]) -> None:
         "api",
     }
     assert services["postgresql"]["image"].startswith("postgres:16")
-    assert services["temporal"]["image"].startswith("temporalio/auto-setup:1.")
-    assert services["temporal-setup"]["image"] == services["temporal"]["image"]
+    assert services["parcours-db"]["image"] == services["postgresql"]["image"]
+    # The server alone, its schema set up beforehand by admin-tools (no auto-setup).
+    assert services["temporal"]["image"].startswith("temporalio/server:1.")
+    version = services["temporal"]["image"].split(":")[1]
+    for name in ("temporal-schema", "temporal-setup"):
+        assert services[name]["image"].startswith(f"temporalio/admin-tools:{version}-"), name
     assert services["temporal-ui"]["image"].startswith("temporalio/ui:2.")
     for name in PARCOURS_SERVICES:
         assert services[name]["build"] == "."
@@ -65,8 +71,9 @@ def test_ports_only_where_people_connect(services: dict[str, Any]) -> None:
     # Temporal's frontend has no TLS nor authorizer here: on the compose network only.
     assert services["temporal"]["expose"] == ["7233"]
     # Replicas cannot share a host port: workers publish none, metrics stay on the network.
-    for name in ("postgresql", "temporal", "temporal-setup", "worker"):
+    for name in ("postgresql", "parcours-db", "temporal-schema", "temporal", "temporal-setup"):
         assert "ports" not in services[name], name
+    assert "ports" not in services["worker"]
     assert services["worker"]["expose"] == ["9464"]
 
 
@@ -81,11 +88,45 @@ def test_the_ui_can_sign_in_and_pass_its_token_to_the_codec(services: dict[str, 
 
 
 def test_temporal_runs_on_postgresql(services: dict[str, Any]) -> None:
+    server = environment(services["postgresql"])
     env = environment(services["temporal"])
     assert env["DB"] == "postgres12"
     assert env["POSTGRES_SEEDS"] == "postgresql"
-    assert env["POSTGRES_PWD"] == environment(services["postgresql"])["POSTGRES_PASSWORD"]
-    assert env["POSTGRES_USER"] == environment(services["postgresql"])["POSTGRES_USER"]
+    assert env["POSTGRES_PWD"] == server["POSTGRES_PASSWORD"]
+    assert env["POSTGRES_USER"] == server["POSTGRES_USER"]
+    assert (env["DBNAME"], env["VISIBILITY_DBNAME"]) == ("temporal", "temporal_visibility")
+    schema = environment(services["temporal-schema"])
+    assert schema["SQL_PLUGIN"] == "postgres12"
+    assert schema["SQL_HOST"] == "postgresql"
+    assert (schema["SQL_USER"], schema["SQL_PASSWORD"]) == (
+        server["POSTGRES_USER"],
+        server["POSTGRES_PASSWORD"],
+    )
+    script = " ".join(services["temporal-schema"]["command"])
+    for step in ("create-database", "setup-schema", "update-schema"):
+        assert step in script
+    for name in ("temporal", "temporal_visibility"):
+        assert name in script
+    assert services["temporal-schema"]["restart"] == "no"
+
+
+def test_parcours_keeps_its_stores_in_a_database_of_its_own(services: dict[str, Any]) -> None:
+    setup = services["parcours-db"]
+    env = environment(setup)
+    assert env["PGHOST"] == "postgresql"
+    assert env["PGPASSWORD"] == environment(services["postgresql"])["POSTGRES_PASSWORD"]
+    assert env["PARCOURS_DB_PASSWORD"].startswith("${PARCOURS_DB_PASSWORD:?")
+    script = " ".join(setup["command"])
+    assert "CREATE ROLE parcours" in script
+    assert "CREATE DATABASE parcours OWNER parcours" in script
+    assert setup["restart"] == "no"
+    for name in PARCOURS_SERVICES:
+        url = environment(services[name])["PARCOURS_DATABASE_URL"]
+        assert url.startswith("postgresql://parcours:${PARCOURS_DB_PASSWORD:?")
+        assert url.endswith("}@postgresql:5432/parcours")
+        # The URL parses as a setting once compose has put the password in.
+        filled = REFERENCE.sub("pw", url)
+        assert Settings(database_url=filled).database_url is not None
 
 
 def test_workers_and_api_run_parcours_against_that_temporal(services: dict[str, Any]) -> None:
@@ -97,8 +138,9 @@ def test_workers_and_api_run_parcours_against_that_temporal(services: dict[str, 
         env = environment(service)
         assert env["TEMPORAL_ADDRESS"] == "temporal:7233"
         assert env["PARCOURS_DATA_DIR"] == "/data"
-        assert "parcours-data:/data" in service["volumes"]
-        # One key store on the shared volume, one master key for all: payloads are sealed.
+        # Nothing shared on disk: the stores are in PostgreSQL, so replicas may be anywhere.
+        assert "volumes" not in service
+        # One key store in the database, one master key for all: payloads are sealed.
         assert env["PARCOURS_MASTER_KEY"].startswith("${PARCOURS_MASTER_KEY:?")
         # Every variable given is a parcours setting: a typo here would be ignored.
         assert set(env) <= set(ENV_NAMES.values()), set(env) - set(ENV_NAMES.values())
@@ -120,20 +162,25 @@ def test_start_order_waits_on_health(services: dict[str, Any]) -> None:
     def waits(service: str) -> dict[str, str]:
         return {k: v["condition"] for k, v in services[service]["depends_on"].items()}
 
-    assert waits("temporal") == {"postgresql": "service_healthy"}
-    assert waits("temporal-setup") == {"temporal": "service_healthy"}
-    assert waits("temporal-ui") == {"temporal": "service_healthy"}
+    done = "service_completed_successfully"
+    assert waits("parcours-db") == {"postgresql": "service_healthy"}
+    assert waits("temporal-schema") == {"postgresql": "service_healthy"}
+    assert waits("temporal") == {"temporal-schema": done}
+    # The setup itself waits until the frontend answers SERVING (the server image has no
+    # CLI for a healthcheck of its own).
+    assert waits("temporal-setup") == {"temporal": "service_started"}
+    assert "cluster health" in " ".join(services["temporal-setup"]["command"])
+    assert waits("temporal-ui") == {"temporal-setup": done}
     for name in PARCOURS_SERVICES:
-        assert waits(name) == {"temporal-setup": "service_completed_successfully"}
+        assert waits(name) == {"temporal-setup": done, "parcours-db": done}
 
 
 def test_healthchecks(services: dict[str, Any]) -> None:
-    for name in ("postgresql", "temporal", "worker", "api"):
+    for name in ("postgresql", "worker", "api"):
         check = services[name]["healthcheck"]
         assert check["test"][0] in ("CMD", "CMD-SHELL"), name
         assert {"interval", "timeout", "retries"} <= set(check), name
     assert "pg_isready" in " ".join(services["postgresql"]["healthcheck"]["test"])
-    assert "temporal operator" in " ".join(services["temporal"]["healthcheck"]["test"])
     assert "127.0.0.1:9464/metrics" in " ".join(services["worker"]["healthcheck"]["test"])
     assert "127.0.0.1:8000/healthz" in " ".join(services["api"]["healthcheck"]["test"])
 
@@ -143,12 +190,13 @@ def test_the_setup_registers_every_search_attribute(services: dict[str, Any]) ->
     for key in ALL:
         assert key.name in script
     assert "--type Keyword" in script
+    assert "namespace create" in script
     assert services["temporal-setup"]["restart"] == "no"
 
 
 def test_named_volumes(compose: dict[str, Any], services: dict[str, Any]) -> None:
     declared = set(compose["volumes"])
-    assert declared == {"postgresql-data", "parcours-data"}
+    assert declared == {"postgresql-data"}
     for name, service in services.items():
         for mount in service.get("volumes", []):
             source = mount.split(":")[0]
@@ -176,12 +224,19 @@ def test_env_example_gives_every_variable_the_file_reads() -> None:
         for line in (ROOT / ".env.example").read_text().splitlines()
         if line and not line.startswith("#")
     }
-    assert required == {"POSTGRES_PASSWORD", "PARCOURS_API_TOKENS", "PARCOURS_MASTER_KEY"}
+    assert required == {
+        "POSTGRES_PASSWORD",
+        "PARCOURS_DB_PASSWORD",
+        "PARCOURS_API_TOKENS",
+        "PARCOURS_MASTER_KEY",
+    }
     assert referenced <= example, referenced - example
     # And nothing in it a parcours process would not understand.
     ours = {name for name in example if name.startswith(("PARCOURS_", "TEMPORAL_"))}
     known = (
-        set(ENV_NAMES.values()) | OTHER_VARIABLES | {"PARCOURS_IMAGE", "PARCOURS_UI_CODEC_ENDPOINT"}
+        set(ENV_NAMES.values())
+        | OTHER_VARIABLES
+        | {"PARCOURS_IMAGE", "PARCOURS_UI_CODEC_ENDPOINT", "PARCOURS_DB_PASSWORD"}
     )
     assert ours <= known, ours - known
     for line in (ROOT / ".env.example").read_text().splitlines():
