@@ -12,7 +12,8 @@ What is compared, exactly, is every event's ``seq``, ``type`` and payload, with
 these normalised and why:
 
 - ``at`` (every event) and ``starts_at`` (the launch): wall-clock time; two runs
-  happen at different moments.
+  happen at different moments. ``recorded_at`` too: it says a worker learnt of a
+  fact late, which is what the kills do.
 - ``clock`` of the events an input caused (those carrying its idempotency key:
   the fact itself and what it completed or entered) and of delivery outcomes:
   the programme clock at which the input or the activity's result *arrived*,
@@ -245,6 +246,7 @@ def normalised(events: list[Event], data_dir: Path) -> list[dict[str, Any]]:
         event = dict(event)
         del event["at"]
         event.pop("starts_at", None)
+        event.pop("recorded_at", None)
         clock = parse_duration(event["clock"])
         arrived = event["key"] is not None or event["type"].startswith("delivery_")
         if arrived:
