@@ -47,6 +47,9 @@ from workflows.programme import ProgrammeWorkflow
 Json = dict[str, Any]
 CONTINUED = 5
 """Times the history reader's programme continued as new."""
+READ_TIMEOUT = 10.0
+"""Seconds a history read may take before the bench calls it hung; a hung read counts
+as taking this long (a lower bound) and is counted in ``hung``."""
 HISTORY_LIMIT = 50
 """The smallest ``RunSettings.history_limit``: a run continues after a few signals."""
 
@@ -247,12 +250,19 @@ async def history_reader(http: Http, parcours: Parcours, reads: int, rounds: int
     client = parcours.client
     runs = len(await raw_histories(client, programme_id))
     events = 0
+    hung = 0
 
     async def api(_: int) -> None:
         nonlocal events
-        answer = await http.request(
-            "GET", f"/v1/programmes/{programme_id}/events", token=PLATFORM_TOKEN
-        )
+        try:
+            answer = await asyncio.wait_for(
+                http.request("GET", f"/v1/programmes/{programme_id}/events", token=PLATFORM_TOKEN),
+                READ_TIMEOUT,
+            )
+        except TimeoutError:
+            nonlocal hung
+            hung += 1  # its time, READ_TIMEOUT, is what _timed measured
+            return
         if answer.status != 200:
             raise RuntimeError(f"GET events: {answer.status} {answer.body[:200]!r}")
         events = len(answer.json())
@@ -273,6 +283,8 @@ async def history_reader(http: Http, parcours: Parcours, reads: int, rounds: int
         "signals": signals,
         "domain_events": events,
         "temporal_events": raw_events,
+        "hung": hung,
+        "read_timeout_seconds": READ_TIMEOUT,
         "api_ms": Figure.of(api_ms).as_json(),
         "raw_ms": Figure.of(raw_ms).as_json(),
         "ratio": Figure.ratio(api_ms, raw_ms).as_json(),

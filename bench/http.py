@@ -26,6 +26,8 @@ from gateway.http import serve
 PLATFORM_TOKEN = "bench-platform"
 INTEGRATOR_TOKEN = "bench-integrator"
 TOKENS = {PLATFORM_TOKEN: "platform", INTEGRATOR_TOKEN: "integrator"}
+SHUTDOWN = 10.0
+"""Seconds the API gets to stop before its task is cancelled."""
 IDLE = 3.0
 """Seconds a connection may sit idle before it is opened anew: uvicorn closes one left
 idle for its keep-alive timeout (5 s)."""
@@ -79,25 +81,32 @@ class Http:
         lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
         head = ("\r\n".join(lines) + "\r\n\r\n").encode()
         async with self._lock:
-            reader, writer = await self._connection()
-            writer.write(head + payload)
-            await writer.drain()
-            status_line = await reader.readline()
-            if not status_line:
-                await self.close()
-                raise ConnectionError("the API closed the connection")
-            status = int(status_line.split()[1])
-            length = 0
-            while True:
-                line = await reader.readline()
-                if line in (b"\r\n", b""):
-                    break
-                name, _, value = line.decode("latin-1").partition(":")
-                if name.strip().lower() == "content-length":
-                    length = int(value.strip())
-            body = await reader.readexactly(length)
-            self._used = time.monotonic()
-            return Response(status, body)
+            try:
+                return await self._exchange(head + payload)
+            except BaseException:
+                await self.close()  # cancelled or broken mid-request: never reuse it
+                raise
+
+    async def _exchange(self, request: bytes) -> Response:
+        reader, writer = await self._connection()
+        writer.write(request)
+        await writer.drain()
+        status_line = await reader.readline()
+        if not status_line:
+            await self.close()
+            raise ConnectionError("the API closed the connection")
+        status = int(status_line.split()[1])
+        length = 0
+        while True:
+            line = await reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value.strip())
+        body = await reader.readexactly(length)
+        self._used = time.monotonic()
+        return Response(status, body)
 
     async def close(self) -> None:
         writer, self._writer, self._reader = self._writer, None, None
@@ -134,4 +143,8 @@ async def api_server(programmes: ProgrammeClient, data_dir: Path) -> AsyncIterat
     finally:
         await http.close()
         stop.set()
-        await serving
+        # uvicorn waits for requests in flight; one stuck for ever (a history replay that
+        # never ends, see bench/README.md) must not keep the bench from ending.
+        done, _ = await asyncio.wait({serving}, timeout=SHUTDOWN)
+        if not done:
+            serving.cancel()

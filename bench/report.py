@@ -188,7 +188,9 @@ def _api_rows(results: Json, api: Json) -> list[tuple[str, str, str, str, str, s
     history = api["history_reader"]
     rows.append(
         (
-            f"6. GET events, {history['runs']} runs (ms/read)",
+            f"6. GET events, {history['runs']} runs (ms/read"
+            + (f"; {history['hung']} hung" if history.get("hung") else "")
+            + ")",
             _fig(history["api_ms"], 1),
             _fig(history["raw_ms"], 1),
             _fig(history["ratio"], 2),

@@ -298,6 +298,7 @@ class Clock:
         now = time.perf_counter()
         self.phases[phase] = round(now - self._mark, 1)
         self._mark = now
+        print(f"  {phase}: {self.phases[phase]:.0f} s", flush=True)
 
     @property
     def total(self) -> float:
