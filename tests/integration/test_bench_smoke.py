@@ -19,6 +19,14 @@ HEADLINE = (
     "launch_ratio",
     "signal_ratio",
     "end_to_end_ratio",
+    "memory_ratio",
+    "api_view_ratio",
+    "api_feedback_ratio",
+    "history_ratio",
+    "cohort_ratio",
+    "growth_launch_ratio",
+    "growth_signal_p50_ratio",
+    "growth_rss_past_cache_ratio",
     "memory_per_programme_kib",
     "simulation_seconds_executive_6m",
 )
@@ -47,6 +55,10 @@ async def test_the_bench_runs_at_tiny_sizes_and_writes_its_figures(tmp_path: Pat
         assert ratio["min"] <= ratio["median"] <= ratio["max"]
         assert len(ratio["rounds"]) == SMOKE.rounds
     assert _positive_number(figures["memory"]["baseline"][str(SMOKE.memory_counts[0])]["median"])
+    api = figures["api"]
+    assert api["history_reader"]["runs"] == 6
+    assert api["cohort"]["size"] == SMOKE.cohort_size
+    assert [level["running"] for level in figures["growth"]["levels"]] == list(SMOKE.growth_levels)
     history = written["history"]
     assert history["events_per_programme"] > 0
     assert history["bounded"]["runs"] >= 1

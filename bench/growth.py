@@ -1,0 +1,143 @@
+"""8. Growth: launch rate, signal latency and worker RSS as running programmes add up.
+
+A fresh worker process whose cache is bounded (``max_cached_workflows`` below the
+largest level, as in production) hosts parcours alone. Programmes are launched
+(each live) up to each level, and at each level:
+
+- **launch rate**: the last ``growth_launches`` launches of the climb to it, timed;
+- **signal latency**: ``growth_signals`` feedback signals, one at a time, each to a
+  programme picked at random among all running ones, timed from the signal until
+  the programme's receipt says applied. Past the cache's size most picks are not
+  cached, and the worker must replay the programme's history first;
+- **worker RSS** (``/proc/<pid>/status``), after a short settle.
+
+Rates are compared with the smallest level's (a ratio per level) and RSS at the
+largest level with RSS at the level nearest the cache's size: past it, RSS should
+stay where it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client
+
+from bench.environment import BenchKeys, WorkerProcess
+from bench.launch import launch_round
+from bench.sides import APPLY_TIMEOUT, PEERS, SCORED, Parcours
+from bench.sizes import Sizes
+from bench.stats import percentile
+from domain.commands import GiveFeedback
+from domain.template import Role
+from workflows.programme import ProgrammeWorkflow
+
+Json = dict[str, Any]
+WARM_UP = 10
+SETTLE = 0.5
+
+
+async def feedback_latency(parcours: Parcours, programme_id: str, key: str) -> float:
+    """Seconds from sending one feedback signal until the programme applied it."""
+    handle = parcours.client.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)
+    began = time.perf_counter()
+    await handle.signal(
+        ProgrammeWorkflow.give_feedback,
+        GiveFeedback(
+            key=key,
+            role=Role.peer,
+            rater_id=f"G{zlib.crc32(key.encode()) % PEERS}",
+            scores=dict.fromkeys(SCORED, 3),
+        ),
+    )
+    delay = 0.002
+    async with asyncio.timeout(APPLY_TIMEOUT):
+        while True:
+            receipt = await handle.query(ProgrammeWorkflow.receipt, key)
+            if receipt.outcome == "applied":
+                return time.perf_counter() - began
+            if receipt.outcome == "rejected":
+                raise RuntimeError(f"{programme_id} refused {key}: {receipt.reason}")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+
+async def growth(
+    address: str,
+    client: Client,
+    sizes: Sizes,
+    tag: str,
+    log_dir: Path,
+    keys: BenchKeys,
+    pycache: Path | None,
+) -> Json:
+    """Climb through ``sizes.growth_levels`` running programmes; read each level.
+
+    The programmes are left open when the worker stops, as the memory phase's are.
+    """
+    queue = f"{tag}-growth-parcours"
+    worker = WorkerProcess(
+        address,
+        max_cached=sizes.growth_cache,
+        log_dir=log_dir,
+        keys=keys,
+        parcours_queue=queue,
+        baseline_queue=f"{tag}-growth-baseline",
+        pycache=pycache,
+    )
+    picks = random.Random(19)
+    levels: list[Json] = []
+    async with worker:
+        parcours = Parcours.default(client, queue)
+        warm = await launch_round(
+            parcours, f"{tag}-gw", min(WARM_UP, min(sizes.growth_levels) // 2), sizes.concurrency
+        )
+        running = warm.workflow_ids
+        await asyncio.sleep(SETTLE)
+        rss_start = worker.rss_kib()
+        for level in sorted(sizes.growth_levels):
+            timed = min(sizes.growth_launches, level - len(running))
+            if timed < 1:
+                raise ValueError(f"growth level {level}: already {len(running)} running")
+            climb = level - len(running) - timed
+            if climb > 0:
+                more = await launch_round(parcours, f"{tag}-g{level}c", climb, sizes.concurrency)
+                running += more.workflow_ids
+            launched = await launch_round(parcours, f"{tag}-g{level}t", timed, sizes.concurrency)
+            running += launched.workflow_ids
+            latencies = [
+                await feedback_latency(parcours, picks.choice(running), f"{tag}-g{level}-{j}")
+                for j in range(sizes.growth_signals)
+            ]
+            await asyncio.sleep(SETTLE)
+            levels.append(
+                {
+                    "running": len(running),
+                    "launch_per_second": launched.per_second,
+                    "launches_timed": timed,
+                    "signal_p50_ms": percentile(latencies, 50) * 1000,
+                    "signal_p99_ms": percentile(latencies, 99) * 1000,
+                    "signals_timed": len(latencies),
+                    "rss_mib": worker.rss_kib() / 1024,
+                }
+            )
+    first = levels[0]
+    at_cache = min(levels, key=lambda read: abs(read["running"] - sizes.growth_cache))
+    last = levels[-1]
+    for read in levels:
+        read["launch_vs_first"] = read["launch_per_second"] / first["launch_per_second"]
+        read["signal_p50_vs_first"] = read["signal_p50_ms"] / first["signal_p50_ms"]
+    return {
+        "max_cached_workflows": sizes.growth_cache,
+        "rss_start_mib": rss_start / 1024,
+        "levels": levels,
+        "launch_ratio": last["launch_per_second"] / first["launch_per_second"],
+        "launch_spread": min(read["launch_vs_first"] for read in levels),
+        "signal_p50_ratio": last["signal_p50_ms"] / first["signal_p50_ms"],
+        "signal_p99_ratio": last["signal_p99_ms"] / first["signal_p99_ms"],
+        "rss_past_cache_ratio": last["rss_mib"] / at_cache["rss_mib"],
+    }
