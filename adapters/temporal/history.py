@@ -35,7 +35,9 @@ from temporalio.worker import (
 )
 
 from adapters.payloads.keyring import DataErased
+from domain.decider import decide
 from domain.events import Event
+from workflows.messages import ProgrammeInput
 from workflows.programme import ProgrammeWorkflow
 
 ERASED = "[erased]"
@@ -96,6 +98,14 @@ async def domain_events(client: Client, programme_id: str) -> list[Event]:
     """The whole domain timeline of a programme, across every continue-as-new run."""
     handle = client.get_workflow_handle(programme_id)
     history = await handle.fetch_history()
+    # A task still in flight (a run just started, or continued as new) is not replayed:
+    # the replayer can wait on it for ever. What it would decide is not decided yet.
+    events = list(history.events)
+    while events and events[-1].event_type in _IN_FLIGHT:
+        events.pop()
+    if len(events) <= 1:
+        return await _carried(client, history)
+    history = WorkflowHistory(history.workflow_id, events)
     capture = _Capture()
     replayer = Replayer(
         workflows=[ProgrammeWorkflow],
@@ -109,6 +119,21 @@ async def domain_events(client: Client, programme_id: str) -> list[Event]:
         raise ValueError(f"{programme_id} is not a programme workflow")
     (instance,) = capture.instances.values()
     return instance.log()
+
+
+_IN_FLIGHT = frozenset(
+    {EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED}
+)
+
+
+async def _carried(client: Client, history: WorkflowHistory) -> list[Event]:
+    """The log of a run whose first task has not run: what its input carries, or the
+    launch decided as the run's first task will decide it."""
+    started = history.events[0].workflow_execution_started_event_attributes
+    [given] = await client.data_converter.decode(started.input.payloads, [ProgrammeInput])
+    if given.events or given.launch is None:
+        return list(given.events)
+    return decide(None, given.launch, history.events[0].event_time.ToDatetime(tzinfo=UTC))
 
 
 async def run_histories(client: Client, workflow_id: str) -> list[WorkflowHistory]:
