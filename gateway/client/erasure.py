@@ -11,14 +11,14 @@ import asyncio
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.payloads.encryption import keyring_of
 from adapters.payloads.keyring import Keyring
 from domain.commands import Withdraw
-from domain.ids import employee_of
+from domain.ids import Identifier, employee_of
 from gateway.client.errors import (
     CommandRefused,
     InvalidRequest,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 ERASE_WAIT = timedelta(seconds=60)
 """How long an erasure waits for a withdrawn programme to close before terminating it."""
 ERASED_REASON = "personal data erased"
+_EMPLOYEE_ID: TypeAdapter[str] = TypeAdapter(Identifier)
 """The withdraw reason when none is given, and the only terminate reason: Temporal keeps a
 terminate reason in plaintext, so the caller's reason (sealed in the withdraw) never goes
 there."""
@@ -68,9 +69,11 @@ async def erase(
     temporal = programmes.temporal
     keyring = _keyring(temporal)
     try:
+        employee_id = _EMPLOYEE_ID.validate_python(employee_id)
         filters = Filters(employee=employee_id)
     except ValidationError as exc:
-        raise InvalidRequest(f"employee_id: {exc.errors()[0]['msg']}") from exc
+        reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise InvalidRequest(f"employee_id: {reason}") from exc
     why = reason or ERASED_REASON
     ended: dict[str, Action] = {}
     if not keyring.is_erased(employee_id):

@@ -559,6 +559,9 @@ def test_ops_erase_an_employee_over_http(cluster: Cluster) -> None:
         sealed = _sealed_input(cluster, pid)
         path = f"/v1/employees/{employee}/erase"
         assert platform.post(path, json={"reason": "asked"}).status_code == 403
+        reserved = ops.post("/v1/employees/system/erase")
+        assert reserved.status_code == 422, reserved.text
+        assert "'system' is reserved by parcours" in reserved.json()["error"]["message"]
 
         key = {"Idempotency-Key": f"erase-{employee}"}
         erased = ops.post(path, json={"reason": "asked by the employee"}, headers=key)
