@@ -145,7 +145,9 @@ async def _drill(client: Client, outage: bool) -> tuple[list[Event], Delivered]:
             ProgrammeWorkflow.agree_objectives,
             AgreeObjectives(short_term=["Delegate"], long_term=["Lead"]),
         )
-        started = (await handle.query(ProgrammeWorkflow.view)).starts_at
+        # Every time below counts from the agreement, whenever the test got round to it.
+        starts_at = (await handle.query(ProgrammeWorkflow.view)).starts_at
+        started = starts_at + _agreed((await handle.query(ProgrammeWorkflow.events, 0)).events)
         for clock, fact in FACTS:
             if outage and clock > DOWN and up is not None:
                 await _until(started + DOWN)
@@ -164,15 +166,20 @@ async def _drill(client: Client, outage: bool) -> tuple[list[Event], Delivered]:
             await up.__aexit__(None, None, None)
 
 
+def _agreed(events: Sequence[Event]) -> timedelta:
+    return next(e.clock for e in events if e.type == "objectives_agreed")
+
+
 def timeline(events: Sequence[Event]) -> list[tuple[str, timedelta]]:
-    """The log on the programme clock, a reminder sent or skipped alike; deliveries left
-    out (confirmed whenever an activity returns), the clock to a tenth of a second, but
-    for the launch and the objectives (agreed as the test gets round to it)."""
+    """The log on the programme clock from the agreement (made as the test gets round to
+    it), a reminder sent or skipped alike; deliveries left out (confirmed whenever an
+    activity returns), the clock to a tenth of a second."""
     kinds = {"session_reminder_due": "reminder", "reminder_due": "reminder"}
     kinds["reminder_skipped"] = "reminder"
     tenth = timedelta(milliseconds=100)
+    origin = _agreed(events)
     return [
-        (kinds.get(e.type, e.type), tenth * round(e.clock / tenth) * (e.seq > 3))
+        (kinds.get(e.type, e.type), tenth * round(max(e.clock - origin, timedelta(0)) / tenth))
         for e in events
         if e.type not in ("delivery_confirmed", "delivery_failed")
     ]
