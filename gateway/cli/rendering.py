@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.table import Table
 
-from adapters.temporal.history import RawEvent
-from domain.view import ProgrammeView
 from gateway.cli.shell import out, print_json
-from workflows.messages import Receipt
+
+if TYPE_CHECKING:
+    from adapters.temporal.history import RawEvent
+    from domain.view import ProgrammeView
+    from workflows.messages import Receipt
 
 
 def show_view(view: ProgrammeView, as_json: bool) -> None:
