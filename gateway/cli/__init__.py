@@ -15,6 +15,7 @@ from gateway.cli import (
     personal_data,
     reading,
     services,
+    simulate,
     templates,
 )
 from gateway.cli.shell import app
@@ -29,6 +30,7 @@ __all__ = [
     "personal_data",
     "reading",
     "services",
+    "simulate",
     "templates",
 ]
 

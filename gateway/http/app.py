@@ -28,6 +28,7 @@ from gateway.http import (
     personal_data,
     programmes,
     reports,
+    templates,
 )
 from gateway.http.dependencies import Programmes
 from gateway.http.limits import Limited, ProgrammeWrites, RequestLimits
@@ -96,6 +97,7 @@ def create_app(
         facts.router,
         personal_data.router,
         codec.router,
+        templates.router,
     ):
         app.include_router(router)
     return app
