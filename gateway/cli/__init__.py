@@ -8,6 +8,7 @@ import os
 import sys
 
 from gateway.cli import (
+    calendars,
     commands,
     deploys,
     launching,
@@ -22,6 +23,7 @@ from gateway.cli.shell import app
 
 __all__ = [
     "app",
+    "calendars",
     "commands",
     "deploys",
     "launching",

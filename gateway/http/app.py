@@ -20,6 +20,7 @@ from adapters.stores.idempotency import IdempotencyStore
 from config import UI_ORIGINS, ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import (
+    calendars,
     codec,
     cohorts,
     commands,
@@ -98,6 +99,7 @@ def create_app(
         personal_data.router,
         codec.router,
         templates.router,
+        calendars.router,
     ):
         app.include_router(router)
     return app

@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 from fastapi.testclient import TestClient
 
 from adapters.payloads.keyring import Keyring
 from adapters.stores.idempotency import IdempotencyStore
 from config import ApiRole
+from domain.simulation import parse_scenario, simulate
+from gateway.client import ProgrammeNotFound
 from gateway.http.app import create_app
+from tests.workflows.driver import shipped
 
 TOKENS = {"tok-p": ApiRole.platform, "tok-i": ApiRole.integrator, "tok-o": ApiRole.ops}
 
@@ -26,6 +31,11 @@ class FakeProgrammes:
     def __init__(self) -> None:
         self.views: list[Any] = []
         self.events_of: dict[str, list[Any]] = {}
+
+    async def events(self, programme_id: str, after: int = 0) -> list[Any]:
+        if programme_id not in self.events_of:
+            raise ProgrammeNotFound(f"programme {programme_id} not found")
+        return [e for e in self.events_of[programme_id] if e.seq > after]
 
 
 @pytest.fixture
@@ -94,3 +104,54 @@ def test_simulate_takes_a_scenario_and_names_what_is_wrong(
         headers=auth("tok-i"),
     )
     assert refused.status_code == 403
+
+
+MIDWAY = parse_scenario(
+    """
+base: on-time
+stages:
+  coaching: {missed: [2]}
+pauses:
+  - {at: P80DT2H, for: P30D, reason: leave}
+"""
+)
+START = datetime(2027, 1, 4, 9, tzinfo=UTC)
+
+
+def calendar(client: TestClient, pid: str) -> dict[str, tuple[datetime, str]]:
+    answer = client.get(f"/v1/programmes/{pid}/calendar.ics", headers=auth("tok-p"))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/calendar")
+    parsed = icalendar.Calendar.from_ical(answer.content)
+    found = {
+        str(e["SUMMARY"]): (e.decoded("DTSTART"), str(e["DESCRIPTION"]).split(";")[0])
+        for e in parsed.walk("VEVENT")
+    }
+    assert len(found) == len(list(parsed.walk("VEVENT")))
+    return found
+
+
+def test_the_calendar_as_icalendar(api: tuple[TestClient, FakeProgrammes]) -> None:
+    client, fake = api
+    events = simulate(shipped("executive-6m"), MIDWAY, START).events
+    paused = next(e.seq for e in events if e.type == "programme_paused")
+    resumed = next(e.seq for e in events if e.type == "programme_resumed")
+    fake.events_of["P1"] = events[:paused]  # on leave, in the coaching's second half
+    fake.events_of["P2"] = events[:resumed]  # back
+    during, after = calendar(client, "P1"), calendar(client, "P2")
+    assert during["session 1"] == (datetime(2027, 1, 18, 9, tzinfo=UTC), "held")
+    assert during["session 2"][1] == "missed"
+    assert during["agreement due"] == (datetime(2027, 1, 18, 9, tzinfo=UTC), "met")
+    assert during["baseline evaluation"][1] == "on_track"
+    assert during["coaching_continued due"][1] == "pending"
+    assert during["session 6"][1] == "planned"
+    # Back from 30 days' leave: what was still ahead moved by 30 days, what was past did not.
+    month = timedelta(days=30)
+    assert after["session 6"] == (during["session 6"][0] + month, "planned")
+    assert after["coaching_continued due"][0] == during["coaching_continued due"][0] + month
+    assert after["session 1"] == during["session 1"]
+    assert after["agreement due"] == during["agreement due"]
+
+    assert client.get("/v1/programmes/P1/calendar.ics", headers=auth("tok-i")).status_code == 403
+    missing = client.get("/v1/programmes/nope/calendar.ics", headers=auth("tok-o"))
+    assert missing.status_code == 404
