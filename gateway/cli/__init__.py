@@ -9,6 +9,7 @@ import sys
 
 from gateway.cli import (
     calendars,
+    cohorts,
     commands,
     deploys,
     launching,
@@ -24,6 +25,7 @@ from gateway.cli.shell import app
 __all__ = [
     "app",
     "calendars",
+    "cohorts",
     "commands",
     "deploys",
     "launching",

@@ -17,8 +17,11 @@ from fastapi.testclient import TestClient
 from adapters.payloads.keyring import Keyring
 from adapters.stores.idempotency import IdempotencyStore
 from config import ApiRole
-from domain.simulation import parse_scenario, simulate
-from gateway.client import ProgrammeNotFound
+from domain.cohort_summary import summarise
+from domain.evolve import fold
+from domain.simulation import parse_scenario, scenario_named, simulate
+from domain.view import view_of
+from gateway.client import ProgrammeNotFound, ProgrammePage
 from gateway.http.app import create_app
 from tests.workflows.driver import shipped
 
@@ -155,3 +158,85 @@ def test_the_calendar_as_icalendar(api: tuple[TestClient, FakeProgrammes]) -> No
     assert client.get("/v1/programmes/P1/calendar.ics", headers=auth("tok-i")).status_code == 403
     missing = client.get("/v1/programmes/nope/calendar.ics", headers=auth("tok-o"))
     assert missing.status_code == 404
+
+
+class CohortProgrammes(FakeProgrammes):
+    """A cohort's views, two a page."""
+
+    def __init__(self, views: list[Any]) -> None:
+        super().__init__()
+        self.cohort = views
+        self.asked: list[tuple[str | None, str | None]] = []
+
+    async def list_programmes(
+        self, filters: Any, page_token: str | None = None, page_size: int = 20, **_: Any
+    ) -> ProgrammePage:
+        self.asked.append((filters.cohort, page_token))
+        start = int(page_token or 0)
+        following = str(start + 2) if start + 2 < len(self.cohort) else None
+        return ProgrammePage(items=self.cohort[start : start + 2], next_page_token=following)
+
+
+def views_of(*scenarios: Any) -> list[Any]:
+    views = []
+    for i, scenario in enumerate(scenarios):
+        run = simulate(shipped("team-cohort-4m"), scenario, START, programme_id=f"T.E{i}")
+        assert run.state is not None
+        views.append(view_of(run.state, run.events[-1].at))
+    return views
+
+
+def test_a_cohort_report_counts_and_averages_never_one_persons_scores(tmp_path: Path) -> None:
+    low = parse_scenario(
+        "base: on-time\nstages:\n  final_review:\n    answers:\n"
+        "      - {role: employee, score: 2}\n      - {role: peer, score: 2}\n"
+    )
+    missing = parse_scenario("base: on-time\nstages:\n  group_sessions: {missed: [1, 2]}\n")
+    views = views_of(
+        scenario_named("on-time"),
+        scenario_named("on-time"),
+        low,
+        missing,
+        scenario_named("silent"),
+    )
+    silent = simulate(shipped("team-cohort-4m"), scenario_named("silent"), START).events
+    stalled = next(e.seq for e in silent if e.type == "stage_stalled")
+    views.append(view_of(fold(silent[:stalled]), silent[stalled - 1].at))  # stalled now
+    fake = CohortProgrammes(views)
+    keyring = Keyring(tmp_path / "keys.db", secrets.token_bytes(32))
+    store = IdempotencyStore(tmp_path / "idempotency.db", keyring, ttl=3600)
+    with TestClient(create_app(fake, TOKENS, store)) as client:  # type: ignore[arg-type]
+        answer = client.get("/v1/cohorts/T/report", headers=auth("tok-o"))
+        refused = client.get("/v1/cohorts/T/report", headers=auth("tok-i"))
+    store.close()
+    assert answer.status_code == 200, answer.text
+    assert refused.status_code == 403
+    assert fake.asked == [("T", None), ("T", "2"), ("T", "4")]  # every page
+    report = answer.json()
+    assert report["programmes"] == 6
+    assert report["by_status"] == {"completed": 4, "lapsed": 1, "running": 1}
+    assert report["by_stage"] == {
+        "(finished)": {"completed": 4, "lapsed": 1},
+        "kickoff_workshop": {"running": 1},
+    }
+    assert report["stalled"] == {"kickoff_workshop": 1}
+    final = next(e for e in report["evaluations"] if e["kind"] == "final")
+    assert final["programmes"] == 4
+    assert sum(final["verdicts"].values()) == 4
+    # Every final compared with its baseline: four programmes, a mean over them.
+    assert final["by_dimension"]["motivation"]["programmes"] == 4
+    assert final["by_dimension"]["motivation"]["mean"] == -0.5  # 0, 0, -2, 0
+    attendance = report["attendance"]
+    assert (attendance["held"], attendance["missed"]) == (22, 2)
+    text = answer.text
+    assert "rater" not in text
+    assert "by_role" not in text
+    assert "E0" not in text  # no programme, no employee named
+
+
+def test_a_mean_over_fewer_than_three_programmes_is_withheld() -> None:
+    report = summarise("T", views_of(scenario_named("on-time"), scenario_named("late")))
+    final = next(e for e in report.evaluations if e.kind == "final")
+    assert final.programmes == 2
+    assert final.overall_change.mean is None
+    assert all(c.mean is None for c in final.by_dimension.values())
