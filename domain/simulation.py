@@ -28,10 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from domain.commands import (
     AdvanceStage,
@@ -49,7 +49,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.decider import decide_and_evolve, fold, next_wake
-from domain.durations import Duration
+from domain.durations import Duration, format_duration
 from domain.errors import DomainError, TemplateError
 from domain.events import (
     EscalationDue,
@@ -59,7 +59,8 @@ from domain.events import (
     SessionReminderDue,
     StageEntered,
 )
-from domain.rules import RULES
+from domain.ids import Identifier
+from domain.rules import MAX_PAUSES, MAX_RATERS_PER_STAGE, RULES
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, Role, Stage, Template, describe_errors
 
@@ -71,6 +72,22 @@ SCORE = 4
 MAX_STEPS = 20_000
 """Decisions a simulation takes at most: a template is bounded, this only guards a bug."""
 Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
+
+
+LONGEST = timedelta(days=3660)
+"""How far into a programme a scenario may place anything: ten years."""
+
+
+def _within_reach(value: timedelta) -> timedelta:
+    if not timedelta(0) <= value <= LONGEST:
+        raise ValueError(
+            f"must be between PT0S and {format_duration(LONGEST)}, got {format_duration(value)}"
+        )
+    return value
+
+
+Offset = Annotated[Duration, AfterValidator(_within_reach)]
+Score = Annotated[int, Field(ge=1, le=5)]
 
 
 class Base(StrEnum):
@@ -87,12 +104,12 @@ class Answer(_Data):
     """One rater's feedback: every dimension at ``score`` unless ``scores`` says."""
 
     role: Role
-    rater: str | None = None
+    rater: Identifier | None = None
     """Default: ``<role>-1``."""
-    at: Duration | None = None
+    at: Offset | None = None
     """From the stage's entry; default: the stage's ``at``."""
-    score: int = Field(default=SCORE, ge=1, le=5)
-    scores: dict[Dimension, int] = {}
+    score: Score = SCORE
+    scores: dict[Dimension, Score] = {}
 
 
 class StagePlan(_Data):
@@ -100,31 +117,31 @@ class StagePlan(_Data):
 
     answered: bool = True
     """Whether the gate's objectives, feedback and progress are given at all."""
-    at: Duration | None = None
+    at: Offset | None = None
     """When they are given, from the stage's entry; default: as the base says."""
-    answers: tuple[Answer, ...] | None = None
+    answers: tuple[Answer, ...] | None = Field(default=None, max_length=MAX_RATERS_PER_STAGE)
     """Who gives feedback, instead of one rater per role of the gate."""
-    missed: tuple[int, ...] = ()
+    missed: tuple[int, ...] = Field(default=(), max_length=200)
     """Session numbers recorded as missed (the others are held at their slots)."""
-    unrecorded: tuple[int, ...] = ()
+    unrecorded: tuple[int, ...] = Field(default=(), max_length=200)
     """Session numbers nobody records."""
-    advance: Duration | None = None
+    advance: Offset | None = None
     """Close the stage then (from its entry) although its gate is not met."""
 
 
 class PausePlan(_Data):
-    at: Duration
+    at: Offset
     """On the programme clock, from the start."""
-    for_: Duration = Field(alias="for")
-    reason: str = "leave"
+    for_: Offset = Field(alias="for")
+    reason: str = Field(default="leave", min_length=1, max_length=200)
 
 
 class Scenario(_Data):
-    name: str = "scenario"
+    name: str = Field(default="scenario", max_length=200)
     base: Base = Base.on_time
-    stages: dict[str, StagePlan] = {}
-    pauses: tuple[PausePlan, ...] = ()
-    withdraw: Duration | None = None
+    stages: dict[str, StagePlan] = Field(default={}, max_length=100)
+    pauses: tuple[PausePlan, ...] = Field(default=(), max_length=MAX_PAUSES)
+    withdraw: Offset | None = None
     """Withdraw the employee then (programme clock, from the start)."""
 
 

@@ -35,7 +35,7 @@ def simulate(
 
     from rich.markup import escape
 
-    from domain.errors import TemplateError
+    from domain.errors import DomainError, TemplateError
     from domain.simulation import simulate as fast_forward
     from domain.simulation import stage_of_each
     from gateway import catalogue
@@ -54,7 +54,7 @@ def simulate(
         began = time.perf_counter()
         run = fast_forward(chosen, plan, sim.start_of(day))
         took = time.perf_counter() - began
-    except TemplateError as exc:
+    except (TemplateError, DomainError, ValueError, OverflowError) as exc:
         fail(str(exc), 2)
     if html is not None:
         html.write_text(sim.timeline_html(run), encoding="utf-8")

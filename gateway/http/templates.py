@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from config import ApiRole as Role
-from domain.errors import TemplateError
+from domain.errors import DomainError, TemplateError
 from domain.ids import TemplateId
 from domain.simulation import Scenario, check_scenario, scenario_named, simulate
 from gateway import simulation as sim
@@ -46,4 +46,8 @@ def simulate_template(
         check_scenario(scenario, template)
     except TemplateError as exc:
         raise ApiError(422, "invalid", str(exc), "scenario") from exc
-    return sim.summary(simulate(template, scenario, sim.start_of(body.start)))
+    try:
+        simulated = simulate(template, scenario, sim.start_of(body.start))
+    except (DomainError, ValueError, OverflowError) as exc:  # a scenario out of reach
+        raise ApiError(422, "invalid", str(exc), "scenario") from exc
+    return sim.summary(simulated)
