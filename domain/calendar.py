@@ -8,9 +8,9 @@ stood when the stage closed, so a later pause does not move a deadline already p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from domain.events import (
     EvaluationRecorded,
@@ -31,8 +31,7 @@ class Kind(StrEnum):
     evaluation = "evaluation"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     uid: str
     """Stable across reads: the programme, the kind and what it is."""
     kind: Kind

@@ -25,10 +25,9 @@ everything after it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -180,31 +179,34 @@ def check_scenario(scenario: Scenario, template: Template) -> None:
 # ---------------------------------------------------------------- running
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(NamedTuple):
     """A command the simulation gave, and when: what a real run is sent to match it."""
 
     at: datetime
     command: Command
 
 
-@dataclass
 class Simulation:
-    template: Template
-    scenario: Scenario
-    start: datetime
-    events: list[Event] = field(default_factory=list)
-    inputs: list[Input] = field(default_factory=list)
-    refused: list[tuple[datetime, Command, str]] = field(default_factory=list)
-    state: ProgrammeState | None = None
+    """What a simulation decided (``events``), what it gave (``inputs``), what the
+    decider refused, and the state it ended in."""
+
+    def __init__(self, template: Template, scenario: Scenario, start: datetime) -> None:
+        self.template = template
+        self.scenario = scenario
+        self.start = start
+        self.events: list[Event] = []
+        self.inputs: list[Input] = []
+        self.refused: list[tuple[datetime, Command, str]] = []
+        self.state: ProgrammeState | None = None
 
 
-@dataclass(order=True)
-class _Action:
+class _Action(NamedTuple):
+    """Sorted by ``clock``, then ``order`` (unique: the rest is never compared)."""
+
     clock: timedelta
     order: int
-    stage: int | None = field(compare=False)
-    make: Callable[[ProgrammeState], list[Command]] = field(compare=False)
+    stage: int | None
+    make: Callable[[ProgrammeState], list[Command]]
 
 
 def simulate(
