@@ -26,23 +26,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import structlog
 from pydantic import SecretStr
 from temporalio.client import Client
 from temporalio.service import TLSConfig
 
-from activities.notifier import Notifier
-from activities.programme import ProgrammeActivities
-from adapters.notify.fanout import CHANNELS, Channel, FanOutNotifier
-from adapters.notify.journal import DeliveryJournal
-from adapters.notify.outbox import OUTBOX_FILE, OutboxNotifier
-from adapters.notify.smtp import SmtpConfig, SmtpNotifier
-from adapters.notify.webhook import WebhookConfig, WebhookNotifier
-from adapters.observability.metrics import ProgrammeMetrics
-from adapters.observability.tracing import flush_tracing
-from adapters.payloads.encryption import keyring_of
 from adapters.payloads.keyring import (
     KEYS_FILE,
     MASTER_KEY_ENV,
@@ -64,13 +53,23 @@ from adapters.stores.postgres import Database, DatabaseError
 from adapters.stores.private import private_dir
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
-from adapters.temporal.dev_server import DevServer
-from adapters.temporal.worker import build_worker
 from config import Settings, SettingsError, load_settings
 
-IDEMPOTENCY_FILE = "idempotency.db"
+if TYPE_CHECKING:
+    from activities.notifier import Notifier
+    from activities.programme import ProgrammeActivities
+    from adapters.notify.fanout import FanOutNotifier
+    from adapters.notify.journal import DeliveryJournal
+    from adapters.notify.outbox import OutboxNotifier
+    from adapters.notify.smtp import SmtpConfig
+    from adapters.notify.webhook import WebhookConfig
+    from adapters.stores.idempotency import IdempotencyStore
+    from adapters.temporal.dev_server import DevServer
 
-log = structlog.get_logger("parcours")
+# The worker's side (notifiers, activities, the worker, the dev server, logging) is
+# imported where it is built: a CLI command only connects, and starts faster for it.
+
+IDEMPOTENCY_FILE = "idempotency.db"
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -319,6 +318,12 @@ def build_notifier(
     (always, outside tests) the outbox and the ledgers keep personal data sealed with
     the employee's key.
     """
+    from adapters.notify.choices import CHANNELS
+    from adapters.notify.fanout import Channel, FanOutNotifier
+    from adapters.notify.outbox import OUTBOX_FILE, OutboxNotifier
+    from adapters.notify.smtp import SmtpNotifier
+    from adapters.notify.webhook import WebhookNotifier
+
     unknown = [name for name in channels if name not in CHANNELS]
     if unknown:
         raise ValueError(f"unknown notification channel(s) {unknown}; known: {list(CHANNELS)}")
@@ -352,6 +357,9 @@ def build_activities(
     """The activities on ``notifier`` (default: the outbox, ``<data_dir>/outbox.jsonl``,
     sealed with ``keyring``); ``evaluation_notices`` announces reports through the same
     notifier. Reports are not filed: they are rendered from the events on demand."""
+    from activities.programme import ProgrammeActivities
+    from adapters.notify.outbox import OUTBOX_FILE, OutboxNotifier
+
     chosen = notifier if notifier is not None else OutboxNotifier(data_dir / OUTBOX_FILE, keyring)
     return ProgrammeActivities(
         chosen,
@@ -365,11 +373,15 @@ def _ledger(
 ) -> DeliveryJournal:
     if database is not None:
         return PostgresJournal(database, f"sent/{channel}", keyring)
+    from adapters.notify.journal import DeliveryJournal
+
     return DeliveryJournal(data_dir / "sent" / f"{channel}.jsonl", keyring)
 
 
 def outbox(settings: Settings) -> OutboxNotifier:
     """The data dir's outbox, to read (``parcours outbox read``)."""
+    from adapters.notify.outbox import OUTBOX_FILE, OutboxNotifier
+
     return OutboxNotifier(settings.data_dir / OUTBOX_FILE, open_keyring(settings))
 
 
@@ -408,6 +420,14 @@ async def run_worker(
     built from the settings (tests). For metrics and tracing, ``client`` should
     come from ``connect(settings)``.
     """
+    import structlog
+
+    from adapters.observability.metrics import ProgrammeMetrics
+    from adapters.observability.tracing import flush_tracing
+    from adapters.payloads.encryption import keyring_of
+    from adapters.temporal.worker import build_worker
+
+    log = structlog.get_logger("parcours")
     settings = settings if settings is not None else load_settings()
     where = data_dir if data_dir is not None else settings.data_dir
     if activities is None:
@@ -464,6 +484,8 @@ async def run_embedded(
     key store is the one in ``data_dir``; ``ui_codec_endpoint`` points the Web UI
     at a codec server (the API's ``/codec``) so it can show payloads decrypted.
     """
+    from adapters.temporal.dev_server import DevServer
+
     settings = settings if settings is not None else load_settings(data_dir=data_dir)
     keyring = open_keyring(settings, data_dir)
     server_ = DevServer(data_dir, port=port, ui_port=ui_port, ui_codec_endpoint=ui_codec_endpoint)

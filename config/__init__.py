@@ -25,7 +25,7 @@ import importlib.util
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
@@ -33,9 +33,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from adapters.notify.fanout import CHANNELS
-from adapters.notify.smtp import SmtpConfig, SmtpSecurity
-from adapters.notify.webhook import WebhookConfig
+from adapters.notify.choices import CHANNELS, SmtpSecurity
 from config.errors import SettingsError, describe
 from config.values import (
     BodySize,
@@ -49,6 +47,10 @@ from config.values import (
     Timeout,
 )
 from workflows.messages import TASK_QUEUE
+
+if TYPE_CHECKING:
+    from adapters.notify.smtp import SmtpConfig
+    from adapters.notify.webhook import WebhookConfig
 
 SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
 NEW_MASTER_KEY_ENV = "PARCOURS_NEW_MASTER_KEY"
@@ -313,6 +315,8 @@ class Settings(BaseSettings):
     @property
     def smtp(self) -> SmtpConfig | None:
         """The SMTP channel's configuration, when a host is set."""
+        from adapters.notify.smtp import SmtpConfig
+
         if not self.smtp_host or not self.smtp_from:
             return None
         default_port = {SmtpSecurity.ssl: 465, SmtpSecurity.starttls: 587}.get(self.smtp_tls, 25)
@@ -330,6 +334,8 @@ class Settings(BaseSettings):
     @property
     def webhook(self) -> WebhookConfig | None:
         """The webhook channel's configuration, when a URL and a secret are set."""
+        from adapters.notify.webhook import WebhookConfig
+
         secret = _reveal(self.webhook_secret)
         if not self.webhook_url or secret is None:
             return None

@@ -36,7 +36,10 @@ def parse_duration(text: str) -> timedelta:
             )
         raise ValueError(f"duration {text!r} is not ISO 8601 (like P14D, PT12H, PT30S)")
     parts = {k: float(v) for k, v in match.groupdict().items() if v is not None}
-    return timedelta(**parts)
+    try:
+        return timedelta(**parts)
+    except OverflowError:
+        raise ValueError(f"duration {text!r} is too long") from None
 
 
 def format_duration(value: timedelta) -> str:

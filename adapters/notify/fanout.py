@@ -34,8 +34,6 @@ from activities.notifier import Notifier
 from adapters.notify.journal import DeliveryJournal
 from domain.notices import Notification
 
-CHANNELS = ("outbox", "smtp", "webhook")
-"""The notification channels parcours has, in the order it sends through them."""
 ALREADY_SENT = "already sent"
 """How a detail starts when the delivery had been made before (the outbox says so too)."""
 

@@ -23,22 +23,13 @@ import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr
-from enum import StrEnum
 from pathlib import Path
 
 from activities.errors import ChannelRefused, ChannelUnavailable
+from adapters.notify.choices import SmtpSecurity
 from adapters.notify.rendering import render
 from domain.notices import Notification
 from domain.template import Role
-
-
-class SmtpSecurity(StrEnum):
-    starttls = "starttls"
-    """Plain connection upgraded with STARTTLS (usually port 587)."""
-    ssl = "ssl"
-    """TLS from the first byte, "SMTPS" (usually port 465)."""
-    none = "none"
-    """No encryption: only for a relay on the same host or network."""
 
 
 @dataclass(frozen=True, slots=True)

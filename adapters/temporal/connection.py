@@ -9,14 +9,17 @@ call from the worker is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from temporalio.client import Client
 from temporalio.service import TLSConfig
 
-from adapters.observability.metrics import metrics_runtime
 from adapters.observability.tracing import tracing_interceptors
 from adapters.payloads.encryption import data_converter
 from adapters.payloads.keyring import Keyring
+
+if TYPE_CHECKING:
+    from temporalio.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ async def connect(connection: Connection, keyring: Keyring, *, lazy: bool = Fals
             tls=connection.tls,
             api_key=connection.api_key,
             data_converter=data_converter(keyring),
-            runtime=metrics_runtime(connection.metrics_address),
+            runtime=_runtime(connection.metrics_address),
             interceptors=tracing_interceptors(connection.otlp_endpoint),
             lazy=lazy,
         )
@@ -53,3 +56,13 @@ async def connect(connection: Connection, keyring: Keyring, *, lazy: bool = Fals
         raise TemporalUnreachable(
             f"cannot reach Temporal at {connection.target_host}: {exc}"
         ) from exc
+
+
+def _runtime(metrics_address: str | None) -> Runtime | None:
+    """The metrics runtime, imported only when metrics are served: a short command (the
+    CLI) never serves them, and need not import the worker's interceptors to say so."""
+    if metrics_address is None:
+        return None
+    from adapters.observability.metrics import metrics_runtime
+
+    return metrics_runtime(metrics_address)

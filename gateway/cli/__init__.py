@@ -8,6 +8,8 @@ import os
 import sys
 
 from gateway.cli import (
+    calendars,
+    cohorts,
     commands,
     deploys,
     keys,
@@ -16,12 +18,15 @@ from gateway.cli import (
     personal_data,
     reading,
     services,
+    simulate,
     templates,
 )
 from gateway.cli.shell import app
 
 __all__ = [
     "app",
+    "calendars",
+    "cohorts",
     "commands",
     "deploys",
     "keys",
@@ -31,6 +36,7 @@ __all__ = [
     "personal_data",
     "reading",
     "services",
+    "simulate",
     "templates",
 ]
 

@@ -6,13 +6,6 @@ from typing import Annotated
 
 import typer
 
-from domain.commands import (
-    AdvanceStage,
-    Pause,
-    Resume,
-    Withdraw,
-)
-from gateway.cli.rendering import show_receipt, show_view
 from gateway.cli.shell import (
     Address,
     AsJson,
@@ -24,12 +17,6 @@ from gateway.cli.shell import (
     fail,
     parse_when,
     run,
-)
-from gateway.http.requests import (
-    FeedbackRequest,
-    ObjectivesRequest,
-    ProgressRequest,
-    SessionRequest,
 )
 
 At = Annotated[
@@ -49,6 +36,9 @@ def objectives(
     as_json: AsJson = False,
 ) -> None:
     """Agree the programme's short- and long-term objectives."""
+    from gateway.cli.rendering import show_view
+    from gateway.http.requests import ObjectivesRequest
+
     command = build(ObjectivesRequest, short_term=short, long_term=long).command(key)
     view = run(lambda c: c.agree_objectives(programme_id, command), address, namespace)
     show_view(view, as_json)
@@ -67,6 +57,9 @@ def feedback(
     namespace: Namespace = None,
 ) -> None:
     """Feedback from one rater on some or all dimensions."""
+    from gateway.cli.rendering import show_receipt
+    from gateway.http.requests import FeedbackRequest
+
     scores: dict[str, str] = {}
     for item in score:
         dimension, sep, value = item.partition("=")
@@ -100,6 +93,9 @@ def session(
     namespace: Namespace = None,
 ) -> None:
     """Record a session of the calendar as held or missed (or correct a wrong record)."""
+    from gateway.cli.rendering import show_receipt
+    from gateway.http.requests import SessionRequest
+
     body = build(
         SessionRequest,
         number=number,
@@ -123,6 +119,9 @@ def progress(
     namespace: Namespace = None,
 ) -> None:
     """Record progress on an objective."""
+    from gateway.cli.rendering import show_receipt
+    from gateway.http.requests import ProgressRequest
+
     body = build(
         ProgressRequest,
         objective_id=objective,
@@ -146,6 +145,9 @@ def pause(
     as_json: AsJson = False,
 ) -> None:
     """Pause the programme clock (leave, sickness)."""
+    from domain.commands import Pause
+    from gateway.cli.rendering import show_view
+
     command = build(
         Pause, reason=reason, until=parse_when(until, "until") if until else None, key=key
     )
@@ -161,6 +163,9 @@ def resume(
     as_json: AsJson = False,
 ) -> None:
     """Resume a paused programme."""
+    from domain.commands import Resume
+    from gateway.cli.rendering import show_view
+
     command = build(Resume, key=key)
     show_view(run(lambda c: c.resume(programme_id, command), address, namespace), as_json)
 
@@ -175,6 +180,9 @@ def withdraw(
     as_json: AsJson = False,
 ) -> None:
     """Withdraw the employee: a closing evaluation runs, the programme ends."""
+    from domain.commands import Withdraw
+    from gateway.cli.rendering import show_view
+
     command = build(Withdraw, reason=reason, key=key)
     show_view(run(lambda c: c.withdraw(programme_id, command), address, namespace), as_json)
 
@@ -189,5 +197,8 @@ def advance(
     as_json: AsJson = False,
 ) -> None:
     """Close the current stage although its gate is not met (an ops decision)."""
+    from domain.commands import AdvanceStage
+    from gateway.cli.rendering import show_view
+
     command = build(AdvanceStage, reason=reason, key=key)
     show_view(run(lambda c: c.advance_stage(programme_id, command), address, namespace), as_json)

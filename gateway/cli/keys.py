@@ -23,10 +23,10 @@ from typing import Annotated
 
 import typer
 
-from adapters.payloads.keyring import KeyringError, generate_master_key, parse_master_key
-from bootstrap import rotate_master_key
-from config import NEW_MASTER_KEY_ENV, SettingsError
 from gateway.cli.shell import DataDir, app, err, fail, out, settings_for
+
+NEW_MASTER_KEY_ENV = "PARCOURS_NEW_MASTER_KEY"
+"""As ``config.NEW_MASTER_KEY_ENV``, named here so ``--help`` imports nothing heavy."""
 
 keys_app = typer.Typer(help="The master key: make one, rotate to one.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -35,6 +35,8 @@ app.add_typer(keys_app, name="keys")
 @keys_app.command("new")
 def new() -> None:
     """Print a fresh master key (base64 of 32 random bytes)."""
+    from adapters.payloads.keyring import generate_master_key
+
     out.print(generate_master_key(), highlight=False)
 
 
@@ -55,6 +57,10 @@ def rotate_master(
 
     Restart every worker, the API and the CLI with the new key afterwards.
     """
+    from adapters.payloads.keyring import KeyringError, parse_master_key
+    from bootstrap import rotate_master_key
+    from config import SettingsError
+
     if new_key_file is not None:
         text, source = new_key_file.read_text(), f"--new-key-file {new_key_file}"
     elif os.environ.get(NEW_MASTER_KEY_ENV):

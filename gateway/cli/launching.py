@@ -5,16 +5,10 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import TypeAdapter, ValidationError
 
-from domain.commands import Employee
-from domain.errors import TemplateError
-from domain.ids import Identifier
-from domain.template import describe_errors
-from gateway import catalogue
 from gateway.cli.shell import (
     Address,
     AsJson,
@@ -27,9 +21,9 @@ from gateway.cli.shell import (
     print_json,
     run,
 )
-from gateway.client import ProgrammeClient
 
-IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
+if TYPE_CHECKING:
+    from gateway.client import ProgrammeClient
 
 
 @app.command()
@@ -48,6 +42,10 @@ def launch(
     as_json: AsJson = False,
 ) -> None:
     """Launch a programme; prints its id. The same employee and template twice: the same one."""
+    from domain.commands import Employee
+    from domain.errors import TemplateError
+    from gateway import catalogue
+
     try:
         chosen = catalogue.resolve(template)
     except TemplateError as exc:
@@ -90,8 +88,13 @@ def launch_cohort(
     as_json: AsJson = False,
 ) -> None:
     """Launch a whole cohort from a CSV file; re-running it launches nobody twice."""
+    from pydantic import TypeAdapter, ValidationError
     from rich.progress import Progress
 
+    from domain.errors import TemplateError
+    from domain.ids import Identifier
+    from domain.template import describe_errors
+    from gateway import catalogue
     from gateway.client import cohort as cohorts
 
     try:
@@ -99,7 +102,7 @@ def launch_cohort(
     except TemplateError as exc:
         fail(str(exc), 2)
     try:
-        cohort_id = IDENTIFIER.validate_python(cohort)
+        cohort_id = TypeAdapter(Identifier).validate_python(cohort)
     except ValidationError as exc:
         fail(f"cohort: {describe_errors(exc).partition(': ')[2]}", 2)
     try:

@@ -16,8 +16,6 @@ from typing import Annotated
 
 import typer
 
-from bootstrap import outbox as open_outbox
-from config import SettingsError
 from gateway.cli.shell import DataDir, app, fail, settings_for
 
 outbox_app = typer.Typer(help="The outbox a relay tails: read it opened.", no_args_is_help=True)
@@ -32,6 +30,9 @@ def read(
     data_dir: DataDir = None,
 ) -> None:
     """Print the outbox's notifications, opened, one JSON object a line."""
+    from bootstrap import outbox as open_outbox
+    from config import SettingsError
+
     settings = settings_for(data_dir=data_dir)
     try:
         notifier = open_outbox(settings)

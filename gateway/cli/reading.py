@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from adapters.reports import render_markdown
-from adapters.temporal.history import RawEvent
-from domain.events import EVENT_LIST
-from domain.view import ProgrammeView
-from gateway.cli import timeline
-from gateway.cli.rendering import print_rows, rows_json, show_view
 from gateway.cli.shell import (
     Address,
     AsJson,
@@ -28,7 +22,11 @@ from gateway.cli.shell import (
     print_json,
     run,
 )
-from gateway.client import ErasedProgramme, Filters, ProgrammeClient, ProgrammeErased
+
+if TYPE_CHECKING:
+    from adapters.temporal.history import RawEvent
+    from domain.view import ProgrammeView
+    from gateway.client import ErasedProgramme, ProgrammeClient
 
 
 @app.command("list")
@@ -46,6 +44,8 @@ def list_(
     as_json: AsJson = False,
 ) -> None:
     """Programmes matching the filters, through the search attributes."""
+    from gateway.client import ErasedProgramme, Filters
+
     filters = build(
         Filters, stage=stage, status=status, cohort=cohort, employee=employee, template=template
     )
@@ -95,6 +95,8 @@ def show(
     as_json: AsJson = False,
 ) -> None:
     """Where a programme stands."""
+    from gateway.cli.rendering import show_view
+    from gateway.client import ErasedProgramme, ProgrammeErased
 
     async def work(client: ProgrammeClient) -> ProgrammeView | ErasedProgramme:
         try:
@@ -121,6 +123,11 @@ def history(
     as_json: AsJson = False,
 ) -> None:
     """The programme's timeline, event by event."""
+    from domain.events import EVENT_LIST
+    from gateway.cli import timeline
+    from gateway.cli.rendering import rows_json
+    from gateway.client import ProgrammeErased
+
     if raw:
         _raw_history(programme_id, address, namespace, as_json)
         return
@@ -161,6 +168,8 @@ def history(
 def _raw_history(
     programme_id: str, address: str | None, namespace: str | None, as_json: bool
 ) -> None:
+    from gateway.cli.rendering import print_rows, rows_json
+
     rows = run(lambda c: c.raw_history(programme_id), address, namespace)
     if as_json:
         print_json(rows_json(rows))
@@ -180,6 +189,8 @@ def report(
     namespace: Namespace = None,
 ) -> None:
     """An evaluation report, rendered from the programme's events (never kept as a file)."""
+    from adapters.reports import render_markdown
+
     if format_ not in ("md", "json"):
         fail(f"--format: {format_!r} is not md or json", 2)
     reports = run(lambda c: c.evaluation_reports(programme_id), address, namespace)

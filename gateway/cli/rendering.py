@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.table import Table
 
-from adapters.temporal.history import RawEvent
-from domain.view import ProgrammeView
 from gateway.cli.shell import out, print_json
-from workflows.messages import Receipt
+
+if TYPE_CHECKING:
+    from adapters.temporal.history import RawEvent
+    from domain.cohort_summary import CohortSummary
+    from domain.view import ProgrammeView
+    from workflows.messages import Receipt
 
 
 def show_view(view: ProgrammeView, as_json: bool) -> None:
@@ -78,3 +81,47 @@ def print_rows(rows: list[RawEvent]) -> None:
             escape(row.summary),  # payloads are data, not markup: "[erased]" stays
         )
     out.print(table)
+
+
+def cohort_lines(report: CohortSummary) -> list[str]:
+    """A cohort's report as lines of text."""
+    lines = [f"cohort {report.cohort_id}: {report.programmes} programme(s)"]
+    if report.erased:
+        lines[0] += f", {report.erased} erased"
+    lines.append("status: " + ", ".join(f"{k} {v}" for k, v in report.by_status.items()))
+    for stage, counts in report.by_stage.items():
+        lines.append(f"  {stage}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    rate = report.attendance.rate
+    lines.append(
+        f"attendance: {report.attendance.held} held, {report.attendance.missed} missed"
+        + (f" ({rate:.0%})" if rate is not None else "")
+    )
+    if report.stalled:
+        lines.append("stalled: " + ", ".join(f"{k} {v}" for k, v in report.stalled.items()))
+    for evaluation in report.evaluations:
+        verdicts = ", ".join(f"{k} {v}" for k, v in evaluation.verdicts.items())
+        lines.append(f"{evaluation.kind} ({evaluation.programmes}): {verdicts}")
+        changes = [("overall", evaluation.overall_change)]
+        changes += [(str(d), c) for d, c in sorted(evaluation.by_dimension.items())]
+        for name, change in changes:
+            mean = (
+                f"{change.mean:+.2f}"
+                if change.mean is not None
+                else f"withheld (under {report.min_group})"
+            )
+            lines.append(f"  change {name}: {mean} over {change.programmes}")
+    return lines
+
+
+def cohort_html(report: CohortSummary) -> str:
+    """A cohort's report as a self-contained HTML page."""
+    import html
+
+    body = "".join(f"<li>{html.escape(line)}</li>" for line in cohort_lines(report)[1:])
+    title = html.escape(f"Cohort {report.cohort_id}")
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>'
+        "<style>body{font-family:sans-serif;margin:24px}li{margin:2px 0}</style></head>"
+        f"<body><h1>{title}</h1><p>{report.programmes} programme(s)</p><ul>{body}</ul>"
+        "</body></html>\n"
+    )

@@ -9,9 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from adapters.observability import logs
-from adapters.payloads.keyring import ensure_master_key_file
-from adapters.stores.private import private_dir
 from gateway.cli.shell import (
     Address,
     DataDir,
@@ -23,7 +20,6 @@ from gateway.cli.shell import (
     out,
     settings_for,
 )
-from gateway.client import ProgrammeClient
 
 
 @app.command()
@@ -35,7 +31,11 @@ def up(
     api_host: Annotated[str, typer.Option(help="HTTP API address.")] = "127.0.0.1",
 ) -> None:
     """Embedded: the Temporal dev server (SQLite in the data dir), a worker and the HTTP API."""
+    from adapters.observability import logs
+    from adapters.payloads.keyring import ensure_master_key_file
+    from adapters.stores.private import private_dir
     from bootstrap import run_embedded, stop_on_signals
+    from gateway.client import ProgrammeClient
     from gateway.http import serve
 
     settings = settings_for(data_dir=data_dir)
@@ -132,6 +132,8 @@ def api(
     data_dir: DataDir = None,
 ) -> None:
     """The HTTP API alone, for a Temporal you run yourself. Needs PARCOURS_API_TOKENS."""
+    from adapters.observability import logs
+    from adapters.stores.private import private_dir
     from bootstrap import stop_on_signals
     from gateway.http import serve
 
@@ -158,6 +160,8 @@ def worker(
     data_dir: DataDir = None,
 ) -> None:
     """A worker only, for a Temporal you run yourself (TLS and API key from the settings)."""
+    from adapters.observability import logs
+    from adapters.stores.private import private_dir
     from bootstrap import serve_worker, stop_on_signals
 
     settings = settings_for(address, namespace, data_dir)

@@ -2,36 +2,30 @@
 
 Exit codes: 0 done; 1 refused by the programme (the reason on stderr); 2 malformed
 input (the field and the rule on stderr); 3 Temporal unavailable; 4 not found.
+
+The CLI starts fast: ``parcours --help`` and a mistyped option import typer, rich and
+the standard library, nothing else. So every module of ``gateway.cli`` imports at its
+top only those and the option types of this module; the domain, pydantic, the client
+and temporalio are imported inside the commands that use them
+(``tests/unit/test_cli_imports.py`` keeps it so).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
-from adapters.payloads.keyring import Keyring
-from adapters.temporal.connection import TemporalUnreachable
-from bootstrap import connect as connect_to
-from bootstrap import open_keyring
-from config import Settings, SettingsError, load_settings
-from domain.template import describe_errors
-from gateway.client import (
-    CommandRefused,
-    InvalidRequest,
-    ParcoursError,
-    ProgrammeClient,
-    ProgrammeNotFound,
-    TemporalUnavailable,
-)
+if TYPE_CHECKING:
+    from adapters.payloads.keyring import Keyring
+    from config import Settings
+    from gateway.client import ProgrammeClient
 
 T = TypeVar("T")
 
@@ -78,6 +72,10 @@ def fail(message: str, code: int) -> NoReturn:
 
 def build(model: type[T], **fields: Any) -> T:
     """Build a command; a malformed one names the field and the rule, exit 2."""
+    from pydantic import ValidationError
+
+    from domain.template import describe_errors
+
     try:
         return model(**fields)
     except ValidationError as exc:
@@ -91,6 +89,8 @@ def settings_for(
     **more: Any,
 ) -> Settings:
     """The settings (environment, settings file), with the options given on the command line."""
+    from config import SettingsError, load_settings
+
     given = {"temporal_address": address, "temporal_namespace": namespace, "data_dir": data_dir}
     overrides = {name: value for name, value in {**given, **more}.items() if value is not None}
     try:
@@ -102,6 +102,9 @@ def settings_for(
 def keyring_for(settings: Settings) -> Keyring:
     """The key store in the data dir, opened with the master key; exit 2 naming
     PARCOURS_MASTER_KEY when it is missing or wrong."""
+    from bootstrap import open_keyring
+    from config import SettingsError
+
     try:
         return open_keyring(settings)
     except SettingsError as exc:
@@ -116,6 +119,10 @@ async def connect(
 
     ``metrics`` serves the settings' Prometheus endpoint: for a service (the API), never
     for a command that lives a second and would take the worker's port."""
+    from adapters.temporal.connection import TemporalUnreachable
+    from bootstrap import connect as connect_to
+    from gateway.client import ProgrammeClient, TemporalUnavailable
+
     try:
         client = await connect_to(settings, keyring=keyring, lazy=lazy, metrics=metrics)
     except TemporalUnreachable as exc:
@@ -128,6 +135,16 @@ def run(
     address: str | None,
     namespace: str | None,
 ) -> T:
+    import asyncio
+
+    from gateway.client import (
+        CommandRefused,
+        InvalidRequest,
+        ParcoursError,
+        ProgrammeNotFound,
+        TemporalUnavailable,
+    )
+
     settings = settings_for(address, namespace)
     keyring = keyring_for(settings)
 
@@ -149,7 +166,7 @@ def run(
 
 
 def print_json(value: Any) -> None:
-    if isinstance(value, BaseModel):
+    if hasattr(value, "model_dump_json"):  # a pydantic model
         text = value.model_dump_json(indent=2)
     else:
         text = json.dumps(value, indent=2, default=str)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from rich.table import Table
-
-from domain.durations import format_duration
-from domain.errors import TemplateError
-from gateway import catalogue
 from gateway.cli.shell import AsJson, fail, out, print_json, templates_app
 
 
 @templates_app.command("list")
 def templates_list(as_json: AsJson = False) -> None:
     """The templates parcours ships."""
+    from rich.table import Table
+
+    from domain.durations import format_duration
+    from gateway import catalogue
+
     shipped = catalogue.shipped()
     if as_json:
         print_json([{"id": t.id, "version": t.version, "title": t.title} for t in shipped])
@@ -31,6 +30,14 @@ def templates_list(as_json: AsJson = False) -> None:
 @templates_app.command("show")
 def templates_show(template: str, as_json: AsJson = False) -> None:
     """One template, by id or path."""
+    import json
+
+    from rich.table import Table
+
+    from domain.durations import format_duration
+    from domain.errors import TemplateError
+    from gateway import catalogue
+
     try:
         found = catalogue.resolve(template)
     except TemplateError as exc:
@@ -61,6 +68,9 @@ def templates_show(template: str, as_json: AsJson = False) -> None:
 @templates_app.command("validate")
 def templates_validate(file: Path) -> None:
     """Check a template file; errors name the field and the rule."""
+    from domain.errors import TemplateError
+    from gateway import catalogue
+
     try:
         found = catalogue.load_file(file)
     except TemplateError as exc:

@@ -9,12 +9,20 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
+from domain.cohort_summary import CohortSummary, summarise
 from domain.commands import Employee
 from domain.enrolment import check_participants
 from domain.errors import DomainError
 from domain.template import Template, describe_errors
+from domain.view import ProgrammeView
 from gateway.client.errors import InvalidRequest, ParcoursError
-from gateway.client.models import CohortOutcome, CohortReport, Participant
+from gateway.client.models import (
+    CohortOutcome,
+    CohortReport,
+    ErasedProgramme,
+    Filters,
+    Participant,
+)
 from gateway.client.programmes import ProgrammeClient
 
 COLUMNS = ("employee_id", "name", "email", "coach_id", "manager_id")
@@ -126,3 +134,29 @@ def report(cohort_id: str, results: Sequence[CohortOutcome]) -> CohortReport:
 
 def _failed(line: int | None, employee_id: str | None, reason: str) -> CohortOutcome:
     return CohortOutcome(line=line, employee_id=employee_id, outcome="failed", reason=reason)
+
+
+PAGE = 100
+"""Views fetched a page at a time for a cohort's report."""
+
+
+async def summary(client: ProgrammeClient, cohort_id: str) -> CohortSummary:
+    """The cohort's report, from every one of its programmes' views (all pages)."""
+    try:
+        filters = Filters(cohort=cohort_id)
+    except ValidationError as exc:
+        raise InvalidRequest(f"cohort: {describe_errors(exc).partition(': ')[2]}") from exc
+    views: list[ProgrammeView] = []
+    erased = 0
+    token: str | None = None
+    while True:
+        page = await client.list_programmes(filters, token, PAGE, scope="cohort-report")
+        for item in page.items:
+            if isinstance(item, ErasedProgramme):
+                erased += 1
+            else:
+                views.append(item)
+        token = page.next_page_token
+        if not token:
+            break
+    return summarise(cohort_id, views, erased)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from temporalio.client import (
     Client,
@@ -25,10 +25,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.payloads.keyring import DataErased, Keyring
 from adapters.reports import reports_of
-from adapters.temporal import history
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
-from adapters.temporal.replay import RUNNING, Replayed, replay_running
 from domain import ids
 from domain.commands import (
     AdvanceStage,
@@ -73,6 +71,13 @@ from workflows.messages import (
     RunSettings,
 )
 from workflows.programme import ProgrammeWorkflow
+
+if TYPE_CHECKING:
+    from adapters.temporal import history
+    from adapters.temporal.replay import Replayed
+
+# Reading Temporal's own history and replaying it need the worker's replayer: imported by
+# the methods that do it, so a command that only signals or reads a view starts faster.
 
 Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
 RECEIPT_WAIT = timedelta(seconds=5)
@@ -299,6 +304,8 @@ class ProgrammeClient:
         """The domain timeline across every run, read from Temporal: no worker needed.
 
         ``ProgrammeErased`` when its data was erased (``erased_timeline`` still works)."""
+        from adapters.temporal import history
+
         await erasure.refuse_erased(self.temporal, programme_id)
         try:
             events = await history.domain_events(self.temporal, programme_id)
@@ -313,6 +320,8 @@ class ProgrammeClient:
 
     async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
         """Temporal's own events, decoded; an erased payload shows as ``[erased]``."""
+        from adapters.temporal import history
+
         try:
             return await history.raw_events(self.temporal, programme_id)
         except (RPCError, RuntimeError) as exc:
@@ -321,6 +330,8 @@ class ProgrammeClient:
     async def erased_timeline(self, programme_id: str) -> list[history.RawEvent]:
         """What Temporal recorded of a programme whose data was erased: the domain
         timeline cannot be rebuilt, so its inputs and results show as ``[erased]``."""
+        from adapters.temporal import history
+
         try:
             return history.timeline_of(await history.raw_events(self.temporal, programme_id))
         except (RPCError, RuntimeError) as exc:
@@ -405,6 +416,8 @@ class ProgrammeClient:
         self, query: str | None = None, limit: int | None = None
     ) -> list[Replayed]:
         """Replay the running programmes (or those ``query`` finds) with this code."""
+        from adapters.temporal.replay import RUNNING, replay_running
+
         try:
             return await replay_running(self.temporal, query or RUNNING, limit)
         except RPCError as exc:

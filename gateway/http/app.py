@@ -20,6 +20,7 @@ from adapters.stores.idempotency import IdempotencyStore
 from config import UI_ORIGINS, ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import (
+    calendars,
     codec,
     cohorts,
     commands,
@@ -28,6 +29,7 @@ from gateway.http import (
     personal_data,
     programmes,
     reports,
+    templates,
 )
 from gateway.http.dependencies import Programmes
 from gateway.http.limits import Limited, ProgrammeWrites, RequestLimits
@@ -96,6 +98,8 @@ def create_app(
         facts.router,
         personal_data.router,
         codec.router,
+        templates.router,
+        calendars.router,
     ):
         app.include_router(router)
     return app

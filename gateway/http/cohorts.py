@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from config import ApiRole as Role
+from domain.cohort_summary import CohortSummary
 from gateway.client import CohortReport, cohort
-from gateway.http.auth import allow
+from gateway.http.auth import READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
 from gateway.http.idempotency import once
 from gateway.http.requests import CohortRequest
@@ -33,3 +34,15 @@ async def launch_cohort(
         return cohort.report(body.cohort_id, results)
 
     return await once(request, role, key, launched())
+
+
+@router.get("/{cohort_id}/report", response_model=CohortSummary)
+async def cohort_report(
+    cohort_id: str,
+    client: Programmes,
+    _: Annotated[Role, Depends(allow(*READ))],
+) -> CohortSummary:
+    """Per stage and status, how many; per evaluation kind, the verdicts and the mean
+    change against the baseline per dimension (withheld under ``min_group`` programmes);
+    attendance; stalls. Counts and means only: no one's scores."""
+    return await cohort.summary(client, cohort_id)

@@ -1,0 +1,19 @@
+"""What the settings choose among for notifications: the channels, and how SMTP secures
+its connection. Kept apart from the channels themselves, so reading the settings (every
+CLI command does) imports no mail, HTTP or domain code."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+CHANNELS = ("outbox", "smtp", "webhook")
+"""The notification channels parcours has, in the order it sends through them."""
+
+
+class SmtpSecurity(StrEnum):
+    starttls = "starttls"
+    """Plain connection upgraded with STARTTLS (usually port 587)."""
+    ssl = "ssl"
+    """TLS from the first byte, "SMTPS" (usually port 465)."""
+    none = "none"
+    """No encryption: only for a relay on the same host or network."""

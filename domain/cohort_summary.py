@@ -1,0 +1,124 @@
+"""A cohort's report, for the people who run it: counts and means over its programmes'
+views, never one person's scores.
+
+Per stage and status, how many programmes; per evaluation kind, how many of each verdict,
+and the mean like-for-like change per dimension (each programme's ``change`` against its
+own baseline); attendance; stalls. A mean over fewer than ``MIN_GROUP`` programmes is
+withheld: with one or two it would be their scores.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from statistics import fmean
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.template import Dimension, EvaluationKind
+from domain.verdict import Verdict
+from domain.view import ProgrammeView
+
+MIN_GROUP = 3
+"""Programmes a mean is taken over at least, as a role's scores are shown only from
+three raters."""
+FINISHED = "(finished)"
+
+
+class _Report(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Change(_Report):
+    programmes: int
+    """How many programmes' evaluations measured it."""
+    mean: float | None
+    """Mean change against the baseline; None (withheld) under ``MIN_GROUP``."""
+
+
+class EvaluationSummary(_Report):
+    kind: EvaluationKind
+    programmes: int
+    verdicts: dict[Verdict, int]
+    overall_change: Change
+    by_dimension: dict[Dimension, Change]
+
+
+class Attendance(_Report):
+    held: int
+    missed: int
+    rate: float | None
+    """held / (held + missed), None before any session."""
+
+
+class CohortSummary(_Report):
+    cohort_id: str
+    programmes: int
+    """Programmes in the cohort, erased ones included."""
+    erased: int
+    by_status: dict[str, int]
+    by_stage: dict[str, dict[str, int]]
+    """Current stage (``(finished)`` when none) to status to count."""
+    evaluations: list[EvaluationSummary]
+    attendance: Attendance
+    stalled: dict[str, int]
+    """Programmes stalled now, by stage."""
+    min_group: int = MIN_GROUP
+
+
+def _change(values: list[float]) -> Change:
+    mean = round(fmean(values), 2) if len(values) >= MIN_GROUP else None
+    return Change(programmes=len(values), mean=mean)
+
+
+def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -> CohortSummary:
+    views = list(views)
+    by_status = Counter(str(v.status) for v in views)
+    by_stage: dict[str, Counter[str]] = defaultdict(Counter)
+    stalled: Counter[str] = Counter()
+    held = missed = 0
+    verdicts: dict[EvaluationKind, Counter[Verdict]] = defaultdict(Counter)
+    overall: dict[EvaluationKind, list[float]] = defaultdict(list)
+    dims: dict[EvaluationKind, dict[Dimension, list[float]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    counted: dict[EvaluationKind, set[str]] = defaultdict(set)
+    for view in views:
+        by_stage[view.stage or FINISHED][str(view.status)] += 1
+        if view.stalled and view.stage:
+            stalled[view.stage] += 1
+        held += view.held
+        missed += view.missed
+        latest = {e.kind: e for e in view.evaluations}  # the last of each kind
+        for kind, evaluation in latest.items():
+            counted[kind].add(view.programme_id)
+            verdicts[kind][evaluation.verdict] += 1
+            if evaluation.change is not None:
+                overall[kind].append(evaluation.change)
+            for score in evaluation.scores:
+                if score.change is not None:
+                    dims[kind][score.dimension].append(score.change)
+    evaluations = [
+        EvaluationSummary(
+            kind=kind,
+            programmes=len(counted[kind]),
+            verdicts={v: verdicts[kind][v] for v in Verdict if verdicts[kind][v]},
+            overall_change=_change(overall[kind]),
+            by_dimension={d: _change(values) for d, values in dims[kind].items()},
+        )
+        for kind in EvaluationKind
+        if counted[kind]
+    ]
+    sessions = held + missed
+    return CohortSummary(
+        cohort_id=cohort_id,
+        programmes=len(views) + erased,
+        erased=erased,
+        by_status=dict(sorted(by_status.items())),
+        by_stage={stage: dict(sorted(c.items())) for stage, c in sorted(by_stage.items())},
+        evaluations=evaluations,
+        attendance=Attendance(
+            held=held, missed=missed, rate=round(held / sessions, 3) if sessions else None
+        ),
+        stalled=dict(sorted(stalled.items())),
+    )

@@ -1,0 +1,457 @@
+"""Fast-forward a template through the decider: what a programme would do, and when.
+
+No Temporal, no worker: the simulation feeds the decider as ``ProgrammeWorkflow`` does
+(commands for what people do, ``Tick`` at each deadline, ``RecordDelivery`` confirmed for
+each notification and report, as the test harness's fake activities answer), so its
+events are those a real run with the same answers records: the same types in the same
+order, at the same stages and programme-clock times (``tests/workflows/test_simulation.py``).
+
+A scenario says who answers what and when:
+
+- ``silent``: nobody answers; reminders, the escalation ladder, a stall, the lapse.
+- ``on-time``: everything a stage's gate asks is given as the stage opens (objectives,
+  feedback from one rater per role, progress), and sessions are held at their slots.
+- ``late``: the same, given an hour after the stage's first escalation (sessions are
+  still held at their slots: they are on the coach's calendar, not answers).
+- a scenario file (YAML, ``Scenario``): one of these as the default, with stages of its
+  own (when their gate is answered, by whom, which sessions are missed, an advance) and
+  pauses.
+
+Times in a scenario are on the programme clock, from the stage's entry (a stage's
+``at``, an answer's ``at``) or from the start (a pause's ``at``), so a pause moves
+everything after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any, NamedTuple
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from domain.commands import (
+    AdvanceStage,
+    AgreeObjectives,
+    Command,
+    Employee,
+    GiveFeedback,
+    Launch,
+    Pause,
+    RecordDelivery,
+    RecordProgress,
+    RecordSession,
+    SessionStatus,
+    Tick,
+    Withdraw,
+)
+from domain.decider import decide_and_evolve, fold, next_wake
+from domain.durations import Duration, format_duration
+from domain.errors import DomainError, TemplateError
+from domain.events import (
+    EscalationDue,
+    EvaluationRecorded,
+    Event,
+    ReminderDue,
+    SessionReminderDue,
+    StageEntered,
+)
+from domain.ids import Identifier
+from domain.rules import MAX_PAUSES, MAX_RATERS_PER_STAGE, RULES
+from domain.state import ProgrammeState, Status
+from domain.template import Dimension, Role, Stage, Template, describe_errors
+
+HOUR = timedelta(hours=1)
+SHORT_TERM = ("Delegate the weekly report",)
+LONG_TERM = ("Lead the unit",)
+"""The objectives a simulated employee agrees (those of ``tests/workflows/driver.py``)."""
+SCORE = 4
+MAX_STEPS = 20_000
+"""Decisions a simulation takes at most: a template is bounded, this only guards a bug."""
+Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
+
+
+LONGEST = timedelta(days=3660)
+"""How far into a programme a scenario may place anything: ten years."""
+
+
+def _within_reach(value: timedelta) -> timedelta:
+    if not timedelta(0) <= value <= LONGEST:
+        raise ValueError(
+            f"must be between PT0S and {format_duration(LONGEST)}, got {format_duration(value)}"
+        )
+    return value
+
+
+Offset = Annotated[Duration, AfterValidator(_within_reach)]
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class Base(StrEnum):
+    on_time = "on-time"
+    silent = "silent"
+    late = "late"
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Answer(_Data):
+    """One rater's feedback: every dimension at ``score`` unless ``scores`` says."""
+
+    role: Role
+    rater: Identifier | None = None
+    """Default: ``<role>-1``."""
+    at: Offset | None = None
+    """From the stage's entry; default: the stage's ``at``."""
+    score: Score = SCORE
+    scores: dict[Dimension, Score] = {}
+
+
+class StagePlan(_Data):
+    """What happens in one stage; what it leaves out follows the scenario's ``base``."""
+
+    answered: bool = True
+    """Whether the gate's objectives, feedback and progress are given at all."""
+    at: Offset | None = None
+    """When they are given, from the stage's entry; default: as the base says."""
+    answers: tuple[Answer, ...] | None = Field(default=None, max_length=MAX_RATERS_PER_STAGE)
+    """Who gives feedback, instead of one rater per role of the gate."""
+    missed: tuple[int, ...] = Field(default=(), max_length=200)
+    """Session numbers recorded as missed (the others are held at their slots)."""
+    unrecorded: tuple[int, ...] = Field(default=(), max_length=200)
+    """Session numbers nobody records."""
+    advance: Offset | None = None
+    """Close the stage then (from its entry) although its gate is not met."""
+
+
+class PausePlan(_Data):
+    at: Offset
+    """On the programme clock, from the start."""
+    for_: Offset = Field(alias="for")
+    reason: str = Field(default="leave", min_length=1, max_length=200)
+
+
+class Scenario(_Data):
+    name: str = Field(default="scenario", max_length=200)
+    base: Base = Base.on_time
+    stages: dict[str, StagePlan] = Field(default={}, max_length=100)
+    pauses: tuple[PausePlan, ...] = Field(default=(), max_length=MAX_PAUSES)
+    withdraw: Offset | None = None
+    """Withdraw the employee then (programme clock, from the start)."""
+
+
+def scenario_named(name: str) -> Scenario:
+    try:
+        return Scenario(name=name, base=Base(name))
+    except ValueError:
+        raise TemplateError(
+            f"scenario {name!r} is not one of {', '.join(b.value for b in Base)} or a scenario file"
+        ) from None
+
+
+def parse_scenario(text: str, source: str = "scenario") -> Scenario:
+    """A scenario from YAML; errors name the field and the rule."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"{source}: not YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise TemplateError(f"{source}: a scenario is a mapping (base, stages, pauses)")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise TemplateError(f"{source}: {describe_errors(exc)}") from exc
+
+
+def check_scenario(scenario: Scenario, template: Template) -> None:
+    keys = [s.key for s in template.stages]
+    unknown = [k for k in scenario.stages if k not in keys]
+    if unknown:
+        raise TemplateError(
+            f"scenario stages {', '.join(unknown)} are not in {template.id} ({', '.join(keys)})"
+        )
+
+
+# ---------------------------------------------------------------- running
+
+
+class Input(NamedTuple):
+    """A command the simulation gave, and when: what a real run is sent to match it."""
+
+    at: datetime
+    command: Command
+
+
+class Simulation:
+    """What a simulation decided (``events``), what it gave (``inputs``), what the
+    decider refused, and the state it ended in."""
+
+    def __init__(self, template: Template, scenario: Scenario, start: datetime) -> None:
+        self.template = template
+        self.scenario = scenario
+        self.start = start
+        self.events: list[Event] = []
+        self.inputs: list[Input] = []
+        self.refused: list[tuple[datetime, Command, str]] = []
+        self.state: ProgrammeState | None = None
+
+
+class _Action(NamedTuple):
+    """Sorted by ``clock``, then ``order`` (unique: the rest is never compared)."""
+
+    clock: timedelta
+    order: int
+    stage: int | None
+    make: Callable[[ProgrammeState], list[Command]]
+
+
+def simulate(
+    template: Template,
+    scenario: Scenario,
+    start: datetime,
+    *,
+    programme_id: str | None = None,
+) -> Simulation:
+    """Run ``template`` from ``start`` to its end (completed with its follow-up, lapsed or
+    withdrawn) with ``scenario``'s answers."""
+    check_scenario(scenario, template)
+    run = Simulation(template, scenario, start)
+    launch = Launch(
+        programme_id=programme_id or f"{template.id}.simulated",
+        employee=Employee(id="E123", name="Alice Martin", email="alice@example.com"),
+        template=template,
+        coach_id="C7",
+        manager_id="M3",
+        rules=RULES,
+    )
+    now = start
+    decision = decide_and_evolve(None, launch, now)
+    run.events.extend(decision.events)
+    state = fold(run.events)
+    actions: list[_Action] = []
+    counter = iter(range(10**9))
+    for pause in scenario.pauses:
+        actions.append(_Action(pause.at, next(counter), None, _pausing(pause)))
+    if scenario.withdraw is not None:
+        actions.append(
+            _Action(scenario.withdraw, next(counter), None, lambda _: [Withdraw(reason="left")])
+        )
+    planned: set[int] = set()
+
+    def apply(command: Command, at: datetime, given: bool) -> ProgrammeState:
+        try:
+            events, after = decide_and_evolve(state, command, at)
+        except DomainError as exc:
+            run.refused.append((at, command, str(exc)))
+            return state
+        if given:
+            run.inputs.append(Input(at, command))
+        run.events.extend(events)
+        for event in events:
+            if isinstance(event, Deliverable):
+                confirmed = RecordDelivery(
+                    delivery_id=event.delivery_id,
+                    delivered=True,
+                    detail=f"recorded {event.delivery_id}",
+                )
+                more, after = decide_and_evolve(after, confirmed, at)
+                run.events.extend(more)
+        return after
+
+    for _ in range(MAX_STEPS):
+        if state.finished:
+            break
+        progress = state.stage
+        if progress is not None and progress.index not in planned:
+            planned.add(progress.index)
+            actions.extend(_plan(state, scenario, counter))
+        actions.sort()
+        while actions and actions[0].stage is not None and actions[0].stage != _index(state):
+            actions.pop(0)  # its stage is over: nobody answers a closed stage
+        wake = next_wake(state)
+        action_at = (
+            state.clock.wall(actions[0].clock)
+            if actions and state.status is not Status.paused
+            else None
+        )
+        if action_at is not None and (wake is None or action_at < wake):
+            action = actions.pop(0)
+            now = max(now, action_at)
+            state = apply(Tick(), now, given=False)
+            for command in action.make(state):
+                state = apply(command, now, given=True)
+        elif wake is not None:
+            now = max(now, wake)
+            state = apply(Tick(), now, given=False)
+        else:
+            break
+    run.state = state
+    return run
+
+
+def _index(state: ProgrammeState) -> int | None:
+    return state.stage.index if state.stage is not None else None
+
+
+def _pausing(plan: PausePlan) -> Callable[[ProgrammeState], list[Command]]:
+    def make(state: ProgrammeState) -> list[Command]:
+        if state.status is not Status.running:
+            return []
+        return [Pause(reason=plan.reason, until=state.clock.wall(plan.at) + plan.for_)]
+
+    return make
+
+
+def _plan(state: ProgrammeState, scenario: Scenario, counter: Any) -> list[_Action]:
+    """What is done in the stage just entered, on the programme clock."""
+    progress = state.stage
+    stage = state.current_stage
+    assert progress is not None
+    assert stage is not None
+    plan = scenario.stages.get(stage.key, StagePlan())
+    base = scenario.base
+    entered = progress.entered
+    actions: list[_Action] = []
+    answers_at = _answer_time(stage, progress.entered, progress.due, base, plan)
+    index = progress.index
+    if answers_at is not None and plan.answered:
+        actions.append(_Action(answers_at, next(counter), index, _gate_facts(stage, plan)))
+        for answer in plan.answers or ():
+            if answer.at is not None:
+                actions.append(
+                    _Action(entered + answer.at, next(counter), index, _one_answer(answer))
+                )
+    if base is not Base.silent or stage.key in scenario.stages:
+        for slot in progress.sessions:
+            if slot.number in plan.unrecorded:
+                continue
+            status = SessionStatus.missed if slot.number in plan.missed else SessionStatus.held
+            actions.append(
+                _Action(
+                    slot.clock,
+                    next(counter),
+                    index,
+                    _session(slot.number, status),
+                )
+            )
+    if plan.advance is not None:
+        actions.append(
+            _Action(
+                entered + plan.advance,
+                next(counter),
+                index,
+                lambda _: [AdvanceStage(reason="simulated advance")],
+            )
+        )
+    return actions
+
+
+def _session(number: int, status: SessionStatus) -> Callable[[ProgrammeState], list[Command]]:
+    def make(_: ProgrammeState) -> list[Command]:
+        return [RecordSession(number=number, status=status)]
+
+    return make
+
+
+def _answer_time(
+    stage: Stage,
+    entered: timedelta,
+    due: timedelta | None,
+    base: Base,
+    plan: StagePlan,
+) -> timedelta | None:
+    if plan.at is not None:
+        return entered + plan.at
+    if base is Base.silent:
+        return None
+    if base is Base.late and due is not None:
+        first = stage.escalate_after_due[0].after if stage.escalate_after_due else timedelta(0)
+        return due + first + HOUR
+    return entered
+
+
+def _gate_facts(stage: Stage, plan: StagePlan) -> Callable[[ProgrammeState], list[Command]]:
+    def make(state: ProgrammeState) -> list[Command]:
+        gate = stage.gate
+        commands: list[Command] = []
+        agreed = bool(state.objectives)
+        if (gate.objectives_agreed or gate.progress_recorded) and not agreed:
+            commands.append(AgreeObjectives(short_term=SHORT_TERM, long_term=LONG_TERM))
+        if gate.progress_recorded:
+            ids = [o.id for o in state.objectives] or [
+                *(f"S{i}" for i in range(1, len(SHORT_TERM) + 1)),
+                *(f"L{i}" for i in range(1, len(LONG_TERM) + 1)),
+            ]
+            commands.extend(RecordProgress(objective_id=i, percent=10) for i in ids)
+        if plan.answers is not None:
+            for answer in plan.answers:
+                if answer.at is None:
+                    commands.extend(_one_answer(answer)(state))
+        elif gate.feedback is not None:
+            for role in gate.feedback.roles[: gate.feedback.quorum]:
+                commands.extend(_one_answer(Answer(role=role))(state))
+        return commands
+
+    return make
+
+
+def _one_answer(answer: Answer) -> Callable[[ProgrammeState], list[Command]]:
+    def make(state: ProgrammeState) -> list[Command]:
+        dimensions = state.template.dimensions
+        scores = {d: answer.scores.get(d, answer.score) for d in dimensions}
+        return [
+            GiveFeedback(
+                role=answer.role,
+                rater_id=answer.rater or f"{answer.role.value}-1",
+                scores=scores,
+            )
+        ]
+
+    return make
+
+
+# ---------------------------------------------------------------- reading
+
+
+def rows(run: Simulation) -> list[dict[str, Any]]:
+    """One plain object per event: seq, type, at (wall), clock, stage and what it says."""
+    out = []
+    for event, stage in zip(run.events, stage_of_each(run.events), strict=True):
+        row: dict[str, Any] = {
+            "seq": event.seq,
+            "type": event.type,
+            "at": event.at.isoformat(),
+            "clock": event.clock.total_seconds(),
+            "stage": stage,
+        }
+        to = getattr(event, "to", None)
+        if to:
+            row["to"] = [str(r) for r in to]
+        number = getattr(event, "number", None)
+        if number is not None:
+            row["session"] = number
+        if isinstance(event, EvaluationRecorded):
+            row["evaluation"] = event.evaluation.kind.value
+            row["verdict"] = event.evaluation.verdict.value
+        out.append(row)
+    return out
+
+
+def stage_of_each(events: list[Event]) -> list[str | None]:
+    """The stage each event happened in (the one entered last before it), for a timeline."""
+    current: str | None = None
+    found: list[str | None] = []
+    for event in events:
+        if isinstance(event, StageEntered):
+            current = event.stage
+        stage = getattr(event, "stage", None)
+        if isinstance(event, EvaluationRecorded):
+            stage = event.evaluation.stage
+        found.append(stage if isinstance(stage, str) else current)
+        if event.type in ("programme_completed", "programme_lapsed", "programme_withdrawn"):
+            current = None
+    return found

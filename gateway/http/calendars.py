@@ -1,0 +1,36 @@
+"""A programme's calendar as iCalendar: sessions, stage deadlines, evaluations."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from config import ApiRole as Role
+from domain.calendar import calendar_of, ics
+from gateway.http.auth import READ, allow
+from gateway.http.dependencies import Programmes
+
+router = APIRouter(prefix="/v1/programmes", tags=["programmes"])
+
+
+@router.get(
+    "/{programme_id}/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+async def calendar(
+    programme_id: str, client: Programmes, _: Annotated[Role, Depends(allow(*READ))]
+) -> Response:
+    """Sessions (held, missed, planned, cancelled, with their dates), stage deadlines
+    (met, missed, pending) and evaluations (recorded with their verdict, or planned)."""
+    entries = calendar_of(await client.events(programme_id))
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", programme_id)
+    return Response(
+        ics(entries, programme_id, datetime.now(UTC)),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.ics"'},
+    )

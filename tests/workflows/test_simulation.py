@@ -1,0 +1,138 @@
+"""A simulation and a real run of the same template with the same answers give the same
+events: types, order, stages and programme-clock times.
+
+The simulation runs first, from the real run's launch time; the real run is then sent
+the simulation's inputs at their times, each once the programme is quiet (no activity or
+workflow task in flight), as the simulation confirms each delivery before the next input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from temporalio.client import WorkflowHandle
+
+from domain.commands import (
+    AdvanceStage,
+    AgreeObjectives,
+    GiveFeedback,
+    Pause,
+    RecordProgress,
+    RecordSession,
+    Resume,
+    Withdraw,
+)
+from domain.events import Event
+from domain.simulation import Scenario, parse_scenario, scenario_named, simulate, stage_of_each
+from domain.state import Status
+from tests.workflows.conftest import Harness
+from tests.workflows.driver import Programme, shipped
+from workflows.programme import ProgrammeWorkflow
+
+TEMPLATES = ("executive-6m", "change-adoption-3m", "team-cohort-4m")
+SCENARIOS = ("on-time", "silent", "late")
+SIGNALS: dict[type[Any], Any] = {
+    GiveFeedback: ProgrammeWorkflow.give_feedback,
+    RecordSession: ProgrammeWorkflow.record_session,
+    RecordProgress: ProgrammeWorkflow.record_progress,
+}
+UPDATES: dict[type[Any], Any] = {
+    AgreeObjectives: ProgrammeWorkflow.agree_objectives,
+    Pause: ProgrammeWorkflow.pause,
+    Resume: ProgrammeWorkflow.resume,
+    Withdraw: ProgrammeWorkflow.withdraw,
+    AdvanceStage: ProgrammeWorkflow.advance_stage,
+}
+SAME_INSTANT = timedelta(seconds=30)
+"""A real run's input lands a moment after the simulation's (the worker's real time)."""
+
+PAUSED = parse_scenario(
+    """
+name: leave during the coaching
+base: on-time
+stages:
+  assessment:
+    answers:
+      - {role: employee, at: P2D}
+      - {role: manager, at: P5D, score: 2}
+      - {role: peer, rater: P9, at: P25D}
+  coaching:
+    missed: [2]
+pauses:
+  - {at: P80DT2H, for: P30D, reason: parental leave}
+"""
+)
+
+
+async def quiet(handle: WorkflowHandle[Any, Any]) -> None:
+    """Until nothing is in flight for the programme (three looks in a row)."""
+    calm = 0
+    for _ in range(500):
+        raw = (await handle.describe()).raw_description
+        busy = raw.pending_activities or raw.HasField("pending_workflow_task")
+        calm = 0 if busy else calm + 1
+        if calm == 3:
+            return
+        await asyncio.sleep(0.02)
+
+
+def timeline(events: list[Event]) -> list[tuple[str, str | None]]:
+    return [(e.type, stage) for e, stage in zip(events, stage_of_each(events), strict=True)]
+
+
+async def compare(harness: Harness, template_id: str, scenario: Scenario) -> None:
+    template = shipped(template_id)
+    programme = await Programme.launch(harness, template)
+    handle = programme.handle
+    launched = (await programme.events())[0]
+    simulated = simulate(template, scenario, launched.at, programme_id=handle.id)
+    assert simulated.state is not None
+    assert simulated.refused == []
+
+    for given in simulated.inputs:
+        await programme.sleep_until(given.at)
+        await quiet(handle)
+        command = given.command
+        if type(command) in SIGNALS:
+            await handle.signal(SIGNALS[type(command)], command)
+        else:
+            await handle.execute_update(UPDATES[type(command)], command)
+        await quiet(handle)
+    outcome = await handle.result()
+    real = await programme.events()
+
+    assert outcome.status is simulated.state.status
+    assert timeline(real) == timeline(simulated.events)
+    drift = [
+        (r.seq, r.type, r.clock, s.clock)
+        for r, s in zip(real, simulated.events, strict=True)
+        if abs(r.clock - s.clock) > SAME_INSTANT
+    ]
+    assert drift == []
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("template_id", TEMPLATES)
+async def test_simulation_matches_a_real_run(
+    harness: Harness, template_id: str, scenario: str
+) -> None:
+    await compare(harness, template_id, scenario_named(scenario))
+
+
+async def test_a_scenario_file_with_a_pause_matches_a_real_run(harness: Harness) -> None:
+    simulated = simulate(shipped("executive-6m"), PAUSED, launched_at())
+    assert simulated.state is not None
+    assert simulated.state.status is Status.completed
+    types = [e.type for e in simulated.events]
+    assert "programme_paused" in types
+    assert "programme_resumed" in types
+    await compare(harness, "executive-6m", PAUSED)
+
+
+def launched_at() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime(2027, 1, 4, 9, tzinfo=UTC)
