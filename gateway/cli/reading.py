@@ -116,18 +116,25 @@ def show(
 def history(
     programme_id: ProgrammeId,
     raw: Annotated[bool, typer.Option("--raw", help="Temporal's own events, decoded.")] = False,
+    answers: Annotated[
+        bool,
+        typer.Option("--answers", help="Ops: every answer with its rater id and scores."),
+    ] = False,
     address: Address = None,
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
-    """The programme's timeline, event by event."""
+    """The programme's timeline, event by event, with the confidentiality minimums
+    applied (no rater ids, no one peer's scores) unless ``--answers``."""
     if raw:
         _raw_history(programme_id, address, namespace, as_json)
         return
 
     async def work(client: ProgrammeClient) -> list[Any] | tuple[str, list[RawEvent]]:
         try:
-            return await client.events(programme_id)
+            if answers:
+                return await client.events(programme_id)
+            return await client.shown_events(programme_id)
         except ProgrammeErased as exc:
             return exc.programme.message, await client.erased_timeline(programme_id)
 

@@ -29,7 +29,7 @@ from adapters.temporal import history
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
 from adapters.temporal.replay import RUNNING, Replayed, replay_running
-from domain import ids
+from domain import confidentiality, ids
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -306,10 +306,17 @@ class ProgrammeClient:
             raise translate(exc, programme_id) from exc
         return [e for e in events if e.seq > after]
 
+    async def shown_events(self, programme_id: str, after: int = 0) -> list[Event]:
+        """The timeline as the employee and the platform may read it: no rater ids, no
+        one rater's scores where a role needs more (``domain.confidentiality``)."""
+        shown = confidentiality.shown_events(await self.events(programme_id))
+        return [e for e in shown if e.seq > after]
+
     async def evaluation_reports(self, programme_id: str) -> list[EvaluationReport]:
-        """The programme's evaluation reports, rebuilt from its events (1 is the first);
-        ``ProgrammeErased`` when its data was erased. Nothing is read from files."""
-        return reports_of(await self.events(programme_id))
+        """The programme's evaluation reports, rebuilt from its events (1 is the first),
+        with the confidentiality minimums applied; ``ProgrammeErased`` when its data was
+        erased. Nothing is read from files."""
+        return reports_of(await self.shown_events(programme_id))
 
     async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
         """Temporal's own events, decoded; an erased payload shows as ``[erased]``."""
