@@ -34,7 +34,11 @@ class Notification(BaseModel):
     employee: Employee
     to: tuple[Role, ...]
     recipients: dict[Role, str | None]
-    """Who plays each role in ``to``: the employee's email, or the person's id."""
+    """Who plays each role in ``to``: the employee's email, or the person's id (the
+    ``send_notification`` activity finds their contact in the people directory)."""
+    raters: dict[Role, tuple[str, ...]] = {}
+    """For a reminder to peers or direct reports: the ids of those nominated for the
+    stage who have not answered yet."""
     stage: str | None
     stage_title: str | None
     due_at: datetime | None = None
