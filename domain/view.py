@@ -68,6 +68,7 @@ class ProgrammeView(_View):
     coach_id: str | None
     manager_id: str | None
     sponsor_id: str | None
+    hr_id: str | None = None
     starts_at: datetime
     clock: Duration
     stage_due: datetime | None
@@ -134,6 +135,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         coach_id=state.coach_id,
         manager_id=state.manager_id,
         sponsor_id=state.sponsor_id,
+        hr_id=state.hr_id,
         starts_at=state.clock.starts_at,
         clock=state.clock.at(now),
         stage_due=wall(progress.due) if progress else None,
