@@ -8,6 +8,8 @@ ProgrammeWorkflow that would break a programme already running fails here first.
 from __future__ import annotations
 
 import asyncio
+import base64
+import re
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,17 @@ async def test_history_replays_with_current_code(path: Path, tmp_path: Path) -> 
         data_converter=data_converter(recording_keyring(tmp_path)),
         workflow_runner=sandbox_runner(),
     )
-    history = WorkflowHistory.from_json(path.stem, await asyncio.to_thread(path.read_text))
+    text = await asyncio.to_thread(path.read_text)
+    history = WorkflowHistory.from_json(_workflow_id(text, path.stem), text)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
+
+
+_BOUND = re.compile(r'"encryption-programme":\s*"([A-Za-z0-9+/=]+)"')
+
+
+def _workflow_id(text: str, default: str) -> str:
+    """The programme a history was recorded for: payloads sealed since they were bound
+    to their programme name it (``encryption-programme``), and open only in its context."""
+    found = _BOUND.search(text)
+    return base64.b64decode(found.group(1)).decode() if found else default
