@@ -28,7 +28,7 @@ from pydantic import SecretStr
 from temporalio.client import Client
 from temporalio.service import TLSConfig
 
-from activities.notifier import Notifier
+from activities.notifier import Directory, Notifier
 from activities.programme import ProgrammeActivities
 from adapters.notify.fanout import CHANNELS, Channel, FanOutNotifier
 from adapters.notify.journal import DeliveryJournal
@@ -48,6 +48,7 @@ from adapters.payloads.keyring import (
 )
 from adapters.reports import EvaluationRecorder
 from adapters.stores.idempotency import IdempotencyStore
+from adapters.stores.people import PeopleDirectory, SqlitePeople
 from adapters.stores.private import private_dir
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
@@ -56,6 +57,7 @@ from adapters.temporal.worker import build_worker
 from config import Settings, SettingsError, load_settings
 
 IDEMPOTENCY_FILE = "idempotency.db"
+PEOPLE_FILE = "people.db"
 
 log = structlog.get_logger("parcours")
 
@@ -118,6 +120,14 @@ def idempotency_store(settings: Settings, keyring: Keyring | None = None) -> Ide
 
 
 # ---------------------------------------------------------------- Temporal
+
+
+def people_directory(
+    settings: Settings, keyring: Keyring, data_dir: Path | None = None
+) -> PeopleDirectory:
+    """The people directory in the data dir, each entry sealed with its person's key."""
+    where = data_dir if data_dir is not None else settings.data_dir
+    return SqlitePeople(private_dir(where) / PEOPLE_FILE, keyring)
 
 
 def connection_for(
@@ -235,6 +245,7 @@ def build_activities(
     *,
     evaluation_notices: bool = False,
     keyring: Keyring | None = None,
+    people: Directory | None = None,
 ) -> ProgrammeActivities:
     """The activities on ``notifier`` (default: the outbox, ``<data_dir>/outbox.jsonl``,
     sealed with ``keyring``); ``evaluation_notices`` announces reports through the same
@@ -244,6 +255,7 @@ def build_activities(
         chosen,
         EvaluationRecorder(),
         evaluation_notices=chosen if evaluation_notices else None,
+        people=people,
     )
 
 
@@ -272,7 +284,8 @@ def programme_activities(
         public_url=settings.public_url,
         keyring=keys,
     )
-    return build_activities(where, notifier, evaluation_notices=True, keyring=keys)
+    people = people_directory(settings, keys, where)
+    return build_activities(where, notifier, evaluation_notices=True, keyring=keys, people=people)
 
 
 async def run_worker(

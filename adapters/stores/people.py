@@ -48,12 +48,16 @@ class SqlitePeople:
         private_file(path)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, sealed BLOB NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, sealed BLOB NOT NULL)"
+        )
         private_sqlite(path)
         self._lock = threading.Lock()
 
     def put(self, contact: Contact) -> None:
-        sealed = self.keyring.seal(contact.id, contact.model_dump_json().encode(), _context(contact.id))
+        sealed = self.keyring.seal(
+            contact.id, contact.model_dump_json().encode(), _context(contact.id)
+        )
         with self._lock:
             self._db.execute(
                 "INSERT INTO people (id, sealed) VALUES (?, ?) "
@@ -63,7 +67,9 @@ class SqlitePeople:
 
     def get(self, person_id: str) -> Contact | None:
         with self._lock:
-            row = self._db.execute("SELECT sealed FROM people WHERE id = ?", (person_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT sealed FROM people WHERE id = ?", (person_id,)
+            ).fetchone()
         if row is None:
             return None
         try:

@@ -10,8 +10,10 @@ from typing import Annotated, Any
 import typer
 
 from adapters.observability import logs
+from adapters.payloads.encryption import keyring_of
 from adapters.payloads.keyring import ensure_master_key_file
 from adapters.stores.private import private_dir
+from bootstrap import people_directory
 from gateway.cli.shell import (
     Address,
     DataDir,
@@ -66,7 +68,9 @@ def up(
         api: list[asyncio.Task[None]] = []
 
         async def ready(server: Any, client: Any) -> None:
-            programmes = ProgrammeClient(client, settings.task_queue)
+            keys = keyring_of(client.data_converter)
+            people = people_directory(settings, keys) if keys is not None else None
+            programmes = ProgrammeClient(client, settings.task_queue, people=people)
             app_ = serve.app_for(programmes, settings, codec_secret=codec_secret)
             api.append(asyncio.create_task(serve.serve(app_, api_host, api_port, stop)))
             out.print(

@@ -21,7 +21,7 @@ from rich.console import Console
 from adapters.payloads.keyring import Keyring
 from adapters.temporal.connection import TemporalUnreachable
 from bootstrap import connect as connect_to
-from bootstrap import open_keyring
+from bootstrap import open_keyring, people_directory
 from config import Settings, SettingsError, load_settings
 from domain.template import describe_errors
 from gateway.client import (
@@ -120,7 +120,7 @@ async def connect(
         client = await connect_to(settings, keyring=keyring, lazy=lazy, metrics=metrics)
     except TemporalUnreachable as exc:
         raise TemporalUnavailable(str(exc)) from exc
-    return ProgrammeClient(client, settings.task_queue)
+    return ProgrammeClient(client, settings.task_queue, people=people_directory(settings, keyring))
 
 
 def run(

@@ -25,6 +25,7 @@ from gateway.http import (
     commands,
     errors,
     facts,
+    people,
     personal_data,
     programmes,
     reports,
@@ -95,6 +96,7 @@ def create_app(
         commands.router,
         facts.router,
         personal_data.router,
+        people.router,
         codec.router,
     ):
         app.include_router(router)

@@ -40,11 +40,13 @@ async def launch(
     work = client.launch(
         employee=body.employee,
         template=template,
-        coach_id=body.coach_id,
-        manager_id=body.manager_id,
-        sponsor_id=body.sponsor_id,
+        coach_id=body.holder("coach"),
+        manager_id=body.holder("manager"),
+        sponsor_id=body.holder("sponsor"),
+        hr_id=body.holder("hr"),
         cohort_id=body.cohort_id,
         start_date=body.start_date,
+        contacts=body.contacts(),
     )
     return await once(request, role, key, work)
 
