@@ -26,7 +26,13 @@ from fractions import Fraction
 
 from domain import exact
 from domain.evaluation import DimensionScore, Evaluation
-from domain.events import EvaluationRecorded, Event, FeedbackReceived, ProgrammeLaunched
+from domain.events import (
+    EvaluationRecorded,
+    Event,
+    FeedbackReceived,
+    ProgrammeLaunched,
+    RatersNominated,
+)
 from domain.template import EvaluationKind, Role, Template, minimum_default
 
 OTHERS = "others"
@@ -182,6 +188,12 @@ def shown_events(events: Sequence[Event], template: Template | None = None) -> l
     for event in events:
         if isinstance(event, FeedbackReceived):
             out.append(shown_answer(event, least))
+        elif isinstance(event, RatersNominated):
+            hidden = tuple(
+                r if least[r.role] <= 1 else r.model_copy(update={"id": WITHHELD_ID})
+                for r in event.raters
+            )
+            out.append(event.model_copy(update={"raters": hidden}))
         elif isinstance(event, EvaluationRecorded):
             projected = shown(event.evaluation, least, baseline_hidden=baseline_hidden)
             if event.evaluation.kind is EvaluationKind.baseline:
