@@ -113,6 +113,8 @@ class SmtpNotifier:
             if r is Role.employee or any(c.email for c in notification.contacts.get(r, ()))
         ]
         unreached = [r.value for r in notification.to if r not in roles]
+        if roles == [Role.employee]:  # as before there was a people directory
+            return f"smtp: sent to the employee via {self.server}"
         sent = f"smtp: sent to {', '.join(r.value for r in roles)} via {self.server}"
         return sent + (f"; no email for {', '.join(unreached)}" if unreached else "")
 
