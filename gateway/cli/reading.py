@@ -96,11 +96,25 @@ def show(
 ) -> None:
     """Where a programme stands."""
 
+    unreached: list[str] = []
+
     async def work(client: ProgrammeClient) -> ProgrammeView | ErasedProgramme:
         try:
-            return await client.view(programme_id)
+            view = await client.view(programme_id)
         except ProgrammeErased as exc:
             return exc.programme
+        held = (
+            ("coach", view.coach_id),
+            ("manager", view.manager_id),
+            ("sponsor", view.sponsor_id),
+            ("hr", view.hr_id),
+        )
+        for role, person in held:
+            if person is not None:
+                contact = client.person(person)
+                if contact is None or contact.email is None:
+                    unreached.append(f"{role} {person}")
+        return view
 
     shown = run(work, address, namespace)
     if isinstance(shown, ErasedProgramme):
@@ -110,6 +124,13 @@ def show(
             out.print(shown.message, highlight=False)
         return
     show_view(shown, as_json)
+    if not as_json:
+        for who in unreached:
+            out.print(
+                f"{who}: no email in the people directory; reached through the webhook "
+                "and the outbox only",
+                highlight=False,
+            )
 
 
 @app.command()

@@ -86,7 +86,7 @@ async def test_the_raw_history_holds_no_personal_data_in_plaintext(
             GiveFeedback.model_validate(
                 {
                     "role": "employee",
-                    "rater_id": "R1",
+                    "rater_id": employee.id,
                     "scores": {"motivation": 4, "adaptability": 2},
                     "comment": COMMENT,
                 }
