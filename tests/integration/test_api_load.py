@@ -103,7 +103,10 @@ def valid_requests(pids: list[str], count: int, rng: random.Random) -> list[Requ
         if rng.random() < 0.5:
             scores = {"motivation": rng.randint(1, 5), "adaptability": rng.randint(1, 5)}
             role = rng.choice(["employee", "manager", "peer", "coach"])
-            body: dict[str, Any] = {"role": role, "rater_id": f"R{rng.randint(1, 50)}"}
+            rater = f"R{rng.randint(1, 50)}"
+            # rules 3: the employee and the manager answer as themselves
+            rater = {"employee": pid.split(".", 1)[1], "manager": "M"}.get(role, rater)
+            body: dict[str, Any] = {"role": role, "rater_id": rater}
             body["scores"] = scores
             requests.append(Request(pid, "feedback", body, ""))
         else:

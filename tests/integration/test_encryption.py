@@ -78,9 +78,7 @@ async def test_the_raw_history_holds_no_personal_data_in_plaintext(
         handle = client.get_workflow_handle(pid)
         # The escalation to the employee (their email in its input) runs as an activity.
         await wait_for_event(handle, "delivery_confirmed")
-        await programmes.agree_objectives(
-            pid, AgreeObjectives(short_term=(OBJECTIVE,), long_term=("Mentor two juniors",))
-        )
+        # The answer first: agreeing moves on to a stage that takes no feedback.
         receipt = await programmes.give_feedback(
             pid,
             GiveFeedback.model_validate(
@@ -93,6 +91,9 @@ async def test_the_raw_history_holds_no_personal_data_in_plaintext(
             ),
         )
         assert receipt.outcome == "applied"
+        await programmes.agree_objectives(
+            pid, AgreeObjectives(short_term=(OBJECTIVE,), long_term=("Mentor two juniors",))
+        )
         # parcours itself reads everything back.
         view = await programmes.view(pid)
         assert view.employee.name == NAME

@@ -8,8 +8,6 @@ ProgrammeWorkflow that would break a programme already running fails here first.
 from __future__ import annotations
 
 import asyncio
-import base64
-import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from temporalio.worker import Replayer
 from adapters.payloads.encryption import data_converter
 from adapters.temporal.worker import sandbox_runner
 from gateway import catalogue
-from tests.support import recording_keyring
+from tests.support import recorded_workflow_id, recording_keyring
 from workflows.programme import ProgrammeWorkflow
 
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*/*.json"))
@@ -48,16 +46,6 @@ async def test_history_replays_with_current_code(path: Path, tmp_path: Path) -> 
         workflow_runner=sandbox_runner(),
     )
     text = await asyncio.to_thread(path.read_text)
-    history = WorkflowHistory.from_json(_workflow_id(text, path.stem), text)
+    history = WorkflowHistory.from_json(recorded_workflow_id(text, path.stem), text)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
-
-
-_BOUND = re.compile(r'"encryption-programme":\s*"([A-Za-z0-9+/=]+)"')
-
-
-def _workflow_id(text: str, default: str) -> str:
-    """The programme a history was recorded for: payloads sealed since they were bound
-    to their programme name it (``encryption-programme``), and open only in its context."""
-    found = _BOUND.search(text)
-    return base64.b64decode(found.group(1)).decode() if found else default
