@@ -250,6 +250,9 @@ def normalised(events: list[Event], data_dir: Path) -> list[dict[str, Any]]:
         event = dict(event)
         del event["at"]
         event.pop("starts_at", None)
+        # When a late fact was seen (rules 2) is the arrival's wall clock too: a kill
+        # that holds a fact back past the lateness bound stamps it, a clean run not.
+        event.pop("recorded_at", None)
         clock = parse_duration(event["clock"])
         arrived = event["key"] is not None or event["type"].startswith("delivery_")
         if arrived:
