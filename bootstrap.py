@@ -49,6 +49,7 @@ from adapters.stores.idempotency import (
     SqliteAnswers,
 )
 from adapters.stores.keys import KeyStore, KeyStoreError, PostgresKeyStore, SqliteKeyStore
+from adapters.stores.people import PeopleDirectory, SqlitePeople
 from adapters.stores.postgres import Database, DatabaseError
 from adapters.stores.private import private_dir
 from adapters.temporal.connection import Connection
@@ -56,7 +57,7 @@ from adapters.temporal.connection import connect as connect_to
 from config import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from activities.notifier import Notifier
+    from activities.notifier import Directory, Notifier
     from activities.programme import ProgrammeActivities
     from adapters.notify.fanout import FanOutNotifier
     from adapters.notify.journal import DeliveryJournal
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
 # imported where it is built: a CLI command only connects, and starts faster for it.
 
 IDEMPOTENCY_FILE = "idempotency.db"
+PEOPLE_FILE = "people.db"
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -230,6 +232,14 @@ def rotate_master_key(
 # ---------------------------------------------------------------- Temporal
 
 
+def people_directory(
+    settings: Settings, keyring: Keyring, data_dir: Path | None = None
+) -> PeopleDirectory:
+    """The people directory in the data dir, each entry sealed with its person's key."""
+    where = data_dir if data_dir is not None else settings.data_dir
+    return SqlitePeople(private_dir(where) / PEOPLE_FILE, keyring)
+
+
 def connection_for(
     settings: Settings, address: str | None = None, namespace: str | None = None
 ) -> Connection:
@@ -353,6 +363,7 @@ def build_activities(
     *,
     evaluation_notices: bool = False,
     keyring: Keyring | None = None,
+    people: Directory | None = None,
 ) -> ProgrammeActivities:
     """The activities on ``notifier`` (default: the outbox, ``<data_dir>/outbox.jsonl``,
     sealed with ``keyring``); ``evaluation_notices`` announces reports through the same
@@ -365,6 +376,7 @@ def build_activities(
         chosen,
         EvaluationRecorder(),
         evaluation_notices=chosen if evaluation_notices else None,
+        people=people,
     )
 
 
@@ -402,7 +414,8 @@ def programme_activities(
         keyring=keys,
         database=database_for(settings),
     )
-    return build_activities(where, notifier, evaluation_notices=True, keyring=keys)
+    people = people_directory(settings, keys, where)
+    return build_activities(where, notifier, evaluation_notices=True, keyring=keys, people=people)
 
 
 async def run_worker(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from domain.notices import EvaluationReport, Notification
+from domain.people import Contact
 
 
 class Notifier(Protocol):
@@ -31,3 +32,9 @@ class ReportRecorder(Protocol):
     async def record(self, report: EvaluationReport) -> str:
         """Record ``report``; return where a person can read it."""
         ...
+
+
+class Directory(Protocol):
+    """Where the activities find a person's contacts by id (the people directory)."""
+
+    def get(self, person_id: str) -> Contact | None: ...

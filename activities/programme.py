@@ -16,8 +16,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import metrics
-from activities.notifier import Notifier, ReportRecorder
+from activities.notifier import Directory, Notifier, ReportRecorder
 from domain.notices import EvaluationReport, NoticeKind, Notification
+from domain.people import Contact
 from domain.template import Role
 from workflows.messages import RECORD_EVALUATION, SEND_NOTIFICATION
 
@@ -39,7 +40,9 @@ class ProgrammeActivities:
         recorder: ReportRecorder,
         *,
         evaluation_notices: Notifier | None = None,
+        people: Directory | None = None,
     ) -> None:
+        self.people = people
         self.notifier = notifier
         self.recorder = recorder
         self.evaluation_notices = evaluation_notices
@@ -48,6 +51,7 @@ class ProgrammeActivities:
     async def send_notification(self, notification: Notification) -> str:
         """Deliver a notification; the detail returned goes back into the programme."""
         log = _bound(SEND_NOTIFICATION, notification.delivery_id, notification.programme_id)
+        notification = self.addressed(notification)
         try:
             detail = await self.notifier.send(notification)
         except ApplicationError as exc:  # a channel said why: no traceback needed
@@ -69,6 +73,24 @@ class ProgrammeActivities:
                 step=str(notification.escalation_step or ""),
             )
         return detail
+
+    def addressed(self, notification: Notification) -> Notification:
+        """``notification`` with the contacts of who holds each role it is for, and of
+        the raters it reminds, as the people directory has them now."""
+        if self.people is None:
+            return notification
+        contacts: dict[Role, tuple[Contact, ...]] = {}
+        for role in notification.to:
+            if role is Role.employee:
+                continue
+            wanted = list(notification.raters.get(role, ()))
+            holder = notification.recipients.get(role)
+            if holder:
+                wanted.append(holder)
+            found = tuple(c for person in wanted if (c := self.people.get(person)) is not None)
+            if found:
+                contacts[role] = found
+        return notification.model_copy(update={"contacts": contacts})
 
     @activity.defn(name=RECORD_EVALUATION)
     async def record_evaluation(self, report: EvaluationReport) -> str:

@@ -84,10 +84,12 @@ def render_markdown(report: EvaluationReport) -> str:
 def _scores_table(ev: Evaluation) -> list[str]:
     present = {role for score in ev.scores for role in score.by_role}
     roles = [role for role in Role if role in present]  # stable, enum order
+    others = any(score.others is not None for score in ev.scores)
     header = ["Dimension", *(_label(role.value) for role in roles)]
+    header += ["Others"] if others else []
     header += ["Mean", "Like for like", "Baseline", "Change"]
-    rows = [_row(score, roles) for score in ev.scores]
-    overall = ["**Overall**", *("" for _ in roles)]
+    rows = [_row(score, roles, others) for score in ev.scores]
+    overall = ["**Overall**", *("" for _ in roles), *([""] if others else [])]
     overall += [
         _num(ev.overall),
         _num(ev.compared_overall),
@@ -104,13 +106,20 @@ def _scores_table(ev: Evaluation) -> list[str]:
         compared = ", ".join(_label(role.value) for role in ev.comparison.roles) or "nobody"
         basis = ev.comparison.basis.value.replace("_", " ")
         table += ["", f"Change measured on the {basis}: {compared}."]
+    if ev.merged:
+        merged = ", ".join(_label(role.value) for role in ev.merged)
+        table += ["", f"Others: {merged}, too few to be shown on their own."]
+    for role, n in ev.withheld.items():
+        answered = "an unknown number" if n is None else str(n)
+        table += ["", f"{_label(role.value)} scores withheld: {answered} answered, too few."]
     return table
 
 
-def _row(score: DimensionScore, roles: list[Role]) -> list[str]:
+def _row(score: DimensionScore, roles: list[Role], others: bool = False) -> list[str]:
     return [
         _label(score.dimension.value),
         *(_num(score.by_role.get(role)) for role in roles),
+        *([_num(score.others)] if others else []),
         _num(score.mean),
         _num(score.compared),
         _num(score.baseline),

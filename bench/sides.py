@@ -17,7 +17,8 @@ from temporalio.service import RPCError
 from bench.baseline import BaselineWorkflow
 from bench.messages import BaselineInput, Ping
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE
-from domain.commands import Employee, GiveFeedback
+from domain.commands import Employee, GiveFeedback, NominateRaters, Nominee
+from domain.rules import MAX_RATERS_PER_STAGE
 from domain.template import Dimension, Role, Template, parse_template
 from gateway.client import ProgrammeClient
 from workflows.messages import ProgrammeOutcome
@@ -123,6 +124,15 @@ class Parcours(Side):
         )
         if not launched.created:
             raise RuntimeError(f"programme {launched.programme_id} already existed")
+        if signals:  # rules 3: the peers who answer are nominated first
+            peers = range(min(signals - 1, MAX_RATERS_PER_STAGE))
+            if peers:
+                await self.programmes.nominate_raters(
+                    launched.programme_id,
+                    NominateRaters(
+                        raters=tuple(Nominee(role=Role.peer, id=f"R{n}") for n in peers)
+                    ),
+                )
         return launched.programme_id
 
     async def live(self, workflow_id: str) -> None:
@@ -136,7 +146,7 @@ class Parcours(Side):
             GiveFeedback(
                 key=f"{workflow_id}:{number}",
                 role=role,
-                rater_id=f"R{number % PEERS}",
+                rater_id="M1" if role is Role.manager else f"R{number % PEERS}",
                 scores=dict.fromkeys(SCORED, 3),
             ),
         )

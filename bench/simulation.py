@@ -27,7 +27,7 @@ from pathlib import Path
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
@@ -35,10 +35,13 @@ from adapters.payloads.encryption import data_converter
 from bench.environment import BenchKeys
 from bench.worker import parcours_worker
 from domain.commands import (
+    NOMINATED_ROLES,
     AgreeObjectives,
     Employee,
     GiveFeedback,
     Launch,
+    NominateRaters,
+    Nominee,
     RecordProgress,
     RecordSession,
     SessionStatus,
@@ -244,12 +247,20 @@ async def _progress(handle: Handle, objective_ids: list[str]) -> None:
 
 
 async def _feedback(handle: Handle, roles: tuple[Role, ...], template: Template) -> None:
+    holders = {Role.employee: handle.id.split(".", 1)[1], Role.coach: "C1", Role.manager: "M1"}
     for role in roles:
+        rater = holders.get(role, f"{role.value}-1")
+        if role in NOMINATED_ROLES:  # rules 3: nominated first (once: later ones are no-ops)
+            with contextlib.suppress(WorkflowUpdateFailedError):
+                await handle.execute_update(
+                    ProgrammeWorkflow.nominate_raters,
+                    NominateRaters(raters=(Nominee(role=role, id=rater),)),
+                )
         await handle.signal(
             ProgrammeWorkflow.give_feedback,
             GiveFeedback(
                 role=role,
-                rater_id=f"{role.value}-1",
+                rater_id=rater,
                 scores=dict.fromkeys(template.dimensions, 4),
             ),
         )

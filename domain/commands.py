@@ -104,6 +104,7 @@ class Launch(_Command):
     coach_id: Identifier | None = None
     manager_id: Identifier | None = None
     sponsor_id: Identifier | None = None
+    hr_id: Identifier | None = None
     cohort_id: Identifier | None = None
     start: AwareDatetime | None = None
     """When the programme clock starts; none means at launch."""
@@ -131,6 +132,39 @@ class GiveFeedback(_Fact):
     rater_id: Identifier
     scores: dict[Dimension, Score] = Field(min_length=1)
     comment: Text | None = None
+
+
+NOMINATED_ROLES = (Role.peer, Role.direct_report)
+"""The roles whose raters are nominated by name; the employee, coach, manager, sponsor
+and HR answer as the people who hold those roles."""
+HELD_ROLES = (Role.coach, Role.manager, Role.sponsor, Role.hr)
+"""The roles a programme's people hold, and may be reassigned."""
+
+
+class Nominee(BaseModel):
+    """A rater nominated for a role: an id only (contacts live in the people directory)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Role
+    id: Identifier
+
+
+class NominateRaters(_Command):
+    """Nominate raters for a feedback stage (rules 3): only they may answer as peers or
+    direct reports there. ``stage`` None: the current stage."""
+
+    type: Literal["nominate_raters"] = "nominate_raters"
+    stage: Identifier | None = None
+    raters: tuple[Nominee, ...] = Field(min_length=1, max_length=rules.MAX_RATERS_PER_STAGE)
+
+
+class Reassign(_Command):
+    """Give a held role (coach, manager, sponsor, HR) to another person (rules 3)."""
+
+    type: Literal["reassign"] = "reassign"
+    role: Role
+    to: Identifier
 
 
 class SessionStatus(StrEnum):
@@ -206,6 +240,8 @@ Command = Annotated[
     | Resume
     | Withdraw
     | AdvanceStage
+    | NominateRaters
+    | Reassign
     | Tick
     | RecordDelivery,
     Field(discriminator="type"),

@@ -24,12 +24,16 @@ from typing import Any, NamedTuple, TypeVar
 
 from domain import rules as r
 from domain.commands import (
+    HELD_ROLES,
+    NOMINATED_ROLES,
     AdvanceStage,
     AgreeObjectives,
     Command,
     GiveFeedback,
     Launch,
+    NominateRaters,
     Pause,
+    Reassign,
     RecordDelivery,
     RecordProgress,
     RecordSession,
@@ -48,9 +52,11 @@ from domain.events import (
     Event,
     FeedbackReceived,
     FollowUpClosed,
+    Nominated,
     Objective,
     ObjectiveProgressed,
     ObjectivesAgreed,
+    PersonReassigned,
     ProgrammeCompleted,
     ProgrammeLapsed,
     ProgrammeLaunched,
@@ -58,6 +64,7 @@ from domain.events import (
     ProgrammeResumed,
     ProgrammeStarted,
     ProgrammeWithdrawn,
+    RatersNominated,
     ReminderDue,
     ReminderSkipped,
     SessionCorrected,
@@ -222,6 +229,7 @@ def _launch(command: Launch, now: datetime) -> _Draft:
         coach_id=command.coach_id,
         manager_id=command.manager_id,
         sponsor_id=command.sponsor_id,
+        hr_id=command.hr_id,
         cohort_id=command.cohort_id,
         starts_at=starts_at,
         rules=command.rules,
@@ -536,6 +544,8 @@ def _feedback(draft: _Draft, command: GiveFeedback) -> None:
         )
     stage = state.stage.key if state.stage else None
     revision = 0
+    if state.rules >= r.PEOPLE:
+        _check_rater(state, command, stage)
     if draft.dated:
         _require_within("comment", command.comment, r.MAX_COMMENT)
         revision = _revision(state, command, stage)
@@ -548,6 +558,116 @@ def _feedback(draft: _Draft, command: GiveFeedback) -> None:
         comment=command.comment,
         revision=revision,
     )
+
+
+def _check_rater(state: ProgrammeState, command: GiveFeedback, stage: str | None) -> None:
+    """Rules 3: the employee, coach, manager, sponsor and HR answer as themselves; peers
+    and direct reports only when nominated for that role in this stage."""
+    role = command.role
+    where = f"stage {stage}" if stage is not None else "this programme's follow-up"
+    if role in NOMINATED_ROLES:
+        nominated = state.nominations.get(stage or "", ())
+        if Nominated(role=role, id=command.rater_id) not in nominated:
+            raise DomainError(
+                f"this rater is not nominated as {role} for {where}; "
+                "nominate raters first (POST /v1/programmes/{id}/raters)"
+            )
+        return
+    holder = state.holder(role)
+    if holder is None:
+        raise DomainError(f"nobody holds the {role} role in this programme: no {role} answers")
+    if command.rater_id != holder:
+        raise DomainError(
+            f"rater {command.rater_id!r} may not answer as {role}: "
+            f"only the programme's {role} ({holder}) does"
+        )
+
+
+def _feedback_stage(state: ProgrammeState, stage: str | None) -> str | None:
+    """The stage raters are nominated for: ``stage``, the current one, or the follow-up."""
+    takes = [s.key for s in state.template.stages if s.gate.feedback or s.evaluation]
+    if stage is None:
+        if state.stage is not None:
+            stage = state.stage.key
+        elif state.status is Status.completed and state.follow_up_due is not None:
+            return None
+        else:
+            raise DomainError("stage: the programme has no current stage; name one")
+    if stage not in takes:
+        raise DomainError(
+            f"stage: {stage} does not take feedback; raters are nominated for "
+            f"{', '.join(takes) or 'no stage'}"
+        )
+    if state.stage is not None and state.template.stage(stage) is not None:
+        index = [s.key for s in state.template.stages].index(stage)
+        if index < state.stage.index:
+            raise DomainError(f"stage: {stage} is over; nominate for this stage or a later one")
+    return stage
+
+
+def _nominate(draft: _Draft, command: NominateRaters) -> None:
+    state = draft.state
+    if state.rules < r.PEOPLE:
+        raise DomainError(
+            f"this programme follows rules {state.rules}: its raters are not nominated "
+            f"(rules {r.PEOPLE} and later)"
+        )
+    if state.ended:
+        raise DomainError(f"cannot nominate raters: the programme is {state.status}")
+    stage = _feedback_stage(state, command.stage)
+    before = state.nominations.get(stage or "", ())
+    known = {n.id: n.role for n in before}
+    added: list[Nominated] = []
+    for rater in command.raters:
+        if rater.role not in NOMINATED_ROLES:
+            holder = state.holder(rater.role) or "nobody yet"
+            raise DomainError(
+                f"raters: {rater.role} is not nominated: the programme's {rater.role} "
+                f"({holder}) answers as {rater.role}; nominate "
+                f"{' or '.join(NOMINATED_ROLES)}"
+            )
+        if rater.id in {state.holder(role) for role in Role}:
+            raise DomainError(
+                f"raters: {rater.id!r} holds a role in this programme and answers in it, "
+                f"not as {rater.role}"
+            )
+        if known.get(rater.id, rater.role) is not rater.role:
+            raise DomainError(
+                f"raters: {rater.id!r} is nominated as {known[rater.id]}, not also as {rater.role}"
+            )
+        if rater.id not in known:
+            known[rater.id] = rater.role
+            added.append(Nominated(role=rater.role, id=rater.id))
+    if len(known) > r.MAX_RATERS_PER_STAGE:
+        raise DomainError(
+            f"raters: at most {r.MAX_RATERS_PER_STAGE} raters per stage, "
+            f"this would make {len(known)}"
+        )
+    if added:
+        draft.emit(RatersNominated, stage=stage, raters=tuple(added))
+
+
+def _reassign(draft: _Draft, command: Reassign) -> None:
+    state = draft.state
+    if state.rules < r.PEOPLE:
+        raise DomainError(
+            f"this programme follows rules {state.rules}: its people are not reassigned "
+            f"(rules {r.PEOPLE} and later)"
+        )
+    if state.ended:
+        raise DomainError(f"cannot reassign: the programme is {state.status}")
+    if command.role not in HELD_ROLES:
+        raise DomainError(f"role: {command.role} is not held; reassign {', '.join(HELD_ROLES)}")
+    if state.reassignments >= r.MAX_REASSIGNMENTS:
+        raise DomainError(
+            f"this programme's people were reassigned {r.MAX_REASSIGNMENTS} times, the most allowed"
+        )
+    before = state.holder(command.role)
+    if command.to == state.employee.id:
+        raise DomainError(f"to: {command.to} is the employee, not their own {command.role}")
+    if command.to == before:
+        raise DomainError(f"to: {command.to} is already the {command.role}")
+    draft.emit(PersonReassigned, role=command.role, before=before, to=command.to)
 
 
 def _revision(state: ProgrammeState, command: GiveFeedback, stage: str | None) -> int:
@@ -743,6 +863,8 @@ def _delivery(draft: _Draft, command: RecordDelivery) -> None:
 _HANDLERS: dict[type[Any], Callable[[_Draft, Any], None]] = {
     AgreeObjectives: _agree,
     GiveFeedback: _feedback,
+    NominateRaters: _nominate,
+    Reassign: _reassign,
     RecordSession: _session,
     RecordProgress: _progress,
     Pause: _pause,

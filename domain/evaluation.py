@@ -125,6 +125,12 @@ class DimensionScore(BaseModel):
     compared: float | None = None
     """This evaluation's score on the like-for-like basis (None in events recorded
     before comparisons were like for like: there ``change`` is ``mean - baseline``)."""
+    raters: dict[Role, int] = {}
+    """How many raters of each role scored this dimension (empty in events recorded
+    before they were counted): what ``domain.confidentiality`` checks minimums on."""
+    others: float | None = None
+    """Shown projections only: the mean of the raters of the roles merged into "others"
+    (too few to be shown on their own), when together they reach the minimum."""
 
 
 class Evaluation(BaseModel):
@@ -161,6 +167,11 @@ class Evaluation(BaseModel):
     verdict: Verdict
     reasons: tuple[str, ...]
     """Why: what made the verdict first, then what else a coach should know."""
+    merged: tuple[Role, ...] = ()
+    """Shown projections only: roles too few to be shown alone, merged into "others"."""
+    withheld: dict[Role, int | None] = {}
+    """Shown projections only: roles whose scores are withheld, with how many of their
+    raters answered (None: not counted when the evaluation was recorded)."""
 
 
 def expected_attainment(template: Template, kind: EvaluationKind, clock: timedelta) -> Fraction:
@@ -236,6 +247,7 @@ def evaluate(
                 baseline=exact.opt(pair[1]) if pair else None,
                 change=exact.display(pair[0] - pair[1]) if pair else None,
                 compared=exact.opt(pair[0]) if pair else None,
+                raters=_role_counts(now, dimension),
             )
         )
 
@@ -336,6 +348,12 @@ def _role_values(
         if dimension in scores and (only is None or rater in only):
             values.setdefault(role, []).append(scores[dimension])
     return values
+
+
+def _role_counts(side: _Side, dimension: Dimension) -> dict[Role, int]:
+    """How many raters of each role scored ``dimension``, in role order."""
+    values = _role_values(side, dimension, None)
+    return {role: len(values[role]) for role in Role if values.get(role)}
 
 
 def _raters(side: _Side, role: Role, dimension: Dimension) -> set[str]:

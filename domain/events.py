@@ -56,6 +56,7 @@ class ProgrammeLaunched(_Event):
     coach_id: str | None = None
     manager_id: str | None = None
     sponsor_id: str | None = None
+    hr_id: str | None = None
     cohort_id: str | None = None
     starts_at: AwareDatetime
     rules: int = Field(default=1, ge=1)
@@ -228,6 +229,30 @@ class ProgrammeLapsed(_Event):
     stage: str | None
 
 
+class Nominated(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Role
+    id: str
+
+
+class RatersNominated(_Event):
+    """Raters nominated for a feedback stage (None: the follow-up), added to any before."""
+
+    type: Literal["raters_nominated"] = "raters_nominated"
+    stage: str | None
+    raters: tuple[Nominated, ...]
+
+
+class PersonReassigned(_Event):
+    """A held role passed to another person: reminders and escalations go to them now."""
+
+    type: Literal["person_reassigned"] = "person_reassigned"
+    role: Role
+    before: str | None
+    to: str
+
+
 class FollowUpClosed(_Event):
     """The follow-up evaluation is recorded: nothing more will happen."""
 
@@ -259,7 +284,9 @@ Event = Annotated[
     | ProgrammeWithdrawn
     | ProgrammeCompleted
     | ProgrammeLapsed
-    | FollowUpClosed,
+    | FollowUpClosed
+    | RatersNominated
+    | PersonReassigned,
     Field(discriminator="type"),
 ]
 

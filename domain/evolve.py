@@ -16,6 +16,7 @@ from domain.events import (
     FollowUpClosed,
     ObjectiveProgressed,
     ObjectivesAgreed,
+    PersonReassigned,
     ProgrammeCompleted,
     ProgrammeLapsed,
     ProgrammeLaunched,
@@ -23,6 +24,7 @@ from domain.events import (
     ProgrammeResumed,
     ProgrammeStarted,
     ProgrammeWithdrawn,
+    RatersNominated,
     ReminderDue,
     ReminderSkipped,
     SessionCorrected,
@@ -51,6 +53,7 @@ def evolve(state: State, event: Event) -> ProgrammeState:
             coach_id=event.coach_id,
             manager_id=event.manager_id,
             sponsor_id=event.sponsor_id,
+            hr_id=event.hr_id,
             cohort_id=event.cohort_id,
             status=Status.scheduled,
             clock=Clock(starts_at=event.starts_at),
@@ -72,6 +75,12 @@ def evolve(state: State, event: Event) -> ProgrammeState:
 def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
     progress = state.stage
     match event:
+        case RatersNominated():
+            where = event.stage or ""
+            before = state.nominations.get(where, ())
+            return {"nominations": {**state.nominations, where: before + event.raters}}
+        case PersonReassigned():
+            return {f"{event.role.value}_id": event.to, "reassignments": state.reassignments + 1}
         case ProgrammeStarted():
             return {"status": Status.running}
         case StageEntered():

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.commands import Employee
 from domain.evaluation import Evaluation
+from domain.people import Contact
 from domain.template import Role
 
 
@@ -34,7 +35,15 @@ class Notification(BaseModel):
     employee: Employee
     to: tuple[Role, ...]
     recipients: dict[Role, str | None]
-    """Who plays each role in ``to``: the employee's email, or the person's id."""
+    """Who plays each role in ``to``: the employee's email, or the person's id (the
+    ``send_notification`` activity finds their contact in the people directory)."""
+    raters: dict[Role, tuple[str, ...]] = {}
+    """For a reminder to peers or direct reports: the ids of those nominated for the
+    stage who have not answered yet."""
+    contacts: dict[Role, tuple[Contact, ...]] = Field(default={}, exclude=True)
+    """The recipients' contacts, looked up in the people directory by the
+    ``send_notification`` activity as it sends. Never serialised: the outbox, the webhook
+    and Temporal carry ids; only the email channel reads these, in memory."""
     stage: str | None
     stage_title: str | None
     due_at: datetime | None = None

@@ -26,7 +26,11 @@ from domain.errors import DomainError
 FIRST = 1
 OCCURRED_AT = 2
 """Facts carry when they happened; stale reminders skipped; bounded answers."""
-RULES = OCCURRED_AT
+PEOPLE = 3
+"""Raters are nominated per feedback stage and must be who their role says: an answer
+from a rater not nominated for its role, or whose id is not the role's person, is refused
+(``domain.decider``); the coach, manager, sponsor and HR may be reassigned."""
+RULES = PEOPLE
 """The rules a programme launched now follows."""
 
 RECORD_SESSION_FROM = timedelta(days=1)
@@ -41,6 +45,8 @@ MAX_PROGRESS_RECORDS = 12
 """Progress records per objective in a programme's life: about one a session."""
 MAX_OBJECTIVES = 12
 """Objectives agreed, short and long term together."""
+MAX_REASSIGNMENTS = 12
+"""Changes of coach, manager, sponsor or HR in a programme's life (rules 3)."""
 MAX_PAUSES = 12
 """Pauses in a programme's life: leave and sickness, not a switch to flick."""
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.commands import Employee, SessionStatus
 from domain.evaluation import Evaluation
-from domain.events import Objective, SessionSlot
+from domain.events import Nominated, Objective, SessionSlot
 from domain.template import Dimension, EvaluationKind, Role, Stage, Template
 
 
@@ -89,6 +89,10 @@ class ProgrammeState(_State):
     sponsor_id: str | None
     cohort_id: str | None
     status: Status
+    hr_id: str | None = None
+    nominations: dict[str, tuple[Nominated, ...]] = {}
+    reassignments: int = 0
+    """Raters nominated per feedback stage key ('' for the follow-up), rules 3."""
     clock: Clock
     seq: int
     rules: int = 1
@@ -113,6 +117,16 @@ class ProgrammeState(_State):
     """How often each objective's progress was recorded (rules 2 bounds it)."""
     follow_up_due: timedelta | None = None
     ended_at: datetime | None = None
+
+    def holder(self, role: Role) -> str | None:
+        """Who holds ``role`` now: the employee, or the coach, manager, sponsor or HR."""
+        return {
+            Role.employee: self.employee.id,
+            Role.coach: self.coach_id,
+            Role.manager: self.manager_id,
+            Role.sponsor: self.sponsor_id,
+            Role.hr: self.hr_id,
+        }.get(role)
 
     @property
     def current_stage(self) -> Stage | None:

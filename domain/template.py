@@ -63,8 +63,34 @@ def _positive(value: timedelta) -> timedelta:
 PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
 
 
+DEFAULT_MINIMUMS: dict[Role, int] = {Role.peer: 3, Role.direct_report: 3}
+"""Raters of a role who must answer before its scores are shown; 1 for the roles not named."""
+MAX_MINIMUM = 10
+"""A minimum above the raters a stage takes (``domain.rules.MAX_RATERS_PER_STAGE``) would
+withhold a role for ever."""
+
+
+def minimum_default(role: Role) -> int:
+    return DEFAULT_MINIMUMS.get(role, 1)
+
+
 class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Minimums(_Data):
+    """Raised confidentiality minimums, by role (a template says only those it raises)."""
+
+    employee: int | None = None
+    coach: int | None = None
+    manager: int | None = None
+    peer: int | None = None
+    direct_report: int | None = None
+    sponsor: int | None = None
+    hr: int | None = None
+
+    def raised(self) -> dict[Role, int]:
+        return {role: n for role in Role if (n := getattr(self, role.value)) is not None}
 
 
 class FeedbackGate(_Data):
@@ -183,11 +209,22 @@ class Template(_Data):
     score_tolerance: float = Field(default=DEFAULT_SCORE_TOLERANCE, ge=0, lt=1)
     """A change of the overall score against the baseline counts as up or down only
     beyond this (bounds included: a change of exactly the tolerance is steady)."""
+    minimums: Minimums = Field(default_factory=lambda: Minimums())
+    """Confidentiality: how many raters of a role must answer before that role's scores
+    are shown to the employee and the platform. A template may raise the defaults
+    (``DEFAULT_MINIMUMS``: peers and direct reports 3, every other role 1), never lower
+    them; see ``domain.confidentiality``."""
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
         if len(set(self.dimensions)) != len(self.dimensions):
             raise ValueError("dimensions must not repeat")
+        for role, least in self.minimums.raised().items():
+            if least < minimum_default(role) or least > MAX_MINIMUM:
+                raise ValueError(
+                    f"minimums: {role} must be {minimum_default(role)}..{MAX_MINIMUM} "
+                    f"(a template may raise the default, not lower it), got {least}"
+                )
         keys = [stage.key for stage in self.stages]
         repeated = sorted({k for k in keys if keys.count(k) > 1})
         if repeated:

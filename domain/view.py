@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from domain.commands import Employee
+from domain.confidentiality import shown_evaluations
 from domain.decider import next_wake
 from domain.durations import Duration
 from domain.evaluation import Evaluation
@@ -67,6 +68,7 @@ class ProgrammeView(_View):
     coach_id: str | None
     manager_id: str | None
     sponsor_id: str | None
+    hr_id: str | None = None
     starts_at: datetime
     clock: Duration
     stage_due: datetime | None
@@ -80,6 +82,7 @@ class ProgrammeView(_View):
     missed: int
     paused: PauseView | None
     evaluations: tuple[Evaluation, ...]
+    """As the employee and the platform may see them (``domain.confidentiality``)."""
     follow_up_due: datetime | None
     pending_deliveries: int
     ended_at: datetime | None
@@ -132,6 +135,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         coach_id=state.coach_id,
         manager_id=state.manager_id,
         sponsor_id=state.sponsor_id,
+        hr_id=state.hr_id,
         starts_at=state.clock.starts_at,
         clock=state.clock.at(now),
         stage_due=wall(progress.due) if progress else None,
@@ -147,7 +151,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         held=state.held,
         missed=state.missed,
         paused=paused,
-        evaluations=state.evaluations,
+        evaluations=shown_evaluations(state.evaluations, state.template),
         follow_up_due=wall(state.follow_up_due),
         pending_deliveries=len(state.pending_deliveries),
         ended_at=state.ended_at,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 import random
+import re
 import shutil
 import socket
 import sys
@@ -124,3 +126,13 @@ async def start_test_server(keyring: Keyring | None = None) -> WorkflowEnvironme
     )
     await register_search_attributes(environment.client)
     return environment
+
+
+_BOUND = re.compile(r'"encryption-programme":\s*"([A-Za-z0-9+/=]+)"')
+
+
+def recorded_workflow_id(text: str, default: str) -> str:
+    """The programme a recorded history belongs to: payloads sealed since they were bound
+    to their programme name it (``encryption-programme``), and open only in its context."""
+    found = _BOUND.search(text)
+    return base64.b64decode(found.group(1)).decode() if found else default

@@ -35,14 +35,19 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
-REVISION = 3
+REVISION = 4
 """How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
-``workflows.programme``); 3 adds that a programme it launches follows the domain's
-current rules (``domain.rules.RULES``: facts dated by ``occurred_at``, stale reminders
-skipped, bounded answers). Whoever starts a run says so in its input, so the run need
-not record a patch marker to know it."""
+``workflows.programme``); 3 adds that a programme it launches follows rules 2
+(``domain.rules.OCCURRED_AT``: facts dated by ``occurred_at``, stale reminders skipped,
+bounded answers); 4 launches under rules 3 (``domain.rules.PEOPLE``: nominated raters,
+raters who are who their role says, reassignment) and takes the ``nominate_raters`` and
+``reassign`` updates. Whoever starts a run says so in its input, so the run need not
+record a patch marker to know it."""
 RULES_REVISION = 3
-"""The first revision whose launch takes ``domain.rules.RULES``; before it, rules 1."""
+"""The first revision whose launch takes rules 2 (``domain.rules.OCCURRED_AT``); before
+it, rules 1."""
+PEOPLE_REVISION = 4
+"""The first revision whose launch takes rules 3 (``domain.rules.PEOPLE``)."""
 KEPT_REJECTIONS = 20
 """Refused signals a programme keeps (and carries into continue-as-new), newest last."""
 INPUT_BUDGET = 512 * 1024

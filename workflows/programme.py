@@ -24,7 +24,9 @@ with workflow.unsafe.imports_passed_through():
         AgreeObjectives,
         Command,
         GiveFeedback,
+        NominateRaters,
         Pause,
+        Reassign,
         RecordDelivery,
         RecordProgress,
         RecordSession,
@@ -43,7 +45,7 @@ with workflow.unsafe.imports_passed_through():
         SessionReminderDue,
     )
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import RULES, clip
+    from domain.rules import OCCURRED_AT, PEOPLE, clip
     from domain.state import ProgrammeState
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
@@ -51,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.messages import (
         INPUT_BUDGET,
         KEPT_REJECTIONS,
+        PEOPLE_REVISION,
         REVISION,
         RULES_REVISION,
         EventPage,
@@ -103,8 +106,12 @@ class ProgrammeWorkflow:
             # Launched here, before any handler runs, so a signal that comes with the
             # start (signal-with-start) finds the programme launched.
             launch = input.launch
-            if input.revision is not None and input.revision >= RULES_REVISION:
-                launch = launch.model_copy(update={"rules": max(launch.rules, RULES)})
+            rules = 1
+            if input.revision is not None and input.revision >= PEOPLE_REVISION:
+                rules = PEOPLE
+            elif input.revision is not None and input.revision >= RULES_REVISION:
+                rules = OCCURRED_AT
+            launch = launch.model_copy(update={"rules": max(launch.rules, rules)})
             self._log = decide(None, launch, workflow.now())
         self._state: ProgrammeState = fold(self._log)
         self._wake = next_wake(self._state)
@@ -342,6 +349,14 @@ class ProgrammeWorkflow:
             Role.coach: state.coach_id,
             Role.manager: state.manager_id,
             Role.sponsor: state.sponsor_id,
+            Role.hr: state.hr_id,
+        }
+        answered = {f.rater_id for f in state.feedback if f.stage == event.stage}
+        nominated = state.nominations.get(event.stage or "", ())
+        raters = {
+            role: ids
+            for role in event.to
+            if (ids := tuple(n.id for n in nominated if n.role is role and n.id not in answered))
         }
         kind = {
             "reminder_due": NoticeKind.reminder,
@@ -357,6 +372,7 @@ class ProgrammeWorkflow:
             employee=state.employee,
             to=event.to,
             recipients={role: people.get(role) for role in event.to},
+            raters=raters,
             stage=event.stage,
             stage_title=stage.display,
             due_at=clock.wall(event.due) if not isinstance(event, SessionReminderDue) else None,
@@ -433,6 +449,22 @@ class ProgrammeWorkflow:
 
     @advance_stage.validator
     def _check_advance(self, command: AdvanceStage) -> None:
+        self._validate(command)
+
+    @workflow.update(name="nominate_raters")
+    def nominate_raters(self, command: NominateRaters) -> ProgrammeView:
+        return self._update(command)
+
+    @nominate_raters.validator
+    def _check_nominate(self, command: NominateRaters) -> None:
+        self._validate(command)
+
+    @workflow.update(name="reassign")
+    def reassign(self, command: Reassign) -> ProgrammeView:
+        return self._update(command)
+
+    @reassign.validator
+    def _check_reassign(self, command: Reassign) -> None:
         self._validate(command)
 
     def log(self) -> list[Event]:

@@ -1,11 +1,11 @@
 """Email through an SMTP server (the standard library's ``smtplib``, in a thread).
 
-Who gets the mail: a notification's ``recipients`` give the employee's email
-address but only the *ids* of the coach, the manager or the sponsor (parcours
-keeps no address book). So the SMTP notifier writes to the employee when
-``employee`` is among the notification's ``to``, and otherwise sends nothing
-and says so in its detail ("skipped: ..."); reach the other roles through the
-webhook, whose receiver knows who the ids are.
+Who gets the mail: the employee, when ``employee`` is among the notification's ``to``,
+and every person the ``send_notification`` activity found with an email in the people
+directory for the other roles (``Notification.contacts``: the coach, manager, sponsor or
+HR who holds the role now, the nominated raters a reminder is for). A role whose person
+has no email gets no mail: it is reached through the webhook and the outbox only, and
+the detail says so. With nobody to email, nothing is sent ("skipped: ...").
 
 Failures: a 5xx answer to the sender, a recipient or the message is final
 (``ChannelRefused``, not retried); anything else (no connection, a timeout, a
@@ -60,17 +60,28 @@ class SmtpNotifier:
 
     def skip_reason(self, notification: Notification) -> str | None:
         """Why this notification has nobody to email, or None if it has."""
-        if Role.employee in notification.to and self._address(notification):
+        if self._addresses(notification):
             return None
         roles = ", ".join(role.value for role in notification.to)
-        return f"no email address among the recipients ({roles}: parcours has ids, not addresses)"
+        return f"no email address among the recipients ({roles}: none in the people directory)"
+
+    def _addresses(self, notification: Notification) -> list[tuple[str, str]]:
+        """(name, email) of everyone this notification mails, the employee first."""
+        found: list[tuple[str, str]] = []
+        if Role.employee in notification.to and self._address(notification):
+            found.append((notification.employee.name, self._address(notification)))
+        for role in notification.to:
+            for contact in notification.contacts.get(role, ()):
+                if contact.email and all(contact.email != e for _, e in found):
+                    found.append((contact.name, contact.email))
+        return found
 
     def message(self, notification: Notification) -> EmailMessage:
         """The email for ``notification`` (which must have the employee among ``to``)."""
         rendered = render(notification, self.public_url)
         msg = EmailMessage()
         msg["From"] = self.config.sender
-        msg["To"] = formataddr((notification.employee.name, self._address(notification)))
+        msg["To"] = ", ".join(formataddr(who) for who in self._addresses(notification))
         msg["Subject"] = rendered.subject
         msg["Date"] = formatdate(usegmt=True)
         msg["Message-ID"] = _message_id(notification.delivery_id, self.config.sender)
@@ -87,7 +98,16 @@ class SmtpNotifier:
         msg = self.message(notification)
         await asyncio.to_thread(self._deliver, msg)
         # The detail goes to the logs, the ledger and the history: no address in it.
-        return f"smtp: sent to the employee via {self.server}"
+        roles = [
+            r
+            for r in notification.to
+            if r is Role.employee or any(c.email for c in notification.contacts.get(r, ()))
+        ]
+        unreached = [r.value for r in notification.to if r not in roles]
+        if roles == [Role.employee]:  # as before there was a people directory
+            return f"smtp: sent to the employee via {self.server}"
+        sent = f"smtp: sent to {', '.join(r.value for r in roles)} via {self.server}"
+        return sent + (f"; no email for {', '.join(unreached)}" if unreached else "")
 
     def _address(self, notification: Notification) -> str:
         return notification.recipients.get(Role.employee) or notification.employee.email

@@ -35,6 +35,7 @@ def launch(
     coach: Annotated[str | None, typer.Option("--coach")] = None,
     manager: Annotated[str | None, typer.Option("--manager")] = None,
     sponsor: Annotated[str | None, typer.Option("--sponsor")] = None,
+    hr: Annotated[str | None, typer.Option("--hr")] = None,
     start: Annotated[str | None, typer.Option("--start", help="Start date, YYYY-MM-DD.")] = None,
     cohort: Annotated[str | None, typer.Option("--cohort")] = None,
     address: Address = None,
@@ -65,6 +66,7 @@ def launch(
             coach_id=coach,
             manager_id=manager,
             sponsor_id=sponsor,
+            hr_id=hr,
             cohort_id=cohort,
             start_date=start_date,
         )

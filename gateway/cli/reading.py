@@ -98,11 +98,25 @@ def show(
     from gateway.cli.rendering import show_view
     from gateway.client import ErasedProgramme, ProgrammeErased
 
+    unreached: list[str] = []
+
     async def work(client: ProgrammeClient) -> ProgrammeView | ErasedProgramme:
         try:
-            return await client.view(programme_id)
+            view = await client.view(programme_id)
         except ProgrammeErased as exc:
             return exc.programme
+        held = (
+            ("coach", view.coach_id),
+            ("manager", view.manager_id),
+            ("sponsor", view.sponsor_id),
+            ("hr", view.hr_id),
+        )
+        for role, person in held:
+            if person is not None:
+                contact = client.person(person)
+                if contact is None or contact.email is None:
+                    unreached.append(f"{role} {person}")
+        return view
 
     shown = run(work, address, namespace)
     if isinstance(shown, ErasedProgramme):
@@ -112,17 +126,29 @@ def show(
             out.print(shown.message, highlight=False)
         return
     show_view(shown, as_json)
+    if not as_json:
+        for who in unreached:
+            out.print(
+                f"{who}: no email in the people directory; reached through the webhook "
+                "and the outbox only",
+                highlight=False,
+            )
 
 
 @app.command()
 def history(
     programme_id: ProgrammeId,
     raw: Annotated[bool, typer.Option("--raw", help="Temporal's own events, decoded.")] = False,
+    answers: Annotated[
+        bool,
+        typer.Option("--answers", help="Ops: every answer with its rater id and scores."),
+    ] = False,
     address: Address = None,
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
-    """The programme's timeline, event by event."""
+    """The programme's timeline, event by event, with the confidentiality minimums
+    applied (no rater ids, no one peer's scores) unless ``--answers``."""
     from domain.events import EVENT_LIST
     from gateway.cli import timeline
     from gateway.cli.rendering import rows_json
@@ -134,7 +160,9 @@ def history(
 
     async def work(client: ProgrammeClient) -> list[Any] | tuple[str, list[RawEvent]]:
         try:
-            return await client.events(programme_id)
+            if answers:
+                return await client.events(programme_id)
+            return await client.shown_events(programme_id)
         except ProgrammeErased as exc:
             return exc.programme.message, await client.erased_timeline(programme_id)
 

@@ -66,7 +66,12 @@ def up(
         api: list[asyncio.Task[None]] = []
 
         async def ready(server: Any, client: Any) -> None:
-            programmes = ProgrammeClient(client, settings.task_queue)
+            from adapters.payloads.encryption import keyring_of
+            from bootstrap import people_directory
+
+            keys = keyring_of(client.data_converter)
+            people = people_directory(settings, keys) if keys is not None else None
+            programmes = ProgrammeClient(client, settings.task_queue, people=people)
             app_ = serve.app_for(programmes, settings, codec_secret=codec_secret)
             api.append(asyncio.create_task(serve.serve(app_, api_host, api_port, stop)))
             out.print(

@@ -51,8 +51,9 @@ def summary(event: Event) -> str:
         case ObjectivesAgreed():
             return "; ".join(f"{o.id}: {o.text}" for o in event.objectives)
         case FeedbackReceived():
-            scores = ", ".join(f"{d}={s}" for d, s in event.scores.items())
-            return f"{event.role} {event.rater_id}: {scores}"
+            scores = ", ".join(f"{d}={s}" for d, s in event.scores.items()) or "scores withheld"
+            rater = f" {event.rater_id}" if event.rater_id else ""
+            return f"{event.role}{rater}: {scores}"
         case SessionHeld():
             return f"session {event.number}"
         case SessionMissed():

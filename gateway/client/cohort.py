@@ -25,7 +25,7 @@ from gateway.client.models import (
 )
 from gateway.client.programmes import ProgrammeClient
 
-COLUMNS = ("employee_id", "name", "email", "coach_id", "manager_id")
+COLUMNS = ("employee_id", "name", "email", "coach_id", "manager_id", "sponsor_id", "hr_id")
 CONCURRENCY = 20
 """Launches in flight at once: enough to keep Temporal busy, few enough to be polite."""
 
@@ -69,6 +69,8 @@ def read_csv(text: str) -> tuple[list[tuple[int, Participant]], list[CohortOutco
                 email=values.get("email", ""),
                 coach_id=values.get("coach_id"),
                 manager_id=values.get("manager_id"),
+                sponsor_id=values.get("sponsor_id"),
+                hr_id=values.get("hr_id"),
             )
         except ValidationError as exc:
             bad.append(_failed(line, employee_id, describe_errors(exc)))
@@ -103,6 +105,8 @@ async def launch_cohort(
                     template=template,
                     coach_id=person.coach_id,
                     manager_id=person.manager_id,
+                    sponsor_id=person.sponsor_id,
+                    hr_id=person.hr_id,
                     cohort_id=cohort_id,
                 )
             except ParcoursError as exc:

@@ -80,6 +80,8 @@ async def erase(
         for execution in await _executions(temporal, filters):
             ended[execution.id] = await _end(programmes, execution, why, wait)
     erased = keyring.erase(employee_id, why)
+    if programmes.people is not None:  # unreadable already (sealed under their key)
+        programmes.people.forget(employee_id)
     # Anything launched for them meanwhile cannot run without the key: end it too.
     for execution in await _executions(temporal, filters):
         if execution.status == WorkflowExecutionStatus.RUNNING:

@@ -108,6 +108,8 @@ class Participant(_Strict):
     email: Email
     coach_id: Identifier | None = None
     manager_id: Identifier | None = None
+    sponsor_id: Identifier | None = None
+    hr_id: Identifier | None = None
 
 
 class CohortOutcome(_Strict):

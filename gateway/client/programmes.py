@@ -25,16 +25,19 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.payloads.keyring import DataErased, Keyring
 from adapters.reports import reports_of
+from adapters.stores.people import PeopleDirectory
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
-from domain import ids
+from domain import confidentiality, ids
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
     Employee,
     GiveFeedback,
     Launch,
+    NominateRaters,
     Pause,
+    Reassign,
     RecordProgress,
     RecordSession,
     Resume,
@@ -44,6 +47,7 @@ from domain.enrolment import check_start
 from domain.errors import DomainError
 from domain.events import Event
 from domain.notices import EvaluationReport
+from domain.people import Contact
 from domain.rules import check_occurred_at
 from domain.template import Template
 from domain.view import ProgrammeView
@@ -92,8 +96,15 @@ def start_of(day: date) -> datetime:
 
 class ProgrammeClient:
     def __init__(
-        self, client: Client, task_queue: str = TASK_QUEUE, *, update_wait: timedelta = UPDATE_WAIT
+        self,
+        client: Client,
+        task_queue: str = TASK_QUEUE,
+        *,
+        update_wait: timedelta = UPDATE_WAIT,
+        people: PeopleDirectory | None = None,
     ) -> None:
+        self.people = people
+        """Where contacts are kept (``set_person``); None: launches take ids only."""
         self.temporal = client
         self.task_queue = task_queue
         self.update_wait = update_wait
@@ -122,11 +133,17 @@ class ProgrammeClient:
         coach_id: str | None = None,
         manager_id: str | None = None,
         sponsor_id: str | None = None,
+        hr_id: str | None = None,
         cohort_id: str | None = None,
         start_date: date | None = None,
         settings: RunSettings | None = None,
+        contacts: tuple[Contact, ...] = (),
     ) -> Launched:
+        """Launch a programme; ``contacts`` (of its coach, manager, sponsor, HR) fill the
+        people directory first."""
         programme_id = ids.programme_id(template.id, employee.id)
+        for contact in contacts:
+            self.set_person(contact)
         if start_date is not None:
             try:
                 check_start(start_date, datetime.now(UTC).date())
@@ -139,6 +156,7 @@ class ProgrammeClient:
             coach_id=coach_id,
             manager_id=manager_id,
             sponsor_id=sponsor_id,
+            hr_id=hr_id,
             cohort_id=cohort_id,
             start=start_of(start_date) if start_date else None,
         )
@@ -182,6 +200,28 @@ class ProgrammeClient:
 
     async def resume(self, programme_id: str, command: Resume) -> ProgrammeView:
         return await self._update(programme_id, ProgrammeWorkflow.resume, command)
+
+    async def nominate_raters(self, programme_id: str, command: NominateRaters) -> ProgrammeView:
+        """Nominate raters for a feedback stage (rules 3)."""
+        return await self._update(programme_id, ProgrammeWorkflow.nominate_raters, command)
+
+    async def reassign(self, programme_id: str, command: Reassign) -> ProgrammeView:
+        """Give the coach, manager, sponsor or HR role to another person (rules 3)."""
+        return await self._update(programme_id, ProgrammeWorkflow.reassign, command)
+
+    def set_person(self, contact: Contact) -> Contact:
+        """Add or replace a person's contacts in the people directory (sealed with their
+        own key); ``InvalidRequest`` when this client has no directory."""
+        if self.people is None:
+            raise InvalidRequest("people: no people directory is configured here")
+        try:
+            self.people.put(contact)
+        except DataErased as exc:
+            raise InvalidRequest(f"{contact.id}: this person was erased") from exc
+        return contact
+
+    def person(self, person_id: str) -> Contact | None:
+        return self.people.get(person_id) if self.people is not None else None
 
     async def withdraw(self, programme_id: str, command: Withdraw) -> ProgrammeView:
         return await self._update(programme_id, ProgrammeWorkflow.withdraw, command)
@@ -313,10 +353,17 @@ class ProgrammeClient:
             raise translate(exc, programme_id) from exc
         return [e for e in events if e.seq > after]
 
+    async def shown_events(self, programme_id: str, after: int = 0) -> list[Event]:
+        """The timeline as the employee and the platform may read it: no rater ids, no
+        one rater's scores where a role needs more (``domain.confidentiality``)."""
+        shown = confidentiality.shown_events(await self.events(programme_id))
+        return [e for e in shown if e.seq > after]
+
     async def evaluation_reports(self, programme_id: str) -> list[EvaluationReport]:
-        """The programme's evaluation reports, rebuilt from its events (1 is the first);
-        ``ProgrammeErased`` when its data was erased. Nothing is read from files."""
-        return reports_of(await self.events(programme_id))
+        """The programme's evaluation reports, rebuilt from its events (1 is the first),
+        with the confidentiality minimums applied; ``ProgrammeErased`` when its data was
+        erased. Nothing is read from files."""
+        return reports_of(await self.shown_events(programme_id))
 
     async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
         """Temporal's own events, decoded; an erased payload shows as ``[erased]``."""

@@ -18,6 +18,10 @@ AGREEING = (Role.integrator,)
 FACTS = (Role.integrator,)
 PAUSING = (Role.integrator, Role.ops)
 ENDING = (Role.platform, Role.ops)
+NOMINATING = (Role.platform, Role.ops)
+"""Who nominates raters and reassigns a programme's people."""
+PEOPLE = (Role.platform,)
+"""Who keeps the people directory's contacts."""
 
 _bearer = HTTPBearer(
     auto_error=False,  # role_of answers, in the one error shape

@@ -18,10 +18,16 @@ from config import ApiRole as Role
 from domain.commands import Resume
 from domain.state import Status
 from domain.view import ProgrammeView
-from gateway.http.auth import AGREEING, ENDING, PAUSING, READ, allow
+from gateway.http.auth import AGREEING, ENDING, NOMINATING, PAUSING, READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
-from gateway.http.requests import ObjectivesRequest, PauseRequest, ReasonRequest
+from gateway.http.requests import (
+    ObjectivesRequest,
+    PauseRequest,
+    RatersRequest,
+    ReasonRequest,
+    ReassignRequest,
+)
 
 router = APIRouter(prefix="/v1/programmes/{programme_id}", tags=["commands"])
 
@@ -115,4 +121,38 @@ async def withdraw(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     work = client.withdraw(programme_id, body.command(key))
+    return await once(request, role, key, _for(role, key, work))
+
+
+@router.post("/raters", **_answers)
+async def raters(
+    programme_id: str,
+    body: RatersRequest,
+    request: Request,
+    client: Programmes,
+    role: Annotated[Role, Depends(allow(*NOMINATING))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Nominate raters for a feedback stage: only they answer there as peers or direct
+    reports. Their name and email, if given, go to the people directory, sealed."""
+    for contact in body.contacts():
+        client.set_person(contact)
+    work = client.nominate_raters(programme_id, body.command(key))
+    return await once(request, role, key, _for(role, key, work))
+
+
+@router.post("/people", **_answers)
+async def reassign(
+    programme_id: str,
+    body: ReassignRequest,
+    request: Request,
+    client: Programmes,
+    role: Annotated[Role, Depends(allow(*NOMINATING))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Give the coach, manager, sponsor or HR role to another person: the next reminder
+    or escalation for that role goes to them."""
+    if body.contact is not None:
+        client.set_person(body.contact)
+    work = client.reassign(programme_id, body.command(key))
     return await once(request, role, key, _for(role, key, work))

@@ -40,11 +40,13 @@ async def launch(
     work = client.launch(
         employee=body.employee,
         template=template,
-        coach_id=body.coach_id,
-        manager_id=body.manager_id,
-        sponsor_id=body.sponsor_id,
+        coach_id=body.holder("coach"),
+        manager_id=body.holder("manager"),
+        sponsor_id=body.holder("sponsor"),
+        hr_id=body.holder("hr"),
         cohort_id=body.cohort_id,
         start_date=body.start_date,
+        contacts=body.contacts(),
     )
     return await once(request, role, key, work)
 
@@ -83,8 +85,13 @@ async def view(
 async def events(
     programme_id: str,
     client: Programmes,
-    _: Annotated[Role, Depends(allow(*READ))],
+    role: Annotated[Role, Depends(allow(*READ))],
     after: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
-    found = await client.events(programme_id, after)
+    """The domain events. Raw answers, with rater ids and each rater's scores, are for
+    ops; the platform reads them with the confidentiality minimums applied."""
+    if role is Role.ops:
+        found = await client.events(programme_id, after)
+    else:
+        found = await client.shown_events(programme_id, after)
     return JSONResponse(EVENT_LIST.dump_python(found, mode="json"))

@@ -15,12 +15,16 @@ from domain import rules
 from domain.commands import (
     AgreeObjectives,
     Comment,
+    Email,
     Employee,
     GiveFeedback,
+    NominateRaters,
+    Nominee,
     Notes,
     Pause,
     Percent,
     Reason,
+    Reassign,
     RecordProgress,
     RecordSession,
     Score,
@@ -28,6 +32,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.ids import Identifier, TemplateId
+from domain.people import Contact, Locale, TimeZone
 from domain.template import Dimension, Role
 from gateway.client.models import Participant
 
@@ -42,8 +47,95 @@ class LaunchRequest(_Body):
     coach_id: Identifier | None = None
     manager_id: Identifier | None = None
     sponsor_id: Identifier | None = None
+    hr_id: Identifier | None = None
     start_date: date | None = None
     cohort_id: Identifier | None = None
+    coach: Contact | None = None
+    manager: Contact | None = None
+    sponsor: Contact | None = None
+    hr: Contact | None = None
+    """A role's contact given inline fills the people directory; its id is the role's."""
+
+    @model_validator(mode="after")
+    def _ids_agree(self) -> Self:
+        for role in ("coach", "manager", "sponsor", "hr"):
+            contact, given = getattr(self, role), getattr(self, f"{role}_id")
+            if contact is not None and given is not None and contact.id != given:
+                raise ValueError(f"{role}.id: {contact.id} is not {role}_id {given}")
+        return self
+
+    def holder(self, role: str) -> str | None:
+        contact = getattr(self, role)
+        return getattr(self, f"{role}_id") or (contact.id if contact is not None else None)
+
+    def contacts(self) -> tuple[Contact, ...]:
+        found = (getattr(self, role) for role in ("coach", "manager", "sponsor", "hr"))
+        return tuple(c for c in found if c is not None)
+
+
+class PersonRequest(_Body):
+    """A person's contacts: ``PUT /v1/people/{id}``."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: Email | None = None
+    locale: Locale = "en"
+    time_zone: TimeZone = "UTC"
+
+    def contact(self, person_id: str) -> Contact:
+        return Contact(
+            id=person_id,
+            name=self.name,
+            email=self.email,
+            locale=self.locale,
+            time_zone=self.time_zone,
+        )
+
+
+class RatersRequest(_Body):
+    """Nominate raters for a feedback stage (the current one if ``stage`` is left out);
+    a rater's name and email, if given, fill the people directory."""
+
+    stage: Identifier | None = None
+    raters: list[RaterEntry] = Field(min_length=1, max_length=rules.MAX_RATERS_PER_STAGE)
+
+    def command(self, key: str | None) -> NominateRaters:
+        return NominateRaters(
+            stage=self.stage,
+            raters=tuple(Nominee(role=r.role, id=r.id) for r in self.raters),
+            key=key,
+        )
+
+    def contacts(self) -> tuple[Contact, ...]:
+        return tuple(
+            Contact(id=r.id, name=r.name or r.id, email=r.email)
+            for r in self.raters
+            if r.name is not None or r.email is not None
+        )
+
+
+class ReassignRequest(_Body):
+    """Give the coach, manager, sponsor or HR role to another person."""
+
+    role: Role
+    to: Identifier
+    contact: Contact | None = None
+    """The new holder's contacts, to fill the people directory (its id must be ``to``)."""
+
+    @model_validator(mode="after")
+    def _same(self) -> Self:
+        if self.contact is not None and self.contact.id != self.to:
+            raise ValueError(f"contact.id: {self.contact.id} is not to {self.to}")
+        return self
+
+    def command(self, key: str | None) -> Reassign:
+        return Reassign(role=self.role, to=self.to, key=key)
+
+
+class RaterEntry(_Body):
+    role: Role
+    id: Identifier
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    email: Email | None = None
 
 
 class CohortRequest(_Body):

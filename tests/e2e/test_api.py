@@ -123,7 +123,13 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
     return dict(body["error"])
 
 
-FEEDBACK = {"role": "employee", "rater_id": "R1", "scores": {"motivation": 4, "adaptability": 3}}
+def feedback_of(employee: str) -> dict[str, Any]:
+    """The employee's own answer: under rules 3 only the employee answers as employee."""
+    return {
+        "role": "employee",
+        "rater_id": employee,
+        "scores": {"motivation": 4, "adaptability": 3},
+    }
 
 
 def test_each_role_can_do_its_part_and_nothing_else(cluster: Cluster) -> None:
@@ -154,8 +160,10 @@ def test_each_role_can_do_its_part_and_nothing_else(cluster: Cluster) -> None:
         assert "Use it daily" not in agreed.text
 
         for role_client in (platform, ops):
-            assert role_client.post(f"{base}/feedback", json=FEEDBACK).status_code == 403
-        given = integrator.post(f"{base}/feedback", json=FEEDBACK)
+            assert (
+                role_client.post(f"{base}/feedback", json=feedback_of(employee)).status_code == 403
+            )
+        given = integrator.post(f"{base}/feedback", json=feedback_of(employee))
         assert given.status_code == 202
         assert given.json()["outcome"] == "applied"
 
@@ -207,7 +215,9 @@ def test_idempotency_keys_return_the_first_answer(cluster: Cluster) -> None:
         )
         feedback_key = {"Idempotency-Key": f"survey-{employee}"}
         answers = [
-            integrator.post(f"/v1/programmes/{pid}/feedback", json=FEEDBACK, headers=feedback_key)
+            integrator.post(
+                f"/v1/programmes/{pid}/feedback", json=feedback_of(employee), headers=feedback_key
+            )
             for _ in range(3)
         ]
         assert {a.status_code for a in answers} == {202}
@@ -395,7 +405,7 @@ def test_history_reads_with_the_worker_stopped(cluster: Cluster) -> None:
             f"/v1/programmes/{pid}/objectives",
             json={"short_term": ["a"], "long_term": ["b"]},
         )
-        integrator.post(f"/v1/programmes/{pid}/feedback", json=FEEDBACK)
+        integrator.post(f"/v1/programmes/{pid}/feedback", json=feedback_of(employee))
         before = platform.get(f"/v1/programmes/{pid}/events").json()
 
         cluster.stop("worker")

@@ -104,7 +104,8 @@ def _launch_some(cluster: Cluster) -> list[str]:  # noqa: F811
         assert agreed.status_code == 200, agreed.text
         for role in ("employee", "manager"):
             scores = {"adaptability": 3, "motivation": 4}
-            body = {"role": role, "rater_id": role, "scores": scores}
+            rater = {"employee": ids[1].split(".", 1)[1], "manager": "M1"}[role]
+            body = {"role": role, "rater_id": rater, "scores": scores}
             answer = integrator.post(f"/v1/programmes/{ids[1]}/feedback", json=body)
             assert answer.status_code == 202, answer.text
     return ids

@@ -20,7 +20,8 @@ from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from domain.commands import Pause, Withdraw
+from domain.commands import Pause, Reassign, Withdraw
+from domain.template import Role
 from tests.support import recording_keyring, run_histories, start_test_server
 from tests.workflows.conftest import Delivered, Harness
 from tests.workflows.driver import Programme, drive_to_completion, shipped
@@ -60,11 +61,20 @@ async def withdraw(programme: Programme) -> object:
     return await programme.handle.result()
 
 
+async def reassign(programme: Programme) -> object:
+    await programme.agree()
+    await programme.handle.execute_update(
+        ProgrammeWorkflow.reassign, Reassign(role=Role.manager, to="M4")
+    )
+    return await drive_to_completion(programme)
+
+
 SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "happy": (happy, RunSettings()),
     "lapse": (lapse, RunSettings()),
     "pause": (pause, RunSettings()),
     "withdraw": (withdraw, RunSettings()),
+    "reassign": (reassign, RunSettings()),
     "continue-as-new": (happy, RunSettings(history_limit=100)),
 }
 

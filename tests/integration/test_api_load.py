@@ -130,7 +130,8 @@ async def prepare(stack: Stack, http: httpx.AsyncClient) -> list[str]:
         assert agreed.status_code == 200, agreed.text
         for role in ("employee", "manager"):
             scores = {"motivation": 3, "adaptability": 3}
-            body = {"role": role, "rater_id": role[0].upper(), "scores": scores}
+            rater = pid.split(".", 1)[1] if role == "employee" else "M"  # who holds the role
+            body = {"role": role, "rater_id": rater, "scores": scores}
             given = await http.post(f"{base}/feedback", headers=integrator, json=body)
             assert given.status_code == 202, given.text
 

@@ -78,13 +78,13 @@ async def test_the_raw_history_holds_no_personal_data_in_plaintext(
         handle = client.get_workflow_handle(pid)
         # The escalation to the employee (their email in its input) runs as an activity.
         await wait_for_event(handle, "delivery_confirmed")
-        # The agreement stage takes the feedback; the objectives then close it.
+        # The answer first: agreeing moves on to a stage that takes no feedback.
         receipt = await programmes.give_feedback(
             pid,
             GiveFeedback.model_validate(
                 {
                     "role": "employee",
-                    "rater_id": "R1",
+                    "rater_id": employee.id,
                     "scores": {"motivation": 4, "adaptability": 2},
                     "comment": COMMENT,
                 }

@@ -37,7 +37,7 @@ from tests.integration.production import (
     wait_for_event,
     worker_running,
 )
-from tests.support import free_port, recording_keyring
+from tests.support import free_port, recorded_workflow_id, recording_keyring
 from workflows.programme import ProgrammeWorkflow
 
 SEND = "send_notification"
@@ -135,6 +135,6 @@ async def test_the_stage_watcher_replays_the_recorded_histories(tmp_path: Path) 
     assert paths
     for path in paths:
         text = await asyncio.to_thread(path.read_text)
-        history = WorkflowHistory.from_json(path.stem, text)
+        history = WorkflowHistory.from_json(recorded_workflow_id(text, path.stem), text)
         result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
         assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"

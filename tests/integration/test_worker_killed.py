@@ -122,6 +122,11 @@ inputs: the sessions are recorded long before their time, so no timer races an i
 ESCALATION_AT = timedelta(seconds=2)
 
 
+def _employee(programme_id: str) -> str:
+    """The employee of a programme (``<template>.<employee>``): who answers as employee."""
+    return programme_id.split(".", 1)[1]
+
+
 def feedback(role: Role, rater: str, motivation: int, key: str) -> GiveFeedback:
     return GiveFeedback(
         role=role, rater_id=rater, scores={"motivation": motivation, "adaptability": 3}, key=key
@@ -137,7 +142,7 @@ STEPS: list[tuple[str, Send]] = [
         ),
     ),
     ("progress-1", lambda c, p: c.record_progress(p, RecordProgress(objective_id="S1", percent=30, key="progress-1"))),  # noqa: E501
-    ("feedback-e1", lambda c, p: c.give_feedback(p, feedback(Role.employee, "E", 2, "feedback-e1"))),  # noqa: E501
+    ("feedback-e1", lambda c, p: c.give_feedback(p, feedback(Role.employee, _employee(p), 2, "feedback-e1"))),  # noqa: E501
     ("feedback-m1", lambda c, p: c.give_feedback(p, feedback(Role.manager, "M1", 3, "feedback-m1"))),  # noqa: E501
     ("session-1", lambda c, p: c.record_session(p, RecordSession(number=1, status=SessionStatus.held, key="session-1"))),  # noqa: E501
     # The same fact again, as a retrying integrator sends it: applied once.
@@ -145,7 +150,7 @@ STEPS: list[tuple[str, Send]] = [
     ("session-2", lambda c, p: c.record_session(p, RecordSession(number=2, status=SessionStatus.missed, key="session-2"))),  # noqa: E501
     ("session-3", lambda c, p: c.record_session(p, RecordSession(number=3, status=SessionStatus.held, key="session-3"))),  # noqa: E501
     ("progress-2", lambda c, p: c.record_progress(p, RecordProgress(objective_id="L1", percent=50, key="progress-2"))),  # noqa: E501
-    ("feedback-e2", lambda c, p: c.give_feedback(p, feedback(Role.employee, "E", 4, "feedback-e2"))),  # noqa: E501
+    ("feedback-e2", lambda c, p: c.give_feedback(p, feedback(Role.employee, _employee(p), 4, "feedback-e2"))),  # noqa: E501
     ("feedback-m2", lambda c, p: c.give_feedback(p, feedback(Role.manager, "M1", 4, "feedback-m2"))),  # noqa: E501
 ]  # fmt: skip
 """The inputs, in order, after the escalation: (idempotency key, how to send it)."""
@@ -246,6 +251,8 @@ def normalised(events: list[Event], data_dir: Path) -> list[dict[str, Any]]:
         event = dict(event)
         del event["at"]
         event.pop("starts_at", None)
+        # When a late fact was seen (rules 2) is the arrival's wall clock too: a kill
+        # that holds a fact back past the lateness bound stamps it, a clean run not.
         event.pop("recorded_at", None)
         clock = parse_duration(event["clock"])
         arrived = event["key"] is not None or event["type"].startswith("delivery_")

@@ -26,7 +26,10 @@ from domain.commands import (
     Employee,
     GiveFeedback,
     Launch,
+    NominateRaters,
+    Nominee,
     Pause,
+    Reassign,
     RecordDelivery,
     RecordProgress,
     RecordSession,
@@ -41,7 +44,7 @@ from domain.events import Event
 from domain.state import ProgrammeState, Status
 from domain.template import Role, Template, parse_template
 from domain.view import Rejection
-from workflows.messages import INPUT_BUDGET, KEPT_REJECTIONS, ProgrammeInput
+from workflows.messages import INPUT_BUDGET, KEPT_REJECTIONS, REVISION, ProgrammeInput
 from workflows.programme import KEPT_REASON
 
 TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "templates").glob("*.yaml"))
@@ -83,6 +86,7 @@ class Run:
             coach_id="c" * 64,
             manager_id="m" * 64,
             sponsor_id="s" * 64,
+            hr_id="x" * 64,
             cohort_id="h" * 64,
             rules=rules.RULES,
             key=self.key(),
@@ -116,7 +120,7 @@ class Run:
         rejections = [
             Rejection(at=self.now, type="give_feedback", key=WIDE * 200, reason=wide(KEPT_REASON))
         ] * KEPT_REJECTIONS
-        return ProgrammeInput(events=self.log, revision=3, rejections=rejections)
+        return ProgrammeInput(events=self.log, revision=REVISION, rejections=rejections)
 
 
 def size(carried: ProgrammeInput) -> int:
@@ -146,6 +150,8 @@ def worst_case(template: Template) -> Run:
                 run.send(RecordProgress(objective_id=objective, percent=50, key=run.key()))
         if stage.sessions is not None:
             _sessions(run)
+        for n in range(rules.MAX_REASSIGNMENTS // len(run.template.stages) + 1):
+            run.send(Reassign(role=Role.manager, to=f"{n:02d}{'m' * 62}", key=run.key()))
         while pauses < rules.MAX_PAUSES and run.state.status is Status.running:
             if not run.send(Pause(reason=TEXT, key=run.key())):
                 break
@@ -173,6 +179,8 @@ def _answers(run: Run) -> None:
     """Every rater a stage takes, each answering and revising as often as allowed; all
     peers, so a quorum of roles never opens the gate before the stage is full."""
     scores = dict.fromkeys(run.template.dimensions, 3)
+    peers = [f"{n:02d}{ID}" for n in range(rules.MAX_RATERS_PER_STAGE)]
+    run.send(NominateRaters(raters=tuple(Nominee(role=Role.peer, id=p) for p in peers)))
     for n in range(rules.MAX_RATERS_PER_STAGE):
         for _ in range(rules.MAX_REVISIONS + 1):
             run.send(

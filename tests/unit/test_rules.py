@@ -63,7 +63,7 @@ class Programme:
     """A programme under the decider; ``live`` ticks it at every wake-up, as a running
     worker would."""
 
-    def __init__(self, template: Template = EXECUTIVE, rules_: int = rules.RULES) -> None:
+    def __init__(self, template: Template = EXECUTIVE, rules_: int = rules.OCCURRED_AT) -> None:
         launch = Launch(
             programme_id="p-1",
             employee=Employee(id="emp-1", name="Ada", email="ada@example.org"),

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from domain.commands import (
+    NOMINATED_ROLES,
     AgreeObjectives,
     Employee,
     GiveFeedback,
     Launch,
+    NominateRaters,
+    Nominee,
     RecordProgress,
     RecordSession,
     SessionStatus,
@@ -56,6 +60,8 @@ class Programme:
             template=template,
             coach_id="C7",
             manager_id="M3",
+            sponsor_id="S5",
+            hr_id="H2",
         )
         handle = await harness.env.client.start_workflow(
             ProgrammeWorkflow.run,
@@ -94,12 +100,27 @@ class Programme:
 
     async def feedback(self, *roles: Role, score: int = 3, key: str | None = None) -> None:
         dimensions = self.template.dimensions
+        view = await self.view()
+        holders = {
+            Role.employee: view.employee.id,
+            Role.coach: view.coach_id,
+            Role.manager: view.manager_id,
+            Role.sponsor: view.sponsor_id,
+            Role.hr: view.hr_id,
+        }
         for role in roles:
+            rater = holders.get(role) or f"{role.value}-1"
+            if role in NOMINATED_ROLES:
+                with contextlib.suppress(WorkflowUpdateFailedError):
+                    await self.handle.execute_update(
+                        ProgrammeWorkflow.nominate_raters,
+                        NominateRaters(raters=(Nominee(role=role, id=rater),)),
+                    )
             await self.handle.signal(
                 ProgrammeWorkflow.give_feedback,
                 GiveFeedback(
                     role=role,
-                    rater_id=f"{role.value}-1",
+                    rater_id=rater,
                     scores=dict.fromkeys(dimensions, score),
                     key=key,
                 ),
@@ -123,6 +144,16 @@ class Programme:
             )
             numbers.append(session.number)
         return numbers
+
+
+HOLDERS = {
+    Role.employee: "E123",
+    Role.coach: "C7",
+    Role.manager: "M3",
+    Role.sponsor: "S5",
+    Role.hr: "H2",
+}
+"""Who answers as each held role in a programme the driver launches (rules 3)."""
 
 
 async def drive_to_completion(programme: Programme) -> ProgrammeOutcome:

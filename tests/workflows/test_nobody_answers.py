@@ -61,7 +61,7 @@ async def test_reminders_then_ladder_then_stall_then_lapse(harness: Harness) -> 
         ),
         (14, "escalation", (Role.coach,), {"coach": "C7"}),
         (17, "escalation", (Role.manager,), {"manager": "M3"}),
-        (21, "escalation", (Role.hr,), {"hr": None}),
+        (21, "escalation", (Role.hr,), {"hr": "H2"}),
     ]
     closing = harness.delivered.reports[-1][1].evaluation
     assert closing.kind is EvaluationKind.closing

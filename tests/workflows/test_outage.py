@@ -42,7 +42,7 @@ from domain.rules import RULES
 from domain.template import Dimension, Role, parse_template
 from tests.support import free_port, temporary_keyring
 from tests.workflows.conftest import Delivered
-from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome
+from workflows.messages import RULES_REVISION, ProgrammeInput, ProgrammeOutcome
 from workflows.programme import ProgrammeWorkflow
 
 S = timedelta(seconds=1)
@@ -137,7 +137,8 @@ async def _drill(client: Client, outage: bool) -> tuple[list[Event], Delivered]:
     try:
         handle = await client.start_workflow(
             ProgrammeWorkflow.run,
-            ProgrammeInput(launch=launch, revision=REVISION),
+            # Rules 2 (revision 3): the facts here are dated, their raters not nominated.
+            ProgrammeInput(launch=launch, revision=RULES_REVISION),
             id=programme_id,
             task_queue=queue,
         )

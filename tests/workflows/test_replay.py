@@ -17,7 +17,7 @@ from temporalio.worker import Replayer
 from adapters.payloads.encryption import data_converter
 from adapters.temporal.worker import sandbox_runner
 from gateway import catalogue
-from tests.support import recording_keyring
+from tests.support import recorded_workflow_id, recording_keyring
 from workflows.programme import ProgrammeWorkflow
 
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*/*.json"))
@@ -45,6 +45,7 @@ async def test_history_replays_with_current_code(path: Path, tmp_path: Path) -> 
         data_converter=data_converter(recording_keyring(tmp_path)),
         workflow_runner=sandbox_runner(),
     )
-    history = WorkflowHistory.from_json(path.stem, await asyncio.to_thread(path.read_text))
+    text = await asyncio.to_thread(path.read_text)
+    history = WorkflowHistory.from_json(recorded_workflow_id(text, path.stem), text)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
