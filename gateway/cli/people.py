@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bootstrap import people_directory
-from domain.template import Role
 from gateway.cli.rendering import show_view
 from gateway.cli.shell import (
     Address,
@@ -24,8 +22,10 @@ from gateway.cli.shell import (
     run,
     settings_for,
 )
-from gateway.client import ProgrammeClient
-from gateway.http.requests import PersonRequest, RatersRequest, ReassignRequest
+
+if TYPE_CHECKING:
+    from domain.view import ProgrammeView
+    from gateway.client import ProgrammeClient
 
 people_app = typer.Typer(
     help="Contacts of coaches, managers, sponsors, HR and raters, sealed per person.",
@@ -46,6 +46,9 @@ def set_person(
     as_json: AsJson = False,
 ) -> None:
     """Add or replace a person's contacts, sealed with their own key."""
+    from bootstrap import people_directory
+    from gateway.http.requests import PersonRequest
+
     contact = build(PersonRequest, name=name, email=email, locale=locale, time_zone=tz)
     settings = settings_for()
     directory = people_directory(settings, keyring_for(settings))
@@ -87,9 +90,11 @@ def raters(
     as_json: AsJson = False,
 ) -> None:
     """Nominate raters for a feedback stage: only they answer there as peers or direct reports."""
+    from gateway.http.requests import RatersRequest
+
     body = build(RatersRequest, stage=stage, raters=[_rater(a) for a in add])
 
-    async def work(client: ProgrammeClient):  # type: ignore[no-untyped-def]
+    async def work(client: ProgrammeClient) -> ProgrammeView:
         for contact in body.contacts():
             client.set_person(contact)
         return await client.nominate_raters(programme_id, body.command(key))
@@ -100,7 +105,7 @@ def raters(
 @app.command()
 def reassign(
     programme_id: ProgrammeId,
-    role: Annotated[Role, typer.Option("--role", help="coach, manager, sponsor or hr")],
+    role: Annotated[str, typer.Option("--role", help="coach, manager, sponsor or hr")],
     to: Annotated[str, typer.Option("--to", help="The person who holds it from now on.")],
     key: Key = None,
     address: Address = None,
@@ -108,5 +113,7 @@ def reassign(
     as_json: AsJson = False,
 ) -> None:
     """Give a programme's coach, manager, sponsor or HR role to another person."""
+    from gateway.http.requests import ReassignRequest
+
     command = build(ReassignRequest, role=role, to=to).command(key)
     show_view(run(lambda c: c.reassign(programme_id, command), address, namespace), as_json)
