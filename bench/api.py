@@ -108,8 +108,9 @@ class ApiRounds:
 
 COHORT_TEMPLATE = "executive-6m"
 """The API launches shipped templates only."""
-RATERS = 5
-"""Raters per side and programme: a stage takes 10, each answering 4 times at most."""
+RATERS = 4
+"""Nominated peers per side and programme (R0-R3 for the API, R4-R7 raw): a stage takes
+10 raters, each answering 4 times at most."""
 
 
 async def _raw_receipt(programmes: ProgrammeClient, programme_id: str, key: str) -> None:
@@ -159,7 +160,7 @@ async def api_latencies(
                 headers={"Idempotency-Key": f"{tag}-a{number}-{i}"},
                 body={
                     "role": "peer",
-                    "rater_id": f"A{i % RATERS}",
+                    "rater_id": f"R{i % RATERS}",
                     "scores": {dimension.value: 3 for dimension in SCORED},
                 },
             )
@@ -177,7 +178,7 @@ async def api_latencies(
                 GiveFeedback(
                     key=key,
                     role=Role.peer,
-                    rater_id=f"B{i % RATERS}",
+                    rater_id=f"R{RATERS + i % RATERS}",
                     scores=dict.fromkeys(SCORED, 3),
                 ),
             )
@@ -198,6 +199,7 @@ async def continued_programme(parcours: Parcours, tag: str) -> tuple[str, int]:
         settings=RunSettings(history_limit=HISTORY_LIMIT),
     )
     programme_id = launched.programme_id
+    await parcours.nominate(programme_id)
     handle = programmes.temporal.get_workflow_handle(programme_id)
     runs = {(await handle.describe()).run_id}
     sent = 0
@@ -367,6 +369,8 @@ async def api_phase(client: Client, http: Http, sizes: Sizes, tag: str) -> Json:
     baseline = Baseline(client)
     launched = await launch_round(parcours, f"{tag}-api", sizes.api_programmes, sizes.concurrency)
     pool = launched.workflow_ids
+    for programme_id in pool:
+        await parcours.nominate(programme_id)
     # Warm-up: the routes' first calls pay for imports and first-use caches.
     await api_latencies(http, parcours, 4, 1, pool, f"{tag}-w")
     latencies = await api_latencies(http, parcours, sizes.api_requests, sizes.api_rounds, pool, tag)

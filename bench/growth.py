@@ -50,7 +50,7 @@ async def feedback_latency(parcours: Parcours, programme_id: str, key: str) -> f
         GiveFeedback(
             key=key,
             role=Role.peer,
-            rater_id=f"G{zlib.crc32(key.encode()) % PEERS}",
+            rater_id=f"R{zlib.crc32(key.encode()) % PEERS}",
             scores=dict.fromkeys(SCORED, 3),
         ),
     )
@@ -99,6 +99,7 @@ async def growth(
         running = warm.workflow_ids
         await asyncio.sleep(SETTLE)
         rss_start = worker.rss_kib()
+        nominated: set[str] = set()
         for level in sorted(sizes.growth_levels):
             timed = min(sizes.growth_launches, level - len(running))
             if timed < 1:
@@ -109,10 +110,14 @@ async def growth(
                 running += more.workflow_ids
             launched = await launch_round(parcours, f"{tag}-g{level}t", timed, sizes.concurrency)
             running += launched.workflow_ids
-            latencies = [
-                await feedback_latency(parcours, picks.choice(running), f"{tag}-g{level}-{j}")
-                for j in range(sizes.growth_signals)
-            ]
+            latencies = []
+            for j in range(sizes.growth_signals):
+                picked = picks.choice(running)
+                if picked not in nominated:  # untimed: who may answer (rules 3)
+                    await parcours.nominate(picked)
+                    nominated.add(picked)
+                key = f"{tag}-g{level}-{j}"
+                latencies.append(await feedback_latency(parcours, picked, key))
             await asyncio.sleep(SETTLE)
             levels.append(
                 {

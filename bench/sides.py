@@ -18,7 +18,6 @@ from bench.baseline import BaselineWorkflow
 from bench.messages import BaselineInput, Ping
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE
 from domain.commands import Employee, GiveFeedback, NominateRaters, Nominee
-from domain.rules import MAX_RATERS_PER_STAGE
 from domain.template import Dimension, Role, Template, parse_template
 from gateway.client import ProgrammeClient
 from workflows.messages import ProgrammeOutcome
@@ -125,15 +124,18 @@ class Parcours(Side):
         if not launched.created:
             raise RuntimeError(f"programme {launched.programme_id} already existed")
         if signals:  # rules 3: the peers who answer are nominated first
-            peers = range(min(signals - 1, MAX_RATERS_PER_STAGE))
-            if peers:
-                await self.programmes.nominate_raters(
-                    launched.programme_id,
-                    NominateRaters(
-                        raters=tuple(Nominee(role=Role.peer, id=f"R{n}") for n in peers)
-                    ),
-                )
+            await self.nominate(launched.programme_id, min(signals - 1, PEERS))
         return launched.programme_id
+
+    async def nominate(self, programme_id: str, peers: int = PEERS) -> None:
+        """Nominate peers R0.. for the programme's stage (rules 3), untimed set-up."""
+        if peers > 0:
+            await self.programmes.nominate_raters(
+                programme_id,
+                NominateRaters(
+                    raters=tuple(Nominee(role=Role.peer, id=f"R{n}") for n in range(peers))
+                ),
+            )
 
     async def live(self, workflow_id: str) -> None:
         await self._handle(workflow_id).query(ProgrammeWorkflow.receipt, "live?")

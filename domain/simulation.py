@@ -39,6 +39,8 @@ from domain.commands import (
     Employee,
     GiveFeedback,
     Launch,
+    NominateRaters,
+    Nominee,
     Pause,
     RecordDelivery,
     RecordProgress,
@@ -59,7 +61,7 @@ from domain.events import (
     StageEntered,
 )
 from domain.ids import Identifier
-from domain.rules import MAX_PAUSES, MAX_RATERS_PER_STAGE, RULES
+from domain.rules import MAX_PAUSES, MAX_RATERS_PER_STAGE, PEOPLE, RULES
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, Role, Stage, Template, describe_errors
 
@@ -400,16 +402,22 @@ def _gate_facts(stage: Stage, plan: StagePlan) -> Callable[[ProgrammeState], lis
 
 
 def _one_answer(answer: Answer) -> Callable[[ProgrammeState], list[Command]]:
+    """The answer as the programme takes it: from the person who holds the role, or
+    (peers, direct reports) from a rater the scenario nominates first (rules 3)."""
+
     def make(state: ProgrammeState) -> list[Command]:
         dimensions = state.template.dimensions
         scores = {d: answer.scores.get(d, answer.score) for d in dimensions}
-        return [
-            GiveFeedback(
-                role=answer.role,
-                rater_id=answer.rater or f"{answer.role.value}-1",
-                scores=scores,
+        holder = state.holder(answer.role) if state.rules >= PEOPLE else None
+        rater = answer.rater or holder or f"{answer.role.value}-1"
+        commands: list[Command] = []
+        if state.rules >= PEOPLE and answer.role in (Role.peer, Role.direct_report):
+            stage = state.stage.key if state.stage is not None else None
+            commands.append(
+                NominateRaters(stage=stage, raters=(Nominee(role=answer.role, id=rater),))
             )
-        ]
+        commands.append(GiveFeedback(role=answer.role, rater_id=rater, scores=scores))
+        return commands
 
     return make
 

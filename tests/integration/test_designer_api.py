@@ -187,18 +187,19 @@ def views_of(*scenarios: Any) -> list[Any]:
 
 
 def test_a_cohort_report_counts_and_averages_never_one_persons_scores(tmp_path: Path) -> None:
-    low = parse_scenario(
-        "base: on-time\nstages:\n  final_review:\n    answers:\n"
-        "      - {role: employee, score: 2}\n      - {role: peer, score: 2}\n"
+    # The employee and the manager answer: one peer alone is under the peers' minimum,
+    # and a programme that withholds a role shows no change to average.
+    both = (
+        "  team_360:\n    answers:\n      - {role: employee}\n      - {role: manager}\n"
+        "  final_review:\n    answers:\n      - {role: employee, score: %d}\n"
+        "      - {role: manager, score: %d}\n"
     )
-    missing = parse_scenario("base: on-time\nstages:\n  group_sessions: {missed: [1, 2]}\n")
-    views = views_of(
-        scenario_named("on-time"),
-        scenario_named("on-time"),
-        low,
-        missing,
-        scenario_named("silent"),
+    on_time = parse_scenario("base: on-time\nstages:\n" + both % (4, 4))
+    low = parse_scenario("base: on-time\nstages:\n" + both % (2, 2))
+    missing = parse_scenario(
+        "base: on-time\nstages:\n" + both % (4, 4) + "  group_sessions: {missed: [1, 2]}\n"
     )
+    views = views_of(on_time, on_time, low, missing, scenario_named("silent"))
     silent = simulate(shipped("team-cohort-4m"), scenario_named("silent"), START).events
     stalled = next(e.seq for e in silent if e.type == "stage_stalled")
     views.append(view_of(fold(silent[:stalled]), silent[stalled - 1].at))  # stalled now

@@ -19,6 +19,7 @@ from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
     GiveFeedback,
+    NominateRaters,
     Pause,
     RecordProgress,
     RecordSession,
@@ -45,6 +46,7 @@ UPDATES: dict[type[Any], Any] = {
     Resume: ProgrammeWorkflow.resume,
     Withdraw: ProgrammeWorkflow.withdraw,
     AdvanceStage: ProgrammeWorkflow.advance_stage,
+    NominateRaters: ProgrammeWorkflow.nominate_raters,
 }
 SAME_INSTANT = timedelta(seconds=30)
 """A real run's input lands a moment after the simulation's (the worker's real time)."""
