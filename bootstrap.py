@@ -12,6 +12,9 @@ set the worker stops polling for new tasks, gives the activities already
 running ``PARCOURS_SHUTDOWN_GRACE`` seconds to finish, then cancels the rest
 (Temporal retries them on another worker; the notification channels'
 ledgers keep a retry from sending twice) and returns.
+
+The composition root is long on purpose: every builder is here, in one place, so that
+no adapter reads the settings and no shell builds its own.
 """
 
 from __future__ import annotations

@@ -14,6 +14,11 @@ has already decided (the log stays in order, and what was sent stays sent), nor
 happen in the future. Events say when they happened (``at``, wall time, and
 ``clock``, the programme clock) and, when a worker learnt of them more than
 ``LATE`` later, ``recorded_at``.
+
+It is long on purpose: one handler per command, each with the rules it checks, around one
+``_Draft`` that stamps every event; ``evolve`` and the schedule live apart
+(``domain.evolve``, ``domain.schedule``). Splitting the handlers further would part a
+command from the catch-up it shares with every other.
 """
 
 from __future__ import annotations

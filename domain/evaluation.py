@@ -86,6 +86,9 @@ Stored, that is ``overall`` 3.17 (everyone), ``compared_overall`` 3.75,
 [coach]}``, ``attainment`` None with ``objectives_unrecorded`` 3,
 ``expected_attainment`` 100.0. The old rules read the same programme as off
 track: "objectives at 0%, 75 points behind plan".
+
+About 400 lines, most of them the rules' documentation above and the scores' exact
+arithmetic; the verdict is ``domain.verdict``.
 """
 
 from __future__ import annotations

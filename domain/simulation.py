@@ -20,6 +20,9 @@ A scenario says who answers what and when:
 Times in a scenario are on the programme clock, from the stage's entry (a stage's
 ``at``, an answer's ``at``) or from the start (a pause's ``at``), so a pause moves
 everything after it.
+
+Scenarios, the fast-forward loop and the reading of its result belong together: a
+scenario means nothing without the loop that applies it.
 """
 
 from __future__ import annotations

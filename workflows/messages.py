@@ -43,6 +43,9 @@ bounded answers); 4 launches under rules 3 (``domain.rules.PEOPLE``: nominated r
 raters who are who their role says, reassignment) and takes the ``nominate_raters`` and
 ``reassign`` updates. Whoever starts a run says so in its input, so the run need not
 record a patch marker to know it."""
+FEWER_COMMANDS_REVISION = 2
+"""The first revision that keeps the deadline timer and upserts changed search
+attributes only (``workflows.programme.FEWER_COMMANDS``)."""
 RULES_REVISION = 3
 """The first revision whose launch takes rules 2 (``domain.rules.OCCURRED_AT``); before
 it, rules 1."""

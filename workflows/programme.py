@@ -7,6 +7,10 @@ besides the domain state, the log and a short list of refused signals.
 The worker passes this module through its sandbox (``adapters.temporal.worker.PASSED_THROUGH``),
 so it is loaded once, not once per programme; ``tests/unit/test_determinism.py`` keeps
 it free of clocks, randomness and I/O in place of the sandbox's run-time checks.
+
+One entity workflow is one class: its handlers, run loop, deliveries and
+continue-as-new share the run's state, so they stay in one module; the messages, the
+search attributes and every rule live elsewhere (``workflows.messages``, ``domain``).
 """
 
 import asyncio
@@ -51,11 +55,15 @@ with workflow.unsafe.imports_passed_through():
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
     from workflows.messages import (
+        FEWER_COMMANDS_REVISION,
         INPUT_BUDGET,
         KEPT_REJECTIONS,
         PEOPLE_REVISION,
+        RECORD_EVALUATION,
         REVISION,
         RULES_REVISION,
+        SEND_NOTIFICATION,
+        WORKFLOW_NAME,
         EventPage,
         ProgrammeInput,
         ProgrammeOutcome,
@@ -74,7 +82,7 @@ REPORT_DEADLINE = timedelta(days=3)
 KEPT_REASON = 500
 """Bytes kept of a refusal's reason: it may quote what the caller sent."""
 FEWER_COMMANDS = "fewer-commands"
-"""Patch (2026-11): keep the deadline timer while the deadline holds, upsert the search
+"""The patch: keep the deadline timer while the deadline holds, upsert the search
 attributes only when they differ from what the workflow already carries, and start to
 continue as new with a fifth of ``history_limit`` to spare. Runs begun before it replay
 the old path: see "Changing workflow code" in the README.
@@ -83,7 +91,6 @@ Runs whose input carries ``revision`` 2 or later take this path without asking
 ``workflow.patched``: in a new run that records a marker and upserts Temporal's
 ``TemporalChangeVersion`` search attribute: two more events and a visibility write per
 run, and core state in every worker that caches it (bench/README.md)."""
-FEWER_COMMANDS_REVISION = 2
 Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
 """Events that ask for an activity: a notification, or an evaluation report."""
 
@@ -92,7 +99,7 @@ def _where(state: ProgrammeState) -> tuple[str, str]:
     return state.status.value, state.stage.key if state.stage is not None else ""
 
 
-@workflow.defn(name="Programme")
+@workflow.defn(name=WORKFLOW_NAME)
 class ProgrammeWorkflow:
     @workflow.init
     def __init__(self, input: ProgrammeInput) -> None:
@@ -311,7 +318,7 @@ class ProgrammeWorkflow:
         try:
             if isinstance(event, EvaluationRecorded):
                 detail = await workflow.execute_activity(
-                    "record_evaluation",
+                    RECORD_EVALUATION,
                     self._report(event),
                     result_type=str,
                     start_to_close_timeout=timedelta(minutes=1),
@@ -321,7 +328,7 @@ class ProgrammeWorkflow:
                 )
             else:
                 detail = await workflow.execute_activity(
-                    "send_notification",
+                    SEND_NOTIFICATION,
                     self._notification(event),
                     result_type=str,
                     start_to_close_timeout=timedelta(seconds=30),

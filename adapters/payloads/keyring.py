@@ -24,6 +24,9 @@ The store holds a check value sealed with the master key: opening it with
 another master key fails at once, with a message naming ``PARCOURS_MASTER_KEY``,
 instead of decoding garbage later. ``rotate_master`` rewraps every data key under a
 new master key and rewrites that check value (``parcours keys rotate-master``).
+
+Wrapping, sealing, erasure and rotation must agree on one set of keys and associated
+data, so they stay in one module; where the rows live is ``adapters.stores.keys``.
 """
 
 from __future__ import annotations

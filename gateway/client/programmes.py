@@ -1,4 +1,8 @@
-"""``ProgrammeClient``: the one Python client; the CLI and the HTTP API are shells over it."""
+"""``ProgrammeClient``: the one Python client; the CLI and the HTTP API are shells over it.
+
+One class, one method per thing a caller does to a programme, so it is long; erasure,
+cohorts, errors and models live beside it (``gateway.client.*``).
+"""
 
 from __future__ import annotations
 
