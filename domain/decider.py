@@ -287,7 +287,7 @@ def _catch_up_timers(draft: _Draft) -> None:
 
 def _fire(draft: _Draft, item: Due) -> None:
     state = draft.state
-    stage, progress = state.current_stage, state.stage
+    stage, progress = state.current_stage, state.stage_progress
     at = item.clock
     if item.kind is Kind.lapse:
         _evaluate(draft, EvaluationKind.closing, at)
@@ -369,7 +369,7 @@ def _stale(draft: _Draft, item: Due) -> bool:
     """Rules 2: a reminder decided later after its moment than its own lead time is
     recorded as skipped: it would arrive after what it reminds of, or as noise."""
     state = draft.state
-    stage, progress = state.current_stage, state.stage
+    stage, progress = state.current_stage, state.stage_progress
     if not draft.dated or stage is None or progress is None:
         return False
     number: int | None = None
@@ -413,7 +413,7 @@ def _settle(draft: _Draft) -> None:
     """Complete stages whose gate is open and whose calendar is all recorded."""
     while True:
         state = draft.state
-        progress = state.stage
+        progress = state.stage_progress
         if state.status is not Status.running or progress is None:
             return
         if progress.unrecorded or not gate_status(state).open:
@@ -423,7 +423,7 @@ def _settle(draft: _Draft) -> None:
 
 def _complete_stage(draft: _Draft, forced_by: str | None) -> None:
     state = draft.state
-    stage, progress = state.current_stage, state.stage
+    stage, progress = state.current_stage, state.stage_progress
     assert stage is not None
     assert progress is not None
     if stage.evaluation is not None:
@@ -465,7 +465,7 @@ def _evaluate(draft: _Draft, kind: EvaluationKind, clock: timedelta | None) -> N
     """Only this evaluation's answers count: given in the stage it closes (after the
     programme completed, for a follow-up) since the last evaluation; no fallback."""
     state = draft.state
-    stage = state.stage.key if state.stage else None
+    stage = state.stage_progress.key if state.stage_progress else None
     baseline = state.baseline()
     evaluation = evaluate(
         kind=kind,
@@ -547,7 +547,7 @@ def _feedback(draft: _Draft, command: GiveFeedback) -> None:
             f"dimension {', '.join(map(repr, unknown))} is not assessed by this programme; "
             f"it assesses {', '.join(d.value for d in assessed)}"
         )
-    stage = state.stage.key if state.stage else None
+    stage = state.stage_progress.key if state.stage_progress else None
     revision = 0
     if state.rules >= r.PEOPLE:
         _check_rater(state, command, stage)
@@ -592,8 +592,8 @@ def _feedback_stage(state: ProgrammeState, stage: str | None) -> str | None:
     """The stage raters are nominated for: ``stage``, the current one, or the follow-up."""
     takes = [s.key for s in state.template.stages if s.gate.feedback or s.evaluation]
     if stage is None:
-        if state.stage is not None:
-            stage = state.stage.key
+        if state.stage_progress is not None:
+            stage = state.stage_progress.key
         elif state.status is Status.completed and state.follow_up_due is not None:
             return None
         else:
@@ -603,9 +603,9 @@ def _feedback_stage(state: ProgrammeState, stage: str | None) -> str | None:
             f"stage: {stage} does not take feedback; raters are nominated for "
             f"{', '.join(takes) or 'no stage'}"
         )
-    if state.stage is not None and state.template.stage(stage) is not None:
+    if state.stage_progress is not None and state.template.stage(stage) is not None:
         index = [s.key for s in state.template.stages].index(stage)
-        if index < state.stage.index:
+        if index < state.stage_progress.index:
             raise DomainError(f"stage: {stage} is over; nominate for this stage or a later one")
     return stage
 
@@ -716,7 +716,7 @@ def _session(draft: _Draft, command: RecordSession) -> None:
     state = draft.state
     if state.status not in (Status.running, Status.paused):
         raise DomainError(f"cannot record a session: the programme is {state.status}")
-    progress = state.stage
+    progress = state.stage_progress
     numbers = [s.number for s in progress.sessions] if progress else []
     if progress is None or command.number not in numbers:
         where = f"sessions {numbers[0]}..{numbers[-1]}" if numbers else "no sessions in this stage"
@@ -750,7 +750,7 @@ def _require_within(field: str, text: str | None, limit: int) -> None:
 def _require_slot_near(draft: _Draft, number: int) -> None:
     """Rules 2: a session is recorded from a little before its slot, not in advance."""
     state = draft.state
-    stage, progress = state.current_stage, state.stage
+    stage, progress = state.current_stage, state.stage_progress
     assert stage is not None
     assert stage.sessions is not None
     assert progress is not None
@@ -844,7 +844,7 @@ def _withdraw(draft: _Draft, command: Withdraw) -> None:
 
 def _advance(draft: _Draft, command: AdvanceStage) -> None:
     state = draft.state
-    if state.status is not Status.running or state.stage is None:
+    if state.status is not Status.running or state.stage_progress is None:
         raise DomainError(f"cannot advance: the programme is {state.status}")
     if draft.dated:
         _require_within("reason", command.reason, r.MAX_TEXT)

@@ -73,7 +73,7 @@ def evolve(state: State, event: Event) -> ProgrammeState:
 
 
 def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
-    progress = state.stage
+    progress = state.stage_progress
     match event:
         case RatersNominated():
             where = event.stage or ""
@@ -85,7 +85,7 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             return {"status": Status.running}
         case StageEntered():
             return {
-                "stage": StageProgress(
+                "stage_progress": StageProgress(
                     key=event.stage,
                     index=event.index,
                     entered=event.clock,
@@ -123,7 +123,7 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             if isinstance(event, SessionMissed) and event.unrecorded and sessions_quota_met(state):
                 del changes[counter]  # not needed, so not missed: attendance leaves it out
                 update["uncounted"] = progress.uncounted | {event.number}
-            return changes | {"stage": progress.model_copy(update=update)}
+            return changes | {"stage_progress": progress.model_copy(update=update)}
         case SessionCorrected():
             assert progress is not None
             was, now = SessionStatus(event.was), SessionStatus(event.status)
@@ -132,7 +132,7 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 counts[was.value] -= 1
             counts[now.value] += 1
             return counts | {
-                "stage": progress.model_copy(
+                "stage_progress": progress.model_copy(
                     update={
                         "recorded": {**progress.recorded, event.number: now},
                         "uncounted": progress.uncounted - {event.number},
@@ -157,7 +157,7 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             assert state.current_stage is not None
             i = state.current_stage.remind_before_due.index(event.before)
             return _pending(state, event.delivery_id) | {
-                "stage": progress.model_copy(
+                "stage_progress": progress.model_copy(
                     update={"reminders_sent": progress.reminders_sent | {i}}
                 )
             }
@@ -168,12 +168,12 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             j = state.current_stage.sessions.remind_before.index(event.before)
             sent = progress.session_reminders_sent | {(event.number, j)}
             return _pending(state, event.delivery_id) | {
-                "stage": progress.model_copy(update={"session_reminders_sent": sent})
+                "stage_progress": progress.model_copy(update={"session_reminders_sent": sent})
             }
         case EscalationDue():
             assert progress is not None
             return _pending(state, event.delivery_id) | {
-                "stage": progress.model_copy(update={"escalations_sent": event.step})
+                "stage_progress": progress.model_copy(update={"escalations_sent": event.step})
             }
         case ReminderSkipped():
             assert progress is not None
@@ -181,17 +181,17 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             if event.number is None:
                 i = state.current_stage.remind_before_due.index(event.before)
                 return {
-                    "stage": progress.model_copy(
+                    "stage_progress": progress.model_copy(
                         update={"reminders_sent": progress.reminders_sent | {i}}
                     )
                 }
             assert state.current_stage.sessions is not None
             j = state.current_stage.sessions.remind_before.index(event.before)
             sent = progress.session_reminders_sent | {(event.number, j)}
-            return {"stage": progress.model_copy(update={"session_reminders_sent": sent})}
+            return {"stage_progress": progress.model_copy(update={"session_reminders_sent": sent})}
         case StageStalled():
             assert progress is not None
-            return {"stage": progress.model_copy(update={"stalled": True})}
+            return {"stage_progress": progress.model_copy(update={"stalled": True})}
         case EvaluationRecorded():
             return _pending(state, event.delivery_id) | {
                 "evaluations": (*state.evaluations, event.evaluation),
@@ -204,7 +204,7 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 )
             }
         case StageCompleted():
-            return {"stage": None, "stages_done": state.stages_done + 1}
+            return {"stage_progress": None, "stages_done": state.stages_done + 1}
         case ProgrammePaused():
             return {
                 "status": Status.paused,
@@ -251,7 +251,7 @@ def _ended(state: ProgrammeState, status: Status, event: Event) -> dict[str, Any
                 "paused_total": clock.paused_total + (event.at - clock.paused_since),
             }
         )
-    return {"status": status, "stage": None, "clock": clock, "ended_at": event.at}
+    return {"status": status, "stage_progress": None, "clock": clock, "ended_at": event.at}
 
 
 def fold(events: Iterable[Event]) -> ProgrammeState:

@@ -19,7 +19,7 @@ class GateStatus(NamedTuple):
 def gate_status(state: ProgrammeState) -> GateStatus:
     """The current stage's gate against the state; an ended programme has none."""
     stage = state.current_stage
-    progress = state.stage
+    progress = state.stage_progress
     if stage is None or progress is None:
         return GateStatus(True, (), ())
     gate = stage.gate
@@ -65,7 +65,7 @@ def roles_with_full_feedback(
 
 def sessions_quota_met(state: ProgrammeState) -> bool:
     """The current stage asks for a number of sessions held, and they were."""
-    stage, progress = state.current_stage, state.stage
+    stage, progress = state.current_stage, state.stage_progress
     if stage is None or progress is None or stage.gate.sessions_held is None:
         return False
     return progress.held >= stage.gate.sessions_held

@@ -38,7 +38,7 @@ def upcoming(state: ProgrammeState) -> list[Due]:
     if state.status not in (Status.running, Status.paused):
         return []
     items.append(Due(state.template.max_duration, Kind.lapse))
-    stage, progress = state.current_stage, state.stage
+    stage, progress = state.current_stage, state.stage_progress
     if stage is not None and progress is not None:
         if stage.sessions is not None:
             for slot in progress.unrecorded:

@@ -270,7 +270,7 @@ def simulate(
     for _ in range(MAX_STEPS):
         if state.finished:
             break
-        progress = state.stage
+        progress = state.stage_progress
         if progress is not None and progress.index not in planned:
             planned.add(progress.index)
             actions.extend(_plan(state, scenario, counter))
@@ -299,7 +299,7 @@ def simulate(
 
 
 def _index(state: ProgrammeState) -> int | None:
-    return state.stage.index if state.stage is not None else None
+    return state.stage_progress.index if state.stage_progress is not None else None
 
 
 def _pausing(plan: PausePlan) -> Callable[[ProgrammeState], list[Command]]:
@@ -313,7 +313,7 @@ def _pausing(plan: PausePlan) -> Callable[[ProgrammeState], list[Command]]:
 
 def _plan(state: ProgrammeState, scenario: Scenario, counter: Any) -> list[_Action]:
     """What is done in the stage just entered, on the programme clock."""
-    progress = state.stage
+    progress = state.stage_progress
     stage = state.current_stage
     assert progress is not None
     assert stage is not None
@@ -415,7 +415,7 @@ def _one_answer(answer: Answer) -> Callable[[ProgrammeState], list[Command]]:
         rater = answer.rater or holder or f"{answer.role.value}-1"
         commands: list[Command] = []
         if state.rules >= PEOPLE and answer.role in (Role.peer, Role.direct_report):
-            stage = state.stage.key if state.stage is not None else None
+            stage = state.stage_progress.key if state.stage_progress is not None else None
             commands.append(
                 NominateRaters(stage=stage, raters=(Nominee(role=answer.role, id=rater),))
             )

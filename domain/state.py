@@ -99,7 +99,7 @@ class ProgrammeState(_State):
     last_at: datetime
     """Wall time of the last event: what the programme has moved past. A fact said to
     have happened earlier is applied at this time (rules 2)."""
-    stage: StageProgress | None = None
+    stage_progress: StageProgress | None = None
     stages_done: int = 0
     objectives: tuple[Objective, ...] = ()
     progress: dict[str, int] = {}
@@ -130,7 +130,11 @@ class ProgrammeState(_State):
 
     @property
     def current_stage(self) -> Stage | None:
-        return self.template.stages[self.stage.index] if self.stage is not None else None
+        return (
+            self.template.stages[self.stage_progress.index]
+            if self.stage_progress is not None
+            else None
+        )
 
     @property
     def ended(self) -> bool:

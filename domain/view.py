@@ -91,7 +91,7 @@ class ProgrammeView(_View):
 
 def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
     """The view of ``state`` at wall time ``now``."""
-    stage, progress = state.current_stage, state.stage
+    stage, progress = state.current_stage, state.stage_progress
     running = state.status is not Status.paused
     gate = gate_status(state)
 

@@ -96,7 +96,7 @@ Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecor
 
 
 def _where(state: ProgrammeState) -> tuple[str, str]:
-    return state.status.value, state.stage.key if state.stage is not None else ""
+    return state.status.value, state.stage_progress.key if state.stage_progress is not None else ""
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -248,7 +248,7 @@ class ProgrammeWorkflow:
     def _publish(self, state: ProgrammeState, moved: bool = True) -> None:
         """Keep the Web UI's current details up to date, and the search attributes when
         the programme ``moved`` to another stage or status."""
-        stage = state.stage.key if state.stage is not None else ""
+        stage = state.stage_progress.key if state.stage_progress is not None else ""
         if self._fewer_commands:
             carried = workflow.info().typed_search_attributes
             moved = (carried.get(sa.PROGRAMME_STATUS), carried.get(sa.PROGRAMME_STAGE)) != (

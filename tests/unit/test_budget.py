@@ -132,7 +132,7 @@ def worst_case(template: Template) -> Run:
     run = Run(template)
     pauses = 0
     objectives = ()
-    while run.state.stage is not None:
+    while run.state.stage_progress is not None:
         stage = run.state.current_stage
         assert stage is not None
         if not run.state.objectives:
@@ -161,7 +161,7 @@ def worst_case(template: Template) -> Run:
             if pauses % 2 == 0:
                 break
         run.settle_deliveries()
-        if run.state.stage is not None and run.state.status is Status.running:
+        if run.state.stage_progress is not None and run.state.status is Status.running:
             run.send(AdvanceStage(reason=TEXT, key=run.key()))
         run.settle_deliveries()
     _answers(run)
@@ -197,13 +197,13 @@ def _answers(run: Run) -> None:
 def _sessions(run: Run) -> None:
     """Every session recorded missed (so the gate stays closed), then corrected with
     the longest notes as often as allowed."""
-    progress = run.state.stage
+    progress = run.state.stage_progress
     assert progress is not None
     for slot in progress.sessions:
         at = run.state.clock.wall(slot.clock)
         if at > run.now:
             run.advance(at - run.now)
-        if run.state.stage is None:
+        if run.state.stage_progress is None:
             return
         run.send(
             RecordSession(
@@ -250,7 +250,7 @@ def _feedback(state: ProgrammeState, n: int) -> Command:
 
 
 def _session(state: ProgrammeState, n: int) -> Command:
-    numbers = [s.number for s in state.stage.sessions] if state.stage else [1]
+    numbers = [s.number for s in state.stage_progress.sessions] if state.stage_progress else [1]
     return RecordSession(
         number=numbers[n % len(numbers)] if numbers else 1,
         status=SessionStatus.held if n % 3 else SessionStatus.missed,

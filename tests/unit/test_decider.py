@@ -189,8 +189,8 @@ def to_coaching(p: Programme) -> None:
     p.do(agree(), day(1))
     p.do(feedback(Role.employee, "emp-1", {M: 3, A: 2}), day(2))
     p.do(feedback(Role.manager, "mgr-1", {M: 2, A: 2}), day(3))
-    assert p.state.stage is not None
-    assert p.state.stage.key == "coaching"
+    assert p.state.stage_progress is not None
+    assert p.state.stage_progress.key == "coaching"
 
 
 # ---------------------------------------------------------------- launch
@@ -204,8 +204,8 @@ def test_launch_starts_the_clock_and_enters_the_first_stage() -> None:
     (entered,) = of(p.log, StageEntered)
     assert (entered.stage, entered.index, entered.due) == ("agreement", 0, days(10))
     assert p.status() is Status.running
-    assert p.state.stage is not None
-    assert p.state.stage.key == "agreement"
+    assert p.state.stage_progress is not None
+    assert p.state.stage_progress.key == "agreement"
     assert p.state.template == TEMPLATE
     assert next_wake(p.state) == day(5)  # the first reminder, five days before due
 
@@ -240,8 +240,8 @@ def test_objectives_agreed_before_the_start_open_the_first_gate_at_once() -> Non
         "stage_completed",
         "stage_entered",
     ]
-    assert p.state.stage is not None
-    assert p.state.stage.key == "assessment"
+    assert p.state.stage_progress is not None
+    assert p.state.stage_progress.key == "assessment"
 
 
 def test_late_first_tick_still_starts_the_stage_at_clock_zero() -> None:
@@ -321,8 +321,8 @@ def test_happy_path_through_every_stage() -> None:
     assert types(events) == ["session_reminder_due", "session_held"]
     assert [e.clock for e in events] == [days(16), days(17)]
     # gate open (2 held) but session 3 is still to be recorded: the stage goes on
-    assert p.state.stage is not None
-    assert p.state.stage.key == "coaching"
+    assert p.state.stage_progress is not None
+    assert p.state.stage_progress.key == "coaching"
 
     events = p.do(RecordSession(number=3, status=SessionStatus.missed), day(24.5))
     assert types(events) == [
@@ -400,8 +400,8 @@ def test_advance_stage_forces_a_closed_gate() -> None:
     assert types(events) == ["stage_completed", "stage_entered"]
     (completed,) = of(events, StageCompleted)
     assert completed.forced_by == "agreed on paper"
-    assert p.state.stage is not None
-    assert p.state.stage.key == "assessment"
+    assert p.state.stage_progress is not None
+    assert p.state.stage_progress.key == "assessment"
 
 
 # ---------------------------------------------------------------- reminders and escalation
@@ -449,8 +449,8 @@ def test_reminders_then_escalation_ladder_then_stall_then_lapse() -> None:
 def test_a_stalled_stage_still_completes_when_its_gate_opens() -> None:
     p = Programme()
     p.run_timers(until=day(20))
-    assert p.state.stage is not None
-    assert p.state.stage.stalled
+    assert p.state.stage_progress is not None
+    assert p.state.stage_progress.stalled
     assert view_of(p.state, day(20)).stalled
     events = p.do(agree(), day(20))
     assert types(events) == ["objectives_agreed", "stage_completed", "stage_entered"]
@@ -675,7 +675,7 @@ def test_withdraw_gives_a_closing_evaluation_then_ends() -> None:
     assert closing.evaluation.raters == 1
     assert withdrawn.clock == days(3)
     assert p.status() is Status.withdrawn
-    assert p.state.stage is None
+    assert p.state.stage_progress is None
     assert p.state.ended_at == day(3)
     assert p.state.ended
     assert p.state.pending_deliveries == (closing.delivery_id,)
@@ -913,7 +913,7 @@ def _cooperate(p: Programme) -> None:
     """Everyone does what the current gate waits for, a day after it starts waiting."""
     now = T0
     for _ in range(200):
-        stage, progress = p.state.current_stage, p.state.stage
+        stage, progress = p.state.current_stage, p.state.stage_progress
         if stage is None or progress is None:
             return
         gate = stage.gate

@@ -223,7 +223,7 @@ class Programme(RuleBasedStateMachine):
     def session(
         self, gap: timedelta, pick: int, in_stage: bool, status: SessionStatus, key: str | None
     ) -> None:
-        progress = self.programme.stage
+        progress = self.programme.stage_progress
         numbers = [s.number for s in progress.sessions] if progress else []
         number = numbers[pick % len(numbers)] if in_stage and numbers else pick + 1
         self.do(RecordSession(number=number, status=status, key=key), gap)
@@ -258,7 +258,7 @@ class Programme(RuleBasedStateMachine):
     def helpful(self, key: str | None, score: int) -> Any:
         """What the participants would do next to open the current stage's gate."""
         state = self.programme
-        stage, progress = state.current_stage, state.stage
+        stage, progress = state.current_stage, state.stage_progress
         if state.status is Status.paused:
             return Resume(key=key)
         if stage is None or progress is None:
@@ -328,7 +328,7 @@ class Programme(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         if self.state is not None:
-            stage = self.state.stage.key if self.state.stage else "-"
+            stage = self.state.stage_progress.key if self.state.stage_progress else "-"
             label(f"ended {self.state.status} at {stage}")
 
     @invariant()
@@ -365,7 +365,7 @@ class Programme(RuleBasedStateMachine):
             elif isinstance(event, ReminderDue | SessionReminderDue | EscalationDue):
                 assert entered is not None
                 assert event.clock >= entered, f"{event.type} before its stage started"
-        state, progress = self.state, self.state.stage
+        state, progress = self.state, self.state.stage_progress
         if progress is None:
             return
         assert progress.due is None or progress.due > progress.entered

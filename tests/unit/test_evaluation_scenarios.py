@@ -55,7 +55,7 @@ class Programme:
         return events
 
     def stage(self) -> str | None:
-        return self.state.stage.key if self.state.stage else None
+        return self.state.stage_progress.key if self.state.stage_progress else None
 
     def answer(self, at: datetime, *raters: tuple[Role, str, int]) -> None:
         dims = self.state.template.dimensions
@@ -63,8 +63,8 @@ class Programme:
             self.do(GiveFeedback(role=role, rater_id=rater, scores=dict.fromkeys(dims, score)), at)
 
     def hold(self, at: datetime, count: int | None = None) -> None:
-        assert self.state.stage is not None
-        for slot in self.state.stage.sessions[:count]:
+        assert self.state.stage_progress is not None
+        for slot in self.state.stage_progress.sessions[:count]:
             self.do(RecordSession(number=slot.number, status=SessionStatus.held), at)
 
     def run_until(self, until: datetime) -> None:

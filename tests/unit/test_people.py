@@ -37,7 +37,7 @@ def feedback_stage(template: Template) -> Programme:
         stage = programme.state.current_stage
         if stage is not None and (stage.gate.feedback or stage.evaluation):
             return programme
-        programme.live(programme.now + (programme.state.stage and _step(programme)))
+        programme.live(programme.now + (programme.state.stage_progress and _step(programme)))
     raise AssertionError("no feedback stage")
 
 

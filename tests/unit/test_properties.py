@@ -245,7 +245,7 @@ Action = Cmd | SessionPick | DeliveryPick | PauseFor | Nudge
 def resolve(action: Action, state: ProgrammeState, now: datetime) -> Cmd:
     """The command an action stands for, given the state and the time it is asked."""
     if isinstance(action, SessionPick):
-        numbers = [s.number for s in state.stage.sessions] if state.stage else []
+        numbers = [s.number for s in state.stage_progress.sessions] if state.stage_progress else []
         number = action.number
         if action.in_stage and numbers:
             number = numbers[action.number % len(numbers)]
@@ -270,7 +270,7 @@ def resolve(action: Action, state: ProgrammeState, now: datetime) -> Cmd:
 
 
 def _nudge(state: ProgrammeState, nudge: Nudge) -> Cmd:
-    stage, progress = state.current_stage, state.stage
+    stage, progress = state.current_stage, state.stage_progress
     if state.status is Status.paused:
         return Resume(key=nudge.key)
     if stage is None or progress is None:

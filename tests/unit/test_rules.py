@@ -93,14 +93,14 @@ class Programme:
         return self.state.clock.wall(clock)
 
     def due(self) -> datetime:
-        assert self.state.stage is not None
-        assert self.state.stage.due is not None
-        return self.wall(self.state.stage.due)
+        assert self.state.stage_progress is not None
+        assert self.state.stage_progress.due is not None
+        return self.wall(self.state.stage_progress.due)
 
     def to_assessment(self) -> None:
         self.do(AgreeObjectives(short_term=["Delegate"], long_term=["Lead"]), T0 + days(1))
-        assert self.state.stage is not None
-        assert self.state.stage.key == "assessment"
+        assert self.state.stage_progress is not None
+        assert self.state.stage_progress.key == "assessment"
 
 
 def feedback(role: Role, rater: str | None = None, **fields: object) -> GiveFeedback:
@@ -170,8 +170,8 @@ def test_however_late_a_fact_is_seen_the_log_reads_the_same(late_by: timedelta) 
     on_time = _assessment_with_peer_at(timedelta(0))
     late = _assessment_with_peer_at(late_by)
     assert timeline(late.log) == timeline(on_time.log)
-    assert late.state.model_copy(update={"last_at": on_time.state.last_at}).stage == (
-        on_time.state.stage
+    assert late.state.model_copy(update={"last_at": on_time.state.last_at}).stage_progress == (
+        on_time.state.stage_progress
     )
 
 
@@ -181,14 +181,14 @@ def _coaching(programme: Programme) -> None:
         programme.do(feedback(role))
     programme.do(RecordProgress(objective_id="S1", percent=10))
     programme.do(RecordProgress(objective_id="L1", percent=5))
-    assert programme.state.stage is not None
-    assert programme.state.stage.key == "coaching"
+    assert programme.state.stage_progress is not None
+    assert programme.state.stage_progress.key == "coaching"
 
 
 def test_a_session_held_before_the_calendar_closed_is_held_when_seen_after() -> None:
     programme = Programme()
     _coaching(programme)
-    slots = programme.state.stage.sessions  # type: ignore[union-attr]
+    slots = programme.state.stage_progress.sessions  # type: ignore[union-attr]
     for slot in slots[:2]:
         programme.live(programme.wall(slot.clock))
         programme.do(RecordSession(number=slot.number, status=SessionStatus.held))
@@ -255,8 +255,8 @@ def test_a_reminder_decided_later_than_its_lead_time_is_skipped() -> None:
     assert [e.before for e in sent] == [days(7), days(2)]
     for role in (Role.employee, Role.manager, Role.peer):
         programme.do(feedback(role))
-    assert programme.state.stage is not None
-    assert programme.state.stage.key == "goals"
+    assert programme.state.stage_progress is not None
+    assert programme.state.stage_progress.key == "goals"
     moment = programme.due() - days(3)
     programme.do(Tick(), moment + days(3) + timedelta(minutes=1))
     skipped = [e for e in programme.log if isinstance(e, ReminderSkipped)]
@@ -272,7 +272,7 @@ def test_a_reminder_decided_later_than_its_lead_time_is_skipped() -> None:
 def test_a_stale_session_reminder_is_skipped_and_nothing_asks_for_delivery() -> None:
     programme = Programme()
     _coaching(programme)
-    first = programme.state.stage.sessions[0]  # type: ignore[union-attr]
+    first = programme.state.stage_progress.sessions[0]  # type: ignore[union-attr]
     pending = programme.state.pending_deliveries
     programme.do(Tick(), programme.wall(first.clock) + timedelta(hours=1))
     skipped = programme.log[-1]
@@ -297,7 +297,7 @@ def test_rules_1_sends_stale_reminders_late() -> None:
 def test_a_session_is_recorded_only_from_a_day_before_its_slot() -> None:
     programme = Programme()
     _coaching(programme)
-    slot = programme.state.stage.sessions[1]  # type: ignore[union-attr]
+    slot = programme.state.stage_progress.sessions[1]  # type: ignore[union-attr]
     at = programme.wall(slot.clock)
     reason = refused(programme, RecordSession(number=slot.number, status=SessionStatus.held))
     assert f"session {slot.number} is planned for {at.isoformat()}" in reason
@@ -312,7 +312,7 @@ def test_a_calendar_can_say_how_early_sessions_are_recorded() -> None:
     data["stages"][3]["sessions"]["record_from"] = "P14D"
     programme = Programme(parse_template(data))
     _coaching(programme)
-    slot = programme.state.stage.sessions[0]  # type: ignore[union-attr]
+    slot = programme.state.stage_progress.sessions[0]  # type: ignore[union-attr]
     programme.do(RecordSession(number=slot.number, status=SessionStatus.held))
     assert isinstance(programme.log[-1], SessionHeld)
 
@@ -320,7 +320,7 @@ def test_a_calendar_can_say_how_early_sessions_are_recorded() -> None:
 def test_a_wrong_session_record_is_corrected() -> None:
     programme = Programme()
     _coaching(programme)
-    slot = programme.state.stage.sessions[0]  # type: ignore[union-attr]
+    slot = programme.state.stage_progress.sessions[0]  # type: ignore[union-attr]
     programme.live(programme.wall(slot.clock))
     programme.do(RecordSession(number=slot.number, status=SessionStatus.missed))
     reason = refused(programme, RecordSession(number=slot.number, status=SessionStatus.held))
@@ -333,14 +333,14 @@ def test_a_wrong_session_record_is_corrected() -> None:
     assert isinstance(corrected, SessionCorrected)
     assert (corrected.was, corrected.status) == ("missed", "held")
     assert (programme.state.held, programme.state.missed) == (1, 0)
-    assert programme.state.stage.recorded[slot.number] is SessionStatus.held  # type: ignore[union-attr]
+    assert programme.state.stage_progress.recorded[slot.number] is SessionStatus.held  # type: ignore[union-attr]
     assert fold(programme.log) == programme.state
 
 
 def test_corrections_are_bounded_and_need_a_record() -> None:
     programme = Programme()
     _coaching(programme)
-    first, second = programme.state.stage.sessions[:2]  # type: ignore[union-attr]
+    first, second = programme.state.stage_progress.sessions[:2]  # type: ignore[union-attr]
     programme.live(programme.wall(first.clock))
     assert "is not recorded yet, so there is nothing to correct" in refused(
         programme, RecordSession(number=first.number, status=SessionStatus.held, correct=True)
@@ -355,26 +355,26 @@ def test_corrections_are_bounded_and_need_a_record() -> None:
     assert f"corrected {rules.MAX_REVISIONS} times, the most allowed" in refused(
         programme, RecordSession(number=first.number, status=SessionStatus.held, correct=True)
     )
-    assert second.number not in programme.state.stage.recorded  # type: ignore[union-attr]
+    assert second.number not in programme.state.stage_progress.recorded  # type: ignore[union-attr]
 
 
 def test_a_correction_that_opens_the_gate_completes_the_stage() -> None:
     programme = Programme()
     _coaching(programme)
-    slots = programme.state.stage.sessions  # type: ignore[union-attr]
+    slots = programme.state.stage_progress.sessions  # type: ignore[union-attr]
     statuses = [SessionStatus.held, SessionStatus.held, SessionStatus.missed, SessionStatus.missed]
     for slot, status in zip(slots, statuses, strict=True):
         programme.live(programme.wall(slot.clock))
         programme.do(RecordSession(number=slot.number, status=status))
-    assert programme.state.stage.key == "coaching"  # type: ignore[union-attr]
+    assert programme.state.stage_progress.key == "coaching"  # type: ignore[union-attr]
     programme.do(RecordSession(number=slots[3].number, status=SessionStatus.held, correct=True))
-    assert programme.state.stage.key == "midpoint"  # type: ignore[union-attr]
+    assert programme.state.stage_progress.key == "midpoint"  # type: ignore[union-attr]
 
 
 def test_sessions_held_before_a_pause_keep_their_dates() -> None:
     programme = Programme()
     _coaching(programme)
-    first = programme.state.stage.sessions[0]  # type: ignore[union-attr]
+    first = programme.state.stage_progress.sessions[0]  # type: ignore[union-attr]
     held_at = programme.wall(first.clock)
     programme.live(held_at)
     programme.do(RecordSession(number=first.number, status=SessionStatus.held))
@@ -382,7 +382,7 @@ def test_sessions_held_before_a_pause_keep_their_dates() -> None:
     programme.do(Resume(), held_at + days(12))
     sessions = view_of(programme.state, programme.now).sessions
     assert sessions[0].at == held_at
-    second = programme.state.stage.sessions[1]  # type: ignore[union-attr]
+    second = programme.state.stage_progress.sessions[1]  # type: ignore[union-attr]
     assert sessions[1].at == programme.wall(second.clock) == held_at + days(14 + 10)
 
 
@@ -530,11 +530,11 @@ stages:
 """
     )
     programme = Programme(template)
-    first, second = programme.state.stage.sessions  # type: ignore[union-attr]
+    first, second = programme.state.stage_progress.sessions  # type: ignore[union-attr]
     programme.live(programme.wall(first.clock))
     programme.do(RecordSession(number=first.number, status=SessionStatus.held))
     programme.live(programme.due() + timedelta(minutes=1))
-    assert programme.state.stage.recorded[second.number] is SessionStatus.missed  # type: ignore[union-attr]
+    assert programme.state.stage_progress.recorded[second.number] is SessionStatus.missed  # type: ignore[union-attr]
     assert (programme.state.held, programme.state.missed) == (1, 0)
     programme.do(RecordSession(number=second.number, status=SessionStatus.held, correct=True))
     assert (programme.state.held, programme.state.missed) == (2, 0)
