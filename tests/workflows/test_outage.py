@@ -167,6 +167,10 @@ async def _drill(client: Client, outage: bool) -> tuple[list[Event], Delivered]:
             await up.__aexit__(None, None, None)
 
 
+JITTER = timedelta(milliseconds=500)
+"""How far two drills' moments may differ: their steps are sent in real time."""
+
+
 def _agreed(events: Sequence[Event]) -> timedelta:
     return next(e.clock for e in events if e.type == "objectives_agreed")
 
@@ -192,7 +196,12 @@ async def test_facts_queued_during_an_outage_read_as_applied_on_time(client: Cli
         _drill(client, outage=False), _drill(client, outage=True)
     )
 
-    assert timeline(late) == timeline(on_time)
+    late_line, live_line = timeline(late), timeline(on_time)
+    assert [kind for kind, _ in late_line] == [kind for kind, _ in live_line]
+    # The same moments, give or take how fast this machine ran each drill's steps.
+    assert all(abs(a - b) <= JITTER for (_, a), (_, b) in zip(late_line, live_line, strict=True)), (
+        list(zip(late_line, live_line, strict=True))
+    )
     assert [e.type for e in late if e.type.startswith(("session_", "stage_stalled"))] == [
         "session_held",
         "session_held",
