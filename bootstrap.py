@@ -31,7 +31,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
 from temporalio.client import Client
 from temporalio.service import TLSConfig
 
@@ -57,7 +56,7 @@ from adapters.stores.postgres import Database, DatabaseError
 from adapters.stores.private import private_dir
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
-from config import Settings, SettingsError, load_settings
+from config import Settings, SettingsError, load_settings, reveal
 
 if TYPE_CHECKING:
     from activities.notifier import Directory, Notifier
@@ -273,7 +272,7 @@ def connection_for(
         target_host=address or settings.temporal_address,
         namespace=namespace or settings.temporal_namespace,
         tls=tls,
-        api_key=_reveal(settings.temporal_api_key),
+        api_key=reveal(settings.temporal_api_key),
         metrics_address=settings.metrics_address,
         otlp_endpoint=settings.otlp_endpoint,
     )
@@ -301,10 +300,6 @@ async def connect(
         keyring if keyring is not None else open_keyring(settings),
         lazy=lazy,
     )
-
-
-def _reveal(secret: SecretStr | None) -> str | None:
-    return secret.get_secret_value() if secret is not None else None
 
 
 def _read(path: Path | None) -> bytes | None:

@@ -330,7 +330,7 @@ class Settings(BaseSettings):
             sender=self.smtp_from,
             security=self.smtp_tls,
             user=self.smtp_user,
-            password=_reveal(self.smtp_password),
+            password=reveal(self.smtp_password),
             timeout=self.smtp_timeout,
             ca_file=self.smtp_ca_file,
         )
@@ -340,7 +340,7 @@ class Settings(BaseSettings):
         """The webhook channel's configuration, when a URL and a secret are set."""
         from adapters.notify.webhook import WebhookConfig
 
-        secret = _reveal(self.webhook_secret)
+        secret = reveal(self.webhook_secret)
         if not self.webhook_url or secret is None:
             return None
         return WebhookConfig(url=self.webhook_url, secret=secret, timeout=self.webhook_timeout)
@@ -401,7 +401,8 @@ def _importable(module: str) -> bool:
         return False
 
 
-def _reveal(secret: SecretStr | None) -> str | None:
+def reveal(secret: SecretStr | None) -> str | None:
+    """A secret's value, where it is handed to what needs it (never to a log)."""
     return secret.get_secret_value() if secret is not None else None
 
 
@@ -412,4 +413,5 @@ __all__ = [
     "Settings",
     "SettingsError",
     "load_settings",
+    "reveal",
 ]

@@ -101,7 +101,7 @@ async def domain_events(client: Client, programme_id: str) -> list[Event]:
     # A task still in flight (a run just started, or continued as new) is not replayed:
     # the replayer can wait on it for ever. What it would decide is not decided yet.
     events = list(history.events)
-    while events and events[-1].event_type in _IN_FLIGHT:
+    while events and events[-1].event_type in IN_FLIGHT:
         events.pop()
     if len(events) <= 1:
         return await _carried(client, history)
@@ -121,9 +121,10 @@ async def domain_events(client: Client, programme_id: str) -> list[Event]:
     return instance.log()
 
 
-_IN_FLIGHT = frozenset(
+IN_FLIGHT = frozenset(
     {EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED}
 )
+"""The events a history ends with while a workflow task is still to run."""
 
 
 async def _carried(client: Client, history: WorkflowHistory) -> list[Event]:
