@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
+from adapters.payloads.encryption import keyring_of
+from adapters.payloads.keyring import EMPLOYEE, KeyringError
 from domain.cohort_summary import CohortSummary, summarise
 from domain.commands import Employee
 from domain.enrolment import check_participants
@@ -95,6 +98,7 @@ async def launch_cohort(
         check_participants(person.id for _, person in participants)
     except DomainError as exc:
         raise InvalidRequest(str(exc)) from exc
+    await _make_keys(client, [person.id for _, person in participants])
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def one(line: int | None, person: Participant) -> CohortOutcome:
@@ -123,6 +127,16 @@ async def launch_cohort(
         return outcome
 
     return list(await asyncio.gather(*(one(line, person) for line, person in participants)))
+
+
+async def _make_keys(client: ProgrammeClient, employee_ids: list[str]) -> None:
+    """Every participant's data key made in one write before the launches need them."""
+    keyring = keyring_of(client.temporal.data_converter)
+    if keyring is None:
+        return
+    # Should the store fail, each launch meets the same error and reports it for its line.
+    with contextlib.suppress(KeyringError):
+        await asyncio.to_thread(keyring.ensure_keys, [EMPLOYEE + e for e in employee_ids])
 
 
 def report(cohort_id: str, results: Sequence[CohortOutcome]) -> CohortReport:
