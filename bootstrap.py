@@ -43,7 +43,6 @@ from adapters.payloads.keyring import (
     parse_master_key,
 )
 from adapters.reports import EvaluationRecorder
-from adapters.stores.deliveries import PostgresJournal
 from adapters.stores.idempotency import (
     AnswerStore,
     IdempotencyStore,
@@ -381,7 +380,10 @@ def build_activities(
 def _ledger(
     data_dir: Path, channel: str, keyring: Keyring | None, database: Database | None = None
 ) -> DeliveryJournal:
+    # Imported here: the notifiers' modules (and structlog) are the worker's, not a command's.
     if database is not None:
+        from adapters.stores.deliveries import PostgresJournal
+
         return PostgresJournal(database, f"sent/{channel}", keyring)
     from adapters.notify.journal import DeliveryJournal
 
