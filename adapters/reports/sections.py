@@ -59,7 +59,7 @@ def page(report: Report, reader: Reader) -> Page:
         return text(lang, key, **fields)
 
     kind = t(f"kind.{ev.kind.value}")
-    evaluation = kind + (f", {t('report.stage', stage=ev.stage)}" if ev.stage else "")
+    evaluation = capital(kind) + (f", {t('report.stage', stage=ev.stage)}" if ev.stage else "")
     facts = [
         (t("report.employee"), f"{report.employee.name} ({report.employee.id})"),
         (t("report.programme"), report.programme_id),
