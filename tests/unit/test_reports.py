@@ -34,6 +34,7 @@ ROOT = Path(__file__).parents[2]
 QUICK = parse_template((ROOT / "tests/e2e/quick.yaml").read_text())
 T0 = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 SCRIPT = '<script>alert("x")</script>'
+MOT, ADA = Dimension.motivation, Dimension.adaptability
 
 
 def at(seconds: float) -> datetime:
@@ -57,17 +58,18 @@ def programme(locale: str = "fr") -> list[Event]:
         state = apply(state, events)
         log.extend(events)
 
+    def rate(role: Role, rater: str, m: int, a: int | None, comment: str | None = None) -> Command:
+        scores = {MOT: m} | ({ADA: a} if a is not None else {})
+        return GiveFeedback(role=role, rater_id=rater, scores=scores, comment=comment)
+
     do(Launch(programme_id="quick-demo.E1", employee=employee, template=QUICK, manager_id="M3"), T0)
-    do(
-        AgreeObjectives(
-            short_term=("Déléguer <b>le</b> reporting",), long_term=("Mener l'équipe",)
-        ),
-        at(10),
-    )
-    do(GiveFeedback(role=Role.employee, rater_id="E1", scores={Dimension.motivation: 2, Dimension.adaptability: 3}, comment="Je démarre"), at(20))  # fmt: skip
-    do(GiveFeedback(role=Role.manager, rater_id="M3", scores={Dimension.motivation: 3, Dimension.adaptability: 3}), at(21))  # fmt: skip
+    short, long = ("Déléguer <b>le</b> reporting",), ("Mener l'équipe",)
+    do(AgreeObjectives(short_term=short, long_term=long), at(10))
+    do(rate(Role.employee, "E1", 2, 3, "Je démarre"), at(20))
+    do(rate(Role.manager, "M3", 3, 3), at(21))
     do(RecordProgress(objective_id="S1", percent=40), at(30))
-    do(RecordSession(number=1, status=SessionStatus.held, notes="Bonne séance & <i>claire</i>"), at(40))  # fmt: skip
+    notes = "Bonne séance & <i>claire</i>"
+    do(RecordSession(number=1, status=SessionStatus.held, notes=notes), at(40))
     do(RecordSession(number=2, status=SessionStatus.held), at(42))
     assert state is not None
     while state.stage_progress is not None and state.stage_progress.key != "final_review":
@@ -75,9 +77,9 @@ def programme(locale: str = "fr") -> list[Event]:
         assert wake is not None
         do(Tick(), wake)
     late = max(log[-1].at, at(60))
-    do(GiveFeedback(role=Role.coach, rater_id="C7", scores={Dimension.motivation: 4}, comment=f"Plus motivée {SCRIPT}"), late)  # fmt: skip
-    do(GiveFeedback(role=Role.employee, rater_id="E1", scores={Dimension.motivation: 4, Dimension.adaptability: 3}), late)  # fmt: skip
-    do(GiveFeedback(role=Role.manager, rater_id="M3", scores={Dimension.motivation: 4, Dimension.adaptability: 4}, comment="Progrès nets"), late)  # fmt: skip
+    do(rate(Role.coach, "C7", 4, None, f"Plus motivée {SCRIPT}"), late)
+    do(rate(Role.employee, "E1", 4, 3), late)
+    do(rate(Role.manager, "M3", 4, 4, "Progrès nets"), late)
     return log
 
 
@@ -100,7 +102,7 @@ def test_a_final_report_says_the_objectives_comments_sessions_and_what_next() ->
     [baseline, final] = reports_of(programme())
 
     assert (baseline.n, final.n) == (1, 2)
-    assert final.locale == "fr" and final.time_zone == "Europe/Paris"
+    assert (final.locale, final.time_zone) == ("fr", "Europe/Paris")
     assert [(o.id, o.progress) for o in final.objectives] == [("S1", 40), ("L1", None)]
     assert [s.notes for s in final.sessions] == ["Bonne séance & <i>claire</i>", None]
     groups = {g.dimension: g.comments for g in final.comments}
@@ -119,7 +121,7 @@ def test_the_html_is_french_escaped_self_contained_and_prints() -> None:
 
     parsed = Page()
     parsed.feed(page)
-    assert "script" not in parsed.tags and "b" not in parsed.tags and "i" not in parsed.tags
+    assert not {"script", "b", "i"} & set(parsed.tags)
     words = " ".join(parsed.text)
     assert SCRIPT in words  # shown as typed, never run
     assert "Déléguer <b>le</b> reporting" in words
@@ -127,7 +129,8 @@ def test_the_html_is_french_escaped_self_contained_and_prints() -> None:
     assert "non renseigné" in words  # L1 has no progress recorded
     assert "Points d'attention pour la suite" in words
     assert "Europe/Paris" in words
-    assert parsed.tags.count("svg") == 1 and "polygon" in parsed.tags
+    assert parsed.tags.count("svg") == 1
+    assert "polygon" in parsed.tags
     assert not [v for k, v in parsed.attrs if k in ("src", "href")], "no external asset"
     assert "link" not in parsed.tags
     assert "@media print" in page
