@@ -1,6 +1,6 @@
 """A radar chart of the dimensions as inline SVG: pure Python, no script, no external asset.
 
-One axis per dimension, clockwise from the top; a score ``v`` of a scale ``1..max`` sits at
+One axis per dimension, clockwise from the top (two are a quarter-turn apart); a score ``v`` of a scale ``1..max`` sits at
 ``v / max`` of the radius along its axis (an unscored dimension at the centre). Rings
 mark each score; the baseline is drawn dashed under the evaluation's polygon. Labels are
 user-visible text, escaped.
@@ -37,7 +37,11 @@ _STYLE = {
 
 
 def angle(i: int, n: int) -> float:
-    """Axis ``i`` of ``n``, in radians: the first at the top, then clockwise."""
+    """Axis ``i`` of ``n``, in radians: the first at the top, then clockwise. Two axes
+    would be one line (a polygon of no area), so two are a quarter-turn apart, up-left
+    and up-right, and their polygon closes through the centre."""
+    if n == 2:
+        return -3 * math.pi / 4 + math.pi / 2 * i
     return -math.pi / 2 + 2 * math.pi * i / n
 
 
@@ -53,8 +57,10 @@ def _polar(i: int, n: int, r: float) -> tuple[float, float]:
 
 
 def points(values: Sequence[float | None], scale: float) -> list[tuple[float, float]]:
+    """A series' polygon: each value on its axis (and the centre, with two axes)."""
     n = len(values)
-    return [point(i, n, v or 0.0, scale) for i, v in enumerate(values)]
+    drawn = [point(i, n, v or 0.0, scale) for i, v in enumerate(values)]
+    return [*drawn, (CX, CY)] if n == 2 else drawn
 
 
 def radar_svg(axes: Sequence[str], series: Sequence[Series], scale: int, title: str) -> str:

@@ -42,6 +42,15 @@ def test_each_point_is_on_its_axis_at_its_share_of_the_radius(
             assert min(gap, 2 * math.pi - gap) < 0.01
 
 
+def test_two_dimensions_are_a_quarter_turn_apart_and_close_through_the_centre() -> None:
+    (x0, y0), (x1, y1), centre = points([5, 2.5], 5)
+    assert centre == (CX, CY)
+    assert polar(x0, y0)[0] == pytest.approx(RADIUS, abs=0.02)
+    assert polar(x1, y1)[0] == pytest.approx(RADIUS / 2, abs=0.02)
+    assert (x0 < CX < x1, y0 < CY, y1 < CY) == (True, True, True)  # up-left, up-right
+    assert (x0 - CX) * (x1 - CX) + (y0 - CY) * (y1 - CY) == pytest.approx(0, abs=0.05)
+
+
 def test_scores_beyond_the_scale_stay_on_the_outer_ring_and_none_sits_at_the_centre() -> None:
     assert point(0, 3, 9, 5) == point(0, 3, 5, 5)
     assert points([None, None, None], 5) == [(CX, CY)] * 3
