@@ -339,7 +339,8 @@ def build_notifier(
         if name not in channels:
             continue
         if name == "outbox":
-            built.append(Channel(name, OutboxNotifier(data_dir / OUTBOX_FILE, keyring)))
+            box = OutboxNotifier(data_dir / OUTBOX_FILE, keyring, public_url)
+            built.append(Channel(name, box))
         elif name == "smtp":
             if smtp is None:
                 raise ValueError("the smtp channel needs an SmtpConfig")

@@ -28,7 +28,19 @@ from gateway.client.models import (
 )
 from gateway.client.programmes import ProgrammeClient
 
-COLUMNS = ("employee_id", "name", "email", "coach_id", "manager_id", "sponsor_id", "hr_id")
+COLUMNS = (
+    "employee_id",
+    "name",
+    "email",
+    "coach_id",
+    "manager_id",
+    "sponsor_id",
+    "hr_id",
+    "locale",
+    "time_zone",
+)
+"""The CSV's columns: the first three are required; ``locale`` (en, fr) and ``time_zone``
+(IANA) are the programme's, English and UTC when left out or empty."""
 CONCURRENCY = 20
 """Launches in flight at once: enough to keep Temporal busy, few enough to be polite."""
 
@@ -74,6 +86,8 @@ def read_csv(text: str) -> tuple[list[tuple[int, Participant]], list[CohortOutco
                 manager_id=values.get("manager_id"),
                 sponsor_id=values.get("sponsor_id"),
                 hr_id=values.get("hr_id"),
+                locale=values.get("locale", "en"),
+                time_zone=values.get("time_zone", "UTC"),
             )
         except ValidationError as exc:
             bad.append(_failed(line, employee_id, describe_errors(exc)))
@@ -105,7 +119,13 @@ async def launch_cohort(
         async with gate:
             try:
                 launched = await client.launch(
-                    employee=Employee(id=person.id, name=person.name, email=person.email),
+                    employee=Employee(
+                        id=person.id,
+                        name=person.name,
+                        email=person.email,
+                        locale=person.locale,
+                        time_zone=person.time_zone,
+                    ),
                     template=template,
                     coach_id=person.coach_id,
                     manager_id=person.manager_id,

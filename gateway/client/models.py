@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from domain.commands import Email
+from adapters.language.zones import is_zone
+from domain.commands import Email, ProgrammeLocale, TimeZone
 from domain.ids import Identifier, QueryValue
 from domain.state import Status
 from domain.view import ProgrammeView
@@ -100,8 +101,19 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def check_zone(name: str) -> str:
+    """``name`` if it is an IANA time zone this machine knows (``Europe/Paris``)."""
+    if not is_zone(name):
+        raise ValueError(f"{name!r} is not an IANA time zone, like Europe/Paris or UTC")
+    return name
+
+
+IanaZone = Annotated[TimeZone, AfterValidator(check_zone)]
+
+
 class Participant(_Strict):
-    """One employee of a cohort, with who coaches and manages them."""
+    """One employee of a cohort, with who coaches and manages them, and the language and
+    time zone of their programme."""
 
     id: Identifier
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -110,6 +122,8 @@ class Participant(_Strict):
     manager_id: Identifier | None = None
     sponsor_id: Identifier | None = None
     hr_id: Identifier | None = None
+    locale: ProgrammeLocale = "en"
+    time_zone: IanaZone = "UTC"
 
 
 class CohortOutcome(_Strict):
