@@ -84,6 +84,39 @@ class ObjectivesAgreed(_Event):
     objectives: tuple[Objective, ...]
 
 
+class ObjectivesAmended(_Event):
+    """The objectives were replaced mid-programme. The earlier ones stay in the events
+    before; ``removed`` are the ids retired, whose progress stays in the history."""
+
+    type: Literal["objectives_amended"] = "objectives_amended"
+    objectives: tuple[Objective, ...]
+    removed: tuple[str, ...] = ()
+    reason: str
+    amendment: int = Field(ge=1)
+    """1 for the first amendment."""
+
+
+class ExpectationsRecorded(_Event):
+    """What the client expects of the programme; a later one replaces it."""
+
+    type: Literal["expectations_recorded"] = "expectations_recorded"
+    by: Role
+    person_id: str
+    expected: str
+    revision: int = Field(default=0, ge=0)
+
+
+class ExpectationsRated(_Event):
+    """Whether the client's expectations were met, 1..5; a later rating replaces it."""
+
+    type: Literal["expectations_rated"] = "expectations_rated"
+    by: Role
+    person_id: str
+    met: int = Field(ge=1, le=5)
+    comment: str | None = None
+    revision: int = Field(default=0, ge=0)
+
+
 class FeedbackReceived(_Event):
     type: Literal["feedback_received"] = "feedback_received"
     stage: str | None
@@ -286,7 +319,10 @@ Event = Annotated[
     | ProgrammeLapsed
     | FollowUpClosed
     | RatersNominated
-    | PersonReassigned,
+    | PersonReassigned
+    | ObjectivesAmended
+    | ExpectationsRecorded
+    | ExpectationsRated,
     Field(discriminator="type"),
 ]
 
