@@ -96,6 +96,8 @@ class ProgrammeView(_View):
     amendments: int = 0
     expectations: Expectations | None = None
     """The client's expectations and, once rated, whether they were met."""
+    expectations_by: Role = Role.sponsor
+    """Whose expectations the programme records (its template says): who may say them."""
 
 
 def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
@@ -165,6 +167,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         retired_objectives=state.retired,
         amendments=state.amendments,
         expectations=state.expectations,
+        expectations_by=state.template.expectations.by,
     )
 
 
