@@ -51,8 +51,9 @@ def show_view(view: ProgrammeView, as_json: bool) -> None:
     if view.expectations is not None:
         expected = view.expectations
         met = "not rated yet" if expected.met is None else f"met {expected.met}/5"
-        comment = f" — {escape(expected.comment)}" if expected.comment else ""
-        out.print(f"expectations ({expected.by}): {escape(expected.expected)} [{met}]{comment}")
+        comment = f" — {expected.comment}" if expected.comment else ""
+        line = f"expectations ({expected.by}): {expected.expected} [{met}]{comment}"
+        out.print(escape(line), highlight=False)
     if view.sessions:
         out.print(
             "sessions: "
