@@ -569,10 +569,12 @@ def _amend(draft: _Draft, command: AmendObjectives) -> None:
             f"short_term and long_term: a programme has at most {r.MAX_OBJECTIVES_EVER} "
             f"objectives over its life, amendments included; this would make {len(ever)}"
         )
+    before = {o.id for o in state.objectives}
     draft.emit(
         ObjectivesAmended,
-        objectives=objectives,
+        added=tuple(o for o in objectives if o.id not in before),
         removed=removed(state.objectives, objectives),
+        order=tuple(o.id for o in objectives),
         reason=command.reason,
         amendment=state.amendments + 1,
     )

@@ -85,12 +85,16 @@ class ObjectivesAgreed(_Event):
 
 
 class ObjectivesAmended(_Event):
-    """The objectives were replaced mid-programme. The earlier ones stay in the events
-    before; ``removed`` are the ids retired, whose progress stays in the history."""
+    """The objectives were amended mid-programme: what changed, so the earlier version
+    stays as the events before left it and the log grows by the new texts only."""
 
     type: Literal["objectives_amended"] = "objectives_amended"
-    objectives: tuple[Objective, ...]
+    added: tuple[Objective, ...] = ()
+    """New objectives, with new ids."""
     removed: tuple[str, ...] = ()
+    """Ids retired; their progress stays in the history."""
+    order: tuple[str, ...]
+    """The objectives after the amendment, by id, in order: those kept and those added."""
     reason: str
     amendment: int = Field(ge=1)
     """1 for the first amendment."""

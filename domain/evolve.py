@@ -112,8 +112,9 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 for o in state.objectives
                 if o.id in event.removed
             )
+            known = {o.id: o for o in (*state.objectives, *event.added)}
             return {
-                "objectives": event.objectives,
+                "objectives": tuple(known[i] for i in event.order),
                 "retired": state.retired + gone,
                 "amendments": event.amendment,
             }

@@ -52,9 +52,10 @@ MAX_PAUSES = 12
 MAX_AMENDMENTS = 5
 """Amendments of the agreed objectives in a programme's life (``domain.objectives``): a
 change of direction now and then, not a running diary."""
-MAX_OBJECTIVES_EVER = 2 * MAX_OBJECTIVES
-"""Distinct objectives a programme may have over its life, amendments included: each
-takes its own progress records (``MAX_PROGRESS_RECORDS``), so this bounds them too."""
+MAX_OBJECTIVES_EVER = MAX_OBJECTIVES + MAX_OBJECTIVES // 2
+"""Distinct objectives a programme may have over its life, amendments included (so 6
+more than it may agree at once): each takes its own progress records
+(``MAX_PROGRESS_RECORDS``), so this bounds them too."""
 
 # Texts are bounded in bytes of UTF-8, what the carried input is made of: a character
 # limit lets four-byte characters quadruple it.

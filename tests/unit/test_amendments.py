@@ -89,6 +89,9 @@ def test_unchanged_texts_keep_their_ids_and_new_ones_take_unused_ids() -> None:
     (event,) = run.do(amend(("Listen", "Give feedback"), ("Lead the unit", "Hire two")))
     assert isinstance(event, ObjectivesAmended)
     assert (event.amendment, event.removed, event.reason) == (1, ("S1",), "new role")
+    # what changed only: the earlier version stays in the events before
+    assert [o.id for o in event.added] == ["S3", "L2"]
+    assert event.order == ("S2", "S3", "L1", "L2")
     assert ids(run.state) == {
         "S2": "Listen",
         "S3": "Give feedback",
