@@ -87,3 +87,11 @@ def test_amend_then_expectations_through_to_the_final_evaluation(parcours: Parco
     history = parcours.cli("history", programme_id).stdout
     assert "objectives_amended" in history
     assert "expectations_rated" in history
+
+    # personal text only as ciphertext: not in Temporal's store, the logs or any other file
+    said = (b"a team that owns its CRM", b"they own it now", b"the CRM is replaced")
+    files = [p for p in parcours.data_dir.parent.rglob("*") if p.is_file()]
+    assert any(p.name.endswith(".log") for p in files)
+    for path in files:
+        data = path.read_bytes()
+        assert not [text for text in said if text in data], path
