@@ -130,6 +130,17 @@ MESSAGES: dict[str, str] = {
     "next.hidden": "More raters of the same role would let their scores be shown.",
     "next.keep_going": "Keep the pace: the programme is on track.",
     # ------------------------------------------------------------ reasons (domain.verdict)
+    "reason.expectations_unrated": (
+        "the {by} recorded their expectations; they have not said yet whether they were met"
+    ),
+    "reason.expectations_rated": "the {by} said their expectations were {how}: {met}/5",
+    "expectations.met": "met",
+    "expectations.partly_met": "partly met",
+    "expectations.not_met": "not met",
+    "expectations.expected": "Expected by the {by}: {text}",
+    "expectations.rating": "Met: {met}/5 ({how})",
+    "expectations.not_rated": "Not rated yet",
+    "expectations.comment": "Comment: {text}",
     "reason.no_feedback": "nobody gave feedback for this evaluation, so it has no scores",
     "reason.baseline": (
         "baseline recorded: {overall} from {raters}; later evaluations are compared with it"

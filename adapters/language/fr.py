@@ -135,6 +135,17 @@ MESSAGES: dict[str, str] = {
     "next.hidden": "Davantage d'évaluateurs du même rôle permettraient de montrer leurs notes.",
     "next.keep_going": "Garder le rythme : le programme est en bonne voie.",
     # ------------------------------------------------------------ raisons (domain.verdict)
+    "reason.expectations_unrated": (
+        "le {by} a exprimé ses attentes ; il n'a pas encore dit si elles ont été satisfaites"
+    ),
+    "reason.expectations_rated": "selon le {by}, ses attentes ont été {how} : {met}/5",
+    "expectations.met": "satisfaites",
+    "expectations.partly_met": "en partie satisfaites",
+    "expectations.not_met": "non satisfaites",
+    "expectations.expected": "Attendu par le {by} : {text}",
+    "expectations.rating": "Satisfaction : {met}/5 ({how})",
+    "expectations.not_rated": "Pas encore évaluées",
+    "expectations.comment": "Commentaire : {text}",
     "reason.no_feedback": "personne n'a donné de retour pour cette évaluation : aucune note",
     "reason.baseline": (
         "évaluation initiale enregistrée : {overall}, par {raters} ; les évaluations "

@@ -82,7 +82,7 @@ def render_html(report: Report, lang: str | None = None) -> str:
         _table(p.sessions) if p.sessions else "",
         "</section>",
     ]
-    if p.expectations is not None:  # the client's expectations, once evaluations carry them
+    if p.expectations is not None:  # final, closing and follow-up evaluations
         out += [
             f'<section id="expectations"><h2>{e(p.labels["expectations"])}</h2>',
             _list(p.expectations),

@@ -31,7 +31,7 @@ def render_markdown(report: Report, lang: str | None = None) -> str:
     lines += [f"## {_md(p.labels['attendance'])}", "", _md(p.attendance), ""]
     if p.sessions is not None:
         lines += [*_table(p.sessions), ""]
-    if p.expectations is not None:  # the client's expectations, once evaluations carry them
+    if p.expectations is not None:  # final, closing and follow-up evaluations
         lines += [f"## {_md(p.labels['expectations'])}", ""]
         lines += [*(f"- {_md(line)}" for line in p.expectations), ""]
     lines += [f"## {_md(p.labels['next'])}", "", *(f"- {_md(s)}" for s in p.next_steps), ""]

@@ -237,6 +237,25 @@ _RULES: list[_Rule] = [
         _objectives("reason.on_plan"),
     ),
     (
+        re.compile(
+            r"the (?P<by>employee|sponsor) recorded their expectations; they have not said "
+            r"yet whether they were met"
+        ),
+        lambda w, m: w.t("reason.expectations_unrated", by=w.t(f"role.{m['by']}")),
+    ),
+    (
+        re.compile(
+            r"the (?P<by>employee|sponsor) said their expectations were (?P<how>met|partly met"
+            r"|not met): (?P<met>\d)/5"
+        ),
+        lambda w, m: w.t(
+            "reason.expectations_rated",
+            by=w.t(f"role.{m['by']}"),
+            how=w.t(f"expectations.{m['how'].replace(' ', '_')}"),
+            met=m["met"],
+        ),
+    ),
+    (
         re.compile(r"(?P<parts>.+) \(the change since the baseline is not shown\)"),
         _note,
     ),

@@ -14,6 +14,7 @@ from adapters.reports.radar import Series, radar_svg
 from adapters.reports.reasons import reason_in
 from adapters.reports.report import Report
 from domain.evaluation import Evaluation
+from domain.expectations import MET, PARTLY
 from domain.template import Role
 from domain.verdict import Basis, Trend, Verdict
 
@@ -247,15 +248,24 @@ def _sessions(report: Report, reader: Reader) -> Table | None:
 
 
 def expectations(ev: Evaluation, reader: Reader) -> list[str] | None:
-    """The client's expectations, once ``Evaluation`` carries them (another change adds
-    ``expectations``); each of its fields as one line until it has its own words."""
-    found = getattr(ev, "expectations", None)
+    """The client's expectations (``domain.expectations``): what was expected, and
+    whether it was met; None when the evaluation reports none."""
+    found = ev.expectations
     if found is None:
         return None
-    dumped = found.model_dump(mode="json") if hasattr(found, "model_dump") else found
-    if isinstance(dumped, dict):
-        return [f"{k}: {v}" for k, v in dumped.items() if v not in (None, "", [], {})]
-    return [str(dumped)]
+    lang = reader.lang
+    by = text(lang, f"role.{found.by.value}")
+    lines = [text(lang, "expectations.expected", by=by, text=found.expected)]
+    if found.met is None:
+        lines.append(text(lang, "expectations.not_rated"))
+    else:
+        how = "met" if found.met >= MET else "partly_met" if found.met >= PARTLY else "not_met"
+        lines.append(
+            text(lang, "expectations.rating", met=found.met, how=text(lang, f"expectations.{how}"))
+        )
+    if found.comment:
+        lines.append(text(lang, "expectations.comment", text=found.comment))
+    return lines
 
 
 def next_steps(report: Report, reader: Reader) -> list[str]:

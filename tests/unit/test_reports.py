@@ -26,6 +26,7 @@ from domain.commands import (
 from domain.confidentiality import shown_evaluations
 from domain.decider import apply, decide, next_wake
 from domain.events import EvaluationRecorded, Event
+from domain.expectations import Expectations, in_words
 from domain.simulation import scenario_named, simulate
 from domain.state import ProgrammeState
 from domain.template import Dimension, Role, parse_template
@@ -171,3 +172,28 @@ def test_every_reason_the_verdict_gives_reads_in_french(template_id: str, scenar
     assert unknown == [], "domain.verdict writes a phrase adapters.reports.reasons does not know"
     for reason in reasons:
         assert reason_in(reason, Reader("en")) == reason
+
+
+@pytest.mark.parametrize("met", [None, 2, 3, 5])
+def test_the_clients_expectations_read_in_both_languages(met: int | None) -> None:
+    report = reports_of(programme())[-1]
+    said = Expectations(by=Role.sponsor, expected="Un chef d'équipe autonome", met=met)
+    evaluation = report.evaluation.model_copy(
+        update={"expectations": said, "reasons": (*report.evaluation.reasons, in_words(said))}
+    )
+    report = report.model_copy(update={"evaluation": evaluation})
+
+    assert known(in_words(said))
+    french, english = render_markdown(report), render_markdown(report, "en")
+    assert "## Les attentes du client" in french
+    assert "Attendu par le commanditaire : Un chef d'équipe autonome" in french
+    assert "## The client's expectations" in english
+    assert "Expected by the sponsor: Un chef d'équipe autonome" in english
+    if met is None:
+        assert "Pas encore évaluées" in french
+        assert "il n'a pas encore dit" in french
+    else:
+        how = {2: "non satisfaites", 3: "en partie satisfaites", 5: "satisfaites"}[met]
+        assert f"Satisfaction : {met}/5 ({how})" in french
+        assert f"selon le commanditaire, ses attentes ont été {how} : {met}/5" in french
+    assert in_words(said) in english
