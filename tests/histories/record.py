@@ -18,14 +18,13 @@ from pathlib import Path
 
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
-from temporalio.testing import WorkflowEnvironment
 
-from domain.commands import Pause, Reassign, Withdraw
+from adapters.temporal.worker import build_worker
+from domain.commands import GiveFeedback, NominateRaters, Nominee, Pause, Reassign, Withdraw
 from domain.template import Role
 from tests.support import recording_keyring, run_histories, start_test_server
 from tests.workflows.conftest import Delivered, Harness
 from tests.workflows.driver import Programme, drive_to_completion, shipped
-from adapters.temporal.worker import build_worker
 from workflows.messages import RunSettings
 from workflows.programme import ProgrammeWorkflow
 
@@ -69,12 +68,48 @@ async def reassign(programme: Programme) -> object:
     return await drive_to_completion(programme)
 
 
+async def collection(programme: Programme) -> object:
+    """Rules 4: answers kept for the first feedback stage before it opens, one refused,
+    then that stage closed by its last nominee or, with a peer still asked, its due date."""
+    first = next(s for s in programme.template.stages if s.gate.feedback is not None)
+    assert first.gate.feedback is not None
+    roles = first.gate.feedback.roles
+
+    async def give(role: Role, rater: str, stage: str | None = None) -> None:
+        scores = dict.fromkeys(programme.template.dimensions, 4)
+        await programme.handle.signal(
+            ProgrammeWorkflow.give_feedback,
+            GiveFeedback(role=role, rater_id=rater, scores=scores, stage=stage),
+        )
+
+    if Role.peer in roles:
+        await programme.handle.execute_update(
+            ProgrammeWorkflow.nominate_raters,
+            NominateRaters(
+                stage=first.key,
+                raters=(Nominee(role=Role.peer, id="P1"), Nominee(role=Role.peer, id="P2")),
+            ),
+        )
+        await give(Role.peer, "P1", first.key)
+    await give(Role.employee, "E123", first.key)
+    await give(Role.manager, "P9", first.key)  # not the manager: refused
+    await programme.agree()
+    view = await programme.view()
+    assert view.stage == first.key, view.stage
+    await give(Role.manager, "M3")
+    view = await programme.view()
+    if view.stage == first.key and view.stage_due is not None:
+        await programme.sleep_until(view.stage_due + timedelta(hours=1))
+    return await drive_to_completion(programme)
+
+
 SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "happy": (happy, RunSettings()),
     "lapse": (lapse, RunSettings()),
     "pause": (pause, RunSettings()),
     "withdraw": (withdraw, RunSettings()),
     "reassign": (reassign, RunSettings()),
+    "collection": (collection, RunSettings()),
     "continue-as-new": (happy, RunSettings(history_limit=100)),
 }
 
