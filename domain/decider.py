@@ -15,6 +15,17 @@ happen in the future. Events say when they happened (``at``, wall time, and
 ``clock``, the programme clock) and, when a worker learnt of them more than
 ``LATE`` later, ``recorded_at``.
 
+Under rules 4 a feedback stage collects until every nominee answered or its due date,
+with the quorum as the minimum (``domain.gates``). The due date is the stage's
+``progress.due``, the moment its calendar closes and its escalation ladder counts from:
+there ``Kind.close_collection`` fires after the calendar closes and before any escalation,
+stall or lapse at that instant, and records ``CollectionDue``; from then the gate asks for
+the quorum alone, so a stage whose quorum is met moves on then, never escalated, and one
+whose quorum is not met escalates as under rules 3. Nothing else moves: reminders before
+the due date, the ladder and the lapse keep their moments. An answer may name a later
+feedback ``stage``: it is kept for it (``FeedbackReceived.stage``) and counts for its gate
+and evaluation when it opens.
+
 It is long on purpose: one handler per command, each with the rules it checks, around one
 ``_Draft`` that stamps every event; ``evolve`` and the schedule live apart
 (``domain.evolve``, ``domain.schedule``). Splitting the handlers further would part a
