@@ -176,6 +176,10 @@ class GiveFeedback(_Fact):
     rater_id: Identifier
     scores: dict[Dimension, Score] = Field(min_length=1)
     comment: Text | None = None
+    stage: Identifier | None = None
+    """The feedback stage the answer is for; None: the current stage. Rules 4 keeps an
+    answer for a later stage until it opens; a new optional field, so signals recorded
+    before it still decode."""
 
 
 NOMINATED_ROLES = (Role.peer, Role.direct_report)

@@ -15,6 +15,17 @@ happen in the future. Events say when they happened (``at``, wall time, and
 ``clock``, the programme clock) and, when a worker learnt of them more than
 ``LATE`` later, ``recorded_at``.
 
+Under rules 4 a feedback stage collects until every nominee answered or its due date,
+with the quorum as the minimum (``domain.gates``). The due date is the stage's
+``progress.due``, the moment its calendar closes and its escalation ladder counts from:
+there ``Kind.close_collection`` fires after the calendar closes and before any escalation,
+stall or lapse at that instant, and records ``CollectionDue``; from then the gate asks for
+the quorum alone, so a stage whose quorum is met moves on then, never escalated, and one
+whose quorum is not met escalates as under rules 3. Nothing else moves: reminders before
+the due date, the ladder and the lapse keep their moments. An answer may name a later
+feedback ``stage``: it is kept for it (``FeedbackReceived.stage``) and counts for its gate
+and evaluation when it opens.
+
 It is long on purpose: one handler per command, each with the rules it checks, around one
 ``_Draft`` that stamps every event; ``evolve`` and the schedule live apart
 (``domain.evolve``, ``domain.schedule``). Splitting the handlers further would part a
@@ -53,6 +64,7 @@ from domain.commands import (
 from domain.errors import DomainError
 from domain.evaluation import Attendance, Rating, evaluate, expected_attainment
 from domain.events import (
+    CollectionDue,
     DeliveryConfirmed,
     DeliveryFailed,
     EscalationDue,
@@ -88,12 +100,18 @@ from domain.events import (
 )
 from domain.evolve import apply, evolve, fold
 from domain.expectations import REPORTED_IN, rated_from
-from domain.gates import gate_status, sessions_quota_met
+from domain.gates import (
+    gate_status,
+    quorum_met,
+    sessions_quota_met,
+    stage_nominees,
+    unanswered,
+)
 from domain.objectives import agreed as agreed_objectives
 from domain.objectives import amended, removed
 from domain.schedule import Due, Kind, next_wake, upcoming
 from domain.state import ProgrammeState, StageProgress, Status
-from domain.template import EvaluationKind, Role
+from domain.template import EvaluationKind, Role, Stage
 
 __all__ = [
     "Decision",
@@ -356,6 +374,18 @@ def _fire(draft: _Draft, item: Due) -> None:
                 else "not needed: the sessions the stage asks for were held",
                 unrecorded=True,
             )
+    elif item.kind is Kind.close_collection:
+        feedback = stage.gate.feedback
+        assert feedback is not None
+        nominees = len(stage_nominees(state, progress.key, feedback.roles))
+        draft.emit(
+            CollectionDue,
+            clock=at,
+            stage=progress.key,
+            answered=nominees - len(unanswered(state, progress.key, feedback.roles)),
+            nominees=nominees,
+            quorum_met=quorum_met(state, progress.key, feedback),
+        )
     elif item.kind is Kind.escalation:
         (step,) = item.ref
         assert progress.due is not None
@@ -471,15 +501,19 @@ def _enter_stage(draft: _Draft, index: int) -> None:
 
 def _evaluate(draft: _Draft, kind: EvaluationKind, clock: timedelta | None) -> None:
     """Only this evaluation's answers count: given in the stage it closes (after the
-    programme completed, for a follow-up) since the last evaluation; no fallback."""
+    programme completed, for a follow-up) since the last evaluation; no fallback. Under
+    rules 4 a stage's evaluation takes all the answers for its stage, kept ones too."""
     state = draft.state
     stage = state.stage_progress.key if state.stage_progress else None
     baseline = state.baseline()
+    # Rules 4: every answer for the stage counts, those kept for it before it opened too;
+    # the follow-up (no stage) still takes those given since the last evaluation.
+    after = 0 if state.rules >= r.COLLECTION and stage is not None else state.last_evaluation_seq
     evaluation = evaluate(
         kind=kind,
         stage=stage,
         dimensions=state.template.dimensions,
-        ratings=_ratings(state, stage, state.last_evaluation_seq),
+        ratings=_ratings(state, stage, after),
         baseline=baseline,
         baseline_ratings=_ratings(state, baseline.stage, 0)
         if baseline is not None and baseline.stage is not None
@@ -663,12 +697,16 @@ def _feedback(draft: _Draft, command: GiveFeedback) -> None:
             f"it assesses {', '.join(d.value for d in assessed)}"
         )
     stage = state.stage_progress.key if state.stage_progress else None
+    target = state.current_stage
+    if command.stage is not None and command.stage != stage:
+        target = _later_feedback_stage(state, command.stage)
+        stage = target.key
     revision = 0
     if state.rules >= r.PEOPLE:
         _check_rater(state, command, stage)
     if draft.dated:
         _require_within("comment", command.comment, r.MAX_COMMENT)
-        revision = _revision(state, command, stage)
+        revision = _revision(state, command, stage, target)
     draft.emit(
         FeedbackReceived,
         stage=stage,
@@ -678,6 +716,36 @@ def _feedback(draft: _Draft, command: GiveFeedback) -> None:
         comment=command.comment,
         revision=revision,
     )
+
+
+def _later_feedback_stage(state: ProgrammeState, key: str) -> Stage:
+    """Rules 4: the later stage an answer names, which keeps it until it opens."""
+    if state.rules < r.COLLECTION:
+        raise DomainError(
+            f"stage: this programme follows rules {state.rules}: an answer is for the "
+            f"current stage (naming a later one takes rules {r.COLLECTION}); send it "
+            "without stage"
+        )
+    keys = [s.key for s in state.template.stages]
+    takes = [s.key for s in state.template.stages if s.gate.feedback or s.evaluation]
+    if key not in keys:
+        raise DomainError(
+            f"stage: {key} is not a stage of this programme; feedback is taken in "
+            f"{', '.join(takes) or 'no stage'}"
+        )
+    stage = state.template.stages[keys.index(key)]
+    if key not in takes:
+        raise DomainError(
+            f"stage: {key} does not take feedback; feedback is taken in "
+            f"{', '.join(takes) or 'no stage'}"
+        )
+    progress = state.stage_progress
+    over = state.status is Status.completed or (
+        progress is not None and keys.index(key) < progress.index
+    )
+    if over:
+        raise DomainError(f"stage: {key} is over; answer for the current stage or a later one")
+    return stage
 
 
 def _check_rater(state: ProgrammeState, command: GiveFeedback, stage: str | None) -> None:
@@ -699,7 +767,8 @@ def _check_rater(state: ProgrammeState, command: GiveFeedback, stage: str | None
     if command.rater_id != holder:
         raise DomainError(
             f"rater {command.rater_id!r} may not answer as {role}: "
-            f"only the programme's {role} ({holder}) does"
+            f"only the programme's {role} ({holder}) does",
+            shown=f"this rater may not answer as {role}: only the programme's {role} does",
         )
 
 
@@ -790,15 +859,18 @@ def _reassign(draft: _Draft, command: Reassign) -> None:
     draft.emit(PersonReassigned, role=command.role, before=before, to=command.to)
 
 
-def _revision(state: ProgrammeState, command: GiveFeedback, stage: str | None) -> int:
+def _revision(
+    state: ProgrammeState, command: GiveFeedback, stage: str | None, current: Stage | None
+) -> int:
     """Rules 2: which answer of its rater in ``stage`` this is, or DomainError.
 
     A rater answers once per stage; a later answer replaces theirs, ``MAX_REVISIONS``
     times at most. Feedback is taken in stages that ask for it (a feedback gate or an
     evaluation) and while no stage is current (before the start, for the follow-up).
+    ``current`` is the stage the answer is for: the current one, or (rules 4) the later
+    one it names.
     """
     where = f"stage {stage}" if stage is not None else "this programme's follow-up"
-    current = state.current_stage
     if current is not None and current.gate.feedback is None and current.evaluation is None:
         collecting = [s.key for s in state.template.stages if s.gate.feedback or s.evaluation]
         raise DomainError(
@@ -811,18 +883,24 @@ def _revision(state: ProgrammeState, command: GiveFeedback, stage: str | None) -
         if len(answers) >= r.MAX_RATERS_PER_STAGE:
             raise DomainError(
                 f"{where} already has answers from {r.MAX_RATERS_PER_STAGE} raters, "
-                f"the most it takes; rater {command.rater_id!r} is one too many"
+                f"the most it takes; rater {command.rater_id!r} is one too many",
+                shown=f"{where} already has answers from {r.MAX_RATERS_PER_STAGE} raters, "
+                "the most it takes; this rater is one too many",
             )
         return 0
     if mine.role is not command.role:
         raise DomainError(
             f"rater {command.rater_id!r} answered as {mine.role} in {where}; "
-            f"a revised answer must keep that role, got {command.role}"
+            f"a revised answer must keep that role, got {command.role}",
+            shown=f"this rater answered as {mine.role} in {where}; "
+            f"a revised answer must keep that role, got {command.role}",
         )
     if mine.revision >= r.MAX_REVISIONS:
         raise DomainError(
             f"rater {command.rater_id!r} already revised their answer in {where} "
-            f"{r.MAX_REVISIONS} times, the most allowed"
+            f"{r.MAX_REVISIONS} times, the most allowed",
+            shown=f"this rater already revised their answer in {where} "
+            f"{r.MAX_REVISIONS} times, the most allowed",
         )
     return mine.revision + 1
 

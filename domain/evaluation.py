@@ -9,9 +9,10 @@ Which answers count
     Only the answers given for this evaluation: those given during the stage it
     closes (for a closing evaluation, the stage the programme was in; for a
     follow-up, after the programme completed), and after the previous
-    evaluation. There is no fallback to older answers: an evaluation nobody
-    answered has no scores, and its reasons say so. A rater who answered more
-    than once counts once, with their latest score per dimension.
+    evaluation (under rules 4, every answer for the stage it closes, those kept
+    for it before it opened too). There is no fallback to older answers: an
+    evaluation nobody answered has no scores, and its reasons say so. A rater who
+    answered more than once counts once, with their latest score per dimension.
 
 Scores
     Per dimension: the mean per role of its raters, then the mean of the roles

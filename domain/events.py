@@ -213,6 +213,20 @@ class StageStalled(_Event):
     stage: str
 
 
+class CollectionDue(_Event):
+    """Rules 4: a feedback stage reached its due date before every nominee answered.
+    From now its feedback gate opens on the quorum alone: at once when the quorum is met,
+    otherwise when it is (the stage escalates meanwhile, as under rules 3). Counts only,
+    never who: the event is read by the platform too."""
+
+    type: Literal["collection_due"] = "collection_due"
+    stage: str
+    answered: int
+    """Nominees of the gate's roles who scored every dimension by the due date."""
+    nominees: int
+    quorum_met: bool
+
+
 class EvaluationRecorded(_Event):
     type: Literal["evaluation_recorded"] = "evaluation_recorded"
     delivery_id: str
@@ -312,6 +326,7 @@ Event = Annotated[
     | ReminderSkipped
     | EscalationDue
     | StageStalled
+    | CollectionDue
     | EvaluationRecorded
     | DeliveryConfirmed
     | DeliveryFailed

@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.commands import SessionStatus
 from domain.events import (
+    CollectionDue,
     DeliveryConfirmed,
     DeliveryFailed,
     EscalationDue,
@@ -225,6 +226,9 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             j = state.current_stage.sessions.remind_before.index(event.before)
             sent = progress.session_reminders_sent | {(event.number, j)}
             return {"stage_progress": progress.model_copy(update={"session_reminders_sent": sent})}
+        case CollectionDue():
+            assert progress is not None
+            return {"stage_progress": progress.model_copy(update={"collection_due": True})}
         case StageStalled():
             assert progress is not None
             return {"stage_progress": progress.model_copy(update={"stalled": True})}

@@ -1,11 +1,24 @@
-"""Gates: is the current stage's condition met, and who is it waiting on?"""
+"""Gates: is the current stage's condition met, and who is it waiting on?
+
+A feedback gate asks for ``quorum`` of its roles, each with a rater who scored every
+dimension in the stage. Under rules 4 (``domain.rules.COLLECTION``) the collection also
+waits for every nominee of the gate's roles until the stage's due date: the quorum is
+the minimum, the nominees or the due date (``StageProgress.collection_due``) the end. A
+stage with no due date closes on the quorum alone: there is no date to wait until, and
+waiting for everyone could hold it until the programme lapses.
+"""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from domain.commands import NOMINATED_ROLES
+from domain.rules import COLLECTION
 from domain.state import ProgrammeState
-from domain.template import Dimension, Role
+from domain.template import Dimension, FeedbackGate, Role
+
+SELF_NOMINATED = (Role.employee, Role.coach, Role.manager, Role.sponsor)
+"""The roles whose holder the programme nominates itself for every feedback stage."""
 
 
 class GateStatus(NamedTuple):
@@ -45,22 +58,68 @@ def gate_status(state: ProgrammeState) -> GateStatus:
                 f"have {len(have)}, lacking {', '.join(lacking)}"
             )
             waiting += lacking
+        elif state.rules >= COLLECTION and progress.due is not None and not progress.collection_due:
+            pending = unanswered(state, progress.key, gate.feedback.roles)
+            if pending:
+                nominees = len(stage_nominees(state, progress.key, gate.feedback.roles))
+                roles = tuple(dict.fromkeys(role for role, _ in pending))
+                missing.append(
+                    f"every nominee's answer, until the due date: {nominees - len(pending)} "
+                    f"of {nominees} answered, waiting on {', '.join(roles)}"
+                )
+                waiting += roles
     if gate.sessions_held is not None and progress.held < gate.sessions_held:
         missing.append(f"{gate.sessions_held} sessions held; have {progress.held}")
         waiting += [Role.employee, Role.coach]
     return GateStatus(not missing, tuple(dict.fromkeys(waiting)), tuple(missing))
 
 
-def roles_with_full_feedback(
-    state: ProgrammeState, stage: str, dimensions: tuple[Dimension, ...]
-) -> set[Role]:
-    """Roles of which some rater scored every dimension during ``stage``."""
+def quorum_met(state: ProgrammeState, stage: str, gate: FeedbackGate) -> bool:
+    """``gate.quorum`` of its roles have a rater who scored every dimension in ``stage``."""
+    covered = roles_with_full_feedback(state, stage, state.template.dimensions)
+    return sum(1 for r in gate.roles if r in covered) >= gate.quorum
+
+
+def stage_nominees(
+    state: ProgrammeState, stage: str, roles: tuple[Role, ...]
+) -> list[tuple[Role, str]]:
+    """Who is asked to answer in ``stage`` for ``roles``: the raters nominated for it and
+    the holders of the self-nominated roles, in the order of ``roles``."""
+    found: list[tuple[Role, str]] = []
+    for role in roles:
+        if role in NOMINATED_ROLES:
+            found += [(n.role, n.id) for n in state.nominations.get(stage, ()) if n.role is role]
+        elif role in SELF_NOMINATED and (holder := state.holder(role)) is not None:
+            found.append((role, holder))
+    return list(dict.fromkeys(found))
+
+
+def unanswered(
+    state: ProgrammeState, stage: str, roles: tuple[Role, ...]
+) -> list[tuple[Role, str]]:
+    """The nominees of ``roles`` who have not scored every dimension in ``stage``."""
+    done = full_answers(state, stage, state.template.dimensions)
+    return [n for n in stage_nominees(state, stage, roles) if n not in done]
+
+
+def full_answers(
+    state: ProgrammeState, stage: str | None, dimensions: tuple[Dimension, ...]
+) -> set[tuple[Role, str]]:
+    """(role, rater) pairs that scored every dimension in ``stage``."""
     per_rater: dict[tuple[Role, str], set[Dimension]] = {}
     for entry in state.feedback:
         if entry.stage == stage:
             per_rater.setdefault((entry.role, entry.rater_id), set()).update(entry.scores)
     wanted = set(dimensions)
-    return {role for (role, _), dims in per_rater.items() if wanted <= dims}
+    return {rater for rater, dims in per_rater.items() if wanted <= dims}
+
+
+def roles_with_full_feedback(
+    state: ProgrammeState, stage: str, dimensions: tuple[Dimension, ...]
+) -> set[Role]:
+    """Roles of which some rater scored every dimension for ``stage`` (given while it was
+    open, or under rules 4 kept for it before it opened)."""
+    return {role for role, _ in full_answers(state, stage, dimensions)}
 
 
 def sessions_quota_met(state: ProgrammeState) -> bool:

@@ -30,7 +30,17 @@ PEOPLE = 3
 """Raters are nominated per feedback stage and must be who their role says: an answer
 from a rater not nominated for its role, or whose id is not the role's person, is refused
 (``domain.decider``); the coach, manager, sponsor and HR may be reassigned."""
-RULES = PEOPLE
+COLLECTION = 4
+"""A feedback stage collects until every nominee answered or its due date, with the
+quorum as the minimum (``domain.gates``): its gate opens when the quorum is met and every
+nominee of the gate's roles (the raters nominated for the stage, the employee, and the
+holders of the coach, manager and sponsor roles) scored every dimension; at the due date
+a stage whose quorum is met closes (``CollectionDue``, before any escalation or lapse at
+that instant), one whose quorum is not met escalates as under rules 3 and closes on the
+quorum alone. A ``GiveFeedback`` may name a later feedback ``stage``: the answer is kept
+for it and counts for its gate and evaluation when it opens, as does every answer given
+while a stage is open (an evaluation takes all its stage's answers)."""
+RULES = COLLECTION
 """The rules a programme launched now follows."""
 
 RECORD_SESSION_FROM = timedelta(days=1)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import NamedTuple
 
+from domain.rules import COLLECTION
 from domain.state import ProgrammeState, Status
 
 
@@ -16,10 +17,14 @@ class Kind(IntEnum):
     session_reminder = 1
     reminder = 2
     close_calendar = 3
-    escalation = 4
-    stall = 5
-    lapse = 6
-    follow_up = 7
+    close_collection = 4
+    """Rules 4: a feedback stage's due date; after the calendar closes (so the stage's
+    sessions are accounted for) and before escalations, the stall and the lapse, so a
+    stage whose quorum is met at its due date moves on without escalating or lapsing."""
+    escalation = 5
+    stall = 6
+    lapse = 7
+    follow_up = 8
 
 
 class Due(NamedTuple):
@@ -53,6 +58,12 @@ def upcoming(state: ProgrammeState) -> list[Due]:
                     items.append(Due(progress.due - before, Kind.reminder, (i,)))
             if progress.unrecorded:
                 items.append(Due(progress.due, Kind.close_calendar))
+            if (
+                state.rules >= COLLECTION
+                and stage.gate.feedback is not None
+                and not progress.collection_due
+            ):
+                items.append(Due(progress.due, Kind.close_collection))
             ladder = stage.escalate_after_due
             if progress.escalations_sent < len(ladder):
                 step = progress.escalations_sent

@@ -10,7 +10,9 @@ A scenario says who answers what and when:
 
 - ``silent``: nobody answers; reminders, the escalation ladder, a stall, the lapse.
 - ``on-time``: everything a stage's gate asks is given as the stage opens (objectives,
-  feedback from one rater per role, progress), and sessions are held at their slots.
+  feedback from one rater per role of the quorum and, under rules 4, from every other
+  holder of a role of the gate, so every nominee answers; progress), and sessions are
+  held at their slots.
 - ``late``: the same, given an hour after the stage's first escalation (sessions are
   still held at their slots: they are on the coach's calendar, not answers).
 - a scenario file (YAML, ``Scenario``): one of these as the default, with stages of its
@@ -63,8 +65,9 @@ from domain.events import (
     SessionReminderDue,
     StageEntered,
 )
+from domain.gates import SELF_NOMINATED
 from domain.ids import Identifier
-from domain.rules import MAX_PAUSES, MAX_RATERS_PER_STAGE, PEOPLE, RULES
+from domain.rules import COLLECTION, MAX_PAUSES, MAX_RATERS_PER_STAGE, PEOPLE, RULES
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, Role, Stage, Template, describe_errors
 
@@ -397,7 +400,18 @@ def _gate_facts(stage: Stage, plan: StagePlan) -> Callable[[ProgrammeState], lis
                 if answer.at is None:
                     commands.extend(_one_answer(answer)(state))
         elif gate.feedback is not None:
-            for role in gate.feedback.roles[: gate.feedback.quorum]:
+            roles = list(gate.feedback.roles[: gate.feedback.quorum])
+            progress = state.stage_progress
+            if state.rules >= COLLECTION and progress is not None and not progress.collection_due:
+                # before the due date every nominee answers, or the stage would wait for
+                # it: the holders of the gate's roles are nominated by the programme itself
+                # (after it, the quorum alone closes the stage, as ``late`` answers find)
+                roles += [
+                    role
+                    for role in gate.feedback.roles[gate.feedback.quorum :]
+                    if role in SELF_NOMINATED and state.holder(role) is not None
+                ]
+            for role in roles:
                 commands.extend(_one_answer(Answer(role=role))(state))
         return commands
 

@@ -72,6 +72,9 @@ class StageProgress(_State):
     session_reminders_sent: frozenset[tuple[int, int]] = frozenset()
     escalations_sent: int = 0
     stalled: bool = False
+    collection_due: bool = False
+    """Rules 4: the due date came (``CollectionDue``): the feedback gate asks for the
+    quorum only, no longer for every nominee."""
 
     @property
     def held(self) -> int:

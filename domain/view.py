@@ -54,6 +54,28 @@ class Rejection(_View):
     type: str
     key: str | None
     reason: str
+    """The domain's reason, whole: it may name the rater of a refused answer (ops)."""
+    shown: str | None = None
+    """The reason without rater ids, when ``reason`` names one; None: ``reason`` names
+    none, or the rejection was kept before rejections said."""
+
+
+NAMES_A_RATER = "the answer was refused for a reason that names its rater; ops may read it"
+"""What the platform reads of an old refused answer that kept no ``shown`` reason."""
+
+
+def shown_rejections(rejections: tuple[Rejection, ...]) -> tuple[Rejection, ...]:
+    """Refused signals as the employee and the platform may read them: no rater ids."""
+    out: list[Rejection] = []
+    for rejection in rejections:
+        if rejection.shown is not None:
+            reason = rejection.shown
+        elif rejection.type == "give_feedback" and "rater " in rejection.reason:
+            reason = NAMES_A_RATER
+        else:
+            reason = rejection.reason
+        out.append(rejection.model_copy(update={"reason": reason, "shown": None}))
+    return tuple(out)
 
 
 class ProgrammeView(_View):
@@ -98,6 +120,13 @@ class ProgrammeView(_View):
     """The client's expectations and, once rated, whether they were met."""
     expectations_by: Role = Role.sponsor
     """Whose expectations the programme records (its template says): who may say them."""
+
+
+def shown_view(view: ProgrammeView) -> ProgrammeView:
+    """The view as the platform may read it: refused answers without rater ids."""
+    if not view.rejections:
+        return view
+    return view.model_copy(update={"rejections": shown_rejections(view.rejections)})
 
 
 def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:

@@ -35,14 +35,16 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
-REVISION = 4
+REVISION = 5
 """How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
 ``workflows.programme``); 3 adds that a programme it launches follows rules 2
 (``domain.rules.OCCURRED_AT``: facts dated by ``occurred_at``, stale reminders skipped,
 bounded answers); 4 launches under rules 3 (``domain.rules.PEOPLE``: nominated raters,
 raters who are who their role says, reassignment) and takes the ``nominate_raters`` and
-``reassign`` updates. Whoever starts a run says so in its input, so the run need not
-record a patch marker to know it."""
+``reassign`` updates; 5 launches under rules 4 (``domain.rules.COLLECTION``: a feedback
+stage collects until every nominee answered or its due date, answers kept for a later
+stage). Whoever starts a run says so in its input, so the run need not record a patch
+marker to know it."""
 FEWER_COMMANDS_REVISION = 2
 """The first revision that keeps the deadline timer and upserts changed search
 attributes only (``workflows.programme.FEWER_COMMANDS``)."""
@@ -51,6 +53,8 @@ RULES_REVISION = 3
 it, rules 1."""
 PEOPLE_REVISION = 4
 """The first revision whose launch takes rules 3 (``domain.rules.PEOPLE``)."""
+COLLECTION_REVISION = 5
+"""The first revision whose launch takes rules 4 (``domain.rules.COLLECTION``)."""
 KEPT_REJECTIONS = 20
 """Refused signals a programme keeps (and carries into continue-as-new), newest last."""
 INPUT_BUDGET = 512 * 1024

@@ -52,12 +52,13 @@ with workflow.unsafe.imports_passed_through():
         SessionReminderDue,
     )
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import OCCURRED_AT, PEOPLE, clip
+    from domain.rules import COLLECTION, OCCURRED_AT, PEOPLE, clip
     from domain.state import ProgrammeState
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
     from workflows.messages import (
+        COLLECTION_REVISION,
         FEWER_COMMANDS_REVISION,
         INPUT_BUDGET,
         KEPT_REJECTIONS,
@@ -117,7 +118,9 @@ class ProgrammeWorkflow:
             # start (signal-with-start) finds the programme launched.
             launch = input.launch
             rules = 1
-            if input.revision is not None and input.revision >= PEOPLE_REVISION:
+            if input.revision is not None and input.revision >= COLLECTION_REVISION:
+                rules = COLLECTION
+            elif input.revision is not None and input.revision >= PEOPLE_REVISION:
                 rules = PEOPLE
             elif input.revision is not None and input.revision >= RULES_REVISION:
                 rules = OCCURRED_AT
@@ -286,8 +289,15 @@ class ProgrammeWorkflow:
         except DomainError as exc:
             workflow.logger.warning("refused %s: %s", command.type, exc)
             reason = clip(str(exc), KEPT_REASON)
+            shown = clip(exc.shown, KEPT_REASON) if exc.shown != str(exc) else None
             self._rejections.append(
-                Rejection(at=workflow.now(), type=command.type, key=command.key, reason=reason)
+                Rejection(
+                    at=workflow.now(),
+                    type=command.type,
+                    key=command.key,
+                    reason=reason,
+                    shown=shown,
+                )
             )
 
     def _validate(self, command: Command) -> None:

@@ -126,6 +126,9 @@ def feedback(
     rater: Annotated[str, typer.Option("--rater", help="Who gives the feedback.")],
     score: Annotated[list[str], typer.Option("--score", help="DIMENSION=1..5, repeatable.")],
     comment: Annotated[str | None, typer.Option("--comment")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="A later feedback stage it is kept for.")
+    ] = None,
     at: At = None,
     key: Key = None,
     address: Address = None,
@@ -147,6 +150,7 @@ def feedback(
         rater_id=rater,
         scores=scores,
         comment=comment,
+        stage=stage,
         occurred_at=parse_when(at, "at") if at else None,
     )
     command = body.command(key)

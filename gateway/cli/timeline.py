@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from domain.durations import format_duration
 from domain.events import (
+    CollectionDue,
     DeliveryConfirmed,
     DeliveryFailed,
     EscalationDue,
@@ -73,6 +74,9 @@ def summary(event: Event) -> str:
         case StageStalled() | StageCompleted():
             forced = getattr(event, "forced_by", None)
             return event.stage + (f" (advanced: {forced})" if forced else "")
+        case CollectionDue():
+            then = "closes on the quorum" if event.quorum_met else "quorum not met: escalates"
+            return f"{event.stage}: {event.answered} of {event.nominees} nominees answered; {then}"
         case EvaluationRecorded():
             evaluation = event.evaluation
             return f"{evaluation.kind}: {evaluation.verdict}" + (

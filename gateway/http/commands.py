@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from config import ApiRole as Role
 from domain.commands import AmendObjectives, RateExpectations, Resume
 from domain.state import Status
-from domain.view import ProgrammeView
+from domain.view import ProgrammeView, shown_view
 from gateway.http.auth import AGREEING, ENDING, EXPECTING, NOMINATING, PAUSING, READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
@@ -60,8 +60,10 @@ class _For:
 
     async def _answer(self) -> ProgrammeView | CommandReceipt:
         view = await self.work
-        if self.role in READ:
+        if self.role is Role.ops:
             return view
+        if self.role in READ:
+            return shown_view(view)
         return CommandReceipt(
             programme_id=view.programme_id, status=view.status, stage=view.stage, key=self.key
         )

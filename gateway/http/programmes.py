@@ -12,7 +12,7 @@ from config import ApiRole as Role
 from domain.events import EVENT_LIST, Event
 from domain.state import Status
 from domain.template import describe_errors
-from domain.view import ProgrammeView
+from domain.view import ProgrammeView, shown_view
 from gateway.client import Filters, Launched, ProgrammePage
 from gateway.http.auth import READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
@@ -71,14 +71,20 @@ async def list_programmes(
         field = str(exc.errors()[0]["loc"][0]) if exc.errors() else None
         raise ApiError(422, "invalid", describe_errors(exc), field) from exc
     # A page token is good for the filters and the role it was given for, no other.
-    return await client.list_programmes(filters, page_token, page_size, scope=role.value)
+    page = await client.list_programmes(filters, page_token, page_size, scope=role.value)
+    if role is Role.ops:
+        return page
+    items = [shown_view(i) if isinstance(i, ProgrammeView) else i for i in page.items]
+    return page.model_copy(update={"items": items})
 
 
 @router.get("/{programme_id}", response_model=ProgrammeView)
 async def view(
-    programme_id: str, client: Programmes, _: Annotated[Role, Depends(allow(*READ))]
+    programme_id: str, client: Programmes, role: Annotated[Role, Depends(allow(*READ))]
 ) -> ProgrammeView:
-    return await client.view(programme_id)
+    """Where the programme stands; a refused answer's reason names its rater for ops only."""
+    found = await client.view(programme_id)
+    return found if role is Role.ops else shown_view(found)
 
 
 @router.get("/{programme_id}/events", response_model=list[Event])

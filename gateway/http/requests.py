@@ -228,6 +228,9 @@ class FeedbackRequest(_FactBody):
     rater_id: Identifier
     scores: dict[Dimension, Score] = Field(min_length=1)
     comment: Comment | None = None
+    stage: Identifier | None = None
+    """A later feedback stage the answer is for, kept until it opens (rules 4); none:
+    the current stage."""
 
     def command(self, key: str | None) -> GiveFeedback:
         return GiveFeedback(
@@ -235,6 +238,7 @@ class FeedbackRequest(_FactBody):
             rater_id=self.rater_id,
             scores=self.scores,
             comment=self.comment,
+            stage=self.stage,
             occurred_at=self.occurred_at,
             key=key,
         )

@@ -22,6 +22,9 @@ from temporalio.service import RPCError
 from adapters.temporal.worker import build_worker
 from domain.commands import (
     AmendObjectives,
+    GiveFeedback,
+    NominateRaters,
+    Nominee,
     Pause,
     RateExpectations,
     Reassign,
@@ -115,12 +118,48 @@ async def expectations(programme: Programme) -> object:
     return await drive_to_completion(programme, rate)
 
 
+async def collection(programme: Programme) -> object:
+    """Rules 4: answers kept for the first feedback stage before it opens, one refused,
+    then that stage closed by its last nominee or, with a peer still asked, its due date."""
+    first = next(s for s in programme.template.stages if s.gate.feedback is not None)
+    assert first.gate.feedback is not None
+    roles = first.gate.feedback.roles
+
+    async def give(role: Role, rater: str, stage: str | None = None) -> None:
+        scores = dict.fromkeys(programme.template.dimensions, 4)
+        await programme.handle.signal(
+            ProgrammeWorkflow.give_feedback,
+            GiveFeedback(role=role, rater_id=rater, scores=scores, stage=stage),
+        )
+
+    if Role.peer in roles:
+        await programme.handle.execute_update(
+            ProgrammeWorkflow.nominate_raters,
+            NominateRaters(
+                stage=first.key,
+                raters=(Nominee(role=Role.peer, id="P1"), Nominee(role=Role.peer, id="P2")),
+            ),
+        )
+        await give(Role.peer, "P1", first.key)
+    await give(Role.employee, "E123", first.key)
+    await give(Role.manager, "P9", first.key)  # not the manager: refused
+    await programme.agree()
+    view = await programme.view()
+    assert view.stage == first.key, view.stage
+    await give(Role.manager, "M3")
+    view = await programme.view()
+    if view.stage == first.key and view.stage_due is not None:
+        await programme.sleep_until(view.stage_due + timedelta(hours=1))
+    return await drive_to_completion(programme)
+
+
 SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "happy": (happy, RunSettings()),
     "lapse": (lapse, RunSettings()),
     "pause": (pause, RunSettings()),
     "withdraw": (withdraw, RunSettings()),
     "reassign": (reassign, RunSettings()),
+    "collection": (collection, RunSettings()),
     "continue-as-new": (happy, RunSettings(history_limit=100)),
     "amend": (amend, RunSettings()),
     "expectations": (expectations, RunSettings()),
