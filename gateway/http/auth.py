@@ -18,6 +18,8 @@ AGREEING = (Role.integrator,)
 FACTS = (Role.integrator,)
 PAUSING = (Role.integrator, Role.ops)
 ENDING = (Role.platform, Role.ops)
+ADVANCING = (Role.platform, Role.ops)
+"""Who closes a stage whatever its gate says: a decision about the programme, not a fact."""
 NOMINATING = (Role.platform, Role.ops)
 """Who nominates raters and reassigns a programme's people."""
 PEOPLE = (Role.platform,)

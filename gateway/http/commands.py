@@ -18,10 +18,11 @@ from config import ApiRole as Role
 from domain.commands import Resume
 from domain.state import Status
 from domain.view import ProgrammeView
-from gateway.http.auth import AGREEING, ENDING, NOMINATING, PAUSING, READ, allow
+from gateway.http.auth import ADVANCING, AGREEING, ENDING, NOMINATING, PAUSING, READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
 from gateway.http.requests import (
+    AdvanceRequest,
     ObjectivesRequest,
     PauseRequest,
     RatersRequest,
@@ -121,6 +122,20 @@ async def withdraw(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     work = client.withdraw(programme_id, body.command(key))
+    return await once(request, role, key, _for(role, key, work))
+
+
+@router.post("/advance", **_answers)
+async def advance(
+    programme_id: str,
+    body: AdvanceRequest,
+    request: Request,
+    client: Programmes,
+    role: Annotated[Role, Depends(allow(*ADVANCING))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Close the current stage whatever its gate says; the reason is recorded with it."""
+    work = client.advance_stage(programme_id, body.command(key))
     return await once(request, role, key, _for(role, key, work))
 
 

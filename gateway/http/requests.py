@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from domain import rules
 from domain.commands import (
+    AdvanceStage,
     AgreeObjectives,
     Comment,
     Email,
@@ -233,6 +234,15 @@ class ReasonRequest(_Body):
 
     def command(self, key: str | None) -> Withdraw:
         return Withdraw(reason=self.reason, key=key)
+
+
+class AdvanceRequest(_Body):
+    """Advance: close the current stage whatever its gate says, and why."""
+
+    reason: Reason
+
+    def command(self, key: str | None) -> AdvanceStage:
+        return AdvanceStage(reason=self.reason, key=key)
 
 
 class EraseRequest(_Body):

@@ -189,6 +189,47 @@ def test_each_role_can_do_its_part_and_nothing_else(cluster: Cluster) -> None:
         assert error_of(integrator.get(base))["code"] == "forbidden"
 
 
+def test_ops_and_the_platform_advance_a_stage_once_per_key(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with (
+        cluster.http("platform") as platform,
+        cluster.http("integrator") as integrator,
+        cluster.http("ops") as ops,
+    ):
+        pid = _launch(platform, employee).json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        assert platform.get(base).json()["stage"] == "kickoff"
+        forbidden = integrator.post(f"{base}/advance", json={"reason": "skip it"})
+        assert forbidden.status_code == 403
+        assert error_of(forbidden)["code"] == "forbidden"
+        assert platform.get(base).json()["stage"] == "kickoff"
+        unexplained = platform.post(f"{base}/advance", json={})
+        assert unexplained.status_code == 422
+        assert error_of(unexplained)["field"] == "reason"
+
+        key = {"Idempotency-Key": f"advance-{employee}"}
+        reason = {"reason": "objectives agreed on paper"}
+        first = platform.post(f"{base}/advance", json=reason, headers=key)
+        again = platform.post(f"{base}/advance", json=reason, headers=key)
+        assert (first.status_code, again.status_code) == (200, 200)
+        assert first.json() == again.json()
+        assert first.json()["stage"] == "baseline"
+        later = ops.post(f"{base}/advance", json={"reason": "no 360 this time"})
+        assert later.json()["stage"] == "check_ins"
+
+        events = ops.get(f"{base}/events").json()
+        forced = [e for e in events if e["type"] == "stage_completed"]
+        assert [(e["stage"], e["forced_by"]) for e in forced] == [
+            ("kickoff", "objectives agreed on paper"),
+            ("baseline", "no 360 this time"),
+        ]
+        withdrawn = ops.post(f"{base}/withdraw", json={"reason": "done"})
+        assert withdrawn.json()["status"] == "withdrawn"
+        refused = ops.post(f"{base}/advance", json={"reason": "too late"})
+        assert refused.status_code == 409
+        assert "cannot advance" in error_of(refused)["message"]
+
+
 def test_idempotency_keys_return_the_first_answer(cluster: Cluster) -> None:
     employee = f"E{uuid.uuid4().hex[:6]}"
     with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
