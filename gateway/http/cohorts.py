@@ -18,7 +18,7 @@ from gateway.http.requests import CohortRequest
 router = APIRouter(prefix="/v1/cohorts", tags=["programmes"])
 
 
-@router.post("", response_model=CohortReport)
+@router.post("", operation_id="launchCohort", response_model=CohortReport)
 async def launch_cohort(
     body: CohortRequest,
     request: Request,
@@ -36,7 +36,7 @@ async def launch_cohort(
     return await once(request, role, key, launched())
 
 
-@router.get("/{cohort_id}/report", response_model=CohortSummary)
+@router.get("/{cohort_id}/report", operation_id="getCohortReport", response_model=CohortSummary)
 async def cohort_report(
     cohort_id: str,
     client: Programmes,

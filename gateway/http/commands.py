@@ -74,7 +74,7 @@ def _for(role: Role, key: str | None, work: Coroutine[Any, Any, ProgrammeView]) 
     return _For(role, key, work)
 
 
-@router.post("/objectives", **_answers)
+@router.post("/objectives", operation_id="agreeObjectives", **_answers)
 async def objectives(
     programme_id: str,
     body: ObjectivesRequest,
@@ -87,7 +87,7 @@ async def objectives(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/pause", **_answers)
+@router.post("/pause", operation_id="pauseProgramme", **_answers)
 async def pause(
     programme_id: str,
     body: PauseRequest,
@@ -100,7 +100,7 @@ async def pause(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/resume", **_answers)
+@router.post("/resume", operation_id="resumeProgramme", **_answers)
 async def resume(
     programme_id: str,
     request: Request,
@@ -112,7 +112,7 @@ async def resume(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/withdraw", **_answers)
+@router.post("/withdraw", operation_id="withdrawProgramme", **_answers)
 async def withdraw(
     programme_id: str,
     body: ReasonRequest,
@@ -125,7 +125,7 @@ async def withdraw(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/advance", **_answers)
+@router.post("/advance", operation_id="advanceStage", **_answers)
 async def advance(
     programme_id: str,
     body: AdvanceRequest,
@@ -139,7 +139,7 @@ async def advance(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/raters", **_answers)
+@router.post("/raters", operation_id="nominateRaters", **_answers)
 async def raters(
     programme_id: str,
     body: RatersRequest,
@@ -156,7 +156,7 @@ async def raters(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/people", **_answers)
+@router.post("/people", operation_id="reassignRole", **_answers)
 async def reassign(
     programme_id: str,
     body: ReassignRequest,

@@ -33,7 +33,7 @@ class EvaluationItem(BaseModel):
     delivery_id: str
 
 
-@router.get("", response_model=list[EvaluationItem])
+@router.get("", operation_id="listEvaluations", response_model=list[EvaluationItem])
 async def evaluations(
     programme_id: str, client: Programmes, _: Annotated[Role, Depends(allow(*READ))]
 ) -> list[EvaluationItem]:
@@ -53,6 +53,7 @@ async def evaluations(
 
 @router.get(
     "/{n}",
+    operation_id="getEvaluation",
     response_model=EvaluationReport,
     responses={200: {"content": {MARKDOWN: {"schema": {"type": "string"}}}}},
 )

@@ -7,8 +7,11 @@ The topology is the production one in small: a Temporal dev server, a separate
 from __future__ import annotations
 
 import base64
+import importlib
 import json
+import os
 import subprocess
+import sys
 import time
 import uuid
 import zlib
@@ -678,3 +681,96 @@ def test_a_cohort_of_a_thousand_launches_with_bad_rows_reported(
     again = json.loads(cluster.cli(*args, "--json").stdout)
     assert (again["launched"], again["existing"], again["failed"]) == (0, 1000, 3)
     print(f"1,000 programmes launched in {took:.1f} s")
+
+
+def test_a_client_generated_from_the_openapi_document_launches_and_gives_feedback(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    """``openapi-python-client`` turns ``/openapi.json`` into a client with no warning
+    (a schema it cannot read is fixed in the schema), named by the operation ids."""
+    with cluster.http() as anonymous:
+        document = anonymous.get("/openapi.json")
+    assert document.status_code == 200
+    spec = tmp_path / "openapi.json"
+    spec.write_bytes(document.content)
+    out = tmp_path / "generated" / "parcours_client"
+    bin_dir = Path(sys.executable).parent  # the generator formats with the ruff beside it
+    generated = subprocess.run(
+        [
+            str(bin_dir / "openapi-python-client"),
+            *("generate", "--path", str(spec), "--meta", "none", "--output-path", str(out)),
+        ],
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    said = generated.stdout + generated.stderr
+    assert generated.returncode == 0, said
+    assert "Warning" not in said, said
+    assert "Unable" not in said, said
+
+    sys.path.insert(0, str(out.parent))
+    try:
+        api = importlib.import_module("parcours_client")
+        launch = importlib.import_module("parcours_client.api.programmes.launch_programme")
+        agree = importlib.import_module("parcours_client.api.commands.agree_objectives")
+        feedback = importlib.import_module("parcours_client.api.facts.give_feedback")
+        events = importlib.import_module("parcours_client.api.programmes.list_programme_events")
+        models = importlib.import_module("parcours_client.models")
+        base = f"http://127.0.0.1:{cluster.api_port}"
+
+        def client(role: str) -> Any:
+            return api.AuthenticatedClient(base_url=base, token=TOKENS[role], timeout=60)
+
+        employee = f"E{uuid.uuid4().hex[:6]}"
+        with client("platform") as platform, client("integrator") as integrator:
+            body = models.LaunchRequest(
+                employee=models.Employee(id=employee, name="Gen Client", email="gen@x.io"),
+                template_id="change-adoption-3m",
+                manager=models.Contact(id=f"M-{employee}", name="Mary Major"),
+            )
+            launched = launch.sync_detailed(
+                client=platform, body=body, idempotency_key=f"gen-{employee}"
+            )
+            assert launched.status_code == 201, launched.content
+            assert isinstance(launched.parsed, models.Launched)
+            pid = launched.parsed.programme_id
+            assert pid == f"change-adoption-3m.{employee}"
+            forbidden = launch.sync_detailed(client=integrator, body=body)
+            assert forbidden.status_code == 403
+            assert isinstance(forbidden.parsed, models.ErrorBody)
+
+            agreed = agree.sync_detailed(
+                pid,
+                client=integrator,
+                body=models.ObjectivesRequest(short_term=["Use it daily"], long_term=["Teach"]),
+            )
+            assert agreed.status_code == 200, agreed.content
+            assert isinstance(agreed.parsed, models.CommandReceipt)
+            assert agreed.parsed.stage == "baseline"
+
+            scores = models.FeedbackRequestScores.from_dict({"motivation": 4, "adaptability": 3})
+            given = feedback.sync_detailed(
+                pid,
+                client=integrator,
+                body=models.FeedbackRequest(
+                    role=models.Role.EMPLOYEE, rater_id=employee, scores=scores
+                ),
+                idempotency_key=f"gen-feedback-{employee}",
+            )
+            assert given.status_code == 202, given.content
+            assert isinstance(given.parsed, models.Receipt)
+            assert given.parsed.outcome == models.ReceiptOutcome.APPLIED
+
+            timeline = events.sync_detailed(pid, client=platform)
+            assert timeline.status_code == 200, timeline.content
+            assert isinstance(timeline.parsed, list)
+            kinds = [type(event).__name__ for event in timeline.parsed]
+            assert kinds[0] == "ProgrammeLaunched"
+            assert "FeedbackReceived" in kinds
+    finally:
+        sys.path.remove(str(out.parent))
+        for name in [n for n in sys.modules if n.split(".")[0] == "parcours_client"]:
+            del sys.modules[name]
