@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from config import ApiRole as Role
 from domain.cohort_summary import CohortSummary
 from gateway.client import CohortReport, cohort
+from gateway.client.errors import InvalidRequest
 from gateway.http.auth import READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
 from gateway.http.idempotency import once
@@ -27,6 +28,10 @@ async def launch_cohort(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     template = shipped_template(body.template_id)
+    contacts = cohort.Contacts(lambda index: f"participants.{index}")
+    for index, participant in enumerate(body.participants):
+        for conflict in contacts.check(index, participant):
+            raise InvalidRequest(f"participants.{index}.{conflict}")
 
     async def launched() -> CohortReport:
         people = [(None, p) for p in body.participants]

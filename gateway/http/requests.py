@@ -140,6 +140,10 @@ class RaterEntry(_Body):
 
 
 class CohortRequest(_Body):
+    """Launch many. A participant's coach, manager, sponsor and HR are ids
+    (``manager_id``) or contacts inline (``manager``), which fill the people directory
+    before anyone is launched."""
+
     cohort_id: Identifier
     template_id: TemplateId
     participants: list[Participant] = Field(min_length=1, max_length=5000)

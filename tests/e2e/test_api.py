@@ -648,39 +648,67 @@ def test_ops_erase_an_employee_over_http(cluster: Cluster) -> None:
         assert json.loads(base64.b64decode(decoded["payloads"][0]["data"])) == "[erased]"
 
 
-# Last in the module: its 1,000 programmes keep the one worker busy for a while after the
-# launches, and a request from a test after it (an erase's withdraw) found no worker free
-# within the 20 s bound.
-def test_a_cohort_of_a_thousand_launches_with_bad_rows_reported(
+def _unreached(cluster: Cluster, programme_id: str) -> list[str]:
+    """The roles ``parcours show`` says have no email in the people directory."""
+    shown = cluster.cli("show", programme_id)
+    assert shown.returncode == 0, shown.stderr
+    return [line.split(":")[0] for line in shown.stdout.splitlines() if "no email in" in line]
+
+
+def test_a_cohort_gives_contacts_inline_through_the_cli_and_http(
     cluster: Cluster, tmp_path: Path
 ) -> None:
     cohort = f"K{uuid.uuid4().hex[:6]}"
-    lines = ["employee_id,name,email,coach_id,manager_id"]
-    lines += [f"{cohort}-{i},Person {i},p{i}@example.com,C1,M1" for i in range(1000)]
-    lines.insert(11, f"{cohort}-bad1,No Email,,C1,M1")  # line 12: missing email
-    lines.insert(501, f"{cohort}-bad2,Extra,e@x.io,C1,M1,unexpected")  # line 502: extra column
-    lines.insert(901, f"{cohort}-7,Twice,t@x.io,C1,M1")  # line 902: duplicate employee
+    manager, coach = f"{cohort}-M1", f"{cohort}-C1"
     csv = tmp_path / "people.csv"
-    csv.write_text("\n".join(lines) + "\n")
-
-    args = ["launch-cohort", str(csv), "--template", "change-adoption-3m", "--cohort", cohort]
-    began = time.monotonic()
-    first = cluster.cli(*args, "--json")
-    took = time.monotonic() - began
-    summary = json.loads(first.stdout)
-    assert (summary["launched"], summary["existing"], summary["failed"]) == (1000, 0, 3), (
-        first.stderr
+    csv.write_text(
+        "employee_id,name,email,manager_id,manager_name,manager_email,coach_id\n"
+        f"{cohort}-1,Ann,ann@x.io,{manager},Mary Major,mary@x.io,{coach}\n"
+        f"{cohort}-2,Bob,bob@x.io,{manager},Mary Major,mary@x.io,\n"
+        f"{cohort}-3,Cy,cy@x.io,{manager},Mary Major,other@x.io,\n"
+        f"{cohort}-4,Di,di@x.io,,Nobody,nobody@x.io,\n"
     )
+    args = ["launch-cohort", str(csv), "--template", "change-adoption-3m", "--cohort", cohort]
+    done = cluster.cli(*args, "--json")
+    assert done.returncode == 1, done.stderr  # two bad rows
+    summary = json.loads(done.stdout)
+    assert (summary["launched"], summary["failed"]) == (2, 2)
     failed = {r["line"]: r["reason"] for r in summary["results"] if r["outcome"] == "failed"}
-    assert set(failed) == {12, 502, 902}
-    assert "email" in failed[12]
-    assert "6 values for 5 columns" in failed[502]
-    assert "already on line" in failed[902]
-    assert first.returncode == 1, "failed rows make the exit code non-zero"
+    assert failed == {
+        4: f"manager: {manager} is given with other contacts on line 2",
+        5: "manager_id: needed with manager_name and manager_email",
+    }
+    # The manager was put in the directory with an email; the coach, an id only, was not.
+    assert _unreached(cluster, f"change-adoption-3m.{cohort}-1") == [f"coach {coach}"]
+    assert _unreached(cluster, f"change-adoption-3m.{cohort}-2") == []
 
-    again = json.loads(cluster.cli(*args, "--json").stdout)
-    assert (again["launched"], again["existing"], again["failed"]) == (0, 1000, 3)
-    print(f"1,000 programmes launched in {took:.1f} s")
+    team = f"{cohort}-http"
+    grace = {"id": f"{team}-M2", "name": "Grace Hopper", "email": "grace@x.io"}
+    people = [
+        {"id": f"{team}-1", "name": "Eve", "email": "eve@x.io", "manager": grace},
+        {"id": f"{team}-2", "name": "Fay", "email": "fay@x.io", "manager_id": grace["id"]},
+    ]
+    body = {"cohort_id": team, "template_id": "change-adoption-3m", "participants": people}
+    with cluster.http("platform") as platform:
+        other = {**people[1], "manager": {**grace, "email": "g@other.io"}}
+        conflict = platform.post("/v1/cohorts", json={**body, "participants": [people[0], other]})
+        assert conflict.status_code == 422
+        assert error_of(conflict)["field"] == "participants.1.manager"
+        assert "other contacts on participants.0" in error_of(conflict)["message"]
+        mismatch = {**people[1], "manager_id": "someone-else", "manager": grace}
+        refused = platform.post("/v1/cohorts", json={**body, "participants": [mismatch]})
+        assert refused.status_code == 422
+        assert error_of(refused)["field"] == "participants.0"
+        assert "manager.id" in error_of(refused)["message"]
+        assert platform.get("/v1/programmes", params={"cohort": team}).json()["items"] == []
+
+        launched = platform.post("/v1/cohorts", json=body)
+        assert launched.status_code == 200, launched.text
+        assert launched.json()["launched"] == 2
+        for person in people:
+            pid = f"change-adoption-3m.{person['id']}"
+            assert platform.get(f"/v1/programmes/{pid}").json()["manager_id"] == grace["id"]
+            assert _unreached(cluster, pid) == []
 
 
 def test_a_client_generated_from_the_openapi_document_launches_and_gives_feedback(
@@ -774,3 +802,38 @@ def test_a_client_generated_from_the_openapi_document_launches_and_gives_feedbac
         sys.path.remove(str(out.parent))
         for name in [n for n in sys.modules if n.split(".")[0] == "parcours_client"]:
             del sys.modules[name]
+
+
+# Last in the module: its 1,000 programmes keep the one worker busy for a while after the
+# launches, and a request from a test after it (an erase's withdraw) found no worker free
+# within the 20 s bound.
+def test_a_cohort_of_a_thousand_launches_with_bad_rows_reported(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    cohort = f"K{uuid.uuid4().hex[:6]}"
+    lines = ["employee_id,name,email,coach_id,manager_id"]
+    lines += [f"{cohort}-{i},Person {i},p{i}@example.com,C1,M1" for i in range(1000)]
+    lines.insert(11, f"{cohort}-bad1,No Email,,C1,M1")  # line 12: missing email
+    lines.insert(501, f"{cohort}-bad2,Extra,e@x.io,C1,M1,unexpected")  # line 502: extra column
+    lines.insert(901, f"{cohort}-7,Twice,t@x.io,C1,M1")  # line 902: duplicate employee
+    csv = tmp_path / "people.csv"
+    csv.write_text("\n".join(lines) + "\n")
+
+    args = ["launch-cohort", str(csv), "--template", "change-adoption-3m", "--cohort", cohort]
+    began = time.monotonic()
+    first = cluster.cli(*args, "--json")
+    took = time.monotonic() - began
+    summary = json.loads(first.stdout)
+    assert (summary["launched"], summary["existing"], summary["failed"]) == (1000, 0, 3), (
+        first.stderr
+    )
+    failed = {r["line"]: r["reason"] for r in summary["results"] if r["outcome"] == "failed"}
+    assert set(failed) == {12, 502, 902}
+    assert "email" in failed[12]
+    assert "6 values for 5 columns" in failed[502]
+    assert "already on line" in failed[902]
+    assert first.returncode == 1, "failed rows make the exit code non-zero"
+
+    again = json.loads(cluster.cli(*args, "--json").stdout)
+    assert (again["launched"], again["existing"], again["failed"]) == (0, 1000, 3)
+    print(f"1,000 programmes launched in {took:.1f} s")
