@@ -44,7 +44,6 @@ from adapters.payloads.keyring import (
     parse_master_key,
 )
 from adapters.reports import EvaluationRecorder
-from adapters.stores.deliveries import PostgresJournal
 from adapters.stores.idempotency import (
     AnswerStore,
     IdempotencyStore,
@@ -346,7 +345,8 @@ def build_notifier(
         if name not in channels:
             continue
         if name == "outbox":
-            built.append(Channel(name, OutboxNotifier(data_dir / OUTBOX_FILE, keyring)))
+            box = OutboxNotifier(data_dir / OUTBOX_FILE, keyring, public_url)
+            built.append(Channel(name, box))
         elif name == "smtp":
             if smtp is None:
                 raise ValueError("the smtp channel needs an SmtpConfig")
@@ -387,7 +387,10 @@ def build_activities(
 def _ledger(
     data_dir: Path, channel: str, keyring: Keyring | None, database: Database | None = None
 ) -> DeliveryJournal:
+    # Imported here: the notifiers' modules (and structlog) are the worker's, not a command's.
     if database is not None:
+        from adapters.stores.deliveries import PostgresJournal
+
         return PostgresJournal(database, f"sent/{channel}", keyring)
     from adapters.notify.journal import DeliveryJournal
 

@@ -24,18 +24,23 @@ from pathlib import Path
 from typing import Any
 
 import temporalio
+from temporalio.client import Client
 
-from bench import report
+from adapters.payloads.keyring import MASTER_KEY_ENV
+from bench import cli, report
 from bench.api import api_phase
 from bench.environment import ROOT, BenchKeys, WorkerProcess, connect, dev_server
 from bench.growth import growth
 from bench.http import api_server
 from bench.run import Clock, against_targets, headline, memory, simulation, throughput
-from bench.sides import Parcours
+from bench.sides import Parcours, shipped
 from bench.sizes import FULL, QUICK, Sizes
+from domain.commands import Employee
 
-PHASES = ("throughput", "api", "memory", "growth", "simulation")
-SERVED = ("throughput", "api", "memory", "growth")
+Json = dict[str, Any]
+
+PHASES = ("throughput", "api", "cli", "memory", "growth", "simulation")
+SERVED = ("throughput", "api", "cli", "memory", "growth")
 """The phases that run on the dev server."""
 TMPFS = Path("/dev/shm")
 ON_TMPFS = TMPFS.is_dir()
@@ -86,7 +91,7 @@ async def bench(
         if set(SERVED) & set(phases):
             async with dev_server(data_dir or scratch / "server", server_port) as server:
                 client = await connect(server.address, keys)
-                if {"throughput", "api"} & set(phases):
+                if {"throughput", "api", "cli"} & set(phases):
                     async with WorkerProcess(
                         server.address,
                         max_cached=10_000,
@@ -105,6 +110,9 @@ async def bench(
                             async with api_server(programmes, scratch / "api") as http:
                                 figures["api"] = await api_phase(client, http, sizes, tag)
                             clock.lap("api")
+                        if "cli" in phases:
+                            figures["cli"] = await cli_phase(client, server.address, keys, sizes)
+                            clock.lap("cli")
                 if "memory" in phases:
                     figures["memory"] = await memory(
                         server.address, client, sizes, tag, scratch, keys, pycache
@@ -142,6 +150,22 @@ async def bench(
         "worker_bytecode_cache": bytecode_cache,
     }
     return results, report.write(results, results_dir)
+
+
+async def cli_phase(client: Client, address: str, keys: BenchKeys, sizes: Sizes) -> Json:
+    """The CLI's figures (``bench.cli``), its Temporal commands reading a programme the
+    bench launched, through the bench's key store."""
+    programmes = Parcours.default(client).programmes
+    launched = await programmes.launch(
+        employee=Employee(id="cli-bench", name="CLI Bench", email="cli@example.com"),
+        template=shipped("executive-6m"),
+    )
+    env = {"PARCOURS_DATA_DIR": str(keys.path.parent), MASTER_KEY_ENV: keys.master_key}
+    local = await asyncio.to_thread(cli.measure, sizes.cli_runs)
+    connected = await asyncio.to_thread(
+        cli.measure_connected, address, env, launched.programme_id, sizes.cli_runs
+    )
+    return {**local, **connected}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -143,6 +143,8 @@ def rows(results: Json) -> list[tuple[str, str, str, str, str, str]]:
                 "",
             ),
         ]
+    if "cli" in figures:
+        table += _cli_rows(results, figures["cli"])
     history = results.get("history")
     if history:
         bounded = history["bounded"]
@@ -165,6 +167,50 @@ def rows(results: Json) -> list[tuple[str, str, str, str, str, str]]:
             ),
         ]
     return table
+
+
+def _cli_rows(results: Json, cli: Json) -> list[tuple[str, str, str, str, str, str]]:
+    """Wall seconds of fresh interpreters; the floor in the baseline column."""
+    floor, rpc = f"{cli['floor_seconds']:.3f}", f"{cli['floor_rpc_seconds']:.3f}"
+    return [
+        (
+            "11. parcours --help (s; import floor)",
+            f"{cli['cli_help_seconds']:.3f}",
+            floor,
+            f"{cli['cli_help_ratio']:.2f}",
+            *_verdict(results, "cli_help_seconds"),
+        ),
+        (
+            "    parcours templates list (s)",
+            f"{cli['cli_command_seconds']:.3f}",
+            floor,
+            f"{cli['cli_command_ratio']:.2f}",
+            *_verdict(results, "cli_command_seconds"),
+        ),
+        (
+            "    parcours show ID (s; import+RPC floor)",
+            f"{cli['cli_show_seconds']:.3f}",
+            rpc,
+            f"{cli['cli_show_seconds'] / cli['floor_rpc_seconds']:.2f}",
+            "",
+            "",
+        ),
+        (
+            "    parcours list (s)",
+            f"{cli['cli_list_seconds']:.3f}",
+            rpc,
+            f"{cli['cli_list_seconds'] / cli['floor_rpc_seconds']:.2f}",
+            "",
+            "",
+        ),
+        (
+            "    slower of the two / floor",
+            "",
+            "",
+            f"{cli['cli_temporal_ratio']:.2f}",
+            *_verdict(results, "cli_temporal_ratio"),
+        ),
+    ]
 
 
 def _api_rows(results: Json, api: Json) -> list[tuple[str, str, str, str, str, str]]:

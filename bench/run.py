@@ -257,6 +257,9 @@ def headline(figures: Json) -> Json:
         "growth_rss_past_cache_ratio": figures["growth"]["rss_past_cache_ratio"],
         "memory_per_programme_kib": figures["memory"]["parcours"][largest]["median"],
         "simulation_seconds_executive_6m": figures["simulation"]["executive_6m_seconds"]["median"],
+        "cli_help_seconds": figures["cli"]["cli_help_seconds"],
+        "cli_command_seconds": figures["cli"]["cli_command_seconds"],
+        "cli_temporal_ratio": figures["cli"]["cli_temporal_ratio"],
     }
 
 
@@ -274,6 +277,9 @@ TARGETS: dict[str, tuple[str, float]] = {
     "growth_rss_past_cache_ratio": ("<=", 1.2),
     "memory_per_programme_kib": ("<=", 100.0),
     "simulation_seconds_executive_6m": ("<=", 2.0),
+    "cli_help_seconds": ("<=", 0.3),
+    "cli_command_seconds": ("<=", 0.3),
+    "cli_temporal_ratio": ("<=", 1.3),
 }
 
 

@@ -46,6 +46,8 @@ class Sizes:
     """Launches timed at each level (the last ones of the climb to it)."""
     growth_signals: int
     """Signals timed at each level, one at a time, each to a random running programme."""
+    cli_runs: int
+    """Fresh interpreters per CLI measure; the median is kept."""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,6 +76,7 @@ QUICK = Sizes(
     growth_cache=150,
     growth_launches=50,
     growth_signals=40,
+    cli_runs=5,
 )
 
 FULL = Sizes(
@@ -99,6 +102,7 @@ FULL = Sizes(
     growth_cache=1_000,
     growth_launches=100,
     growth_signals=200,
+    cli_runs=9,
 )
 
 SMOKE = Sizes(
@@ -125,4 +129,5 @@ SMOKE = Sizes(
     growth_cache=20,
     growth_launches=5,
     growth_signals=4,
+    cli_runs=1,
 )

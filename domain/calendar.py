@@ -1,7 +1,9 @@
 """A programme's calendar, read from its events: sessions (held, missed or planned, with
 their dates), stage deadlines and evaluations (recorded, or planned).
 
-Dates are wall times. A planned date is the programme clock's, through the pauses so far
+Dates are wall times, as instants (UTC in the iCalendar feed, which also names the
+programme's time zone, ``X-WR-TIMEZONE``, for calendar applications to show them in; the
+CLI shows them in it). A planned date is the programme clock's, through the pauses so far
 (a pause moves what is still ahead); a stage's deadline is read with the clock as it
 stood when the stage closed, so a later pause does not move a deadline already past.
 """
@@ -15,6 +17,7 @@ from typing import NamedTuple
 from domain.events import (
     EvaluationRecorded,
     Event,
+    ProgrammeLaunched,
     SessionCorrected,
     SessionHeld,
     SessionMissed,
@@ -41,6 +44,14 @@ class Entry(NamedTuple):
     """session: held, missed, planned, cancelled; deadline: met, missed, pending;
     evaluation: the verdict, or planned."""
     stage: str | None
+
+
+def time_zone_of(events: list[Event]) -> str:
+    """The programme's time zone (its launch's), UTC for one launched without."""
+    for event in events:
+        if isinstance(event, ProgrammeLaunched):
+            return event.employee.time_zone
+    return "UTC"
 
 
 def calendar_of(events: list[Event]) -> list[Entry]:
@@ -133,15 +144,17 @@ def _stage(
     return found
 
 
-def ics(entries: list[Entry], name: str, now: datetime) -> str:
+def ics(entries: list[Entry], name: str, now: datetime, time_zone: str = "UTC") -> str:
     """``entries`` as an iCalendar (RFC 5545) document: one event each, sessions an hour
-    long, deadlines and evaluations at their moment."""
+    long, deadlines and evaluations at their moment; times in UTC, shown by calendar
+    applications in the programme's ``time_zone``."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//parcours//programme calendar//EN",
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_text(name)}",
+        f"X-WR-TIMEZONE:{_text(time_zone)}",
     ]
     stamp = _when(now)
     for entry in entries:

@@ -86,12 +86,27 @@ class _Command(BaseModel):
     """Idempotency key: a command whose key was already applied is acknowledged and ignored."""
 
 
+Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+"""A person's language (``fr``, ``en-GB``): the people directory takes any; messages and
+reports are written in French or English (``PROGRAMME_LOCALES``), others read English."""
+TimeZone = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+){0,2}$")]
+"""An IANA time zone's name, by its shape; the gateway checks it names a real zone (the
+domain reads no time-zone database)."""
+PROGRAMME_LOCALES = ("en", "fr")
+ProgrammeLocale = Literal["en", "fr"]
+
+
 class Employee(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Identifier
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     email: Email
+    locale: ProgrammeLocale = "en"
+    """The programme's language: its reports and the employee's messages."""
+    time_zone: TimeZone = "UTC"
+    """The programme's time zone: its reports, messages and calendar give times in it.
+    Both have defaults, so launches recorded before them still decode."""
 
 
 class Launch(_Command):

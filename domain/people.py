@@ -6,11 +6,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from domain.commands import Email
+from domain.commands import Email, Locale, TimeZone
 from domain.ids import Identifier
 
-Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
-TimeZone = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+){0,2}$")]
+__all__ = ["Contact", "Locale", "TimeZone"]
 
 
 class Contact(BaseModel):

@@ -10,7 +10,6 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from domain.durations import Duration
@@ -266,6 +265,8 @@ SharedTemplate = Annotated[Template, AfterValidator(shared)]
 def parse_template(source: str | dict[str, Any], origin: str = "template") -> Template:
     """Validate a template from YAML text or a mapping; errors name the field path."""
     if isinstance(source, str):
+        import yaml  # here: reading a programme needs no YAML parser (25 ms at import)
+
         try:
             data = yaml.safe_load(source)
         except yaml.YAMLError as exc:

@@ -1,9 +1,11 @@
 """The default notifier: an append-only JSON Lines outbox file.
 
 Each notification becomes one line, the Notification in JSON mode plus a
-``sent_at``. Given a keyring (as parcours always runs it), a line keeps only ids in
-the clear (``delivery_id``, ``kind``, ``programme_id``, ``employee_id``, ``stage``,
-``sent_at``) and the rest (names, addresses, the template title...) as one ``sealed``
+``sent_at`` and the ``message`` it says (``{lang, subject, text}``, rendered as the email
+channel renders it: in the reader's language and time zone), so a relay has the words
+ready. Given a keyring (as parcours always runs it), a line keeps only ids in the clear
+(``delivery_id``, ``kind``, ``programme_id``, ``employee_id``, ``stage``, ``sent_at``)
+and the rest (names, addresses, the template title, the message...) as one ``sealed``
 field under the employee's data key: erasing the employee leaves their lines as ids.
 A mail or chat relay reads the lines opened with ``parcours outbox read [--follow]``
 (JSON Lines on stdout, one notification each, an erased one as ``"erased": true``), or
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.notify.journal import DeliveryJournal, Sealer
+from adapters.notify.rendering import render
 from domain.notices import Notification
 
 OUTBOX_FILE = "outbox.jsonl"
@@ -32,8 +35,11 @@ class OutboxNotifier:
     """Appends notifications to ``path`` (usually ``<data_dir>/outbox.jsonl``), sealed
     per employee with ``sealer`` (a ``Keyring``) when one is given."""
 
-    def __init__(self, path: Path, sealer: Sealer | None = None) -> None:
+    def __init__(
+        self, path: Path, sealer: Sealer | None = None, public_url: str = "http://localhost:8000"
+    ) -> None:
         self.path = path
+        self.public_url = public_url
         self._journal = DeliveryJournal(path, sealer)
 
     def read(self) -> list[dict[str, Any]]:
@@ -48,6 +54,12 @@ class OutboxNotifier:
         record = notification.model_dump(mode="json")
         record["employee_id"] = notification.employee.id
         record["sent_at"] = datetime.now(UTC).isoformat()
+        message = render(notification, self.public_url)
+        record["message"] = {
+            "lang": message.lang,
+            "subject": message.subject,
+            "text": message.text,
+        }
         entry, fresh = await self._journal.append_once(record, notification.employee.id)
         where = f"outbox: {self.path}#{entry.line}"
         return where if fresh else f"already sent: {where}"

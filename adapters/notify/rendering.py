@@ -1,52 +1,29 @@
 """What a notification says to a person: a subject and a plain-text body, per kind.
 
-The templates are data (one subject and one body per ``NoticeKind``) filled from
-the notification: the programme, the stage, the deadline or the session time,
-and a link to the programme in the API (``{public_url}/v1/programmes/{id}``).
-Rendering is deterministic for a given notification, so a retried delivery
-says exactly the same thing.
+The texts are the language catalogues' (``adapters.language``: ``notice.<kind>.subject``
+and ``.body``, in French or English) filled from the notification: the programme, the
+stage, the deadline or the session time (in the reader's time zone, written as their
+language writes dates), and a link to the programme in the API
+(``{public_url}/v1/programmes/{id}``). Rendering is deterministic for a given notification,
+so a retried delivery says exactly the same thing.
+
+Whose language: a notification addressed to one person of the people directory (an
+escalation to the manager, a reminder to one rater) reads in that person's locale and
+time zone; one for the employee, or for several people, reads in the programme's (the
+locale and time zone it was launched with). One message per notification: the channels
+deliver each delivery id once, so it is not split by language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import quote
 
-from domain.notices import NoticeKind, Notification
-
-_NONE = "not set"
-
-TEMPLATES: dict[NoticeKind, tuple[str, str]] = {
-    NoticeKind.reminder: (
-        "Reminder: {stage} is due {deadline}",
-        "Hello {name},\n\n"
-        'In your programme "{programme}", the stage "{stage}" is due on {deadline}.\n'
-        "Please complete what it asks before then.\n",
-    ),
-    NoticeKind.escalation: (
-        "Overdue: {stage} for {name} ({programme})",
-        'In the programme "{programme}" of {name}, the stage "{stage}" was due on '
-        "{deadline} and is still open.\n"
-        "This is escalation step {step}, addressed to: {roles}.\n",
-    ),
-    NoticeKind.session_reminder: (
-        "Session {session} of {programme}: {session_at}",
-        "Hello {name},\n\n"
-        'Session {session} of your programme "{programme}" (stage "{stage}") '
-        "is planned for {session_at}.\n",
-    ),
-    NoticeKind.evaluation_ready: (
-        "Evaluation ready: {programme}, {stage}",
-        "Hello {name},\n\n"
-        'An evaluation of the programme "{programme}" has been recorded at the stage "{stage}".\n',
-    ),
-}
-"""Per kind: the subject and the body, as ``str.format`` templates."""
-
-_FOOTER = (
-    "\nWhere it stands: {link}\n\n-- parcours (programme {programme_id}, delivery {delivery_id})\n"
-)
+from adapters.language.catalogue import text
+from adapters.language.formats import Reader
+from domain.notices import Notification
+from domain.template import Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +31,7 @@ class Message:
     subject: str
     text: str
     link: str
+    lang: str = "en"
 
 
 def programme_link(public_url: str, programme_id: str) -> str:
@@ -61,33 +39,41 @@ def programme_link(public_url: str, programme_id: str) -> str:
     return f"{public_url.rstrip('/')}/v1/programmes/{quote(programme_id, safe='')}"
 
 
-def render(notification: Notification, public_url: str) -> Message:
+def reader_of(notification: Notification) -> Reader:
+    """Who reads ``notification``: its one directory recipient, else the programme's reader."""
+    people = {c.id: c for role in notification.to for c in notification.contacts.get(role, ())}
+    if Role.employee not in notification.to and len(people) == 1:
+        [contact] = people.values()
+        return Reader.of(contact.locale, contact.time_zone)
+    employee = notification.employee
+    return Reader.of(employee.locale, employee.time_zone)
+
+
+def render(notification: Notification, public_url: str, reader: Reader | None = None) -> Message:
     """The message for ``notification``; every field the template names is filled."""
+    reader = reader or reader_of(notification)
+    lang = reader.lang
+    none = text(lang, "notice.none")
     link = programme_link(public_url, notification.programme_id)
+
+    def when(value: datetime | None) -> str:
+        return none if value is None else reader.when(value)
+
     fields = {
         "name": notification.employee.name,
         "programme": notification.template_title,
         "programme_id": notification.programme_id,
-        "stage": notification.stage_title or notification.stage or _NONE,
-        "deadline": _when(notification.due_at),
-        "session": notification.session_number if notification.session_number else _NONE,
-        "session_at": _when(notification.session_at),
-        "step": notification.escalation_step if notification.escalation_step else _NONE,
-        "roles": ", ".join(role.value for role in notification.to) or _NONE,
+        "stage": notification.stage_title or notification.stage or none,
+        "deadline": when(notification.due_at),
+        "session": notification.session_number if notification.session_number else none,
+        "session_at": when(notification.session_at),
+        "step": notification.escalation_step if notification.escalation_step else none,
+        "roles": ", ".join(text(lang, f"role.{r.value}") for r in notification.to) or none,
         "delivery_id": notification.delivery_id,
         "link": link,
     }
-    subject, body = TEMPLATES[notification.kind]
-    return Message(
-        # One line: a name or a title with a newline must not break the mail header.
-        subject=" ".join(subject.format_map(fields).split()),
-        text=body.format_map(fields) + _FOOTER.format_map(fields),
-        link=link,
-    )
-
-
-def _when(value: datetime | None) -> str:
-    if value is None:
-        return _NONE
-    utc = value.astimezone(UTC)
-    return f"{utc:%A} {utc.day} {utc:%B %Y, %H:%M} UTC"
+    kind = notification.kind.value
+    subject = text(lang, f"notice.{kind}.subject", **fields)
+    body = text(lang, f"notice.{kind}.body", **fields) + text(lang, "notice.footer", **fields)
+    # One line: a name or a title with a newline must not break the mail header.
+    return Message(subject=" ".join(subject.split()), text=body, link=link, lang=lang)

@@ -37,7 +37,7 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -286,13 +286,19 @@ class Keyring:
         if cached is not None and time.monotonic() - cached.checked < self._ttl:
             return cached.key_id, cached.aead
         with self._lock, self._store_errors():
-            row = self._owned(owner)
-            if row is None:
-                self._create(owner)
-                row = self._owned(owner)
-            assert row is not None
+            row = self._owned(owner) or self._create((owner,))[owner]
             key = self._unwrap(row, owner)
         return key.key_id, key.aead
+
+    def ensure_keys(self, owners: Iterable[str]) -> None:
+        """Make the keys of those of ``owners`` who have none, in one write to the store:
+        a cohort's keys cost one commit (one sync) instead of one each. An erased
+        owner stays erased (``key_for`` will say so)."""
+        wanted = list(dict.fromkeys(owner_key(owner) for owner in owners))
+        with self._lock, self._store_errors():
+            missing = [owner for owner in wanted if self._owned(owner) is None]
+            if missing:
+                self._create(tuple(missing))
 
     def key_by_id(self, key_id: str) -> AESGCM:
         """The key ``key_id`` names, to decrypt with. ``DataErased`` when it was destroyed,
@@ -406,17 +412,27 @@ class Keyring:
             row = self.store.by_owner(_legacy(owner))
         return row
 
-    def _create(self, owner: str) -> None:
-        key_id = _new_key_id()
-        nonce = secrets.token_bytes(NONCE)
-        wrapped = nonce + self._master.encrypt(
-            nonce, AESGCM.generate_key(bit_length=256), _wrap_aad(key_id, owner)
-        )
-        # A concurrent process may insert the owner's key first: then theirs is the key.
+    def _create(self, owners: tuple[str, ...]) -> dict[str, KeyRow]:
+        """New keys for ``owners``, kept in one transaction; each owner's row as kept."""
+        rows: dict[str, KeyRow] = {}
+        for owner in owners:
+            key_id = _new_key_id()
+            nonce = secrets.token_bytes(NONCE)
+            wrapped = nonce + self._master.encrypt(
+                nonce, AESGCM.generate_key(bit_length=256), _wrap_aad(key_id, owner)
+            )
+            rows[owner] = KeyRow(key_id, owner, wrapped, None)
         created = datetime.now(UTC).isoformat()
-        row = KeyRow(key_id, owner, wrapped, None)
-        if not self.store.insert(row, created, self._check) and self._owned(owner) is None:
-            raise _rotated(self.path)
+        if self.store.insert(tuple(rows.values()), created, self._check) == len(rows):
+            return rows
+        # A concurrent process inserted some first (theirs are the keys), or the master
+        # key was rotated away (nothing was inserted, and nobody has a key).
+        for owner in owners:
+            row = self._owned(owner)
+            if row is None:
+                raise _rotated(self.path)
+            rows[owner] = row
+        return rows
 
     def _unwrap(self, row: KeyRow, owner: str) -> _Key:
         """The key of ``row``, cached for ``owner`` (namespaced; the row may predate it)."""

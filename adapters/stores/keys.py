@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -73,11 +73,12 @@ class KeyStore(Protocol):
 
     def by_id(self, key_id: str) -> KeyRow | None: ...
 
-    def insert(self, row: KeyRow, created: str, check: bytes) -> bool:
-        """Keep a new live key unless ``owner`` has one (then theirs is the key).
+    def insert(self, rows: Sequence[KeyRow], created: str, check: bytes) -> int:
+        """Keep new live keys, in one transaction, each unless its owner has one (then
+        theirs is the key).
 
         Only while the check value is still ``check``: a process whose master key was
-        rotated away cannot add keys wrapped under it. False when nothing was inserted.
+        rotated away cannot add keys wrapped under it. How many were inserted.
         """
         ...
 
@@ -173,14 +174,16 @@ class SqliteKeyStore:
             ).fetchone()
         return None if found is None else KeyRow(*found)
 
-    def insert(self, row: KeyRow, created: str, check: bytes) -> bool:
-        with self._lock:
-            return bool(
-                self._db.execute(
+    def insert(self, rows: Sequence[KeyRow], created: str, check: bytes) -> int:
+        # One commit, so one sync of the file, however many keys.
+        with self._write() as db:
+            return sum(
+                db.execute(
                     "INSERT OR IGNORE INTO keys SELECT ?, ?, ?, ?, NULL, NULL "
                     "WHERE EXISTS (SELECT 1 FROM meta WHERE name = 'check' AND value = ?)",
                     (row.key_id, row.owner, row.wrapped, created, check),
                 ).rowcount
+                for row in rows
             )
 
     def erase(
@@ -305,18 +308,21 @@ class PostgresKeyStore:
         key_id, owner, wrapped, erased = found[0]
         return KeyRow(key_id, owner, None if wrapped is None else bytes(wrapped), erased)
 
-    def insert(self, row: KeyRow, created: str, check: bytes) -> bool:
+    def insert(self, rows: Sequence[KeyRow], created: str, check: bytes) -> int:
         with self._database.connection() as connection, connection.transaction():
             # Shared with the other inserts, exclusive with a rotation: no key is added
             # under a master key while it is being replaced.
             connection.execute("LOCK TABLE keys_meta IN SHARE MODE")
-            cursor = connection.execute(
-                "INSERT INTO keys SELECT %s, %s, %s, %s, NULL, NULL "
-                "WHERE EXISTS (SELECT 1 FROM keys_meta WHERE name = 'check' AND value = %s) "
-                "ON CONFLICT DO NOTHING",
-                (row.key_id, row.owner, row.wrapped, created, check),
-            )
-            return bool(cursor.rowcount)
+            inserted = 0
+            for row in rows:
+                cursor = connection.execute(
+                    "INSERT INTO keys SELECT %s, %s, %s, %s, NULL, NULL WHERE EXISTS "
+                    "(SELECT 1 FROM keys_meta WHERE name = 'check' AND value = %s) "
+                    "ON CONFLICT DO NOTHING",
+                    (row.key_id, row.owner, row.wrapped, created, check),
+                )
+                inserted += cursor.rowcount
+            return inserted
 
     def erase(
         self, owners: tuple[str, ...], tombstone_id: str, now: str, reason: str | None

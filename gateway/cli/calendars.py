@@ -25,11 +25,16 @@ def calendar(
 
     from rich.table import Table
 
-    from domain.calendar import calendar_of, ics
+    from adapters.language.zones import zone_of
+    from domain.calendar import calendar_of, ics, time_zone_of
 
-    entries = calendar_of(run(lambda c: c.events(programme_id), address, namespace))
+    events = run(lambda c: c.events(programme_id), address, namespace)
+    entries = calendar_of(events)
+    zone_name = time_zone_of(events)
+    zone = zone_of(zone_name)
     if ics_file is not None:
-        ics_file.write_text(ics(entries, programme_id, datetime.now(UTC)), encoding="utf-8")
+        feed = ics(entries, programme_id, datetime.now(UTC), zone_name)
+        ics_file.write_text(feed, encoding="utf-8")
     if as_json:
         print_json(
             [
@@ -37,7 +42,7 @@ def calendar(
                     "uid": e.uid,
                     "kind": e.kind.value,
                     "title": e.title,
-                    "at": e.at.isoformat(),
+                    "at": e.at.astimezone(zone).isoformat(),
                     "status": e.status,
                     "stage": e.stage,
                 }
@@ -45,9 +50,10 @@ def calendar(
             ]
         )
         return
-    table = Table("date (UTC)", "what", "stage", "status")
+    table = Table(f"date ({zone_name})", "what", "stage", "status")
     for entry in entries:
-        table.add_row(f"{entry.at:%Y-%m-%d %H:%M}", entry.title, entry.stage or "", entry.status)
+        at = entry.at.astimezone(zone)
+        table.add_row(f"{at:%Y-%m-%d %H:%M}", entry.title, entry.stage or "", entry.status)
     out.print(table)
     if ics_file is not None:
         out.print(f"written to {ics_file}", highlight=False)

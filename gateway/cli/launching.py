@@ -38,6 +38,12 @@ def launch(
     hr: Annotated[str | None, typer.Option("--hr")] = None,
     start: Annotated[str | None, typer.Option("--start", help="Start date, YYYY-MM-DD.")] = None,
     cohort: Annotated[str | None, typer.Option("--cohort")] = None,
+    locale: Annotated[
+        str, typer.Option("--locale", help="The programme's language: en or fr.")
+    ] = "en",
+    tz: Annotated[
+        str, typer.Option("--tz", help="The programme's time zone, e.g. Europe/Paris.")
+    ] = "UTC",
     address: Address = None,
     namespace: Namespace = None,
     as_json: AsJson = False,
@@ -51,7 +57,7 @@ def launch(
         chosen = catalogue.resolve(template)
     except TemplateError as exc:
         fail(str(exc), 2)
-    who = build(Employee, id=employee, name=name, email=email)
+    who = build(Employee, id=employee, name=name, email=email, locale=locale, time_zone=tz)
     start_date = None
     if start is not None:
         try:
@@ -85,7 +91,8 @@ def launch_cohort(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV: employee_id,name,email[,coach_id,manager_id,sponsor_id,hr_id]"
+            help="CSV: employee_id,name,email[,coach_id,manager_id,sponsor_id,hr_id,locale,"
+            "time_zone]"
             "[,manager_name,manager_email, likewise coach_, sponsor_, hr_]"
         ),
     ],

@@ -212,15 +212,23 @@ def report(
         int | None,
         typer.Option("--evaluation", "-n", help="Which evaluation, 1 for the first [the last]."),
     ] = None,
-    format_: Annotated[str, typer.Option("--format", help="md (a readable page) or json.")] = "md",
+    format_: Annotated[
+        str, typer.Option("--format", help="md (a readable page), html (one file) or json.")
+    ] = "md",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="fr or en [the programme's locale].")
+    ] = None,
     address: Address = None,
     namespace: Namespace = None,
 ) -> None:
-    """An evaluation report, rendered from the programme's events (never kept as a file)."""
-    from adapters.reports import render_markdown
+    """An evaluation report, rendered from the programme's events (never kept as a file):
+    ``--format html > report.html`` is one self-contained page that prints well."""
+    from adapters.reports import render_html, render_markdown
 
-    if format_ not in ("md", "json"):
-        fail(f"--format: {format_!r} is not md or json", 2)
+    if format_ not in ("md", "html", "json"):
+        fail(f"--format: {format_!r} is not md, html or json", 2)
+    if lang is not None and lang not in ("fr", "en"):
+        fail(f"--lang: {lang!r} is not fr or en", 2)
     reports = run(lambda c: c.evaluation_reports(programme_id), address, namespace)
     if not reports:
         fail(f"{programme_id} has no evaluation yet", 4)
@@ -230,5 +238,7 @@ def report(
     chosen = reports[n - 1]
     if format_ == "json":
         print_json(chosen)
+    elif format_ == "html":
+        sys.stdout.write(render_html(chosen, lang))
     else:
-        sys.stdout.write(render_markdown(chosen))
+        sys.stdout.write(render_markdown(chosen, lang))

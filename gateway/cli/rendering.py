@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
@@ -16,6 +17,13 @@ if TYPE_CHECKING:
     from workflows.messages import Receipt
 
 
+def local(at: datetime, zone: str) -> datetime:
+    """``at`` in the programme's time zone (UTC if the name is unknown here)."""
+    from adapters.language.zones import zone_of
+
+    return at.astimezone(zone_of(zone))
+
+
 def show_view(view: ProgrammeView, as_json: bool) -> None:
     if as_json:
         print_json(view)
@@ -27,13 +35,15 @@ def show_view(view: ProgrammeView, as_json: bool) -> None:
     )
     stage = f"{view.stage_number}/{view.stages} {view.stage}" if view.stage else "—"
     out.print(f"status: [bold]{view.status}[/]   stage: {stage}   events: {view.events}")
+    zone = view.employee.time_zone
+    out.print(f"locale: {view.employee.locale}   time zone: {zone}", highlight=False)
     if view.stage_due:
         out.print(
-            f"stage due: {view.stage_due:%Y-%m-%d %H:%M} UTC"
+            f"stage due: {local(view.stage_due, zone):%Y-%m-%d %H:%M} {zone}"
             + ("  (stalled)" if view.stalled else "")
         )
     if view.next_deadline:
-        out.print(f"next deadline: {view.next_deadline:%Y-%m-%d %H:%M:%S} UTC")
+        out.print(f"next deadline: {local(view.next_deadline, zone):%Y-%m-%d %H:%M:%S} {zone}")
     if view.paused:
         until = f" until {view.paused.until:%Y-%m-%d %H:%M}" if view.paused.until else ""
         out.print(f"paused: {view.paused.reason}{until}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -10,6 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from adapters.payloads.encryption import keyring_of
+from adapters.payloads.keyring import EMPLOYEE, KeyringError
 from domain.cohort_summary import CohortSummary, summarise
 from domain.commands import Employee
 from domain.enrolment import check_participants
@@ -30,10 +33,13 @@ from gateway.client.programmes import ProgrammeClient
 
 COLUMNS = (
     *("employee_id", "name", "email", "coach_id", "manager_id", "sponsor_id", "hr_id"),
+    *("locale", "time_zone"),
     *(f"{role}_{part}" for role in HOLDERS for part in ("name", "email")),
 )
-"""``<role>_name`` and ``<role>_email`` (coach, manager, sponsor, hr) give that person's
-contacts inline, with ``<role>_id``: they fill the people directory."""
+"""The CSV's columns: the first three are required; ``locale`` (en, fr) and ``time_zone``
+(IANA) are the programme's, English and UTC when left out or empty; ``<role>_name`` and
+``<role>_email`` (coach, manager, sponsor, hr) give that person's contacts inline, with
+``<role>_id``: they fill the people directory."""
 CONCURRENCY = 20
 """Launches in flight at once: enough to keep Temporal busy, few enough to be polite."""
 
@@ -84,6 +90,8 @@ def read_csv(text: str) -> tuple[list[tuple[int, Participant]], list[CohortOutco
                 manager_id=values.get("manager_id"),
                 sponsor_id=values.get("sponsor_id"),
                 hr_id=values.get("hr_id"),
+                locale=values.get("locale", "en"),
+                time_zone=values.get("time_zone", "UTC"),
                 **holders,
             )
         except ValidationError as exc:
@@ -179,8 +187,12 @@ async def launch_cohort(
         check_participants(person.id for _, person in participants)
     except DomainError as exc:
         raise InvalidRequest(str(exc)) from exc
+    contacts = Contacts.of(person for _, person in participants)
+    await _make_keys(
+        client, [*(person.id for _, person in participants), *(c.id for c in contacts)]
+    )
     refused: dict[str, str] = {}
-    for contact in Contacts.of(person for _, person in participants):
+    for contact in contacts:
         try:
             client.set_person(contact)
         except InvalidRequest as exc:
@@ -197,7 +209,13 @@ async def launch_cohort(
         async with gate:
             try:
                 launched = await client.launch(
-                    employee=Employee(id=person.id, name=person.name, email=person.email),
+                    employee=Employee(
+                        id=person.id,
+                        name=person.name,
+                        email=person.email,
+                        locale=person.locale,
+                        time_zone=person.time_zone,
+                    ),
                     template=template,
                     coach_id=person.holder("coach"),
                     manager_id=person.holder("manager"),
@@ -219,6 +237,17 @@ async def launch_cohort(
         return outcome
 
     return list(await asyncio.gather(*(one(line, person) for line, person in participants)))
+
+
+async def _make_keys(client: ProgrammeClient, employee_ids: list[str]) -> None:
+    """Every participant's data key (and their people's, given inline) made in one write
+    before the launches and the directory need them."""
+    keyring = keyring_of(client.temporal.data_converter)
+    if keyring is None:
+        return
+    # Should the store fail, each launch meets the same error and reports it for its line.
+    with contextlib.suppress(KeyringError):
+        await asyncio.to_thread(keyring.ensure_keys, [EMPLOYEE + e for e in employee_ids])
 
 
 def report(cohort_id: str, results: Sequence[CohortOutcome]) -> CohortReport:

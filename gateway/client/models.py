@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from domain.commands import Email
+from adapters.language.zones import is_zone
+from domain.commands import Email, ProgrammeLocale, TimeZone
 from domain.ids import Identifier, QueryValue
 from domain.people import Contact
 from domain.state import Status
@@ -101,14 +102,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def check_zone(name: str) -> str:
+    """``name`` if it is an IANA time zone this machine knows (``Europe/Paris``)."""
+    if not is_zone(name):
+        raise ValueError(f"{name!r} is not an IANA time zone, like Europe/Paris or UTC")
+    return name
+
+
+IanaZone = Annotated[TimeZone, AfterValidator(check_zone)]
+
+
 HOLDERS = ("coach", "manager", "sponsor", "hr")
 """The roles a launch names a person for, by id or with their contacts inline."""
 
 
 class Participant(_Strict):
-    """One employee of a cohort, with who coaches, manages, sponsors and supports them:
-    by id (``manager_id``), or with their contacts inline (``manager``), which fill the
-    people directory before anyone is launched."""
+    """One employee of a cohort: who coaches, manages, sponsors and supports them, by id
+    (``manager_id``) or with their contacts inline (``manager``), which fill the people
+    directory before anyone is launched; and the language and time zone of their
+    programme."""
 
     id: Identifier
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -117,6 +129,8 @@ class Participant(_Strict):
     manager_id: Identifier | None = None
     sponsor_id: Identifier | None = None
     hr_id: Identifier | None = None
+    locale: ProgrammeLocale = "en"
+    time_zone: IanaZone = "UTC"
     coach: Contact | None = None
     manager: Contact | None = None
     sponsor: Contact | None = None

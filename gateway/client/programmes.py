@@ -28,7 +28,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.payloads.keyring import DataErased, Keyring
-from adapters.reports import reports_of
+from adapters.reports import Report, reports_of
 from adapters.stores.people import PeopleDirectory
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
@@ -50,7 +50,6 @@ from domain.commands import (
 from domain.enrolment import check_start
 from domain.errors import DomainError
 from domain.events import Event
-from domain.notices import EvaluationReport
 from domain.people import Contact
 from domain.rules import check_occurred_at
 from domain.template import Template
@@ -68,6 +67,7 @@ from gateway.client.models import (
     Filters,
     Launched,
     ProgrammePage,
+    check_zone,
 )
 from workflows import search_attributes as sa
 from workflows.messages import (
@@ -146,6 +146,10 @@ class ProgrammeClient:
         """Launch a programme; ``contacts`` (of its coach, manager, sponsor, HR) fill the
         people directory first."""
         programme_id = ids.programme_id(template.id, employee.id)
+        try:
+            check_zone(employee.time_zone)
+        except ValueError as exc:
+            raise InvalidRequest(f"employee.time_zone: {exc}") from exc
         for contact in contacts:
             self.set_person(contact)
         if start_date is not None:
@@ -363,11 +367,11 @@ class ProgrammeClient:
         shown = confidentiality.shown_events(await self.events(programme_id))
         return [e for e in shown if e.seq > after]
 
-    async def evaluation_reports(self, programme_id: str) -> list[EvaluationReport]:
+    async def evaluation_reports(self, programme_id: str) -> list[Report]:
         """The programme's evaluation reports, rebuilt from its events (1 is the first),
-        with the confidentiality minimums applied; ``ProgrammeErased`` when its data was
-        erased. Nothing is read from files."""
-        return reports_of(await self.shown_events(programme_id))
+        with the confidentiality minimums applied (``adapters.reports.report``);
+        ``ProgrammeErased`` when its data was erased. Nothing is read from files."""
+        return reports_of(await self.events(programme_id))
 
     async def raw_history(self, programme_id: str) -> list[history.RawEvent]:
         """Temporal's own events, decoded; an erased payload shows as ``[erased]``."""

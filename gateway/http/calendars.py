@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from config import ApiRole as Role
-from domain.calendar import calendar_of, ics
+from domain.calendar import calendar_of, ics, time_zone_of
 from gateway.http.auth import READ, allow
 from gateway.http.dependencies import Programmes
 
@@ -27,11 +27,13 @@ async def calendar(
     programme_id: str, client: Programmes, _: Annotated[Role, Depends(allow(*READ))]
 ) -> Response:
     """Sessions (held, missed, planned, cancelled, with their dates), stage deadlines
-    (met, missed, pending) and evaluations (recorded with their verdict, or planned)."""
-    entries = calendar_of(await client.events(programme_id))
+    (met, missed, pending) and evaluations (recorded with their verdict, or planned); in
+    the programme's time zone (``X-WR-TIMEZONE``; the times themselves are UTC)."""
+    events = await client.events(programme_id)
+    entries = calendar_of(events)
     filename = re.sub(r"[^A-Za-z0-9._-]", "_", programme_id)
     return Response(
-        ics(entries, programme_id, datetime.now(UTC)),
+        ics(entries, programme_id, datetime.now(UTC), time_zone_of(events)),
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}.ics"'},
     )

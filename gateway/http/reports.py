@@ -2,60 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel, ConfigDict
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from adapters.reports import render_markdown
+from adapters.reports import Report, ReportItem, render_html, render_markdown
 from config import ApiRole as Role
-from domain.notices import EvaluationReport
 from gateway.http.auth import READ, allow
 from gateway.http.dependencies import Programmes
 from gateway.http.errors import ApiError
 
 router = APIRouter(prefix="/v1/programmes/{programme_id}/evaluations", tags=["reports"])
 MARKDOWN = "text/markdown"
+HTML = "text/html"
+Format = Literal["json", "md", "html"]
 
 
-class EvaluationItem(BaseModel):
-    """One evaluation of a programme, as the list gives it: ``n`` names it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    n: int
-    kind: str
-    stage: str | None
-    verdict: str
-    recorded_at: datetime
-    delivery_id: str
-
-
-@router.get("", operation_id="listEvaluations", response_model=list[EvaluationItem])
+@router.get("", operation_id="listEvaluations", response_model=list[ReportItem])
 async def evaluations(
     programme_id: str, client: Programmes, _: Annotated[Role, Depends(allow(*READ))]
-) -> list[EvaluationItem]:
-    reports = await client.evaluation_reports(programme_id)
-    return [
-        EvaluationItem(
-            n=n,
-            kind=r.evaluation.kind.value,
-            stage=r.evaluation.stage,
-            verdict=r.evaluation.verdict.value,
-            recorded_at=r.recorded_at,
-            delivery_id=r.delivery_id,
-        )
-        for n, r in enumerate(reports, start=1)
-    ]
+) -> list[ReportItem]:
+    """The programme's evaluations, 1 the first: what each one is, and its verdict."""
+    return [report.item() for report in await client.evaluation_reports(programme_id)]
 
 
 @router.get(
     "/{n}",
     operation_id="getEvaluation",
-    response_model=EvaluationReport,
-    responses={200: {"content": {MARKDOWN: {"schema": {"type": "string"}}}}},
+    response_model=Report,
+    responses={
+        200: {
+            "content": {
+                MARKDOWN: {"schema": {"type": "string"}},
+                HTML: {"schema": {"type": "string"}},
+            }
+        }
+    },
 )
 async def evaluation(
     programme_id: str,
@@ -63,19 +46,32 @@ async def evaluation(
     request: Request,
     client: Programmes,
     _: Annotated[Role, Depends(allow(*READ))],
-    format: Literal["json", "md"] | None = None,
+    format: Format | None = None,
+    lang: Literal["en", "fr"] | None = None,
 ) -> Response:
-    """Evaluation ``n`` (1 for the first), as JSON, or Markdown with ``?format=md`` or
-    ``Accept: text/markdown``."""
+    """Evaluation ``n`` (1 for the first), as JSON, Markdown (``?format=md`` or ``Accept:
+    text/markdown``) or one self-contained HTML page (``?format=html`` or ``Accept:
+    text/html``), in the programme's language unless ``?lang=`` says another, and its
+    time zone."""
     reports = await client.evaluation_reports(programme_id)
     if not 1 <= n <= len(reports):
         raise ApiError(
             404, "not_found", f"{programme_id} has {len(reports)} evaluation(s), not #{n}", "n"
         )
     report = reports[n - 1]
-    wants_md = format == "md" or (
-        format is None and MARKDOWN in (request.headers.get("accept") or "")
-    )
-    if wants_md:
-        return PlainTextResponse(render_markdown(report), media_type=f"{MARKDOWN}; charset=utf-8")
+    chosen = format or _accepted(request.headers.get("accept") or "")
+    if chosen == "md":
+        return PlainTextResponse(
+            render_markdown(report, lang), media_type=f"{MARKDOWN}; charset=utf-8"
+        )
+    if chosen == "html":
+        return HTMLResponse(render_html(report, lang))
     return JSONResponse(report.model_dump(mode="json"))
+
+
+def _accepted(accept: str) -> Format:
+    """Whichever of HTML and Markdown the ``Accept`` header names first, else JSON."""
+    html, md = accept.find(HTML), accept.find(MARKDOWN)
+    if html >= 0 and (md < 0 or html < md):
+        return "html"
+    return "md" if md >= 0 else "json"

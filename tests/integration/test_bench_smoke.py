@@ -29,6 +29,9 @@ HEADLINE = (
     "growth_rss_past_cache_ratio",
     "memory_per_programme_kib",
     "simulation_seconds_executive_6m",
+    "cli_help_seconds",
+    "cli_command_seconds",
+    "cli_temporal_ratio",
 )
 
 

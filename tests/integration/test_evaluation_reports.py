@@ -9,7 +9,9 @@ from pathlib import Path
 
 from temporalio.testing import ActivityEnvironment
 
-from adapters.reports import EvaluationRecorder, render_markdown
+from adapters.language.catalogue import text
+from adapters.reports import EvaluationRecorder, Report, render_markdown
+from adapters.reports.report import ObjectiveLine, ReportEmployee
 from bootstrap import build_activities
 from domain.commands import Employee
 from domain.evaluation import Attendance, Rating, Verdict, evaluate
@@ -66,28 +68,47 @@ async def test_recording_files_nothing_and_says_where_to_read(tmp_path: Path) ->
     assert not any(tmp_path.iterdir())  # noqa: ASYNC240
 
 
+def readable(filed: EvaluationReport) -> Report:
+    return Report(
+        n=2,
+        programme_id=filed.programme_id,
+        template_title=filed.template_title,
+        employee=ReportEmployee(id=filed.employee.id, name=filed.employee.name),
+        recorded_at=filed.recorded_at,
+        evaluation=filed.evaluation,
+        objectives=(
+            ObjectiveLine(id="S1", horizon="short_term", text="Delegate", progress=40),
+            ObjectiveLine(id="L1", horizon="long_term", text="Lead the unit", progress=10),
+        ),
+    )
+
+
 def test_markdown_shows_the_verdict_and_every_dimension() -> None:
     filed = report()
     assert filed.evaluation.verdict is Verdict.at_risk  # the case is not a trivial one
 
-    page = render_markdown(filed)
+    page = render_markdown(readable(filed))
 
     assert page.startswith("# Midpoint evaluation: Ada Lovelace")
     assert "## Verdict: At risk" in page
     for reason in filed.evaluation.reasons:
         assert reason in page
     table = [line for line in page.splitlines() if line.startswith("| ")]
+    assert table[0] == "| \\# | Horizon | Objective | Progress |"
+    table = table[table.index(next(row for row in table if row.startswith("| Dimension"))) :]
     assert table[0] == (
         "| Dimension | Employee | Manager | Mean | Like for like | Baseline | Change |"
     )
     for dimension in Dimension:
-        label = dimension.value.replace("_", " ").capitalize()
+        label = text("en", f"dimension.{dimension.value}")
         assert any(row.startswith(f"| {label} |") for row in table), label
     # Only the employee answered both times: the manager's 2 is shown, not compared.
     assert "| Strengths | 4.00 | 2.00 | 3.00 | 4.00 | 3.00 | +1.00 |" in table
     assert "| Talents | 4.00 | \u2013 | 4.00 | 4.00 | 3.00 | +1.00 |" in table
     assert "Change measured on the same roles: Employee." in page
-    assert "Objectives attained: 25% (expected 60%, 35 points behind plan)." in page
+    assert "Objectives attained: 25% (expected 60%)." in page
+    assert "| S1 | short term | Delegate | 40% |" in page
+    assert filed.delivery_id not in page
     assert "Sessions held: 3, missed: 2 (attendance 60%)." in page
 
 

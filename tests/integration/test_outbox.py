@@ -48,6 +48,9 @@ async def test_a_notification_becomes_one_json_line(tmp_path: Path) -> None:
     [record] = lines(path)
     assert datetime.fromisoformat(str(record.pop("sent_at"))).tzinfo is not None
     assert record.pop("employee_id") == "emp-42"
+    message = record.pop("message")
+    assert message["lang"] == "en"
+    assert message["subject"].startswith("Reminder: ")
     assert Notification.model_validate(record) == sent
 
 
@@ -74,6 +77,7 @@ async def test_with_a_keyring_a_line_holds_ids_and_a_body_sealed_for_the_employe
     [opened] = notifier.read()
     opened.pop("sent_at")
     opened.pop("employee_id")
+    assert "Ada Lovelace" in opened.pop("message")["text"]
     assert Notification.model_validate(opened) == sent
 
     keyring.erase("emp-42")

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
@@ -138,6 +139,20 @@ def test_concurrent_first_use_makes_one_key(backend: Backend) -> None:
     for thread in threads:
         thread.join()
     assert len(set(found)) == 1
+
+
+def test_a_cohorts_keys_are_made_at_once_and_kept_keys_stay(backend: Backend) -> None:
+    secret = master()
+    api, worker = backend.keyring(secret), backend.keyring(secret)
+    kept = worker.key_for("E1")[0]
+    worker.erase("E2")
+    api.ensure_keys(["employee:E1", "employee:E2", "employee:E3", "employee:E3"])
+    assert api.key_for("E1")[0] == kept
+    with pytest.raises(DataErased):
+        api.key_for("E2")
+    made = worker.key_for("E3")[0]
+    assert api.key_for("E3")[0] == made
+    assert backend.keys().by_owner("employee:E3") == (made, "employee:E3", ANY, None)
 
 
 def test_another_master_key_is_refused_at_once(backend: Backend) -> None:

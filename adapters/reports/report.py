@@ -1,0 +1,209 @@
+"""One evaluation's report, gathered from the programme's events: what the pages show.
+
+Built from the raw events, then made what the employee and the platform may see
+(``domain.confidentiality``): the evaluation's shown projection, and comments without
+who gave them (no rater id, no role), sorted by their text so their order does not
+tell who answered first. A rater's later answer in the stage replaces theirs, comment
+included. An answer's comment is filed under its dimension when the answer scored only
+that one, else under "general".
+
+No internal ids reach it either: not the delivery id, not a rater id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.confidentiality import shown_evaluations
+from domain.evaluation import Evaluation
+from domain.events import (
+    EvaluationRecorded,
+    Event,
+    FeedbackReceived,
+    ObjectiveProgressed,
+    ObjectivesAgreed,
+    ProgrammeLaunched,
+    SessionCorrected,
+    SessionHeld,
+    SessionMissed,
+)
+from domain.template import Dimension, EvaluationKind, Role
+
+SCALE = 5
+"""Scores are 1..5 (``domain.commands.Score``): the radar's outer ring."""
+NOT_NEEDED = "not needed"
+"""How the decider's note on a session closed unrecorded but not needed starts."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReportEmployee(_Model):
+    id: str
+    name: str
+
+
+class ObjectiveLine(_Model):
+    id: str
+    horizon: Literal["short_term", "long_term"]
+    text: str
+    progress: int | None
+    """The latest percent recorded by this evaluation; None: not recorded."""
+
+
+class SessionLine(_Model):
+    stage: str
+    number: int
+    status: Literal["held", "missed", "not_needed", "unrecorded"]
+    """``unrecorded``: nobody recorded it by the stage deadline, and it was needed."""
+    at: datetime
+    """When it was recorded (held or missed), or its stage's calendar closed."""
+    notes: str | None = None
+
+
+class CommentGroup(_Model):
+    dimension: Dimension | None
+    """None: general, from answers that scored several dimensions."""
+    comments: tuple[str, ...]
+
+
+class ReportItem(_Model):
+    """One evaluation of a programme, as the list gives it: ``n`` names it."""
+
+    n: int
+    kind: str
+    stage: str | None
+    verdict: str
+    recorded_at: datetime
+
+
+class Report(_Model):
+    n: int
+    """1 for the programme's first evaluation."""
+    programme_id: str
+    template_title: str
+    employee: ReportEmployee
+    locale: str = "en"
+    time_zone: str = "UTC"
+    recorded_at: datetime
+    evaluation: Evaluation
+    """As the employee and the platform may see it."""
+    baseline: dict[Dimension, float] = {}
+    """The baseline evaluation's shown means per dimension (empty for the baseline
+    itself, or with none): the radar's other polygon."""
+    scale: int = SCALE
+    objectives: tuple[ObjectiveLine, ...] = ()
+    comments: tuple[CommentGroup, ...] = ()
+    sessions: tuple[SessionLine, ...] = ()
+
+    def item(self) -> ReportItem:
+        ev = self.evaluation
+        return ReportItem(
+            n=self.n,
+            kind=ev.kind.value,
+            stage=ev.stage,
+            verdict=ev.verdict.value,
+            recorded_at=self.recorded_at,
+        )
+
+
+def reports_of(events: Iterable[Event]) -> list[Report]:
+    """The programme's evaluation reports, in the order they were recorded (1, 2, ...),
+    from its raw events."""
+    log = list(events)
+    launched = next((e for e in log if isinstance(e, ProgrammeLaunched)), None)
+    if launched is None:
+        return []
+    recorded = [e for e in log if isinstance(e, EvaluationRecorded)]
+    shown = shown_evaluations((e.evaluation for e in recorded), launched.template)
+    baseline: dict[Dimension, float] = {}
+    reports: list[Report] = []
+    previous = 0
+    for n, (event, evaluation) in enumerate(zip(recorded, shown, strict=True), start=1):
+        before = [e for e in log if e.seq < event.seq]
+        reports.append(
+            Report(
+                n=n,
+                programme_id=launched.programme_id,
+                template_title=launched.template.title,
+                employee=ReportEmployee(id=launched.employee.id, name=launched.employee.name),
+                locale=launched.employee.locale,
+                time_zone=launched.employee.time_zone,
+                recorded_at=event.at,
+                evaluation=evaluation,
+                baseline=dict(baseline),
+                objectives=_objectives(before),
+                comments=_comments(before, evaluation.stage, previous),
+                sessions=_sessions(before),
+            )
+        )
+        if evaluation.kind is EvaluationKind.baseline and not baseline:
+            baseline = {s.dimension: s.mean for s in evaluation.scores if s.mean is not None}
+        previous = event.seq
+    return reports
+
+
+def _objectives(events: Sequence[Event]) -> tuple[ObjectiveLine, ...]:
+    agreed: dict[str, ObjectiveLine] = {}
+    for event in events:
+        if isinstance(event, ObjectivesAgreed):
+            kept = {key: line.progress for key, line in agreed.items()}
+            agreed = {
+                o.id: ObjectiveLine(
+                    id=o.id, horizon=o.horizon, text=o.text, progress=kept.get(o.id)
+                )
+                for o in event.objectives
+            }
+        elif isinstance(event, ObjectiveProgressed) and event.objective_id in agreed:
+            line = agreed[event.objective_id]
+            agreed[event.objective_id] = line.model_copy(update={"progress": event.percent})
+    return tuple(agreed.values())
+
+
+def _comments(events: Sequence[Event], stage: str | None, after: int) -> tuple[CommentGroup, ...]:
+    latest: dict[tuple[Role, str], FeedbackReceived] = {}
+    for event in events:
+        if isinstance(event, FeedbackReceived) and event.seq > after and event.stage == stage:
+            latest[(event.role, event.rater_id)] = event  # a later answer replaces theirs
+    groups: dict[Dimension | None, list[str]] = {}
+    for answer in latest.values():
+        if answer.comment and answer.comment.strip():
+            only = next(iter(answer.scores)) if len(answer.scores) == 1 else None
+            groups.setdefault(only, []).append(answer.comment.strip())
+    order: list[Dimension | None] = [*Dimension, None]
+    return tuple(
+        CommentGroup(dimension=d, comments=tuple(sorted(groups[d]))) for d in order if d in groups
+    )
+
+
+def _sessions(events: Sequence[Event]) -> tuple[SessionLine, ...]:
+    found: dict[tuple[str, int], SessionLine] = {}
+    for event in events:
+        if isinstance(event, SessionHeld):
+            line = SessionLine(
+                stage=event.stage, number=event.number, status="held", at=event.at,
+                notes=event.notes,
+            )  # fmt: skip
+        elif isinstance(event, SessionMissed):
+            status: Literal["missed", "not_needed", "unrecorded"] = "missed"
+            notes = event.notes
+            if event.unrecorded:  # the decider's words: said by the status instead
+                status = "not_needed" if (notes or "").startswith(NOT_NEEDED) else "unrecorded"
+                notes = None
+            line = SessionLine(
+                stage=event.stage, number=event.number, status=status, at=event.at, notes=notes
+            )
+        elif isinstance(event, SessionCorrected):
+            line = SessionLine(
+                stage=event.stage, number=event.number, status=event.status, at=event.at,
+                notes=event.notes,
+            )  # fmt: skip
+        else:
+            continue
+        found[(line.stage, line.number)] = line
+    return tuple(found.values())

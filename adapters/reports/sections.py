@@ -1,0 +1,292 @@
+"""What a report says, section by section, in the reader's words: the Markdown and the
+HTML pages lay out the same ``Page``.
+
+Texts here are plain (unescaped); each renderer escapes them its own way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from adapters.language.catalogue import text
+from adapters.language.formats import Reader
+from adapters.reports.radar import Series, radar_svg
+from adapters.reports.reasons import reason_in
+from adapters.reports.report import Report
+from domain.evaluation import Evaluation
+from domain.template import Role
+from domain.verdict import Basis, Trend, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    lang: str
+    title: str
+    facts: list[tuple[str, str]]
+    verdict_key: str
+    verdict: str
+    reasons: list[str]
+    objectives: Table | None
+    attainment: str
+    scores: Table | None
+    chart: str | None
+    """The radar chart's SVG (already escaped), when there are scores."""
+    comments: list[tuple[str, list[str]]]
+    attendance: str
+    sessions: Table | None
+    expectations: list[str] | None
+    next_steps: list[str]
+    labels: dict[str, str]
+
+
+def reader_for(report: Report, lang: str | None = None) -> Reader:
+    """The programme's reader; ``lang`` (``?lang=``, ``--lang``) overrides its language."""
+    return Reader.of(lang or report.locale, report.time_zone)
+
+
+def page(report: Report, reader: Reader) -> Page:
+    lang = reader.lang
+    ev = report.evaluation
+
+    def t(key: str, **fields: object) -> str:
+        return text(lang, key, **fields)
+
+    kind = t(f"kind.{ev.kind.value}")
+    evaluation = capital(kind) + (f", {t('report.stage', stage=ev.stage)}" if ev.stage else "")
+    facts = [
+        (t("report.employee"), f"{report.employee.name} ({report.employee.id})"),
+        (t("report.programme"), report.programme_id),
+        (t("report.template"), report.template_title),
+        (t("report.evaluation"), evaluation),
+        (t("report.recorded_at"), reader.when(report.recorded_at)),
+        (t("report.raters"), reader.integer(ev.raters)),
+    ]
+    labels = {
+        key: t(f"report.{key}")
+        for key in (
+            "why", "objectives", "scores", "chart", "comments", "attendance", "next",
+            "expectations", "no_concerns", "no_comments", "footer",
+        )
+    }  # fmt: skip
+    return Page(
+        lang=lang,
+        title=t("report.title", kind=kind, name=report.employee.name),
+        facts=facts,
+        verdict_key=ev.verdict.value,
+        verdict=t("report.verdict", verdict=t(f"verdict.{ev.verdict.value}")),
+        reasons=[reason_in(r, reader) for r in ev.reasons],
+        objectives=_objectives(report, reader),
+        attainment=_attainment(ev, reader),
+        scores=_scores(ev, reader),
+        chart=_chart(report, reader),
+        comments=[
+            (
+                t(f"dimension.{g.dimension.value}")
+                if g.dimension
+                else t("report.comments_general"),
+                list(g.comments),
+            )
+            for g in report.comments
+        ],
+        attendance=_attendance(ev, reader),
+        sessions=_sessions(report, reader),
+        expectations=expectations(ev, reader),
+        next_steps=next_steps(report, reader),
+        labels=labels,
+    )
+
+
+def _objectives(report: Report, reader: Reader) -> Table | None:
+    lang = reader.lang
+    if not report.objectives:
+        return None
+    rows = [
+        [
+            o.id,
+            text(lang, f"horizon.{o.horizon}"),
+            o.text,
+            reader.percent(o.progress)
+            if o.progress is not None
+            else text(lang, "report.not_recorded"),
+        ]
+        for o in report.objectives
+    ]
+    header = ["#", *(text(lang, f"report.{k}") for k in ("horizon", "objective", "progress"))]
+    return Table(header, rows)
+
+
+def _attainment(ev: Evaluation, reader: Reader) -> str:
+    expected = reader.percent(ev.expected_attainment)
+    if ev.attainment is None:
+        return text(reader.lang, "report.attainment_unknown", expected=expected)
+    return text(
+        reader.lang, "report.attainment", attained=reader.percent(ev.attainment), expected=expected
+    )
+
+
+def role_label(role: Role, lang: str) -> str:
+    return capital(text(lang, f"role.{role.value}"))
+
+
+def capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def _scores(ev: Evaluation, reader: Reader) -> Table | None:
+    lang = reader.lang
+    if not any(s.by_role or s.others is not None for s in ev.scores):
+        return None
+    present = {role for score in ev.scores for role in score.by_role}
+    roles = [role for role in Role if role in present]
+    others = any(score.others is not None for score in ev.scores)
+    header = [text(lang, "report.dimension"), *(role_label(r, lang) for r in roles)]
+    header += [capital(text(lang, "report.others"))] if others else []
+    header += [text(lang, f"report.{k}") for k in ("mean", "compared", "baseline", "change")]
+    rows = [
+        [
+            text(lang, f"dimension.{s.dimension.value}"),
+            *(reader.number(s.by_role.get(r)) for r in roles),
+            *([reader.number(s.others)] if others else []),
+            reader.number(s.mean),
+            reader.number(s.compared),
+            reader.number(s.baseline),
+            reader.signed(s.change),
+        ]
+        for s in ev.scores
+    ]
+    rows.append(
+        [
+            text(lang, "report.overall"),
+            *("" for _ in roles),
+            *([""] if others else []),
+            reader.number(ev.overall),
+            reader.number(ev.compared_overall),
+            reader.number(ev.baseline_overall),
+            reader.signed(ev.change),
+        ]
+    )
+    notes: list[str] = []
+    if ev.comparison is not None:
+        compared = ", ".join(role_label(r, lang) for r in ev.comparison.roles) or "-"
+        key = (
+            "report.basis.same_raters"
+            if ev.comparison.basis is Basis.same_raters
+            else "report.basis.same_roles"
+        )
+        notes.append(text(lang, key, roles=compared))
+    if ev.merged:
+        merged = ", ".join(role_label(r, lang) for r in ev.merged)
+        notes.append(text(lang, "report.merged", roles=merged))
+    for role, n in ev.withheld.items():
+        answered = text(lang, "report.unknown_number") if n is None else str(n)
+        notes.append(
+            text(lang, "report.withheld", role=text(lang, f"role.{role.value}"), answered=answered)
+        )
+    return Table(header, rows, notes)
+
+
+def _chart(report: Report, reader: Reader) -> str | None:
+    ev = report.evaluation
+    if not ev.scores or all(s.mean is None for s in ev.scores):
+        return None
+    lang = reader.lang
+    axes = [text(lang, f"dimension.{s.dimension.value}") for s in ev.scores]
+    series = []
+    if report.baseline:
+        series.append(
+            Series(
+                text(lang, "report.chart_baseline"),
+                [report.baseline.get(s.dimension) for s in ev.scores],
+                "baseline",
+            )
+        )
+    series.append(Series(text(lang, "report.chart_now"), [s.mean for s in ev.scores], "now"))
+    return radar_svg(axes, series, report.scale, text(lang, "report.chart"))
+
+
+def _attendance(ev: Evaluation, reader: Reader) -> str:
+    rate = ev.attendance.rate
+    if rate is None:
+        return text(reader.lang, "report.no_sessions")
+    return text(
+        reader.lang,
+        "report.attendance_line",
+        held=ev.attendance.held,
+        missed=ev.attendance.missed,
+        rate=reader.percent(rate * 100),
+    )
+
+
+def _sessions(report: Report, reader: Reader) -> Table | None:
+    lang = reader.lang
+    if not report.sessions:
+        return None
+    header = [
+        text(lang, "report.session"),
+        text(lang, "report.date"),
+        text(lang, "report.status"),
+        text(lang, "report.notes"),
+    ]
+    rows = [
+        [
+            f"{s.stage} {s.number}",
+            reader.short(s.at),
+            text(lang, f"session.{s.status}"),
+            s.notes or "",
+        ]
+        for s in report.sessions
+    ]
+    return Table(header, rows, [text(lang, "report.times", zone=reader.zone_label)])
+
+
+def expectations(ev: Evaluation, reader: Reader) -> list[str] | None:
+    """The client's expectations, once ``Evaluation`` carries them (another change adds
+    ``expectations``); each of its fields as one line until it has its own words."""
+    found = getattr(ev, "expectations", None)
+    if found is None:
+        return None
+    dumped = found.model_dump(mode="json") if hasattr(found, "model_dump") else found
+    if isinstance(dumped, dict):
+        return [f"{k}: {v}" for k, v in dumped.items() if v not in (None, "", [], {})]
+    return [str(dumped)]
+
+
+def next_steps(report: Report, reader: Reader) -> list[str]:
+    """What a coach should look at next: what is wrong, most pressing first, then the
+    lowest dimension to work on (or, with nothing wrong, to keep the pace)."""
+    lang = reader.lang
+    ev = report.evaluation
+    steps: list[str] = []
+    if ev.raters == 0:
+        steps.append(text(lang, "next.no_feedback"))
+    if ev.trend is Trend.down:
+        steps.append(text(lang, "next.scores_down"))
+    rate = ev.attendance.rate
+    if rate is not None and rate < 0.75:
+        steps.append(text(lang, "next.attendance"))
+    if ev.attainment is not None and ev.expected_attainment - ev.attainment > 25:
+        steps.append(text(lang, "next.behind"))
+    if not report.objectives:
+        steps.append(text(lang, "next.no_objectives"))
+    unrecorded = sum(o.progress is None for o in report.objectives)
+    if unrecorded:
+        steps.append(text(lang, "next.unrecorded", count=unrecorded))
+    if ev.merged or ev.withheld:
+        steps.append(text(lang, "next.hidden"))
+    if ev.verdict is Verdict.on_track and not steps:
+        steps.append(text(lang, "next.keep_going"))
+    scored = [s for s in ev.scores if s.mean is not None]
+    if scored:
+        lowest = min(scored, key=lambda s: s.mean or 0.0)  # the first of equals
+        dimension = text(lang, f"dimension.{lowest.dimension.value}")
+        steps.append(
+            text(lang, "next.lowest", dimension=dimension, score=reader.number(lowest.mean))
+        )
+    return steps
