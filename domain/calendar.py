@@ -1,5 +1,5 @@
-"""A programme's calendar, read from its events: sessions (held, missed or planned, with
-their dates), stage deadlines and evaluations (recorded, or planned).
+"""A programme's calendar, read from its events: sessions (held, missed, not needed or
+planned, with their dates), stage deadlines and evaluations (recorded, or planned).
 
 Dates are wall times, as instants (UTC in the iCalendar feed, which also names the
 programme's time zone, ``X-WR-TIMEZONE``, for calendar applications to show them in; the
@@ -41,7 +41,7 @@ class Entry(NamedTuple):
     title: str
     at: datetime
     status: str
-    """session: held, missed, planned, cancelled; deadline: met, missed, pending;
+    """session: held, missed, not_needed, planned, cancelled; deadline: met, missed, pending;
     evaluation: the verdict, or planned."""
     stage: str | None
 
@@ -69,6 +69,9 @@ def calendar_of(events: list[Event]) -> list[Entry]:
                 open_stage, slots = event, {s.number: s.clock for s in event.sessions}
             case SessionHeld() | SessionMissed():
                 status = "held" if isinstance(event, SessionHeld) else "missed"
+                progress = state.stage_progress
+                if progress is not None and event.number in progress.uncounted:
+                    status = "not_needed"  # left unrecorded with the quota held: not missed
                 recorded[event.number] = (status, event.at)
             case SessionCorrected():
                 recorded[event.number] = (event.status, event.at)

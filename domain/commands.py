@@ -141,6 +141,35 @@ class AgreeObjectives(_Command):
     long_term: tuple[Text, ...] = Field(min_length=1, max_length=20)
 
 
+class AmendObjectives(_Command):
+    """Replace the agreed objectives, mid-programme, saying why (``domain.objectives``
+    says which ids are kept)."""
+
+    type: Literal["amend_objectives"] = "amend_objectives"
+    short_term: tuple[Text, ...] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
+    long_term: tuple[Text, ...] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
+    reason: Text
+
+
+class RecordExpectations(_Command):
+    """What the client (the sponsor, or the employee, as the template says) expects of
+    the programme (``domain.expectations``)."""
+
+    type: Literal["record_expectations"] = "record_expectations"
+    person_id: Identifier
+    """Who says it: must be the person holding the template's expectations role."""
+    expected: Text
+
+
+class RateExpectations(_Command):
+    """Whether the client's expectations were met: 1 (not at all) .. 5 (fully)."""
+
+    type: Literal["rate_expectations"] = "rate_expectations"
+    person_id: Identifier
+    met: Score
+    comment: Text | None = None
+
+
 class GiveFeedback(_Fact):
     type: Literal["give_feedback"] = "give_feedback"
     role: Role
@@ -257,6 +286,9 @@ Command = Annotated[
     | AdvanceStage
     | NominateRaters
     | Reassign
+    | AmendObjectives
+    | RecordExpectations
+    | RateExpectations
     | Tick
     | RecordDelivery,
     Field(discriminator="type"),

@@ -33,13 +33,16 @@ from domain.commands import (
     NOMINATED_ROLES,
     AdvanceStage,
     AgreeObjectives,
+    AmendObjectives,
     Command,
     GiveFeedback,
     Launch,
     NominateRaters,
     Pause,
+    RateExpectations,
     Reassign,
     RecordDelivery,
+    RecordExpectations,
     RecordProgress,
     RecordSession,
     Resume,
@@ -55,12 +58,14 @@ from domain.events import (
     EscalationDue,
     EvaluationRecorded,
     Event,
+    ExpectationsRated,
+    ExpectationsRecorded,
     FeedbackReceived,
     FollowUpClosed,
     Nominated,
-    Objective,
     ObjectiveProgressed,
     ObjectivesAgreed,
+    ObjectivesAmended,
     PersonReassigned,
     ProgrammeCompleted,
     ProgrammeLapsed,
@@ -82,7 +87,10 @@ from domain.events import (
     StageStalled,
 )
 from domain.evolve import apply, evolve, fold
+from domain.expectations import REPORTED_IN, rated_from
 from domain.gates import gate_status, sessions_quota_met
+from domain.objectives import agreed as agreed_objectives
+from domain.objectives import amended, removed
 from domain.schedule import Due, Kind, next_wake, upcoming
 from domain.state import ProgrammeState, StageProgress, Status
 from domain.template import EvaluationKind, Role
@@ -482,6 +490,7 @@ def _evaluate(draft: _Draft, kind: EvaluationKind, clock: timedelta | None) -> N
             state.template, kind, draft.clock() if clock is None else clock
         ),
         tolerance=state.template.score_tolerance,
+        expectations=state.expectations if kind in REPORTED_IN else None,
     )
     draft.emit(
         EvaluationRecorded, clock=clock, delivery_id=draft.delivery_id(), evaluation=evaluation
@@ -526,14 +535,120 @@ def _agree(draft: _Draft, command: AgreeObjectives) -> None:
         ):
             for i, text in enumerate(texts):
                 _require_within(f"{horizon}[{i}]", text, r.MAX_TEXT)
-    objectives = tuple(
-        Objective(id=f"S{i}", horizon="short_term", text=text)
-        for i, text in enumerate(command.short_term, 1)
-    ) + tuple(
-        Objective(id=f"L{i}", horizon="long_term", text=text)
-        for i, text in enumerate(command.long_term, 1)
+    draft.emit(
+        ObjectivesAgreed, objectives=agreed_objectives(command.short_term, command.long_term)
     )
-    draft.emit(ObjectivesAgreed, objectives=objectives)
+
+
+def _amend(draft: _Draft, command: AmendObjectives) -> None:
+    """Replace the agreed objectives; ``domain.objectives`` says which ids are kept."""
+    state = draft.state
+    _require_open(state, "amend objectives")
+    if not state.objectives:
+        raise DomainError("objectives are not agreed yet: agree them first, then amend them")
+    if state.amendments >= r.MAX_AMENDMENTS:
+        raise DomainError(
+            f"the objectives were already amended {r.MAX_AMENDMENTS} times, the most allowed"
+        )
+    given = len(command.short_term) + len(command.long_term)
+    if given > r.MAX_OBJECTIVES:
+        raise DomainError(
+            f"short_term and long_term: at most {r.MAX_OBJECTIVES} objectives in all, got {given}"
+        )
+    for horizon, texts in (("short_term", command.short_term), ("long_term", command.long_term)):
+        for i, text in enumerate(texts):
+            _require_within(f"{horizon}[{i}]", text, r.MAX_TEXT)
+    _require_within("reason", command.reason, r.MAX_TEXT)
+    retired = [o.id for o in state.retired]
+    objectives = amended(state.objectives, retired, command.short_term, command.long_term)
+    if objectives == state.objectives:
+        raise DomainError("nothing to amend: these are the objectives agreed already")
+    ever = {*retired, *(o.id for o in state.objectives), *(o.id for o in objectives)}
+    if len(ever) > r.MAX_OBJECTIVES_EVER:
+        raise DomainError(
+            f"short_term and long_term: a programme has at most {r.MAX_OBJECTIVES_EVER} "
+            f"objectives over its life, amendments included; this would make {len(ever)}"
+        )
+    before = {o.id for o in state.objectives}
+    draft.emit(
+        ObjectivesAmended,
+        added=tuple(o for o in objectives if o.id not in before),
+        removed=removed(state.objectives, objectives),
+        order=tuple(o.id for o in objectives),
+        reason=command.reason,
+        amendment=state.amendments + 1,
+    )
+
+
+def _client(state: ProgrammeState, person_id: str, doing: str) -> Role:
+    """The role whose expectations the programme records, if ``person_id`` holds it."""
+    by = state.template.expectations.by
+    holder = state.holder(by)
+    if holder is None:
+        raise DomainError(
+            f"nobody holds the {by} role in this programme, whose expectations it records: "
+            f"nobody may {doing}"
+        )
+    if person_id != holder:
+        raise DomainError(
+            f"person_id: {person_id!r} may not {doing}: this programme records its {by}'s "
+            f"expectations, and only its {by} ({holder}) says them"
+        )
+    return by
+
+
+def _expect(draft: _Draft, command: RecordExpectations) -> None:
+    state = draft.state
+    _require_open(state, "record expectations")
+    by = _client(state, command.person_id, "record the expectations")
+    _require_within("expected", command.expected, r.MAX_TEXT)
+    before = state.expectations
+    revision = 0
+    if before is not None:
+        if before.met is not None:
+            raise DomainError("the expectations were already rated; they are not changed now")
+        if state.expectations_revisions >= r.MAX_REVISIONS:
+            raise DomainError(
+                f"the expectations were already replaced {r.MAX_REVISIONS} times, the most allowed"
+            )
+        revision = state.expectations_revisions + 1
+    draft.emit(
+        ExpectationsRecorded,
+        by=by,
+        person_id=command.person_id,
+        expected=command.expected,
+        revision=revision,
+    )
+
+
+def _rate(draft: _Draft, command: RateExpectations) -> None:
+    state = draft.state
+    if state.ended:
+        raise DomainError(f"cannot rate the expectations: the programme is {state.status}")
+    by = _client(state, command.person_id, "rate the expectations")
+    if state.expectations is None:
+        raise DomainError("no expectations were recorded, so there are none to rate")
+    progress = state.stage_progress
+    first = rated_from(state.template)
+    if state.status is not Status.completed and (progress is None or progress.index < first):
+        where = f"stage {progress.key}" if progress is not None else f"{state.status}"
+        raise DomainError(
+            "expectations are rated at closure: from stage "
+            f"{state.template.stages[first].key} on, and the programme is in {where}"
+        )
+    if state.expectations_ratings > r.MAX_REVISIONS:
+        raise DomainError(
+            f"the expectations were already rated again {r.MAX_REVISIONS} times, the most allowed"
+        )
+    _require_within("comment", command.comment, r.MAX_COMMENT)
+    draft.emit(
+        ExpectationsRated,
+        by=by,
+        person_id=command.person_id,
+        met=command.met,
+        comment=command.comment,
+        revision=state.expectations_ratings,
+    )
 
 
 def _feedback(draft: _Draft, command: GiveFeedback) -> None:
@@ -796,6 +911,12 @@ def _progress(draft: _Draft, command: RecordProgress) -> None:
     if not state.objectives:
         raise DomainError("objectives are not agreed yet")
     ids = [o.id for o in state.objectives]
+    gone = next((o for o in state.retired if o.id == command.objective_id), None)
+    if gone is not None:
+        raise DomainError(
+            f"objective {gone.id!r} was removed by amendment {gone.amendment}; "
+            f"progress is recorded on {', '.join(ids)}"
+        )
     if command.objective_id not in ids:
         raise DomainError(f"objective {command.objective_id!r} is unknown; known: {', '.join(ids)}")
     records = state.progress_records.get(command.objective_id, 0)
@@ -867,6 +988,9 @@ def _delivery(draft: _Draft, command: RecordDelivery) -> None:
 
 _HANDLERS: dict[type[Any], Callable[[_Draft, Any], None]] = {
     AgreeObjectives: _agree,
+    AmendObjectives: _amend,
+    RecordExpectations: _expect,
+    RateExpectations: _rate,
     GiveFeedback: _feedback,
     NominateRaters: _nominate,
     Reassign: _reassign,

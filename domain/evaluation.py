@@ -102,6 +102,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain import exact
 from domain import verdict as verdicts
+from domain.expectations import Expectations
 from domain.template import DEFAULT_SCORE_TOLERANCE, Dimension, EvaluationKind, Role, Template
 from domain.verdict import Attendance, Basis, Comparison, Figures, Trend, Verdict
 
@@ -175,6 +176,10 @@ class Evaluation(BaseModel):
     withheld: dict[Role, int | None] = {}
     """Shown projections only: roles whose scores are withheld, with how many of their
     raters answered (None: not counted when the evaluation was recorded)."""
+    expectations: Expectations | None = None
+    """The client's expectations and whether they were met, as they stood (final,
+    closing and follow-up evaluations; ``domain.expectations``). None when none were
+    recorded, and in evaluations recorded before expectations were."""
 
 
 def expected_attainment(template: Template, kind: EvaluationKind, clock: timedelta) -> Fraction:
@@ -201,6 +206,7 @@ def evaluate(
     expected_attainment: float | Fraction,
     baseline_ratings: Sequence[Rating] | None = None,
     tolerance: float | Fraction = DEFAULT_SCORE_TOLERANCE,
+    expectations: Expectations | None = None,
 ) -> Evaluation:
     """Compute an evaluation from plain figures; pure and deterministic.
 
@@ -292,6 +298,7 @@ def evaluate(
             unrecorded=unrecorded,
             expected=expected,
             attendance=attendance,
+            expectations=expectations,
         )
     )
     return Evaluation(
@@ -312,6 +319,7 @@ def evaluate(
         attendance=attendance,
         verdict=verdict,
         reasons=reasons,
+        expectations=expectations,
     )
 
 

@@ -84,6 +84,43 @@ class ObjectivesAgreed(_Event):
     objectives: tuple[Objective, ...]
 
 
+class ObjectivesAmended(_Event):
+    """The objectives were amended mid-programme: what changed, so the earlier version
+    stays as the events before left it and the log grows by the new texts only."""
+
+    type: Literal["objectives_amended"] = "objectives_amended"
+    added: tuple[Objective, ...] = ()
+    """New objectives, with new ids."""
+    removed: tuple[str, ...] = ()
+    """Ids retired; their progress stays in the history."""
+    order: tuple[str, ...]
+    """The objectives after the amendment, by id, in order: those kept and those added."""
+    reason: str
+    amendment: int = Field(ge=1)
+    """1 for the first amendment."""
+
+
+class ExpectationsRecorded(_Event):
+    """What the client expects of the programme; a later one replaces it."""
+
+    type: Literal["expectations_recorded"] = "expectations_recorded"
+    by: Role
+    person_id: str
+    expected: str
+    revision: int = Field(default=0, ge=0)
+
+
+class ExpectationsRated(_Event):
+    """Whether the client's expectations were met, 1..5; a later rating replaces it."""
+
+    type: Literal["expectations_rated"] = "expectations_rated"
+    by: Role
+    person_id: str
+    met: int = Field(ge=1, le=5)
+    comment: str | None = None
+    revision: int = Field(default=0, ge=0)
+
+
 class FeedbackReceived(_Event):
     type: Literal["feedback_received"] = "feedback_received"
     stage: str | None
@@ -286,7 +323,10 @@ Event = Annotated[
     | ProgrammeLapsed
     | FollowUpClosed
     | RatersNominated
-    | PersonReassigned,
+    | PersonReassigned
+    | ObjectivesAmended
+    | ExpectationsRecorded
+    | ExpectationsRated,
     Field(discriminator="type"),
 ]
 

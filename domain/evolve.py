@@ -12,10 +12,13 @@ from domain.events import (
     EscalationDue,
     EvaluationRecorded,
     Event,
+    ExpectationsRated,
+    ExpectationsRecorded,
     FeedbackReceived,
     FollowUpClosed,
     ObjectiveProgressed,
     ObjectivesAgreed,
+    ObjectivesAmended,
     PersonReassigned,
     ProgrammeCompleted,
     ProgrammeLapsed,
@@ -35,7 +38,9 @@ from domain.events import (
     StageEntered,
     StageStalled,
 )
+from domain.expectations import Expectations
 from domain.gates import sessions_quota_met
+from domain.objectives import RetiredObjective
 from domain.state import Clock, FeedbackEntry, ProgrammeState, StageProgress, Status
 
 State = ProgrammeState | None
@@ -95,6 +100,37 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             }
         case ObjectivesAgreed():
             return {"objectives": event.objectives}
+        case ObjectivesAmended():
+            gone = tuple(
+                RetiredObjective(
+                    id=o.id,
+                    horizon=o.horizon,
+                    text=o.text,
+                    percent=state.progress.get(o.id),
+                    amendment=event.amendment,
+                )
+                for o in state.objectives
+                if o.id in event.removed
+            )
+            known = {o.id: o for o in (*state.objectives, *event.added)}
+            return {
+                "objectives": tuple(known[i] for i in event.order),
+                "retired": state.retired + gone,
+                "amendments": event.amendment,
+            }
+        case ExpectationsRecorded():
+            return {
+                "expectations": Expectations(by=event.by, expected=event.expected),
+                "expectations_revisions": event.revision,
+            }
+        case ExpectationsRated():
+            assert state.expectations is not None
+            return {
+                "expectations": state.expectations.model_copy(
+                    update={"met": event.met, "comment": event.comment}
+                ),
+                "expectations_ratings": state.expectations_ratings + 1,
+            }
         case FeedbackReceived():
             entry = FeedbackEntry(
                 seq=event.seq,

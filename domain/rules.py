@@ -49,6 +49,13 @@ MAX_REASSIGNMENTS = 12
 """Changes of coach, manager, sponsor or HR in a programme's life (rules 3)."""
 MAX_PAUSES = 12
 """Pauses in a programme's life: leave and sickness, not a switch to flick."""
+MAX_AMENDMENTS = 5
+"""Amendments of the agreed objectives in a programme's life (``domain.objectives``): a
+change of direction now and then, not a running diary."""
+MAX_OBJECTIVES_EVER = MAX_OBJECTIVES + MAX_OBJECTIVES // 2
+"""Distinct objectives a programme may have over its life, amendments included (so 6
+more than it may agree at once): each takes its own progress records
+(``MAX_PROGRESS_RECORDS``), so this bounds them too."""
 
 # Texts are bounded in bytes of UTF-8, what the carried input is made of: a character
 # limit lets four-byte characters quadruple it.
@@ -57,8 +64,8 @@ MAX_COMMENT = 1000
 MAX_NOTES = 1000
 """Bytes of a session's notes."""
 MAX_TEXT = 1000
-"""Bytes of an objective's text, and of the reason for a pause, a withdrawal or an
-explicit advance."""
+"""Bytes of an objective's text, of the reason for a pause, a withdrawal, an explicit
+advance or an amendment of the objectives, and of what the client expects."""
 MAX_KEY = 200
 """Bytes of an idempotency key (the commands take 200 characters)."""
 MAX_DETAIL = 500

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict
 from domain.commands import Employee, SessionStatus
 from domain.evaluation import Evaluation
 from domain.events import Nominated, Objective, SessionSlot
+from domain.expectations import Expectations
+from domain.objectives import RetiredObjective
 from domain.template import Dimension, EvaluationKind, Role, Stage, Template
 
 
@@ -117,6 +119,15 @@ class ProgrammeState(_State):
     """How often each objective's progress was recorded (rules 2 bounds it)."""
     follow_up_due: timedelta | None = None
     ended_at: datetime | None = None
+    retired: tuple[RetiredObjective, ...] = ()
+    """Objectives amendments removed, with their progress then (``domain.objectives``)."""
+    amendments: int = 0
+    expectations: Expectations | None = None
+    """The client's expectations, once recorded (``domain.expectations``)."""
+    expectations_revisions: int = 0
+    """How often the expectations were replaced after the first time."""
+    expectations_ratings: int = 0
+    """How often they were rated."""
 
     def holder(self, role: Role) -> str | None:
         """Who holds ``role`` now: the employee, or the coach, manager, sponsor or HR."""

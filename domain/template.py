@@ -196,6 +196,19 @@ class FollowUp(_Data):
     evaluation: EvaluationKind = EvaluationKind.follow_up
 
 
+class ExpectationsPlan(_Data):
+    """Whose expectations of the programme are recorded and rated (``domain.expectations``):
+    the sponsor's (the organisation that asked for it) or the employee's."""
+
+    by: Role = Role.sponsor
+
+    @model_validator(mode="after")
+    def _a_client(self) -> Self:
+        if self.by not in (Role.sponsor, Role.employee):
+            raise ValueError(f"by: must be sponsor or employee, got {self.by}")
+        return self
+
+
 class Template(_Data):
     id: TemplateId
     version: int = Field(ge=1)
@@ -213,6 +226,9 @@ class Template(_Data):
     are shown to the employee and the platform. A template may raise the defaults
     (``DEFAULT_MINIMUMS``: peers and direct reports 3, every other role 1), never lower
     them; see ``domain.confidentiality``."""
+    expectations: ExpectationsPlan = Field(default_factory=lambda: ExpectationsPlan())
+    """Whose expectations are recorded: the sponsor's unless the template says the
+    employee's (templates from before it say nothing: the sponsor's)."""
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

@@ -11,7 +11,8 @@ The verdict rules (every rule is checked; the worst level found wins):
 
 The reasons list what made the verdict first (off track, then at risk), then
 what else a coach should know: scores up or steady, attendance and objectives
-on plan, objectives not recorded, roles left out of the comparison, no answers.
+on plan, objectives not recorded, roles left out of the comparison, no answers, and
+the client's expectations (``domain.expectations``: reported, not weighed).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from domain import exact
+from domain.expectations import Expectations, in_words
 from domain.template import EvaluationKind, Role
 
 
@@ -94,6 +96,7 @@ class Figures(NamedTuple):
     unrecorded: int
     expected: Fraction
     attendance: Attendance
+    expectations: Expectations | None = None
 
 
 def verdict(f: Figures) -> tuple[Verdict, tuple[str, ...]]:
@@ -103,6 +106,8 @@ def verdict(f: Figures) -> tuple[Verdict, tuple[str, ...]]:
     _score_reasons(f, off, risk, notes)
     _attendance_reasons(f.attendance, off, risk, notes)
     _objective_reasons(f, off, risk, notes)
+    if f.expectations is not None:  # reported beside the verdict, not weighed in it
+        notes.append(in_words(f.expectations))
     if off:
         return Verdict.off_track, tuple(off + risk + notes)
     if risk:

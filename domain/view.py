@@ -12,8 +12,10 @@ from domain.confidentiality import shown_evaluations
 from domain.decider import next_wake
 from domain.durations import Duration
 from domain.evaluation import Evaluation
+from domain.expectations import Expectations
 from domain.gates import gate_status
-from domain.state import ProgrammeState, Status
+from domain.objectives import RetiredObjective
+from domain.state import ProgrammeState, StageProgress, Status
 from domain.template import Role
 
 
@@ -34,7 +36,9 @@ class SessionView(_View):
     """Wall time of the slot: for a recorded session, its date when it was recorded (a
     later pause does not move it); for a planned one, the planned time, which moves
     when the programme is paused, and None while it is paused."""
-    status: Literal["planned", "held", "missed"]
+    status: Literal["planned", "held", "missed", "not_needed"]
+    """``not_needed``: left unrecorded when the stage's calendar closed with its
+    ``gate.sessions_held`` met; not missed, and not counted in attendance."""
 
 
 class PauseView(_View):
@@ -87,6 +91,13 @@ class ProgrammeView(_View):
     pending_deliveries: int
     ended_at: datetime | None
     rejections: tuple[Rejection, ...] = ()
+    retired_objectives: tuple[RetiredObjective, ...] = ()
+    """Objectives an amendment removed, with the progress they had then."""
+    amendments: int = 0
+    expectations: Expectations | None = None
+    """The client's expectations and, once rated, whether they were met."""
+    expectations_by: Role = Role.sponsor
+    """Whose expectations the programme records (its template says): who may say them."""
 
 
 def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
@@ -106,9 +117,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
             SessionView(
                 number=slot.number,
                 at=progress.dated.get(slot.number) or wall(slot.clock),
-                status=progress.recorded[slot.number].value
-                if slot.number in progress.recorded
-                else "planned",
+                status=_session_status(progress, slot.number),
             )
             for slot in progress.sessions
         )
@@ -155,4 +164,17 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         follow_up_due=wall(state.follow_up_due),
         pending_deliveries=len(state.pending_deliveries),
         ended_at=state.ended_at,
+        retired_objectives=state.retired,
+        amendments=state.amendments,
+        expectations=state.expectations,
+        expectations_by=state.template.expectations.by,
     )
+
+
+def _session_status(
+    progress: StageProgress, number: int
+) -> Literal["planned", "held", "missed", "not_needed"]:
+    if number in progress.uncounted:
+        return "not_needed"
+    recorded = progress.recorded.get(number)
+    return recorded.value if recorded is not None else "planned"

@@ -26,12 +26,15 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import (
         AdvanceStage,
         AgreeObjectives,
+        AmendObjectives,
         Command,
         GiveFeedback,
         NominateRaters,
         Pause,
+        RateExpectations,
         Reassign,
         RecordDelivery,
+        RecordExpectations,
         RecordProgress,
         RecordSession,
         Resume,
@@ -472,6 +475,30 @@ class ProgrammeWorkflow:
 
     @reassign.validator
     def _check_reassign(self, command: Reassign) -> None:
+        self._validate(command)
+
+    @workflow.update(name="amend_objectives")
+    def amend_objectives(self, command: AmendObjectives) -> ProgrammeView:
+        return self._update(command)
+
+    @amend_objectives.validator
+    def _check_amend(self, command: AmendObjectives) -> None:
+        self._validate(command)
+
+    @workflow.update(name="record_expectations")
+    def record_expectations(self, command: RecordExpectations) -> ProgrammeView:
+        return self._update(command)
+
+    @record_expectations.validator
+    def _check_expectations(self, command: RecordExpectations) -> None:
+        self._validate(command)
+
+    @workflow.update(name="rate_expectations")
+    def rate_expectations(self, command: RateExpectations) -> ProgrammeView:
+        return self._update(command)
+
+    @rate_expectations.validator
+    def _check_rating(self, command: RateExpectations) -> None:
         self._validate(command)
 
     def log(self) -> list[Event]:

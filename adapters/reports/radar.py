@@ -1,9 +1,9 @@
 """A radar chart of the dimensions as inline SVG: pure Python, no script, no external asset.
 
 One axis per dimension, clockwise from the top (two are a quarter-turn apart); a score
-``v`` of a scale ``1..max`` sits at ``v / max`` of the radius along its axis (an unscored dimension at the centre). Rings
-mark each score; the baseline is drawn dashed under the evaluation's polygon. Labels are
-user-visible text, escaped.
+``v`` of a scale ``1..max`` sits at ``v / max`` of the radius along its axis (an unscored
+dimension at the centre). Rings mark each score; the baseline is drawn dashed under the
+evaluation's polygon. Labels are user-visible text, escaped.
 """
 
 from __future__ import annotations

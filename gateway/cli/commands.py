@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,10 @@ from gateway.cli.shell import (
     run,
 )
 
+if TYPE_CHECKING:
+    from domain.view import ProgrammeView
+    from gateway.client.programmes import ProgrammeClient
+
 At = Annotated[
     str | None,
     typer.Option("--at", help="When it happened, if not now (date or ISO datetime)."),
@@ -30,18 +34,89 @@ def objectives(
     programme_id: ProgrammeId,
     short: Annotated[list[str], typer.Option("--short", help="A short-term objective.")],
     long: Annotated[list[str], typer.Option("--long", help="A long-term objective.")],
+    amend: Annotated[
+        bool,
+        typer.Option(
+            "--amend",
+            help="Replace the objectives agreed (unchanged texts keep their ids); needs --reason.",
+        ),
+    ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, with --amend.")] = None,
     key: Key = None,
     address: Address = None,
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
-    """Agree the programme's short- and long-term objectives."""
+    """Agree the programme's short- and long-term objectives, or amend them."""
+    from domain.commands import AmendObjectives
     from gateway.cli.rendering import show_view
     from gateway.http.requests import ObjectivesRequest
 
-    command = build(ObjectivesRequest, short_term=short, long_term=long).command(key)
-    view = run(lambda c: c.agree_objectives(programme_id, command), address, namespace)
+    body = build(ObjectivesRequest, short_term=short, long_term=long, amend=amend, reason=reason)
+    command = body.command(key)
+    if isinstance(command, AmendObjectives):
+        amendment = command
+        view = run(lambda c: c.amend_objectives(programme_id, amendment), address, namespace)
+    else:
+        agreement = command
+        view = run(lambda c: c.agree_objectives(programme_id, agreement), address, namespace)
     show_view(view, as_json)
+
+
+@app.command()
+def expectations(
+    programme_id: ProgrammeId,
+    expect: Annotated[
+        str | None, typer.Option("--expect", help="What the client expects of the programme.")
+    ] = None,
+    met: Annotated[
+        int | None,
+        typer.Option("--met", help="At closure: were they met? 1 not at all, 3 partly, 5 fully."),
+    ] = None,
+    comment: Annotated[str | None, typer.Option("--comment", help="With --met.")] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Who says it: the holder of the template's expectations role (the sponsor, "
+            "or the employee); by default, whoever holds it now.",
+        ),
+    ] = None,
+    key: Key = None,
+    address: Address = None,
+    namespace: Namespace = None,
+    as_json: AsJson = False,
+) -> None:
+    """The client's expectations: what they expect, or at closure whether it was met."""
+    from domain.commands import RateExpectations
+    from gateway.cli.rendering import show_view
+    from gateway.http.requests import ExpectationsRequest
+
+    # checked before connecting; the holder, when not given, is read from the programme
+    body = build(
+        ExpectationsRequest, person_id=by or "holder", expected=expect, met=met, comment=comment
+    )
+
+    async def send(client: ProgrammeClient) -> ProgrammeView:
+        person = by or await _client_of(client, programme_id)
+        command = body.model_copy(update={"person_id": person}).command(key)
+        if isinstance(command, RateExpectations):
+            return await client.rate_expectations(programme_id, command)
+        return await client.record_expectations(programme_id, command)
+
+    show_view(run(send, address, namespace), as_json)
+
+
+async def _client_of(client: ProgrammeClient, programme_id: str) -> str:
+    """Who holds the programme's expectations role now (the CLI is ops' own tool)."""
+    from domain.template import Role
+
+    view = await client.view(programme_id)
+    by = view.expectations_by
+    holder = view.employee.id if by is Role.employee else view.sponsor_id
+    if holder is None:
+        fail(f"by: nobody holds the {by} role in {programme_id}; say who with --by", 2)
+    return holder
 
 
 @app.command()

@@ -52,11 +52,23 @@ def show_view(view: ProgrammeView, as_json: bool) -> None:
     for objective in view.objectives:
         pct = "—" if objective.percent is None else f"{objective.percent}%"
         out.print(f"objective {objective.id} ({objective.horizon}): {objective.text} [{pct}]")
+    for retired in view.retired_objectives:
+        pct = "—" if retired.percent is None else f"{retired.percent}%"
+        out.print(
+            f"removed by amendment {retired.amendment}: {retired.id} ({retired.horizon}): "
+            f"{escape(retired.text)} [{pct}]"
+        )
+    if view.expectations is not None:
+        expected = view.expectations
+        met = "not rated yet" if expected.met is None else f"met {expected.met}/5"
+        comment = f" — {expected.comment}" if expected.comment else ""
+        line = f"expectations ({expected.by}): {expected.expected} [{met}]{comment}"
+        out.print(escape(line), highlight=False)
     if view.sessions:
         out.print(
             "sessions: "
             + ", ".join(
-                f"{s.number} {s.status}"
+                f"{s.number} {s.status.replace('_', ' ')}"
                 + (f" {s.at:%Y-%m-%d}" if s.at and s.status == "planned" else "")
                 for s in view.sessions
             )

@@ -36,12 +36,15 @@ from domain import confidentiality, ids
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
+    AmendObjectives,
     Employee,
     GiveFeedback,
     Launch,
     NominateRaters,
     Pause,
+    RateExpectations,
     Reassign,
+    RecordExpectations,
     RecordProgress,
     RecordSession,
     Resume,
@@ -202,6 +205,22 @@ class ProgrammeClient:
 
     async def agree_objectives(self, programme_id: str, command: AgreeObjectives) -> ProgrammeView:
         return await self._update(programme_id, ProgrammeWorkflow.agree_objectives, command)
+
+    async def amend_objectives(self, programme_id: str, command: AmendObjectives) -> ProgrammeView:
+        """Replace the agreed objectives mid-programme (``domain.objectives``)."""
+        return await self._update(programme_id, ProgrammeWorkflow.amend_objectives, command)
+
+    async def record_expectations(
+        self, programme_id: str, command: RecordExpectations
+    ) -> ProgrammeView:
+        """What the client expects of the programme (``domain.expectations``)."""
+        return await self._update(programme_id, ProgrammeWorkflow.record_expectations, command)
+
+    async def rate_expectations(
+        self, programme_id: str, command: RateExpectations
+    ) -> ProgrammeView:
+        """Whether the client's expectations were met, 1..5."""
+        return await self._update(programme_id, ProgrammeWorkflow.rate_expectations, command)
 
     async def pause(self, programme_id: str, command: Pause) -> ProgrammeView:
         return await self._update(programme_id, ProgrammeWorkflow.pause, command)

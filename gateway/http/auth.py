@@ -16,6 +16,9 @@ READ = (Role.platform, Role.ops)
 AGREEING = (Role.integrator,)
 """Objectives are agreed through the integrator that holds the coaching relationship."""
 FACTS = (Role.integrator,)
+EXPECTING = (Role.platform, Role.integrator)
+"""Who passes on what the client (sponsor or employee) expects, and whether it was met:
+the HR platform or a survey integrator; ops read, and do not speak for the client."""
 PAUSING = (Role.integrator, Role.ops)
 ENDING = (Role.platform, Role.ops)
 ADVANCING = (Role.platform, Role.ops)

@@ -15,14 +15,24 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from config import ApiRole as Role
-from domain.commands import Resume
+from domain.commands import AmendObjectives, RateExpectations, Resume
 from domain.state import Status
 from domain.view import ProgrammeView
-from gateway.http.auth import ADVANCING, AGREEING, ENDING, NOMINATING, PAUSING, READ, allow
+from gateway.http.auth import (
+    ADVANCING,
+    AGREEING,
+    ENDING,
+    EXPECTING,
+    NOMINATING,
+    PAUSING,
+    READ,
+    allow,
+)
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
 from gateway.http.requests import (
     AdvanceRequest,
+    ExpectationsRequest,
     ObjectivesRequest,
     PauseRequest,
     RatersRequest,
@@ -83,7 +93,31 @@ async def objectives(
     role: Annotated[Role, Depends(allow(*AGREEING))],
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    work = client.agree_objectives(programme_id, body.command(key))
+    """Agree the objectives, or amend them (``amend: true`` with a ``reason``)."""
+    command = body.command(key)
+    if isinstance(command, AmendObjectives):
+        work = client.amend_objectives(programme_id, command)
+    else:
+        work = client.agree_objectives(programme_id, command)
+    return await once(request, role, key, _for(role, key, work))
+
+
+@router.post("/expectations", operation_id="recordExpectations", **_answers)
+async def expectations(
+    programme_id: str,
+    body: ExpectationsRequest,
+    request: Request,
+    client: Programmes,
+    role: Annotated[Role, Depends(allow(*EXPECTING))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """What the client expects of the programme, or whether it was met, in the words of
+    the person holding the template's expectations role (the sponsor, or the employee)."""
+    command = body.command(key)
+    if isinstance(command, RateExpectations):
+        work = client.rate_expectations(programme_id, command)
+    else:
+        work = client.record_expectations(programme_id, command)
     return await once(request, role, key, _for(role, key, work))
 
 

@@ -15,6 +15,7 @@ from domain import rules
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
+    AmendObjectives,
     Comment,
     Email,
     Employee,
@@ -24,8 +25,10 @@ from domain.commands import (
     Notes,
     Pause,
     Percent,
+    RateExpectations,
     Reason,
     Reassign,
+    RecordExpectations,
     RecordProgress,
     RecordSession,
     Score,
@@ -150,8 +153,16 @@ class CohortRequest(_Body):
 
 
 class ObjectivesRequest(_Body):
+    """Agree the objectives; or, with ``amend`` and a ``reason``, replace those agreed
+    (objectives whose text is unchanged keep their ids, see ``domain.objectives``)."""
+
     short_term: list[Reason] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
     long_term: list[Reason] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
+    amend: bool = False
+    """Replace the objectives already agreed: allowed after the agreement and before the
+    programme closes, at most 5 times (``domain.rules.MAX_AMENDMENTS``)."""
+    reason: Reason | None = None
+    """Why they are amended: required with ``amend``, refused without it."""
 
     @model_validator(mode="after")
     def _at_most_in_all(self) -> Self:
@@ -161,12 +172,54 @@ class ObjectivesRequest(_Body):
                 f"short_term and long_term: at most {rules.MAX_OBJECTIVES} objectives in all, "
                 f"got {given}"
             )
+        if self.amend and self.reason is None:
+            raise ValueError("reason: an amendment (amend: true) needs a reason")
+        if not self.amend and self.reason is not None:
+            raise ValueError("reason: only an amendment (amend: true) takes a reason")
         return self
 
-    def command(self, key: str | None) -> AgreeObjectives:
+    def command(self, key: str | None) -> AgreeObjectives | AmendObjectives:
+        if self.amend:
+            assert self.reason is not None
+            return AmendObjectives(
+                short_term=tuple(self.short_term),
+                long_term=tuple(self.long_term),
+                reason=self.reason,
+                key=key,
+            )
         return AgreeObjectives(
             short_term=tuple(self.short_term), long_term=tuple(self.long_term), key=key
         )
+
+
+class ExpectationsRequest(_Body):
+    """The client's expectations (``domain.expectations``), said by the person holding
+    the template's expectations role (the sponsor, or the employee): what they expect
+    (``expected``), or, from the stage of the final evaluation on, whether it was met
+    (``met``, 1 not at all .. 3 partly .. 5 fully, with an optional ``comment``)."""
+
+    person_id: Identifier
+    expected: Reason | None = None
+    met: Score | None = None
+    comment: Comment | None = None
+
+    @model_validator(mode="after")
+    def _one_or_the_other(self) -> Self:
+        if (self.expected is None) == (self.met is None):
+            raise ValueError(
+                "expected or met: give one of them, what is expected or whether it was met"
+            )
+        if self.comment is not None and self.met is None:
+            raise ValueError("comment: goes with met, whether the expectations were met")
+        return self
+
+    def command(self, key: str | None) -> RecordExpectations | RateExpectations:
+        if self.met is not None:
+            return RateExpectations(
+                person_id=self.person_id, met=self.met, comment=self.comment, key=key
+            )
+        assert self.expected is not None
+        return RecordExpectations(person_id=self.person_id, expected=self.expected, key=key)
 
 
 class _FactBody(_Body):

@@ -18,14 +18,22 @@ from pathlib import Path
 
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
-from temporalio.testing import WorkflowEnvironment
 
-from domain.commands import Pause, Reassign, Withdraw
+from adapters.temporal.worker import build_worker
+from domain.commands import (
+    AmendObjectives,
+    Pause,
+    RateExpectations,
+    Reassign,
+    RecordExpectations,
+    Withdraw,
+)
+from domain.expectations import rated_from
 from domain.template import Role
+from domain.view import ProgrammeView
 from tests.support import recording_keyring, run_histories, start_test_server
 from tests.workflows.conftest import Delivered, Harness
-from tests.workflows.driver import Programme, drive_to_completion, shipped
-from adapters.temporal.worker import build_worker
+from tests.workflows.driver import HOLDERS, Programme, drive_to_completion, shipped
 from workflows.messages import RunSettings
 from workflows.programme import ProgrammeWorkflow
 
@@ -69,6 +77,44 @@ async def reassign(programme: Programme) -> object:
     return await drive_to_completion(programme)
 
 
+async def amend(programme: Programme) -> object:
+    """Progress on an objective, then an amendment that removes it."""
+    await programme.agree()
+    await programme.progress("S1", 40)
+    await programme.handle.execute_update(
+        ProgrammeWorkflow.amend_objectives,
+        AmendObjectives(
+            short_term=("Run the weekly meeting",),
+            long_term=("Lead the unit",),
+            reason="a new role in the unit",
+        ),
+    )
+    return await drive_to_completion(programme)
+
+
+async def expectations(programme: Programme) -> object:
+    """The client's expectations recorded at the start and rated at closure."""
+    view = await programme.view()
+    person = HOLDERS[view.expectations_by]
+    await programme.handle.execute_update(
+        ProgrammeWorkflow.record_expectations,
+        RecordExpectations(person_id=person, expected="a calmer, delegating manager"),
+    )
+    closing = programme.template.stages[rated_from(programme.template)].key
+    rated: list[object] = []
+
+    async def rate(view: ProgrammeView) -> None:
+        if view.stage == closing and not rated:
+            rated.append(
+                await programme.handle.execute_update(
+                    ProgrammeWorkflow.rate_expectations,
+                    RateExpectations(person_id=person, met=4, comment="clearly"),
+                )
+            )
+
+    return await drive_to_completion(programme, rate)
+
+
 SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "happy": (happy, RunSettings()),
     "lapse": (lapse, RunSettings()),
@@ -76,6 +122,8 @@ SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "withdraw": (withdraw, RunSettings()),
     "reassign": (reassign, RunSettings()),
     "continue-as-new": (happy, RunSettings(history_limit=100)),
+    "amend": (amend, RunSettings()),
+    "expectations": (expectations, RunSettings()),
 }
 
 

@@ -22,6 +22,7 @@ from domain import rules
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
+    AmendObjectives,
     Command,
     Employee,
     GiveFeedback,
@@ -29,8 +30,10 @@ from domain.commands import (
     NominateRaters,
     Nominee,
     Pause,
+    RateExpectations,
     Reassign,
     RecordDelivery,
+    RecordExpectations,
     RecordProgress,
     RecordSession,
     Resume,
@@ -41,6 +44,7 @@ from domain.commands import (
 from domain.decider import decide_and_evolve, fold, next_wake
 from domain.errors import DomainError
 from domain.events import Event
+from domain.expectations import rated_from
 from domain.state import ProgrammeState, Status
 from domain.template import Role, Template, parse_template
 from domain.view import Rejection
@@ -143,7 +147,11 @@ def worst_case(template: Template) -> Run:
                     key=run.key(),
                 )
             )
+            _amendments(run)
             objectives = tuple(o.id for o in run.state.objectives)
+            _expect(run)
+        if run.state.stage_progress.index >= rated_from(run.template):
+            _rate(run)
         _answers(run)
         for objective in objectives:
             for _ in range(rules.MAX_PROGRESS_RECORDS // 2):
@@ -173,6 +181,48 @@ def worst_case(template: Template) -> Run:
         assert wake is not None
         run.advance(max(wake - run.now, timedelta(seconds=1)))
     return run
+
+
+def _amendments(run: Run) -> None:
+    """Every objective a programme may have over its life, each with every progress record
+    it takes; then the rest of the amendments, each as large as allowed."""
+
+    def record_all() -> None:
+        for objective in run.state.objectives:
+            for _ in range(rules.MAX_PROGRESS_RECORDS):
+                run.send(RecordProgress(objective_id=objective.id, percent=50, key=run.key()))
+
+    record_all()
+    new = rules.MAX_OBJECTIVES_EVER - rules.MAX_OBJECTIVES
+    short = tuple(wide(rules.MAX_TEXT, f"s{n:02d}") for n in range(new // 2))
+    long = tuple(wide(rules.MAX_TEXT, f"l{n:02d}") for n in range(new - new // 2))
+    for n in range(rules.MAX_AMENDMENTS):
+        # the first replaces as many as may be new; each after drops one
+        kept = short[: max(1, len(short) - (n + 1) // 2)], long[: max(1, len(long) - n // 2)]
+        assert run.send(
+            AmendObjectives(short_term=kept[0], long_term=kept[1], reason=TEXT, key=run.key())
+        )
+        if n == 0:
+            record_all()
+    assert run.state.amendments == rules.MAX_AMENDMENTS
+    assert len(run.state.retired) + len(run.state.objectives) == rules.MAX_OBJECTIVES_EVER
+
+
+def _client(run: Run) -> str:
+    holder = run.state.holder(run.template.expectations.by)
+    assert holder is not None
+    return holder
+
+
+def _expect(run: Run) -> None:
+    for _ in range(rules.MAX_REVISIONS + 1):
+        command = RecordExpectations(person_id=_client(run), expected=TEXT, key=run.key())
+        assert run.send(command)
+
+
+def _rate(run: Run) -> None:
+    for _ in range(rules.MAX_REVISIONS + 1):
+        run.send(RateExpectations(person_id=_client(run), met=3, comment=COMMENT, key=run.key()))
 
 
 def _answers(run: Run) -> None:
@@ -281,8 +331,19 @@ MAKERS: tuple[Maker, ...] = (
         delivered=n % 2 == 0,
         detail=DETAIL,
     ),
+    lambda s, n: AmendObjectives(
+        short_term=(wide(rules.MAX_TEXT, f"{n:05d}"),) * (1 + n % (rules.MAX_OBJECTIVES - 1)),
+        long_term=(TEXT,),
+        reason=TEXT,
+    ),
+    lambda s, n: RecordExpectations(
+        person_id=s.holder(s.template.expectations.by) or ID, expected=TEXT
+    ),
+    lambda s, n: RateExpectations(
+        person_id=s.holder(s.template.expectations.by) or ID, met=1 + n % 5, comment=COMMENT
+    ),
 )
-WEIGHTED = (0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 4, 5, 5, 7, 8, 8, 6)
+WEIGHTED = (0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 4, 5, 5, 7, 8, 8, 6, 9, 10, 11)
 """Facts mostly; an explicit advance now and then, so later stages are reached full."""
 WAITS = (timedelta(0), timedelta(0), timedelta(minutes=5), timedelta(hours=2), timedelta(hours=12))
 STEPS = st.lists(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -52,7 +51,7 @@ class NoTemporal(SimpleNamespace):
         raise AssertionError("a forged page token reached Temporal")
 
 
-def test_a_forged_token_is_422_at_once_and_never_reaches_temporal(tmp_path: Path) -> None:
+def test_a_forged_token_is_422_and_never_reaches_temporal(tmp_path: Path) -> None:
     keyring = Keyring(tmp_path / "keys.db", base64.b64decode(generate_master_key()))
     temporal = NoTemporal(data_converter=data_converter(keyring), asked=0)
     app = create_app(
@@ -62,9 +61,7 @@ def test_a_forged_token_is_422_at_once_and_never_reaches_temporal(tmp_path: Path
     )
     with TestClient(app, headers={"Authorization": "Bearer ops-token"}) as api:
         for token in ("Zm9v", base64.urlsafe_b64encode(b"\x01" + b"0" * 40).decode()):
-            began = time.monotonic()
             answer = api.get("/v1/programmes", params={"cohort": "K1", "page_token": token})
-            assert time.monotonic() - began < 0.1
             assert answer.status_code == 422
             assert answer.json()["error"]["field"] == "page_token"
     assert temporal.asked == 0

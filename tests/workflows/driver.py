@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -156,10 +157,17 @@ HOLDERS = {
 """Who answers as each held role in a programme the driver launches (rules 3)."""
 
 
-async def drive_to_completion(programme: Programme) -> ProgrammeOutcome:
-    """Open every stage's gate the way its template asks, then wait for the outcome."""
+async def drive_to_completion(
+    programme: Programme, on_view: Callable[[ProgrammeView], Awaitable[None]] | None = None
+) -> ProgrammeOutcome:
+    """Open every stage's gate the way its template asks, then wait for the outcome.
+
+    ``on_view``, if given, sees the view before each step (and may act on it first)."""
     while True:
         view = await programme.view()
+        if on_view is not None:
+            await on_view(view)
+            view = await programme.view()
         if view.stage is None:
             return await programme.handle.result()
         stage = programme.template.stage(view.stage)

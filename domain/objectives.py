@@ -1,0 +1,90 @@
+"""Objectives and their ids, when agreed and when amended.
+
+Agreed objectives are numbered per horizon in the order given: short-term ``S1``,
+``S2``, ..., long-term ``L1``, ``L2``, ... (``domain.decider``). Progress is recorded
+against these ids, so an amendment keeps them where it can:
+
+- an objective of the amended list whose text is that of a current objective of the same
+  horizon, exactly (the text as stored, surrounding spaces stripped), keeps its id; when
+  the same text appears more than once, the ids go in order;
+- any other objective (a new one, a reworded one, one moved to the other horizon) is new:
+  it takes the next number of its horizon never used in the programme, so an id never
+  names two objectives and progress recorded under it stays unambiguous;
+- a current objective left out is removed: its id is retired, its progress stays in the
+  history (its ``objective_progressed`` events) and in the state's ``retired`` objectives
+  (the view shows them), and no progress may be recorded on it any more.
+
+Evaluations count the current objectives only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.events import Objective
+
+Horizon = Literal["short_term", "long_term"]
+PREFIX: dict[Horizon, str] = {"short_term": "S", "long_term": "L"}
+
+
+class RetiredObjective(BaseModel):
+    """An objective an amendment removed, with the progress it had then."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    horizon: Horizon
+    text: str
+    percent: int | None
+    amendment: int
+    """Which amendment removed it (1 is the first)."""
+
+
+def agreed(short_term: Sequence[str], long_term: Sequence[str]) -> tuple[Objective, ...]:
+    """The first objectives: numbered from 1 per horizon, in the order given."""
+    return tuple(
+        Objective(id=f"S{i}", horizon="short_term", text=text)
+        for i, text in enumerate(short_term, 1)
+    ) + tuple(
+        Objective(id=f"L{i}", horizon="long_term", text=text) for i, text in enumerate(long_term, 1)
+    )
+
+
+def amended(
+    current: Sequence[Objective],
+    used: Iterable[str],
+    short_term: Sequence[str],
+    long_term: Sequence[str],
+) -> tuple[Objective, ...]:
+    """The amended objectives: unchanged texts keep their ids, others take new ones
+    (after every id in ``used``: the current and the retired)."""
+    used = set(used) | {o.id for o in current}
+    out: list[Objective] = []
+    horizons: tuple[tuple[Horizon, Sequence[str]], ...] = (
+        ("short_term", short_term),
+        ("long_term", long_term),
+    )
+    for horizon, texts in horizons:
+        prefix = PREFIX[horizon]
+        kept: dict[str, list[str]] = {}
+        for objective in current:
+            if objective.horizon == horizon:
+                kept.setdefault(objective.text, []).append(objective.id)
+        following = 1 + max((int(i[1:]) for i in used if i.startswith(prefix)), default=0)
+        for text in texts:
+            ids = kept.get(text)
+            if ids:
+                number = ids.pop(0)
+            else:
+                number, following = f"{prefix}{following}", following + 1
+            out.append(Objective(id=number, horizon=horizon, text=text))
+    return tuple(out)
+
+
+def removed(current: Sequence[Objective], amended: Sequence[Objective]) -> tuple[str, ...]:
+    """Ids of the current objectives the amended list leaves out, in their order."""
+    kept = {o.id for o in amended}
+    return tuple(o.id for o in current if o.id not in kept)
