@@ -1,11 +1,12 @@
 """The composition root: everything parcours runs is built here, from the settings.
 
 From one ``Settings`` (see ``config``) it builds the stores (the key store, the API's
-answers: SQLite files in the data dir, or PostgreSQL with ``PARCOURS_DATABASE_URL``),
-the connection to Temporal (one way for worker, API and CLI: metrics runtime and
-tracing included), the notification channels, the activities and the worker, and
-runs them: a worker for any Temporal, or everything embedded (``up``). Adapters take
-plain values from here and never read the settings themselves.
+answers, the people directory and the sent-ledgers: files in the data dir, or
+PostgreSQL with ``PARCOURS_DATABASE_URL``), the connection to Temporal (one way for
+worker, API and CLI: metrics runtime and tracing included), the notification channels,
+the activities and the worker, and runs them: a worker for any Temporal, or everything
+embedded (``up``). Adapters take plain values from here and never read the settings
+themselves.
 
 Stopping: ``stop_on_signals()`` turns SIGINT/SIGTERM into an event; when it is
 set the worker stops polling for new tasks, gives the activities already
@@ -50,7 +51,7 @@ from adapters.stores.idempotency import (
     SqliteAnswers,
 )
 from adapters.stores.keys import KeyStore, KeyStoreError, PostgresKeyStore, SqliteKeyStore
-from adapters.stores.people import PeopleDirectory, SqlitePeople
+from adapters.stores.people import PeopleDirectory, PostgresPeople, SqlitePeople
 from adapters.stores.postgres import Database, DatabaseError
 from adapters.stores.private import private_dir
 from adapters.temporal.connection import Connection
@@ -188,6 +189,19 @@ def idempotency_store(settings: Settings, keyring: Keyring | None = None) -> Ide
     return IdempotencyStore(answer_store(settings), keys, ttl=settings.idempotency_ttl)
 
 
+def people_directory(
+    settings: Settings, keyring: Keyring, data_dir: Path | None = None
+) -> PeopleDirectory:
+    """The people directory, each entry sealed with its person's key: PostgreSQL with
+    ``PARCOURS_DATABASE_URL`` (the API and every worker, on any host, read the same
+    contacts), else ``people.db`` in the data dir (``data_dir`` wins over the settings')."""
+    database = database_for(settings)
+    if database is not None:
+        return PostgresPeople(database, keyring)
+    where = data_dir if data_dir is not None else settings.data_dir
+    return SqlitePeople(private_dir(where) / PEOPLE_FILE, keyring)
+
+
 @dataclass(frozen=True)
 class Rotation:
     """What ``rotate_master_key`` did."""
@@ -231,14 +245,6 @@ def rotate_master_key(
 
 
 # ---------------------------------------------------------------- Temporal
-
-
-def people_directory(
-    settings: Settings, keyring: Keyring, data_dir: Path | None = None
-) -> PeopleDirectory:
-    """The people directory in the data dir, each entry sealed with its person's key."""
-    where = data_dir if data_dir is not None else settings.data_dir
-    return SqlitePeople(private_dir(where) / PEOPLE_FILE, keyring)
 
 
 def connection_for(

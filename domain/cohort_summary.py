@@ -44,7 +44,10 @@ class EvaluationSummary(_Report):
     by_dimension: dict[Dimension, Change]
 
 
-class Attendance(_Report):
+class CohortAttendance(_Report):
+    """A cohort's sessions, all programmes together (a programme's own is
+    ``domain.verdict.Attendance``; two names, so a generated client has both)."""
+
     held: int
     missed: int
     rate: float | None
@@ -60,7 +63,7 @@ class CohortSummary(_Report):
     by_stage: dict[str, dict[str, int]]
     """Current stage (``(finished)`` when none) to status to count."""
     evaluations: list[EvaluationSummary]
-    attendance: Attendance
+    attendance: CohortAttendance
     stalled: dict[str, int]
     """Programmes stalled now, by stage."""
     min_group: int = MIN_GROUP
@@ -117,7 +120,7 @@ def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -
         by_status=dict(sorted(by_status.items())),
         by_stage={stage: dict(sorted(c.items())) for stage, c in sorted(by_stage.items())},
         evaluations=evaluations,
-        attendance=Attendance(
+        attendance=CohortAttendance(
             held=held, missed=missed, rate=round(held / sessions, 3) if sessions else None
         ),
         stalled=dict(sorted(stalled.items())),

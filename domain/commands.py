@@ -32,7 +32,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def _email(value: str) -> str:
     value = value.strip()
     if len(value) > 254 or not _EMAIL.match(value):
-        raise ValueError(f"must be an email address like name@example.com, got {value!r}")
+        # Not echoed back: a mistyped address is still someone's personal data.
+        raise ValueError(
+            "must be an email address like name@example.com "
+            "(one @, a dot in the domain, at most 254 characters)"
+        )
     return value
 
 

@@ -5,7 +5,15 @@ id as owner), so erasing the person (``Keyring.erase``) shreds their entry with 
 other byte about them; a row left behind opens to nothing. Only the id is in clear.
 
 ``PeopleDirectory`` is the interface: ``SqlitePeople`` is the SQLite store in the data
-dir; a PostgreSQL one can sit beside it and pass the same contract tests.
+dir (the embedded default), ``PostgresPeople`` the table ``people`` on the shared
+PostgreSQL database (``PARCOURS_DATABASE_URL``), so a person set through the API on one
+host is read by a worker on another. Both pass the same contract tests
+(tests/integration/test_stores.py).
+
+Forgetting an entry deletes its row. On PostgreSQL the deleted row version stays in the
+table's pages until they are reused (MVCC; see ``adapters.stores.keys``): it is sealed
+under a data key that erasure destroyed, so it opens to nothing, and ``VACUUM people``
+right after prunes it as the key store does.
 """
 
 from __future__ import annotations
@@ -16,8 +24,12 @@ from pathlib import Path
 from typing import Protocol
 
 from adapters.payloads.keyring import DataErased, Keyring, KeyringError
+from adapters.stores.postgres import Database
 from adapters.stores.private import private_file, private_sqlite
 from domain.people import Contact
+
+COMPONENT = "people"
+"""The people directory's component in ``schema_version``."""
 
 
 class PeopleDirectory(Protocol):
@@ -40,6 +52,19 @@ def _context(person_id: str) -> bytes:
     return f"people:{person_id}".encode()
 
 
+def _seal(keyring: Keyring, contact: Contact) -> bytes:
+    return keyring.seal(contact.id, contact.model_dump_json().encode(), _context(contact.id))
+
+
+def _open(keyring: Keyring, person_id: str, sealed: bytes) -> Contact | None:
+    """The contact in ``sealed``; None when its person's key was erased (shredded)."""
+    try:
+        data = keyring.open(sealed, _context(person_id))
+    except (DataErased, KeyringError):
+        return None
+    return Contact.model_validate_json(data)
+
+
 class SqlitePeople:
     """``PeopleDirectory`` in one SQLite file, 0600."""
 
@@ -55,9 +80,7 @@ class SqlitePeople:
         self._lock = threading.Lock()
 
     def put(self, contact: Contact) -> None:
-        sealed = self.keyring.seal(
-            contact.id, contact.model_dump_json().encode(), _context(contact.id)
-        )
+        sealed = _seal(self.keyring, contact)
         with self._lock:
             self._db.execute(
                 "INSERT INTO people (id, sealed) VALUES (?, ?) "
@@ -70,13 +93,7 @@ class SqlitePeople:
             row = self._db.execute(
                 "SELECT sealed FROM people WHERE id = ?", (person_id,)
             ).fetchone()
-        if row is None:
-            return None
-        try:
-            data = self.keyring.open(bytes(row[0]), _context(person_id))
-        except (DataErased, KeyringError):
-            return None
-        return Contact.model_validate_json(data)
+        return None if row is None else _open(self.keyring, person_id, bytes(row[0]))
 
     def forget(self, person_id: str) -> None:
         with self._lock:
@@ -85,6 +102,48 @@ class SqlitePeople:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+MIGRATIONS = (
+    # 1: the directory as SQLite has it: the id in clear, the contact sealed.
+    """
+    CREATE TABLE people (id TEXT PRIMARY KEY, sealed BYTEA NOT NULL);
+    """,
+)
+
+
+class PostgresPeople:
+    """``PeopleDirectory`` in the table ``people``, on a shared ``Database``."""
+
+    def __init__(self, database: Database, keyring: Keyring) -> None:
+        self.keyring = keyring
+        self._database = database
+        database.migrate(COMPONENT, MIGRATIONS)
+
+    def put(self, contact: Contact) -> None:
+        sealed = _seal(self.keyring, contact)
+        with self._database.connection() as connection:
+            connection.execute(
+                "INSERT INTO people (id, sealed) VALUES (%s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed",
+                (contact.id, sealed),
+            )
+
+    def get(self, person_id: str) -> Contact | None:
+        with self._database.connection() as connection:
+            row = connection.execute(
+                "SELECT sealed FROM people WHERE id = %s", (person_id,)
+            ).fetchone()
+        return None if row is None else _open(self.keyring, person_id, bytes(row[0]))
+
+    def forget(self, person_id: str) -> None:
+        with self._database.connection() as connection:
+            if connection.execute("DELETE FROM people WHERE id = %s", (person_id,)).rowcount:
+                # Prune the dead version now rather than whenever autovacuum comes by.
+                connection.execute("VACUUM people")
+
+    def close(self) -> None:
+        """Nothing: the pool is the ``Database``'s, shared with the other stores."""
 
 
 class MemoryPeople:

@@ -88,7 +88,14 @@ def launch(
 
 @app.command("launch-cohort")
 def launch_cohort(
-    file: Annotated[Path, typer.Argument(help="CSV: employee_id,name,email,coach_id,manager_id")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV: employee_id,name,email[,coach_id,manager_id,sponsor_id,hr_id,locale,"
+            "time_zone]"
+            "[,manager_name,manager_email, likewise coach_, sponsor_, hr_]"
+        ),
+    ],
     template: Annotated[str, typer.Option("--template", help="Template id or YAML path.")],
     cohort: Annotated[str, typer.Option("--cohort", help="Cohort id.")],
     address: Address = None,

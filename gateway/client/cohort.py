@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -16,10 +17,12 @@ from domain.cohort_summary import CohortSummary, summarise
 from domain.commands import Employee
 from domain.enrolment import check_participants
 from domain.errors import DomainError
+from domain.people import Contact
 from domain.template import Template, describe_errors
 from domain.view import ProgrammeView
 from gateway.client.errors import InvalidRequest, ParcoursError
 from gateway.client.models import (
+    HOLDERS,
     CohortOutcome,
     CohortReport,
     ErasedProgramme,
@@ -29,18 +32,14 @@ from gateway.client.models import (
 from gateway.client.programmes import ProgrammeClient
 
 COLUMNS = (
-    "employee_id",
-    "name",
-    "email",
-    "coach_id",
-    "manager_id",
-    "sponsor_id",
-    "hr_id",
-    "locale",
-    "time_zone",
+    *("employee_id", "name", "email", "coach_id", "manager_id", "sponsor_id", "hr_id"),
+    *("locale", "time_zone"),
+    *(f"{role}_{part}" for role in HOLDERS for part in ("name", "email")),
 )
 """The CSV's columns: the first three are required; ``locale`` (en, fr) and ``time_zone``
-(IANA) are the programme's, English and UTC when left out or empty."""
+(IANA) are the programme's, English and UTC when left out or empty; ``<role>_name`` and
+``<role>_email`` (coach, manager, sponsor, hr) give that person's contacts inline, with
+``<role>_id``: they fill the people directory."""
 CONCURRENCY = 20
 """Launches in flight at once: enough to keep Temporal busy, few enough to be polite."""
 
@@ -61,6 +60,7 @@ def read_csv(text: str) -> tuple[list[tuple[int, Participant]], list[CohortOutco
     good: list[tuple[int, Participant]] = []
     bad: list[CohortOutcome] = []
     seen: dict[str, int] = {}
+    conflicts = Contacts()
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -77,6 +77,10 @@ def read_csv(text: str) -> tuple[list[tuple[int, Participant]], list[CohortOutco
                 )
             )
             continue
+        holders, missing_id = _holders(values)
+        if missing_id:
+            bad.append(_failed(line, employee_id, missing_id))
+            continue
         try:
             participant = Participant(
                 id=values.get("employee_id", ""),
@@ -88,13 +92,81 @@ def read_csv(text: str) -> tuple[list[tuple[int, Participant]], list[CohortOutco
                 hr_id=values.get("hr_id"),
                 locale=values.get("locale", "en"),
                 time_zone=values.get("time_zone", "UTC"),
+                **holders,
             )
         except ValidationError as exc:
-            bad.append(_failed(line, employee_id, describe_errors(exc)))
+            bad.append(_failed(line, employee_id, _in_columns(exc)))
+            continue
+        other = next(conflicts.check(line, participant), None)
+        if other is not None:
+            bad.append(_failed(line, employee_id, other))
             continue
         seen[participant.id] = line
         good.append((line, participant))
     return good, bad
+
+
+def _holders(values: dict[str, str]) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """The contacts a row gives inline, by role; or why they cannot be read."""
+    holders: dict[str, dict[str, Any]] = {}
+    for role in HOLDERS:
+        name, email = values.get(f"{role}_name"), values.get(f"{role}_email")
+        if name is None and email is None:
+            continue
+        given = [f"{role}_{part}" for part, v in (("name", name), ("email", email)) if v]
+        if f"{role}_id" not in values:
+            return {}, f"{role}_id: needed with {' and '.join(given)}"
+        if name is None:
+            return {}, f"{role}_name: needed with {role}_email"
+        holders[role] = {"id": values[f"{role}_id"], "name": name, "email": email}
+    return holders, None
+
+
+def _in_columns(exc: ValidationError) -> str:
+    """``describe_errors`` in the CSV's words: ``manager_email``, not ``manager.email``."""
+    lines = []
+    for error in exc.errors(include_url=False):
+        parts = [str(part) for part in error["loc"]]
+        if parts and parts[0] in HOLDERS and len(parts) > 1:
+            column = f"{parts[0]}_{parts[1]}"
+        elif parts == ["id"]:
+            column = "employee_id"
+        else:
+            column = ".".join(parts) or "(row)"
+        lines.append(f"{column}: {error['msg'].removeprefix('Value error, ')}")
+    return "; ".join(dict.fromkeys(lines))
+
+
+class Contacts:
+    """The contacts a cohort gives inline, each person once: a person given again with
+    other contacts (another email for the same manager) is refused where they are, naming
+    where they were first given, rather than one silently replacing the other."""
+
+    def __init__(self, where: Callable[[int], str] = lambda line: f"line {line}") -> None:
+        self.first: dict[str, tuple[Contact, int]] = {}
+        self.where = where
+
+    def check(self, at: int, participant: Participant) -> Iterator[str]:
+        """Why ``participant`` (at row ``at``) conflicts with an earlier row, if it does;
+        keeps its contacts as the first otherwise."""
+        for role in HOLDERS:
+            contact: Contact | None = getattr(participant, role)
+            if contact is None:
+                continue
+            kept = self.first.setdefault(contact.id, (contact, at))
+            if kept[0] != contact:
+                yield (
+                    f"{role}: {contact.id} is given with other contacts on {self.where(kept[1])}"
+                )
+
+    @staticmethod
+    def of(participants: Iterable[Participant]) -> list[Contact]:
+        """Every contact given, each person once."""
+        found: dict[str, Contact] = {}
+        for participant in participants:
+            for contact in participant.contacts():
+                found.setdefault(contact.id, contact)
+        return list(found.values())
 
 
 async def launch_cohort(
@@ -106,16 +178,34 @@ async def launch_cohort(
 ) -> list[CohortOutcome]:
     """Launch everyone; a failure is reported and never stops the others.
 
+    The contacts given inline fill the people directory first, each person once, so the
+    first reminder of any programme finds them; a participant whose people cannot be
+    kept (one was erased) fails, with why, and is not launched.
     ``InvalidRequest`` when an employee is listed twice: nobody is launched then.
     """
     try:
         check_participants(person.id for _, person in participants)
     except DomainError as exc:
         raise InvalidRequest(str(exc)) from exc
-    await _make_keys(client, [person.id for _, person in participants])
+    contacts = Contacts.of(person for _, person in participants)
+    await _make_keys(
+        client, [*(person.id for _, person in participants), *(c.id for c in contacts)]
+    )
+    refused: dict[str, str] = {}
+    for contact in contacts:
+        try:
+            client.set_person(contact)
+        except InvalidRequest as exc:
+            refused[contact.id] = str(exc)
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def one(line: int | None, person: Participant) -> CohortOutcome:
+        unkept = [refused[c.id] for c in person.contacts() if c.id in refused]
+        if unkept:
+            outcome = _failed(line, person.id, "; ".join(unkept))
+            if on_result is not None:
+                on_result(outcome)
+            return outcome
         async with gate:
             try:
                 launched = await client.launch(
@@ -127,10 +217,10 @@ async def launch_cohort(
                         time_zone=person.time_zone,
                     ),
                     template=template,
-                    coach_id=person.coach_id,
-                    manager_id=person.manager_id,
-                    sponsor_id=person.sponsor_id,
-                    hr_id=person.hr_id,
+                    coach_id=person.holder("coach"),
+                    manager_id=person.holder("manager"),
+                    sponsor_id=person.holder("sponsor"),
+                    hr_id=person.holder("hr"),
                     cohort_id=cohort_id,
                 )
             except ParcoursError as exc:
@@ -150,7 +240,8 @@ async def launch_cohort(
 
 
 async def _make_keys(client: ProgrammeClient, employee_ids: list[str]) -> None:
-    """Every participant's data key made in one write before the launches need them."""
+    """Every participant's data key (and their people's, given inline) made in one write
+    before the launches and the directory need them."""
     keyring = keyring_of(client.temporal.data_converter)
     if keyring is None:
         return

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from adapters.language.zones import is_zone
 from domain.commands import Email, ProgrammeLocale, TimeZone
 from domain.ids import Identifier, QueryValue
+from domain.people import Contact
 from domain.state import Status
 from domain.view import ProgrammeView
 from workflows import search_attributes as sa
@@ -111,9 +112,15 @@ def check_zone(name: str) -> str:
 IanaZone = Annotated[TimeZone, AfterValidator(check_zone)]
 
 
+HOLDERS = ("coach", "manager", "sponsor", "hr")
+"""The roles a launch names a person for, by id or with their contacts inline."""
+
+
 class Participant(_Strict):
-    """One employee of a cohort, with who coaches and manages them, and the language and
-    time zone of their programme."""
+    """One employee of a cohort: who coaches, manages, sponsors and supports them, by id
+    (``manager_id``) or with their contacts inline (``manager``), which fill the people
+    directory before anyone is launched; and the language and time zone of their
+    programme."""
 
     id: Identifier
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -124,6 +131,28 @@ class Participant(_Strict):
     hr_id: Identifier | None = None
     locale: ProgrammeLocale = "en"
     time_zone: IanaZone = "UTC"
+    coach: Contact | None = None
+    manager: Contact | None = None
+    sponsor: Contact | None = None
+    hr: Contact | None = None
+
+    @model_validator(mode="after")
+    def _ids_agree(self) -> Self:
+        for role in HOLDERS:
+            contact, given = getattr(self, role), getattr(self, f"{role}_id")
+            if contact is not None and given is not None and contact.id != given:
+                raise ValueError(f"{role}.id: {contact.id} is not {role}_id {given}")
+        return self
+
+    def holder(self, role: str) -> str | None:
+        """Who holds ``role``: its id, given alone or with the contact."""
+        contact: Contact | None = getattr(self, role)
+        given: str | None = getattr(self, f"{role}_id")
+        return given or (contact.id if contact is not None else None)
+
+    def contacts(self) -> tuple[Contact, ...]:
+        found = (getattr(self, role) for role in HOLDERS)
+        return tuple(contact for contact in found if contact is not None)
 
 
 class CohortOutcome(_Strict):

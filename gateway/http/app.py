@@ -78,6 +78,7 @@ def create_app(
 
     @app.get(
         "/healthz",
+        operation_id="checkHealth",
         tags=["ops"],
         response_model=Health,
         responses={503: {"model": Health, "description": "Temporal cannot be reached"}},

@@ -21,6 +21,8 @@ EXPECTING = (Role.platform, Role.integrator)
 the HR platform or a survey integrator; ops read, and do not speak for the client."""
 PAUSING = (Role.integrator, Role.ops)
 ENDING = (Role.platform, Role.ops)
+ADVANCING = (Role.platform, Role.ops)
+"""Who closes a stage whatever its gate says: a decision about the programme, not a fact."""
 NOMINATING = (Role.platform, Role.ops)
 """Who nominates raters and reassigns a programme's people."""
 PEOPLE = (Role.platform,)

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1/programmes", tags=["programmes"])
 
 @router.get(
     "/{programme_id}/calendar.ics",
+    operation_id="getProgrammeCalendar",
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}},
 )

@@ -101,7 +101,9 @@ Namespace = Annotated[str | None, Header(alias="X-Namespace")]
 Programme = Annotated[str | None, Header(alias=PROGRAMME_HEADER)]
 
 
-@router.post("/decode", response_model=CodecPayloads, responses=LIMITS)
+@router.post(
+    "/decode", operation_id="decodePayloads", response_model=CodecPayloads, responses=LIMITS
+)
 async def decode(
     body: CodecPayloads, sealer: Codec, _: Ops, namespace: Namespace = None
 ) -> CodecPayloads:
@@ -111,7 +113,9 @@ async def decode(
     return await _decode(sealer, body)
 
 
-@router.post("/encode", response_model=CodecPayloads, responses=LIMITS)
+@router.post(
+    "/encode", operation_id="encodePayloads", response_model=CodecPayloads, responses=LIMITS
+)
 async def encode(
     body: CodecPayloads,
     sealer: Codec,

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from config import ApiRole as Role
 from domain.cohort_summary import CohortSummary
 from gateway.client import CohortReport, cohort
+from gateway.client.errors import InvalidRequest
 from gateway.http.auth import READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
 from gateway.http.idempotency import once
@@ -18,7 +19,7 @@ from gateway.http.requests import CohortRequest
 router = APIRouter(prefix="/v1/cohorts", tags=["programmes"])
 
 
-@router.post("", response_model=CohortReport)
+@router.post("", operation_id="launchCohort", response_model=CohortReport)
 async def launch_cohort(
     body: CohortRequest,
     request: Request,
@@ -27,6 +28,10 @@ async def launch_cohort(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     template = shipped_template(body.template_id)
+    contacts = cohort.Contacts(lambda index: f"participants.{index}")
+    for index, participant in enumerate(body.participants):
+        for conflict in contacts.check(index, participant):
+            raise InvalidRequest(f"participants.{index}.{conflict}")
 
     async def launched() -> CohortReport:
         people = [(None, p) for p in body.participants]
@@ -36,7 +41,7 @@ async def launch_cohort(
     return await once(request, role, key, launched())
 
 
-@router.get("/{cohort_id}/report", response_model=CohortSummary)
+@router.get("/{cohort_id}/report", operation_id="getCohortReport", response_model=CohortSummary)
 async def cohort_report(
     cohort_id: str,
     client: Programmes,

@@ -18,10 +18,20 @@ from config import ApiRole as Role
 from domain.commands import AmendObjectives, RateExpectations, Resume
 from domain.state import Status
 from domain.view import ProgrammeView, shown_view
-from gateway.http.auth import AGREEING, ENDING, EXPECTING, NOMINATING, PAUSING, READ, allow
+from gateway.http.auth import (
+    ADVANCING,
+    AGREEING,
+    ENDING,
+    EXPECTING,
+    NOMINATING,
+    PAUSING,
+    READ,
+    allow,
+)
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
 from gateway.http.requests import (
+    AdvanceRequest,
     ExpectationsRequest,
     ObjectivesRequest,
     PauseRequest,
@@ -76,7 +86,7 @@ def _for(role: Role, key: str | None, work: Coroutine[Any, Any, ProgrammeView]) 
     return _For(role, key, work)
 
 
-@router.post("/objectives", **_answers)
+@router.post("/objectives", operation_id="agreeObjectives", **_answers)
 async def objectives(
     programme_id: str,
     body: ObjectivesRequest,
@@ -94,7 +104,7 @@ async def objectives(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/expectations", **_answers)
+@router.post("/expectations", operation_id="recordExpectations", **_answers)
 async def expectations(
     programme_id: str,
     body: ExpectationsRequest,
@@ -113,7 +123,7 @@ async def expectations(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/pause", **_answers)
+@router.post("/pause", operation_id="pauseProgramme", **_answers)
 async def pause(
     programme_id: str,
     body: PauseRequest,
@@ -126,7 +136,7 @@ async def pause(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/resume", **_answers)
+@router.post("/resume", operation_id="resumeProgramme", **_answers)
 async def resume(
     programme_id: str,
     request: Request,
@@ -138,7 +148,7 @@ async def resume(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/withdraw", **_answers)
+@router.post("/withdraw", operation_id="withdrawProgramme", **_answers)
 async def withdraw(
     programme_id: str,
     body: ReasonRequest,
@@ -151,7 +161,21 @@ async def withdraw(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/raters", **_answers)
+@router.post("/advance", operation_id="advanceStage", **_answers)
+async def advance(
+    programme_id: str,
+    body: AdvanceRequest,
+    request: Request,
+    client: Programmes,
+    role: Annotated[Role, Depends(allow(*ADVANCING))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Close the current stage whatever its gate says; the reason is recorded with it."""
+    work = client.advance_stage(programme_id, body.command(key))
+    return await once(request, role, key, _for(role, key, work))
+
+
+@router.post("/raters", operation_id="nominateRaters", **_answers)
 async def raters(
     programme_id: str,
     body: RatersRequest,
@@ -168,7 +192,7 @@ async def raters(
     return await once(request, role, key, _for(role, key, work))
 
 
-@router.post("/people", **_answers)
+@router.post("/people", operation_id="reassignRole", **_answers)
 async def reassign(
     programme_id: str,
     body: ReassignRequest,

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/programmes/{programme_id}", tags=["facts"])
 _accepted: dict[str, Any] = {"response_model": Receipt, "status_code": 202}
 
 
-@router.post("/feedback", **_accepted)
+@router.post("/feedback", operation_id="giveFeedback", **_accepted)
 async def feedback(
     programme_id: str,
     body: FeedbackRequest,
@@ -30,7 +30,7 @@ async def feedback(
     return await once(request, role, key, client.give_feedback(programme_id, body.command(key)))
 
 
-@router.post("/sessions", **_accepted)
+@router.post("/sessions", operation_id="recordSession", **_accepted)
 async def sessions(
     programme_id: str,
     body: SessionRequest,
@@ -43,7 +43,7 @@ async def sessions(
     return await once(request, role, key, work)
 
 
-@router.post("/progress", **_accepted)
+@router.post("/progress", operation_id="recordProgress", **_accepted)
 async def progress(
     programme_id: str,
     body: ProgressRequest,

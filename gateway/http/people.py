@@ -20,7 +20,7 @@ class PersonSaved(Contact):
     """What was kept (sealed with the person's own key)."""
 
 
-@router.put("/{person_id}", response_model=PersonSaved)
+@router.put("/{person_id}", operation_id="setPerson", response_model=PersonSaved)
 async def set_person(
     person_id: Identifier,
     body: PersonRequest,

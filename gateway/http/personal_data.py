@@ -17,7 +17,9 @@ from gateway.http.requests import EraseRequest
 router = APIRouter(tags=["personal data"])
 
 
-@router.post("/v1/employees/{employee_id}/erase", response_model=Erasure)
+@router.post(
+    "/v1/employees/{employee_id}/erase", operation_id="erasePerson", response_model=Erasure
+)
 async def erase(
     employee_id: str,
     request: Request,

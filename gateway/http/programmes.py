@@ -25,6 +25,7 @@ router = APIRouter(prefix="/v1/programmes", tags=["programmes"])
 
 @router.post(
     "",
+    operation_id="launchProgramme",
     status_code=201,
     response_model=Launched,
     responses={200: {"model": Launched, "description": "Already launched: the same programme"}},
@@ -51,7 +52,7 @@ async def launch(
     return await once(request, role, key, work)
 
 
-@router.get("", response_model=ProgrammePage)
+@router.get("", operation_id="listProgrammes", response_model=ProgrammePage)
 async def list_programmes(
     client: Programmes,
     role: Annotated[Role, Depends(allow(*READ))],
@@ -78,7 +79,7 @@ async def list_programmes(
     return page.model_copy(update={"items": items})
 
 
-@router.get("/{programme_id}", response_model=ProgrammeView)
+@router.get("/{programme_id}", operation_id="getProgramme", response_model=ProgrammeView)
 async def view(
     programme_id: str, client: Programmes, role: Annotated[Role, Depends(allow(*READ))]
 ) -> ProgrammeView:
@@ -87,7 +88,9 @@ async def view(
     return found if role is Role.ops else shown_view(found)
 
 
-@router.get("/{programme_id}/events", response_model=list[Event])
+@router.get(
+    "/{programme_id}/events", operation_id="listProgrammeEvents", response_model=list[Event]
+)
 async def events(
     programme_id: str,
     client: Programmes,

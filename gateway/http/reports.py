@@ -19,7 +19,7 @@ HTML = "text/html"
 Format = Literal["json", "md", "html"]
 
 
-@router.get("", response_model=list[ReportItem])
+@router.get("", operation_id="listEvaluations", response_model=list[ReportItem])
 async def evaluations(
     programme_id: str, client: Programmes, _: Annotated[Role, Depends(allow(*READ))]
 ) -> list[ReportItem]:
@@ -29,6 +29,7 @@ async def evaluations(
 
 @router.get(
     "/{n}",
+    operation_id="getEvaluation",
     response_model=Report,
     responses={
         200: {

@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from domain import rules
 from domain.commands import (
+    AdvanceStage,
     AgreeObjectives,
     AmendObjectives,
     Comment,
@@ -142,6 +143,10 @@ class RaterEntry(_Body):
 
 
 class CohortRequest(_Body):
+    """Launch many. A participant's coach, manager, sponsor and HR are ids
+    (``manager_id``) or contacts inline (``manager``), which fill the people directory
+    before anyone is launched."""
+
     cohort_id: Identifier
     template_id: TemplateId
     participants: list[Participant] = Field(min_length=1, max_length=5000)
@@ -290,6 +295,15 @@ class ReasonRequest(_Body):
 
     def command(self, key: str | None) -> Withdraw:
         return Withdraw(reason=self.reason, key=key)
+
+
+class AdvanceRequest(_Body):
+    """Advance: close the current stage whatever its gate says, and why."""
+
+    reason: Reason
+
+    def command(self, key: str | None) -> AdvanceStage:
+        return AdvanceStage(reason=self.reason, key=key)
 
 
 class EraseRequest(_Body):

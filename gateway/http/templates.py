@@ -31,7 +31,7 @@ class SimulateRequest(BaseModel):
     start: date | None = Field(default=None, description="Start date [the next Monday].")
 
 
-@router.post("/simulate")
+@router.post("/simulate", operation_id="simulateTemplate")
 def simulate_template(
     body: SimulateRequest,
     _: Annotated[Role, Depends(allow(Role.platform, Role.ops))],

@@ -7,8 +7,11 @@ The topology is the production one in small: a Temporal dev server, a separate
 from __future__ import annotations
 
 import base64
+import importlib
 import json
+import os
 import subprocess
+import sys
 import time
 import uuid
 import zlib
@@ -187,6 +190,47 @@ def test_each_role_can_do_its_part_and_nothing_else(cluster: Cluster) -> None:
         stranger = anonymous.get(base, headers={"Authorization": "Bearer nope"})
         assert stranger.status_code == 401
         assert error_of(integrator.get(base))["code"] == "forbidden"
+
+
+def test_ops_and_the_platform_advance_a_stage_once_per_key(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with (
+        cluster.http("platform") as platform,
+        cluster.http("integrator") as integrator,
+        cluster.http("ops") as ops,
+    ):
+        pid = _launch(platform, employee).json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        assert platform.get(base).json()["stage"] == "kickoff"
+        forbidden = integrator.post(f"{base}/advance", json={"reason": "skip it"})
+        assert forbidden.status_code == 403
+        assert error_of(forbidden)["code"] == "forbidden"
+        assert platform.get(base).json()["stage"] == "kickoff"
+        unexplained = platform.post(f"{base}/advance", json={})
+        assert unexplained.status_code == 422
+        assert error_of(unexplained)["field"] == "reason"
+
+        key = {"Idempotency-Key": f"advance-{employee}"}
+        reason = {"reason": "objectives agreed on paper"}
+        first = platform.post(f"{base}/advance", json=reason, headers=key)
+        again = platform.post(f"{base}/advance", json=reason, headers=key)
+        assert (first.status_code, again.status_code) == (200, 200)
+        assert first.json() == again.json()
+        assert first.json()["stage"] == "baseline"
+        later = ops.post(f"{base}/advance", json={"reason": "no 360 this time"})
+        assert later.json()["stage"] == "check_ins"
+
+        events = ops.get(f"{base}/events").json()
+        forced = [e for e in events if e["type"] == "stage_completed"]
+        assert [(e["stage"], e["forced_by"]) for e in forced] == [
+            ("kickoff", "objectives agreed on paper"),
+            ("baseline", "no 360 this time"),
+        ]
+        withdrawn = ops.post(f"{base}/withdraw", json={"reason": "done"})
+        assert withdrawn.json()["status"] == "withdrawn"
+        refused = ops.post(f"{base}/advance", json={"reason": "too late"})
+        assert refused.status_code == 409
+        assert "cannot advance" in error_of(refused)["message"]
 
 
 def test_idempotency_keys_return_the_first_answer(cluster: Cluster) -> None:
@@ -602,6 +646,162 @@ def test_ops_erase_an_employee_over_http(cluster: Cluster) -> None:
         # The Web UI's codec cannot open it either, and says so instead of failing.
         decoded = ops.post("/codec/decode", json={"payloads": [sealed]}).json()
         assert json.loads(base64.b64decode(decoded["payloads"][0]["data"])) == "[erased]"
+
+
+def _unreached(cluster: Cluster, programme_id: str) -> list[str]:
+    """The roles ``parcours show`` says have no email in the people directory."""
+    shown = cluster.cli("show", programme_id)
+    assert shown.returncode == 0, shown.stderr
+    return [line.split(":")[0] for line in shown.stdout.splitlines() if "no email in" in line]
+
+
+def test_a_cohort_gives_contacts_inline_through_the_cli_and_http(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    cohort = f"K{uuid.uuid4().hex[:6]}"
+    manager, coach = f"{cohort}-M1", f"{cohort}-C1"
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "employee_id,name,email,manager_id,manager_name,manager_email,coach_id\n"
+        f"{cohort}-1,Ann,ann@x.io,{manager},Mary Major,mary@x.io,{coach}\n"
+        f"{cohort}-2,Bob,bob@x.io,{manager},Mary Major,mary@x.io,\n"
+        f"{cohort}-3,Cy,cy@x.io,{manager},Mary Major,other@x.io,\n"
+        f"{cohort}-4,Di,di@x.io,,Nobody,nobody@x.io,\n"
+    )
+    args = ["launch-cohort", str(csv), "--template", "change-adoption-3m", "--cohort", cohort]
+    done = cluster.cli(*args, "--json")
+    assert done.returncode == 1, done.stderr  # two bad rows
+    summary = json.loads(done.stdout)
+    assert (summary["launched"], summary["failed"]) == (2, 2)
+    failed = {r["line"]: r["reason"] for r in summary["results"] if r["outcome"] == "failed"}
+    assert failed == {
+        4: f"manager: {manager} is given with other contacts on line 2",
+        5: "manager_id: needed with manager_name and manager_email",
+    }
+    # The manager was put in the directory with an email; the coach, an id only, was not.
+    assert _unreached(cluster, f"change-adoption-3m.{cohort}-1") == [f"coach {coach}"]
+    assert _unreached(cluster, f"change-adoption-3m.{cohort}-2") == []
+
+    team = f"{cohort}-http"
+    grace = {"id": f"{team}-M2", "name": "Grace Hopper", "email": "grace@x.io"}
+    people = [
+        {"id": f"{team}-1", "name": "Eve", "email": "eve@x.io", "manager": grace},
+        {"id": f"{team}-2", "name": "Fay", "email": "fay@x.io", "manager_id": grace["id"]},
+    ]
+    body = {"cohort_id": team, "template_id": "change-adoption-3m", "participants": people}
+    with cluster.http("platform") as platform:
+        other = {**people[1], "manager": {**grace, "email": "g@other.io"}}
+        conflict = platform.post("/v1/cohorts", json={**body, "participants": [people[0], other]})
+        assert conflict.status_code == 422
+        assert error_of(conflict)["field"] == "participants.1.manager"
+        assert "other contacts on participants.0" in error_of(conflict)["message"]
+        mismatch = {**people[1], "manager_id": "someone-else", "manager": grace}
+        refused = platform.post("/v1/cohorts", json={**body, "participants": [mismatch]})
+        assert refused.status_code == 422
+        assert error_of(refused)["field"] == "participants.0"
+        assert "manager.id" in error_of(refused)["message"]
+        assert platform.get("/v1/programmes", params={"cohort": team}).json()["items"] == []
+
+        launched = platform.post("/v1/cohorts", json=body)
+        assert launched.status_code == 200, launched.text
+        assert launched.json()["launched"] == 2
+        for person in people:
+            pid = f"change-adoption-3m.{person['id']}"
+            assert platform.get(f"/v1/programmes/{pid}").json()["manager_id"] == grace["id"]
+            assert _unreached(cluster, pid) == []
+
+
+def test_a_client_generated_from_the_openapi_document_launches_and_gives_feedback(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    """``openapi-python-client`` turns ``/openapi.json`` into a client with no warning
+    (a schema it cannot read is fixed in the schema), named by the operation ids."""
+    with cluster.http() as anonymous:
+        document = anonymous.get("/openapi.json")
+    assert document.status_code == 200
+    spec = tmp_path / "openapi.json"
+    spec.write_bytes(document.content)
+    out = tmp_path / "generated" / "parcours_client"
+    bin_dir = Path(sys.executable).parent  # the generator formats with the ruff beside it
+    generated = subprocess.run(
+        [
+            str(bin_dir / "openapi-python-client"),
+            *("generate", "--path", str(spec), "--meta", "none", "--output-path", str(out)),
+        ],
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    said = generated.stdout + generated.stderr
+    assert generated.returncode == 0, said
+    assert "Warning" not in said, said
+    assert "Unable" not in said, said
+
+    sys.path.insert(0, str(out.parent))
+    try:
+        api = importlib.import_module("parcours_client")
+        launch = importlib.import_module("parcours_client.api.programmes.launch_programme")
+        agree = importlib.import_module("parcours_client.api.commands.agree_objectives")
+        feedback = importlib.import_module("parcours_client.api.facts.give_feedback")
+        events = importlib.import_module("parcours_client.api.programmes.list_programme_events")
+        models = importlib.import_module("parcours_client.models")
+        base = f"http://127.0.0.1:{cluster.api_port}"
+
+        def client(role: str) -> Any:
+            return api.AuthenticatedClient(base_url=base, token=TOKENS[role], timeout=60)
+
+        employee = f"E{uuid.uuid4().hex[:6]}"
+        with client("platform") as platform, client("integrator") as integrator:
+            body = models.LaunchRequest(
+                employee=models.Employee(id=employee, name="Gen Client", email="gen@x.io"),
+                template_id="change-adoption-3m",
+                manager=models.Contact(id=f"M-{employee}", name="Mary Major"),
+            )
+            launched = launch.sync_detailed(
+                client=platform, body=body, idempotency_key=f"gen-{employee}"
+            )
+            assert launched.status_code == 201, launched.content
+            assert isinstance(launched.parsed, models.Launched)
+            pid = launched.parsed.programme_id
+            assert pid == f"change-adoption-3m.{employee}"
+            forbidden = launch.sync_detailed(client=integrator, body=body)
+            assert forbidden.status_code == 403
+            assert isinstance(forbidden.parsed, models.ErrorBody)
+
+            agreed = agree.sync_detailed(
+                pid,
+                client=integrator,
+                body=models.ObjectivesRequest(short_term=["Use it daily"], long_term=["Teach"]),
+            )
+            assert agreed.status_code == 200, agreed.content
+            assert isinstance(agreed.parsed, models.CommandReceipt)
+            assert agreed.parsed.stage == "baseline"
+
+            scores = models.FeedbackRequestScores.from_dict({"motivation": 4, "adaptability": 3})
+            given = feedback.sync_detailed(
+                pid,
+                client=integrator,
+                body=models.FeedbackRequest(
+                    role=models.Role.EMPLOYEE, rater_id=employee, scores=scores
+                ),
+                idempotency_key=f"gen-feedback-{employee}",
+            )
+            assert given.status_code == 202, given.content
+            assert isinstance(given.parsed, models.Receipt)
+            assert given.parsed.outcome == models.ReceiptOutcome.APPLIED
+
+            timeline = events.sync_detailed(pid, client=platform)
+            assert timeline.status_code == 200, timeline.content
+            assert isinstance(timeline.parsed, list)
+            kinds = [type(event).__name__ for event in timeline.parsed]
+            assert kinds[0] == "ProgrammeLaunched"
+            assert "FeedbackReceived" in kinds
+    finally:
+        sys.path.remove(str(out.parent))
+        for name in [n for n in sys.modules if n.split(".")[0] == "parcours_client"]:
+            del sys.modules[name]
 
 
 # Last in the module: its 1,000 programmes keep the one worker busy for a while after the

@@ -70,6 +70,7 @@ ALLOWED = {
     ("POST", "/v1/programmes/{programme_id}/pause"): ("integrator", "ops"),
     ("POST", "/v1/programmes/{programme_id}/resume"): ("integrator", "ops"),
     ("POST", "/v1/programmes/{programme_id}/withdraw"): ("platform", "ops"),
+    ("POST", "/v1/programmes/{programme_id}/advance"): ("platform", "ops"),
     ("POST", "/v1/employees/{employee_id}/erase"): ("ops",),
     ("POST", "/codec/decode"): ("ops",),
     ("POST", "/codec/encode"): ("ops",),

@@ -28,7 +28,9 @@ from adapters.stores.idempotency import (
     SqliteAnswers,
 )
 from adapters.stores.keys import KeyStore, PostgresKeyStore, SqliteKeyStore
+from adapters.stores.people import PeopleDirectory, PostgresPeople, SqlitePeople
 from adapters.stores.postgres import Database
+from domain.people import Contact
 from tests.support import free_port
 
 
@@ -64,6 +66,32 @@ class Backend:
         if self.kind == "sqlite":
             return DeliveryJournal(self.tmp_path / "sent" / "smtp.jsonl", sealer)
         return PostgresJournal(self.database(), "sent/smtp", sealer)
+
+    def people(self, keyring: Keyring) -> PeopleDirectory:
+        if self.kind == "sqlite":
+            return SqlitePeople(self.tmp_path / "people.db", keyring)
+        return PostgresPeople(self.database(), keyring)
+
+    def raw(self) -> bytes:
+        """Every byte the backend keeps on disk, for tests that look for plaintext."""
+        if self.kind == "sqlite":
+            return b"".join(path.read_bytes() for path in sorted(self.tmp_path.glob("*.db*")))
+        database = self.database()
+        with database.connection() as connection:
+            connection.execute("CHECKPOINT")
+            (where,) = connection.execute(
+                "SELECT current_setting('data_directory')"
+            ).fetchone() or ("",)
+            files = [
+                Path(where) / path
+                for (path,) in connection.execute(
+                    "SELECT pg_relation_filepath(c.oid) FROM pg_class c"
+                    " WHERE c.relkind IN ('r', 't') AND c.relnamespace = 'public'::regnamespace"
+                    " OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE relname = 'people')"
+                ).fetchall()
+                if path is not None
+            ]
+        return b"".join(path.read_bytes() for path in files if path.exists())
 
     def keyring(self, secret: bytes, **options: Any) -> Keyring:
         return Keyring(self.keys(), secret, **options)
@@ -273,6 +301,46 @@ async def test_a_delivery_is_written_once_whichever_worker_writes_it(backend: Ba
     assert one.read()[0]["erased"] is True
 
 
+# ---------------------------------------------------------------- the people directory
+
+
+def test_a_contact_set_by_one_process_is_read_by_another_sealed(backend: Backend) -> None:
+    secret = master()
+    api_keys, worker_keys = backend.keyring(secret), backend.keyring(secret)
+    api, worker = backend.people(api_keys), backend.people(worker_keys)
+    grace = Contact(id="M4", name="Grace Hopper", email="grace@example.com", locale="fr")
+    api.put(grace)
+    api.put(Contact(id="H2", name="No Mail"))
+    assert worker.get("M4") == grace
+    assert worker.get("H2") == Contact(id="H2", name="No Mail")
+    assert worker.get("nobody") is None
+    moved = grace.model_copy(update={"email": "grace@new.example.com"})
+    worker.put(moved)  # a later set replaces the entry, for every process
+    assert api.get("M4") == moved
+    raw = backend.raw()
+    assert b"M4" in raw  # the id is in clear, and these are the right files
+    for secret_text in (b"Grace", b"grace@", b"No Mail", b"new.example"):
+        assert secret_text not in raw, secret_text
+    api.close()
+    worker.close()
+
+
+def test_erasing_a_person_shreds_their_entry_only(backend: Backend) -> None:
+    keys = backend.keyring(master(), ttl=0)
+    people = backend.people(keys)
+    people.put(Contact(id="M4", name="Grace Hopper", email="grace@example.com"))
+    people.put(Contact(id="M5", name="Other", email="other@example.com"))
+    keys.erase("M4", "left")
+    assert people.get("M4") is None  # the row is still there, and opens to nothing
+    people.forget("M4")
+    people.forget("M4")  # twice: nothing left, no error
+    assert people.get("M4") is None
+    other = people.get("M5")
+    assert other is not None
+    assert other.email == "other@example.com"
+    people.close()
+
+
 # ---------------------------------------------------------------- secure deletion
 
 
@@ -345,6 +413,8 @@ def test_the_schema_is_versioned_and_migrated_once(postgres_url: str) -> None:
         assert first.version("keys") == 1
         assert first.version("idempotency") == 1
         assert first.version("people") == 0
+        PostgresPeople(second, Keyring(PostgresKeyStore(second), master()))
+        assert first.version("people") == 1
         third = Database(postgres_url)
         try:
             assert third.migrate("keys", ["SELECT 1"]) == 1  # nothing left to do
@@ -397,9 +467,17 @@ def test_the_settings_choose_postgresql_and_every_process_shares_it(
         assert api.open(worker.seal("E1", b"shared")) == b"shared"
         answers = bootstrap.idempotency_store(api_settings, api)
         assert isinstance(answers.store, PostgresAnswers)
+        directory = bootstrap.people_directory(api_settings, api)
+        assert isinstance(directory, PostgresPeople)
+        directory.put(Contact(id="M4", name="Grace Hopper", email="grace@example.com"))
+        worker_settings = Settings(data_dir=worker_dir, master_key=key, database_url=postgres_url)
+        found = bootstrap.people_directory(worker_settings, worker).get("M4")
+        assert found is not None
+        assert found.email == "grace@example.com"
         assert bootstrap.database_for(api_settings) is bootstrap.database_for(api_settings)
         assert not (worker_dir / "keys.db").exists()
         assert not (api_dir / "idempotency.db").exists()
+        assert not (api_dir / "people.db").exists()
     finally:
         bootstrap.close_databases()
 
@@ -412,8 +490,10 @@ def test_without_a_database_url_the_stores_are_files_in_the_data_dir(tmp_path: P
     keys = bootstrap.open_keyring(settings)
     assert isinstance(keys.store, SqliteKeyStore)
     assert isinstance(bootstrap.idempotency_store(settings, keys).store, SqliteAnswers)
+    assert isinstance(bootstrap.people_directory(settings, keys), SqlitePeople)
     assert (tmp_path / "keys.db").exists()
     assert (tmp_path / "idempotency.db").exists()
+    assert (tmp_path / "people.db").exists()
 
 
 def test_a_bad_database_url_is_named_and_its_password_is_not(tmp_path: Path) -> None:
