@@ -61,6 +61,7 @@ from gateway.client import erasure, pages
 from gateway.client.errors import (
     CommandRefused,
     InvalidRequest,
+    ParcoursError,
     TemporalUnavailable,
     translate,
 )
@@ -282,10 +283,25 @@ class ProgrammeClient:
             raise CommandRefused(str(cause or exc)) from exc
         except DataErased as exc:
             raise CommandRefused(str(exc)) from exc
-        except (RPCError, RuntimeError) as exc:
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise await self._closed(programme_id, update) from exc
+            raise translate(exc, programme_id) from exc
+        except RuntimeError as exc:
             raise translate(exc, programme_id) from exc
         assert isinstance(result, ProgrammeView)
         return result
+
+    async def _closed(self, programme_id: str, update: Any) -> ParcoursError:
+        """An update Temporal could not deliver: to a programme that ended (a refusal that
+        says so, as the programme would), or to none."""
+        try:
+            described = await self._handle(programme_id).describe()
+        except RPCError as exc:
+            return translate(exc, programme_id)
+        status = described.typed_search_attributes.get(sa.PROGRAMME_STATUS) or "closed"
+        doing = getattr(update, "__name__", "do that").replace("_", " ")
+        return CommandRefused(f"cannot {doing}: the programme is {status}")
 
     # ------------------------------------------------------------ facts (signals)
 
