@@ -150,9 +150,16 @@ def test_under_rules_3_the_quorum_closes_the_stage_at_once() -> None:
 # ---------------------------------------------------------------- the due date
 
 
+def _asks_more_than_its_quorum(template: Template, stage: Stage) -> bool:
+    """Whether one answer per role, up to the quorum, leaves a nominee still asked."""
+    assert stage.gate.feedback is not None
+    asked = nominees(template, stage, 3)
+    return len(asked) > min(len({role for role, _ in asked}), stage.gate.feedback.quorum)
+
+
 @pytest.mark.parametrize(
     ("template", "stage"),
-    [(t, s) for t in SHIPPED for s in feedback_stages(t)],
+    [(t, s) for t in SHIPPED for s in feedback_stages(t) if _asks_more_than_its_quorum(t, s)],
     ids=lambda v: getattr(v, "key", None) or getattr(v, "id", ""),
 )
 def test_at_the_due_date_a_stage_with_its_quorum_closes_without_escalating(
@@ -167,8 +174,7 @@ def test_at_the_due_date_a_stage_with_its_quorum_closes_without_escalating(
         if role not in covered and len(covered) < stage.gate.feedback.quorum:
             programme.do(answer(role, rater, template))
             covered.add(role)
-    if len(covered) == len(asked):
-        pytest.skip("the quorum is every nominee here")
+    assert len(covered) < len(asked)
     assert completed(programme, stage.key) is None
     due = programme.due()
     programme.live(due + timedelta(days=30))
