@@ -133,6 +133,14 @@ async def api_latencies(
     """5: the view and the feedback, API against raw, ``rounds`` rounds."""
     programmes = parcours.programmes
     view_rounds, feedback_rounds = ApiRounds(), ApiRounds()
+    answered: dict[tuple[str, str], int] = {}
+
+    def next_rater(side: str, programme_id: str) -> str:
+        """Each side's raters take turns on a programme: none answers more than 4 times
+        (once, then 3 revisions, as the rules allow) while a programme gets 16 or fewer."""
+        k = answered.get((side, programme_id), 0)
+        answered[(side, programme_id)] = k + 1
+        return f"R{(RATERS if side == 'raw' else 0) + k % RATERS}"
 
     for number in range(rounds):
 
@@ -160,7 +168,7 @@ async def api_latencies(
                 headers={"Idempotency-Key": f"{tag}-a{number}-{i}"},
                 body={
                     "role": "peer",
-                    "rater_id": f"R{i % RATERS}",
+                    "rater_id": next_rater("api", programme_id),
                     "scores": {dimension.value: 3 for dimension in SCORED},
                 },
             )
@@ -178,7 +186,7 @@ async def api_latencies(
                 GiveFeedback(
                     key=key,
                     role=Role.peer,
-                    rater_id=f"R{RATERS + i % RATERS}",
+                    rater_id=next_rater("raw", programme_id),
                     scores=dict.fromkeys(SCORED, 3),
                 ),
             )
