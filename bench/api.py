@@ -128,12 +128,18 @@ async def _raw_receipt(programmes: ProgrammeClient, programme_id: str, key: str)
 
 
 async def api_latencies(
-    http: Http, parcours: Parcours, sizes_requests: int, rounds: int, pool: list[str], tag: str
+    http: Http,
+    parcours: Parcours,
+    sizes_requests: int,
+    rounds: int,
+    pool: list[str],
+    tag: str,
+    answered: dict[tuple[str, str], int],
 ) -> Json:
-    """5: the view and the feedback, API against raw, ``rounds`` rounds."""
+    """5: the view and the feedback, API against raw, ``rounds`` rounds; ``answered``
+    counts the answers each side gave each programme, across calls."""
     programmes = parcours.programmes
     view_rounds, feedback_rounds = ApiRounds(), ApiRounds()
-    answered: dict[tuple[str, str], int] = {}
 
     def next_rater(side: str, programme_id: str) -> str:
         """Each side's raters take turns on a programme: none answers more than 4 times
@@ -361,8 +367,11 @@ async def api_phase(client: Client, http: Http, sizes: Sizes, tag: str) -> Json:
     for programme_id in pool:
         await parcours.nominate(programme_id)
     # Warm-up: the routes' first calls pay for imports and first-use caches.
-    await api_latencies(http, parcours, 4, 1, pool, f"{tag}-w")
-    latencies = await api_latencies(http, parcours, sizes.api_requests, sizes.api_rounds, pool, tag)
+    answered: dict[tuple[str, str], int] = {}
+    await api_latencies(http, parcours, 4, 1, pool, f"{tag}-w", answered)
+    latencies = await api_latencies(
+        http, parcours, sizes.api_requests, sizes.api_rounds, pool, tag, answered
+    )
     await terminate_all(parcours, pool, sizes.concurrency)
     history = await history_reader(http, parcours, sizes.history_reads, sizes.api_rounds, tag)
     cohorts = await cohort_launch(
