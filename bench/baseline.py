@@ -4,6 +4,9 @@ No domain. It does the Temporal operations a programme needs: a programme starts
 the timer for its next deadline in its first workflow task, so the baseline starts
 one timer there too (a month away: it never fires in a bench round) and keeps it
 while it waits, as the programme keeps its deadline timer while the deadline holds.
+A programme whose peers answer has them nominated first (an update, rules 3), so the
+baseline that receives signals takes a ``nominate`` update first too: the update's
+round trip lets the first workflow task run before any signal arrives, on both sides.
 
 It runs on the same data converter (pydantic), worker settings, sandbox and
 task-queue setup as parcours, and its messages are pydantic models of the same
@@ -18,7 +21,7 @@ from datetime import timedelta
 from temporalio import activity, workflow
 
 with workflow.unsafe.imports_passed_through():
-    from bench.messages import BaselineInput, BaselineOutcome, BaselineReport, Ping
+    from bench.messages import BaselineInput, BaselineOutcome, BaselineReport, Nominate, Ping
 
 BASELINE_WORKFLOW = "Baseline"
 BASELINE_ACTIVITY = "baseline_record"
@@ -39,6 +42,7 @@ class BaselineWorkflow:
         self._expected = input.signals
         self._received = 0
         self._keys: set[str] = set()
+        self._raters: tuple[str, ...] = ()
         self._timer: asyncio.Task[None] | None = None
 
     @workflow.run
@@ -58,6 +62,11 @@ class BaselineWorkflow:
     def ping(self, ping: Ping) -> None:
         self._received += 1
         self._keys.add(ping.key)
+
+    @workflow.update(name="nominate")
+    def nominate(self, nominate: Nominate) -> int:
+        self._raters = nominate.raters
+        return len(self._raters)
 
     @workflow.query(name="received")
     def received(self) -> int:

@@ -29,6 +29,12 @@ class Ping(_Message):
     scores: dict[str, int]
 
 
+class Nominate(_Message):
+    """An update shaped like parcours's NominateRaters: who may answer."""
+
+    raters: tuple[str, ...]
+
+
 class BaselineReport(_Message):
     id: str
     received: int

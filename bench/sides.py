@@ -15,7 +15,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 
 from bench.baseline import BaselineWorkflow
-from bench.messages import BaselineInput, Ping
+from bench.messages import BaselineInput, Nominate, Ping
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE
 from domain.commands import Employee, GiveFeedback, NominateRaters, Nominee
 from domain.template import Dimension, Role, Template, parse_template
@@ -181,6 +181,11 @@ class Baseline(Side):
             id=workflow_id,
             task_queue=self.task_queue,
         )
+        if signals:  # as parcours nominates the peers who answer (Parcours.start)
+            await self._handle(workflow_id).execute_update(
+                BaselineWorkflow.nominate,
+                Nominate(raters=tuple(f"R{n}" for n in range(min(signals - 1, PEERS)))),
+            )
         return workflow_id
 
     async def live(self, workflow_id: str) -> None:

@@ -124,3 +124,44 @@ def test_people_raters_and_reassign_through_the_cli(cluster: Cluster) -> None:  
     shown = cluster.cli("show", pid)
     assert "manager M8: no email in the people directory" in shown.stdout
     assert "coach C9" not in shown.stdout
+
+
+def test_an_answer_for_a_later_stage_is_kept_for_it(cluster: Cluster) -> None:  # noqa: F811
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with (
+        cluster.http("platform") as platform,
+        cluster.http("integrator") as integrator,
+        cluster.http("ops") as ops,
+    ):
+        launched = platform.post(
+            "/v1/programmes",
+            json={
+                "employee": {"id": employee, "name": "Ann", "email": "ann@x.io"},
+                "template_id": "executive-6m",
+                "manager_id": "M3",
+            },
+        )
+        assert launched.status_code == 201, launched.text
+        pid = launched.json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        later = {"stage": "final_review", "raters": [{"role": "peer", "id": "P7"}]}
+        assert platform.post(f"{base}/raters", json=later).status_code == 200
+        scores = dict.fromkeys(DIMENSIONS, 4)
+        early = {"role": "peer", "rater_id": "P7", "scores": scores, "stage": "final_review"}
+        given = integrator.post(f"{base}/feedback", json=early)
+        assert given.status_code == 202, given.text
+        assert given.json()["outcome"] == "applied"
+        nowhere = integrator.post(f"{base}/feedback", json={**early, "stage": "nope"})
+        assert nowhere.status_code in (409, 422)
+        assert nowhere.json()["error"]["message"].startswith("stage: "), nowhere.text
+
+        by_cli = cluster.cli("feedback", pid, "--stage", "final_review", "--role", "manager",
+                             "--rater", "M3", *(f"--score={d}=3" for d in DIMENSIONS))  # fmt: skip
+        assert by_cli.returncode == 0, by_cli.stderr
+        events = _until(
+            lambda: ops.get(f"{base}/events").json(),
+            lambda found: sum(e["type"] == "feedback_received" for e in found) == 2,
+        )
+        kept = [(e["stage"], e["rater_id"]) for e in events if e["type"] == "feedback_received"]
+        assert kept == [("final_review", "P7"), ("final_review", "M3")]
+        assert platform.get(base).json()["stage"] == "agreement", "kept, not counted now"

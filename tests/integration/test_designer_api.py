@@ -18,6 +18,7 @@ from adapters.payloads.keyring import Keyring
 from adapters.stores.idempotency import IdempotencyStore
 from config import ApiRole
 from domain.cohort_summary import summarise
+from domain.events import ProgrammeLaunched
 from domain.evolve import fold
 from domain.simulation import parse_scenario, scenario_named, simulate
 from domain.view import view_of
@@ -158,6 +159,24 @@ def test_the_calendar_as_icalendar(api: tuple[TestClient, FakeProgrammes]) -> No
     assert client.get("/v1/programmes/P1/calendar.ics", headers=auth("tok-i")).status_code == 403
     missing = client.get("/v1/programmes/nope/calendar.ics", headers=auth("tok-o"))
     assert missing.status_code == 404
+
+
+def test_the_calendar_names_the_programmes_time_zone(
+    api: tuple[TestClient, FakeProgrammes],
+) -> None:
+    client, fake = api
+    events = simulate(shipped("executive-6m"), MIDWAY, START).events
+    launched = events[0]
+    assert isinstance(launched, ProgrammeLaunched)
+    in_paris = launched.employee.model_copy(update={"time_zone": "Europe/Paris"})
+    fake.events_of["P1"] = events
+    fake.events_of["P3"] = [launched.model_copy(update={"employee": in_paris}), *events[1:]]
+    utc = client.get("/v1/programmes/P1/calendar.ics", headers=auth("tok-p")).text
+    paris = client.get("/v1/programmes/P3/calendar.ics", headers=auth("tok-p")).text
+    assert "X-WR-TIMEZONE:UTC" in utc
+    assert "X-WR-TIMEZONE:Europe/Paris" in paris
+    # The same instants: a calendar application shows them in the zone it is told.
+    assert calendar(client, "P3") == calendar(client, "P1")
 
 
 class CohortProgrammes(FakeProgrammes):
