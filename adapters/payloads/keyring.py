@@ -62,6 +62,10 @@ CHECK = b"parcours master key check v1"
 ERASED_TTL = 2.0
 """Seconds a process trusts that a key it holds is not erased before asking the store again:
 an erasure made by another process (the API, the CLI) reaches every worker within this."""
+CACHED_KEYS = 10_000
+"""Unwrapped keys a process keeps (about 0.5 KiB each), oldest first out: a worker that
+meets a million employees over its life holds 5 MiB of keys, not 500; a key let go is
+read back from the store when next needed."""
 
 
 class KeyringError(Exception):
@@ -451,6 +455,8 @@ class Keyring:
         key = _Key(key_id, owner, AESGCM(raw), time.monotonic())
         self._by_owner[owner] = key
         self._by_id[key_id] = key
+        if len(self._by_owner) > CACHED_KEYS:
+            self._forget(next(iter(self._by_owner)))
         return key
 
     def _forget(self, owner: str) -> None:

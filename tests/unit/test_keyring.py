@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from adapters.payloads import keyring
 from adapters.payloads.keyring import (
     SYSTEM,
     DataErased,
@@ -32,6 +33,21 @@ def test_one_key_per_owner_made_once_and_found_by_its_id(tmp_path: Path) -> None
     assert keys.key_for("E1")[0] == key_id
     assert keys.key_for("E2")[0] != key_id
     assert keys.key_for(SYSTEM)[0] not in (key_id, keys.key_for("E2")[0])
+
+
+def test_a_process_keeps_a_bounded_number_of_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keyring, "CACHED_KEYS", 3)
+    keys = Keyring(tmp_path / "keys.db", master())
+    sealed = {f"E{i}": keys.seal(f"E{i}", f"data of E{i}".encode()) for i in range(5)}
+    first = keys.key_for("E0")[0]
+    assert len(keys._by_owner) == len(keys._by_id) == 3
+    # A key let go is read back from the store: the same key, everything still opens.
+    assert keys.key_for("E0")[0] == first
+    for owner, data in sealed.items():
+        assert keys.open(data) == f"data of {owner}".encode()
+    assert len(keys._by_owner) == len(keys._by_id) == 3
 
 
 def test_the_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
