@@ -116,25 +116,10 @@ HOLDERS = ("coach", "manager", "sponsor", "hr")
 """The roles a launch names a person for, by id or with their contacts inline."""
 
 
-class Participant(_Strict):
-    """One employee of a cohort: who coaches, manages, sponsors and supports them, by id
-    (``manager_id``) or with their contacts inline (``manager``), which fill the people
-    directory before anyone is launched; and the language and time zone of their
-    programme."""
-
-    id: Identifier
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    email: Email
-    coach_id: Identifier | None = None
-    manager_id: Identifier | None = None
-    sponsor_id: Identifier | None = None
-    hr_id: Identifier | None = None
-    locale: ProgrammeLocale = "en"
-    time_zone: IanaZone = "UTC"
-    coach: Contact | None = None
-    manager: Contact | None = None
-    sponsor: Contact | None = None
-    hr: Contact | None = None
+class RoleHolders:
+    """A launch's coach, manager, sponsor and HR, each by id (``manager_id``) or with
+    their contacts inline (``manager``), or both when they agree: for the models with
+    those fields (a cohort's participant, ``POST /v1/programmes``)."""
 
     @model_validator(mode="after")
     def _ids_agree(self) -> Self:
@@ -153,6 +138,27 @@ class Participant(_Strict):
     def contacts(self) -> tuple[Contact, ...]:
         found = (getattr(self, role) for role in HOLDERS)
         return tuple(contact for contact in found if contact is not None)
+
+
+class Participant(_Strict, RoleHolders):
+    """One employee of a cohort: who coaches, manages, sponsors and supports them, by id
+    (``manager_id``) or with their contacts inline (``manager``), which fill the people
+    directory before anyone is launched; and the language and time zone of their
+    programme."""
+
+    id: Identifier
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: Email
+    coach_id: Identifier | None = None
+    manager_id: Identifier | None = None
+    sponsor_id: Identifier | None = None
+    hr_id: Identifier | None = None
+    locale: ProgrammeLocale = "en"
+    time_zone: IanaZone = "UTC"
+    coach: Contact | None = None
+    manager: Contact | None = None
+    sponsor: Contact | None = None
+    hr: Contact | None = None
 
 
 class CohortOutcome(_Strict):

@@ -38,14 +38,14 @@ from domain.commands import (
 from domain.ids import Identifier, TemplateId
 from domain.people import Contact, Locale, TimeZone
 from domain.template import Dimension, Role
-from gateway.client.models import Participant
+from gateway.client.models import Participant, RoleHolders
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class LaunchRequest(_Body):
+class LaunchRequest(_Body, RoleHolders):
     employee: Employee
     template_id: TemplateId
     coach_id: Identifier | None = None
@@ -59,22 +59,6 @@ class LaunchRequest(_Body):
     sponsor: Contact | None = None
     hr: Contact | None = None
     """A role's contact given inline fills the people directory; its id is the role's."""
-
-    @model_validator(mode="after")
-    def _ids_agree(self) -> Self:
-        for role in ("coach", "manager", "sponsor", "hr"):
-            contact, given = getattr(self, role), getattr(self, f"{role}_id")
-            if contact is not None and given is not None and contact.id != given:
-                raise ValueError(f"{role}.id: {contact.id} is not {role}_id {given}")
-        return self
-
-    def holder(self, role: str) -> str | None:
-        contact = getattr(self, role)
-        return getattr(self, f"{role}_id") or (contact.id if contact is not None else None)
-
-    def contacts(self) -> tuple[Contact, ...]:
-        found = (getattr(self, role) for role in ("coach", "manager", "sponsor", "hr"))
-        return tuple(c for c in found if c is not None)
 
 
 class PersonRequest(_Body):
