@@ -22,6 +22,8 @@ weighed in it: the verdict stays on what was achieved.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.template import EvaluationKind, Role, Template
@@ -47,19 +49,24 @@ class Expectations(BaseModel):
     comment: str | None = None
 
 
+Met = Literal["met", "partly_met", "not_met"]
+
+
+def how_met(met: int) -> Met:
+    """What a rating of 1..5 says: met, partly met or not met."""
+    if met >= MET:
+        return "met"
+    return "partly_met" if met >= PARTLY else "not_met"
+
+
 def in_words(expectations: Expectations) -> str:
     """What an evaluation's reasons say of them."""
     who = "the employee" if expectations.by is Role.employee else f"the {expectations.by}"
     met = expectations.met
     if met is None:
         return f"{who} recorded their expectations; they have not said yet whether they were met"
-    if met >= MET:
-        how = "were met"
-    elif met >= PARTLY:
-        how = "were partly met"
-    else:
-        how = "were not met"
-    return f"{who} said their expectations {how}: {met}/5"
+    how = how_met(met).replace("_", " ")
+    return f"{who} said their expectations were {how}: {met}/5"
 
 
 def rated_from(template: Template) -> int:

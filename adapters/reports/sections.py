@@ -14,7 +14,7 @@ from adapters.reports.radar import Series, radar_svg
 from adapters.reports.reasons import reason_in
 from adapters.reports.report import Report
 from domain.evaluation import Evaluation
-from domain.expectations import MET, PARTLY
+from domain.expectations import how_met
 from domain.template import Role
 from domain.verdict import Basis, Trend, Verdict
 
@@ -259,10 +259,8 @@ def expectations(ev: Evaluation, reader: Reader) -> list[str] | None:
     if found.met is None:
         lines.append(text(lang, "expectations.not_rated"))
     else:
-        how = "met" if found.met >= MET else "partly_met" if found.met >= PARTLY else "not_met"
-        lines.append(
-            text(lang, "expectations.rating", met=found.met, how=text(lang, f"expectations.{how}"))
-        )
+        how = text(lang, f"expectations.{how_met(found.met)}")
+        lines.append(text(lang, "expectations.rating", met=found.met, how=how))
     if found.comment:
         lines.append(text(lang, "expectations.comment", text=found.comment))
     return lines
