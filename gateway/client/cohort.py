@@ -191,12 +191,7 @@ async def launch_cohort(
     await _make_keys(
         client, [*(person.id for _, person in participants), *(c.id for c in contacts)]
     )
-    refused: dict[str, str] = {}
-    for contact in contacts:
-        try:
-            client.set_person(contact)
-        except InvalidRequest as exc:
-            refused[contact.id] = str(exc)
+    refused = await asyncio.to_thread(_keep, client, contacts)
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def one(line: int | None, person: Participant) -> CohortOutcome:
@@ -237,6 +232,18 @@ async def launch_cohort(
         return outcome
 
     return list(await asyncio.gather(*(one(line, person) for line, person in participants)))
+
+
+def _keep(client: ProgrammeClient, contacts: Iterable[Contact]) -> dict[str, str]:
+    """Each contact into the people directory (a write each, off the event loop); why
+    each one that could not be kept was refused, by person."""
+    refused: dict[str, str] = {}
+    for contact in contacts:
+        try:
+            client.set_person(contact)
+        except InvalidRequest as exc:
+            refused[contact.id] = str(exc)
+    return refused
 
 
 async def _make_keys(client: ProgrammeClient, employee_ids: list[str]) -> None:

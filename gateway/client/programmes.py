@@ -154,8 +154,8 @@ class ProgrammeClient:
             check_zone(employee.time_zone)
         except ValueError as exc:
             raise InvalidRequest(f"employee.time_zone: {exc}") from exc
-        for contact in contacts:
-            self.set_person(contact)
+        for contact in contacts:  # a store write each: off the event loop
+            await asyncio.to_thread(self.set_person, contact)
         if start_date is not None:
             try:
                 check_start(start_date, datetime.now(UTC).date())
