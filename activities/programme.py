@@ -151,6 +151,8 @@ def evaluation_notice(report: EvaluationReport) -> Notification:
         recipients={Role.employee: report.employee.email},
         stage=stage,
         stage_title=stage.replace("_", " ").capitalize() if stage else None,
+        titles=report.titles,
+        stage_titles=report.stage_titles,
         created_at=report.recorded_at,
     )
 

@@ -15,7 +15,8 @@ from statistics import fmean
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.template import Dimension, EvaluationKind
+from domain.framework import DimensionKey
+from domain.template import EvaluationKind
 from domain.verdict import Verdict
 from domain.view import ProgrammeView
 
@@ -41,7 +42,7 @@ class EvaluationSummary(_Report):
     programmes: int
     verdicts: dict[Verdict, int]
     overall_change: Change
-    by_dimension: dict[Dimension, Change]
+    by_dimension: dict[DimensionKey, Change]
 
 
 class CohortAttendance(_Report):
@@ -82,7 +83,7 @@ def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -
     held = missed = 0
     verdicts: dict[EvaluationKind, Counter[Verdict]] = defaultdict(Counter)
     overall: dict[EvaluationKind, list[float]] = defaultdict(list)
-    dims: dict[EvaluationKind, dict[Dimension, list[float]]] = defaultdict(
+    dims: dict[EvaluationKind, dict[DimensionKey, list[float]]] = defaultdict(
         lambda: defaultdict(list)
     )
     counted: dict[EvaluationKind, set[str]] = defaultdict(set)

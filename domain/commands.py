@@ -22,9 +22,10 @@ from pydantic import (
     model_validator,
 )
 
-from domain import rules
+from domain import framework, rules
+from domain.framework import DimensionKey
 from domain.ids import Identifier, ProgrammeId
-from domain.template import Dimension, Role, SharedTemplate
+from domain.template import Role, SharedTemplate
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -81,6 +82,14 @@ Score = Annotated[
     WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5}),
 ]
 Percent = Annotated[int, Field(ge=0, le=100)]
+Rating = Annotated[
+    int,
+    Field(ge=framework.LOWEST, le=framework.HIGHEST),
+    WithJsonSchema({"type": "integer", "minimum": framework.LOWEST, "maximum": framework.HIGHEST}),
+]
+"""A score on a dimension: the decider checks it against the programme's scale
+(``domain.framework.Scale``, 1..5 unless its framework says otherwise); any scale lies
+within these bounds."""
 
 
 class _Command(BaseModel):
@@ -178,7 +187,7 @@ class GiveFeedback(_Fact):
     type: Literal["give_feedback"] = "give_feedback"
     role: Role
     rater_id: Identifier
-    scores: dict[Dimension, Score] = Field(min_length=1)
+    scores: dict[DimensionKey, Rating] = Field(min_length=1, max_length=framework.MAX_DIMENSIONS)
     comment: Text | None = None
     stage: Identifier | None = None
     """The feedback stage the answer is for; None: the current stage. Rules 4 keeps an

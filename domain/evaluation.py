@@ -104,7 +104,8 @@ from pydantic import BaseModel, ConfigDict
 from domain import exact
 from domain import verdict as verdicts
 from domain.expectations import Expectations
-from domain.template import DEFAULT_SCORE_TOLERANCE, Dimension, EvaluationKind, Role, Template
+from domain.framework import DimensionKey
+from domain.template import DEFAULT_SCORE_TOLERANCE, EvaluationKind, Role, Template
 from domain.verdict import Attendance, Basis, Comparison, Figures, Trend, Verdict
 
 
@@ -113,13 +114,13 @@ class Rating(NamedTuple):
 
     role: Role
     rater_id: str
-    scores: Mapping[Dimension, int]
+    scores: Mapping[DimensionKey, int]
 
 
 class DimensionScore(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    dimension: Dimension
+    dimension: DimensionKey
     by_role: dict[Role, float]
     mean: float | None
     """Mean of the role means, of all of this evaluation's answers."""
@@ -199,7 +200,7 @@ def evaluate(
     *,
     kind: EvaluationKind,
     stage: str | None,
-    dimensions: Sequence[Dimension],
+    dimensions: Sequence[DimensionKey],
     ratings: Sequence[Rating],
     baseline: Evaluation | None,
     progress: Sequence[int | None],
@@ -219,7 +220,7 @@ def evaluate(
     band = exact.exact(tolerance)
     expected = exact.exact(expected_attainment)
     now = _by_rater(ratings)
-    then: dict[tuple[Role, str], dict[Dimension, Fraction]] | None = None
+    then: dict[tuple[Role, str], dict[DimensionKey, Fraction]] | None = None
     if baseline_ratings is not None:
         then = _by_rater(baseline_ratings)
     elif baseline is not None:
@@ -326,13 +327,13 @@ def evaluate(
 
 # ---------------------------------------------------------------- scores
 
-_Side = dict[tuple[Role, str], dict[Dimension, Fraction]]
+_Side = dict[tuple[Role, str], dict[DimensionKey, Fraction]]
 
 
 def _by_rater(ratings: Iterable[Rating]) -> _Side:
     """Each rater's score per dimension; a rater given twice has the mean of both
     (so the result never depends on the order of ``ratings``)."""
-    given: dict[tuple[Role, str], dict[Dimension, list[int]]] = {}
+    given: dict[tuple[Role, str], dict[DimensionKey, list[int]]] = {}
     for rating in ratings:
         mine = given.setdefault((rating.role, rating.rater_id), {})
         for dimension, score in rating.scores.items():
@@ -353,7 +354,7 @@ def _from_stored(baseline: Evaluation) -> _Side:
 
 
 def _role_values(
-    side: _Side, dimension: Dimension, only: set[str] | None
+    side: _Side, dimension: DimensionKey, only: set[str] | None
 ) -> dict[Role, list[Fraction]]:
     values: dict[Role, list[Fraction]] = {}
     for (role, rater), scores in side.items():
@@ -362,20 +363,20 @@ def _role_values(
     return values
 
 
-def _role_counts(side: _Side, dimension: Dimension) -> dict[Role, int]:
+def _role_counts(side: _Side, dimension: DimensionKey) -> dict[Role, int]:
     """How many raters of each role scored ``dimension``, in role order."""
     values = _role_values(side, dimension, None)
     return {role: len(values[role]) for role in Role if values.get(role)}
 
 
-def _raters(side: _Side, role: Role, dimension: Dimension) -> set[str]:
+def _raters(side: _Side, role: Role, dimension: DimensionKey) -> set[str]:
     return {rater for (r, rater), scores in side.items() if r is role and dimension in scores}
 
 
 def _like_for_like(
     now: _Side,
     then: _Side,
-    dimension: Dimension,
+    dimension: DimensionKey,
     compared_roles: set[Role],
     by_role_roles: set[Role],
     matched: set[tuple[Role, str]],

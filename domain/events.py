@@ -15,7 +15,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 from domain.commands import Employee
 from domain.durations import Duration
 from domain.evaluation import Evaluation
-from domain.template import Dimension, EvaluationKind, Role, SharedTemplate
+from domain.framework import DimensionKey
+from domain.template import EvaluationKind, Role, SharedTemplate
 
 
 class _Event(BaseModel):
@@ -126,7 +127,7 @@ class FeedbackReceived(_Event):
     stage: str | None
     role: Role
     rater_id: str
-    scores: dict[Dimension, int]
+    scores: dict[DimensionKey, int]
     comment: str | None = None
     revision: int = Field(default=0, ge=0)
     """0 for a rater's first answer in the stage; n when it replaces that rater's

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from domain.commands import NOMINATED_ROLES
+from domain.framework import DimensionKey
 from domain.rules import COLLECTION
 from domain.state import ProgrammeState
-from domain.template import Dimension, FeedbackGate, Role
+from domain.template import FeedbackGate, Role
 
 SELF_NOMINATED = (Role.employee, Role.coach, Role.manager, Role.sponsor)
 """The roles whose holder the programme nominates itself for every feedback stage."""
@@ -103,10 +104,10 @@ def unanswered(
 
 
 def full_answers(
-    state: ProgrammeState, stage: str | None, dimensions: tuple[Dimension, ...]
+    state: ProgrammeState, stage: str | None, dimensions: tuple[DimensionKey, ...]
 ) -> set[tuple[Role, str]]:
     """(role, rater) pairs that scored every dimension in ``stage``."""
-    per_rater: dict[tuple[Role, str], set[Dimension]] = {}
+    per_rater: dict[tuple[Role, str], set[DimensionKey]] = {}
     for entry in state.feedback:
         if entry.stage == stage:
             per_rater.setdefault((entry.role, entry.rater_id), set()).update(entry.scores)
@@ -115,7 +116,7 @@ def full_answers(
 
 
 def roles_with_full_feedback(
-    state: ProgrammeState, stage: str, dimensions: tuple[Dimension, ...]
+    state: ProgrammeState, stage: str, dimensions: tuple[DimensionKey, ...]
 ) -> set[Role]:
     """Roles of which some rater scored every dimension for ``stage`` (given while it was
     open, or under rules 4 kept for it before it opened)."""

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.commands import Employee
 from domain.evaluation import Evaluation
+from domain.framework import Texts
 from domain.people import Contact
 from domain.template import Role
 
@@ -46,6 +47,11 @@ class Notification(BaseModel):
     and Temporal carry ids; only the email channel reads these, in memory."""
     stage: str | None
     stage_title: str | None
+    titles: Texts = ()
+    """The template's title in each of its languages (none in notifications made before
+    templates had languages: ``template_title`` is read)."""
+    stage_titles: Texts = ()
+    """The stage's title in each of the template's languages (none: ``stage_title``)."""
     due_at: datetime | None = None
     session_number: int | None = None
     session_at: datetime | None = None
@@ -62,3 +68,7 @@ class EvaluationReport(BaseModel):
     employee: Employee
     evaluation: Evaluation
     recorded_at: datetime
+    titles: Texts = ()
+    """The template's title in each of its languages (see ``Notification.titles``)."""
+    stage_titles: Texts = ()
+    """The evaluated stage's title in each of the template's languages."""

@@ -40,7 +40,13 @@ that instant), one whose quorum is not met escalates as under rules 3 and closes
 quorum alone. A ``GiveFeedback`` may name a later feedback ``stage``: the answer is kept
 for it and counts for its gate and evaluation when it opens, as does every answer given
 while a stage is open (an evaluation takes all its stage's answers)."""
-RULES = COLLECTION
+FRAMEWORKS = 7
+"""Evaluation reasons are stored as codes with their figures (``domain.reasons``), read in
+the reader's language through the gettext catalogues, not as English sentences; a
+programme's template may bring its own framework (``domain.framework``: its dimensions,
+its scale, its languages), which programmes under every rules honour, since earlier
+templates name none and decide as before."""
+RULES = FRAMEWORKS
 """The rules a programme launched now follows."""
 
 RECORD_SESSION_FROM = timedelta(days=1)

@@ -66,12 +66,13 @@ from domain.events import (
     StageEntered,
 )
 from domain.evolve import fold
+from domain.framework import HIGHEST, LOWEST, DimensionKey
 from domain.gates import SELF_NOMINATED
 from domain.ids import Identifier
 from domain.rules import COLLECTION, MAX_PAUSES, MAX_RATERS_PER_STAGE, PEOPLE, RULES
 from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
-from domain.template import Dimension, Role, Stage, Template, describe_errors
+from domain.template import Role, Stage, Template, describe_errors
 
 HOUR = timedelta(hours=1)
 SHORT_TERM = ("Delegate the weekly report",)
@@ -96,7 +97,8 @@ def _within_reach(value: timedelta) -> timedelta:
 
 
 Offset = Annotated[Duration, AfterValidator(_within_reach)]
-Score = Annotated[int, Field(ge=1, le=5)]
+Score = Annotated[int, Field(ge=LOWEST, le=HIGHEST)]
+"""On the template's scale (checked as the programme takes the answer)."""
 
 
 class Base(StrEnum):
@@ -117,8 +119,9 @@ class Answer(_Data):
     """Default: ``<role>-1``."""
     at: Offset | None = None
     """From the stage's entry; default: the stage's ``at``."""
-    score: Score = SCORE
-    scores: dict[Dimension, Score] = {}
+    score: Score | None = None
+    """Default: ``SCORE``, within the template's scale."""
+    scores: dict[DimensionKey, Score] = {}
 
 
 class StagePlan(_Data):
@@ -426,7 +429,11 @@ def _one_answer(answer: Answer) -> Callable[[ProgrammeState], list[Command]]:
 
     def make(state: ProgrammeState) -> list[Command]:
         dimensions = state.template.dimensions
-        scores = {d: answer.scores.get(d, answer.score) for d in dimensions}
+        scale = state.template.scale
+        default = (
+            answer.score if answer.score is not None else min(max(SCORE, scale.min), scale.max)
+        )
+        scores = {d: answer.scores.get(d, default) for d in dimensions}
         holder = state.holder(answer.role) if state.rules >= PEOPLE else None
         rater = answer.rater or holder or f"{answer.role.value}-1"
         commands: list[Command] = []

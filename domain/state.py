@@ -11,8 +11,9 @@ from domain.commands import Employee, SessionStatus
 from domain.evaluation import Evaluation
 from domain.events import Nominated, Objective, SessionSlot
 from domain.expectations import Expectations
+from domain.framework import DimensionKey
 from domain.objectives import RetiredObjective
-from domain.template import Dimension, EvaluationKind, Role, Stage, Template
+from domain.template import EvaluationKind, Role, Stage, Template
 
 
 class Status(StrEnum):
@@ -51,7 +52,7 @@ class FeedbackEntry(_State):
     stage: str | None
     role: Role
     rater_id: str
-    scores: dict[Dimension, int]
+    scores: dict[DimensionKey, int]
     revision: int = 0
 
 

@@ -6,6 +6,7 @@ in its launch), so editing a template file never changes running programmes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -14,11 +15,32 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from domain.durations import Duration
 from domain.errors import TemplateError
+from domain.framework import (
+    DEFAULT_FRAMEWORK,
+    DEFAULT_SCALE,
+    FIVE,
+    FIVE_LANGUAGES,
+    MAX_DESCRIPTION,
+    MAX_LANGUAGES,
+    MAX_TITLE,
+    DimensionKey,
+    Framework,
+    Language,
+    Scale,
+    Texts,
+    complete,
+    localise,
+    longest,
+    text_in,
+)
 from domain.ids import TemplateId
 
 
 class Dimension(StrEnum):
-    """The five dimensions coaching works on."""
+    """The method's five dimensions: the keys of the default framework (``parcours-five``).
+
+    Programmes carry dimension keys as plain strings (``domain.framework.DimensionKey``), so
+    a company's framework needs no code; these stay the names of the default's keys."""
 
     strengths = "strengths"
     talents = "talents"
@@ -141,13 +163,24 @@ class SessionPlan(_Data):
 
 class Stage(_Data):
     key: Key
-    title: str = ""
+    title: Texts = ()
+    """What a person reads for the stage, in each of the template's languages (a plain
+    string: its first language). None: the key in words, for one-language templates."""
     due: PositiveDuration | None = None
     gate: Gate = Gate()
     remind_before_due: tuple[PositiveDuration, ...] = ()
     escalate_after_due: tuple[EscalationStep, ...] = ()
     sessions: SessionPlan | None = None
     evaluation: EvaluationKind | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_title(cls, data: Any) -> Any:
+        """A stage built on its own reads a plain title as English; in a template, its
+        title was placed in the template's first language already (``Template``)."""
+        if isinstance(data, dict) and isinstance(data.get("title"), str):
+            return {**data, "title": localise(data["title"], ("en",)) if data["title"] else ()}
+        return data
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
@@ -183,7 +216,12 @@ class Stage(_Data):
 
     @property
     def display(self) -> str:
-        return self.title or self.key.replace("_", " ").capitalize()
+        """The title in the template's first language (ops' tools, the CLI)."""
+        return self.title_in("")
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language``, else the first one given, else the key in words."""
+        return text_in(self.title, language) or self.key.replace("_", " ").capitalize()
 
     @property
     def takes_feedback(self) -> bool:
@@ -217,9 +255,19 @@ class ExpectationsPlan(_Data):
 class Template(_Data):
     id: TemplateId
     version: int = Field(ge=1)
-    title: str = Field(min_length=1)
-    description: str = ""
-    dimensions: tuple[Dimension, ...] = Field(min_length=1)
+    languages: tuple[Language, ...] = Field(default=("en",), min_length=1, max_length=MAX_LANGUAGES)
+    """The languages the template is written in, the first the one it falls back to; the
+    default, English, is what templates from before languages were written in."""
+    title: Texts = Field(min_length=1)
+    """In each language (a plain string: the first language)."""
+    description: Texts = ()
+    framework: Framework | None = None
+    """The competency framework: a company's, inline (a name is resolved when the template
+    is loaded, ``parse_template``), or None for the method's five (``parcours-five``), as
+    in every template from before frameworks."""
+    dimensions: tuple[DimensionKey, ...] = Field(min_length=1)
+    """The framework's dimensions this programme assesses: all of a framework's when the
+    template names one and lists none."""
     max_duration: PositiveDuration
     stages: tuple[Stage, ...] = Field(min_length=1)
     follow_up: FollowUp | None = None
@@ -235,10 +283,55 @@ class Template(_Data):
     """Whose expectations are recorded: the sponsor's unless the template says the
     employee's (templates from before it say nothing: the sponsor's)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_texts(cls, data: Any) -> Any:
+        """Plain strings (every template before languages) are in the first language."""
+        if not isinstance(data, dict):
+            return data
+        languages = data.get("languages") or ("en",)
+        if isinstance(languages, str):
+            return data
+        data = dict(data)
+        for name in ("title", "description"):
+            if name in data:
+                data[name] = localise(data[name], languages) if data[name] else ()
+        stages = data.get("stages")
+        if isinstance(stages, list | tuple):
+            data["stages"] = [
+                {**st, "title": localise(st["title"], languages) if st["title"] else ()}
+                if isinstance(st, dict) and isinstance(st.get("title"), str)
+                else st
+                for st in stages
+            ]
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _framework_dimensions(cls, data: Any) -> Any:
+        """A template on a framework assesses all its dimensions unless it lists some."""
+        if not isinstance(data, dict) or data.get("dimensions"):
+            return data
+        framework = data.get("framework")
+        keys: list[str] = []
+        if isinstance(framework, Framework):
+            keys = list(framework.keys)
+        elif isinstance(framework, dict) and isinstance(framework.get("dimensions"), list):
+            keys = [str(d.get("key")) for d in framework["dimensions"] if isinstance(d, dict)]
+        return {**data, "dimensions": keys} if keys else data
+
     @model_validator(mode="after")
     def _coherent(self) -> Self:
         if len(set(self.dimensions)) != len(self.dimensions):
             raise ValueError("dimensions must not repeat")
+        self._check_languages()
+        known = self.framework.keys if self.framework is not None else FIVE
+        unknown = [d for d in self.dimensions if d not in known]
+        if unknown:
+            raise ValueError(
+                f"dimensions: {', '.join(unknown)} not in the framework {self.framework_id} "
+                f"({', '.join(known)})"
+            )
         for role, least in self.minimums.raised().items():
             if least < minimum_default(role) or least > MAX_MINIMUM:
                 raise ValueError(
@@ -250,6 +343,54 @@ class Template(_Data):
         if repeated:
             raise ValueError(f"stage keys must be unique, repeated: {', '.join(repeated)}")
         return self
+
+    def _check_languages(self) -> None:
+        langs = self.languages
+        if len(set(langs)) != len(langs):
+            raise ValueError("languages: a language is declared twice")
+        complete(self.title, langs, "title")
+        longest(self.title, MAX_TITLE, "title")
+        if self.description:
+            complete(self.description, langs, "description")
+            longest(self.description, MAX_DESCRIPTION, "description")
+        for n, stage in enumerate(self.stages):
+            where = f"stages.{n}.title ({stage.key})"
+            if stage.title:
+                complete(stage.title, langs, where)
+                longest(stage.title, MAX_TITLE, where)
+            elif len(langs) > 1:
+                raise ValueError(
+                    f"{where}: a template in {', '.join(langs)} gives each stage a title in "
+                    "each, so no reader sees its key"
+                )
+        offered = self.framework.languages if self.framework is not None else FIVE_LANGUAGES
+        missing = [lang for lang in langs if lang not in offered]
+        if missing:
+            raise ValueError(
+                f"framework: {self.framework_id} has no {', '.join(missing)} labels "
+                f"(it is written in {', '.join(offered)}; the template in {', '.join(langs)})"
+            )
+
+    def language_for(self, locale: str) -> str:
+        """The language a reader of ``locale`` (``fr``, ``fr-CA``) reads the template in:
+        theirs if the template is written in it, else its first."""
+        lang = locale[:2].lower()
+        return lang if lang in self.languages else self.languages[0]
+
+    def title_in(self, language: str) -> str:
+        return text_in(self.title, language)
+
+    def description_in(self, language: str) -> str:
+        return text_in(self.description, language)
+
+    @property
+    def framework_id(self) -> str:
+        return self.framework.id if self.framework is not None else DEFAULT_FRAMEWORK
+
+    @property
+    def scale(self) -> Scale:
+        """The scale scores are given on: the framework's, or the method's 1..5."""
+        return self.framework.scale if self.framework is not None else DEFAULT_SCALE
 
     @property
     def feedback_stages(self) -> tuple[str, ...]:
@@ -288,8 +429,17 @@ SharedTemplate = Annotated[Template, AfterValidator(shared)]
 """A template field whose equal values share one instance (launches, launch events)."""
 
 
-def parse_template(source: str | dict[str, Any], origin: str = "template") -> Template:
-    """Validate a template from YAML text or a mapping; errors name the field path."""
+def parse_template(
+    source: str | dict[str, Any],
+    origin: str = "template",
+    frameworks: Mapping[str, Framework] | None = None,
+) -> Template:
+    """Validate a template from YAML text or a mapping; errors name the field path.
+
+    ``framework: NAME`` names one of ``frameworks`` (the shipped ones and a company's,
+    ``gateway.catalogue``), copied into the template so its programmes keep it as it was;
+    ``parcours-five``, the default, is left implicit (its keys and scale are the domain's).
+    """
     if isinstance(source, str):
         import yaml  # here: reading a programme needs no YAML parser (25 ms at import)
 
@@ -301,10 +451,26 @@ def parse_template(source: str | dict[str, Any], origin: str = "template") -> Te
         data = source
     if not isinstance(data, dict):
         raise TemplateError(f"{origin}: a template is a mapping with id, version, stages, ...")
+    named = data.get("framework")
+    if isinstance(named, str):
+        data = {**data, "framework": _named_framework(named, frameworks or {}, origin)}
+        if named == DEFAULT_FRAMEWORK and not data.get("dimensions"):
+            data["dimensions"] = list(FIVE)
     try:
         return Template.model_validate(data)
     except ValidationError as exc:
         raise TemplateError(f"{origin}: {describe_errors(exc)}") from exc
+
+
+def _named_framework(
+    name: str, frameworks: Mapping[str, Framework], origin: str
+) -> Framework | None:
+    if name == DEFAULT_FRAMEWORK:
+        return None
+    if name not in frameworks:
+        known = ", ".join(sorted({DEFAULT_FRAMEWORK, *frameworks}))
+        raise TemplateError(f"{origin}: framework: {name!r} is not a known framework ({known})")
+    return frameworks[name]
 
 
 def describe_errors(exc: ValidationError) -> str:

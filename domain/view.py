@@ -157,18 +157,19 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
             since=state.clock.paused_since,
             until=state.pause_until,
         )
+    lang = state.template.language_for(state.employee.locale)  # the programme's language
     return ProgrammeView(
         programme_id=state.programme_id,
         status=state.status,
         stage=progress.key if progress else None,
-        stage_title=stage.display if stage else None,
+        stage_title=stage.title_in(lang) if stage else None,
         stage_number=progress.index + 1 if progress else None,
         stages=len(state.template.stages),
         events=state.seq,
         employee=state.employee,
         template_id=state.template.id,
         template_version=state.template.version,
-        template_title=state.template.title,
+        template_title=state.template.title_in(lang),
         cohort_id=state.cohort_id,
         coach_id=state.coach_id,
         manager_id=state.manager_id,

@@ -166,7 +166,7 @@ def timeline_html(run: Simulation) -> str:
         f"{html.escape(str(r.get('session', '')))}{html.escape(r.get('verdict', ''))}</td></tr>"
         for r in events
     )
-    title = html.escape(f"{run.template.title} — {run.scenario.name}")
+    title = html.escape(f"{run.template.title_in('')} — {run.scenario.name}")
     return (
         '<!doctype html><html><head><meta charset="utf-8">'
         f"<title>{title}</title><style>body{{font-family:sans-serif;margin:24px}}"

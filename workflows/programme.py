@@ -53,7 +53,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.evolve import fold
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import COLLECTION, OCCURRED_AT, PEOPLE, clip
+    from domain.rules import COLLECTION, FRAMEWORKS, OCCURRED_AT, PEOPLE, clip
     from domain.schedule import next_wake
     from domain.state import ProgrammeState
     from domain.template import Role
@@ -62,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.messages import (
         COLLECTION_REVISION,
         FEWER_COMMANDS_REVISION,
+        FRAMEWORKS_REVISION,
         INPUT_BUDGET,
         KEPT_REJECTIONS,
         PEOPLE_REVISION,
@@ -120,7 +121,9 @@ class ProgrammeWorkflow:
             # start (signal-with-start) finds the programme launched.
             launch = input.launch
             rules = 1
-            if input.revision is not None and input.revision >= COLLECTION_REVISION:
+            if input.revision is not None and input.revision >= FRAMEWORKS_REVISION:
+                rules = FRAMEWORKS
+            elif input.revision is not None and input.revision >= COLLECTION_REVISION:
                 rules = COLLECTION
             elif input.revision is not None and input.revision >= PEOPLE_REVISION:
                 rules = PEOPLE
@@ -272,7 +275,7 @@ class ProgrammeWorkflow:
             )
         wake = self._wake
         lines = [
-            f"**{state.employee.name}** ({state.employee.id}) — {state.template.title}",
+            f"**{state.employee.name}** ({state.employee.id}) — {state.template.title_in('')}",
             f"Status: {state.status.value}",
             f"Stage: {stage or '—'}",
             f"Next deadline: {wake.isoformat() if wake else '—'}",
@@ -380,6 +383,7 @@ class ProgrammeWorkflow:
             for role in event.to
             if (ids := tuple(n.id for n in nominated if n.role is role and n.id not in answered))
         }
+        lang = template.language_for(state.employee.locale)
         kind = {
             "reminder_due": NoticeKind.reminder,
             "session_reminder_due": NoticeKind.session_reminder,
@@ -390,13 +394,15 @@ class ProgrammeWorkflow:
             delivery_id=event.delivery_id,
             kind=kind,
             programme_id=state.programme_id,
-            template_title=template.title,
+            template_title=template.title_in(lang),
+            titles=template.title,
             employee=state.employee,
             to=event.to,
             recipients={role: people.get(role) for role in event.to},
             raters=raters,
             stage=event.stage,
-            stage_title=stage.display,
+            stage_title=stage.title_in(lang),
+            stage_titles=stage.title,
             due_at=clock.wall(event.due) if not isinstance(event, SessionReminderDue) else None,
             session_number=event.number if isinstance(event, SessionReminderDue) else None,
             session_at=clock.wall(event.session_clock)
@@ -408,10 +414,17 @@ class ProgrammeWorkflow:
 
     def _report(self, event: EvaluationRecorded) -> EvaluationReport:
         state = self._state
+        template = state.template
+        lang = template.language_for(state.employee.locale)
+        keys = [s.key for s in template.stages]
+        stage_key = event.evaluation.stage
+        evaluated = template.stage(stage_key) if stage_key in keys else None
         return EvaluationReport(
             delivery_id=event.delivery_id,
             programme_id=state.programme_id,
-            template_title=state.template.title,
+            template_title=template.title_in(lang),
+            titles=template.title,
+            stage_titles=evaluated.title if evaluated is not None else (),
             employee=state.employee,
             evaluation=event.evaluation,
             recorded_at=event.at,

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from adapters.language.catalogue import text
 from adapters.language.formats import Reader
+from domain.framework import text_in
 from domain.notices import Notification
 from domain.template import Role
 
@@ -61,9 +62,12 @@ def render(notification: Notification, public_url: str, reader: Reader | None = 
 
     fields = {
         "name": notification.employee.name,
-        "programme": notification.template_title,
+        "programme": text_in(notification.titles, lang) or notification.template_title,
         "programme_id": notification.programme_id,
-        "stage": notification.stage_title or notification.stage or none,
+        "stage": text_in(notification.stage_titles, lang)
+        or notification.stage_title
+        or notification.stage
+        or none,
         "deadline": when(notification.due_at),
         "session": notification.session_number if notification.session_number else none,
         "session_at": when(notification.session_at),

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.confidentiality import shown_evaluations
 from domain.evaluation import Evaluation
@@ -31,10 +31,11 @@ from domain.events import (
     SessionHeld,
     SessionMissed,
 )
-from domain.template import Dimension, EvaluationKind, Role
+from domain.framework import DimensionKey
+from domain.template import EvaluationKind, Role, Template
 
 SCALE = 5
-"""Scores are 1..5 (``domain.commands.Score``): the radar's outer ring."""
+"""The method's scale, 1..5: the default's outer ring."""
 NOT_NEEDED = "not needed"
 """How the decider's note on a session closed unrecorded but not needed starts."""
 
@@ -67,7 +68,7 @@ class SessionLine(_Model):
 
 
 class CommentGroup(_Model):
-    dimension: Dimension | None
+    dimension: DimensionKey | None
     """None: general, from answers that scored several dimensions."""
     comments: tuple[str, ...]
 
@@ -93,10 +94,18 @@ class Report(_Model):
     recorded_at: datetime
     evaluation: Evaluation
     """As the employee and the platform may see it."""
-    baseline: dict[Dimension, float] = {}
+    baseline: dict[DimensionKey, float] = {}
     """The baseline evaluation's shown means per dimension (empty for the baseline
     itself, or with none): the radar's other polygon."""
     scale: int = SCALE
+    """The top of the programme's scale (its framework's)."""
+    scale_min: int = 1
+    """The bottom of the programme's scale."""
+    framework: str = "parcours-five"
+    """The id of the framework the programme works on."""
+    template: Template | None = Field(default=None, exclude=True)
+    """The programme's template snapshot: its framework's labels and its texts in each
+    language it declares (not part of the report's JSON)."""
     objectives: tuple[ObjectiveLine, ...] = ()
     comments: tuple[CommentGroup, ...] = ()
     sessions: tuple[SessionLine, ...] = ()
@@ -121,7 +130,7 @@ def reports_of(events: Iterable[Event]) -> list[Report]:
         return []
     recorded = [e for e in log if isinstance(e, EvaluationRecorded)]
     shown = shown_evaluations((e.evaluation for e in recorded), launched.template)
-    baseline: dict[Dimension, float] = {}
+    baseline: dict[DimensionKey, float] = {}
     reports: list[Report] = []
     previous = 0
     for n, (event, evaluation) in enumerate(zip(recorded, shown, strict=True), start=1):
@@ -130,15 +139,21 @@ def reports_of(events: Iterable[Event]) -> list[Report]:
             Report(
                 n=n,
                 programme_id=launched.programme_id,
-                template_title=launched.template.title,
+                template_title=launched.template.title_in(launched.employee.locale),
                 employee=ReportEmployee(id=launched.employee.id, name=launched.employee.name),
                 locale=launched.employee.locale,
                 time_zone=launched.employee.time_zone,
                 recorded_at=event.at,
                 evaluation=evaluation,
+                scale=launched.template.scale.max,
+                scale_min=launched.template.scale.min,
+                framework=launched.template.framework_id,
+                template=launched.template,
                 baseline=dict(baseline),
                 objectives=_objectives(before),
-                comments=_comments(before, evaluation.stage, previous),
+                comments=_comments(
+                    before, evaluation.stage, previous, launched.template.dimensions
+                ),
                 sessions=_sessions(before),
             )
         )
@@ -165,17 +180,19 @@ def _objectives(events: Sequence[Event]) -> tuple[ObjectiveLine, ...]:
     return tuple(agreed.values())
 
 
-def _comments(events: Sequence[Event], stage: str | None, after: int) -> tuple[CommentGroup, ...]:
+def _comments(
+    events: Sequence[Event], stage: str | None, after: int, dimensions: Sequence[str]
+) -> tuple[CommentGroup, ...]:
     latest: dict[tuple[Role, str], FeedbackReceived] = {}
     for event in events:
         if isinstance(event, FeedbackReceived) and event.seq > after and event.stage == stage:
             latest[(event.role, event.rater_id)] = event  # a later answer replaces theirs
-    groups: dict[Dimension | None, list[str]] = {}
+    groups: dict[DimensionKey | None, list[str]] = {}
     for answer in latest.values():
         if answer.comment and answer.comment.strip():
             only = next(iter(answer.scores)) if len(answer.scores) == 1 else None
             groups.setdefault(only, []).append(answer.comment.strip())
-    order: list[Dimension | None] = [*Dimension, None]
+    order: list[DimensionKey | None] = [*dimensions, None]
     return tuple(
         CommentGroup(dimension=d, comments=tuple(sorted(groups[d]))) for d in order if d in groups
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from adapters.language.catalogue import text
 from adapters.language.formats import Reader
+from adapters.language.frameworks import dimension_label, framework_of
 from adapters.reports.radar import Series, radar_svg
 from adapters.reports.reasons import reason_in
 from adapters.reports.report import Report
@@ -85,11 +86,11 @@ def page(report: Report, reader: Reader) -> Page:
         reasons=[reason_in(r, reader) for r in ev.reasons],
         objectives=_objectives(report, reader),
         attainment=_attainment(ev, reader),
-        scores=_scores(ev, reader),
+        scores=_scores(report, reader),
         chart=_chart(report, reader),
         comments=[
             (
-                t(f"dimension.{g.dimension.value}")
+                dimension_name(report, g.dimension, lang)
                 if g.dimension
                 else t("report.comments_general"),
                 list(g.comments),
@@ -140,8 +141,14 @@ def capital(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _scores(ev: Evaluation, reader: Reader) -> Table | None:
+def dimension_name(report: Report, key: str, lang: str) -> str:
+    """A dimension as the reader reads it: its label in the programme's framework."""
+    return dimension_label(framework_of(report.template), key, lang)
+
+
+def _scores(report: Report, reader: Reader) -> Table | None:
     lang = reader.lang
+    ev = report.evaluation
     if not any(s.by_role or s.others is not None for s in ev.scores):
         return None
     present = {role for score in ev.scores for role in score.by_role}
@@ -152,7 +159,7 @@ def _scores(ev: Evaluation, reader: Reader) -> Table | None:
     header += [text(lang, f"report.{k}") for k in ("mean", "compared", "baseline", "change")]
     rows = [
         [
-            text(lang, f"dimension.{s.dimension.value}"),
+            dimension_name(report, s.dimension, lang),
             *(reader.number(s.by_role.get(r)) for r in roles),
             *([reader.number(s.others)] if others else []),
             reader.number(s.mean),
@@ -198,7 +205,7 @@ def _chart(report: Report, reader: Reader) -> str | None:
     if not ev.scores or all(s.mean is None for s in ev.scores):
         return None
     lang = reader.lang
-    axes = [text(lang, f"dimension.{s.dimension.value}") for s in ev.scores]
+    axes = [dimension_name(report, s.dimension, lang) for s in ev.scores]
     series = []
     if report.baseline:
         series.append(
@@ -293,7 +300,7 @@ def next_steps(report: Report, reader: Reader) -> list[str]:
     scored = [s for s in ev.scores if s.mean is not None]
     if scored:
         lowest = min(scored, key=lambda s: s.mean or 0.0)  # the first of equals
-        dimension = text(lang, f"dimension.{lowest.dimension.value}")
+        dimension = dimension_name(report, lowest.dimension, lang)
         steps.append(
             text(lang, "next.lowest", dimension=dimension, score=reader.number(lowest.mean))
         )

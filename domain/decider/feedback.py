@@ -17,12 +17,13 @@ def give_feedback(draft: Draft, command: GiveFeedback) -> None:
     if state.ended:
         raise DomainError(f"cannot give feedback: the programme is {state.status}")
     assessed = state.template.dimensions
-    unknown = [d.value for d in command.scores if d not in assessed]
+    unknown = [d for d in command.scores if d not in assessed]
     if unknown:
         raise DomainError(
             f"dimension {', '.join(map(repr, unknown))} is not assessed by this programme; "
-            f"it assesses {', '.join(d.value for d in assessed)}"
+            f"it assesses {', '.join(assessed)}"
         )
+    _check_scale(state, command)
     stage = state.stage_progress.key if state.stage_progress else None
     target = state.current_stage
     if command.stage is not None and command.stage != stage:
@@ -43,6 +44,17 @@ def give_feedback(draft: Draft, command: GiveFeedback) -> None:
         comment=command.comment,
         revision=revision,
     )
+
+
+def _check_scale(state: ProgrammeState, command: GiveFeedback) -> None:
+    """Every score on the programme's scale (its framework's; 1..5, the method's, for
+    programmes from before frameworks, whose commands were held to it when decoded)."""
+    scale = state.template.scale
+    for dimension, score in command.scores.items():
+        try:
+            scale.check(dimension, score)
+        except ValueError as exc:
+            raise DomainError(f"scores: {exc}") from exc
 
 
 def nominate(draft: Draft, command: NominateRaters) -> None:

@@ -17,12 +17,16 @@ def templates_list(as_json: AsJson = False) -> None:
 
     shipped = catalogue.shipped()
     if as_json:
-        print_json([{"id": t.id, "version": t.version, "title": t.title} for t in shipped])
+        print_json([{"id": t.id, "version": t.version, "title": t.title_in("")} for t in shipped])
         return
     table = Table("id", "version", "title", "stages", "max duration")
     for t in shipped:
         table.add_row(
-            t.id, str(t.version), t.title, str(len(t.stages)), format_duration(t.max_duration)
+            t.id,
+            str(t.version),
+            t.title_in(""),
+            str(len(t.stages)),
+            format_duration(t.max_duration),
         )
     out.print(table)
 
@@ -45,9 +49,10 @@ def templates_show(template: str, as_json: AsJson = False) -> None:
     if as_json:
         print_json(found)
         return
-    out.print(f"[bold]{found.title}[/] ({found.id} v{found.version})", highlight=False)
+    out.print(f"[bold]{found.title_in('')}[/] ({found.id} v{found.version})", highlight=False)
     if found.description:
-        out.print(found.description.strip())
+        out.print(found.description_in("").strip())
+    out.print(f"languages: {', '.join(found.languages)}; framework {found.framework_id}")
     limit = format_duration(found.max_duration)
     out.print(f"dimensions: {', '.join(found.dimensions)}; max duration {limit}")
     table = Table("#", "stage", "due", "gate", "sessions", "evaluation")

@@ -26,6 +26,7 @@ from domain.commands import (
     Pause,
     Percent,
     RateExpectations,
+    Rating,
     Reason,
     Reassign,
     RecordExpectations,
@@ -35,9 +36,10 @@ from domain.commands import (
     SessionStatus,
     Withdraw,
 )
+from domain.framework import MAX_DIMENSIONS, DimensionKey
 from domain.ids import Identifier, TemplateId
 from domain.people import Contact, Locale, TimeZone
-from domain.template import Dimension, Role
+from domain.template import Role
 from gateway.client.models import Participant, RoleHolders
 
 
@@ -215,7 +217,9 @@ class _FactBody(_Body):
 class FeedbackRequest(_FactBody):
     role: Role
     rater_id: Identifier
-    scores: dict[Dimension, Score] = Field(min_length=1)
+    scores: dict[DimensionKey, Rating] = Field(min_length=1, max_length=MAX_DIMENSIONS)
+    """Per dimension of the programme's framework, a score on its scale (1..5 unless the
+    framework says otherwise): a score off the scale is refused, naming it."""
     comment: Comment | None = None
     stage: Identifier | None = None
     """A later feedback stage the answer is for, kept until it opens (rules 4); none:

@@ -174,7 +174,7 @@ class Programme:
         return str(info.value)
 
 
-def feedback(role: Role, rater: str, scores: dict[Dimension, int], **kw: Any) -> GiveFeedback:
+def feedback(role: Role, rater: str, scores: dict[str, int], **kw: Any) -> GiveFeedback:
     return GiveFeedback(role=role, rater_id=rater, scores=scores, **kw)
 
 
@@ -862,15 +862,24 @@ def test_a_refused_command_loses_nothing_that_fell_due() -> None:
 # ---------------------------------------------------------------- bad input at the edge
 
 
-def test_score_out_of_range_names_the_field() -> None:
+def test_a_score_off_every_scale_names_the_field() -> None:
+    """The command takes any score any scale may have (0..10); the decider holds it to
+    the programme's own scale (below)."""
     with pytest.raises(ValidationError) as info:
         GiveFeedback.model_validate(
-            {"role": "manager", "rater_id": "mgr-1", "scores": {"motivation": 9}}
+            {"role": "manager", "rater_id": "mgr-1", "scores": {"motivation": 11}}
         )
     (error,) = info.value.errors()
     assert error["loc"] == ("scores", "motivation")
-    assert "must be 1..5, got 9" in error["msg"]
+    assert "less than or equal to 10" in error["msg"]
     assert "scores.motivation" in str(info.value)
+
+
+def test_a_score_off_the_programmes_scale_is_refused_naming_the_scale() -> None:
+    p = Programme()
+    reason = p.refused(feedback(Role.manager, "mgr-1", {M: 9}), day(1))
+    assert reason == "scores: score for 'motivation' must be 1..5 (the programme's scale), got 9"
+    assert "1..5" in p.refused(feedback(Role.manager, "mgr-1", {M: 0}), day(1))
 
 
 def test_unknown_role_names_the_field() -> None:
@@ -881,12 +890,18 @@ def test_unknown_role_names_the_field() -> None:
     assert "'employee'" in error["msg"]
 
 
-def test_unknown_dimension_names_the_field() -> None:
+def test_a_dimension_key_that_is_no_key_names_the_field() -> None:
     with pytest.raises(ValidationError) as info:
-        GiveFeedback.model_validate({"role": "peer", "rater_id": "x", "scores": {"charisma": 3}})
+        GiveFeedback.model_validate({"role": "peer", "rater_id": "x", "scores": {"Char ma": 3}})
     (error,) = info.value.errors()
-    assert error["loc"][:2] == ("scores", "charisma")
-    assert "'motivation'" in error["msg"]
+    assert error["loc"][:2] == ("scores", "Char ma")
+
+
+def test_a_dimension_the_programme_does_not_assess_is_refused_naming_those_it_does() -> None:
+    p = Programme()
+    reason = p.refused(feedback(Role.manager, "mgr-1", {"charisma": 3}), day(1))
+    assert reason.startswith("dimension 'charisma' is not assessed by this programme")
+    assert "motivation" in reason
 
 
 def test_other_command_rules() -> None:

@@ -201,11 +201,13 @@ class Programme(RuleBasedStateMachine):
             "scores": {"motivation": 3},
         }
         if field == "score":
-            fields["scores"] = {"motivation": value if isinstance(value, int) else 9}
+            # off every scale (0..10); off the programme's own, the decider refuses it
+            bad = (value - 4 if value <= 0 else value + 5) if isinstance(value, int) else 11
+            fields["scores"] = {"motivation": bad}
         elif field == "role":
             fields["role"] = f"boss{value}"
         elif field == "dimension":
-            fields["scores"] = {f"charisma{value}": 3}
+            fields["scores"] = {f"Charisma {value}": 3}  # not a key: upper case, a space
         elif field == "rater_id":
             fields["rater_id"] = f" {value}!"
         else:

@@ -245,7 +245,7 @@ def test_bad_stage_key() -> None:
 
 def test_unknown_dimension() -> None:
     message = _refused(_with(lambda d: d.update(dimensions=["motivation", "charisma"])))
-    assert "dimensions.1: Input should be 'strengths'" in message
+    assert "dimensions: charisma not in the framework parcours-five (strengths, " in message
 
 
 def test_repeated_dimension() -> None:
