@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     # parcours' own process.
     task_queue: Name = _env("PARCOURS_TASK_QUEUE", default=TASK_QUEUE)
     data_dir: Path = _env("PARCOURS_DATA_DIR", default=Path(".parcours"))
+    templates_dir: Path | None = _env("PARCOURS_TEMPLATES_DIR", default=None)
+    """A company's own templates, launched by id over HTTP beside the shipped ones, with
+    its frameworks in a ``frameworks/`` folder inside (``gateway.catalogue``)."""
     shutdown_grace: Grace = _env("PARCOURS_SHUTDOWN_GRACE", default=20.0)
     """Seconds running activities get to finish on SIGTERM before they are cancelled."""
     log_level: LogLevel = _env("PARCOURS_LOG_LEVEL", default=LogLevel.INFO)

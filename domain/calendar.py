@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from domain.events import (
     EvaluationRecorded,
@@ -147,10 +147,17 @@ def _stage(
     return found
 
 
-def ics(entries: list[Entry], name: str, now: datetime, time_zone: str = "UTC") -> str:
+def ics(
+    entries: list[Entry],
+    name: str,
+    now: datetime,
+    time_zone: str = "UTC",
+    words: Words | None = None,
+) -> str:
     """``entries`` as an iCalendar (RFC 5545) document: one event each, sessions an hour
     long, deadlines and evaluations at their moment; times in UTC, shown by calendar
-    applications in the programme's ``time_zone``."""
+    applications in the programme's ``time_zone``. ``words`` say each entry in the
+    programme's language (``adapters.language.calendar``); without, the entries' own."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -168,14 +175,22 @@ def ics(entries: list[Entry], name: str, now: datetime, time_zone: str = "UTC") 
             f"DTSTAMP:{stamp}",
             f"DTSTART:{_when(entry.at)}",
             f"DTEND:{_when(entry.at + length)}",
-            f"SUMMARY:{_text(entry.title)}",
+            f"SUMMARY:{_text(words.summary(entry) if words else entry.title)}",
             f"CATEGORIES:{entry.kind.value}",
-            f"DESCRIPTION:{_text(describe(entry))}",
+            f"DESCRIPTION:{_text(words.describe(entry) if words else describe(entry))}",
             "STATUS:CANCELLED" if entry.status == "cancelled" else "STATUS:CONFIRMED",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+class Words(Protocol):
+    """What an entry says to a person, in their language."""
+
+    def summary(self, entry: Entry) -> str: ...
+
+    def describe(self, entry: Entry) -> str: ...
 
 
 def describe(entry: Entry) -> str:

@@ -1,17 +1,27 @@
-"""The templates parcours ships, and templates given by path."""
+"""The templates parcours ships, a company's (``PARCOURS_TEMPLATES_DIR``), and templates
+given by path.
+
+A template names a framework by id (``framework: acme-leadership``): one of the shipped
+ones (``frameworks/``) or a company's, a file in a ``frameworks/`` folder beside the
+template (``<templates>/frameworks/acme-leadership.yaml``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from adapters.language.frameworks import frameworks_in, shipped_frameworks
 from domain.errors import TemplateError
 from domain.template import Template, parse_template
 
 SHIPPED = Path(__file__).resolve().parents[1] / "templates"
 
 
-def shipped_ids() -> list[str]:
-    return sorted(path.stem for path in SHIPPED.glob("*.yaml"))
+def shipped_ids(company: Path | None = None) -> list[str]:
+    """The shipped templates' ids, and the company's (a company's may not reuse one)."""
+    found = {path.stem for path in SHIPPED.glob("*.yaml")}
+    if company is not None and company.is_dir():
+        found |= {path.stem for path in company.glob("*.yaml")}
+    return sorted(found)
 
 
 def load_file(path: Path) -> Template:
@@ -19,7 +29,8 @@ def load_file(path: Path) -> Template:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise TemplateError(f"{path}: cannot read: {exc.strerror}") from exc
-    return parse_template(text, str(path))
+    frameworks = {**shipped_frameworks(), **frameworks_in(path.parent / "frameworks")}
+    return parse_template(text, str(path), frameworks)
 
 
 def resolve(reference: str) -> Template:
@@ -30,12 +41,16 @@ def resolve(reference: str) -> Template:
     return shipped_template(reference)
 
 
-def shipped_template(template_id: str) -> Template:
-    if template_id not in shipped_ids():
+def shipped_template(template_id: str, company: Path | None = None) -> Template:
+    """A shipped template by id, or one of the company's templates folder (``company``)."""
+    known = shipped_ids(company)
+    if template_id not in known:
         raise TemplateError(
-            f"template {template_id!r} is not a shipped template ({', '.join(shipped_ids())})"
+            f"template {template_id!r} is not a shipped template ({', '.join(known)})"
         )
     path = SHIPPED / f"{template_id}.yaml"
+    if not path.exists() and company is not None:
+        path = company / f"{template_id}.yaml"
     template = load_file(path)
     if template.id != template_id:
         raise TemplateError(f"{path}: id is {template.id!r}, expected {template_id!r}")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from adapters.language import en, fr
+from adapters.language import de, en, fr
 from adapters.language.zones import language
 
-CATALOGUES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "fr": fr.MESSAGES}
+CATALOGUES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "fr": fr.MESSAGES, "de": de.MESSAGES}
 """Per language: every message key and its template."""
 
 

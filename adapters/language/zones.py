@@ -6,12 +6,13 @@ from datetime import UTC, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = ("en", "fr", "de")
 """The languages parcours writes; any other reads English."""
 
 
 def language(locale: str | None) -> str:
-    """The language parcours writes for ``locale``: ``fr-CA`` reads French, ``de`` English."""
+    """The language parcours writes for ``locale``: ``fr-CA`` reads French, ``de-AT``
+    German, ``it`` English."""
     lang = (locale or "en").split("-")[0].split("_")[0].lower()
     return lang if lang in LANGUAGES else "en"
 

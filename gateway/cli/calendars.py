@@ -25,6 +25,7 @@ def calendar(
 
     from rich.table import Table
 
+    from adapters.language.calendar import CalendarWords
     from adapters.language.zones import zone_of
     from domain.calendar import calendar_of, ics, time_zone_of
 
@@ -33,7 +34,7 @@ def calendar(
     zone_name = time_zone_of(events)
     zone = zone_of(zone_name)
     if ics_file is not None:
-        feed = ics(entries, programme_id, datetime.now(UTC), zone_name)
+        feed = ics(entries, programme_id, datetime.now(UTC), zone_name, CalendarWords.of(events))
         ics_file.write_text(feed, encoding="utf-8")
     if as_json:
         print_json(

@@ -39,7 +39,7 @@ def launch(
     start: Annotated[str | None, typer.Option("--start", help="Start date, YYYY-MM-DD.")] = None,
     cohort: Annotated[str | None, typer.Option("--cohort")] = None,
     locale: Annotated[
-        str, typer.Option("--locale", help="The programme's language: en or fr.")
+        str, typer.Option("--locale", help="The programme's language: en, fr or de.")
     ] = "en",
     tz: Annotated[
         str, typer.Option("--tz", help="The programme's time zone, e.g. Europe/Paris.")

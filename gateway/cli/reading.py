@@ -227,8 +227,8 @@ def report(
 
     if format_ not in ("md", "html", "json"):
         fail(f"--format: {format_!r} is not md, html or json", 2)
-    if lang is not None and lang not in ("fr", "en"):
-        fail(f"--lang: {lang!r} is not fr or en", 2)
+    if lang is not None and lang not in ("en", "fr", "de"):
+        fail(f"--lang: {lang!r} is not en, fr or de", 2)
     reports = run(lambda c: c.evaluation_reports(programme_id), address, namespace)
     if not reports:
         fail(f"{programme_id} has no evaluation yet", 4)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -50,6 +51,7 @@ def create_app(
     cors_origins: Sequence[str] = UI_ORIGINS,
     codec_secret: str | None = None,
     limits: RequestLimits | None = None,
+    templates_dir: Path | None = None,
 ) -> FastAPI:
     """The app; ``codec_secret`` opens ``/codec/local/<secret>/`` to loopback clients (the
     dev server's Web UI under ``parcours up``, which has no sign-in)."""
@@ -63,6 +65,7 @@ def create_app(
     app.state.tokens = dict(tokens)
     app.state.store = store
     app.state.codec_secret = codec_secret
+    app.state.templates_dir = templates_dir
     app.add_middleware(
         codec.CodecCors,
         allow_origins=list(cors_origins),

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
+from adapters.language.calendar import CalendarWords
 from config import ApiRole as Role
 from domain.calendar import calendar_of, ics, time_zone_of
 from gateway.http.auth import READ, allow
@@ -33,7 +34,13 @@ async def calendar(
     entries = calendar_of(events)
     filename = re.sub(r"[^A-Za-z0-9._-]", "_", programme_id)
     return Response(
-        ics(entries, programme_id, datetime.now(UTC), time_zone_of(events)),
+        ics(
+            entries,
+            programme_id,
+            datetime.now(UTC),
+            time_zone_of(events),
+            CalendarWords.of(events),
+        ),
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}.ics"'},
     )

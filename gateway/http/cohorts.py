@@ -27,7 +27,7 @@ async def launch_cohort(
     role: Annotated[Role, Depends(allow(Role.platform))],
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    template = shipped_template(body.template_id)
+    template = shipped_template(body.template_id, request)
     contacts = cohort.Contacts(lambda index: f"participants.{index}")
     for index, participant in enumerate(body.participants):
         for conflict in contacts.check(index, participant):

@@ -27,9 +27,10 @@ IdempotencyKey = Annotated[
 """As the domain's commands take it: an empty key is refused here, not half-way through."""
 
 
-def shipped_template(template_id: str) -> Template:
-    """Only shipped templates over HTTP: a path from a request must never be read."""
+def shipped_template(template_id: str, request: Request) -> Template:
+    """Only shipped templates, or the company's (``PARCOURS_TEMPLATES_DIR``), over HTTP, by
+    id: a path from a request must never be read."""
     try:
-        return catalogue.shipped_template(template_id)
+        return catalogue.shipped_template(template_id, request.app.state.templates_dir)
     except TemplateError as exc:
         raise ApiError(422, "invalid", str(exc), "template_id") from exc

@@ -37,7 +37,7 @@ async def launch(
     role: Annotated[Role, Depends(allow(Role.platform))],
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    template = shipped_template(body.template_id)
+    template = shipped_template(body.template_id, request)
     work = client.launch(
         employee=body.employee,
         template=template,

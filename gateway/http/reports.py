@@ -47,7 +47,7 @@ async def evaluation(
     client: Programmes,
     _: Annotated[Role, Depends(allow(*READ))],
     format: Format | None = None,
-    lang: Literal["en", "fr"] | None = None,
+    lang: Literal["en", "fr", "de"] | None = None,
 ) -> Response:
     """Evaluation ``n`` (1 for the first), as JSON, Markdown (``?format=md`` or ``Accept:
     text/markdown``) or one self-contained HTML page (``?format=html`` or ``Accept:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from config import ApiRole as Role
@@ -34,11 +34,12 @@ class SimulateRequest(BaseModel):
 @router.post("/simulate", operation_id="simulateTemplate")
 def simulate_template(
     body: SimulateRequest,
+    request: Request,
     _: Annotated[Role, Depends(allow(Role.platform, Role.ops))],
 ) -> dict[str, Any]:
     """The timeline a programme on this template would have with these answers: every
     event (``seq``, ``type``, ``at``, ``clock`` in seconds, ``stage``), no Temporal."""
-    template = shipped_template(body.template_id)
+    template = shipped_template(body.template_id, request)
     try:
         scenario = (
             scenario_named(body.scenario) if isinstance(body.scenario, str) else body.scenario

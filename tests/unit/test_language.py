@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.language import en, fr
+from adapters.language import de, en, fr
 from adapters.language.catalogue import CATALOGUES, text
 from adapters.language.formats import Reader
 from adapters.notify.rendering import reader_of, render
@@ -22,15 +22,17 @@ def fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def test_no_key_is_missing_in_either_language() -> None:
-    assert set(en.MESSAGES) - set(fr.MESSAGES) == set(), "in English only"
-    assert set(fr.MESSAGES) - set(en.MESSAGES) == set(), "in French only"
+def test_no_key_is_missing_in_any_language() -> None:
+    for other in (fr.MESSAGES, de.MESSAGES):
+        assert set(en.MESSAGES) - set(other) == set(), "in English only"
+        assert set(other) - set(en.MESSAGES) == set(), "not in English"
 
 
 @pytest.mark.parametrize("key", sorted(en.MESSAGES))
-def test_each_message_has_the_same_fields_in_both_languages(key: str) -> None:
-    assert fields(en.MESSAGES[key]) == fields(fr.MESSAGES[key]), key
-    assert fr.MESSAGES[key].strip() or en.MESSAGES[key].strip() == ""
+def test_each_message_has_the_same_fields_in_every_language(key: str) -> None:
+    for other in (fr.MESSAGES, de.MESSAGES):
+        assert fields(en.MESSAGES[key]) == fields(other[key]), key
+        assert other[key].strip() or en.MESSAGES[key].strip() == ""
 
 
 def test_every_word_the_renderers_ask_for_is_there() -> None:
@@ -52,7 +54,8 @@ def test_french_is_not_english() -> None:
 
 def test_another_locale_reads_its_language_or_english() -> None:
     assert text("fr-CA", "verdict.on_track") == "En bonne voie"
-    assert text("de", "verdict.on_track") == "On track"
+    assert text("de-AT", "verdict.on_track") == "Auf Kurs"
+    assert text("it", "verdict.on_track") == "On track"
 
 
 MARCH = datetime(2025, 3, 17, 9, 0, tzinfo=UTC)
