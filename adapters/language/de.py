@@ -133,6 +133,10 @@ MESSAGES: dict[str, str] = {
     "next.unrecorded": "Erfassen Sie den Fortschritt der Ziele ({count} noch ohne).",
     "next.no_objectives": "Vereinbaren Sie die Ziele mit dem Coach.",
     "next.lowest": "Arbeiten Sie an {dimension}, der niedrigsten Dimension ({score}).",
+    "next.lowest_tied": (
+        "Arbeiten Sie an {dimensions}, den niedrigsten Dimensionen, gleichauf bei {score}."
+    ),
+    "next.all_equal": ("Alle Dimensionen liegen bei {score}: wählen Sie mit dem Coach eine aus."),
     "next.hidden": "Mehr Bewertende derselben Rolle würden deren Werte sichtbar machen.",
     "next.keep_going": "Halten Sie das Tempo: das Programm ist auf Kurs.",
     # ------------------------------------------------------------ Gründe (domain.verdict)

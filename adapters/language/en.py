@@ -127,6 +127,8 @@ MESSAGES: dict[str, str] = {
     "next.unrecorded": "Record progress on the objectives ({count} without any yet).",
     "next.no_objectives": "Agree the objectives with the coach.",
     "next.lowest": "Work on {dimension}, the lowest dimension ({score}).",
+    "next.lowest_tied": "Work on {dimensions}, the lowest dimensions, tied at {score}.",
+    "next.all_equal": "Every dimension is at {score}: pick one to work on with the coach.",
     "next.hidden": "More raters of the same role would let their scores be shown.",
     "next.keep_going": "Keep the pace: the programme is on track.",
     # ------------------------------------------------------------ reasons (domain.verdict)

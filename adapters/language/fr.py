@@ -132,6 +132,12 @@ MESSAGES: dict[str, str] = {
     "next.unrecorded": "Renseigner l'avancement des objectifs ({count} sans aucun pour l'instant).",
     "next.no_objectives": "Convenir des objectifs avec le coach.",
     "next.lowest": "Travailler la dimension « {dimension} », la plus basse ({score}).",
+    "next.lowest_tied": (
+        "Travailler {dimensions}, les dimensions les plus basses, à égalité à {score}."
+    ),
+    "next.all_equal": (
+        "Toutes les dimensions sont à {score} : en choisir une à travailler avec le coach."
+    ),
     "next.hidden": "Davantage d'évaluateurs du même rôle permettraient de montrer leurs notes.",
     "next.keep_going": "Garder le rythme : le programme est en bonne voie.",
     # ------------------------------------------------------------ raisons (domain.verdict)

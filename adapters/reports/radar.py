@@ -17,6 +17,8 @@ WIDTH, HEIGHT = 560, 320
 """Wide enough for the labels left and right of the chart."""
 CX, CY = WIDTH / 2, HEIGHT / 2
 RADIUS = 120.0
+MIN_AXES, MAX_AXES = 3, 12
+"""What a radar draws well: fewer axes are a sliver, more are unreadable (``bars``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from adapters.language.catalogue import text
 from adapters.language.formats import Reader
 from adapters.language.frameworks import dimension_label, framework_of
-from adapters.reports.radar import Series, radar_svg
+from adapters.reports.bars import bars_svg
+from adapters.reports.radar import MAX_AXES, MIN_AXES, Series, radar_svg
 from adapters.reports.reasons import reason_in
 from adapters.reports.report import Report
 from domain.evaluation import Evaluation
@@ -216,7 +217,15 @@ def _chart(report: Report, reader: Reader) -> str | None:
             )
         )
     series.append(Series(text(lang, "report.chart_now"), [s.mean for s in ev.scores], "now"))
+    if uses_bars(len(axes), report.scale_min, report.scale):
+        return bars_svg(axes, series, report.scale_min, report.scale, text(lang, "report.chart"))
     return radar_svg(axes, series, report.scale, text(lang, "report.chart"))
+
+
+def uses_bars(dimensions: int, low: int, high: int) -> bool:
+    """Bars for what a radar draws badly: two dimensions (or more than it has room for),
+    or a scale other than the method's 1..5."""
+    return not MIN_AXES <= dimensions <= MAX_AXES or (low, high) != (1, 5)
 
 
 def _attendance(ev: Evaluation, reader: Reader) -> str:
@@ -299,9 +308,13 @@ def next_steps(report: Report, reader: Reader) -> list[str]:
         steps.append(text(lang, "next.keep_going"))
     scored = [s for s in ev.scores if s.mean is not None]
     if scored:
-        lowest = min(scored, key=lambda s: s.mean or 0.0)  # the first of equals
-        dimension = dimension_name(report, lowest.dimension, lang)
-        steps.append(
-            text(lang, "next.lowest", dimension=dimension, score=reader.number(lowest.mean))
-        )
+        low = min(s.mean or 0.0 for s in scored)
+        tied = [dimension_name(report, s.dimension, lang) for s in scored if s.mean == low]
+        if len(tied) == 1:
+            steps.append(text(lang, "next.lowest", dimension=tied[0], score=reader.number(low)))
+        elif len(tied) < len(scored):  # ties named as ties, never one of them as the lowest
+            names = text(lang, "and", first=", ".join(tied[:-1]), last=tied[-1])
+            steps.append(text(lang, "next.lowest_tied", dimensions=names, score=reader.number(low)))
+        else:
+            steps.append(text(lang, "next.all_equal", score=reader.number(low)))
     return steps
