@@ -2,9 +2,9 @@
 dimensions (a radar of two axes is a sliver over a blank page) or a scale other than the
 method's 1..5 (a radar's rings read as 1..5). Pure Python, no script, no external asset.
 
-One row per dimension, its label on the left; one bar per series (the baseline dashed
-above the evaluation's), from the scale's bottom to the score along a line marked at each
-point of the scale. Labels are user-visible text, escaped.
+One row per dimension, its label on the left and its own axis under it; one bar per
+series (the baseline dashed above the evaluation's), from the scale's bottom to the score,
+along lines marked at each point of the scale. Labels are user-visible text, escaped.
 """
 
 from __future__ import annotations
@@ -56,6 +56,11 @@ def bars_svg(
         parts.append(
             f'<text class="label" x="{LEFT - 8}" y="{y + ROW / 2:g}" text-anchor="end" '
             f'font-size="12" dominant-baseline="middle">{escape(label)}</text>'
+        )
+        axis_y = y + ROW / 2 + BAR * len(series) / 2
+        parts.append(  # each dimension's own axis, low..high, as the radar has one per dimension
+            f'<line class="axis" x1="{LEFT}" y1="{axis_y:g}" x2="{RIGHT}" y2="{axis_y:g}" '
+            'stroke="#9ca3af"/>'
         )
         for n, s in enumerate(series):
             value = s.values[row] if row < len(s.values) else None

@@ -58,6 +58,7 @@ def test_bars_sit_on_the_scale_from_its_bottom() -> None:
     parsed = Tags()
     parsed.feed(svg)
     assert parsed.tags.count("rect") == 1, "no bar for an unscored dimension"
+    assert svg.count('class="axis"') == 2, "an axis per dimension"
     assert "b" not in parsed.tags, "labels escaped"
     assert [t for t in parsed.text if t in "1234"] == ["1", "2", "3", "4"]
 
