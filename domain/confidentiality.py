@@ -33,6 +33,7 @@ from domain.events import (
     ProgrammeLaunched,
     RatersNominated,
 )
+from domain.reasons import HIDDEN, SCORE_CODES, Reason
 from domain.template import EvaluationKind, Role, Template, minimum_default
 
 OTHERS = "others"
@@ -121,11 +122,18 @@ def shown(
             "change": None,
             "compared_overall": None,
             "comparison": None,
-            "reasons": (
-                *(r for r in evaluation.reasons if not r.startswith(_SCORE_REASONS)),
-                _note(exact.ordered(merged), update["withheld"], least),  # type: ignore[arg-type]
-            ),
         }
+        note = (exact.ordered(merged), update["withheld"], least)
+        if evaluation.codes:  # rules 7: the same, as codes
+            update["codes"] = (
+                *(c for c in evaluation.codes if c.code not in SCORE_CODES),
+                _hidden(*note),  # type: ignore[arg-type]
+            )
+        else:
+            update["reasons"] = (
+                *(r for r in evaluation.reasons if not r.startswith(_SCORE_REASONS)),
+                _note(*note),  # type: ignore[arg-type]
+            )
     return evaluation.model_copy(update=update)
 
 
@@ -143,6 +151,19 @@ def _note(
     if not parts:
         parts.append("the baseline's scores were merged or withheld")
     return "; ".join(parts) + " (the change since the baseline is not shown)"
+
+
+def _hidden(
+    merged: Sequence[Role], withheld: Mapping[Role, int | None], least: Mapping[Role, int]
+) -> Reason:
+    """``_note`` as a code (rules 7)."""
+    return Reason(
+        code=HIDDEN,
+        params={
+            "merged": [role.value for role in merged],
+            "withheld": [[role.value, n, least[role]] for role, n in withheld.items()],
+        },
+    )
 
 
 def _and(roles: Sequence[Role]) -> str:

@@ -105,6 +105,7 @@ from domain import exact
 from domain import verdict as verdicts
 from domain.expectations import Expectations
 from domain.framework import DimensionKey
+from domain.reasons import Reason, english
 from domain.template import DEFAULT_SCORE_TOLERANCE, EvaluationKind, Role, Template
 from domain.verdict import Attendance, Basis, Comparison, Figures, Trend, Verdict
 
@@ -172,7 +173,11 @@ class Evaluation(BaseModel):
     attendance: Attendance
     verdict: Verdict
     reasons: tuple[str, ...]
-    """Why: what made the verdict first, then what else a coach should know."""
+    """Why: what made the verdict first, then what else a coach should know; in English,
+    as programmes before rules 7 store them (empty under rules 7: ``codes``)."""
+    codes: tuple[Reason, ...] = ()
+    """Rules 7: the reasons as codes with their figures (``domain.reasons``), read in the
+    reader's language; empty in evaluations stored before."""
     merged: tuple[Role, ...] = ()
     """Shown projections only: roles too few to be shown alone, merged into "others"."""
     withheld: dict[Role, int | None] = {}
@@ -209,13 +214,17 @@ def evaluate(
     baseline_ratings: Sequence[Rating] | None = None,
     tolerance: float | Fraction = DEFAULT_SCORE_TOLERANCE,
     expectations: Expectations | None = None,
+    codes: bool = False,
+    drop: float | Fraction = 1,
 ) -> Evaluation:
     """Compute an evaluation from plain figures; pure and deterministic.
 
     ``ratings`` are this evaluation's answers only. ``baseline_ratings`` are the
     baseline's, for a like-for-like comparison rater by rater; without them the
     comparison uses the baseline's stored role means. ``progress`` has one entry per
-    agreed objective, None for one whose progress was not recorded.
+    agreed objective, None for one whose progress was not recorded. ``codes`` (rules 7)
+    stores the reasons as codes, else as English sentences; ``drop`` is the fall of the
+    overall score that is off track (``domain.verdict.Figures.drop``).
     """
     band = exact.exact(tolerance)
     expected = exact.exact(expected_attainment)
@@ -301,6 +310,7 @@ def evaluate(
             expected=expected,
             attendance=attendance,
             expectations=expectations,
+            drop=exact.exact(drop),
         )
     )
     return Evaluation(
@@ -320,7 +330,8 @@ def evaluate(
         expected_attainment=exact.display(expected),
         attendance=attendance,
         verdict=verdict,
-        reasons=reasons,
+        reasons=() if codes else tuple(english(reason) for reason in reasons),
+        codes=reasons if codes else (),
         expectations=expectations,
     )
 

@@ -9,23 +9,26 @@ The verdict rules (every rule is checked; the worst level found wins):
   overall score down by more than the tolerance;
 - on track otherwise.
 
-The reasons list what made the verdict first (off track, then at risk), then
-what else a coach should know: scores up or steady, attendance and objectives
-on plan, objectives not recorded, roles left out of the comparison, no answers, and
-the client's expectations (``domain.expectations``: reported, not weighed).
+The reasons (``domain.reasons``: codes with their figures) list what made the verdict
+first (off track, then at risk), then what else a coach should know: scores up or steady,
+attendance and objectives on plan, objectives not recorded, roles left out of the
+comparison, no answers, and the client's expectations (``domain.expectations``: reported,
+not weighed). Off track on scores is a fall of ``Figures.drop`` or more: 1 point on the
+method's 1..5, a quarter of the scale's range on any scale under rules 7.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from enum import StrEnum
 from fractions import Fraction
 from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, JsonValue
 
 from domain import exact
-from domain.expectations import Expectations, in_words
+from domain import reasons as r
+from domain.expectations import Expectations, how_met
+from domain.reasons import Reason
 from domain.template import EvaluationKind, Role
 
 
@@ -97,17 +100,22 @@ class Figures(NamedTuple):
     expected: Fraction
     attendance: Attendance
     expectations: Expectations | None = None
+    drop: Fraction = Fraction(1)
+    """How far the overall score may fall before the programme is off track: 1 point on
+    the method's 1..5, a quarter of the scale's range under rules 7 on any scale."""
 
 
-def verdict(f: Figures) -> tuple[Verdict, tuple[str, ...]]:
-    off: list[str] = []
-    risk: list[str] = []
-    notes: list[str] = []
+def verdict(f: Figures) -> tuple[Verdict, tuple[Reason, ...]]:
+    """The verdict and its reasons, as codes (``domain.reasons.english`` writes them as
+    the programmes before rules 7 stored them)."""
+    off: list[Reason] = []
+    risk: list[Reason] = []
+    notes: list[Reason] = []
     _score_reasons(f, off, risk, notes)
     _attendance_reasons(f.attendance, off, risk, notes)
     _objective_reasons(f, off, risk, notes)
     if f.expectations is not None:  # reported beside the verdict, not weighed in it
-        notes.append(in_words(f.expectations))
+        notes.append(_expectations(f.expectations))
     if off:
         return Verdict.off_track, tuple(off + risk + notes)
     if risk:
@@ -115,108 +123,93 @@ def verdict(f: Figures) -> tuple[Verdict, tuple[str, ...]]:
     return Verdict.on_track, tuple(notes)
 
 
-def _score_reasons(f: Figures, off: list[str], risk: list[str], notes: list[str]) -> None:
+def _score_reasons(f: Figures, off: list[Reason], risk: list[Reason], notes: list[Reason]) -> None:
     if f.raters == 0:
-        notes.append("nobody gave feedback for this evaluation, so it has no scores")
+        notes.append(Reason(code=r.NO_FEEDBACK))
         return
     if f.kind is EvaluationKind.baseline and not f.has_baseline:
-        overall = "no overall score" if f.overall is None else f"overall {exact.num(f.overall)}"
         notes.append(
-            f"baseline recorded: {overall} from {exact.count(f.raters, 'rater')}; "
-            "later evaluations are compared with it"
+            Reason(code=r.BASELINE, params={"overall": exact.opt(f.overall), "raters": f.raters})
         )
         return
     if not f.has_baseline:
-        notes.append("there is no baseline to compare the scores with")
+        notes.append(Reason(code=r.NO_BASELINE))
         return
     if f.change is None or f.comparison is None:
-        then = ", ".join(f.roles_then) or "nobody"
-        notes.append(
-            "the scores cannot be compared with the baseline: no role answered both times "
-            f"(baseline: {then})"
-        )
+        notes.append(Reason(code=r.NOT_COMPARABLE, params={"roles": list(f.roles_then)}))
         return
-    basis = _basis_words(f.comparison, f.roles_then)
-    if f.change <= -1:
-        off.append(
-            f"scores are down {exact.num(-f.change)} since the baseline, 1 point or more ({basis})"
-        )
+    params = _basis(f.comparison, f.roles_then) | {"change": exact.display(f.change)}
+    if f.change <= -f.drop:
+        off.append(Reason(code=r.DOWN_OFF, params=params | {"drop": exact.display(f.drop)}))
     elif f.trend is Trend.down:
-        risk.append(
-            f"scores are down {exact.num(-f.change)} since the baseline, more than the "
-            f"{exact.num(f.tolerance)} allowed ({basis})"
-        )
+        tolerance = exact.display(f.tolerance)
+        risk.append(Reason(code=r.DOWN_RISK, params=params | {"tolerance": tolerance}))
     elif f.trend is Trend.up:
-        notes.append(f"scores are up {exact.num(f.change)} since the baseline ({basis})")
+        notes.append(Reason(code=r.UP, params=params))
     else:
-        notes.append(
-            f"scores are steady since the baseline: {exact.signed(f.change)}, within "
-            f"±{exact.num(f.tolerance)} ({basis})"
-        )
+        tolerance = exact.display(f.tolerance)
+        notes.append(Reason(code=r.STEADY, params=params | {"tolerance": tolerance}))
 
 
-def _basis_words(comparison: Comparison, roles_then: tuple[Role, ...]) -> str:
-    if comparison.basis is Basis.same_raters:
-        words = f"like for like: the same {exact.count(comparison.raters, 'rater')}"
-    else:
-        words = f"like for like by role: {', '.join(comparison.roles)}"
-        if comparison.raters:
-            words += f", {exact.count(comparison.raters, 'rater')} the same people"
-    new = [r for r in comparison.left_out if r not in roles_then]
-    gone = [r for r in comparison.left_out if r in roles_then]
-    if new:
-        words += f"; {_and(new)} left out, none in the baseline"
-    if gone:
-        words += f"; {_and(gone)} left out, none this time"
-    return words
-
-
-def _and(roles: Sequence[Role]) -> str:
-    return " and ".join(roles) if len(roles) < 3 else f"{', '.join(roles[:-1])} and {roles[-1]}"
+def _basis(comparison: Comparison, roles_then: tuple[Role, ...]) -> dict[str, JsonValue]:
+    """What the change was measured on (``domain.reasons.basis_words`` says it)."""
+    return {
+        "basis": comparison.basis.value,
+        "raters": comparison.raters,
+        "roles": [role.value for role in comparison.roles],
+        "new": [role.value for role in comparison.left_out if role not in roles_then],
+        "gone": [role.value for role in comparison.left_out if role in roles_then],
+    }
 
 
 def _attendance_reasons(
-    attendance: Attendance, off: list[str], risk: list[str], notes: list[str]
+    attendance: Attendance, off: list[Reason], risk: list[Reason], notes: list[Reason]
 ) -> None:
     held, total = attendance.held, attendance.held + attendance.missed
     if total == 0:
         return
     rate = Fraction(held, total)
-    words = f"attendance {exact.pct(100 * rate)}%: {held} of {exact.count(total, 'session')} held"
+    params: dict[str, JsonValue] = {
+        "rate": int(exact.pct(100 * rate)), "held": held, "total": total, "under": 0
+    }  # fmt: skip
     if rate < Fraction(1, 2):
-        off.append(f"{words}, under 50%")
+        off.append(Reason(code=r.ATTENDANCE, params=params | {"under": 50}))
     elif rate < Fraction(3, 4):
-        risk.append(f"{words}, under 75%")
+        risk.append(Reason(code=r.ATTENDANCE, params=params | {"under": 75}))
     else:
-        notes.append(words)
+        notes.append(Reason(code=r.ATTENDANCE, params=params))
 
 
-def _objective_reasons(f: Figures, off: list[str], risk: list[str], notes: list[str]) -> None:
+def _objective_reasons(
+    f: Figures, off: list[Reason], risk: list[Reason], notes: list[Reason]
+) -> None:
     if f.objectives == 0:
-        notes.append("no objectives agreed yet")
+        notes.append(Reason(code=r.NO_OBJECTIVES))
         return
-    plan = (
-        f"expected {exact.pct(f.expected)}% at the final evaluation"
-        if f.kind in (EvaluationKind.final, EvaluationKind.follow_up)
-        else f"expected {exact.pct(f.expected)}% by now"
-    )
+    plan: dict[str, JsonValue] = {
+        "expected": int(exact.pct(f.expected)),
+        "final": f.kind in (EvaluationKind.final, EvaluationKind.follow_up),
+        "objectives": f.objectives,
+    }
     if f.attainment is None:
-        notes.append(
-            f"no progress recorded on the {exact.count(f.objectives, 'objective')}: "
-            f"attainment unknown, not 0% ({plan})"
-        )
+        notes.append(Reason(code=r.UNRECORDED, params=plan))
         return
-    if f.unrecorded:
-        plan += (
-            f"; progress not recorded for {f.unrecorded} of {f.objectives}, counted on the others"
-        )
+    plan["unrecorded"] = f.unrecorded
     gap = f.expected - f.attainment
-    words = f"objectives at {exact.pct(f.attainment)}%"
+    params = plan | {"attained": int(exact.pct(f.attainment)), "gap": int(exact.pct(gap))}
     if gap > 50:
-        off.append(f"{words}, {exact.pct(gap)} points behind plan ({plan})")
+        off.append(Reason(code=r.BEHIND, params=params))
     elif gap > 25:
-        risk.append(f"{words}, {exact.pct(gap)} points behind plan ({plan})")
+        risk.append(Reason(code=r.BEHIND, params=params))
     elif gap > 0:
-        notes.append(f"{words}, {exact.pct(gap)} points behind plan, within 25 ({plan})")
+        notes.append(Reason(code=r.BEHIND_WITHIN, params=params))
     else:
-        notes.append(f"{words}, on plan ({plan})")
+        notes.append(Reason(code=r.ON_PLAN, params=params))
+
+
+def _expectations(expectations: Expectations) -> Reason:
+    by = expectations.by.value
+    if expectations.met is None:
+        return Reason(code=r.EXPECTATIONS_UNRATED, params={"by": by})
+    met = expectations.met
+    return Reason(code=r.EXPECTATIONS_RATED, params={"by": by, "met": met, "how": how_met(met)})

@@ -72,7 +72,7 @@ MESSAGES: dict[str, str] = {
     "report.programme": "Programm",
     "report.template": "Vorlage",
     "report.evaluation": "Bewertung",
-    "report.stage": "Abschnitt {stage}",
+    "report.stage": "Abschnitt „{stage}“",
     "report.recorded_at": "Erfasst",
     "report.raters": "Bewertende",
     "report.times": "Zeiten in {zone}",

@@ -72,7 +72,7 @@ MESSAGES: dict[str, str] = {
     "report.programme": "Programme",
     "report.template": "Template",
     "report.evaluation": "Evaluation",
-    "report.stage": "stage {stage}",
+    "report.stage": 'stage "{stage}"',
     "report.recorded_at": "Recorded",
     "report.raters": "Raters",
     "report.times": "Times in {zone}",

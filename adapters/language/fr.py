@@ -74,7 +74,7 @@ MESSAGES: dict[str, str] = {
     "report.programme": "Programme",
     "report.template": "Modèle",
     "report.evaluation": "Évaluation",
-    "report.stage": "étape {stage}",
+    "report.stage": "étape « {stage} »",
     "report.recorded_at": "Enregistrée le",
     "report.raters": "Évaluateurs",
     "report.times": "Heures en {zone}",

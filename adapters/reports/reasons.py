@@ -1,4 +1,8 @@
-"""A verdict's reasons in the reader's language.
+"""A verdict's reasons in the reader's language, for evaluations stored before rules 7.
+
+Those stored their reasons as English sentences; under rules 7 they are codes, read by
+``adapters.language.reasons`` through the gettext catalogues. This module stays for the
+programmes recorded before, and is not to grow: new reasons get a code, not a pattern.
 
 The domain writes each reason in English (``domain.verdict``, and the confidentiality
 note of ``domain.confidentiality``), from a known set of phrases. This reads them back

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from adapters.language.catalogue import text
 from adapters.language.formats import Reader
 from adapters.language.frameworks import dimension_label, framework_of
+from adapters.language.reasons import reasons_in
 from adapters.reports.bars import bars_svg
 from adapters.reports.radar import MAX_AXES, MIN_AXES, Series, radar_svg
 from adapters.reports.reasons import reason_in
@@ -62,7 +63,8 @@ def page(report: Report, reader: Reader) -> Page:
         return text(lang, key, **fields)
 
     kind = t(f"kind.{ev.kind.value}")
-    evaluation = capital(kind) + (f", {t('report.stage', stage=ev.stage)}" if ev.stage else "")
+    stage = stage_name(report, ev.stage, lang) if ev.stage else None
+    evaluation = capital(kind) + (f", {t('report.stage', stage=stage)}" if stage else "")
     facts = [
         (t("report.employee"), f"{report.employee.name} ({report.employee.id})"),
         (t("report.programme"), report.programme_id),
@@ -84,7 +86,9 @@ def page(report: Report, reader: Reader) -> Page:
         facts=facts,
         verdict_key=ev.verdict.value,
         verdict=t("report.verdict", verdict=t(f"verdict.{ev.verdict.value}")),
-        reasons=[reason_in(r, reader) for r in ev.reasons],
+        reasons=reasons_in(ev.codes, reader)
+        if ev.codes
+        else [reason_in(r, reader) for r in ev.reasons],
         objectives=_objectives(report, reader),
         attainment=_attainment(ev, reader),
         scores=_scores(report, reader),
@@ -140,6 +144,14 @@ def role_label(role: Role, lang: str) -> str:
 
 def capital(words: str) -> str:
     return words[:1].upper() + words[1:]
+
+
+def stage_name(report: Report, key: str, lang: str) -> str:
+    """A stage as the reader reads it: its title in the template's language for them."""
+    template = report.template
+    if template is None or key not in {s.key for s in template.stages}:
+        return key
+    return template.stage(key).title_in(template.language_for(lang))
 
 
 def dimension_name(report: Report, key: str, lang: str) -> str:
@@ -253,7 +265,7 @@ def _sessions(report: Report, reader: Reader) -> Table | None:
     ]
     rows = [
         [
-            f"{s.stage} {s.number}",
+            f"{stage_name(report, s.stage, lang)} {s.number}",
             reader.short(s.at),
             text(lang, f"session.{s.status}"),
             s.notes or "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from fractions import Fraction
 
 from domain import rules as r
 from domain.decider.draft import Draft
@@ -39,6 +40,8 @@ def record_evaluation(draft: Draft, kind: EvaluationKind, clock: timedelta | Non
         ),
         tolerance=state.template.score_tolerance,
         expectations=state.expectations if kind in REPORTED_IN else None,
+        codes=state.rules >= r.FRAMEWORKS,
+        drop=_drop(state),
     )
     draft.emit(
         EvaluationRecorded, clock=clock, delivery_id=draft.delivery_id(), evaluation=evaluation
@@ -55,3 +58,12 @@ def ratings(state: ProgrammeState, stage: str | None, after: int) -> list[Rating
         scores = {**before.scores, **entry.scores} if before else dict(entry.scores)
         latest[(entry.role, entry.rater_id)] = Rating(entry.role, entry.rater_id, scores)
     return list(latest.values())
+
+
+def _drop(state: ProgrammeState) -> Fraction:
+    """The fall that is off track: 1 point, as ever; under rules 7 a quarter of the scale's
+    range (1 point on the method's 1..5, 0.75 on a 1..4)."""
+    if state.rules < r.FRAMEWORKS:
+        return Fraction(1)
+    scale = state.template.scale
+    return Fraction(scale.max - scale.min, 4)

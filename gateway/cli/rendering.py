@@ -25,6 +25,8 @@ def local(at: datetime, zone: str) -> datetime:
 
 
 def show_view(view: ProgrammeView, as_json: bool) -> None:
+    from domain.reasons import said
+
     if as_json:
         print_json(view)
         return
@@ -75,7 +77,7 @@ def show_view(view: ProgrammeView, as_json: bool) -> None:
         )
     for evaluation in view.evaluations:
         out.print(
-            f"evaluation {evaluation.kind}: {evaluation.verdict} {'; '.join(evaluation.reasons)}"
+            f"evaluation {evaluation.kind}: {evaluation.verdict} {'; '.join(said(evaluation))}"
         )
     for rejection in view.rejections:
         out.print(f"[yellow]refused {rejection.type}[/] ({rejection.key}): {rejection.reason}")

@@ -37,6 +37,8 @@ def span(value: timedelta) -> str:
 
 
 def summary(event: Event) -> str:
+    from domain.reasons import said
+
     match event:
         case ProgrammeLaunched():
             who = f"{event.employee.name} ({event.employee.id})"
@@ -80,7 +82,7 @@ def summary(event: Event) -> str:
         case EvaluationRecorded():
             evaluation = event.evaluation
             return f"{evaluation.kind}: {evaluation.verdict}" + (
-                f" ({'; '.join(evaluation.reasons)})" if evaluation.reasons else ""
+                f" ({'; '.join(said(evaluation))})" if said(evaluation) else ""
             )
         case DeliveryConfirmed():
             return f"{event.delivery_id}: {event.detail}"
