@@ -86,7 +86,7 @@ from workflows.programme import ProgrammeWorkflow
 
 if TYPE_CHECKING:
     from adapters.temporal import history
-    from adapters.temporal.replay import Replayed
+    from workers.replay import Replayed
 
 # Reading Temporal's own history and replaying it need the worker's replayer: imported by
 # the methods that do it, so a command that only signals or reads a view starts faster.
@@ -506,7 +506,7 @@ class ProgrammeClient:
         self, query: str | None = None, limit: int | None = None
     ) -> list[Replayed]:
         """Replay the running programmes (or those ``query`` finds) with this code."""
-        from adapters.temporal.replay import RUNNING, replay_running
+        from workers.replay import RUNNING, replay_running
 
         try:
             return await replay_running(self.temporal, query or RUNNING, limit)

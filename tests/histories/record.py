@@ -19,7 +19,7 @@ from pathlib import Path
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 
-from adapters.temporal.worker import build_worker
+from workers.programme import build_worker
 from domain.commands import (
     AmendObjectives,
     GiveFeedback,
