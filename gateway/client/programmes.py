@@ -433,7 +433,9 @@ class ProgrammeClient:
         self, employee_id: str, reason: str | None = None, *, wait: timedelta = erasure.ERASE_WAIT
     ) -> Erasure:
         """Erase an employee's personal data (see ``gateway.client.erasure``)."""
-        return await erasure.erase(self, employee_id, reason, wait=wait)
+        return await erasure.erase(
+            self.temporal, self.people, self.withdraw, employee_id, reason, wait=wait
+        )
 
     # ------------------------------------------------------------ listings
 
