@@ -40,10 +40,6 @@ def load_template(path: Path) -> Template:
     return parse_template(path.read_text(encoding="utf-8"), str(path))
 
 
-def shipped(template_id: str) -> Template:
-    return load_template(ROOT / "templates" / f"{template_id}.yaml")
-
-
 class Side(ABC):
     """One side of the comparison: how to start, signal, watch and end a workflow."""
 

@@ -92,11 +92,10 @@ class _Command(BaseModel):
 
 Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 """A person's language (``fr``, ``en-GB``): the people directory takes any; messages and
-reports are written in French or English (``PROGRAMME_LOCALES``), others read English."""
+reports are written in French or English (``ProgrammeLocale``), others read English."""
 TimeZone = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+){0,2}$")]
 """An IANA time zone's name, by its shape; the gateway checks it names a real zone (the
 domain reads no time-zone database)."""
-PROGRAMME_LOCALES = ("en", "fr")
 ProgrammeLocale = Literal["en", "fr"]
 
 

@@ -7,7 +7,6 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
@@ -25,18 +24,11 @@ from domain.commands import (
     SessionStatus,
 )
 from domain.events import Event
-from domain.template import Role, Template, parse_template
+from domain.template import Role, Template
 from domain.view import ProgrammeView
 from tests.workflows.conftest import Harness
 from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-
-def shipped(template_id: str) -> Template:
-    path = TEMPLATES / f"{template_id}.yaml"
-    return parse_template(path.read_text(), str(path))
 
 
 class Programme:
