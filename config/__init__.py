@@ -59,7 +59,11 @@ if TYPE_CHECKING:
 SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
 NEW_MASTER_KEY_ENV = "PARCOURS_NEW_MASTER_KEY"
 """The key ``parcours keys rotate-master`` rotates to (read by that command only)."""
-OTHER_VARIABLES = frozenset({SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN", NEW_MASTER_KEY_ENV})
+API_URL_ENV = "PARCOURS_API_URL"
+"""Where the HTTP API is, for scripts and curl: ``parcours up`` prints it to export."""
+OTHER_VARIABLES = frozenset(
+    {SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN", NEW_MASTER_KEY_ENV, API_URL_ENV}
+)
 """Variables parcours reads elsewhere: not settings, yet not typos either."""
 TRACING_MODULES = ("opentelemetry.sdk", "opentelemetry.exporter.otlp.proto.grpc")
 UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")

@@ -75,4 +75,6 @@ def export_line(addresses: Addresses, data_dir: Path) -> str:
         "TEMPORAL_ADDRESS": addresses.temporal_address,
         "PARCOURS_API_URL": addresses.api_url,
     }
+    if addresses.namespace != "default":
+        values["TEMPORAL_NAMESPACE"] = addresses.namespace
     return "export " + " ".join(f"{name}={shlex.quote(value)}" for name, value in values.items())

@@ -46,7 +46,7 @@ def rotate_master(
         Path | None,
         typer.Option(
             "--new-key-file",
-            help=f"A file holding the new master key [default: ${NEW_MASTER_KEY_ENV}].",
+            help=f"A file holding the new master key (default: ${NEW_MASTER_KEY_ENV}).",
             exists=True,
             dir_okay=False,
         ),

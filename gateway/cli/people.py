@@ -83,7 +83,9 @@ def raters(
     add: Annotated[
         list[str], typer.Option("--add", help="ROLE:ID[:EMAIL], e.g. peer:P1:p1@example.com")
     ],
-    stage: Annotated[str | None, typer.Option("--stage", help="[the current stage]")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="The feedback stage (default: the current one).")
+    ] = None,
     key: Key = None,
     address: Address = None,
     namespace: Namespace = None,

@@ -147,8 +147,10 @@ def history(
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
-    """The programme's timeline, event by event, with the confidentiality minimums
-    applied (no rater ids, no one peer's scores) unless ``--answers``."""
+    """The programme's timeline, event by event.
+
+    The confidentiality minimums apply (no rater ids, no one peer's scores) unless
+    --answers."""
     from domain.events import EVENT_LIST
     from gateway.cli import timeline
     from gateway.cli.rendering import rows_json
@@ -210,19 +212,22 @@ def report(
     programme_id: ProgrammeId,
     evaluation: Annotated[
         int | None,
-        typer.Option("--evaluation", "-n", help="Which evaluation, 1 for the first [the last]."),
+        typer.Option(
+            "--evaluation", "-n", help="Which evaluation, 1 for the first (default: the last)."
+        ),
     ] = None,
     format_: Annotated[
         str, typer.Option("--format", help="md (a readable page), html (one file) or json.")
     ] = "md",
     lang: Annotated[
-        str | None, typer.Option("--lang", help="fr or en [the programme's locale].")
+        str | None, typer.Option("--lang", help="fr or en (default: the programme's locale).")
     ] = None,
     address: Address = None,
     namespace: Namespace = None,
 ) -> None:
-    """An evaluation report, rendered from the programme's events (never kept as a file):
-    ``--format html > report.html`` is one self-contained page that prints well."""
+    """An evaluation report, rendered from the programme's events (never kept as a file).
+
+    --format html > report.html is one self-contained page that prints well."""
     from adapters.reports import render_html, render_markdown
 
     if format_ not in ("md", "html", "json"):
