@@ -320,7 +320,7 @@ def build_notifier(
     *,
     smtp: SmtpConfig | None = None,
     webhook: WebhookConfig | None = None,
-    public_url: str = "http://localhost:8000",
+    public_url: str | None = None,
     keyring: Keyring | None = None,
     database: Database | None = None,
 ) -> FanOutNotifier:

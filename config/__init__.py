@@ -44,6 +44,7 @@ from config.values import (
     Grace,
     HostPort,
     HttpUrl,
+    LinkTemplate,
     Name,
     PemFile,
     Port,
@@ -121,8 +122,11 @@ class Settings(BaseSettings):
     notifiers: Annotated[tuple[str, ...], NoDecode] = _env(
         "PARCOURS_NOTIFIERS", default=("outbox",)
     )
-    public_url: HttpUrl = _env("PARCOURS_PUBLIC_URL", default="http://localhost:8000")
-    """Where people reach the HTTP API: the links in messages point there."""
+    public_url: LinkTemplate | None = _env("PARCOURS_PUBLIC_URL", default=None)
+    """Where a message's link points: the programme's page on the platform people use, a
+    URL with ``{programme_id}`` in it (e.g. ``https://coaching.example.com/programmes/
+    {programme_id}``). Unset: messages carry no link (the API's JSON is not a page the
+    people who receive them could open)."""
     smtp_host: str | None = _env("PARCOURS_SMTP_HOST", default=None)
     smtp_port: Port | None = _env("PARCOURS_SMTP_PORT", default=None)
     """Default: 465 with ssl, 587 with starttls, 25 with none."""
