@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from gateway.cli.shell import (
     Address,
@@ -44,7 +43,8 @@ def list_(
     as_json: AsJson = False,
 ) -> None:
     """Programmes matching the filters, through the search attributes."""
-    from gateway.client import ErasedProgramme, Filters
+    from gateway.cli.rendering import programmes_table
+    from gateway.client import Filters
 
     filters = build(
         Filters, stage=stage, status=status, cohort=cohort, employee=employee, template=template
@@ -61,28 +61,7 @@ def list_(
     if as_json:
         print_json(page)
         return
-    table = Table("programme", "employee", "status", "stage", "next deadline", "events")
-    for view in page.items:
-        if isinstance(view, ErasedProgramme):
-            table.add_row(
-                view.programme_id,
-                escape(f"[erased] ({view.employee_id})"),
-                view.status or "",
-                view.stage or "",
-                "",
-                "",
-            )
-            continue
-        deadline = f"{view.next_deadline:%Y-%m-%d %H:%M}" if view.next_deadline else ""
-        table.add_row(
-            view.programme_id,
-            view.employee.name,
-            view.status,
-            view.stage or "",
-            deadline,
-            str(view.events),
-        )
-    out.print(table)
+    out.print(programmes_table(page.items, out.width))
     if page.next_page_token:
         out.print(f"more: --page-token {page.next_page_token}", highlight=False)
 
@@ -190,7 +169,7 @@ def history(
     for event in events:
         out.print(
             f"{event.seq:>4}  {event.at:%Y-%m-%d %H:%M:%S}  {timeline.span(event.clock):>10}  "
-            f"[bold]{event.type:<22}[/] {timeline.summary(event)}",
+            f"[bold]{event.type:<22}[/] {escape(timeline.summary(event))}",
             highlight=False,
         )
 
