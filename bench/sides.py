@@ -18,6 +18,7 @@ from bench.baseline import BaselineWorkflow
 from bench.messages import BaselineInput, Nominate, Ping
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE
 from domain.commands import Employee, GiveFeedback, NominateRaters, Nominee
+from domain.holders import Holders
 from domain.template import Dimension, Role, Template, parse_template
 from gateway.client import ProgrammeClient
 from workflows.messages import ProgrammeOutcome
@@ -114,8 +115,7 @@ class Parcours(Side):
         launched = await self.programmes.launch(
             employee=Employee(id=ident, name=f"Bench {ident}", email=f"{ident}@example.com"),
             template=template,
-            coach_id="C1",
-            manager_id="M1",
+            holders=Holders(coach="C1", manager="M1"),
         )
         if not launched.created:
             raise RuntimeError(f"programme {launched.programme_id} already existed")

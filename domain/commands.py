@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from domain import rules
+from domain.holders import Holders
 from domain.ids import Identifier, ProgrammeId
 from domain.template import Dimension, Role, SharedTemplate
 
@@ -129,6 +130,11 @@ class Launch(_Command):
     rules: int = Field(default=1, ge=1)
     """Which rules the programme follows for life (``domain.rules``); the workflow sets
     it for runs started now. 1, the default, is the behaviour before rules were numbered."""
+
+    @property
+    def holders(self) -> Holders:
+        """The coach, manager, sponsor and HR it names (recorded as four ``<role>_id``)."""
+        return Holders.from_ids(self)
 
 
 class _Fact(_Command):

@@ -52,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
         SessionReminderDue,
     )
     from domain.evolve import fold
+    from domain.holders import HELD
     from domain.notices import EvaluationReport, NoticeKind, Notification
     from domain.rules import COLLECTION, OCCURRED_AT, PEOPLE, clip
     from domain.schedule import next_wake
@@ -368,10 +369,7 @@ class ProgrammeWorkflow:
         stage = template.stage(event.stage)
         people: dict[Role, str | None] = {
             Role.employee: state.employee.email,
-            Role.coach: state.coach_id,
-            Role.manager: state.manager_id,
-            Role.sponsor: state.sponsor_id,
-            Role.hr: state.hr_id,
+            **{role: state.holders.of(role) for role in HELD},
         }
         answered = {f.rater_id for f in state.feedback if f.stage == event.stage}
         nominated = state.nominations.get(event.stage or "", ())

@@ -113,7 +113,7 @@ async def _client_of(client: ProgrammeClient, programme_id: str) -> str:
 
     view = await client.view(programme_id)
     by = view.expectations_by
-    holder = view.employee.id if by is Role.employee else view.sponsor_id
+    holder = view.employee.id if by is Role.employee else view.holders.of(by)
     if holder is None:
         fail(f"by: nobody holds the {by} role in {programme_id}; say who with --by", 2)
     return holder

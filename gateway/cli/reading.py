@@ -84,17 +84,10 @@ def show(
             view = await client.view(programme_id)
         except ProgrammeErased as exc:
             return exc.programme
-        held = (
-            ("coach", view.coach_id),
-            ("manager", view.manager_id),
-            ("sponsor", view.sponsor_id),
-            ("hr", view.hr_id),
-        )
-        for role, person in held:
-            if person is not None:
-                contact = client.person(person)
-                if contact is None or contact.email is None:
-                    unreached.append(f"{role} {person}")
+        for role, person in view.holders.held():
+            contact = client.person(person)
+            if contact is None or contact.email is None:
+                unreached.append(f"{role} {person}")
         return view
 
     shown = run(work, address, namespace)

@@ -53,6 +53,7 @@ from domain.commands import (
 from domain.enrolment import check_start
 from domain.errors import DomainError
 from domain.events import Event
+from domain.holders import NOBODY, Holders
 from domain.people import Contact
 from domain.rules import check_occurred_at
 from domain.template import Template
@@ -138,17 +139,14 @@ class ProgrammeClient:
         *,
         employee: Employee,
         template: Template,
-        coach_id: str | None = None,
-        manager_id: str | None = None,
-        sponsor_id: str | None = None,
-        hr_id: str | None = None,
+        holders: Holders = NOBODY,
         cohort_id: str | None = None,
         start_date: date | None = None,
         settings: RunSettings | None = None,
         contacts: tuple[Contact, ...] = (),
     ) -> Launched:
-        """Launch a programme; ``contacts`` (of its coach, manager, sponsor, HR) fill the
-        people directory first."""
+        """Launch a programme with ``holders`` in its coach's, manager's, sponsor's and HR's
+        roles; ``contacts`` (theirs) fill the people directory first."""
         programme_id = ids.programme_id(template.id, employee.id)
         try:
             check_zone(employee.time_zone)
@@ -165,10 +163,7 @@ class ProgrammeClient:
             programme_id=programme_id,
             employee=employee,
             template=template,
-            coach_id=coach_id,
-            manager_id=manager_id,
-            sponsor_id=sponsor_id,
-            hr_id=hr_id,
+            **holders.as_ids(),
             cohort_id=cohort_id,
             start=start_of(start_date) if start_date else None,
         )

@@ -41,10 +41,7 @@ async def launch(
     work = client.launch(
         employee=body.employee,
         template=template,
-        coach_id=body.holder("coach"),
-        manager_id=body.holder("manager"),
-        sponsor_id=body.holder("sponsor"),
-        hr_id=body.holder("hr"),
+        holders=body.holders(),
         cohort_id=body.cohort_id,
         start_date=body.start_date,
         contacts=body.contacts(),

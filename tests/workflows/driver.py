@@ -94,15 +94,9 @@ class Programme:
     async def feedback(self, *roles: Role, score: int = 3, key: str | None = None) -> None:
         dimensions = self.template.dimensions
         view = await self.view()
-        holders = {
-            Role.employee: view.employee.id,
-            Role.coach: view.coach_id,
-            Role.manager: view.manager_id,
-            Role.sponsor: view.sponsor_id,
-            Role.hr: view.hr_id,
-        }
         for role in roles:
-            rater = holders.get(role) or f"{role.value}-1"
+            held = view.employee.id if role is Role.employee else view.holders.of(role)
+            rater = held or f"{role.value}-1"
             if role in NOMINATED_ROLES:
                 with contextlib.suppress(WorkflowUpdateFailedError):
                     await self.handle.execute_update(
