@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shlex
 import subprocess
+import time
 from pathlib import Path
 
 from tests.e2e.conftest import PARCOURS, QUICK, Parcours
@@ -18,6 +19,19 @@ from tests.support import free_port
 def _without_addresses(parcours: Parcours) -> dict[str, str]:
     unset = ("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "PARCOURS_API_URL")
     return {name: value for name, value in parcours.env.items() if name not in unset}
+
+
+def _said(parcours: Parcours, words: str, timeout: float = 30) -> str:
+    """The line of up's output holding ``words``: the lines after "parcours is up" are
+    kept by a thread of their own, so they may land a moment after ``start`` returns."""
+    deadline = time.monotonic() + timeout
+    while True:
+        said = (parcours.data_dir.parent / "up.stdout").read_text()
+        found = [line for line in said.splitlines() if words in line]
+        if found or time.monotonic() > deadline:
+            assert found, said
+            return found[0]
+        time.sleep(0.2)
 
 
 def _cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -41,8 +55,7 @@ def test_the_cli_reaches_up_on_other_ports_without_an_export(
     }
     assert addresses_file.stat().st_mode & 0o077 == 0
 
-    said = (parcours.data_dir.parent / "up.stdout").read_text()
-    export = next(line for line in said.splitlines() if "export " in line)
+    export = _said(parcours, "export ")
     exported = dict(word.split("=", 1) for word in shlex.split(export.partition("export ")[2]))
     assert exported == {
         "PARCOURS_DATA_DIR": str(parcours.data_dir.resolve()),
