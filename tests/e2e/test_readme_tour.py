@@ -1,11 +1,12 @@
 """The README's tour, run as written against ``parcours up``.
 
-The block after ``<!-- tour -->`` in README.md is run in one bash, command by command in
-its order, from a directory that stands for a clone (its ``.venv`` and ``examples/`` are
-the repository's; ``parcours up`` keeps its data in its ``.parcours``). Each command must
-exit 0, or the status its comment names (``# exits 1: ...``), and every "quoted" piece of
-its comment must appear in what it prints (stdout and stderr). A comment that tells what a
-command prints is therefore a claim this test checks.
+The block after ``<!-- tour -->`` in README.md, then the one after ``<!-- tour, continued
+-->`` in docs/method.md (a 360 that goes on where the tour stops), are run in one bash,
+command by command in their order, from a directory that stands for a clone (its ``.venv``
+and ``examples/`` are the repository's; ``parcours up`` keeps its data in its
+``.parcours``). Each command must exit 0, or the status its comment names (``# exits 1:
+...``), and every "quoted" piece of its comment must appear in what it prints (stdout and
+stderr). A comment that tells what a command prints is therefore a claim this test checks.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from tests.e2e.conftest import Parcours
 from tests.support import free_port
 
 ROOT = Path(__file__).parents[2]
-README = ROOT / "README.md"
-MARKER = "<!-- tour -->"
+TOUR = (
+    (ROOT / "README.md", "<!-- tour -->"),
+    (ROOT / "docs" / "method.md", "<!-- tour, continued -->"),
+)
 _END = re.compile(r"^@@tour (\d+) (\d+)@@$", re.MULTILINE)
 _EXITS = re.compile(r"\bexits (\d+)\b")
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -49,12 +52,12 @@ def _comment(line: str) -> str:
     return ""
 
 
-def tour_block(text: str) -> str:
+def tour_block(path: Path, marker: str) -> str:
     """The fenced block right after the marker."""
-    after = text.split(MARKER, 1)
-    assert len(after) == 2, f"README.md has no {MARKER} marker"
+    after = path.read_text(encoding="utf-8").split(marker, 1)
+    assert len(after) == 2, f"{path.name} has no {marker} marker"
     found = re.match(r"\s*```sh\n(.*?)\n```", after[1], re.DOTALL)
-    assert found, f"no ```sh block right after {MARKER}"
+    assert found, f"no ```sh block right after {marker} in {path.name}"
     return found.group(1)
 
 
@@ -106,7 +109,7 @@ def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
     temporary = tmp_path / "tmp"  # the tour's `mktemp -d` lands here
     temporary.mkdir()
 
-    tour = steps(tour_block(README.read_text(encoding="utf-8")))
+    tour = [step for path, marker in TOUR for step in steps(tour_block(path, marker))]
     script = "".join(
         f"{step.text}\nprintf '\\n@@tour %d %d@@\\n' {index} $?\n"
         for index, step in enumerate(tour)
