@@ -11,7 +11,7 @@ or the data dir, as for every command.
 
 Then every worker, the API and the CLI restart with the new key. Until they do, a
 process still on the old key keeps the data keys it has in memory, but cannot unwrap
-another nor make one: it fails saying the master key was rotated. docs/production.md
+another nor make one: it fails saying the master key was rotated. docs/operations.md
 has the whole procedure.
 """
 

@@ -3,7 +3,7 @@
 Two doors to the same codec:
 
 - ``/codec/decode``, ``/codec/encode``: for a bearer of the ops token (a script, the CLI,
-  or a Web UI whose sign-in passes an access token parcours knows; docs/production.md).
+  or a Web UI whose sign-in passes an access token parcours knows; docs/operations.md).
 - ``/codec/local/<secret>/decode``, ``.../encode``: what ``parcours up`` gives the dev
   server's Web UI, which has no sign-in and so sends no token. Only loopback clients
   are answered there, and only on the secret path of this start; anything else is a
