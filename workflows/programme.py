@@ -64,6 +64,7 @@ with workflow.unsafe.imports_passed_through():
         KEPT_REJECTIONS,
         PEOPLE_REVISION,
         RECORD_EVALUATION,
+        RELIABLE_REVISION,
         REVISION,
         RULES_REVISION,
         SEND_NOTIFICATION,
@@ -99,6 +100,10 @@ Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecor
 """Events that ask for an activity: a notification, or an evaluation report."""
 
 
+class _GaveUp(Exception):
+    """A delivery whose deadline passed before this run could schedule it."""
+
+
 def _where(state: ProgrammeState) -> tuple[str, str]:
     return state.status.value, state.stage_progress.key if state.stage_progress is not None else ""
 
@@ -131,7 +136,10 @@ class ProgrammeWorkflow:
         """``next_wake`` of ``_state``, kept as events are applied."""
         self._rejections: deque[Rejection] = deque(input.rejections, maxlen=KEPT_REJECTIONS)
         self._deliveries: dict[str, asyncio.Task[None]] = {}
+        self._deadlines: dict[str, datetime] = dict(input.deadlines)
+        """When each pending delivery gives up (``RELIABLE_REVISION``)."""
         self._fewer_commands = False
+        self._reliable = input.revision is not None and input.revision >= RELIABLE_REVISION
         self._timer: asyncio.Task[None] | None = None
         self._timer_at: datetime | None = None
 
@@ -219,15 +227,27 @@ class ProgrammeWorkflow:
         return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
 
     async def _continue_as_new(self) -> None:
-        """Let handlers and deliveries finish, then carry the whole log into a new run."""
-        await workflow.wait_condition(
-            lambda: workflow.all_handlers_finished() and not self._deliveries
-        )
+        """Let handlers finish, then carry the whole log into a new run.
+
+        Before ``RELIABLE_REVISION`` the run also waited for its deliveries: a channel
+        failing for days then held it open while messages piled events into it, past the
+        history limit and on to Temporal's signal limit. Now the deliveries still pending
+        go with the log (``state.pending_deliveries``) and their deadlines, and the next
+        run schedules them again (``_redeliver``); a channel's copy of an attempt cut
+        short is dropped by its delivery id (``activities.notifier.Notifier``)."""
+        if self._reliable:
+            await workflow.wait_condition(workflow.all_handlers_finished)
+        else:
+            await workflow.wait_condition(
+                lambda: workflow.all_handlers_finished() and not self._deliveries
+            )
+        pending = set(self._state.pending_deliveries)
         carried = ProgrammeInput(
             events=self._log,
             settings=self._settings,
             revision=REVISION,
             rejections=list(self._rejections),
+            deadlines={k: v for k, v in self._deadlines.items() if k in pending},
         )
         size = len(carried.model_dump_json().encode())
         workflow.logger.info("continuing as new after %d events, %d bytes", len(self._log), size)
@@ -327,15 +347,30 @@ class ProgrammeWorkflow:
             self._run_delivery(event), name=f"deliver {event.delivery_id}"
         )
 
+    def _left(self, event: Deliverable) -> timedelta:
+        """How long the delivery may still be tried: its whole deadline, less what runs
+        before this one spent on it (``RELIABLE_REVISION``)."""
+        whole = REPORT_DEADLINE if isinstance(event, EvaluationRecorded) else NOTIFY_DEADLINE
+        if not self._reliable:
+            return whole
+        now = workflow.now()
+        ends = self._deadlines.setdefault(event.delivery_id, now + whole)
+        return ends - now
+
     async def _run_delivery(self, event: Deliverable) -> None:
+        left = self._left(event)
         try:
+            if left <= timedelta(0):
+                # Only a run continuing as new within the same second could see this:
+                # the activity's own schedule-to-close timeout ends it otherwise.
+                raise _GaveUp(f"not delivered before its deadline ({event.delivery_id})")
             if isinstance(event, EvaluationRecorded):
                 detail = await workflow.execute_activity(
                     RECORD_EVALUATION,
                     self._report(event),
                     result_type=str,
                     start_to_close_timeout=timedelta(minutes=1),
-                    schedule_to_close_timeout=REPORT_DEADLINE,
+                    schedule_to_close_timeout=left,
                     retry_policy=NOTIFY_RETRY,
                     summary=f"evaluation {event.evaluation.kind.value}",
                 )
@@ -345,19 +380,20 @@ class ProgrammeWorkflow:
                     self._notification(event),
                     result_type=str,
                     start_to_close_timeout=timedelta(seconds=30),
-                    schedule_to_close_timeout=NOTIFY_DEADLINE,
+                    schedule_to_close_timeout=left,
                     retry_policy=NOTIFY_RETRY,
                     summary=f"{event.type} to {', '.join(event.to)}",
                 )
             outcome = RecordDelivery(delivery_id=event.delivery_id, delivered=True, detail=detail)
-        except ActivityError as exc:
-            reason = str(exc.cause) if exc.cause is not None else str(exc)
+        except (ActivityError, _GaveUp) as exc:
+            reason = str(exc.cause) if isinstance(exc, ActivityError) and exc.cause else str(exc)
             workflow.logger.error("delivery %s failed: %s", event.delivery_id, reason)
             outcome = RecordDelivery(
                 delivery_id=event.delivery_id, delivered=False, detail=reason or "failed"
             )
         finally:
             self._deliveries.pop(event.delivery_id, None)
+            self._deadlines.pop(event.delivery_id, None)
         self._apply(outcome)
 
     def _notification(self, event: Notice) -> Notification:
