@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import hmac
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -70,6 +70,26 @@ async def once(
     owner = _owner(request)
     await asyncio.to_thread(store.finish, scope, key, Answer(status, payload), owner)
     return JSONResponse(payload, status_code=status)
+
+
+C = TypeVar("C", bound=BaseModel)
+
+
+def keyed(request: Request, role: ApiRole, key: str | None, command: C) -> C:
+    """``command`` carrying the key the programme records for the caller's ``key``.
+
+    The programme keeps every key it applied and acknowledges a key it has seen without
+    applying the command again; it answers a receipt by key too. Keys are the caller's
+    own, so what the programme records is scoped by the caller (a hash of their token,
+    as the answers kept here) and by the command: another caller's key, or the same key
+    on another command, is weighed on its own, never taken for one already applied.
+    The caller's key is never recorded as such; answers give it back as it was sent."""
+    if key is None:
+        return command
+    kind = str(getattr(command, "type", type(command).__name__))
+    scope = caller_scope(_token(request, role))
+    digest = hashlib.sha256(f"{scope}\n{kind}\n{key}".encode()).hexdigest()
+    return command.model_copy(update={"key": f"{kind}:{digest[:40]}"})
 
 
 def _token(request: Request, role: ApiRole) -> str:
