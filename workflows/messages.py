@@ -61,6 +61,11 @@ RELIABLE_REVISION = 9
 run schedules them again, within what is left of their deadline
 (``ProgrammeInput.deadlines``), so a channel that keeps failing cannot hold a run open
 past its history limit."""
+SEALED = "parcours-sealed"
+"""Metadata parcours's codec sets on a payload it opened (and strips from any other):
+how a run of ``RELIABLE_REVISION`` or later tells a fact sealed by parcours from one a
+client of Temporal's own sent in plain text (the Web UI, ``temporal workflow signal``),
+which it refuses: personal data lives only in sealed payloads."""
 KEPT_REJECTIONS = 20
 """Refused signals a programme keeps (and carries into continue-as-new), newest last."""
 INPUT_BUDGET = 512 * 1024

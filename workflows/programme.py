@@ -19,7 +19,7 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -69,6 +69,7 @@ with workflow.unsafe.imports_passed_through():
         RELIABLE_REVISION,
         REVISION,
         RULES_REVISION,
+        SEALED,
         SEND_NOTIFICATION,
         WORKFLOW_NAME,
         EventPage,
@@ -100,6 +101,12 @@ Runs whose input carries ``revision`` 2 or later take this path without asking
 run, and core state in every worker that caches it (bench/README.md)."""
 Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
 """Events that ask for an activity: a notification, or an evaluation report."""
+
+
+UNSEALED = (
+    "refused: not sealed by parcours's codec (send facts through the API or the parcours "
+    "CLI; a plain-text payload would keep personal data unencrypted)"
+)
 
 
 class _GaveUp(Exception):
@@ -455,17 +462,50 @@ class ProgrammeWorkflow:
 
     # ------------------------------------------------------------ signals: facts
 
+    # Facts come as raw payloads, so the run can see whether parcours's codec sealed them
+    # (``_fact``); clients send a ``GiveFeedback``, ``RecordSession`` or ``RecordProgress``.
+
     @workflow.signal(name="give_feedback")
-    def give_feedback(self, command: GiveFeedback) -> None:
-        self._signal(command)
+    def give_feedback(self, command: RawValue) -> None:
+        self._fact("give_feedback", command, GiveFeedback)
 
     @workflow.signal(name="record_session")
-    def record_session(self, command: RecordSession) -> None:
-        self._signal(command)
+    def record_session(self, command: RawValue) -> None:
+        self._fact("record_session", command, RecordSession)
 
     @workflow.signal(name="record_progress")
-    def record_progress(self, command: RecordProgress) -> None:
+    def record_progress(self, command: RawValue) -> None:
+        self._fact("record_progress", command, RecordProgress)
+
+    def _fact(
+        self,
+        name: str,
+        raw: RawValue,
+        kind: type[GiveFeedback] | type[RecordSession] | type[RecordProgress],
+    ) -> None:
+        """Apply a fact, or refuse it: one not sealed by parcours's codec (from
+        ``RELIABLE_REVISION`` on: plain text typed into the Web UI or the temporal CLI
+        bypasses the roles and sits in Temporal unencrypted), or one that does not
+        decode. The refusal is kept without the payload's content."""
+        sealed = raw.payload.metadata.get(SEALED) == b"1"
+        if self._reliable and not sealed:
+            self._refuse(name, UNSEALED)
+            return
+        try:
+            command = workflow.payload_converter().from_payload(raw.payload, kind)
+        except Exception as exc:
+            if not self._reliable:  # as the SDK did: dropped, logged
+                workflow.logger.warning("dropped a %s signal that does not decode", name)
+                return
+            self._refuse(
+                name, f"refused: the {name} message does not decode ({type(exc).__name__})"
+            )
+            return
         self._signal(command)
+
+    def _refuse(self, name: str, reason: str) -> None:
+        workflow.logger.warning("refused %s: %s", name, reason)
+        self._rejections.append(Rejection(at=workflow.now(), type=name, key=None, reason=reason))
 
     # ------------------------------------------------------------ updates: requests
 

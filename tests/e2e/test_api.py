@@ -283,6 +283,46 @@ def test_two_integrators_and_ops_reusing_one_key_are_each_weighed_on_their_own(
         assert [e["type"] for e in events].count("feedback_received") == 2
 
 
+def test_a_plaintext_signal_is_refused_and_kept_without_its_content(cluster: Cluster) -> None:
+    """``temporal workflow signal`` with plain JSON bypasses the roles and would leave its
+    text unencrypted in Temporal: the programme refuses it, and says so without it."""
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with (
+        cluster.http("platform") as platform,
+        cluster.http("integrator") as integrator,
+        cluster.http("ops") as ops,
+    ):
+        pid = _launch(platform, employee).json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        integrator.post(f"{base}/objectives", json={"short_term": ["a"], "long_term": ["b"]})
+        answer = {**feedback_of(employee), "comment": "Plaintext Secret", "key": "sneaky"}
+        sent = subprocess.run(
+            [
+                str(temporal_binary()),
+                *("workflow", "signal", "--address", f"127.0.0.1:{cluster.temporal_port}"),
+                *("--workflow-id", pid, "--name", "give_feedback"),
+                *("--input", json.dumps(answer)),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert sent.returncode == 0, sent.stderr
+        deadline = time.monotonic() + 30
+        while not (rejections := ops.get(base).json()["rejections"]):
+            assert time.monotonic() < deadline, "the plaintext signal was not refused"
+            time.sleep(0.3)
+        [refused] = rejections
+        assert refused["type"] == "give_feedback"
+        assert refused["reason"].startswith("refused: not sealed by parcours's codec")
+        assert "Plaintext Secret" not in json.dumps(rejections)
+        events = ops.get(f"{base}/events").json()
+        assert "feedback_received" not in [e["type"] for e in events]
+        # The same answer through the API is sealed, and taken.
+        taken = integrator.post(f"{base}/feedback", json=feedback_of(employee))
+        assert (taken.status_code, taken.json()["outcome"]) == (202, "applied")
+
+
 def test_idempotency_keys_return_the_first_answer(cluster: Cluster) -> None:
     employee = f"E{uuid.uuid4().hex[:6]}"
     with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
