@@ -27,6 +27,7 @@ from adapters.stores.idempotency import (
 from config import ApiRole
 from domain.ids import employee_of
 from gateway.client import Launched, ParcoursError
+from gateway.http.auth import bearer_token
 from gateway.http.errors import ApiError, translate
 from gateway.http.limits import ProgrammeWrites
 from workflows.messages import Receipt
@@ -94,8 +95,7 @@ def keyed(request: Request, role: ApiRole, key: str | None, command: C) -> C:
 
 def _token(request: Request, role: ApiRole) -> str:
     """The bearer token the auth dependency accepted (never stored: its hash scopes)."""
-    _, _, token = (request.headers.get("authorization") or "").partition(" ")
-    return token.strip() or f"role:{role.value}"
+    return bearer_token(request.headers.get("authorization")) or f"role:{role.value}"
 
 
 def _owner(request: Request) -> str:

@@ -23,6 +23,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.http.auth import bearer_token
 from gateway.http.errors import ApiError
 
 _PROGRAMME_WRITE = re.compile(r"^/v1/programmes/([^/]+)/[a-z]+$")
@@ -104,8 +105,11 @@ class Limited:
     def _rate_refusal(self, scope: Scope, authorization: bytes | None) -> ApiError | None:
         if not authorization:
             return None  # refused as unauthorised, at once
-        caller = hashlib.sha256(authorization).hexdigest()[:32]
-        return self._per_token.refusal("from one token", caller)
+        # The token auth accepts, however its header is spelled; any other header as sent.
+        header = authorization.decode("latin-1")
+        caller = bearer_token(header) or header
+        digest = hashlib.sha256(caller.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return self._per_token.refusal("from one token", digest)
 
     def _too_large(self) -> ApiError:
         return ApiError(413, "too_large", f"body: at most {self.max_body} bytes", "body")

@@ -62,6 +62,29 @@ async def test_a_token_past_its_rate_gets_429_with_retry_after(api: str) -> None
     assert error["message"].startswith("rate limit: at most 4 per 1 minute from one token")
 
 
+def _spellings(token: str) -> list[str]:
+    """42 ways to write one bearer token that auth accepts alike: the scheme's case, and
+    the whitespace between the parts."""
+    cases = [
+        "".join(c.upper() if mask >> i & 1 else c for i, c in enumerate("bearer"))
+        for mask in range(21)
+    ]
+    return [f"{scheme} {token}" for scheme in cases] + [f"{scheme}   {token}" for scheme in cases]
+
+
+async def test_every_spelling_of_one_token_counts_as_that_token(api: str) -> None:
+    spellings = _spellings("tok-p")
+    assert len(set(spellings)) == 42
+    async with httpx.AsyncClient(base_url=api) as http:
+        answers = [
+            await http.get("/v1/programmes/x.E1", headers={"Authorization": header})
+            for header in spellings
+        ]
+    statuses = [a.status_code for a in answers]
+    assert all(s != 401 for s in statuses), statuses  # auth takes every spelling...
+    assert statuses.count(429) == 42 - 4  # ...and so the rate counts them as one token
+
+
 async def test_writes_to_one_programme_are_limited_whoever_sends_them(api: str) -> None:
     path = "/v1/programmes/change-adoption-3m.E9/feedback"
     async with httpx.AsyncClient(base_url=api) as http:
