@@ -337,7 +337,11 @@ class ProgrammeClient:
             await handle.signal(signal, command)
         except DataErased as exc:
             raise CommandRefused(str(exc)) from exc
-        except (RPCError, RuntimeError) as exc:
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:  # ended: say so, as for a request
+                raise await self._closed(programme_id, signal) from exc
+            raise translate(exc, programme_id) from exc
+        except RuntimeError as exc:
             raise translate(exc, programme_id) from exc
         receipt = await self._await_receipt(handle, command.key)
         if receipt.outcome == "rejected":

@@ -323,6 +323,27 @@ def test_a_plaintext_signal_is_refused_and_kept_without_its_content(cluster: Clu
         assert (taken.status_code, taken.json()["outcome"]) == (202, "applied")
 
 
+def test_a_fact_to_a_finished_programme_is_409_naming_its_status(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
+        pid = _launch(platform, employee).json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        platform.post(f"{base}/withdraw", json={"reason": "left the company"})
+        deadline = time.monotonic() + 30
+        while True:  # the run ends once its deliveries are accounted for
+            late = integrator.post(f"{base}/feedback", json=feedback_of(employee))
+            if late.status_code != 409 or "withdrawn" in error_of(late)["message"]:
+                break
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        assert late.status_code == 409
+        assert error_of(late)["message"] == "cannot give feedback: the programme is withdrawn"
+        missing = integrator.post(
+            "/v1/programmes/change-adoption-3m.Enobody/feedback", json=feedback_of("Enobody")
+        )
+        assert missing.status_code == 404
+
+
 def test_idempotency_keys_return_the_first_answer(cluster: Cluster) -> None:
     employee = f"E{uuid.uuid4().hex[:6]}"
     with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
