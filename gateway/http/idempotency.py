@@ -24,11 +24,12 @@ from adapters.stores.idempotency import (
     caller_scope,
     fingerprint,
 )
+from adapters.stores.postgres import DatabaseError
 from config import ApiRole
 from domain.ids import employee_of
 from gateway.client import Launched, ParcoursError
 from gateway.http.auth import bearer_token
-from gateway.http.errors import ApiError, translate
+from gateway.http.errors import ApiError, log, translate
 from gateway.http.limits import ProgrammeWrites
 from workflows.messages import Receipt
 
@@ -60,6 +61,9 @@ async def once(
     except KeyConflict as exc:
         _close(work)
         raise ApiError(409, "idempotency_conflict", str(exc), "Idempotency-Key") from exc
+    except BaseException:  # the store is out of reach (503): nothing was sent
+        _close(work)
+        raise
     if first is not None:
         _close(work)
         return JSONResponse(first.body, status_code=first.status)
@@ -69,7 +73,12 @@ async def once(
         await asyncio.shield(asyncio.to_thread(store.abandon, scope, key))
         raise
     owner = _owner(request)
-    await asyncio.to_thread(store.finish, scope, key, Answer(status, payload), owner)
+    try:
+        await asyncio.to_thread(store.finish, scope, key, Answer(status, payload), owner)
+    except DatabaseError as exc:
+        # Done, but not kept: the caller gets the answer now, and a retry after the key's
+        # lease is applied once all the same (the programme keeps the keys it applied).
+        log.warning("answer not kept: the database is out of reach", error=str(exc))
     return JSONResponse(payload, status_code=status)
 
 
