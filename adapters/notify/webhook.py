@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -92,6 +93,7 @@ class WebhookNotifier:
 
     async def send(self, notification: Notification) -> str:
         url = self.config.url
+        shown = redacted(url)
         body = notification.model_dump_json().encode()
         headers = {
             "Content-Type": "application/json",
@@ -106,18 +108,31 @@ class WebhookNotifier:
                 response = await client.post(url, content=body, headers=headers)
             except httpx.TimeoutException as exc:
                 raise ChannelUnavailable(
-                    f"webhook {url}: no answer within {self.config.timeout:g}s "
+                    f"webhook {shown}: no answer within {self.config.timeout:g}s "
                     f"({type(exc).__name__})"
-                ) from exc
+                ) from None
             except httpx.HTTPError as exc:
-                raise ChannelUnavailable(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
+                # The type only: httpx's message may quote the URL whole.
+                raise ChannelUnavailable(f"webhook {shown}: {type(exc).__name__}") from None
         status = response.status_code
         if 200 <= status < 300:
-            return f"webhook: {status} from {url}"
-        answer = f"webhook {url}: HTTP {status} {response.reason_phrase}{_excerpt(response)}"
+            return f"webhook: {status} from {shown}"
+        answer = f"webhook {shown}: HTTP {status} {response.reason_phrase}{_excerpt(response)}"
         if status >= 500 or status in _LATER:
             raise ChannelUnavailable(answer)
         raise ChannelRefused(answer)
+
+
+def redacted(url: str) -> str:
+    """``url`` as logs and delivery details show it: its scheme, host and port only. Its
+    path, query and any user info may hold a secret (``https://hooks.example/T0/B1/s3cr3t``
+    is how many chat webhooks authenticate)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    hidden = "/…" if (parts.path not in ("", "/") or parts.query or parts.username) else ""
+    return f"{parts.scheme}://{host}{hidden}"
 
 
 def _excerpt(response: httpx.Response, limit: int = 200) -> str:
