@@ -1,7 +1,8 @@
 """A webhook: each notification POSTed as JSON to one URL, signed.
 
-The body is the ``Notification`` in JSON (what ``Notification.model_validate_json``
-reads back). Headers:
+The body is the ``Notification`` in JSON by ids (``body``): the employee by id alone, each
+recipient by id, never a name or an email address (the receiver looks people up in its
+own directory). Headers:
 
 - ``X-Parcours-Signature: t=<unix seconds>,v1=<hex>``: HMAC-SHA256, with the shared
   secret, of ``<t>.<delivery id>.`` followed by the exact body bytes. The receiver
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -35,6 +37,7 @@ import httpx
 
 from activities.errors import ChannelRefused, ChannelUnavailable
 from domain.notices import Notification
+from domain.template import Role
 
 SIGNATURE_HEADER = "X-Parcours-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -94,7 +97,7 @@ class WebhookNotifier:
     async def send(self, notification: Notification) -> str:
         url = self.config.url
         shown = redacted(url)
-        body = notification.model_dump_json().encode()
+        body = webhook_body(notification)
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "parcours-webhook",
@@ -121,6 +124,17 @@ class WebhookNotifier:
         if status >= 500 or status in _LATER:
             raise ChannelUnavailable(answer)
         raise ChannelRefused(answer)
+
+
+def webhook_body(notification: Notification) -> bytes:
+    """The JSON a webhook receives: the notification by ids, no name nor email."""
+    document = notification.model_dump(mode="json")
+    document["employee"] = {"id": notification.employee.id}
+    document["recipients"] = {
+        role.value: (notification.employee.id if role is Role.employee else holder)
+        for role, holder in notification.recipients.items()
+    }
+    return json.dumps(document, separators=(",", ":")).encode()
 
 
 def redacted(url: str) -> str:

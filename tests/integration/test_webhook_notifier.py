@@ -27,6 +27,7 @@ from adapters.notify.webhook import (
     WebhookNotifier,
     redacted,
     verify,
+    webhook_body,
 )
 from adapters.observability.logs import configure as configure_logging
 from adapters.payloads.keyring import generate_master_key
@@ -34,7 +35,6 @@ from adapters.temporal.dev_server import DevServer
 from bootstrap import build_notifier
 from config import Settings
 from domain.events import DeliveryConfirmed, DeliveryFailed
-from domain.notices import Notification
 from tests.integration.production import (
     SECRET,
     Received,
@@ -75,7 +75,14 @@ async def test_the_notification_arrives_once_signed_with_its_idempotency_key(
     assert not verify(SECRET, got.body, signed, sent.delivery_id, now=at + 301)
     assert got.headers[IDEMPOTENCY_HEADER] == sent.delivery_id
     assert got.headers["Content-Type"] == "application/json"
-    assert Notification.model_validate_json(got.body) == sent
+    assert json.loads(got.body) == json.loads(webhook_body(sent))
+    # Ids only: the employee by id, each recipient by id; no name, no email address.
+    shown = json.loads(got.body)
+    assert shown["employee"] == {"id": sent.employee.id}
+    assert shown["recipients"] == {"employee": sent.employee.id, "coach": "coach-7"}
+    assert shown["delivery_id"] == sent.delivery_id
+    assert sent.employee.name.encode() not in got.body
+    assert sent.employee.email.encode() not in got.body
 
 
 async def test_a_5xx_is_retryable() -> None:
