@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
     from domain.commands import (
@@ -55,7 +55,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.notices import EvaluationReport, NoticeKind, Notification
     from domain.rules import COLLECTION, OCCURRED_AT, PEOPLE, clip
     from domain.schedule import next_wake
-    from domain.state import ProgrammeState
+    from domain.state import ProgrammeState, Status
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
@@ -107,6 +107,9 @@ UNSEALED = (
     "refused: not sealed by parcours's codec (send facts through the API or the parcours "
     "CLI; a plain-text payload would keep personal data unencrypted)"
 )
+
+
+CANCELLED = "not delivered: cancelled, the programme was withdrawn"
 
 
 class _GaveUp(Exception):
@@ -394,16 +397,29 @@ class ProgrammeWorkflow:
                     summary=f"{event.type} to {', '.join(event.to)}",
                 )
             outcome = RecordDelivery(delivery_id=event.delivery_id, delivered=True, detail=detail)
-        except (ActivityError, _GaveUp) as exc:
-            reason = str(exc.cause) if isinstance(exc, ActivityError) and exc.cause else str(exc)
-            workflow.logger.error("delivery %s failed: %s", event.delivery_id, reason)
+        except asyncio.CancelledError:  # the programme was withdrawn (``withdraw``)
             outcome = RecordDelivery(
-                delivery_id=event.delivery_id, delivered=False, detail=reason or "failed"
+                delivery_id=event.delivery_id, delivered=False, detail=CANCELLED
             )
+        except ActivityError as exc:
+            if isinstance(exc.cause, CancelledError):
+                outcome = RecordDelivery(
+                    delivery_id=event.delivery_id, delivered=False, detail=CANCELLED
+                )
+            else:
+                outcome = self._failed(event, str(exc.cause) if exc.cause else str(exc))
+        except _GaveUp as exc:
+            outcome = self._failed(event, str(exc))
         finally:
             self._deliveries.pop(event.delivery_id, None)
             self._deadlines.pop(event.delivery_id, None)
         self._apply(outcome)
+
+    def _failed(self, event: Deliverable, reason: str) -> RecordDelivery:
+        workflow.logger.error("delivery %s failed: %s", event.delivery_id, reason)
+        return RecordDelivery(
+            delivery_id=event.delivery_id, delivered=False, detail=reason or "failed"
+        )
 
     def _notification(self, event: Notice) -> Notification:
         state = self._state
@@ -535,7 +551,16 @@ class ProgrammeWorkflow:
 
     @workflow.update(name="withdraw")
     def withdraw(self, command: Withdraw) -> ProgrammeView:
-        return self._update(command)
+        waiting = list(self._deliveries.values())
+        view = self._update(command)
+        if self._reliable and self._state.status is Status.withdrawn:
+            # Nobody is to be reminded of a withdrawn programme, and an erasure withdraws
+            # first: the deliveries it was waiting on end now (recorded as not delivered),
+            # so it closes in seconds instead of waiting out a failing channel. Those the
+            # withdrawal itself asked for (the evaluation it records) still run.
+            for task in waiting:
+                task.cancel()
+        return view
 
     @withdraw.validator
     def _check_withdraw(self, command: Withdraw) -> None:

@@ -15,14 +15,15 @@ from datetime import timedelta
 
 from temporalio.service import RPCError
 
-from domain.commands import GiveFeedback, RecordProgress
+from domain.commands import GiveFeedback, RecordProgress, Withdraw
 from domain.events import DeliveryFailed, Event, ReminderDue
+from domain.state import Status
 from domain.template import Dimension, Role
 from tests.support import run_histories
 from tests.workflows.conftest import Harness
 from tests.workflows.driver import Programme, shipped
 from workflows.messages import RunSettings
-from workflows.programme import NOTIFY_DEADLINE, ProgrammeWorkflow
+from workflows.programme import CANCELLED, NOTIFY_DEADLINE, ProgrammeWorkflow
 
 LIMIT = 100
 """Temporal events a run may hold in this test (``RunSettings.history_limit``)."""
@@ -107,3 +108,29 @@ async def test_a_failing_delivery_under_a_signal_flood_keeps_every_run_bounded(
     runs = await run_histories(programme.handle)
     assert len(runs) >= FLOOD // LIMIT
     assert max(len(run.events) for run in runs) <= LIMIT
+
+
+async def test_withdrawing_a_programme_waiting_on_a_delivery_ends_it_at_once(
+    harness: Harness,
+) -> None:
+    """What an erasure does first: the programme ends withdrawn, within seconds, its
+    failing reminder recorded as not delivered, instead of waiting out the channel."""
+    harness.delivered.failures_left = 10**9
+    programme = await Programme.launch(harness, shipped("change-adoption-3m"))
+    await harness.env.sleep(timedelta(days=4, minutes=5))
+    reminder = next(e for e in await _settled(programme) if isinstance(e, ReminderDue))
+    asked = await programme.now()
+    await programme.handle.execute_update(
+        ProgrammeWorkflow.withdraw, Withdraw(reason="personal data erased")
+    )
+    outcome = await programme.handle.result()
+    assert outcome.status is Status.withdrawn
+    assert outcome.ended_at is not None
+    assert await programme.now() - asked < timedelta(minutes=1)
+    [failed] = [
+        e
+        for e in (await programme.handle.query(ProgrammeWorkflow.events, 0)).events
+        if isinstance(e, DeliveryFailed)
+    ]
+    assert failed.delivery_id == reminder.delivery_id
+    assert failed.detail == CANCELLED
