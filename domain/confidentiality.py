@@ -36,7 +36,6 @@ from domain.events import (
 from domain.reasons import HIDDEN, SCORE_CODES, Reason
 from domain.template import EvaluationKind, Role, Template, minimum_default
 
-OTHERS = "others"
 WITHHELD_ID = ""
 """The rater id every shown answer carries: none."""
 _SCORE_REASONS = ("scores are", "scores cannot", "baseline recorded:")

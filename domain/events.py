@@ -16,6 +16,7 @@ from domain.commands import Employee
 from domain.durations import Duration
 from domain.evaluation import Evaluation
 from domain.framework import DimensionKey
+from domain.holders import Holders
 from domain.template import EvaluationKind, Role, SharedTemplate
 
 
@@ -63,6 +64,11 @@ class ProgrammeLaunched(_Event):
     rules: int = Field(default=1, ge=1)
     """Which rules the programme follows (``domain.rules``); 1, the default, is how
     programmes launched before rules were numbered behave."""
+
+    @property
+    def holders(self) -> Holders:
+        """The coach, manager, sponsor and HR it names (recorded as four ``<role>_id``)."""
+        return Holders.from_ids(self)
 
 
 class ProgrammeStarted(_Event):

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    model_validator,
+)
 
 from adapters.language.zones import is_zone
 from domain.commands import Email, ProgrammeLocale, TimeZone
+from domain.holders import Holders
 from domain.ids import Identifier, QueryValue
 from domain.people import Contact
 from domain.state import Status
+from domain.template import Role
 from domain.view import ProgrammeView
 from workflows import search_attributes as sa
 from workflows.messages import WORKFLOW_NAME
+
+
+def _printable(value: str) -> str:
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("must not hold control characters (a line break, a tab, an escape)")
+    return value
+
+
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_printable),
+]
+"""A person's name as the edge takes it: 1 to 200 characters once the whitespace around
+it is stripped (so not blank), none of them a control character (a line break would not
+fit in a mail header, an escape would repaint a terminal)."""
 
 
 class ErasedProgramme(BaseModel):
@@ -112,32 +137,48 @@ def check_zone(name: str) -> str:
 IanaZone = Annotated[TimeZone, AfterValidator(check_zone)]
 
 
-HOLDERS = ("coach", "manager", "sponsor", "hr")
-"""The roles a launch names a person for, by id or with their contacts inline."""
-
-
 class RoleHolders:
     """A launch's coach, manager, sponsor and HR, each by id (``manager_id``) or with
     their contacts inline (``manager``), or both when they agree: for the models with
-    those fields (a cohort's participant, ``POST /v1/programmes``)."""
+    those fields (a cohort's participant, ``POST /v1/programmes``), which ``holders``
+    turns into the one value the launch carries on."""
+
+    coach_id: str | None
+    manager_id: str | None
+    sponsor_id: str | None
+    hr_id: str | None
+    coach: Contact | None
+    manager: Contact | None
+    sponsor: Contact | None
+    hr: Contact | None
+
+    def by_role(self) -> tuple[tuple[Role, Contact | None, str | None], ...]:
+        """Each role with its contact and its id, as given (either may be None)."""
+        return (
+            (Role.coach, self.coach, self.coach_id),
+            (Role.manager, self.manager, self.manager_id),
+            (Role.sponsor, self.sponsor, self.sponsor_id),
+            (Role.hr, self.hr, self.hr_id),
+        )
 
     @model_validator(mode="after")
     def _ids_agree(self) -> Self:
-        for role in HOLDERS:
-            contact, given = getattr(self, role), getattr(self, f"{role}_id")
+        for role, contact, given in self.by_role():
             if contact is not None and given is not None and contact.id != given:
                 raise ValueError(f"{role}.id: {contact.id} is not {role}_id {given}")
         return self
 
-    def holder(self, role: str) -> str | None:
-        """Who holds ``role``: its id, given alone or with the contact."""
-        contact: Contact | None = getattr(self, role)
-        given: str | None = getattr(self, f"{role}_id")
-        return given or (contact.id if contact is not None else None)
+    def holders(self) -> Holders:
+        """Who holds each role: its id, given alone or with the contact."""
+        return Holders.by_role(
+            {
+                role: given or (contact.id if contact is not None else None)
+                for role, contact, given in self.by_role()
+            }
+        )
 
     def contacts(self) -> tuple[Contact, ...]:
-        found = (getattr(self, role) for role in HOLDERS)
-        return tuple(contact for contact in found if contact is not None)
+        return tuple(contact for _, contact, _ in self.by_role() if contact is not None)
 
 
 class Participant(_Strict, RoleHolders):
@@ -147,7 +188,7 @@ class Participant(_Strict, RoleHolders):
     programme."""
 
     id: Identifier
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: PersonName
     email: Email
     coach_id: Identifier | None = None
     manager_id: Identifier | None = None

@@ -14,7 +14,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.errors import ChannelUnavailable
 from adapters.notify.outbox import OutboxNotifier
 from adapters.notify.smtp import SmtpConfig, SmtpSecurity
-from adapters.notify.webhook import WebhookConfig
+from adapters.notify.webhook import WebhookConfig, redacted
 from adapters.payloads.keyring import Keyring
 from bootstrap import build_activities, build_notifier
 from domain.evaluation import Attendance, Evaluation, Verdict
@@ -54,7 +54,7 @@ async def test_a_retry_after_a_partial_fan_out_only_retries_the_failed_channel(
     outbox_detail, smtp_detail, webhook_detail = retried.split("; ")
     assert outbox_detail.startswith("already sent: outbox: ")
     assert smtp_detail.startswith("already sent: smtp: sent to the employee via")
-    assert webhook_detail == f"webhook: 200 from {receiver.url}"
+    assert webhook_detail == f"webhook: 200 from {redacted(receiver.url)}"
     assert len((tmp_path / "outbox.jsonl").read_text().splitlines()) == 1
 
 
@@ -88,7 +88,7 @@ async def test_an_evaluation_report_is_announced_once_through_every_channel(
             ["outbox", "smtp", "webhook"],
             smtp=SmtpConfig("127.0.0.1", port, "noreply@x.example", SmtpSecurity.none),
             webhook=WebhookConfig(receiver.url, SECRET),
-            public_url="https://parcours.example.com",
+            public_url="https://coaching.example.com/programmes/{programme_id}/overview",
             keyring=keyring,
         )
         activities = build_activities(tmp_path, notifier, evaluation_notices=True)
@@ -100,7 +100,7 @@ async def test_an_evaluation_report_is_announced_once_through_every_channel(
     assert "rendered on demand" in page
     [(_, message)] = inbox.messages
     assert message["Subject"] == "Evaluation ready: Executive coaching, six months, Midpoint"
-    assert "https://parcours.example.com/v1/programmes/prog-1" in message.get_content()
+    assert "https://coaching.example.com/programmes/prog-1/overview" in message.get_content()
     [posted] = receiver.requests
     body = json.loads(posted.body)
     assert (body["kind"], body["delivery_id"]) == (NoticeKind.evaluation_ready, "prog-1:12:ready")

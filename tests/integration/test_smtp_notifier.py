@@ -24,7 +24,7 @@ from tests.integration.production import ADA, Inbox, notification, smtp_server
 from tests.support import free_port
 
 SENDER = "parcours <noreply@coaching.example>"
-PUBLIC_URL = "https://parcours.example.com"
+PUBLIC_URL = "https://coaching.example.com/programmes/{programme_id}"
 
 
 def smtp(
@@ -128,7 +128,8 @@ async def test_the_employee_gets_one_email_with_programme_stage_deadline_and_lin
     text = message.get_content()
     assert 'In your programme "Executive coaching, six months"' in text
     assert '"Coaching agreement and objectives" is due on Monday 17 March 2025, 09:00 UTC' in text
-    assert f"{PUBLIC_URL}/v1/programmes/executive-6m.emp-42" in text
+    link = "https://coaching.example.com/programmes/executive-6m.emp-42"
+    assert f"Where it stands: {link}\r\n" in text
     assert (tmp_path / "sent" / "smtp.jsonl").read_text().count(sent.delivery_id) == 1
 
 
@@ -197,3 +198,24 @@ async def test_a_refused_mailbox_is_final_and_no_server_is_retried(tmp_path: Pat
     with pytest.raises(ChannelUnavailable) as unreachable:
         await SmtpNotifier(smtp(free_port()), PUBLIC_URL).send(notification())
     assert "ConnectionRefusedError" in unreachable.value.message
+
+
+async def test_a_line_break_in_a_name_is_final_at_once_and_not_quoted(tmp_path: Path) -> None:
+    """A header that cannot be written fails the same way on every retry: it is refused
+    for good (the ledger says so), and the detail names no part of the value."""
+    inbox = Inbox()
+    broken = notification().model_copy(
+        update={"employee": ADA.model_copy(update={"name": "Ada\r\nBcc: x@evil.example"})}
+    )
+    with smtp_server(inbox) as port:
+        with pytest.raises(ChannelRefused) as refused:
+            await SmtpNotifier(smtp(port), PUBLIC_URL).send(broken)
+        with pytest.raises(ChannelRefused) as fanned:
+            await mailer(tmp_path, smtp(port)).send(broken)
+    assert "cannot be built" in refused.value.message
+    assert "cannot be built" in fanned.value.message
+    for message in (refused.value.message, fanned.value.message):
+        assert "Ada" not in message
+        assert "evil" not in message
+    assert inbox.messages == []
+    assert '"refused"' in (tmp_path / "sent" / "smtp.jsonl").read_text()

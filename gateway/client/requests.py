@@ -1,7 +1,8 @@
-"""Request bodies of the HTTP API: the contract integrators code against.
+"""The client's input contract: the bodies the HTTP API reads and the CLI builds.
 
-Each turns into a domain command; the CLI builds the same commands, so both
-refuse the same input with the same words.
+Each turns into a domain command; the API (``gateway.http``) and the CLI
+(``gateway.cli``) both build it from here, so both refuse the same input with the
+same words, and the CLI needs nothing of the HTTP side.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from domain.framework import MAX_DIMENSIONS, DimensionKey
 from domain.ids import Identifier, TemplateId
 from domain.people import Contact, Locale, TimeZone
 from domain.template import Role
-from gateway.client.models import Participant, RoleHolders
+from gateway.client.models import Participant, PersonName, RoleHolders
 
 
 class _Body(BaseModel):
@@ -66,7 +67,7 @@ class LaunchRequest(_Body, RoleHolders):
 class PersonRequest(_Body):
     """A person's contacts: ``PUT /v1/people/{id}``."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: PersonName
     email: Email | None = None
     locale: Locale = "en"
     time_zone: TimeZone = "UTC"
@@ -124,7 +125,7 @@ class ReassignRequest(_Body):
 class RaterEntry(_Body):
     role: Role
     id: Identifier
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: PersonName | None = None
     email: Email | None = None
 
 
@@ -299,20 +300,3 @@ class EraseRequest(_Body):
     their running programmes are withdrawn with)."""
 
     reason: Reason | None = None
-
-
-class CodecPayload(BaseModel):
-    """A payload as the Temporal Web UI's remote codec sends it: base64 everywhere."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    metadata: dict[str, str] = Field(default_factory=dict)
-    data: str = ""
-
-
-class CodecPayloads(BaseModel):
-    """``POST /codec/decode`` and ``/codec/encode``: the Web UI's remote codec protocol."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    payloads: list[CodecPayload]
