@@ -3,8 +3,10 @@ views, never one person's scores.
 
 Per stage and status, how many programmes; per evaluation kind, how many of each verdict,
 and the mean like-for-like change per dimension (each programme's ``change`` against its
-own baseline); attendance; stalls. A mean over fewer than ``MIN_GROUP`` programmes is
-withheld: with one or two it would be their scores.
+own baseline); attendance; stalls. Scores are compared only within one competency
+framework (``domain.framework``): a cohort whose programmes are on several frameworks
+(their own dimensions, their own scales) has one summary per framework and kind. A mean
+over fewer than ``MIN_GROUP`` programmes is withheld: with one or two it would be their scores.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from domain.template import EvaluationKind
 from domain.verdict import Verdict
 from domain.view import ProgrammeView
 
+Group = tuple[str, EvaluationKind]
+"""Evaluations summarised together: of one framework, of one kind."""
 MIN_GROUP = 3
 """Programmes a mean is taken over at least, as a role's scores are shown only from
 three raters."""
@@ -39,6 +43,9 @@ class Change(_Report):
 
 class EvaluationSummary(_Report):
     kind: EvaluationKind
+    framework: str = "parcours-five"
+    """The framework of the programmes summarised: programmes on different frameworks
+    are summarised apart, their scores being on different dimensions and scales."""
     programmes: int
     verdicts: dict[Verdict, int]
     overall_change: Change
@@ -81,12 +88,10 @@ def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -
     by_stage: dict[str, Counter[str]] = defaultdict(Counter)
     stalled: Counter[str] = Counter()
     held = missed = 0
-    verdicts: dict[EvaluationKind, Counter[Verdict]] = defaultdict(Counter)
-    overall: dict[EvaluationKind, list[float]] = defaultdict(list)
-    dims: dict[EvaluationKind, dict[DimensionKey, list[float]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    counted: dict[EvaluationKind, set[str]] = defaultdict(set)
+    verdicts: dict[Group, Counter[Verdict]] = defaultdict(Counter)
+    overall: dict[Group, list[float]] = defaultdict(list)
+    dims: dict[Group, dict[DimensionKey, list[float]]] = defaultdict(lambda: defaultdict(list))
+    counted: dict[Group, set[str]] = defaultdict(set)
     for view in views:
         by_stage[view.stage or FINISHED][str(view.status)] += 1
         if view.stalled and view.stage:
@@ -95,23 +100,27 @@ def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -
         missed += view.missed
         latest = {e.kind: e for e in view.evaluations}  # the last of each kind
         for kind, evaluation in latest.items():
-            counted[kind].add(view.programme_id)
-            verdicts[kind][evaluation.verdict] += 1
+            group = (view.framework, kind)
+            counted[group].add(view.programme_id)
+            verdicts[group][evaluation.verdict] += 1
             if evaluation.change is not None:
-                overall[kind].append(evaluation.change)
+                overall[group].append(evaluation.change)
             for score in evaluation.scores:
                 if score.change is not None:
-                    dims[kind][score.dimension].append(score.change)
+                    dims[group][score.dimension].append(score.change)
+    frameworks = sorted({framework for framework, _ in counted})
     evaluations = [
         EvaluationSummary(
             kind=kind,
-            programmes=len(counted[kind]),
-            verdicts={v: verdicts[kind][v] for v in Verdict if verdicts[kind][v]},
-            overall_change=_change(overall[kind]),
-            by_dimension={d: _change(values) for d, values in dims[kind].items()},
+            framework=framework,
+            programmes=len(counted[group]),
+            verdicts={v: verdicts[group][v] for v in Verdict if verdicts[group][v]},
+            overall_change=_change(overall[group]),
+            by_dimension={d: _change(values) for d, values in dims[group].items()},
         )
+        for framework in frameworks
         for kind in EvaluationKind
-        if counted[kind]
+        if counted[group := (framework, kind)]
     ]
     sessions = held + missed
     return CohortSummary(

@@ -90,6 +90,8 @@ class ProgrammeView(_View):
     employee: Employee
     template_id: str
     template_version: int
+    framework: str = "parcours-five"
+    """The competency framework its scores are on (``domain.framework``)."""
     template_title: str
     cohort_id: str | None
     coach_id: str | None
@@ -176,6 +178,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         employee=state.employee,
         template_id=state.template.id,
         template_version=state.template.version,
+        framework=state.template.framework_id,
         template_title=state.template.title_in(lang),
         cohort_id=state.cohort_id,
         **state.holders.as_ids(),
