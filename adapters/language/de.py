@@ -28,10 +28,8 @@ MESSAGES: dict[str, str] = {
         "Hallo {name},\n\n"
         "Eine Bewertung des Programms „{programme}“ wurde im Abschnitt „{stage}“ erfasst.\n"
     ),
-    "notice.footer": (
-        "\nWo das Programm steht: {link}\n\n"
-        "-- parcours (Programm {programme_id}, Zustellung {delivery_id})\n"
-    ),
+    "notice.link": "\nWo das Programm steht: {link}\n",
+    "notice.footer": ("\n-- parcours (Programm {programme_id}, Zustellung {delivery_id})\n"),
     # ------------------------------------------------------------ Wörter
     "and": "{first} und {last}",
     "count.rater.one": "{n} Bewertende Person",

@@ -16,6 +16,7 @@ from bootstrap import build_activities
 from domain.commands import Employee
 from domain.evaluation import Attendance, Rating, Verdict, evaluate
 from domain.notices import EvaluationReport, NoticeKind, Notification
+from domain.reasons import english
 from domain.template import Dimension, EvaluationKind, Role
 
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
@@ -91,7 +92,9 @@ def test_markdown_shows_the_verdict_and_every_dimension() -> None:
 
     assert page.startswith("# Midpoint evaluation: Ada Lovelace")
     assert "## Verdict: At risk" in page
-    for reason in filed.evaluation.reasons:
+    said = filed.evaluation.reasons or tuple(english(c) for c in filed.evaluation.codes)
+    assert said
+    for reason in said:
         assert reason in page
     table = [line for line in page.splitlines() if line.startswith("| ")]
     assert table[0] == "| \\# | Horizon | Objective | Progress |"

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from adapters.language.formats import Reader
+from adapters.language.reasons import MESSAGES, reasons_in
 from adapters.reports import render_html, render_markdown, reports_of
 from adapters.reports.reasons import known, reason_in
+from domain import reasons as r
 from domain.commands import (
     AgreeObjectives,
     Command,
@@ -28,6 +30,7 @@ from domain.decider import decide
 from domain.events import EvaluationRecorded, Event
 from domain.evolve import apply
 from domain.expectations import Expectations, in_words
+from domain.reasons import english
 from domain.schedule import next_wake
 from domain.simulation import scenario_named, simulate
 from domain.state import ProgrammeState
@@ -153,7 +156,9 @@ def test_an_english_programme_reads_in_english() -> None:
     report = reports_of(programme("en"))[-1]
     page = render_markdown(report)
     assert "## What to look at next" in page
-    for reason in report.evaluation.reasons:
+    said = report.evaluation.reasons or tuple(english(c) for c in report.evaluation.codes)
+    assert said, "the evaluation gives its reasons"
+    for reason in said:
         assert reason.replace("%", "") in page.replace("\\", "").replace("%", "")
 
 
@@ -176,6 +181,16 @@ def test_every_reason_the_verdict_gives_reads_in_french(template_id: str, scenar
     assert unknown == [], "domain.verdict writes a phrase adapters.reports.reasons does not know"
     for reason in reasons:
         assert reason_in(reason, Reader("en")) == reason
+    codes = [c for ev in evaluations for c in ev.codes]
+    codes += [c for ev in shown_evaluations(evaluations, template) for c in ev.codes]
+    assert reasons or codes
+    for code in codes:  # rules 7: each code has its message, in French not English
+        assert code.code in MESSAGES
+        (in_english,) = reasons_in([code], Reader("en"))
+        assert in_english.split(" ")[-1] == english(code).split(" ")[-1]
+        assert "{" not in in_english, "every field filled"
+        if code.code != r.EXPECTATIONS_RATED:  # "met" may be spelt alike
+            assert reasons_in([code], Reader("fr")) != [english(code)]
 
 
 @pytest.mark.parametrize("met", [None, 2, 3, 5])
