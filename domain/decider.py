@@ -98,6 +98,7 @@ from domain.events import (
     StageEntered,
     StageStalled,
 )
+from domain.evidence import Ending
 from domain.evolve import apply, evolve, fold
 from domain.expectations import REPORTED_IN, rated_from
 from domain.gates import (
@@ -107,6 +108,7 @@ from domain.gates import (
     stage_nominees,
     unanswered,
 )
+from domain.judging import case_of
 from domain.objectives import agreed as agreed_objectives
 from domain.objectives import amended, removed
 from domain.schedule import Due, Kind, next_wake, upcoming
@@ -316,7 +318,8 @@ def _fire(draft: _Draft, item: Due) -> None:
     stage, progress = state.current_stage, state.stage_progress
     at = item.clock
     if item.kind is Kind.lapse:
-        _evaluate(draft, EvaluationKind.closing, at)
+        ending = Ending(how="lapsed", day=at.days, stage=progress.key if progress else None)
+        _evaluate(draft, EvaluationKind.closing, at, ending)
         draft.emit(
             ProgrammeLapsed,
             clock=at,
@@ -499,7 +502,9 @@ def _enter_stage(draft: _Draft, index: int) -> None:
     )
 
 
-def _evaluate(draft: _Draft, kind: EvaluationKind, clock: timedelta | None) -> None:
+def _evaluate(
+    draft: _Draft, kind: EvaluationKind, clock: timedelta | None, ended: Ending | None = None
+) -> None:
     """Only this evaluation's answers count: given in the stage it closes (after the
     programme completed, for a follow-up) since the last evaluation; no fallback. Under
     rules 4 a stage's evaluation takes all the answers for its stage, kept ones too."""
@@ -525,6 +530,9 @@ def _evaluate(draft: _Draft, kind: EvaluationKind, clock: timedelta | None) -> N
         ),
         tolerance=state.template.score_tolerance,
         expectations=state.expectations if kind in REPORTED_IN else None,
+        case=case_of(state, kind, draft.clock() if clock is None else clock, ended)
+        if state.rules >= r.EVIDENCE
+        else None,
     )
     draft.emit(
         EvaluationRecorded, clock=clock, delivery_id=draft.delivery_id(), evaluation=evaluation
@@ -1037,7 +1045,11 @@ def _withdraw(draft: _Draft, command: Withdraw) -> None:
         raise DomainError(f"cannot withdraw: the programme is {state.status}")
     if draft.dated:
         _require_within("reason", command.reason, r.MAX_TEXT)
-    _evaluate(draft, EvaluationKind.closing, None)
+    progress = state.stage_progress
+    ending = Ending(
+        how="withdrawn", day=draft.clock().days, stage=progress.key if progress else None
+    )
+    _evaluate(draft, EvaluationKind.closing, None, ending)
     draft.emit(ProgrammeWithdrawn, reason=command.reason)
 
 

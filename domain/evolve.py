@@ -42,6 +42,7 @@ from domain.events import (
 from domain.expectations import Expectations
 from domain.gates import sessions_quota_met
 from domain.objectives import RetiredObjective
+from domain.rules import EVIDENCE
 from domain.state import Clock, FeedbackEntry, ProgrammeState, StageProgress, Status
 
 State = ProgrammeState | None
@@ -76,6 +77,18 @@ def evolve(state: State, event: Event) -> ProgrammeState:
     changes["last_at"] = max(state.last_at, event.at)
     changes.update(_changes(state, event))
     return state.model_copy(update=changes)
+
+
+def _measuring(state: ProgrammeState, event: ObjectiveProgressed) -> dict[str, Any]:
+    """Rules 5: whether a check-in sets the objective's starting point or measures it
+    (``domain.attainment``)."""
+    if state.rules < EVIDENCE:
+        return {}
+    oid = event.objective_id
+    first = state.progress_records.get(oid, 0) == 0
+    if not state.coaching_started or (oid in state.amended_in and first):
+        return {"starts": {**state.starts, oid: event.percent}}
+    return {"measured": state.measured | {oid}}
 
 
 def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
@@ -114,7 +127,9 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 if o.id in event.removed
             )
             known = {o.id: o for o in (*state.objectives, *event.added)}
+            late = state.amended_in | {o.id for o in event.added}
             return {
+                "amended_in": late if state.rules >= EVIDENCE else state.amended_in,
                 "objectives": tuple(known[i] for i in event.order),
                 "retired": state.retired + gone,
                 "amendments": event.amendment,
@@ -182,7 +197,8 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             }
         case ObjectiveProgressed():
             records = state.progress_records
-            return {
+            measuring = _measuring(state, event)
+            return measuring | {
                 "progress": {**state.progress, event.objective_id: event.percent},
                 "progress_records": {
                     **records,

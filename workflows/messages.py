@@ -35,7 +35,7 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
-REVISION = 5
+REVISION = 6
 """How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
 ``workflows.programme``); 3 adds that a programme it launches follows rules 2
 (``domain.rules.OCCURRED_AT``: facts dated by ``occurred_at``, stale reminders skipped,
@@ -43,8 +43,9 @@ bounded answers); 4 launches under rules 3 (``domain.rules.PEOPLE``: nominated r
 raters who are who their role says, reassignment) and takes the ``nominate_raters`` and
 ``reassign`` updates; 5 launches under rules 4 (``domain.rules.COLLECTION``: a feedback
 stage collects until every nominee answered or its due date, answers kept for a later
-stage). Whoever starts a run says so in its input, so the run need not record a patch
-marker to know it."""
+stage); 6 launches under rules 5 (``domain.rules.EVIDENCE``: verdicts need evidence,
+weigh what others saw, measure objectives from their starting point). Whoever starts a
+run says so in its input, so the run need not record a patch marker to know it."""
 FEWER_COMMANDS_REVISION = 2
 """The first revision that keeps the deadline timer and upserts changed search
 attributes only (``workflows.programme.FEWER_COMMANDS``)."""
@@ -53,8 +54,10 @@ RULES_REVISION = 3
 it, rules 1."""
 PEOPLE_REVISION = 4
 """The first revision whose launch takes rules 3 (``domain.rules.PEOPLE``)."""
-COLLECTION_REVISION = 5
+COLLECTION_REVISION = 6
 """The first revision whose launch takes rules 4 (``domain.rules.COLLECTION``)."""
+EVIDENCE_REVISION = 6
+"""The first revision whose launch takes rules 5 (``domain.rules.EVIDENCE``)."""
 KEPT_REJECTIONS = 20
 """Refused signals a programme keeps (and carries into continue-as-new), newest last."""
 INPUT_BUDGET = 512 * 1024

@@ -52,13 +52,14 @@ with workflow.unsafe.imports_passed_through():
         SessionReminderDue,
     )
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import COLLECTION, OCCURRED_AT, PEOPLE, clip
+    from domain.rules import COLLECTION, EVIDENCE, OCCURRED_AT, PEOPLE, clip
     from domain.state import ProgrammeState
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
     from workflows.messages import (
         COLLECTION_REVISION,
+        EVIDENCE_REVISION,
         FEWER_COMMANDS_REVISION,
         INPUT_BUDGET,
         KEPT_REJECTIONS,
@@ -118,7 +119,9 @@ class ProgrammeWorkflow:
             # start (signal-with-start) finds the programme launched.
             launch = input.launch
             rules = 1
-            if input.revision is not None and input.revision >= COLLECTION_REVISION:
+            if input.revision is not None and input.revision >= EVIDENCE_REVISION:
+                rules = EVIDENCE
+            elif input.revision is not None and input.revision >= COLLECTION_REVISION:
                 rules = COLLECTION
             elif input.revision is not None and input.revision >= PEOPLE_REVISION:
                 rules = PEOPLE

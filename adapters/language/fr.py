@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "verdict.on_track": "En bonne voie",
     "verdict.at_risk": "À surveiller",
     "verdict.off_track": "En difficulté",
+    "verdict.insufficient_evidence": "Pas assez d'éléments pour juger",
     "role.employee": "salarié",
     "role.coach": "coach",
     "role.manager": "manager",
@@ -191,6 +192,23 @@ MESSAGES: dict[str, str] = {
         "objectifs atteints à {attained}, {gap} points de retard sur le plan, moins de 25 ({plan})"
     ),
     "reason.on_plan": "objectifs atteints à {attained}, conformes au plan ({plan})",
+    "reason.ended": "arrêté avant son terme : {how} le jour {day}{where}",
+    "ended.withdrawn": "retiré",
+    "ended.lapsed": "expiré",
+    "ended.stage": ", à l'étape {stage}",
+    "reason.insufficient": "pas assez d'éléments pour juger : {missing}",
+    "missing.quorum": "réponses de {have} des {quorum} rôles demandés ({roles})",
+    "missing.others": "aucune réponse d'autres que le salarié ({roles})",
+    "missing.compare": "pas d'évaluation initiale des autres à laquelle comparer leurs notes",
+    "missing.objectives": "aucun objectif convenu",
+    "missing.measured": "aucun objectif mesuré depuis son point de départ",
+    "missing.sessions": "aucune séance enregistrée",
+    "missing.final": "son évaluation finale n'a jamais eu lieu",
+    "reason.self": (
+        "auto-évaluation {own} à côté de {others} pour les autres : un écart de {gap} "
+        "(montré, non pris en compte)"
+    ),
+    "reason.unweighed": "{roles} ont répondu hors du périmètre : montrés, non pris en compte",
     "note.merged": (
         "regroupés dans « autres » : {roles}, trop peu nombreux pour être montrés à part"
     ),
