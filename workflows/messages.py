@@ -54,7 +54,7 @@ RULES_REVISION = 3
 it, rules 1."""
 PEOPLE_REVISION = 4
 """The first revision whose launch takes rules 3 (``domain.rules.PEOPLE``)."""
-COLLECTION_REVISION = 6
+COLLECTION_REVISION = 5
 """The first revision whose launch takes rules 4 (``domain.rules.COLLECTION``)."""
 EVIDENCE_REVISION = 6
 """The first revision whose launch takes rules 5 (``domain.rules.EVIDENCE``)."""
