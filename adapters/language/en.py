@@ -119,6 +119,24 @@ MESSAGES: dict[str, str] = {
     "report.notes": "Notes",
     "report.expectations": "The client's expectations",
     "report.next": "What to look at next",
+    "report.evidence": "Evidence",
+    "report.self": "Self",
+    "report.self_gap": "Self - others",
+    "report.self_note": (
+        "Mean: the others' answers (the gate's roles but the employee); the self-rating is "
+        "shown beside it with its gap, never averaged in."
+    ),
+    "evidence.answers": "Answers: {answers} (asked: {quorum} of {roles}).",
+    "evidence.weighed": "Weighed in the verdict: {roles}.",
+    "evidence.objectives": (
+        "Objectives measured since their starting point: {measured} of {agreed}."
+    ),
+    "evidence.sessions": "Sessions recorded: {sessions}.",
+    "evidence.levels": "Evidence for: {levels}.",
+    "evidence.unweighed": "Answered outside the gate (shown, not weighed): {roles}.",
+    "level.reaction": "reaction (the client's expectations)",
+    "level.behaviour": "behaviour (what others saw)",
+    "level.results": "results (the objectives)",
     "report.footer": "Rendered by parcours from the programme's events.",
     # ------------------------------------------------------------ what to look at next
     "next.no_feedback": "Ask the raters for their feedback: this evaluation has no scores.",

@@ -122,6 +122,24 @@ MESSAGES: dict[str, str] = {
     "report.notes": "Notes",
     "report.expectations": "Les attentes du client",
     "report.next": "Points d'attention pour la suite",
+    "report.evidence": "Éléments",
+    "report.self": "Soi",
+    "report.self_gap": "Soi - autres",
+    "report.self_note": (
+        "Moyenne : les réponses des autres (les rôles de l'étape hors le salarié) ; "
+        "l'auto-évaluation est montrée à côté avec son écart, jamais moyennée avec elles."
+    ),
+    "evidence.answers": "Réponses : {answers} (demandé : {quorum} parmi {roles}).",
+    "evidence.weighed": "Pris en compte dans le verdict : {roles}.",
+    "evidence.objectives": (
+        "Objectifs mesurés depuis leur point de départ : {measured} sur {agreed}."
+    ),
+    "evidence.sessions": "Séances enregistrées : {sessions}.",
+    "evidence.levels": "Éléments pour : {levels}.",
+    "evidence.unweighed": "Ont répondu hors du périmètre (montrés, non pris en compte) : {roles}.",
+    "level.reaction": "réaction (les attentes du client)",
+    "level.behaviour": "comportement (ce que les autres ont vu)",
+    "level.results": "résultats (les objectifs)",
     "report.footer": "Produit par parcours à partir des événements du programme.",
     # ------------------------------------------------------------ pour la suite
     "next.no_feedback": (
