@@ -55,7 +55,7 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import decide_and_evolve, fold, next_wake
+from domain.decider import decide_and_evolve
 from domain.durations import Duration, format_duration
 from domain.errors import DomainError, TemplateError
 from domain.events import (
@@ -66,6 +66,7 @@ from domain.events import (
     SessionReminderDue,
     StageEntered,
 )
+from domain.evolve import fold
 from domain.gates import SELF_NOMINATED
 from domain.ids import Identifier
 from domain.rules import (
@@ -77,6 +78,7 @@ from domain.rules import (
     PEOPLE,
     RULES,
 )
+from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, EvaluationKind, Role, Stage, Template, describe_errors
 

@@ -56,11 +56,12 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import decide_and_evolve, next_wake
+from domain.decider import decide_and_evolve
 from domain.errors import DomainError
 from domain.evaluation import Evaluation
 from domain.events import EvaluationRecorded, Event
 from domain.rules import EVIDENCE
+from domain.schedule import next_wake
 from domain.simulation import scenario_named, simulate
 from domain.state import ProgrammeState
 from domain.template import Role, Template, parse_template
