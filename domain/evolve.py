@@ -126,7 +126,7 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 for o in state.objectives
                 if o.id in event.removed
             )
-            known = {o.id: o for o in (*state.objectives, *event.added)}
+            known = {o.id: o for o in (*state.objectives, *event.added, *event.reworded)}
             late = state.amended_in | {o.id for o in event.added}
             return {
                 "amended_in": late if state.rules >= EVIDENCE else state.amended_in,

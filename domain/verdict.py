@@ -155,7 +155,7 @@ def weigh(f: Figures) -> tuple[Verdict, tuple[str, ...]]:
         return Verdict.at_risk, tuple(lead + risk + notes)
     missing = list(evidence.missing)
     if evidence.ended is not None and not missing:
-        missing.append("its final evaluation never took place")
+        missing.append("it ended before its last evaluation")
     if missing:
         judged = "not enough evidence to judge: " + "; ".join(missing)
         return Verdict.insufficient_evidence, (*lead, judged, *notes)

@@ -137,6 +137,11 @@ MESSAGES: dict[str, str] = {
     "level.reaction": "reaction (the client's expectations)",
     "level.behaviour": "behaviour (what others saw)",
     "level.results": "results (the objectives)",
+    "report.changed": "Changed",
+    "report.added": "added by amendment {n}",
+    "report.reworded": "reworded by amendment {n}",
+    "report.amendment": "Amendment {n}: {reason}",
+    "report.amendment_removed": " (removed: {ids})",
     "report.footer": "Rendered by parcours from the programme's events.",
     # ------------------------------------------------------------ what to look at next
     "next.no_feedback": "Ask the raters for their feedback: this evaluation has no scores.",
@@ -211,7 +216,7 @@ MESSAGES: dict[str, str] = {
     "missing.objectives": "no objectives agreed",
     "missing.measured": "no objective measured since its starting point",
     "missing.sessions": "no session recorded",
-    "missing.final": "its final evaluation never took place",
+    "missing.final": "it ended before its last evaluation",
     "reason.self": (
         "self-rating {own} beside others' {others}: a gap of {gap} (shown, not weighed)"
     ),

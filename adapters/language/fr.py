@@ -140,6 +140,11 @@ MESSAGES: dict[str, str] = {
     "level.reaction": "réaction (les attentes du client)",
     "level.behaviour": "comportement (ce que les autres ont vu)",
     "level.results": "résultats (les objectifs)",
+    "report.changed": "Modifié",
+    "report.added": "ajouté par l'avenant {n}",
+    "report.reworded": "reformulé par l'avenant {n}",
+    "report.amendment": "Avenant {n} : {reason}",
+    "report.amendment_removed": " (retirés : {ids})",
     "report.footer": "Produit par parcours à partir des événements du programme.",
     # ------------------------------------------------------------ pour la suite
     "next.no_feedback": (
@@ -221,7 +226,7 @@ MESSAGES: dict[str, str] = {
     "missing.objectives": "aucun objectif convenu",
     "missing.measured": "aucun objectif mesuré depuis son point de départ",
     "missing.sessions": "aucune séance enregistrée",
-    "missing.final": "son évaluation finale n'a jamais eu lieu",
+    "missing.final": "il s'est arrêté avant sa dernière évaluation",
     "reason.self": (
         "auto-évaluation {own} à côté de {others} pour les autres : un écart de {gap} "
         "(montré, non pris en compte)"

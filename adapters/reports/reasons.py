@@ -158,7 +158,7 @@ def _missing(w: _Words, part: str) -> str | None:
         "no objectives agreed": "missing.objectives",
         "no objective measured since its starting point": "missing.measured",
         "no session recorded": "missing.sessions",
-        "its final evaluation never took place": "missing.final",
+        "it ended before its last evaluation": "missing.final",
     }
     return w.t(fixed[part]) if part in fixed else None
 

@@ -112,6 +112,7 @@ def _objectives(report: Report, reader: Reader) -> Table | None:
     lang = reader.lang
     if not report.objectives:
         return None
+    changed = any(o.changed for o in report.objectives)
     rows = [
         [
             o.id,
@@ -120,11 +121,26 @@ def _objectives(report: Report, reader: Reader) -> Table | None:
             reader.percent(o.progress)
             if o.progress is not None
             else text(lang, "report.not_recorded"),
+            *([_changed(o.changed, lang)] if changed else []),
         ]
         for o in report.objectives
     ]
     header = ["#", *(text(lang, f"report.{k}") for k in ("horizon", "objective", "progress"))]
-    return Table(header, rows)
+    header += [text(lang, "report.changed")] if changed else []
+    notes = [
+        text(lang, "report.amendment", n=a.number, reason=a.reason)
+        + (text(lang, "report.amendment_removed", ids=", ".join(a.removed)) if a.removed else "")
+        for a in report.amendments
+    ]
+    return Table(header, rows, notes)
+
+
+def _changed(changed: str | None, lang: str) -> str:
+    """ "added 1" as the reader reads it: added by amendment 1."""
+    if not changed:
+        return ""
+    how, n = changed.split()
+    return text(lang, f"report.{how}", n=n)
 
 
 def _attainment(ev: Evaluation, reader: Reader) -> str:

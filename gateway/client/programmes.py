@@ -54,8 +54,9 @@ from domain.enrolment import check_start
 from domain.errors import DomainError
 from domain.events import Event
 from domain.people import Contact
+from domain.roles import one_role_each
 from domain.rules import check_occurred_at
-from domain.template import Template
+from domain.template import Role, Template
 from domain.view import ProgrammeView
 from gateway.client import erasure, pages
 from gateway.client.errors import (
@@ -161,6 +162,17 @@ class ProgrammeClient:
                 check_start(start_date, datetime.now(UTC).date())
             except DomainError as exc:
                 raise InvalidRequest(str(exc)) from exc
+        try:  # the workflow would take it under rules 5 and refuse it: say so now
+            one_role_each(
+                {
+                    Role.employee: employee.id,
+                    Role.coach: coach_id,
+                    Role.manager: manager_id,
+                    Role.sponsor: sponsor_id,
+                }
+            )
+        except DomainError as exc:
+            raise InvalidRequest(exc.shown) from exc
         launch = Launch(
             programme_id=programme_id,
             employee=employee,
