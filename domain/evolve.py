@@ -158,9 +158,13 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             )
             kept = state.feedback
             if event.revision:  # replaces the rater's answer in the stage
-                kept = tuple(
-                    f for f in kept if (f.stage, f.rater_id) != (event.stage, event.rater_id)
-                )
+                mine = (event.stage, event.rater_id)
+                if state.rules >= EVIDENCE:  # rules 5: changes the dimensions it names
+                    before = next((f for f in kept if (f.stage, f.rater_id) == mine), None)
+                    if before is not None:
+                        merged = {**before.scores, **event.scores}
+                        entry = entry.model_copy(update={"scores": merged})
+                kept = tuple(f for f in kept if (f.stage, f.rater_id) != mine)
             return {"feedback": (*kept, entry)}
         case SessionHeld() | SessionMissed():
             assert progress is not None

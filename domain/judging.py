@@ -23,7 +23,10 @@ def case_of(
     measures = attainment.measures(state.objectives, state.starts, state.progress, state.measured)
     return Case(
         need=requirement(state.template, kind, stage),
-        objectives=attainment.summarise(state.template, measures, kind, clock),
+        # ended early: each objective expected as far as the calendar had gone
+        objectives=attainment.summarise(
+            state.template, measures, EvaluationKind.closing if ended else kind, clock
+        ),
         sessions=state.held + state.missed,
         ended=ended,
     )

@@ -29,10 +29,12 @@ evidence lacked); and ``status`` of the programme at the end.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,6 +103,8 @@ class Case(_Data):
     status: str | None = None
     why: str = ""
     """The reasons a coach gives for the expected verdict."""
+    launch_refused: str | None = None
+    """The launch itself is refused, with these words."""
 
 
 def load(path: Path) -> Case:
@@ -154,13 +158,17 @@ class Run:
         return [e.evaluation for e in self.log if isinstance(e, EvaluationRecorded)]
 
 
-def play(case: Case) -> tuple[list[Evaluation], ProgrammeState]:
+def play(case: Case) -> tuple[list[Evaluation], ProgrammeState | None]:
     """The evaluations a case's programme records, and the state it ends in."""
     if case.scenario is not None:
         run = simulate(template(case.template), scenario_named(case.scenario), T0)
         assert run.state is not None
         found = [e.evaluation for e in run.events if isinstance(e, EvaluationRecorded)]
         return found, run.state
+    if case.launch_refused is not None:
+        with pytest.raises(DomainError, match=re.escape(case.launch_refused)):
+            Run(case)
+        return [], None
     run = Run(case)
     for fact in case.facts:
         at = day(float(fact["day"]))

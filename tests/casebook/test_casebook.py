@@ -19,6 +19,7 @@ def test_case(path: Path) -> None:
         assert found, f"no {expected.evaluation} evaluation; got {[e.kind for e in evaluations]}"
         check(found[-1], expected)
     if case.status is not None:
+        assert state is not None
         assert state.status.value == case.status
 
 
