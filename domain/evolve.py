@@ -160,9 +160,9 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             if event.revision:  # replaces the rater's answer in the stage
                 mine = (event.stage, event.rater_id)
                 if state.rules >= EVIDENCE:  # rules 5: changes the dimensions it names
-                    before = next((f for f in kept if (f.stage, f.rater_id) == mine), None)
-                    if before is not None:
-                        merged = {**before.scores, **event.scores}
+                    answered = next((f for f in kept if (f.stage, f.rater_id) == mine), None)
+                    if answered is not None:
+                        merged = {**answered.scores, **event.scores}
                         entry = entry.model_copy(update={"scores": merged})
                 kept = tuple(f for f in kept if (f.stage, f.rater_id) != mine)
             return {"feedback": (*kept, entry)}
