@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from domain.evaluation import Evaluation
+from tests.casebook import book
 from tests.casebook.cases import Expected, cases, load, play
 
 
@@ -47,3 +48,9 @@ def check(ev: Evaluation, expected: Expected) -> None:
 
 def test_the_casebook_has_forty_cases() -> None:
     assert len(cases()) >= 40
+
+
+def test_docs_method_prints_every_case() -> None:
+    """``python -m tests.casebook.book`` writes the casebook into docs/method.md."""
+    page = book.DOC.read_text()
+    assert page == book.page_with_casebook(page)
