@@ -6,7 +6,8 @@ progress is the way travelled from the start to the target.
 - **Starting point.** A check-in recorded before the coaching sessions begin (the
   agreement, assessment and goals stages, before the first stage with a session calendar
   is entered) sets the objective's starting point; the latest such check-in counts. An
-  objective added by an amendment takes its first check-in as its starting point. An
+  objective added by an amendment once the sessions began takes its first check-in as its
+  starting point. An
   objective without one starts from 0%.
 - **Target.** 100% (the default of the issue; a template or command that sets another is
   for later rules).

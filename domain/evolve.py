@@ -127,9 +127,11 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 if o.id in event.removed
             )
             known = {o.id: o for o in (*state.objectives, *event.added, *event.reworded)}
+            # rules 5: added once the coaching began, it starts at its first check-in
             late = state.amended_in | {o.id for o in event.added}
+            mid_way = state.rules >= EVIDENCE and state.coaching_started
             return {
-                "amended_in": late if state.rules >= EVIDENCE else state.amended_in,
+                "amended_in": late if mid_way else state.amended_in,
                 "objectives": tuple(known[i] for i in event.order),
                 "retired": state.retired + gone,
                 "amendments": event.amendment,
