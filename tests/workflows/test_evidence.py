@@ -8,8 +8,9 @@ from domain.state import Status
 from domain.template import EvaluationKind, Role
 from domain.verdict import Verdict
 from domain.view import ProgrammeView
+from gateway.catalogue import shipped_template as shipped
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, drive_to_completion, shipped
+from tests.workflows.driver import Programme, drive_to_completion
 from workflows.programme import ProgrammeWorkflow
 
 
