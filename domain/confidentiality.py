@@ -85,7 +85,9 @@ def shown(
                     n = counts.get(role)
                     before = withheld.get(role)
                     withheld[role] = n if before is None else max(before, n or 0)
-        groups = [exact.exact(v) for v in visible.values()]
+        weighed = evaluation.evidence.weighed if evaluation.evidence is not None else None
+        # rules 5: the mean is the others' (the employee's own score stays beside it)
+        groups = [exact.exact(v) for r, v in visible.items() if weighed is None or r in weighed]
         if others is not None:
             groups.append(others)
         mean = exact.mean(groups) if groups else None
@@ -101,12 +103,20 @@ def shown(
                 baseline=score.baseline,
                 change=score.change,
                 compared=score.compared,
+                self_score=score.self_score,
+                self_gap=exact.display(exact.exact(score.self_score) - mean)
+                if score.self_score is not None and mean is not None
+                else None,
             )
         )
     hidden = bool(merged or withheld)
+    overall = exact.mean(means) if means else None
     update: dict[str, object] = {
         "scores": tuple(scores),
-        "overall": exact.opt(exact.mean(means)) if means else None,
+        "overall": exact.opt(overall),
+        "self_gap": exact.display(exact.exact(evaluation.self_overall) - overall)
+        if evaluation.self_overall is not None and overall is not None
+        else None,
         "merged": exact.ordered(merged),
         "withheld": {role: withheld[role] for role in Role if role in withheld},
     }

@@ -148,6 +148,9 @@ class Stage(_Data):
     escalate_after_due: tuple[EscalationStep, ...] = ()
     sessions: SessionPlan | None = None
     evaluation: EvaluationKind | None = None
+    opens_before: PositiveDuration | None = None
+    """Rules 5: how long before it is planned to open a feedback stage takes answers
+    named for it (``domain.windows``); None: 14 days."""
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

@@ -26,6 +26,7 @@ from domain.events import (
     FeedbackReceived,
     ObjectiveProgressed,
     ObjectivesAgreed,
+    ObjectivesAmended,
     ProgrammeLaunched,
     SessionCorrected,
     SessionHeld,
@@ -54,6 +55,15 @@ class ObjectiveLine(_Model):
     text: str
     progress: int | None
     """The latest percent recorded by this evaluation; None: not recorded."""
+    changed: str | None = None
+    """How an amendment changed it ("added 1", "reworded 2": what, by which amendment);
+    None when it is as first agreed."""
+
+
+class Amendment(_Model):
+    number: int
+    reason: str
+    removed: tuple[str, ...] = ()
 
 
 class SessionLine(_Model):
@@ -98,6 +108,9 @@ class Report(_Model):
     itself, or with none): the radar's other polygon."""
     scale: int = SCALE
     objectives: tuple[ObjectiveLine, ...] = ()
+    """The objectives as they stood at the evaluation, amendments applied."""
+    amendments: tuple[Amendment, ...] = ()
+    """The amendments of the objectives before the evaluation: what they did and why."""
     comments: tuple[CommentGroup, ...] = ()
     sessions: tuple[SessionLine, ...] = ()
 
@@ -138,6 +151,11 @@ def reports_of(events: Iterable[Event]) -> list[Report]:
                 evaluation=evaluation,
                 baseline=dict(baseline),
                 objectives=_objectives(before),
+                amendments=tuple(
+                    Amendment(number=e.amendment, reason=e.reason, removed=e.removed)
+                    for e in before
+                    if isinstance(e, ObjectivesAmended)
+                ),
                 comments=_comments(before, evaluation.stage, previous),
                 sessions=_sessions(before),
             )
@@ -159,10 +177,25 @@ def _objectives(events: Sequence[Event]) -> tuple[ObjectiveLine, ...]:
                 )
                 for o in event.objectives
             }
+        elif isinstance(event, ObjectivesAmended):
+            agreed = _amend(agreed, event)
         elif isinstance(event, ObjectiveProgressed) and event.objective_id in agreed:
             line = agreed[event.objective_id]
             agreed[event.objective_id] = line.model_copy(update={"progress": event.percent})
     return tuple(agreed.values())
+
+
+def _amend(agreed: dict[str, ObjectiveLine], event: ObjectivesAmended) -> dict[str, ObjectiveLine]:
+    """The objectives after an amendment, each saying what it changed."""
+    lines = dict(agreed)
+    n = event.amendment
+    for o in event.added:
+        lines[o.id] = ObjectiveLine(
+            id=o.id, horizon=o.horizon, text=o.text, progress=None, changed=f"added {n}"
+        )
+    for o in event.reworded:
+        lines[o.id] = lines[o.id].model_copy(update={"text": o.text, "changed": f"reworded {n}"})
+    return {i: lines[i] for i in event.order if i in lines}
 
 
 def _comments(events: Sequence[Event], stage: str | None, after: int) -> tuple[CommentGroup, ...]:

@@ -55,8 +55,9 @@ from domain.errors import DomainError
 from domain.events import Event
 from domain.holders import NOBODY, Holders
 from domain.people import Contact
+from domain.roles import one_role_each
 from domain.rules import check_occurred_at
-from domain.template import Template
+from domain.template import Role, Template
 from domain.view import ProgrammeView
 from gateway.client import erasure, pages
 from gateway.client.errors import (
@@ -162,6 +163,17 @@ class ProgrammeClient:
                 check_start(start_date, datetime.now(UTC).date())
             except DomainError as exc:
                 raise InvalidRequest(str(exc)) from exc
+        try:  # the workflow would take it under rules 5 and refuse it: say so now
+            one_role_each(
+                {
+                    Role.employee: employee.id,
+                    Role.coach: holders.coach,
+                    Role.manager: holders.manager,
+                    Role.sponsor: holders.sponsor,
+                }
+            )
+        except DomainError as exc:
+            raise InvalidRequest(exc.shown) from exc
         launch = Launch(
             programme_id=programme_id,
             employee=employee,
