@@ -30,9 +30,11 @@ from domain.commands import (
     Nominee,
     Tick,
 )
-from domain.decider import apply, decide, next_wake
+from domain.decider import decide
 from domain.events import EVENT_LIST, EvaluationRecorded, Event, FeedbackReceived
+from domain.evolve import apply
 from domain.rules import RULES
+from domain.schedule import next_wake
 from domain.state import ProgrammeState
 from domain.template import Dimension, Role, parse_template
 from domain.view import view_of
