@@ -11,6 +11,8 @@ answers. Three rules, each applied across everything published, not one figure a
   evaluation's whole group; when the two (or any groups of the role published over the
   same answers) would single a rater out, the comparison is withheld and the evaluation
   says why; the group means stay.
+- **Notifications** the platform receives say which roles are still waited on, never
+  which raters; a rater's own reminder (email) names only them.
 - **Answers and comments**: an answer reaches the platform without its rater, its
   idempotency key or a time finer than the day; one of an anonymous role (peers, direct
   reports) without its scores or comment, and not at all while its role has fewer than
@@ -41,6 +43,7 @@ from domain.events import (
     ProgrammeLaunched,
     RatersNominated,
 )
+from domain.notices import Notification
 from domain.state import FeedbackEntry
 from domain.template import Dimension, EvaluationKind, Role, Template
 
@@ -253,6 +256,12 @@ def events(log: Sequence[Event], template: Template | None = None) -> list[Event
         else:
             out.append(event)
     return out
+
+
+def notification(sent: Notification) -> Notification:
+    """A notification as the platform reads it (the webhook): which roles are still
+    waited on, never which raters."""
+    return sent.model_copy(update={"raters": {}, "waiting": waiting_roles(sent.raters)})
 
 
 def waiting_roles(nominated: Mapping[Role, Sequence[str]]) -> tuple[Role, ...]:

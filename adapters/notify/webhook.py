@@ -1,6 +1,7 @@
 """A webhook: each notification POSTed as JSON to one URL, signed.
 
-The body is the ``Notification`` in JSON (what ``Notification.model_validate_json``
+The body is the ``Notification`` as the platform may read it (``domain.published``: the
+roles still ``waiting``, never which raters) in JSON (what ``Notification.model_validate_json``
 reads back). Headers:
 
 - ``X-Parcours-Signature: t=<unix seconds>,v1=<hex>``: HMAC-SHA256, with the shared
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from activities.errors import ChannelRefused, ChannelUnavailable
+from domain import published
 from domain.notices import Notification
 
 SIGNATURE_HEADER = "X-Parcours-Signature"
@@ -92,7 +94,7 @@ class WebhookNotifier:
 
     async def send(self, notification: Notification) -> str:
         url = self.config.url
-        body = notification.model_dump_json().encode()
+        body = published.notification(notification).model_dump_json().encode()
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "parcours-webhook",
