@@ -33,6 +33,7 @@ def app_for(
         idempotency_store(settings, keyring_of(client.temporal.data_converter)),
         cors_origins=settings.codec_cors_origins,
         codec_secret=codec_secret,
+        cohort_tokens=settings.api_token_cohorts,
         limits=RequestLimits(
             per_token=settings.rate_limit,
             per_programme=settings.programme_rate_limit,
