@@ -124,3 +124,26 @@ def test_the_view_the_events_and_the_reports_publish_the_same_evaluations() -> N
 def test_the_platform_learns_which_roles_are_waited_on_not_who() -> None:
     waiting = {Role.peer: ("P1", "P2"), Role.manager: ("M1",), Role.direct_report: ()}
     assert published.waiting_roles(waiting) == (Role.manager, Role.peer)
+
+
+def test_a_cohort_withholds_a_mean_one_programme_from_another() -> None:
+    from domain.cohort_summary import summarise
+
+    _, state = play((peers("123", 3), (), peers("123", 4)))
+    view = view_of(state, datetime(2027, 6, 1, tzinfo=UTC))
+    final = view.evaluations[-1]
+    assert final.change is not None
+    first = final.scores[0].model_copy(update={"change": None, "compared": None})
+    partial = final.model_copy(update={"scores": (first, *final.scores[1:])})
+    views = [view.model_copy(update={"programme_id": f"p{n}"}) for n in range(4)]
+    views[3] = views[3].model_copy(update={"evaluations": (*view.evaluations[:-1], partial)})
+    [*_, summary] = summarise("c", views).evaluations
+    assert summary.overall_change.programmes == 4
+    assert summary.overall_change.mean is not None
+    dimension = final.scores[0].dimension
+    assert summary.by_dimension[dimension].programmes == 3
+    assert summary.by_dimension[dimension].mean is None  # 4 - 3: the fourth's change
+    other = final.scores[1].dimension
+    assert summary.by_dimension[other].mean is not None  # the same four
+    three = summarise("c", views[:3]).evaluations[-1]
+    assert three.by_dimension[dimension].mean is not None
