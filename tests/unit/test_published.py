@@ -4,6 +4,7 @@ lone comments, answers as the platform reads them (issue #25)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from adapters.language.formats import Reader
 from adapters.reports import render_html, render_markdown, reports_of
@@ -22,6 +23,8 @@ from tests.unit.test_confidentiality_adversary import (
     peers,
     play,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_group_is_refused_below_its_minimum_or_one_rater_from_another() -> None:
@@ -147,3 +150,19 @@ def test_a_cohort_withholds_a_mean_one_programme_from_another() -> None:
     assert summary.by_dimension[other].mean is not None  # the same four
     three = summarise("c", views[:3]).evaluations[-1]
     assert three.by_dimension[dimension].mean is not None
+
+
+def test_a_template_asking_fewer_than_three_peers_is_refused_at_load_naming_the_field() -> None:
+    import pytest
+
+    from domain.template import TemplateError, parse_template
+
+    shipped = (ROOT / "templates" / "executive-6m.yaml").read_text()
+    for asked, field in (
+        ("{peer: 2}", "minimums.peer"),
+        ("{direct_report: 1}", "minimums.direct_report"),
+    ):
+        with pytest.raises(TemplateError, match=f"{field}: must be 3..10"):
+            parse_template(shipped.replace("title:", f"minimums: {asked}\ntitle:", 1))
+    raised = parse_template(shipped.replace("title:", "minimums: {peer: 4}\ntitle:", 1))
+    assert raised.minimums.peer == 4
