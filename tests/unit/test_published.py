@@ -166,3 +166,9 @@ def test_a_template_asking_fewer_than_three_peers_is_refused_at_load_naming_the_
             parse_template(shipped.replace("title:", f"minimums: {asked}\ntitle:", 1))
     raised = parse_template(shipped.replace("title:", "minimums: {peer: 4}\ntitle:", 1))
     assert raised.minimums.peer == 4
+
+
+def test_three_who_joined_keep_the_comparison_as_docs_method_says() -> None:
+    _, state = play((peers("123", 3), (), peers("123456", 4)))
+    final = published.evaluations(state.evaluations, state.feedback, state.template)[-1]
+    assert final.change is not None
