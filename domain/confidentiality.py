@@ -5,7 +5,8 @@ only when enough raters of that role answered (``minimums``: peers and direct re
 3 by default, every other role 1; a template may raise them). Below it, a role is merged
 with the other roles below theirs into **others**, shown when that group together
 reaches the highest minimum among them, and otherwise **withheld**, counted as withheld.
-Comments stay, unattributed: no rater id reaches anyone but ops.
+Comments follow their role: shown, unattributed, only when its scores are
+(``domain.published``); no rater id reaches anyone but ops.
 
 Everything shown is recomputed from what may be shown: a dimension's mean is the mean of
 the groups shown (roles and others), the overall score the mean of those; a change
