@@ -29,7 +29,6 @@ from domain import exact
 from domain.evaluation import DimensionScore, Evaluation
 from domain.template import Role, Template, minimum_default
 
-OTHERS = "others"
 WITHHELD_ID = ""
 """The rater id every shown answer carries: none."""
 SCORE_REASONS = ("scores are", "scores cannot", "baseline recorded:")

@@ -11,11 +11,11 @@ from config import ApiRole as Role
 from domain.cohort_summary import CohortSummary
 from gateway.client import CohortReport, cohort
 from gateway.client.errors import InvalidRequest
+from gateway.client.requests import CohortRequest
 from gateway.http.auth import COHORT_READ, allow, cohorts_of
 from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
 from gateway.http.errors import ApiError
 from gateway.http.idempotency import once
-from gateway.http.requests import CohortRequest
 
 router = APIRouter(prefix="/v1/cohorts", tags=["programmes"])
 
