@@ -32,7 +32,7 @@ from adapters.reports import Report, reports_of
 from adapters.stores.people import PeopleDirectory
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
-from domain import confidentiality, ids
+from domain import ids, published
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -421,8 +421,8 @@ class ProgrammeClient:
 
     async def shown_events(self, programme_id: str, after: int = 0) -> list[Event]:
         """The timeline as the employee and the platform may read it: no rater ids, no
-        one rater's scores where a role needs more (``domain.confidentiality``)."""
-        shown = confidentiality.shown_events(await self.events(programme_id))
+        one rater's scores where a role needs more (``domain.published``)."""
+        shown = published.events(await self.events(programme_id))
         return [e for e in shown if e.seq > after]
 
     async def evaluation_reports(self, programme_id: str) -> list[Report]:
