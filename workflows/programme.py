@@ -54,7 +54,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.evolve import fold
     from domain.holders import HELD
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import COLLECTION, OCCURRED_AT, PEOPLE, clip
+    from domain.rules import COLLECTION, EVIDENCE, OCCURRED_AT, PEOPLE, clip
     from domain.schedule import next_wake
     from domain.state import ProgrammeState, Status
     from domain.template import Role
@@ -62,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
     from workflows.messages import (
         COLLECTION_REVISION,
+        EVIDENCE_REVISION,
         FEWER_COMMANDS_REVISION,
         INPUT_BUDGET,
         KEPT_REJECTIONS,
@@ -136,7 +137,9 @@ class ProgrammeWorkflow:
             # start (signal-with-start) finds the programme launched.
             launch = input.launch
             rules = 1
-            if input.revision is not None and input.revision >= COLLECTION_REVISION:
+            if input.revision is not None and input.revision >= EVIDENCE_REVISION:
+                rules = EVIDENCE
+            elif input.revision is not None and input.revision >= COLLECTION_REVISION:
                 rules = COLLECTION
             elif input.revision is not None and input.revision >= PEOPLE_REVISION:
                 rules = PEOPLE
