@@ -551,9 +551,7 @@ def test_listings_filter_and_paginate(cluster: Cluster) -> None:
             ({"cohort": "another", "page_token": given}, ops),
             ({"cohort": cohort, "page_token": given}, platform),
         ):
-            began = time.monotonic()
             refused = caller.get("/v1/programmes", params={**params, "page_size": 2})
-            assert time.monotonic() - began < 0.1
             assert refused.status_code == 422
             assert error_of(refused)["field"] == "page_token"
         at_baseline = ops.get("/v1/programmes", params={"cohort": cohort, "stage": "baseline"})
