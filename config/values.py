@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from limits import parse_many
 from pydantic import AfterValidator
 
+from adapters.stores.retention import check_retention
+
 MAX_TIMEOUT = 25.0
 """Seconds: a channel must answer well within the notification activity's 30 s."""
 
@@ -96,3 +98,5 @@ HostPort = Annotated[str, AfterValidator(_host_port)]
 Grace = Annotated[float, AfterValidator(_grace)]
 RateLimit = Annotated[str, AfterValidator(_rate)]
 BodySize = Annotated[int, AfterValidator(_body_size)]
+ArchiveRetention = Annotated[str, AfterValidator(check_retention)]
+"""An ISO 8601 period in years, months, weeks or days (``P3Y``): calendar years."""

@@ -8,6 +8,7 @@ import os
 import sys
 
 from gateway.cli import (
+    archive,
     calendars,
     cohorts,
     commands,
@@ -26,6 +27,7 @@ from gateway.cli.shell import app
 
 __all__ = [
     "app",
+    "archive",
     "calendars",
     "cohorts",
     "commands",

@@ -67,11 +67,12 @@ def up(
 
         async def ready(server: Any, client: Any) -> None:
             from adapters.payloads.encryption import keyring_of
-            from bootstrap import people_directory
+            from bootstrap import people_directory, programme_archive
 
             keys = keyring_of(client.data_converter)
             people = people_directory(settings, keys) if keys is not None else None
-            programmes = ProgrammeClient(client, settings.task_queue, people=people)
+            kept = programme_archive(settings, keys) if keys is not None else None
+            programmes = ProgrammeClient(client, settings.task_queue, people=people, archive=kept)
             app_ = serve.app_for(programmes, settings, codec_secret=codec_secret)
             api.append(asyncio.create_task(serve.serve(app_, api_host, api_port, stop)))
             out.print(

@@ -185,7 +185,7 @@ async def record(folder: Path, template_id: str, scenario: str) -> int:
         queue = f"record-{template_id}-{scenario}"
         worker = build_worker(
             env.client,
-            [delivered.send_notification, delivered.record_evaluation],
+            delivered.all(),
             task_queue=queue,
         )
         async with worker:

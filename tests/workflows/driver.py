@@ -52,7 +52,11 @@ class Programme:
 
     @classmethod
     async def launch(
-        cls, harness: Harness, template: Template, settings: RunSettings | None = None
+        cls,
+        harness: Harness,
+        template: Template,
+        settings: RunSettings | None = None,
+        revision: int = REVISION,
     ) -> Programme:
         programme_id = f"{template.id}.E{uuid.uuid4().hex[:8]}"
         launch = Launch(
@@ -66,7 +70,7 @@ class Programme:
         )
         handle = await harness.env.client.start_workflow(
             ProgrammeWorkflow.run,
-            ProgrammeInput(launch=launch, settings=settings or RunSettings(), revision=REVISION),
+            ProgrammeInput(launch=launch, settings=settings or RunSettings(), revision=revision),
             id=programme_id,
             task_queue=harness.task_queue,
         )
