@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         AmendObjectives,
         Command,
         GiveFeedback,
+        MigrateTemplate,
         NominateRaters,
         Pause,
         RateExpectations,
@@ -560,6 +561,16 @@ class ProgrammeWorkflow:
 
     @rate_expectations.validator
     def _check_rating(self, command: RateExpectations) -> None:
+        self._validate(command)
+
+    @workflow.update(name="migrate_template")
+    def migrate_template(self, command: MigrateTemplate) -> ProgrammeView:
+        """Move onto another version of the template (revision 10): records
+        ``TemplateMigrated``; a programme that cannot be mapped is refused, unchanged."""
+        return self._update(command)
+
+    @migrate_template.validator
+    def _check_migrate(self, command: MigrateTemplate) -> None:
         self._validate(command)
 
     def log(self) -> list[Event]:

@@ -26,6 +26,7 @@ from gateway.http import (
     commands,
     errors,
     facts,
+    migrations,
     people,
     personal_data,
     programmes,
@@ -103,6 +104,7 @@ def create_app(
         codec.router,
         templates.router,
         calendars.router,
+        migrations.router,
     ):
         app.include_router(router)
     return app
