@@ -38,6 +38,20 @@ MAX_STEPS = 2_000
 """Ticks a preview fast-forwards at most (a silent programme lapses long before)."""
 Outcome = Literal["migrate", "refused", "unchanged"]
 Sent = ReminderDue | SessionReminderDue | EscalationDue
+SHOWN = frozenset(
+    {
+        "reminder_due",
+        "session_reminder_due",
+        "escalation_due",
+        "stage_stalled",
+        "stage_entered",
+        "evaluation_recorded",
+        "stage_completed",
+        "programme_completed",
+        "programme_lapsed",
+        "follow_up_closed",
+    }
+)
 
 
 class _Preview(BaseModel):
@@ -172,6 +186,16 @@ def _sessions(before: ProgrammeState, after: ProgrammeState) -> list[SessionMove
 
 def _notices(state: ProgrammeState, now: datetime) -> list[Notice]:
     """What the programme would send from ``now`` if nobody answered, until it ends."""
+    return [n for n in future(state, now) if n.type in SENT]
+
+
+SENT = frozenset({"reminder_due", "session_reminder_due", "escalation_due"})
+
+
+def future(state: ProgrammeState, now: datetime) -> list[Notice]:
+    """What the programme would do from ``now`` if nobody answered, until it ends: what it
+    sends, and when its stages stall, evaluate, end or lapse (``parcours simulate
+    --programme``)."""
     found: list[Notice] = []
     for _ in range(MAX_STEPS):
         wake = next_wake(state)
