@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 from domain.commands import Employee
 from domain.durations import Duration
 from domain.evaluation import Evaluation
+from domain.holders import Holders
 from domain.template import Dimension, EvaluationKind, Role, SharedTemplate
 
 
@@ -62,6 +63,11 @@ class ProgrammeLaunched(_Event):
     rules: int = Field(default=1, ge=1)
     """Which rules the programme follows (``domain.rules``); 1, the default, is how
     programmes launched before rules were numbered behave."""
+
+    @property
+    def holders(self) -> Holders:
+        """The coach, manager, sponsor and HR it names (recorded as four ``<role>_id``)."""
+        return Holders.from_ids(self)
 
 
 class ProgrammeStarted(_Event):

@@ -28,10 +28,8 @@ MESSAGES: dict[str, str] = {
         "Hello {name},\n\n"
         'An evaluation of the programme "{programme}" has been recorded at the stage "{stage}".\n'
     ),
-    "notice.footer": (
-        "\nWhere it stands: {link}\n\n"
-        "-- parcours (programme {programme_id}, delivery {delivery_id})\n"
-    ),
+    "notice.link": "\nWhere it stands: {link}\n",
+    "notice.footer": ("\n-- parcours (programme {programme_id}, delivery {delivery_id})\n"),
     # ------------------------------------------------------------ words
     "and": "{first} and {last}",
     "count.rater.one": "{n} rater",

@@ -30,10 +30,8 @@ MESSAGES: dict[str, str] = {
         "Une évaluation du programme « {programme} » a été enregistrée à l'étape "
         "« {stage} ».\n"
     ),
-    "notice.footer": (
-        "\nOù en est le programme : {link}\n\n"
-        "-- parcours (programme {programme_id}, envoi {delivery_id})\n"
-    ),
+    "notice.link": "\nOù en est le programme : {link}\n",
+    "notice.footer": ("\n-- parcours (programme {programme_id}, envoi {delivery_id})\n"),
     # ------------------------------------------------------------ mots
     "and": "{first} et {last}",
     "count.rater.one": "{n} évaluateur",

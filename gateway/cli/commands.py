@@ -50,7 +50,7 @@ def objectives(
     """Agree the programme's short- and long-term objectives, or amend them."""
     from domain.commands import AmendObjectives
     from gateway.cli.rendering import show_view
-    from gateway.http.requests import ObjectivesRequest
+    from gateway.client.requests import ObjectivesRequest
 
     body = build(ObjectivesRequest, short_term=short, long_term=long, amend=amend, reason=reason)
     command = body.command(key)
@@ -90,7 +90,7 @@ def expectations(
     """The client's expectations: what they expect, or at closure whether it was met."""
     from domain.commands import RateExpectations
     from gateway.cli.rendering import show_view
-    from gateway.http.requests import ExpectationsRequest
+    from gateway.client.requests import ExpectationsRequest
 
     # checked before connecting; the holder, when not given, is read from the programme
     body = build(
@@ -113,7 +113,7 @@ async def _client_of(client: ProgrammeClient, programme_id: str) -> str:
 
     view = await client.view(programme_id)
     by = view.expectations_by
-    holder = view.employee.id if by is Role.employee else view.sponsor_id
+    holder = view.employee.id if by is Role.employee else view.holders.of(by)
     if holder is None:
         fail(f"by: nobody holds the {by} role in {programme_id}; say who with --by", 2)
     return holder
@@ -136,7 +136,7 @@ def feedback(
 ) -> None:
     """Feedback from one rater on some or all dimensions."""
     from gateway.cli.rendering import show_receipt
-    from gateway.http.requests import FeedbackRequest
+    from gateway.client.requests import FeedbackRequest
 
     scores: dict[str, str] = {}
     for item in score:
@@ -173,7 +173,7 @@ def session(
 ) -> None:
     """Record a session of the calendar as held or missed (or correct a wrong record)."""
     from gateway.cli.rendering import show_receipt
-    from gateway.http.requests import SessionRequest
+    from gateway.client.requests import SessionRequest
 
     body = build(
         SessionRequest,
@@ -199,7 +199,7 @@ def progress(
 ) -> None:
     """Record progress on an objective."""
     from gateway.cli.rendering import show_receipt
-    from gateway.http.requests import ProgressRequest
+    from gateway.client.requests import ProgressRequest
 
     body = build(
         ProgressRequest,

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from gateway.cli.shell import (
     Address,
@@ -48,7 +47,8 @@ def list_(
     as_json: AsJson = False,
 ) -> None:
     """Programmes matching the filters, through the search attributes."""
-    from gateway.client import ErasedProgramme, Filters
+    from gateway.cli.rendering import programmes_table
+    from gateway.client import Filters
 
     if closed:
         _closed(status, cohort, employee, template, page_size, address, namespace, as_json)
@@ -68,28 +68,7 @@ def list_(
     if as_json:
         print_json(page)
         return
-    table = Table("programme", "employee", "status", "stage", "next deadline", "events")
-    for view in page.items:
-        if isinstance(view, ErasedProgramme):
-            table.add_row(
-                view.programme_id,
-                escape(f"[erased] ({view.employee_id})"),
-                view.status or "",
-                view.stage or "",
-                "",
-                "",
-            )
-            continue
-        deadline = f"{view.next_deadline:%Y-%m-%d %H:%M}" if view.next_deadline else ""
-        table.add_row(
-            view.programme_id,
-            view.employee.name,
-            view.status,
-            view.stage or "",
-            deadline,
-            str(view.events),
-        )
-    out.print(table)
+    out.print(programmes_table(page.items, out.width))
     if page.next_page_token:
         out.print(f"more: --page-token {page.next_page_token}", highlight=False)
 
@@ -137,17 +116,10 @@ def show(
             view = await client.view(programme_id)
         except ProgrammeErased as exc:
             return exc.programme
-        held = (
-            ("coach", view.coach_id),
-            ("manager", view.manager_id),
-            ("sponsor", view.sponsor_id),
-            ("hr", view.hr_id),
-        )
-        for role, person in held:
-            if person is not None:
-                contact = client.person(person)
-                if contact is None or contact.email is None:
-                    unreached.append(f"{role} {person}")
+        for role, person in view.holders.held():
+            contact = client.person(person)
+            if contact is None or contact.email is None:
+                unreached.append(f"{role} {person}")
         return view
 
     shown = run(work, address, namespace)
@@ -179,8 +151,10 @@ def history(
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
-    """The programme's timeline, event by event, with the confidentiality minimums
-    applied (no rater ids, no one peer's scores) unless ``--answers``."""
+    """The programme's timeline, event by event.
+
+    The confidentiality minimums apply (no rater ids, no one peer's scores) unless
+    --answers."""
     from domain.events import EVENT_LIST
     from gateway.cli import timeline
     from gateway.cli.rendering import rows_json
@@ -220,7 +194,7 @@ def history(
     for event in events:
         out.print(
             f"{event.seq:>4}  {event.at:%Y-%m-%d %H:%M:%S}  {timeline.span(event.clock):>10}  "
-            f"[bold]{event.type:<22}[/] {timeline.summary(event)}",
+            f"[bold]{event.type:<22}[/] {escape(timeline.summary(event))}",
             highlight=False,
         )
 
@@ -242,19 +216,22 @@ def report(
     programme_id: ProgrammeId,
     evaluation: Annotated[
         int | None,
-        typer.Option("--evaluation", "-n", help="Which evaluation, 1 for the first [the last]."),
+        typer.Option(
+            "--evaluation", "-n", help="Which evaluation, 1 for the first (default: the last)."
+        ),
     ] = None,
     format_: Annotated[
         str, typer.Option("--format", help="md (a readable page), html (one file) or json.")
     ] = "md",
     lang: Annotated[
-        str | None, typer.Option("--lang", help="fr or en [the programme's locale].")
+        str | None, typer.Option("--lang", help="fr or en (default: the programme's locale).")
     ] = None,
     address: Address = None,
     namespace: Namespace = None,
 ) -> None:
-    """An evaluation report, rendered from the programme's events (never kept as a file):
-    ``--format html > report.html`` is one self-contained page that prints well."""
+    """An evaluation report, rendered from the programme's events (never kept as a file).
+
+    --format html > report.html is one self-contained page that prints well."""
     from adapters.reports import render_html, render_markdown
 
     if format_ not in ("md", "html", "json"):

@@ -16,7 +16,7 @@ def simulate(
         str | None, typer.Argument(help="Template id or YAML path.", show_default=False)
     ] = None,
     start: Annotated[
-        str | None, typer.Option("--start", help="Start date, YYYY-MM-DD [next Monday].")
+        str | None, typer.Option("--start", help="Start date, YYYY-MM-DD (default: next Monday).")
     ] = None,
     scenario: Annotated[
         str,

@@ -18,6 +18,15 @@ from config import ApiRole as Role
 from domain.commands import AmendObjectives, RateExpectations, Resume
 from domain.state import Status
 from domain.view import ProgrammeView, shown_view
+from gateway.client.requests import (
+    AdvanceRequest,
+    ExpectationsRequest,
+    ObjectivesRequest,
+    PauseRequest,
+    RatersRequest,
+    ReasonRequest,
+    ReassignRequest,
+)
 from gateway.http.auth import (
     ADVANCING,
     AGREEING,
@@ -30,15 +39,6 @@ from gateway.http.auth import (
 )
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
-from gateway.http.requests import (
-    AdvanceRequest,
-    ExpectationsRequest,
-    ObjectivesRequest,
-    PauseRequest,
-    RatersRequest,
-    ReasonRequest,
-    ReassignRequest,
-)
 
 router = APIRouter(prefix="/v1/programmes/{programme_id}", tags=["commands"])
 
