@@ -45,7 +45,7 @@ async def test_withdraw_midway_runs_a_closing_evaluation(harness: Harness) -> No
 
 
 async def test_a_closing_programme_hands_its_whole_log_to_the_archive(harness: Harness) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.agree()
     await programme.handle.execute_update(ProgrammeWorkflow.withdraw, Withdraw(reason="moved on"))
     outcome = await programme.handle.result()
@@ -66,7 +66,7 @@ async def test_a_run_of_an_earlier_revision_archives_too_when_it_closes(
 ) -> None:
     """A programme launched before revision 10 archives as it closes on this code (the
     ``archive`` patch); its recorded histories, closed without it, still replay."""
-    programme = await Programme.launch(harness, shipped("executive-6m"), revision=5)
+    programme = await Programme.launch(harness, shipped_template("executive-6m"), revision=5)
     await programme.handle.execute_update(ProgrammeWorkflow.withdraw, Withdraw(reason="moved on"))
     await programme.handle.result()
     [closed] = harness.delivered.archived
