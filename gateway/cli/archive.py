@@ -27,7 +27,9 @@ app.add_typer(archive_app, name="archive")
 def prune(
     retention: Annotated[
         str | None,
-        typer.Option(help="Keep what closed within this period [$PARCOURS_ARCHIVE_RETENTION]."),
+        typer.Option(
+            help="Keep what closed within this period (default: PARCOURS_ARCHIVE_RETENTION)."
+        ),
     ] = None,
     data_dir: DataDir = None,
     as_json: AsJson = False,

@@ -18,7 +18,10 @@ def migrate(
     reason: Annotated[str, typer.Option("--reason", help="Why, for the record.")],
     where: Annotated[
         str | None,
-        typer.Option("--where", help="A visibility query [every running programme of --to's id]."),
+        typer.Option(
+            "--where",
+            help="A visibility query (default: every running programme of the template id).",
+        ),
     ] = None,
     mapping: Annotated[
         list[str] | None,
