@@ -44,8 +44,11 @@ bounded answers); 4 launches under rules 3 (``domain.rules.PEOPLE``: nominated r
 raters who are who their role says, reassignment) and takes the ``nominate_raters`` and
 ``reassign`` updates; 5 launches under rules 4 (``domain.rules.COLLECTION``: a feedback
 stage collects until every nominee answered or its due date, answers kept for a later
-stage); 10 archives a programme's events as it closes (``ARCHIVE_REVISION``). Whoever
-starts a run says so in its input, so the run need not record a patch marker to know it."""
+stage); 9 (``RELIABLE_REVISION``) continues as new without waiting for deliveries,
+which the next run takes over within the deadline they began with; 10 archives a
+programme's events as it closes (``ARCHIVE_REVISION``) and takes the ``migrate_template``
+update. Whoever starts a run says so in its input, so the run need not record a patch
+marker to know it."""
 FEWER_COMMANDS_REVISION = 2
 """The first revision that keeps the deadline timer and upserts changed search
 attributes only (``workflows.programme.FEWER_COMMANDS``)."""
@@ -56,6 +59,16 @@ PEOPLE_REVISION = 4
 """The first revision whose launch takes rules 3 (``domain.rules.PEOPLE``)."""
 COLLECTION_REVISION = 5
 """The first revision whose launch takes rules 4 (``domain.rules.COLLECTION``)."""
+RELIABLE_REVISION = 9
+"""The first revision whose runs continue as new with deliveries still pending: the next
+run schedules them again, within what is left of their deadline
+(``ProgrammeInput.deadlines``), so a channel that keeps failing cannot hold a run open
+past its history limit."""
+SEALED = "parcours-sealed"
+"""Metadata parcours's codec sets on a payload it opened (and strips from any other):
+how a run of ``RELIABLE_REVISION`` or later tells a fact sealed by parcours from one a
+client of Temporal's own sent in plain text (the Web UI, ``temporal workflow signal``),
+which it refuses: personal data lives only in sealed payloads."""
 ARCHIVE_REVISION = 10
 """The first revision that asks for ``archive_programme`` as the programme closes; runs
 of earlier revisions ask ``workflow.patched`` (``workflows.programme.ARCHIVE``)."""
@@ -88,6 +101,10 @@ class ProgrammeInput(BaseModel):
     rejections: list[Rejection] = Field(default=[], max_length=KEPT_REJECTIONS)
     """Signals the programme refused lately, so a receipt still finds them after
     continue-as-new."""
+    deadlines: dict[str, datetime] = {}
+    """When each delivery still pending gives up (``RELIABLE_REVISION``): set by the run
+    that first scheduled it, so continuing as new never restarts its day (or three). One
+    entry per pending delivery: bounded as they are, by the domain."""
 
 
 class ProgrammeOutcome(BaseModel):
