@@ -97,6 +97,9 @@ class ObjectivesAmended(_Event):
     type: Literal["objectives_amended"] = "objectives_amended"
     added: tuple[Objective, ...] = ()
     """New objectives, with new ids."""
+    reworded: tuple[Objective, ...] = ()
+    """Rules 5: objectives kept, id and progress, with new words (``domain.objectives``);
+    the others of ``order`` are kept as they were."""
     removed: tuple[str, ...] = ()
     """Ids retired; their progress stays in the history."""
     order: tuple[str, ...]

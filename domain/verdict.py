@@ -25,6 +25,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from domain import exact
+from domain.evidence import Evidence
 from domain.expectations import Expectations, in_words
 from domain.template import EvaluationKind, Role
 
@@ -33,6 +34,8 @@ class Verdict(StrEnum):
     on_track = "on_track"
     at_risk = "at_risk"
     off_track = "off_track"
+    insufficient_evidence = "insufficient_evidence"
+    """Rules 5: not enough evidence to judge (``domain.evidence``)."""
 
 
 class Trend(StrEnum):
@@ -97,6 +100,11 @@ class Figures(NamedTuple):
     expected: Fraction
     attendance: Attendance
     expectations: Expectations | None = None
+    evidence: Evidence | None = None
+    """Rules 5: what the evaluation had against what it requires; then ``overall`` and
+    ``change`` are others' (the employee's own scores are ``self_overall``)."""
+    self_overall: Fraction | None = None
+    others_overall: Fraction | None = None
 
 
 def verdict(f: Figures) -> tuple[Verdict, tuple[str, ...]]:
@@ -113,6 +121,45 @@ def verdict(f: Figures) -> tuple[Verdict, tuple[str, ...]]:
     if risk:
         return Verdict.at_risk, tuple(risk + notes)
     return Verdict.on_track, tuple(notes)
+
+
+def weigh(f: Figures) -> tuple[Verdict, tuple[str, ...]]:
+    """Rules 5: the verdict on what others saw, the objectives measured from their start
+    and the sessions, never on track without the evidence the template requires."""
+    evidence = f.evidence
+    assert evidence is not None
+    off: list[str] = []
+    risk: list[str] = []
+    notes: list[str] = []
+    lead: list[str] = []
+    if evidence.ended is not None:
+        ended = evidence.ended
+        where = f" in stage {ended.stage}" if ended.stage else ""
+        lead.append(f"ended early: {ended.how} on day {ended.day}{where}")
+    _score_reasons(f, off, risk, notes)
+    if f.self_overall is not None and f.others_overall is not None:
+        gap = f.self_overall - f.others_overall
+        notes.append(
+            f"self-rating {exact.num(f.self_overall)} beside others' "
+            f"{exact.num(f.others_overall)}: a gap of {exact.signed(gap)} (shown, not weighed)"
+        )
+    if evidence.unweighed:
+        notes.append(f"{_and(evidence.unweighed)} answered outside the gate: shown, not weighed")
+    _attendance_reasons(f.attendance, off, risk, notes)
+    _objective_reasons(f, off, risk, notes)
+    if f.expectations is not None:
+        notes.append(in_words(f.expectations))
+    if off:
+        return Verdict.off_track, tuple(lead + off + risk + notes)
+    if risk:
+        return Verdict.at_risk, tuple(lead + risk + notes)
+    missing = list(evidence.missing)
+    if evidence.ended is not None and not missing:
+        missing.append("it ended before its last evaluation")
+    if missing:
+        judged = "not enough evidence to judge: " + "; ".join(missing)
+        return Verdict.insufficient_evidence, (*lead, judged, *notes)
+    return Verdict.on_track, tuple(lead + notes)
 
 
 def _score_reasons(f: Figures, off: list[str], risk: list[str], notes: list[str]) -> None:
@@ -195,9 +242,12 @@ def _objective_reasons(f: Figures, off: list[str], risk: list[str], notes: list[
     if f.objectives == 0:
         notes.append("no objectives agreed yet")
         return
+    at_end = f.kind in (EvaluationKind.final, EvaluationKind.follow_up)
+    if f.evidence is not None:  # rules 5: each objective expected up to its own horizon
+        at_end = at_end and f.expected == 100
     plan = (
         f"expected {exact.pct(f.expected)}% at the final evaluation"
-        if f.kind in (EvaluationKind.final, EvaluationKind.follow_up)
+        if at_end
         else f"expected {exact.pct(f.expected)}% by now"
     )
     if f.attainment is None:

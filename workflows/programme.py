@@ -55,7 +55,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.evolve import fold
     from domain.holders import HELD
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import COLLECTION, OCCURRED_AT, PEOPLE, clip
+    from domain.rules import COLLECTION, EVIDENCE, OCCURRED_AT, PEOPLE, clip
     from domain.schedule import next_wake
     from domain.state import ProgrammeState, Status
     from domain.template import Role
@@ -65,6 +65,7 @@ with workflow.unsafe.imports_passed_through():
         ARCHIVE_PROGRAMME,
         ARCHIVE_REVISION,
         COLLECTION_REVISION,
+        EVIDENCE_REVISION,
         FEWER_COMMANDS_REVISION,
         INPUT_BUDGET,
         KEPT_REJECTIONS,
@@ -149,7 +150,9 @@ class ProgrammeWorkflow:
             # start (signal-with-start) finds the programme launched.
             launch = input.launch
             rules = 1
-            if input.revision is not None and input.revision >= COLLECTION_REVISION:
+            if input.revision is not None and input.revision >= EVIDENCE_REVISION:
+                rules = EVIDENCE
+            elif input.revision is not None and input.revision >= COLLECTION_REVISION:
                 rules = COLLECTION
             elif input.revision is not None and input.revision >= PEOPLE_REVISION:
                 rules = PEOPLE

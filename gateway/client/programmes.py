@@ -33,7 +33,7 @@ from adapters.stores.archive import ArchiveEntry, ArchiveFilter, ProgrammeArchiv
 from adapters.stores.people import PeopleDirectory
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
-from domain import confidentiality, ids
+from domain import ids, published
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -56,8 +56,9 @@ from domain.errors import DomainError
 from domain.events import Event
 from domain.holders import NOBODY, Holders
 from domain.people import Contact
+from domain.roles import one_role_each
 from domain.rules import check_occurred_at
-from domain.template import Template
+from domain.template import Role, Template
 from domain.view import ProgrammeView
 from gateway.client import archived, erasure, pages
 from gateway.client.errors import (
@@ -167,6 +168,17 @@ class ProgrammeClient:
                 check_start(start_date, datetime.now(UTC).date())
             except DomainError as exc:
                 raise InvalidRequest(str(exc)) from exc
+        try:  # the workflow would take it under rules 5 and refuse it: say so now
+            one_role_each(
+                {
+                    Role.employee: employee.id,
+                    Role.coach: holders.coach,
+                    Role.manager: holders.manager,
+                    Role.sponsor: holders.sponsor,
+                }
+            )
+        except DomainError as exc:
+            raise InvalidRequest(exc.shown) from exc
         launch = Launch(
             programme_id=programme_id,
             employee=employee,
@@ -426,8 +438,8 @@ class ProgrammeClient:
 
     async def shown_events(self, programme_id: str, after: int = 0) -> list[Event]:
         """The timeline as the employee and the platform may read it: no rater ids, no
-        one rater's scores where a role needs more (``domain.confidentiality``)."""
-        shown = confidentiality.shown_events(await self.events(programme_id))
+        one rater's scores where a role needs more (``domain.published``)."""
+        shown = published.events(await self.events(programme_id))
         return [e for e in shown if e.seq > after]
 
     async def evaluation_reports(self, programme_id: str) -> list[Report]:

@@ -33,6 +33,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.expectations import rated_from
+from domain.state import Status
 from domain.template import Role, Template
 from domain.view import ProgrammeView
 from gateway.catalogue import shipped_ids, shipped_template
@@ -177,6 +178,30 @@ async def migrate(programme: Programme) -> object:
     return await drive_to_completion(programme)
 
 
+async def evidence(programme: Programme) -> object:
+    """Rules 5: an answer for a later stage refused before its window; the programme
+    driven to completion; the follow-up answered, then the programme withdrawn while it
+    waits for its follow-up (which records the follow-up evaluation, saying so)."""
+    later = next(s for s in reversed(programme.template.stages) if s.gate.feedback is not None)
+    scores = dict.fromkeys(programme.template.dimensions, 4)
+    await programme.handle.signal(
+        ProgrammeWorkflow.give_feedback,
+        GiveFeedback(role=Role.employee, rater_id="E123", scores=scores, stage=later.key),
+    )
+    done: list[ProgrammeView] = []
+
+    async def stop(view: ProgrammeView) -> None:
+        waits = programme.template.follow_up is not None
+        if waits and view.status is Status.completed and not done:
+            done.append(view)
+            await programme.feedback(Role.employee, Role.manager, score=4)
+            await programme.handle.execute_update(
+                ProgrammeWorkflow.withdraw, Withdraw(reason="left before the follow-up")
+            )
+
+    return await drive_to_completion(programme, stop)
+
+
 SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "happy": (happy, RunSettings()),
     "lapse": (lapse, RunSettings()),
@@ -187,6 +212,7 @@ SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "continue-as-new": (happy, RunSettings(history_limit=100)),
     "amend": (amend, RunSettings()),
     "expectations": (expectations, RunSettings()),
+    "evidence": (evidence, RunSettings()),
     "migrate": (migrate, RunSettings()),
 }
 
