@@ -120,6 +120,11 @@ def evaluation_figures(
     """The functionals of one published evaluation (its JSON), index ``i``."""
     baseline_i = truth.kinds.index("baseline") if "baseline" in truth.kinds else None
     merged = [Role(r) for r in ev.get("merged", ())]
+    evidence = ev.get("evidence")
+    # Rules 5: the mean and the comparison weigh only the others (the gate's roles but
+    # the employee); the employee's own score is shown beside them.
+    weighed = {Role(r) for r in evidence["weighed"]} if evidence else set(Role)
+    selves: list[Functional] = []
     if ev.get("tolerance") is not None:  # the template's, printed in the trend's reason
         published.values.add(ev["tolerance"])
     dim_means: list[Functional] = []
@@ -132,7 +137,13 @@ def evaluation_figures(
             role = Role(role_name)
             f = _avg(i, role, truth.raters(i, role, d), d)
             published.add(f"{where} {d} {role}", f, value)
-            groups.append(f)
+            if role in weighed:
+                groups.append(f)
+        own: Functional | None = None
+        if score.get("self_score") is not None:
+            own = _avg(i, Role.employee, truth.raters(i, Role.employee, d), d)
+            published.add(f"{where} {d} self", own, score["self_score"])
+            selves.append(own)
         if score.get("others") is not None:
             pooled = [(r, rid) for r in merged for rid in truth.raters(i, r, d)]
             f = {(i, r, rid, d): Fraction(1, len(pooled)) for r, rid in pooled}
@@ -142,12 +153,14 @@ def evaluation_figures(
             published.add(f"{where} {d} mean", _mean(groups), score["mean"])
             if score["mean"] is not None:
                 dim_means.append(_mean(groups))
+            if own is not None:
+                published.add(f"{where} {d} self gap", _sub(own, _mean(groups)), score["self_gap"])
         if score.get("compared") is None and score.get("baseline") is None:
             continue
         assert baseline_i is not None, f"{where}: a comparison without a baseline"
         now_parts: list[Functional] = []
         then_parts: list[Functional] = []
-        for role in Role:
+        for role in (r for r in Role if r in weighed):
             ids_now = set(truth.raters(i, role, d))
             ids_then = set(truth.raters(baseline_i, role, d))
             if not ids_now or not ids_then:
@@ -163,6 +176,11 @@ def evaluation_figures(
         baseline_all.append(base)
     if dim_means:
         published.add(f"{where} overall", _mean(dim_means), ev.get("overall"))
+    if selves:
+        published.add(f"{where} self overall", _mean(selves), ev.get("self_overall"))
+        if dim_means:
+            gap = _sub(_mean(selves), _mean(dim_means))
+            published.add(f"{where} self overall gap", gap, ev.get("self_gap"))
     if compared_all:
         c, b = _mean(compared_all), _mean(baseline_all)
         published.add(f"{where} compared_overall", c, ev.get("compared_overall"))

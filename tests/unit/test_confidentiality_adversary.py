@@ -33,7 +33,7 @@ from domain.commands import (
 from domain.decider import decide
 from domain.events import EVENT_LIST, EvaluationRecorded, Event, FeedbackReceived
 from domain.evolve import apply
-from domain.rules import RULES
+from domain.rules import COLLECTION, RULES
 from domain.schedule import next_wake
 from domain.state import ProgrammeState
 from domain.template import Dimension, Role, parse_template
@@ -82,7 +82,7 @@ class Answer:
 Stage = tuple[Answer, ...]
 
 
-def play(stages: tuple[Stage, ...]) -> tuple[list[Event], ProgrammeState]:
+def play(stages: tuple[Stage, ...], rules: int = RULES) -> tuple[list[Event], ProgrammeState]:
     """The programme's events when each feedback stage gets ``stages[k]``'s answers
     (the employee and the manager answer last, which closes the stage)."""
     log: list[Event] = []
@@ -104,7 +104,7 @@ def play(stages: tuple[Stage, ...]) -> tuple[list[Event], ProgrammeState]:
             template=TEMPLATE,
             manager_id="M1",
             cohort_id="c",
-            rules=RULES,
+            rules=rules,
         )
     )
     do(AgreeObjectives(short_term=("Delegate",), long_term=("Lead",)))
@@ -214,14 +214,19 @@ def answers(draw: st.DrawFn) -> Stage:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.tuples(answers(), answers(), answers()))
-@example(DIFFERENCING)
-@example(LEFT)
-@example(THREE_SETS)
+@given(st.tuples(answers(), answers(), answers()), st.sampled_from((COLLECTION, RULES)))
+@example(DIFFERENCING, COLLECTION)
+@example(DIFFERENCING, RULES)
+@example(LEFT, COLLECTION)
+@example(LEFT, RULES)
+@example(THREE_SETS, COLLECTION)
+@example(THREE_SETS, RULES)
 def test_no_anonymous_rater_s_score_is_determined_by_what_the_platform_reads(
-    stages: tuple[Stage, Stage, Stage],
+    stages: tuple[Stage, Stage, Stage], rules: int
 ) -> None:
-    log, state = play(stages)
+    """Under rules 4 every role is weighed, the comparisons included; under the newest
+    rules (5) the others' (here the manager's) only, the employee's own beside them."""
+    log, state = play(stages, rules)
     published = published_of(log, state)
     truth = adversary.truth_of(log)
     given_away = adversary.determined(published, truth)
@@ -230,7 +235,7 @@ def test_no_anonymous_rater_s_score_is_determined_by_what_the_platform_reads(
 
 def test_the_adversary_finds_the_differencing_case_when_everything_is_published() -> None:
     """The adversary is not blind: the raw evaluations (what ops read) give P4 away."""
-    log, _ = play(DIFFERENCING)
+    log, _ = play(DIFFERENCING, COLLECTION)
     truth = adversary.truth_of(log)
     published = adversary.Published()
     recorded = [e for e in log if isinstance(e, EvaluationRecorded)]
