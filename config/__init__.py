@@ -40,6 +40,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from adapters.notify.choices import CHANNELS, SmtpSecurity
 from config.errors import SettingsError, describe
 from config.values import (
+    ArchiveRetention,
     BodySize,
     Grace,
     HostPort,
@@ -175,6 +176,10 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = _env("PARCOURS_DATABASE_URL", default=None, repr=False)
     """``postgresql://user:password@host:port/database``: the stores on that PostgreSQL
     database, shared by every worker and API replica. Unset: SQLite files in the data dir."""
+
+    archive_retention: ArchiveRetention | None = _env("PARCOURS_ARCHIVE_RETENTION", default=None)
+    """How long closed programmes stay in the archive (``P3Y``; years and months count on
+    the calendar), enforced by ``parcours archive prune``. Unset: kept until erased."""
 
     # Observability.
     metrics_port: Port | None = _env("PARCOURS_METRICS_PORT", default=None)

@@ -38,6 +38,7 @@ from domain.events import (
     StageCompleted,
     StageEntered,
     StageStalled,
+    TemplateMigrated,
 )
 from domain.expectations import Expectations
 from domain.gates import sessions_quota_met
@@ -149,6 +150,18 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 ),
                 "expectations_ratings": state.expectations_ratings + 1,
             }
+        case TemplateMigrated():
+            moved: dict[str, Any] = {"template": event.template}
+            if progress is not None and event.stage is not None and event.index is not None:
+                moved["stage_progress"] = progress.model_copy(
+                    update={
+                        "key": event.stage,
+                        "index": event.index,
+                        "due": event.due,
+                        "sessions": event.sessions,
+                    }
+                )
+            return moved
         case FeedbackReceived():
             entry = FeedbackEntry(
                 seq=event.seq,

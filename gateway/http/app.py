@@ -28,6 +28,7 @@ from gateway.http import (
     commands,
     errors,
     facts,
+    migrations,
     people,
     personal_data,
     programmes,
@@ -110,6 +111,7 @@ def create_app(
         codec.router,
         templates.router,
         calendars.router,
+        migrations.router,
     ):
         app.include_router(router)
     return app

@@ -62,8 +62,19 @@ def _events() -> list[Event]:
         for scenario in ("on-time", "silent", "late"):
             run = simulate(shipped_template(template_id), scenario_named(scenario), T0)
             found += run.events
+    migrated = {
+        "type": "template_migrated",
+        "from_template": "executive-6m@1",
+        "to_template": "executive-6m@2",
+        "mapping": {"coaching": "coaching_sessions"},
+        "by": "ops-1",
+        "reason": "a session more",
+        "template": shipped_template("executive-6m").model_dump(mode="json"),
+        "stage": "coaching_sessions",
+        "index": 3,
+    }
     found += EVENT_LIST.validate_python(
-        [{**_base(i), **fields} for i, fields in enumerate(RECORDED, start=1)]
+        [{**_base(i), **fields} for i, fields in enumerate([migrated, *RECORDED], start=1)]
     )
     return found
 
