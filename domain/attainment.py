@@ -30,13 +30,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from fractions import Fraction
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 from domain import exact
 from domain.template import EvaluationKind, Template
 
-if TYPE_CHECKING:  # events import evaluations, which import this
-    from domain.events import Objective
+
+class Objective(Protocol):
+    """An agreed objective as measured here (``domain.events.Objective``; events import
+    evaluations, which import this, so not by name)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def horizon(self) -> str: ...
+
 
 TARGET = 100
 """An objective's target unless said otherwise: fully attained."""
