@@ -37,8 +37,8 @@ from domain.template import EvaluationKind, Template
 
 
 class Objective(Protocol):
-    """An agreed objective as measured here (``domain.events.Objective``; events import
-    evaluations, which import this, so not by name)."""
+    """What this module reads of an agreed objective (``domain.events.Objective``, which
+    it does not import: the events import the evaluations, which import this)."""
 
     @property
     def id(self) -> str: ...

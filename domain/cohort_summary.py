@@ -4,7 +4,10 @@ views, never one person's scores.
 Per stage and status, how many programmes; per evaluation kind, how many of each verdict,
 and the mean like-for-like change per dimension (each programme's ``change`` against its
 own baseline); attendance; stalls. A mean over fewer than ``MIN_GROUP`` programmes is
-withheld: with one or two it would be their scores.
+withheld: with one or two it would be their scores. The rule across figures holds here too
+(``domain.disclosure``): of one evaluation kind, a mean whose programmes differ from those
+of a mean already published (the overall change first, then each dimension's) by fewer
+than ``MIN_GROUP``, or that would single one programme out with them, is withheld.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from statistics import fmean
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.disclosure import Group, refusal
 from domain.template import Dimension, EvaluationKind
 from domain.verdict import Verdict
 from domain.view import ProgrammeView
@@ -69,9 +73,15 @@ class CohortSummary(_Report):
     min_group: int = MIN_GROUP
 
 
-def _change(values: list[float]) -> Change:
-    mean = round(fmean(values), 2) if len(values) >= MIN_GROUP else None
-    return Change(programmes=len(values), mean=mean)
+def _change(values: dict[str, float], published: list[Group]) -> Change:
+    """The mean of ``values`` (by programme), unless with what is ``published`` it would
+    give one programme's away; published, its programmes join ``published``."""
+    group = frozenset(values)
+    if refusal(published, group, MIN_GROUP) is not None:
+        return Change(programmes=len(values), mean=None)
+    if group not in published:
+        published.append(group)
+    return Change(programmes=len(values), mean=round(fmean(values.values()), 2))
 
 
 def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -> CohortSummary:
@@ -81,9 +91,9 @@ def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -
     stalled: Counter[str] = Counter()
     held = missed = 0
     verdicts: dict[EvaluationKind, Counter[Verdict]] = defaultdict(Counter)
-    overall: dict[EvaluationKind, list[float]] = defaultdict(list)
-    dims: dict[EvaluationKind, dict[Dimension, list[float]]] = defaultdict(
-        lambda: defaultdict(list)
+    overall: dict[EvaluationKind, dict[str, float]] = defaultdict(dict)
+    dims: dict[EvaluationKind, dict[Dimension, dict[str, float]]] = defaultdict(
+        lambda: defaultdict(dict)
     )
     counted: dict[EvaluationKind, set[str]] = defaultdict(set)
     for view in views:
@@ -97,21 +107,24 @@ def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -
             counted[kind].add(view.programme_id)
             verdicts[kind][evaluation.verdict] += 1
             if evaluation.change is not None:
-                overall[kind].append(evaluation.change)
+                overall[kind][view.programme_id] = evaluation.change
             for score in evaluation.scores:
                 if score.change is not None:
-                    dims[kind][score.dimension].append(score.change)
-    evaluations = [
-        EvaluationSummary(
-            kind=kind,
-            programmes=len(counted[kind]),
-            verdicts={v: verdicts[kind][v] for v in Verdict if verdicts[kind][v]},
-            overall_change=_change(overall[kind]),
-            by_dimension={d: _change(values) for d, values in dims[kind].items()},
+                    dims[kind][score.dimension][view.programme_id] = score.change
+    evaluations: list[EvaluationSummary] = []
+    for kind in EvaluationKind:
+        if not counted[kind]:
+            continue
+        published: list[Group] = []
+        evaluations.append(
+            EvaluationSummary(
+                kind=kind,
+                programmes=len(counted[kind]),
+                verdicts={v: verdicts[kind][v] for v in Verdict if verdicts[kind][v]},
+                overall_change=_change(overall[kind], published),
+                by_dimension={d: _change(values, published) for d, values in dims[kind].items()},
+            )
         )
-        for kind in EvaluationKind
-        if counted[kind]
-    ]
     sessions = held + missed
     return CohortSummary(
         cohort_id=cohort_id,

@@ -10,7 +10,16 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain.durations import Duration
 from domain.errors import TemplateError
@@ -90,6 +99,19 @@ class Minimums(_Data):
 
     def raised(self) -> dict[Role, int]:
         return {role: n for role in Role if (n := getattr(self, role.value)) is not None}
+
+    @field_validator("*")
+    @classmethod
+    def _raised_not_lowered(cls, least: int | None, info: ValidationInfo) -> int | None:
+        """Never below the default (3 for peers and direct reports): refused at load,
+        the field named (``minimums.peer``)."""
+        role = Role(str(info.field_name))
+        if least is not None and not minimum_default(role) <= least <= MAX_MINIMUM:
+            raise ValueError(
+                f"must be {minimum_default(role)}..{MAX_MINIMUM} "
+                f"(a template may raise the default, not lower it), got {least}"
+            )
+        return least
 
 
 class FeedbackGate(_Data):
@@ -242,12 +264,6 @@ class Template(_Data):
     def _coherent(self) -> Self:
         if len(set(self.dimensions)) != len(self.dimensions):
             raise ValueError("dimensions must not repeat")
-        for role, least in self.minimums.raised().items():
-            if least < minimum_default(role) or least > MAX_MINIMUM:
-                raise ValueError(
-                    f"minimums: {role} must be {minimum_default(role)}..{MAX_MINIMUM} "
-                    f"(a template may raise the default, not lower it), got {least}"
-                )
         keys = [stage.key for stage in self.stages]
         repeated = sorted({k for k in keys if keys.count(k) > 1})
         if repeated:

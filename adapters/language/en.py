@@ -108,6 +108,9 @@ MESSAGES: dict[str, str] = {
     "report.comments": "Comments",
     "report.comments_general": "General",
     "report.no_comments": "No comments.",
+    "report.comments_withheld": (
+        "Comments withheld: {n}, from a role with too few raters for its scores to be shown."
+    ),
     "report.attendance": "Attendance",
     "report.attendance_line": "Sessions held: {held}, missed: {missed} (attendance {rate}).",
     "report.no_sessions": "No sessions recorded yet.",
@@ -223,5 +226,8 @@ MESSAGES: dict[str, str] = {
     "note.withheld": "{role} scores withheld: {answered} answered, {needed} needed to show them",
     "note.unknown": "an unknown number",
     "note.baseline_hidden": "the baseline's scores were merged or withheld",
+    "note.like_for_like": (
+        "{role} like for like withheld: it would single a rater out, {needed} needed to show it"
+    ),
     "note.suffix": "{parts} (the change since the baseline is not shown)",
 }

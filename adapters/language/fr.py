@@ -111,6 +111,10 @@ MESSAGES: dict[str, str] = {
     "report.comments": "Commentaires",
     "report.comments_general": "Général",
     "report.no_comments": "Aucun commentaire.",
+    "report.comments_withheld": (
+        "Commentaires non montrés : {n}, d'un rôle trop peu nombreux pour que ses notes"
+        " soient montrées."
+    ),
     "report.attendance": "Assiduité",
     "report.attendance_line": ("Séances tenues : {held}, manquées : {missed} (assiduité {rate})."),
     "report.no_sessions": "Aucune séance enregistrée pour l'instant.",
@@ -238,5 +242,9 @@ MESSAGES: dict[str, str] = {
     ),
     "note.unknown": "un nombre inconnu de",
     "note.baseline_hidden": "les notes de l'évaluation initiale ont été regroupées ou masquées",
+    "note.like_for_like": (
+        "comparaison à personnes égales des {role} non montrée : elle isolerait une personne,"
+        " {needed} nécessaires pour la montrer"
+    ),
     "note.suffix": "{parts} (l'évolution depuis l'évaluation initiale n'est pas montrée)",
 }

@@ -77,6 +77,8 @@ def render_html(report: Report, lang: str | None = None) -> str:
         out += [f"<h3>{e(group)}</h3>", _list(comments)]
     if not p.comments:
         out.append(f"<p>{e(p.labels['no_comments'])}</p>")
+    if p.withheld_comments is not None:
+        out.append(f"<p>{e(p.withheld_comments)}</p>")
     out += [
         "</section>",
         f'<section id="attendance"><h2>{e(p.labels["attendance"])}</h2>',

@@ -31,6 +31,8 @@ def render_markdown(report: Report, lang: str | None = None) -> str:
         lines += [f"### {_md(group)}", "", *(f"- {_md(c)}" for c in comments), ""]
     if not p.comments:
         lines += [_md(p.labels["no_comments"]), ""]
+    if p.withheld_comments is not None:
+        lines += [_md(p.withheld_comments), ""]
     lines += [f"## {_md(p.labels['attendance'])}", "", _md(p.attendance), ""]
     if p.sessions is not None:
         lines += [*_table(p.sessions), ""]

@@ -100,6 +100,12 @@ class _Words:
             return self.t(
                 "note.withheld", role=self.roles(m["role"]), answered=answered, needed=m["needed"]
             )
+        if m := re.fullmatch(
+            rf"(?P<role>{_ROLES}) like for like withheld: it would single a rater out, "
+            r"(?P<needed>\d+) needed to show it",
+            words,
+        ):
+            return self.t("note.like_for_like", role=self.roles(m["role"]), needed=m["needed"])
         if words == "the baseline's scores were merged or withheld":
             return self.t("note.baseline_hidden")
         return None

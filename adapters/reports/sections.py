@@ -41,6 +41,8 @@ class Page:
     chart: str | None
     """The radar chart's SVG (already escaped), when there are scores."""
     comments: list[tuple[str, list[str]]]
+    withheld_comments: str | None
+    """How many comments were withheld, and why; None when none was."""
     attendance: str
     sessions: Table | None
     expectations: list[str] | None
@@ -99,6 +101,9 @@ def page(report: Report, reader: Reader) -> Page:
             )
             for g in report.comments
         ],
+        withheld_comments=t("report.comments_withheld", n=reader.integer(report.withheld_comments))
+        if report.withheld_comments
+        else None,
         attendance=_attendance(ev, reader),
         sessions=_sessions(report, reader),
         expectations=expectations(ev, reader),

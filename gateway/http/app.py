@@ -52,6 +52,7 @@ def create_app(
     cors_origins: Sequence[str] = UI_ORIGINS,
     codec_secret: str | None = None,
     limits: RequestLimits | None = None,
+    cohort_tokens: Mapping[str, Sequence[str]] | None = None,
 ) -> FastAPI:
     """The app; ``codec_secret`` opens ``/codec/local/<secret>/`` to loopback clients (the
     dev server's Web UI under ``parcours up``, which has no sign-in)."""
@@ -65,6 +66,8 @@ def create_app(
     )
     app.state.client = client
     app.state.tokens = dict(tokens)
+    # A cohort reader's token -> the cohorts it may read (gateway.http.auth.cohorts_of).
+    app.state.cohorts = {token: tuple(names) for token, names in (cohort_tokens or {}).items()}
     app.state.store = store
     app.state.codec_secret = codec_secret
     app.add_middleware(

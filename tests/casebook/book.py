@@ -111,8 +111,11 @@ def casebook() -> str:
 
 
 def page_with_casebook(page: str) -> str:
-    head, _, _ = page.partition(HEADING)
-    return head + casebook()
+    """``page`` with its casebook written anew, the sections before and after it kept."""
+    head, _, rest = page.partition(HEADING)
+    after = rest.find("\n## ")
+    tail = rest[after:] if after >= 0 else ""
+    return head + casebook().rstrip("\n") + "\n" + tail
 
 
 if __name__ == "__main__":

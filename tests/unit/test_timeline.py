@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from domain import confidentiality
+from domain import published
 from domain.events import EVENT_LIST, Event, RatersNominated
 from domain.simulation import scenario_named, simulate
 from gateway.catalogue import shipped_ids, shipped_template
@@ -102,7 +102,7 @@ def test_the_rows_that_said_nothing_say_what_changed() -> None:
 def test_a_withheld_nominee_is_counted_never_named() -> None:
     [launched] = [e for e in EVENTS if e.type == "programme_launched"][:1]
     nominated = EVENT_LIST.validate_python([{**_base(2), **RECORDED[4]}])
-    [shown] = confidentiality.shown_events([launched, *nominated])[1:]
+    [shown] = published.events([launched, *nominated])[1:]
     assert isinstance(shown, RatersNominated)
     row = summary(shown)
     assert "P1" not in row
