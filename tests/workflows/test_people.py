@@ -55,7 +55,8 @@ async def test_a_360_with_two_peers_shows_no_peer_average_and_no_peer_id(
     for score in baseline.scores:
         assert set(score.by_role) == {Role.employee, Role.manager}
         assert score.others is None
-        assert score.mean == 3.5
+        assert score.mean == 4.0  # rules 5: what others saw (the manager), peers withheld
+        assert score.self_score == 3.0  # the employee's own, beside it
     assert baseline.withheld == {Role.peer: 2}
 
     raw = await programme.events()
