@@ -44,6 +44,12 @@ from adapters.payloads.keyring import (
     parse_master_key,
 )
 from adapters.reports import EvaluationRecorder
+from adapters.stores.archive import (
+    ARCHIVE_FILE,
+    PostgresArchive,
+    ProgrammeArchive,
+    SqliteArchive,
+)
 from adapters.stores.idempotency import (
     AnswerStore,
     IdempotencyStore,
@@ -200,6 +206,19 @@ def people_directory(
         return PostgresPeople(database, keyring)
     where = data_dir if data_dir is not None else settings.data_dir
     return SqlitePeople(private_dir(where) / PEOPLE_FILE, keyring)
+
+
+def programme_archive(
+    settings: Settings, keyring: Keyring, data_dir: Path | None = None
+) -> ProgrammeArchive:
+    """Where closed programmes' events are kept past Temporal's retention, sealed per
+    employee: PostgreSQL with ``PARCOURS_DATABASE_URL``, else ``archive.db`` in the data
+    dir (``data_dir`` wins over the settings')."""
+    database = database_for(settings)
+    if database is not None:
+        return PostgresArchive(database, keyring)
+    where = data_dir if data_dir is not None else settings.data_dir
+    return SqliteArchive(private_dir(where) / ARCHIVE_FILE, keyring)
 
 
 @dataclass(frozen=True)
@@ -448,8 +467,12 @@ async def run_worker(
     settings = settings if settings is not None else load_settings()
     where = data_dir if data_dir is not None else settings.data_dir
     if activities is None:
+        from activities.archive import ArchiveActivities
+
         keys = keyring_of(client.data_converter)  # the keys the client seals payloads with
         activities = programme_activities(settings, where, keyring=keys).all()
+        archive = programme_archive(settings, keys or open_keyring(settings, where), where)
+        activities = [*activities, ArchiveActivities(archive).archive_programme]
     try:
         await serve(
             client,

@@ -27,6 +27,7 @@ from adapters.payloads.keyring import MASTER_KEY_ENV, Keyring, parse_master_key
 from bench.baseline import BaselineWorkflow, baseline_record
 from domain.notices import EvaluationReport, Notification
 from workers.programme import build_worker, sandbox_runner
+from workflows.messages import ClosedProgramme
 
 PARCOURS_QUEUE = "bench-parcours"
 BASELINE_QUEUE = "bench-baseline"
@@ -46,7 +47,16 @@ async def record_evaluation(report: EvaluationReport) -> str:
     return f"recorded {report.delivery_id}"
 
 
-FAKE_ACTIVITIES: Sequence[Callable[..., Awaitable[Any]]] = (send_notification, record_evaluation)
+@activity.defn(name="archive_programme")
+async def archive_programme(closed: ClosedProgramme) -> str:
+    return f"archived {len(closed.events)} events"
+
+
+FAKE_ACTIVITIES: Sequence[Callable[..., Awaitable[Any]]] = (
+    send_notification,
+    record_evaluation,
+    archive_programme,
+)
 
 
 def worker_options(max_cached: int) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from adapters.notify.choices import CHANNELS, SmtpSecurity
 from config.errors import SettingsError, describe
 from config.values import (
+    ArchiveRetention,
     BodySize,
     Grace,
     HostPort,
@@ -75,6 +76,9 @@ class ApiRole(StrEnum):
     platform = "platform"
     integrator = "integrator"
     ops = "ops"
+    cohort = "cohort"
+    """Reads the reports of the cohorts its token names (``cohort:token:c1+c2``), nothing
+    else: a cohort's sponsor or HR business partner."""
 
 
 class LogLevel(StrEnum):
@@ -147,7 +151,10 @@ class Settings(BaseSettings):
     api_tokens: Annotated[dict[str, ApiRole], NoDecode] = _env(
         "PARCOURS_API_TOKENS", default_factory=dict, repr=False
     )
-    """Bearer token -> role, from ``role:token,role:token``."""
+    """Bearer token -> role, from ``role:token,role:token`` (``cohort:token:c1+c2`` for a
+    cohort reader, whose cohorts are ``api_token_cohorts``)."""
+    api_token_cohorts: dict[str, tuple[str, ...]] = Field(default_factory=dict, repr=False)
+    """Cohort reader's token -> the cohorts it may read, from ``PARCOURS_API_TOKENS``."""
     idempotency_ttl: Annotated[float, Field(gt=0)] = _env(
         "PARCOURS_IDEMPOTENCY_TTL", default=24 * 3600.0
     )
@@ -172,6 +179,10 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = _env("PARCOURS_DATABASE_URL", default=None, repr=False)
     """``postgresql://user:password@host:port/database``: the stores on that PostgreSQL
     database, shared by every worker and API replica. Unset: SQLite files in the data dir."""
+
+    archive_retention: ArchiveRetention | None = _env("PARCOURS_ARCHIVE_RETENTION", default=None)
+    """How long closed programmes stay in the archive (``P3Y``; years and months count on
+    the calendar), enforced by ``parcours archive prune``. Unset: kept until erased."""
 
     # Observability.
     metrics_port: Port | None = _env("PARCOURS_METRICS_PORT", default=None)
@@ -230,6 +241,23 @@ class Settings(BaseSettings):
             return word
         return value
 
+    @_model_validator(mode="before")
+    @classmethod
+    def _token_cohorts(cls, data: Any) -> Any:
+        """The cohorts of each ``cohort:token:c1+c2`` entry of ``PARCOURS_API_TOKENS``."""
+        if not isinstance(data, dict):
+            return data
+        raw = data.get("PARCOURS_API_TOKENS", data.get("api_tokens"))
+        if isinstance(raw, str) and "api_token_cohorts" not in data:
+            found: dict[str, tuple[str, ...]] = {}
+            for entry in (e.strip() for e in raw.split(",")):
+                role, _, rest = entry.partition(":")
+                token, _, named = rest.rpartition(":")
+                if role.strip() == ApiRole.cohort and token.strip():
+                    found[token.strip()] = tuple(c.strip() for c in named.split("+") if c.strip())
+            data = {**data, "api_token_cohorts": found}
+        return data
+
     @field_validator("api_tokens", mode="before")
     @classmethod
     def _parse_tokens(cls, value: Any) -> Any:
@@ -245,8 +273,18 @@ class Settings(BaseSettings):
                 raise ValueError(f"entry {number} is not role:token")
             if role not in ApiRole.__members__:
                 raise ValueError(
-                    f"entry {number}: unknown role {role!r}; roles are platform, integrator, ops"
+                    f"entry {number}: unknown role {role!r}; "
+                    "roles are platform, integrator, ops, cohort"
                 )
+            if role == ApiRole.cohort:
+                token, _, named = token.rpartition(":")
+                cohorts = [c for c in named.split("+") if c.strip()]
+                if not token.strip() or not cohorts:
+                    raise ValueError(
+                        f"entry {number}: a cohort token names its cohorts, "
+                        "cohort:token:cohort1+cohort2"
+                    )
+                token = token.strip()
             if tokens.get(token, role) != role:
                 raise ValueError(f"entry {number}: the same token is given two roles")
             tokens[token] = ApiRole(role)

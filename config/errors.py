@@ -50,5 +50,5 @@ def _reason(error: Any, *, secret: bool) -> str:
 def _is_secret(head: str, env_names: Mapping[str, str]) -> bool:
     name = next((n for n, alias in env_names.items() if head in (n, alias)), head)
     return name in {"smtp_password", "webhook_secret", "temporal_api_key", "master_key"} or (
-        name == "api_tokens"
+        name in ("api_tokens", "api_token_cohorts")
     )

@@ -11,6 +11,7 @@ from limits import parse_many
 from pydantic import AfterValidator
 
 from adapters.notify.choices import PROGRAMME_ID
+from adapters.stores.retention import check_retention
 
 MAX_URL = 2000
 """The longest URL template taken: links must survive mail clients and chat relays."""
@@ -118,3 +119,5 @@ HostPort = Annotated[str, AfterValidator(_host_port)]
 Grace = Annotated[float, AfterValidator(_grace)]
 RateLimit = Annotated[str, AfterValidator(_rate)]
 BodySize = Annotated[int, AfterValidator(_body_size)]
+ArchiveRetention = Annotated[str, AfterValidator(check_retention)]
+"""An ISO 8601 period in years, months, weeks or days (``P3Y``): calendar years."""

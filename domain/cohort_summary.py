@@ -6,7 +6,11 @@ and the mean like-for-like change per dimension (each programme's ``change`` aga
 own baseline); attendance; stalls. Scores are compared only within one competency
 framework (``domain.framework``): a cohort whose programmes are on several frameworks
 (their own dimensions, their own scales) has one summary per framework and kind. A mean
-over fewer than ``MIN_GROUP`` programmes is withheld: with one or two it would be their scores.
+over fewer than ``MIN_GROUP`` programmes is withheld: with one or two it would be their
+scores. The rule across figures holds here too (``domain.disclosure``): of one framework
+and evaluation kind, a mean whose programmes differ from those of a mean already published
+(the overall change first, then each dimension's) by fewer than ``MIN_GROUP``, or that
+would single one programme out with them, is withheld.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from statistics import fmean
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.disclosure import Group, refusal
 from domain.framework import DimensionKey
 from domain.template import EvaluationKind
 from domain.verdict import Verdict
 from domain.view import ProgrammeView
 
-Group = tuple[str, EvaluationKind]
+Summarised = tuple[str, EvaluationKind]
 """Evaluations summarised together: of one framework, of one kind."""
 MIN_GROUP = 3
 """Programmes a mean is taken over at least, as a role's scores are shown only from
@@ -77,9 +82,15 @@ class CohortSummary(_Report):
     min_group: int = MIN_GROUP
 
 
-def _change(values: list[float]) -> Change:
-    mean = round(fmean(values), 2) if len(values) >= MIN_GROUP else None
-    return Change(programmes=len(values), mean=mean)
+def _change(values: dict[str, float], published: list[Group]) -> Change:
+    """The mean of ``values`` (by programme), unless with what is ``published`` it would
+    give one programme's away; published, its programmes join ``published``."""
+    group = frozenset(values)
+    if refusal(published, group, MIN_GROUP) is not None:
+        return Change(programmes=len(values), mean=None)
+    if group not in published:
+        published.append(group)
+    return Change(programmes=len(values), mean=round(fmean(values.values()), 2))
 
 
 def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -> CohortSummary:
@@ -88,10 +99,12 @@ def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -
     by_stage: dict[str, Counter[str]] = defaultdict(Counter)
     stalled: Counter[str] = Counter()
     held = missed = 0
-    verdicts: dict[Group, Counter[Verdict]] = defaultdict(Counter)
-    overall: dict[Group, list[float]] = defaultdict(list)
-    dims: dict[Group, dict[DimensionKey, list[float]]] = defaultdict(lambda: defaultdict(list))
-    counted: dict[Group, set[str]] = defaultdict(set)
+    verdicts: dict[Summarised, Counter[Verdict]] = defaultdict(Counter)
+    overall: dict[Summarised, dict[str, float]] = defaultdict(dict)
+    dims: dict[Summarised, dict[DimensionKey, dict[str, float]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    counted: dict[Summarised, set[str]] = defaultdict(set)
     for view in views:
         by_stage[view.stage or FINISHED][str(view.status)] += 1
         if view.stalled and view.stage:
@@ -104,24 +117,29 @@ def summarise(cohort_id: str, views: Iterable[ProgrammeView], erased: int = 0) -
             counted[group].add(view.programme_id)
             verdicts[group][evaluation.verdict] += 1
             if evaluation.change is not None:
-                overall[group].append(evaluation.change)
+                overall[group][view.programme_id] = evaluation.change
             for score in evaluation.scores:
                 if score.change is not None:
-                    dims[group][score.dimension].append(score.change)
-    frameworks = sorted({framework for framework, _ in counted})
-    evaluations = [
-        EvaluationSummary(
-            kind=kind,
-            framework=framework,
-            programmes=len(counted[group]),
-            verdicts={v: verdicts[group][v] for v in Verdict if verdicts[group][v]},
-            overall_change=_change(overall[group]),
-            by_dimension={d: _change(values) for d, values in dims[group].items()},
-        )
-        for framework in frameworks
-        for kind in EvaluationKind
-        if counted[group := (framework, kind)]
-    ]
+                    dims[group][score.dimension][view.programme_id] = score.change
+    evaluations: list[EvaluationSummary] = []
+    for framework in sorted({framework for framework, _ in counted}):
+        for kind in EvaluationKind:
+            group = (framework, kind)
+            if not counted[group]:
+                continue
+            published: list[Group] = []
+            evaluations.append(
+                EvaluationSummary(
+                    kind=kind,
+                    framework=framework,
+                    programmes=len(counted[group]),
+                    verdicts={v: verdicts[group][v] for v in Verdict if verdicts[group][v]},
+                    overall_change=_change(overall[group], published),
+                    by_dimension={
+                        d: _change(values, published) for d, values in dims[group].items()
+                    },
+                )
+            )
     sessions = held + missed
     return CohortSummary(
         cohort_id=cohort_id,

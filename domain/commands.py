@@ -297,6 +297,24 @@ class RecordDelivery(_Command):
         return self
 
 
+MAX_MAPPED = 50
+"""Most stage mappings one migration carries (a template has far fewer stages)."""
+StageKey = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class MigrateTemplate(_Command):
+    """Move a running programme onto another version of its template (``domain.migration``).
+
+    ``mapping`` renames stages (old key -> new key); a stage not named keeps its key."""
+
+    type: Literal["migrate_template"] = "migrate_template"
+    to: SharedTemplate
+    mapping: dict[StageKey, StageKey] = Field(default={}, max_length=MAX_MAPPED)
+    reason: Text
+    by: StageKey | None = None
+    """Who asked (an ops id, for the record)."""
+
+
 Command = Annotated[
     Launch
     | AgreeObjectives
@@ -313,6 +331,7 @@ Command = Annotated[
     | RecordExpectations
     | RateExpectations
     | Tick
-    | RecordDelivery,
+    | RecordDelivery
+    | MigrateTemplate,
     Field(discriminator="type"),
 ]

@@ -5,7 +5,8 @@ only when enough raters of that role answered (``minimums``: peers and direct re
 3 by default, every other role 1; a template may raise them). Below it, a role is merged
 with the other roles below theirs into **others**, shown when that group together
 reaches the highest minimum among them, and otherwise **withheld**, counted as withheld.
-Comments stay, unattributed: no rater id reaches anyone but ops.
+Comments follow their role: shown, unattributed, only when its scores are
+(``domain.published``); no rater id reaches anyone but ops.
 
 Everything shown is recomputed from what may be shown: a dimension's mean is the mean of
 the groups shown (roles and others), the overall score the mean of those; a change
@@ -14,31 +15,24 @@ evaluation merged or withheld a role (they were computed over every answer, and 
 other roles' means they would give the hidden one away). The verdict and the trend stay:
 they are the programme's judgement, not anybody's scores.
 
-This is a pure projection: the stored events stay complete, for ops, and every surface
-the employee or the platform reads (the view, evaluations and their reports, the
-platform's reads of the events, ``parcours show`` and ``history``) applies it.
+This is one evaluation's part of the published projection (``domain.published``), which
+also applies the rule across figures (``domain.disclosure``); the stored events stay
+complete, for ops.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from domain import exact
 from domain.evaluation import DimensionScore, Evaluation
-from domain.events import (
-    EvaluationRecorded,
-    Event,
-    FeedbackReceived,
-    ProgrammeLaunched,
-    RatersNominated,
-)
 from domain.reasons import HIDDEN, SCORE_CODES, Reason
-from domain.template import EvaluationKind, Role, Template, minimum_default
+from domain.template import Role, Template, minimum_default
 
 WITHHELD_ID = ""
 """The rater id every shown answer carries: none."""
-_SCORE_REASONS = ("scores are", "scores cannot", "baseline recorded:")
+SCORE_REASONS = ("scores are", "scores cannot", "baseline recorded:")
 
 
 def minimums(template: Template | None) -> dict[Role, int]:
@@ -86,7 +80,9 @@ def shown(
                     n = counts.get(role)
                     before = withheld.get(role)
                     withheld[role] = n if before is None else max(before, n or 0)
-        groups = [exact.exact(v) for v in visible.values()]
+        weighed = evaluation.evidence.weighed if evaluation.evidence is not None else None
+        # rules 5: the mean is the others' (the employee's own score stays beside it)
+        groups = [exact.exact(v) for r, v in visible.items() if weighed is None or r in weighed]
         if others is not None:
             groups.append(others)
         mean = exact.mean(groups) if groups else None
@@ -102,12 +98,20 @@ def shown(
                 baseline=score.baseline,
                 change=score.change,
                 compared=score.compared,
+                self_score=score.self_score,
+                self_gap=exact.display(exact.exact(score.self_score) - mean)
+                if score.self_score is not None and mean is not None
+                else None,
             )
         )
     hidden = bool(merged or withheld)
+    overall = exact.mean(means) if means else None
     update: dict[str, object] = {
         "scores": tuple(scores),
-        "overall": exact.opt(exact.mean(means)) if means else None,
+        "overall": exact.opt(overall),
+        "self_gap": exact.display(exact.exact(evaluation.self_overall) - overall)
+        if evaluation.self_overall is not None and overall is not None
+        else None,
         "merged": exact.ordered(merged),
         "withheld": {role: withheld[role] for role in Role if role in withheld},
     }
@@ -130,7 +134,7 @@ def shown(
             )
         else:
             update["reasons"] = (
-                *(r for r in evaluation.reasons if not r.startswith(_SCORE_REASONS)),
+                *(r for r in evaluation.reasons if not r.startswith(SCORE_REASONS)),
                 _note(*note),  # type: ignore[arg-type]
             )
     return evaluation.model_copy(update=update)
@@ -168,57 +172,3 @@ def _hidden(
 def _and(roles: Sequence[Role]) -> str:
     names = [str(r) for r in roles]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def shown_evaluations(
-    evaluations: Iterable[Evaluation], template: Template | None
-) -> tuple[Evaluation, ...]:
-    """A programme's evaluations as the employee and the platform may see them."""
-    least = minimums(template)
-    out: list[Evaluation] = []
-    baseline_hidden = False
-    for evaluation in evaluations:
-        projected = shown(evaluation, least, baseline_hidden=baseline_hidden)
-        if evaluation.kind is EvaluationKind.baseline:
-            baseline_hidden = hides_anything(projected)
-        out.append(projected)
-    return tuple(out)
-
-
-def shown_answer(event: FeedbackReceived, least: Mapping[Role, int]) -> FeedbackReceived:
-    """One answer as the platform may read it: never a rater id; a role that needs more
-    than one rater to be shown gives no scores one by one (its comment stays)."""
-    scores = event.scores if least[event.role] <= 1 else {}
-    return event.model_copy(update={"rater_id": WITHHELD_ID, "scores": scores})
-
-
-def shown_events(events: Sequence[Event], template: Template | None = None) -> list[Event]:
-    """A programme's events as the platform may read them (ops read them raw).
-
-    ``template`` is the programme's, when ``events`` is a page that does not start with
-    its launch; without either the default minimums apply.
-    """
-    for event in events:
-        if isinstance(event, ProgrammeLaunched):
-            template = event.template
-            break
-    least = minimums(template)
-    out: list[Event] = []
-    baseline_hidden = False
-    for event in events:
-        if isinstance(event, FeedbackReceived):
-            out.append(shown_answer(event, least))
-        elif isinstance(event, RatersNominated):
-            hidden = tuple(
-                r if least[r.role] <= 1 else r.model_copy(update={"id": WITHHELD_ID})
-                for r in event.raters
-            )
-            out.append(event.model_copy(update={"raters": hidden}))
-        elif isinstance(event, EvaluationRecorded):
-            projected = shown(event.evaluation, least, baseline_hidden=baseline_hidden)
-            if event.evaluation.kind is EvaluationKind.baseline:
-                baseline_hidden = hides_anything(projected)
-            out.append(event.model_copy(update={"evaluation": projected}))
-        else:
-            out.append(event)
-    return out

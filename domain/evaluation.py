@@ -103,6 +103,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain import exact
 from domain import verdict as verdicts
+from domain.evidence import Case, Evidence, gather, lacking
 from domain.expectations import Expectations
 from domain.framework import DimensionKey
 from domain.reasons import Reason, english
@@ -135,6 +136,10 @@ class DimensionScore(BaseModel):
     raters: dict[Role, int] = {}
     """How many raters of each role scored this dimension (empty in events recorded
     before they were counted): what ``domain.confidentiality`` checks minimums on."""
+    self_score: float | None = None
+    """Rules 5: the employee's own score, shown beside the others', never in ``mean``."""
+    self_gap: float | None = None
+    """Rules 5: ``self_score - mean`` (over-rating above 0, under-rating below)."""
     others: float | None = None
     """Shown projections only: the mean of the raters of the roles merged into "others"
     (too few to be shown on their own), when together they reach the minimum."""
@@ -187,6 +192,13 @@ class Evaluation(BaseModel):
     """The client's expectations and whether they were met, as they stood (final,
     closing and follow-up evaluations; ``domain.expectations``). None when none were
     recorded, and in evaluations recorded before expectations were."""
+    evidence: Evidence | None = None
+    """Rules 5: what it had against what its template requires (``domain.evidence``);
+    then ``mean``, ``overall`` and ``change`` are the others' (the gate's roles but the
+    employee), and the employee's own scores are beside them."""
+    self_overall: float | None = None
+    self_gap: float | None = None
+    """Rules 5: ``self_overall - overall``."""
 
 
 def expected_attainment(template: Template, kind: EvaluationKind, clock: timedelta) -> Fraction:
@@ -214,6 +226,7 @@ def evaluate(
     baseline_ratings: Sequence[Rating] | None = None,
     tolerance: float | Fraction = DEFAULT_SCORE_TOLERANCE,
     expectations: Expectations | None = None,
+    case: Case | None = None,
     codes: bool = False,
     drop: float | Fraction = 1,
 ) -> Evaluation:
@@ -225,15 +238,24 @@ def evaluate(
     agreed objective, None for one whose progress was not recorded. ``codes`` (rules 7)
     stores the reasons as codes, else as English sentences; ``drop`` is the fall of the
     overall score that is off track (``domain.verdict.Figures.drop``).
+
+    ``case`` (rules 5) weighs only the others' answers (``case.need.weighed``), shows the
+    employee's beside them, measures the objectives as ``case.objectives`` says and
+    gives the verdict of ``domain.verdict.weigh``.
     """
     band = exact.exact(tolerance)
     expected = exact.exact(expected_attainment)
-    now = _by_rater(ratings)
+    shown = _by_rater(ratings)
+    now = shown if case is None else _only(shown, case.need.weighed)
     then: dict[tuple[Role, str], dict[DimensionKey, Fraction]] | None = None
     if baseline_ratings is not None:
         then = _by_rater(baseline_ratings)
     elif baseline is not None:
         then = _from_stored(baseline)
+    if then is not None and case is not None:
+        then = _only(then, case.need.weighed)
+    own = _only(shown, (Role.employee,)) if case is not None else {}
+    selves: list[Fraction] = []
 
     scores: list[DimensionScore] = []
     means: list[Fraction] = []
@@ -250,8 +272,20 @@ def evaluate(
             if values
         }
         mean = exact.mean(role_means.values()) if role_means else None
+        mine = _role_values(own, dimension, None).get(Role.employee)
+        self_score = exact.mean(mine) if mine else None
+        if self_score is not None:
+            selves.append(self_score)
+
         if mean is not None:
             means.append(mean)
+        every = role_means  # rules 5: every role shown, the others' only weighed
+        if case is not None:
+            every = {
+                role: exact.mean(values)
+                for role, values in _role_values(shown, dimension, None).items()
+                if values
+            }
         pair = None
         if then is not None:
             roles_now |= set(role_means)
@@ -262,12 +296,16 @@ def evaluate(
         scores.append(
             DimensionScore(
                 dimension=dimension,
-                by_role={r: exact.display(v) for r, v in exact.in_role_order(role_means)},
+                by_role={r: exact.display(v) for r, v in exact.in_role_order(every)},
                 mean=exact.opt(mean),
                 baseline=exact.opt(pair[1]) if pair else None,
                 change=exact.display(pair[0] - pair[1]) if pair else None,
                 compared=exact.opt(pair[0]) if pair else None,
-                raters=_role_counts(now, dimension),
+                raters=_role_counts(shown, dimension),
+                self_score=exact.opt(self_score),
+                self_gap=exact.display(self_score - mean)
+                if self_score is not None and mean is not None
+                else None,
             )
         )
 
@@ -292,8 +330,35 @@ def evaluate(
     recorded = [Fraction(p) for p in progress if p is not None]
     attainment = exact.mean(recorded) if recorded else None
     unrecorded = len(progress) - len(recorded)
+    evidence = self_overall = None
+    lacks: tuple[Reason, ...] = ()
+    if case is not None:
+        attainment = case.objectives.attainment
+        expected = case.objectives.expected
+        unrecorded = case.objectives.agreed - case.objectives.measured
+        progress = [None] * case.objectives.agreed
+        self_overall = exact.mean(selves) if selves else None
+        evidence = gather(
+            case.need,
+            answers={role: len(_raters_of(shown, role)) for role in Role},
+            compared=comparison is not None,
+            objectives=case.objectives.agreed,
+            measured=case.objectives.measured,
+            sessions=case.sessions,
+            reaction=expectations is not None and expectations.met is not None,
+            ended=case.ended,
+        )
+        lacks = lacking(
+            case.need,
+            answers=evidence.answers,
+            compared=evidence.compared,
+            objectives=evidence.objectives,
+            measured=evidence.measured,
+            sessions=evidence.sessions,
+        )
 
-    verdict, reasons = verdicts.verdict(
+    judge = verdicts.verdict if case is None else verdicts.weigh
+    verdict, reasons = judge(
         Figures(
             kind=kind,
             raters=len({r.rater_id for r in ratings}),
@@ -311,6 +376,10 @@ def evaluate(
             attendance=attendance,
             expectations=expectations,
             drop=exact.exact(drop),
+            evidence=evidence,
+            self_overall=self_overall,
+            others_overall=overall,
+            lacking=lacks,
         )
     )
     return Evaluation(
@@ -333,6 +402,11 @@ def evaluate(
         reasons=() if codes else tuple(english(reason) for reason in reasons),
         codes=reasons if codes else (),
         expectations=expectations,
+        evidence=evidence,
+        self_overall=exact.opt(self_overall),
+        self_gap=exact.display(self_overall - overall)
+        if self_overall is not None and overall is not None
+        else None,
     )
 
 
@@ -353,6 +427,14 @@ def _by_rater(ratings: Iterable[Rating]) -> _Side:
         key: {d: exact.mean(Fraction(v) for v in values) for d, values in dims.items()}
         for key, dims in given.items()
     }
+
+
+def _only(side: _Side, roles: tuple[Role, ...]) -> _Side:
+    return {key: scores for key, scores in side.items() if key[0] in roles}
+
+
+def _raters_of(side: _Side, role: Role) -> set[str]:
+    return {rater for (r, rater) in side if r is role}
 
 
 def _from_stored(baseline: Evaluation) -> _Side:

@@ -98,6 +98,9 @@ class ObjectivesAmended(_Event):
     type: Literal["objectives_amended"] = "objectives_amended"
     added: tuple[Objective, ...] = ()
     """New objectives, with new ids."""
+    reworded: tuple[Objective, ...] = ()
+    """Rules 5: objectives kept, id and progress, with new words (``domain.objectives``);
+    the others of ``order`` are kept as they were."""
     removed: tuple[str, ...] = ()
     """Ids retired; their progress stays in the history."""
     order: tuple[str, ...]
@@ -318,6 +321,25 @@ class FollowUpClosed(_Event):
     kind: EvaluationKind
 
 
+class TemplateMigrated(_Event):
+    """The programme moved onto another version of its template: the rest of its path
+    follows ``template``; the current stage is ``stage`` (renamed by ``mapping``), its
+    due date and calendar re-planned from when it was entered."""
+
+    type: Literal["template_migrated"] = "template_migrated"
+    from_template: str
+    """``id@version`` before."""
+    to_template: str
+    mapping: dict[str, str] = {}
+    by: str | None = None
+    reason: str
+    template: SharedTemplate
+    stage: str | None = None
+    index: int | None = None
+    due: Duration | None = None
+    sessions: tuple[SessionSlot, ...] = ()
+
+
 Event = Annotated[
     ProgrammeLaunched
     | ProgrammeStarted
@@ -348,7 +370,8 @@ Event = Annotated[
     | PersonReassigned
     | ObjectivesAmended
     | ExpectationsRecorded
-    | ExpectationsRated,
+    | ExpectationsRated
+    | TemplateMigrated,
     Field(discriminator="type"),
 ]
 

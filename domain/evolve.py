@@ -38,10 +38,12 @@ from domain.events import (
     StageCompleted,
     StageEntered,
     StageStalled,
+    TemplateMigrated,
 )
 from domain.expectations import Expectations
 from domain.gates import sessions_quota_met
 from domain.objectives import RetiredObjective
+from domain.rules import EVIDENCE
 from domain.state import Clock, FeedbackEntry, ProgrammeState, StageProgress, Status
 
 State = ProgrammeState | None
@@ -73,6 +75,18 @@ def evolve(state: State, event: Event) -> ProgrammeState:
     changes["last_at"] = max(state.last_at, event.at)
     changes.update(_changes(state, event))
     return state.model_copy(update=changes)
+
+
+def _measuring(state: ProgrammeState, event: ObjectiveProgressed) -> dict[str, Any]:
+    """Rules 5: whether a check-in sets the objective's starting point or measures it
+    (``domain.attainment``)."""
+    if state.rules < EVIDENCE:
+        return {}
+    oid = event.objective_id
+    first = state.progress_records.get(oid, 0) == 0
+    if not state.coaching_started or (oid in state.amended_in and first):
+        return {"starts": {**state.starts, oid: event.percent}}
+    return {"measured": state.measured | {oid}}
 
 
 def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
@@ -113,8 +127,12 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 for o in state.objectives
                 if o.id in event.removed
             )
-            known = {o.id: o for o in (*state.objectives, *event.added)}
+            known = {o.id: o for o in (*state.objectives, *event.added, *event.reworded)}
+            # rules 5: added once the coaching began, it starts at its first check-in
+            late = state.amended_in | {o.id for o in event.added}
+            mid_way = state.rules >= EVIDENCE and state.coaching_started
             return {
+                "amended_in": late if mid_way else state.amended_in,
                 "objectives": tuple(known[i] for i in event.order),
                 "retired": state.retired + gone,
                 "amendments": event.amendment,
@@ -132,6 +150,18 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                 ),
                 "expectations_ratings": state.expectations_ratings + 1,
             }
+        case TemplateMigrated():
+            moved: dict[str, Any] = {"template": event.template}
+            if progress is not None and event.stage is not None and event.index is not None:
+                moved["stage_progress"] = progress.model_copy(
+                    update={
+                        "key": event.stage,
+                        "index": event.index,
+                        "due": event.due,
+                        "sessions": event.sessions,
+                    }
+                )
+            return moved
         case FeedbackReceived():
             entry = FeedbackEntry(
                 seq=event.seq,
@@ -143,9 +173,13 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             )
             kept = state.feedback
             if event.revision:  # replaces the rater's answer in the stage
-                kept = tuple(
-                    f for f in kept if (f.stage, f.rater_id) != (event.stage, event.rater_id)
-                )
+                mine = (event.stage, event.rater_id)
+                if state.rules >= EVIDENCE:  # rules 5: changes the dimensions it names
+                    answered = next((f for f in kept if (f.stage, f.rater_id) == mine), None)
+                    if answered is not None:
+                        merged = {**answered.scores, **event.scores}
+                        entry = entry.model_copy(update={"scores": merged})
+                kept = tuple(f for f in kept if (f.stage, f.rater_id) != mine)
             return {"feedback": (*kept, entry)}
         case SessionHeld() | SessionMissed():
             assert progress is not None
@@ -182,7 +216,8 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             }
         case ObjectiveProgressed():
             records = state.progress_records
-            return {
+            measuring = _measuring(state, event)
+            return measuring | {
                 "progress": {**state.progress, event.objective_id: event.percent},
                 "progress_records": {
                     **records,

@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 from domain.commands import NOMINATED_ROLES
 from domain.framework import DimensionKey
-from domain.rules import COLLECTION
-from domain.state import ProgrammeState
-from domain.template import FeedbackGate, Role
+from domain.rules import COLLECTION, EVIDENCE
+from domain.state import ProgrammeState, StageProgress
+from domain.template import EvaluationKind, FeedbackGate, Role, Stage
 
 SELF_NOMINATED = (Role.employee, Role.coach, Role.manager, Role.sponsor)
 """The roles whose holder the programme nominates itself for every feedback stage."""
@@ -69,10 +69,28 @@ def gate_status(state: ProgrammeState) -> GateStatus:
                     f"of {nominees} answered, waiting on {', '.join(roles)}"
                 )
                 waiting += roles
+    if _awaits_rating(state, stage, progress):
+        by = state.template.expectations.by
+        missing.append(f"the {by}'s rating of their expectations, until the due date")
+        waiting.append(by)
     if gate.sessions_held is not None and progress.held < gate.sessions_held:
         missing.append(f"{gate.sessions_held} sessions held; have {progress.held}")
         waiting += [Role.employee, Role.coach]
     return GateStatus(not missing, tuple(dict.fromkeys(waiting)), tuple(missing))
+
+
+def _awaits_rating(state: ProgrammeState, stage: Stage, progress: StageProgress) -> bool:
+    """Rules 5: the final evaluation's stage also collects the client's rating of their
+    expectations until its due date (when they were recorded), so they can be rated
+    before a programme that ends with it completes."""
+    return (
+        state.rules >= EVIDENCE
+        and stage.evaluation is EvaluationKind.final
+        and state.expectations is not None
+        and state.expectations.met is None
+        and progress.due is not None
+        and not progress.collection_due
+    )
 
 
 def quorum_met(state: ProgrammeState, stage: str, gate: FeedbackGate) -> bool:

@@ -40,7 +40,10 @@ class Notification(BaseModel):
     ``send_notification`` activity finds their contact in the people directory)."""
     raters: dict[Role, tuple[str, ...]] = {}
     """For a reminder to peers or direct reports: the ids of those nominated for the
-    stage who have not answered yet."""
+    stage who have not answered yet. For addressing only: the platform reads ``waiting``
+    (``domain.published.notification``)."""
+    waiting: tuple[Role, ...] = ()
+    """As the platform reads it: the roles whose raters are still waited on, never who."""
     contacts: dict[Role, tuple[Contact, ...]] = Field(default={}, exclude=True)
     """The recipients' contacts, looked up in the people directory by the
     ``send_notification`` activity as it sends. Never serialised: the outbox, the webhook

@@ -53,14 +53,25 @@ def agreed(short_term: Sequence[str], long_term: Sequence[str]) -> tuple[Objecti
     )
 
 
+def same_words(text: str) -> str:
+    """Rules 5: an objective's text as an amendment compares it: case, spacing and the
+    punctuation at its end do not make it another objective ("Use CRM daily" and "use
+    CRM  daily." are the same)."""
+    return " ".join(text.casefold().split()).rstrip(".!;:, ")
+
+
 def amended(
     current: Sequence[Objective],
     used: Iterable[str],
     short_term: Sequence[str],
     long_term: Sequence[str],
+    *,
+    loose: bool = False,
 ) -> tuple[Objective, ...]:
     """The amended objectives: unchanged texts keep their ids, others take new ones
-    (after every id in ``used``: the current and the retired)."""
+    (after every id in ``used``: the current and the retired). ``loose`` (rules 5)
+    compares texts by ``same_words``: a reworded objective keeps its id and progress."""
+    words = same_words if loose else (lambda text: text)
     used = set(used) | {o.id for o in current}
     out: list[Objective] = []
     horizons: tuple[tuple[Horizon, Sequence[str]], ...] = (
@@ -72,10 +83,10 @@ def amended(
         kept: dict[str, list[str]] = {}
         for objective in current:
             if objective.horizon == horizon:
-                kept.setdefault(objective.text, []).append(objective.id)
+                kept.setdefault(words(objective.text), []).append(objective.id)
         following = 1 + max((int(i[1:]) for i in used if i.startswith(prefix)), default=0)
         for text in texts:
-            ids = kept.get(text)
+            ids = kept.get(words(text))
             if ids:
                 number = ids.pop(0)
             else:

@@ -52,11 +52,28 @@ EXPECTATIONS_UNRATED = "expectations_unrated"
 EXPECTATIONS_RATED = "expectations_rated"
 HIDDEN = "scores_hidden"
 """The confidentiality note (``domain.confidentiality``): roles merged or withheld."""
+LIKE_WITHHELD = "like_for_like_withheld"
+"""The rule across figures (``domain.published``): a comparison that would single a rater
+out, withheld."""
+ENDED_EARLY = "ended_early"
+SELF_GAP = "self_gap"
+UNWEIGHED = "answered_outside_gate"
+INSUFFICIENT = "insufficient_evidence"
+"""Rules 5: not enough evidence to judge; ``missing`` lists what lacked, as codes below."""
+LACKS_ANSWERS = "lacks_answers"
+LACKS_OTHERS = "lacks_others"
+LACKS_BASELINE = "lacks_baseline"
+LACKS_OBJECTIVES = "lacks_objectives"
+LACKS_MEASURE = "lacks_measure"
+LACKS_SESSIONS = "lacks_sessions"
+LACKS_LAST = "lacks_last_evaluation"
 
 CODES = (
     NO_FEEDBACK, BASELINE, NO_BASELINE, NOT_COMPARABLE, DOWN_OFF, DOWN_RISK, UP, STEADY,
     ATTENDANCE, NO_OBJECTIVES, UNRECORDED, BEHIND, BEHIND_WITHIN, ON_PLAN,
-    EXPECTATIONS_UNRATED, EXPECTATIONS_RATED, HIDDEN,
+    EXPECTATIONS_UNRATED, EXPECTATIONS_RATED, HIDDEN, LIKE_WITHHELD, ENDED_EARLY, SELF_GAP,
+    UNWEIGHED, INSUFFICIENT, LACKS_ANSWERS, LACKS_OTHERS, LACKS_BASELINE, LACKS_OBJECTIVES,
+    LACKS_MEASURE, LACKS_SESSIONS, LACKS_LAST,
 )  # fmt: skip
 """Every code a reason may have: the catalogues translate each."""
 SCORE_CODES = frozenset({BASELINE, NOT_COMPARABLE, DOWN_OFF, DOWN_RISK, UP, STEADY})
@@ -120,6 +137,46 @@ def english(reason: Reason) -> str:
         return f"{who} said their expectations were {str(p('how')).replace('_', ' ')}: {p('met')}/5"
     if code == HIDDEN:
         return _hidden(reason)
+    if code == LIKE_WITHHELD:
+        return "; ".join(
+            f"{role} like for like withheld: it would single a rater out, {needed} needed to show it"
+            for role, needed in p("roles")
+        ) + " (the change since the baseline is not shown)"
+    return _evidence(reason)
+
+
+def _evidence(reason: Reason) -> str:
+    """Rules 5's reasons (``domain.verdict.weigh``, ``domain.evidence.lacking``)."""
+    p = reason.get
+    code = reason.code
+    if code == ENDED_EARLY:
+        where = f" in stage {p('stage')}" if p("stage") else ""
+        return f"ended early: {p('how')} on day {p('day')}{where}"
+    if code == SELF_GAP:
+        return (
+            f"self-rating {p('self'):.2f} beside others' {p('others'):.2f}: "
+            f"a gap of {p('gap'):+.2f} (shown, not weighed)"
+        )
+    if code == UNWEIGHED:
+        return f"{and_(p('roles'))} answered outside the gate: shown, not weighed"
+    if code == INSUFFICIENT:
+        lacked = "; ".join(english(Reason.model_validate(m)) for m in p("missing"))
+        return f"not enough evidence to judge: {lacked}"
+    if code == LACKS_ANSWERS:
+        roles = ", ".join(p("roles"))
+        return f"answers from {p('asked')} of the {p('quorum')} roles asked ({roles})"
+    if code == LACKS_OTHERS:
+        return f"no answer from others than the employee ({', '.join(p('roles'))})"
+    if code == LACKS_BASELINE:
+        return "no baseline from others to compare their scores with"
+    if code == LACKS_OBJECTIVES:
+        return "no objectives agreed"
+    if code == LACKS_MEASURE:
+        return "no objective measured since its starting point"
+    if code == LACKS_SESSIONS:
+        return "no session recorded"
+    if code == LACKS_LAST:
+        return "it ended before its last evaluation"
     raise ValueError(f"no English for reason {code!r}")
 
 

@@ -40,6 +40,14 @@ that instant), one whose quorum is not met escalates as under rules 3 and closes
 quorum alone. A ``GiveFeedback`` may name a later feedback ``stage``: the answer is kept
 for it and counts for its gate and evaluation when it opens, as does every answer given
 while a stage is open (an evaluation takes all its stage's answers)."""
+EVIDENCE = 5
+"""Verdicts a coach would sign (``domain.evidence``, ``domain.attainment``): an evaluation
+lists the evidence it had against what its template requires and, without it, says
+``insufficient_evidence``, never on track; the verdict weighs what others saw (the gate's
+roles other than the employee), the self-rating shown beside it with its gap; objectives
+are measured from their starting point (recorded before the coaching sessions begin) to
+their target, each expected on the calendar up to its own horizon (short-term: the final
+evaluation; long-term: the follow-up); a programme ended early is never on track."""
 FRAMEWORKS = 7
 """Evaluation reasons are stored as codes with their figures (``domain.reasons``), read in
 the reader's language through the gettext catalogues, not as English sentences; a

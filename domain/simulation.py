@@ -37,6 +37,7 @@ from typing import Annotated, Any, NamedTuple
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from domain import attainment
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -69,12 +70,25 @@ from domain.evolve import fold
 from domain.framework import HIGHEST, LOWEST, DimensionKey
 from domain.gates import SELF_NOMINATED
 from domain.ids import Identifier
-from domain.rules import COLLECTION, MAX_PAUSES, MAX_RATERS_PER_STAGE, PEOPLE, RULES
+from domain.rules import (
+    COLLECTION,
+    EVIDENCE,
+    MAX_PAUSES,
+    MAX_PROGRESS_RECORDS,
+    MAX_RATERS_PER_STAGE,
+    PEOPLE,
+    RULES,
+)
 from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
-from domain.template import Role, Stage, Template, describe_errors
+from domain.template import EvaluationKind, Role, Stage, Template, describe_errors
 
 HOUR = timedelta(hours=1)
+FOLLOW_UP_LEAD = timedelta(days=7)
+"""How long before the follow-up its raters answer and the employee checks in (rules 5)."""
+CHECK_INS = MAX_PROGRESS_RECORDS - 2
+"""Check-ins a simulated objective takes at sessions: two kept for the final and the
+follow-up."""
 SHORT_TERM = ("Delegate the weekly report",)
 LONG_TERM = ("Lead the unit",)
 """The objectives a simulated employee agrees (those of ``tests/workflows/driver.py``)."""
@@ -282,6 +296,10 @@ def simulate(
         if progress is not None and progress.index not in planned:
             planned.add(progress.index)
             actions.extend(_plan(state, scenario, counter))
+        waiting = state.follow_up_due is not None and state.status is Status.completed
+        if waiting and -1 not in planned:
+            planned.add(-1)
+            actions.extend(_follow_up(state, scenario, counter))
         actions.sort()
         while actions and actions[0].stage is not None and actions[0].stage != _index(state):
             actions.pop(0)  # its stage is over: nobody answers a closed stage
@@ -364,10 +382,56 @@ def _plan(state: ProgrammeState, scenario: Scenario, counter: Any) -> list[_Acti
 
 
 def _session(number: int, status: SessionStatus) -> Callable[[ProgrammeState], list[Command]]:
-    def make(_: ProgrammeState) -> list[Command]:
-        return [RecordSession(number=number, status=status)]
+    def make(state: ProgrammeState) -> list[Command]:
+        commands: list[Command] = [RecordSession(number=number, status=status)]
+        if status is SessionStatus.held and state.rules >= EVIDENCE:
+            commands += _check_ins(state, final=False)
+        return commands
 
     return make
+
+
+def _check_ins(state: ProgrammeState, *, final: bool) -> list[Command]:
+    """Rules 5: the employee's progress on plan, as a session or an evaluation closes:
+    each objective from its starting point to its target, as far as the calendar up to
+    its horizon expects by now (``domain.attainment``); at the final evaluation, the
+    short-term objectives attained."""
+    commands: list[Command] = []
+    clock = state.clock.at(state.last_at)
+    for objective in state.objectives:
+        if state.progress_records.get(objective.id, 0) >= (
+            MAX_PROGRESS_RECORDS - 1 if final else CHECK_INS
+        ):
+            continue
+        long_term = objective.horizon == "long_term"
+        start = state.starts.get(objective.id, 0)
+        kind = EvaluationKind.final if final else EvaluationKind.midpoint
+        plan = attainment.expected(state.template, long_term, kind, clock)
+        value = start - (-(attainment.TARGET - start) * plan / 100) // 1  # rounded up
+        commands.append(RecordProgress(objective_id=objective.id, percent=min(100, value)))
+    return commands
+
+
+def _follow_up(state: ProgrammeState, scenario: Scenario, counter: Any) -> list[_Action]:
+    """Rules 5: before the follow-up, those the final evaluation asked answer again and
+    the employee says where the objectives stand (none of it in ``silent``)."""
+    due = state.follow_up_due
+    assert due is not None
+    if scenario.base is Base.silent or state.rules < EVIDENCE:
+        return []
+    final = next((s for s in state.template.stages if s.evaluation is EvaluationKind.final), None)
+    roles = final.gate.feedback.roles if final and final.gate.feedback else (Role.employee,)
+    at = max(state.clock.at(state.last_at), due - FOLLOW_UP_LEAD)
+
+    def make(now: ProgrammeState) -> list[Command]:
+        commands: list[Command] = []
+        for role in roles:
+            if role in SELF_NOMINATED and now.holder(role) is None:
+                continue
+            commands += _one_answer(Answer(role=role))(now)
+        return commands + [RecordProgress(objective_id=o.id, percent=100) for o in now.objectives]
+
+    return [_Action(at, next(counter), None, make)]
 
 
 def _answer_time(
@@ -394,6 +458,8 @@ def _gate_facts(stage: Stage, plan: StagePlan) -> Callable[[ProgrammeState], lis
         agreed = bool(state.objectives)
         if (gate.objectives_agreed or gate.progress_recorded) and not agreed:
             commands.append(AgreeObjectives(short_term=SHORT_TERM, long_term=LONG_TERM))
+        if stage.evaluation is EvaluationKind.final and state.rules >= EVIDENCE:
+            commands += _check_ins(state, final=True)
         if gate.progress_recorded:
             ids = [o.id for o in state.objectives] or [
                 *(f"S{i}" for i in range(1, len(SHORT_TERM) + 1)),

@@ -131,6 +131,21 @@ class ProgrammeState(_State):
     """How often the expectations were replaced after the first time."""
     expectations_ratings: int = 0
     """How often they were rated."""
+    starts: dict[str, int] = {}
+    """Rules 5: each objective's starting point (``domain.attainment``)."""
+    measured: frozenset[str] = frozenset()
+    """Rules 5: objectives with a check-in after their starting point."""
+    amended_in: frozenset[str] = frozenset()
+    """Rules 5: objectives an amendment added (their first check-in is their start)."""
+
+    @property
+    def coaching_started(self) -> bool:
+        """Whether a stage with a session calendar was entered: check-ins from then on
+        measure the objectives rather than set their starting points."""
+        reached = self.stage_progress.index if self.stage_progress else self.stages_done - 1
+        if self.status is Status.completed:
+            reached = len(self.template.stages) - 1
+        return any(s.sessions is not None for s in self.template.stages[: reached + 1])
 
     def holder(self, role: Role) -> str | None:
         """Who holds ``role`` now: the employee, or the coach, manager, sponsor or HR."""

@@ -11,7 +11,16 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain.durations import Duration
 from domain.errors import TemplateError
@@ -113,6 +122,19 @@ class Minimums(_Data):
     def raised(self) -> dict[Role, int]:
         return {role: n for role in Role if (n := getattr(self, role.value)) is not None}
 
+    @field_validator("*")
+    @classmethod
+    def _raised_not_lowered(cls, least: int | None, info: ValidationInfo) -> int | None:
+        """Never below the default (3 for peers and direct reports): refused at load,
+        the field named (``minimums.peer``)."""
+        role = Role(str(info.field_name))
+        if least is not None and not minimum_default(role) <= least <= MAX_MINIMUM:
+            raise ValueError(
+                f"must be {minimum_default(role)}..{MAX_MINIMUM} "
+                f"(a template may raise the default, not lower it), got {least}"
+            )
+        return least
+
 
 class FeedbackGate(_Data):
     """``quorum`` of the named roles gave feedback on every dimension during the stage."""
@@ -172,6 +194,9 @@ class Stage(_Data):
     escalate_after_due: tuple[EscalationStep, ...] = ()
     sessions: SessionPlan | None = None
     evaluation: EvaluationKind | None = None
+    opens_before: PositiveDuration | None = None
+    """Rules 5: how long before it is planned to open a feedback stage takes answers
+    named for it (``domain.windows``); None: 14 days."""
 
     @model_validator(mode="before")
     @classmethod
@@ -332,12 +357,6 @@ class Template(_Data):
                 f"dimensions: {', '.join(unknown)} not in the framework {self.framework_id} "
                 f"({', '.join(known)})"
             )
-        for role, least in self.minimums.raised().items():
-            if least < minimum_default(role) or least > MAX_MINIMUM:
-                raise ValueError(
-                    f"minimums: {role} must be {minimum_default(role)}..{MAX_MINIMUM} "
-                    f"(a template may raise the default, not lower it), got {least}"
-                )
         keys = [stage.key for stage in self.stages]
         repeated = sorted({k for k in keys if keys.count(k) > 1})
         if repeated:

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, JsonValue
 
 from domain import exact
 from domain import reasons as r
+from domain.evidence import Evidence
 from domain.expectations import Expectations, how_met
 from domain.reasons import Reason
 from domain.template import EvaluationKind, Role
@@ -36,6 +37,8 @@ class Verdict(StrEnum):
     on_track = "on_track"
     at_risk = "at_risk"
     off_track = "off_track"
+    insufficient_evidence = "insufficient_evidence"
+    """Rules 5: not enough evidence to judge (``domain.evidence``)."""
 
 
 class Trend(StrEnum):
@@ -103,6 +106,13 @@ class Figures(NamedTuple):
     drop: Fraction = Fraction(1)
     """How far the overall score may fall before the programme is off track: 1 point on
     the method's 1..5, a quarter of the scale's range under rules 7 on any scale."""
+    evidence: Evidence | None = None
+    """Rules 5: what the evaluation had against what it requires; then ``overall`` and
+    ``change`` are others' (the employee's own scores are ``self_overall``)."""
+    self_overall: Fraction | None = None
+    others_overall: Fraction | None = None
+    lacking: tuple[Reason, ...] = ()
+    """Rules 5: what the evidence lacked, as codes (``domain.evidence.lacking``)."""
 
 
 def verdict(f: Figures) -> tuple[Verdict, tuple[Reason, ...]]:
@@ -121,6 +131,59 @@ def verdict(f: Figures) -> tuple[Verdict, tuple[Reason, ...]]:
     if risk:
         return Verdict.at_risk, tuple(risk + notes)
     return Verdict.on_track, tuple(notes)
+
+
+def weigh(f: Figures) -> tuple[Verdict, tuple[Reason, ...]]:
+    """Rules 5: the verdict on what others saw, the objectives measured from their start
+    and the sessions, never on track without the evidence the template requires."""
+    evidence = f.evidence
+    assert evidence is not None
+    off: list[Reason] = []
+    risk: list[Reason] = []
+    notes: list[Reason] = []
+    lead: list[Reason] = []
+    if evidence.ended is not None:
+        ended = evidence.ended
+        lead.append(
+            Reason(
+                code=r.ENDED_EARLY,
+                params={"how": ended.how, "day": ended.day, "stage": ended.stage},
+            )
+        )
+    _score_reasons(f, off, risk, notes)
+    if f.self_overall is not None and f.others_overall is not None:
+        gap = f.self_overall - f.others_overall
+        notes.append(
+            Reason(
+                code=r.SELF_GAP,
+                params={
+                    "self": exact.display(f.self_overall),
+                    "others": exact.display(f.others_overall),
+                    "gap": exact.display(gap),
+                },
+            )
+        )
+    if evidence.unweighed:
+        notes.append(
+            Reason(code=r.UNWEIGHED, params={"roles": [role.value for role in evidence.unweighed]})
+        )
+    _attendance_reasons(f.attendance, off, risk, notes)
+    _objective_reasons(f, off, risk, notes)
+    if f.expectations is not None:
+        notes.append(_expectations(f.expectations))
+    if off:
+        return Verdict.off_track, tuple(lead + off + risk + notes)
+    if risk:
+        return Verdict.at_risk, tuple(lead + risk + notes)
+    missing = list(f.lacking)
+    if evidence.ended is not None and not missing:
+        missing.append(Reason(code=r.LACKS_LAST))
+    if missing:
+        judged = Reason(
+            code=r.INSUFFICIENT, params={"missing": [m.model_dump(mode="json") for m in missing]}
+        )
+        return Verdict.insufficient_evidence, (*lead, judged, *notes)
+    return Verdict.on_track, tuple(lead + notes)
 
 
 def _score_reasons(f: Figures, off: list[Reason], risk: list[Reason], notes: list[Reason]) -> None:
@@ -186,9 +249,12 @@ def _objective_reasons(
     if f.objectives == 0:
         notes.append(Reason(code=r.NO_OBJECTIVES))
         return
+    at_end = f.kind in (EvaluationKind.final, EvaluationKind.follow_up)
+    if f.evidence is not None:  # rules 5: each objective expected up to its own horizon
+        at_end = at_end and f.expected == 100
     plan: dict[str, JsonValue] = {
         "expected": int(exact.pct(f.expected)),
-        "final": f.kind in (EvaluationKind.final, EvaluationKind.follow_up),
+        "final": at_end,
         "objectives": f.objectives,
     }
     if f.attainment is None:

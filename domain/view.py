@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from domain import published
 from domain.commands import Employee
-from domain.confidentiality import shown_evaluations
 from domain.durations import Duration
 from domain.evaluation import Evaluation
 from domain.expectations import Expectations
@@ -111,7 +111,7 @@ class ProgrammeView(_View):
     missed: int
     paused: PauseView | None
     evaluations: tuple[Evaluation, ...]
-    """As the employee and the platform may see them (``domain.confidentiality``)."""
+    """As the employee and the platform may see them (``domain.published``)."""
     follow_up_due: datetime | None
     pending_deliveries: int
     ended_at: datetime | None
@@ -197,7 +197,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         held=state.held,
         missed=state.missed,
         paused=paused,
-        evaluations=shown_evaluations(state.evaluations, state.template),
+        evaluations=published.evaluations(state.evaluations, state.feedback, state.template),
         follow_up_due=wall(state.follow_up_due),
         pending_deliveries=len(state.pending_deliveries),
         ended_at=state.ended_at,

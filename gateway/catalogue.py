@@ -34,11 +34,19 @@ def load_file(path: Path) -> Template:
 
 
 def resolve(reference: str) -> Template:
-    """A shipped template by id, or a template file by path (the CLI's --template)."""
+    """A shipped template by id (``id@version`` checks its version), or a template file
+    by path (the CLI's --template, migrate's --to)."""
     candidate = Path(reference)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         return load_file(candidate)
-    return shipped_template(reference)
+    template_id, at, version = reference.partition("@")
+    template = shipped_template(template_id)
+    if at and version != str(template.version):
+        raise TemplateError(
+            f"template {template_id!r} is shipped at version {template.version}, not {version!r}"
+            " (give a template file for another version)"
+        )
+    return template
 
 
 def shipped_template(template_id: str, company: Path | None = None) -> Template:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from adapters.payloads.encryption import keyring_of
 from adapters.payloads.keyring import ensure_master_key_file
 from adapters.stores.private import private_dir
-from bootstrap import people_directory, run_embedded
+from bootstrap import people_directory, programme_archive, run_embedded
 from config import Settings, load_settings
 from gateway import addresses
 from gateway.addresses import Addresses
@@ -101,7 +101,8 @@ async def run_up(
     async def ready(server: DevServer, client: Client) -> None:
         keys = keyring_of(client.data_converter)
         people = people_directory(settings, keys) if keys is not None else None
-        programmes = ProgrammeClient(client, settings.task_queue, people=people)
+        kept = programme_archive(settings, keys) if keys is not None else None
+        programmes = ProgrammeClient(client, settings.task_queue, people=people, archive=kept)
         app = serve.app_for(programmes, settings, codec_secret=embedded.codec_secret)
         api.append(asyncio.create_task(serve.serve(app, api_host, api_port, stop)))
         found = Addresses(

@@ -17,6 +17,7 @@ TASK_QUEUE = "parcours"
 WORKFLOW_NAME = "Programme"
 SEND_NOTIFICATION = "send_notification"
 RECORD_EVALUATION = "record_evaluation"
+ARCHIVE_PROGRAMME = "archive_programme"
 """The activities a programme asks for, by name: the workflow and the worker that hosts
 them agree on these and on nothing else."""
 
@@ -35,7 +36,7 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
-REVISION = 9
+REVISION = 10
 """How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
 ``workflows.programme``); 3 adds that a programme it launches follows rules 2
 (``domain.rules.OCCURRED_AT``: facts dated by ``occurred_at``, stale reminders skipped,
@@ -43,11 +44,14 @@ bounded answers); 4 launches under rules 3 (``domain.rules.PEOPLE``: nominated r
 raters who are who their role says, reassignment) and takes the ``nominate_raters`` and
 ``reassign`` updates; 5 launches under rules 4 (``domain.rules.COLLECTION``: a feedback
 stage collects until every nominee answered or its due date, answers kept for a later
-stage); 8 launches under rules 7 (``domain.rules.FRAMEWORKS``: evaluation reasons
-stored as codes, read in the reader's language); 9 (``RELIABLE_REVISION``) continues as
-new without waiting for deliveries, which the next run takes over within the deadline
-they began with. Whoever starts a run says so in its input, so the run need not record a
-patch marker to know it."""
+stage); 6 launches under rules 5 (``domain.rules.EVIDENCE``: verdicts need evidence,
+weigh what others saw, measure objectives from their starting point); 8 launches under
+rules 7 (``domain.rules.FRAMEWORKS``: evaluation reasons stored as codes, read in the
+reader's language); 9
+(``RELIABLE_REVISION``) continues as new without waiting for deliveries, which the next
+run takes over within the deadline they began with; 10 archives a programme's events as
+it closes (``ARCHIVE_REVISION``) and takes the ``migrate_template`` update. Whoever starts
+a run says so in its input, so the run need not record a patch marker to know it."""
 FEWER_COMMANDS_REVISION = 2
 """The first revision that keeps the deadline timer and upserts changed search
 attributes only (``workflows.programme.FEWER_COMMANDS``)."""
@@ -58,6 +62,8 @@ PEOPLE_REVISION = 4
 """The first revision whose launch takes rules 3 (``domain.rules.PEOPLE``)."""
 COLLECTION_REVISION = 5
 """The first revision whose launch takes rules 4 (``domain.rules.COLLECTION``)."""
+EVIDENCE_REVISION = 6
+"""The first revision whose launch takes rules 5 (``domain.rules.EVIDENCE``)."""
 FRAMEWORKS_REVISION = 8
 """The first revision whose launch takes rules 7 (``domain.rules.FRAMEWORKS``)."""
 RELIABLE_REVISION = 9
@@ -70,6 +76,9 @@ SEALED = "parcours-sealed"
 how a run of ``RELIABLE_REVISION`` or later tells a fact sealed by parcours from one a
 client of Temporal's own sent in plain text (the Web UI, ``temporal workflow signal``),
 which it refuses: personal data lives only in sealed payloads."""
+ARCHIVE_REVISION = 10
+"""The first revision that asks for ``archive_programme`` as the programme closes; runs
+of earlier revisions ask ``workflow.patched`` (``workflows.programme.ARCHIVE``)."""
 KEPT_REJECTIONS = 20
 """Refused signals a programme keeps (and carries into continue-as-new), newest last."""
 INPUT_BUDGET = 512 * 1024
@@ -113,6 +122,22 @@ class ProgrammeOutcome(BaseModel):
     events: int
     evaluations: tuple[Evaluation, ...]
     ended_at: datetime | None
+
+
+class ClosedProgramme(BaseModel):
+    """What a closing programme hands ``archive_programme``: its ids, how it ended, and
+    its whole log (within ``INPUT_BUDGET``, as the input it would carry)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    programme_id: str
+    employee_id: str
+    template_id: str
+    cohort_id: str | None = None
+    status: Status
+    stage: str | None = None
+    closed_at: datetime
+    events: list[Event]
 
 
 class EventPage(BaseModel):

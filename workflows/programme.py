@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         AmendObjectives,
         Command,
         GiveFeedback,
+        MigrateTemplate,
         NominateRaters,
         Pause,
         RateExpectations,
@@ -54,14 +55,17 @@ with workflow.unsafe.imports_passed_through():
     from domain.evolve import fold
     from domain.holders import HELD
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import COLLECTION, FRAMEWORKS, OCCURRED_AT, PEOPLE, clip
+    from domain.rules import COLLECTION, EVIDENCE, FRAMEWORKS, OCCURRED_AT, PEOPLE, clip
     from domain.schedule import next_wake
     from domain.state import ProgrammeState, Status
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
     from workflows.messages import (
+        ARCHIVE_PROGRAMME,
+        ARCHIVE_REVISION,
         COLLECTION_REVISION,
+        EVIDENCE_REVISION,
         FEWER_COMMANDS_REVISION,
         FRAMEWORKS_REVISION,
         INPUT_BUDGET,
@@ -74,6 +78,7 @@ with workflow.unsafe.imports_passed_through():
         SEALED,
         SEND_NOTIFICATION,
         WORKFLOW_NAME,
+        ClosedProgramme,
         EventPage,
         ProgrammeInput,
         ProgrammeOutcome,
@@ -101,6 +106,14 @@ Runs whose input carries ``revision`` 2 or later take this path without asking
 ``workflow.patched``: in a new run that records a marker and upserts Temporal's
 ``TemporalChangeVersion`` search attribute: two more events and a visibility write per
 run, and core state in every worker that caches it (bench/README.md)."""
+ARCHIVE = "archive"
+"""The patch: a run of a revision before ``ARCHIVE_REVISION`` that closes on code that
+archives asks for ``archive_programme`` too; its recorded histories, closed without it,
+replay without it."""
+ARCHIVE_DEADLINE = timedelta(days=3)
+"""How long the archive activity is retried (the store down) before the programme closes
+unarchived, saying so in the worker's log: well within any Temporal retention, so the
+run is still there to read (and to archive again by hand)."""
 Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
 """Events that ask for an activity: a notification, or an evaluation report."""
 
@@ -127,6 +140,7 @@ class ProgrammeWorkflow:
     @workflow.init
     def __init__(self, input: ProgrammeInput) -> None:
         self._settings = input.settings
+        self._revision = input.revision
         self._log: list[Event] = list(input.events)
         if not self._log:
             if input.launch is None:
@@ -139,6 +153,8 @@ class ProgrammeWorkflow:
             rules = 1
             if input.revision is not None and input.revision >= FRAMEWORKS_REVISION:
                 rules = FRAMEWORKS
+            elif input.revision is not None and input.revision >= EVIDENCE_REVISION:
+                rules = EVIDENCE
             elif input.revision is not None and input.revision >= COLLECTION_REVISION:
                 rules = COLLECTION
             elif input.revision is not None and input.revision >= PEOPLE_REVISION:
@@ -186,6 +202,8 @@ class ProgrammeWorkflow:
                 workflow.logger.error("deadline %s fired nothing; waiting", wake.isoformat())
                 await self._until_moved(seen, workflow.now() + timedelta(hours=1))
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._archives():
+            await self._archive()
         state = self._state
         return ProgrammeOutcome(
             programme_id=state.programme_id,
@@ -194,6 +212,41 @@ class ProgrammeWorkflow:
             evaluations=state.evaluations,
             ended_at=state.ended_at,
         )
+
+    def _archives(self) -> bool:
+        revision = self._revision
+        if revision is not None and revision >= ARCHIVE_REVISION:
+            return True
+        return workflow.patched(ARCHIVE)
+
+    async def _archive(self) -> None:
+        """Hand the closed programme's log to the archive (``adapters.stores.archive``),
+        so it outlives Temporal's retention. A failure is logged, never the programme's:
+        it closed either way."""
+        state = self._state
+        stage = state.stage_progress.key if state.stage_progress is not None else None
+        closed = ClosedProgramme(
+            programme_id=state.programme_id,
+            employee_id=state.employee.id,
+            template_id=state.template.id,
+            cohort_id=state.cohort_id,
+            status=state.status,
+            stage=stage,
+            closed_at=state.ended_at or workflow.now(),
+            events=self._log,
+        )
+        try:
+            await workflow.execute_activity(
+                ARCHIVE_PROGRAMME,
+                closed,
+                result_type=str,
+                start_to_close_timeout=timedelta(minutes=1),
+                schedule_to_close_timeout=ARCHIVE_DEADLINE,
+                retry_policy=NOTIFY_RETRY,
+                summary="archive",
+            )
+        except ActivityError as exc:
+            workflow.logger.error("archiving failed: %s", exc.cause or exc)
 
     async def _until_moved(self, seen: int, wake: datetime | None) -> None:
         """Wait for the next deadline, a new event, or the time to continue as new."""
@@ -623,6 +676,16 @@ class ProgrammeWorkflow:
 
     @rate_expectations.validator
     def _check_rating(self, command: RateExpectations) -> None:
+        self._validate(command)
+
+    @workflow.update(name="migrate_template")
+    def migrate_template(self, command: MigrateTemplate) -> ProgrammeView:
+        """Move onto another version of the template (revision 10): records
+        ``TemplateMigrated``; a programme that cannot be mapped is refused, unchanged."""
+        return self._update(command)
+
+    @migrate_template.validator
+    def _check_migrate(self, command: MigrateTemplate) -> None:
         self._validate(command)
 
     def log(self) -> list[Event]:

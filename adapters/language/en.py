@@ -46,6 +46,7 @@ MESSAGES: dict[str, str] = {
     "verdict.on_track": "On track",
     "verdict.at_risk": "At risk",
     "verdict.off_track": "Off track",
+    "verdict.insufficient_evidence": "Not enough evidence to judge",
     "role.employee": "employee",
     "role.coach": "coach",
     "role.manager": "manager",
@@ -107,6 +108,9 @@ MESSAGES: dict[str, str] = {
     "report.comments": "Comments",
     "report.comments_general": "General",
     "report.no_comments": "No comments.",
+    "report.comments_withheld": (
+        "Comments withheld: {n}, from a role with too few raters for its scores to be shown."
+    ),
     "report.attendance": "Attendance",
     "report.attendance_line": "Sessions held: {held}, missed: {missed} (attendance {rate}).",
     "report.no_sessions": "No sessions recorded yet.",
@@ -116,6 +120,29 @@ MESSAGES: dict[str, str] = {
     "report.notes": "Notes",
     "report.expectations": "The client's expectations",
     "report.next": "What to look at next",
+    "report.evidence": "Evidence",
+    "report.self": "Self",
+    "report.self_gap": "Self - others",
+    "report.self_note": (
+        "Mean: the others' answers (the gate's roles but the employee); the self-rating is "
+        "shown beside it with its gap, never averaged in."
+    ),
+    "evidence.answers": "Answers: {answers} (asked: {quorum} of {roles}).",
+    "evidence.weighed": "Weighed in the verdict: {roles}.",
+    "evidence.objectives": (
+        "Objectives measured since their starting point: {measured} of {agreed}."
+    ),
+    "evidence.sessions": "Sessions recorded: {sessions}.",
+    "evidence.levels": "Evidence for: {levels}.",
+    "evidence.unweighed": "Answered outside the gate (shown, not weighed): {roles}.",
+    "level.reaction": "reaction (the client's expectations)",
+    "level.behaviour": "behaviour (what others saw)",
+    "level.results": "results (the objectives)",
+    "report.changed": "Changed",
+    "report.added": "added by amendment {n}",
+    "report.reworded": "reworded by amendment {n}",
+    "report.amendment": "Amendment {n}: {reason}",
+    "report.amendment_removed": " (removed: {ids})",
     "report.footer": "Rendered by parcours from the programme's events.",
     # ------------------------------------------------------------ what to look at next
     "next.no_feedback": "Ask the raters for their feedback: this evaluation has no scores.",
@@ -181,10 +208,29 @@ MESSAGES: dict[str, str] = {
         "objectives at {attained}, {gap} points behind plan, within 25 ({plan})"
     ),
     "reason.on_plan": "objectives at {attained}, on plan ({plan})",
+    "reason.ended": "ended early: {how} on day {day}{where}",
+    "ended.withdrawn": "withdrawn",
+    "ended.lapsed": "lapsed",
+    "ended.stage": " in stage {stage}",
+    "reason.insufficient": "not enough evidence to judge: {missing}",
+    "missing.quorum": "answers from {have} of the {quorum} roles asked ({roles})",
+    "missing.others": "no answer from others than the employee ({roles})",
+    "missing.compare": "no baseline from others to compare their scores with",
+    "missing.objectives": "no objectives agreed",
+    "missing.measured": "no objective measured since its starting point",
+    "missing.sessions": "no session recorded",
+    "missing.final": "it ended before its last evaluation",
+    "reason.self": (
+        "self-rating {own} beside others' {others}: a gap of {gap} (shown, not weighed)"
+    ),
+    "reason.unweighed": "{roles} answered outside the gate: shown, not weighed",
     "note.merged": "{roles} merged into others: too few to be shown on their own",
     "note.withheld": "{role} scores withheld: {answered} answered, {needed} needed to show them",
     "note.unknown": "an unknown number",
     "note.baseline_hidden": "the baseline's scores were merged or withheld",
+    "note.like_for_like": (
+        "{role} like for like withheld: it would single a rater out, {needed} needed to show it"
+    ),
     "note.suffix": "{parts} (the change since the baseline is not shown)",
     # ------------------------------------------------------------ calendar
     "calendar.session": "Session {number}: {stage}",

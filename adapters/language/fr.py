@@ -48,6 +48,7 @@ MESSAGES: dict[str, str] = {
     "verdict.on_track": "En bonne voie",
     "verdict.at_risk": "À surveiller",
     "verdict.off_track": "En difficulté",
+    "verdict.insufficient_evidence": "Pas assez d'éléments pour juger",
     "role.employee": "salarié",
     "role.coach": "coach",
     "role.manager": "manager",
@@ -110,6 +111,10 @@ MESSAGES: dict[str, str] = {
     "report.comments": "Commentaires",
     "report.comments_general": "Général",
     "report.no_comments": "Aucun commentaire.",
+    "report.comments_withheld": (
+        "Commentaires non montrés : {n}, d'un rôle trop peu nombreux pour que ses notes"
+        " soient montrées."
+    ),
     "report.attendance": "Assiduité",
     "report.attendance_line": ("Séances tenues : {held}, manquées : {missed} (assiduité {rate})."),
     "report.no_sessions": "Aucune séance enregistrée pour l'instant.",
@@ -119,6 +124,29 @@ MESSAGES: dict[str, str] = {
     "report.notes": "Notes",
     "report.expectations": "Les attentes du client",
     "report.next": "Points d'attention pour la suite",
+    "report.evidence": "Éléments",
+    "report.self": "Soi",
+    "report.self_gap": "Soi - autres",
+    "report.self_note": (
+        "Moyenne : les réponses des autres (les rôles de l'étape hors le salarié) ; "
+        "l'auto-évaluation est montrée à côté avec son écart, jamais moyennée avec elles."
+    ),
+    "evidence.answers": "Réponses : {answers} (demandé : {quorum} parmi {roles}).",
+    "evidence.weighed": "Pris en compte dans le verdict : {roles}.",
+    "evidence.objectives": (
+        "Objectifs mesurés depuis leur point de départ : {measured} sur {agreed}."
+    ),
+    "evidence.sessions": "Séances enregistrées : {sessions}.",
+    "evidence.levels": "Éléments pour : {levels}.",
+    "evidence.unweighed": "Ont répondu hors du périmètre (montrés, non pris en compte) : {roles}.",
+    "level.reaction": "réaction (les attentes du client)",
+    "level.behaviour": "comportement (ce que les autres ont vu)",
+    "level.results": "résultats (les objectifs)",
+    "report.changed": "Modifié",
+    "report.added": "ajouté par l'avenant {n}",
+    "report.reworded": "reformulé par l'avenant {n}",
+    "report.amendment": "Avenant {n} : {reason}",
+    "report.amendment_removed": " (retirés : {ids})",
     "report.footer": "Produit par parcours à partir des événements du programme.",
     # ------------------------------------------------------------ pour la suite
     "next.no_feedback": (
@@ -195,6 +223,23 @@ MESSAGES: dict[str, str] = {
         "objectifs atteints à {attained}, {gap} points de retard sur le plan, moins de 25 ({plan})"
     ),
     "reason.on_plan": "objectifs atteints à {attained}, conformes au plan ({plan})",
+    "reason.ended": "arrêté avant son terme : {how} le jour {day}{where}",
+    "ended.withdrawn": "retiré",
+    "ended.lapsed": "expiré",
+    "ended.stage": ", à l'étape {stage}",
+    "reason.insufficient": "pas assez d'éléments pour juger : {missing}",
+    "missing.quorum": "réponses de {have} des {quorum} rôles demandés ({roles})",
+    "missing.others": "aucune réponse d'autres que le salarié ({roles})",
+    "missing.compare": "pas d'évaluation initiale des autres à laquelle comparer leurs notes",
+    "missing.objectives": "aucun objectif convenu",
+    "missing.measured": "aucun objectif mesuré depuis son point de départ",
+    "missing.sessions": "aucune séance enregistrée",
+    "missing.final": "il s'est arrêté avant sa dernière évaluation",
+    "reason.self": (
+        "auto-évaluation {own} à côté de {others} pour les autres : un écart de {gap} "
+        "(montré, non pris en compte)"
+    ),
+    "reason.unweighed": "{roles} ont répondu hors du périmètre : montrés, non pris en compte",
     "note.merged": (
         "regroupés dans « autres » : {roles}, trop peu nombreux pour être montrés à part"
     ),
@@ -203,6 +248,10 @@ MESSAGES: dict[str, str] = {
     ),
     "note.unknown": "un nombre inconnu de",
     "note.baseline_hidden": "les notes de l'évaluation initiale ont été regroupées ou masquées",
+    "note.like_for_like": (
+        "comparaison à personnes égales des {role} non montrée : elle isolerait une personne,"
+        " {needed} nécessaires pour la montrer"
+    ),
     "note.suffix": "{parts} (l'évolution depuis l'évaluation initiale n'est pas montrée)",
     # ------------------------------------------------------------ calendar
     "calendar.session": "Séance {number} : {stage}",

@@ -7,6 +7,9 @@ HR who holds the role now, the nominated raters a reminder is for). A role whose
 has no email gets no mail: it is reached through the webhook and the outbox only, and
 the detail says so. With nobody to email, nothing is sent ("skipped: ...").
 
+A reminder to nominated raters (peers, direct reports) goes to each of them alone, in a
+message of its own: it names only them, never who else is asked (``one_per_rater``).
+
 Failures: a 5xx answer to the sender, a recipient or the message is final
 (``ChannelRefused``, not retried), and so is a message that cannot be built (a line break
 in a name: no retry would change it); anything else (no connection, a timeout, a
@@ -29,6 +32,7 @@ from pathlib import Path
 from activities.errors import ChannelRefused, ChannelUnavailable
 from adapters.notify.choices import SmtpSecurity
 from adapters.notify.rendering import render
+from domain.commands import NOMINATED_ROLES
 from domain.notices import Notification
 from domain.template import Role
 
@@ -77,15 +81,17 @@ class SmtpNotifier:
                     found.append((contact.name, contact.email))
         return found
 
-    def message(self, notification: Notification) -> EmailMessage:
-        """The email for ``notification`` (which must have the employee among ``to``)."""
+    def message(self, notification: Notification, part: int = 0) -> EmailMessage:
+        """The email for ``notification``; ``part`` numbers the messages one notification
+        becomes (``one_per_rater``), each with its own Message-ID."""
         rendered = render(notification, self.public_url)
         msg = EmailMessage()
         msg["From"] = self.config.sender
         msg["To"] = ", ".join(formataddr(who) for who in self._addresses(notification))
         msg["Subject"] = rendered.subject
         msg["Date"] = formatdate(usegmt=True)
-        msg["Message-ID"] = _message_id(notification.delivery_id, self.config.sender)
+        which = notification.delivery_id + (f"#{part}" if part else "")
+        msg["Message-ID"] = _message_id(which, self.config.sender)
         msg["X-Parcours-Delivery"] = notification.delivery_id
         msg["X-Parcours-Kind"] = notification.kind.value
         msg["X-Parcours-Programme"] = notification.programme_id
@@ -96,14 +102,17 @@ class SmtpNotifier:
         reason = self.skip_reason(notification)
         if reason is not None:
             return f"smtp: skipped, {reason}"
-        try:
-            msg = self.message(notification)
-        except ValueError as exc:  # a line break in a name, say: it fails the same every time
-            raise ChannelRefused(
-                f"smtp: the message cannot be built ({type(exc).__name__}: a header would hold "
-                "a line break or another character mail forbids)"
-            ) from None  # the value stays out of the detail and the logs
-        await asyncio.to_thread(self._deliver, msg)
+        for part, each in enumerate(one_per_rater(notification)):
+            if not self._addresses(each):
+                continue
+            try:
+                msg = self.message(each, part)
+            except ValueError as exc:  # a line break in a name, say: it fails the same every time
+                raise ChannelRefused(
+                    f"smtp: the message cannot be built ({type(exc).__name__}: a header would "
+                    "hold a line break or another character mail forbids)"
+                ) from None  # the value stays out of the detail and the logs
+            await asyncio.to_thread(self._deliver, msg)
         # The detail goes to the logs, the ledger and the history: no address in it.
         roles = [
             r
@@ -169,6 +178,37 @@ class SmtpNotifier:
     def _tls(self) -> ssl.SSLContext:
         cafile = str(self.config.ca_file) if self.config.ca_file is not None else None
         return ssl.create_default_context(cafile=cafile)
+
+
+def one_per_rater(notification: Notification) -> list[Notification]:
+    """``notification`` as the messages it becomes: one for the employee and the people
+    holding roles, then one per nominated rater, addressed to them alone."""
+    rated = tuple(r for r in notification.to if r in NOMINATED_ROLES)
+    if not rated:
+        return [notification]
+    rest = tuple(r for r in notification.to if r not in rated)
+    parts = [
+        notification.model_copy(
+            update={
+                "to": rest,
+                "raters": {},
+                "contacts": {r: c for r, c in notification.contacts.items() if r in rest},
+            }
+        )
+    ]
+    for role in rated:
+        for contact in notification.contacts.get(role, ()):
+            parts.append(
+                notification.model_copy(
+                    update={
+                        "to": (role,),
+                        "recipients": {role: contact.id},
+                        "raters": {role: (contact.id,)},
+                        "contacts": {role: (contact,)},
+                    }
+                )
+            )
+    return parts
 
 
 def _message_id(delivery_id: str, sender: str) -> str:

@@ -1,8 +1,9 @@
 """A webhook: each notification POSTed as JSON to one URL, signed.
 
-The body is the ``Notification`` in JSON by ids (``body``): the employee by id alone, each
-recipient by id, never a name or an email address (the receiver looks people up in its
-own directory). Headers:
+The body is the ``Notification`` as the platform may read it (``domain.published``: the
+roles still ``waiting``, never which raters), in JSON by ids (``webhook_body``): the
+employee by id alone, each recipient by id, never a name or an email address (the receiver
+looks people up in its own directory). Headers:
 
 - ``X-Parcours-Signature: t=<unix seconds>,v1=<hex>``: HMAC-SHA256, with the shared
   secret, of ``<t>.<delivery id>.`` followed by the exact body bytes. The receiver
@@ -36,6 +37,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from activities.errors import ChannelRefused, ChannelUnavailable
+from domain import published
 from domain.notices import Notification
 from domain.template import Role
 
@@ -97,7 +99,7 @@ class WebhookNotifier:
     async def send(self, notification: Notification) -> str:
         url = self.config.url
         shown = redacted(url)
-        body = webhook_body(notification)
+        body = webhook_body(published.notification(notification))
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "parcours-webhook",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from adapters.reports.report import Report
-from adapters.reports.sections import Table, page, reader_for
+from adapters.reports.sections import Page, Table, page, reader_for
 
 _CSS = """
 :root { color-scheme: light; }
@@ -28,6 +28,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { display: inline-block; padding: .1rem .6rem; border-radius: .4rem; }
 .verdict.on_track { background: #dcfce7; } .verdict.at_risk { background: #fef9c3; }
 .verdict.off_track { background: #fee2e2; }
+.verdict.insufficient_evidence { background: #e5e7eb; }
 .note { color: #4b5563; font-size: .9rem; }
 figure { margin: 1rem 0; }
 footer { margin-top: 3rem; color: #6b7280; font-size: .8rem; }
@@ -58,6 +59,7 @@ def render_html(report: Report, lang: str | None = None) -> str:
         f"<h3>{e(p.labels['why'])}</h3>",
         _list(p.reasons) if p.reasons else f"<p>{e(p.labels['no_concerns'])}</p>",
         "</section>",
+        *_evidence(p),
         f'<section id="objectives"><h2>{e(p.labels["objectives"])}</h2>',
         _table(p.objectives, numeric_from=3) if p.objectives else "",
         f"<p>{e(p.attainment)}</p></section>",
@@ -75,6 +77,8 @@ def render_html(report: Report, lang: str | None = None) -> str:
         out += [f"<h3>{e(group)}</h3>", _list(comments)]
     if not p.comments:
         out.append(f"<p>{e(p.labels['no_comments'])}</p>")
+    if p.withheld_comments is not None:
+        out.append(f"<p>{e(p.withheld_comments)}</p>")
     out += [
         "</section>",
         f'<section id="attendance"><h2>{e(p.labels["attendance"])}</h2>',
@@ -96,6 +100,13 @@ def render_html(report: Report, lang: str | None = None) -> str:
         "</body></html>",
     ]
     return "\n".join(part for part in out if part) + "\n"
+
+
+def _evidence(p: Page) -> list[str]:
+    if p.evidence is None:
+        return []
+    title = escape(p.labels["evidence"])
+    return [f'<section id="evidence"><h2>{title}</h2>', _list(p.evidence), "</section>"]
 
 
 def _list(items: list[str]) -> str:

@@ -17,6 +17,9 @@ def render_markdown(report: Report, lang: str | None = None) -> str:
     lines += [f"- **{_md(label)}:** {_md(value)}" for label, value in p.facts]
     lines += ["", f"## {_md(p.verdict)}", ""]
     lines += [f"- {_md(reason)}" for reason in p.reasons] or [_md(p.labels["no_concerns"])]
+    if p.evidence is not None:
+        lines += ["", f"## {_md(p.labels['evidence'])}", ""]
+        lines += [f"- {_md(line)}" for line in p.evidence]
     lines += ["", f"## {_md(p.labels['objectives'])}", ""]
     if p.objectives is not None:
         lines += [*_table(p.objectives), ""]
@@ -28,6 +31,8 @@ def render_markdown(report: Report, lang: str | None = None) -> str:
         lines += [f"### {_md(group)}", "", *(f"- {_md(c)}" for c in comments), ""]
     if not p.comments:
         lines += [_md(p.labels["no_comments"]), ""]
+    if p.withheld_comments is not None:
+        lines += [_md(p.withheld_comments), ""]
     lines += [f"## {_md(p.labels['attendance'])}", "", _md(p.attendance), ""]
     if p.sessions is not None:
         lines += [*_table(p.sessions), ""]

@@ -104,6 +104,12 @@ class _Words:
             return self.t(
                 "note.withheld", role=self.roles(m["role"]), answered=answered, needed=m["needed"]
             )
+        if m := re.fullmatch(
+            rf"(?P<role>{_ROLES}) like for like withheld: it would single a rater out, "
+            r"(?P<needed>\d+) needed to show it",
+            words,
+        ):
+            return self.t("note.like_for_like", role=self.roles(m["role"]), needed=m["needed"])
         if words == "the baseline's scores were merged or withheld":
             return self.t("note.baseline_hidden")
         return None
@@ -149,7 +155,58 @@ def _scores(key: str) -> Callable[[_Words, re.Match[str]], str]:
     return write
 
 
+def _missing(w: _Words, part: str) -> str | None:
+    if m := re.fullmatch(
+        rf"answers from (?P<have>\d+) of the (?P<quorum>\d+) roles asked \((?P<roles>{_LIST})\)",
+        part,
+    ):
+        return w.t("missing.quorum", have=m["have"], quorum=m["quorum"], roles=w.roles(m["roles"]))
+    if m := re.fullmatch(rf"no answer from others than the employee \((?P<roles>{_LIST})?\)", part):
+        return w.t("missing.others", roles=w.roles(m["roles"] or ""))
+    fixed = {
+        "no baseline from others to compare their scores with": "missing.compare",
+        "no objectives agreed": "missing.objectives",
+        "no objective measured since its starting point": "missing.measured",
+        "no session recorded": "missing.sessions",
+        "it ended before its last evaluation": "missing.final",
+    }
+    return w.t(fixed[part]) if part in fixed else None
+
+
+def _insufficient(w: _Words, m: re.Match[str]) -> str | None:
+    parts = [_missing(w, part) for part in m["missing"].split("; ")]
+    if any(p is None for p in parts):
+        return None
+    return w.t("reason.insufficient", missing=" ; ".join(p for p in parts if p))
+
+
+def _ended(w: _Words, m: re.Match[str]) -> str:
+    where = w.t("ended.stage", stage=m["stage"]) if m["stage"] else ""
+    return w.t("reason.ended", how=w.t(f"ended.{m['how']}"), day=m["day"], where=where)
+
+
 _RULES: list[_Rule] = [
+    (
+        re.compile(
+            r"ended early: (?P<how>withdrawn|lapsed) on day (?P<day>\d+)"
+            r"(?: in stage (?P<stage>[a-z][a-z0-9_]*))?"
+        ),
+        _ended,
+    ),
+    (re.compile(r"not enough evidence to judge: (?P<missing>.+)"), _insufficient),
+    (
+        re.compile(
+            rf"self-rating (?P<self>{_NUM}) beside others' (?P<others>{_NUM}): a gap of "
+            rf"(?P<gap>[+-]{_NUM[2:]}) \(shown, not weighed\)"
+        ),
+        lambda w, m: w.t(
+            "reason.self", own=w.num(m["self"]), others=w.num(m["others"]), gap=w.signed(m["gap"])
+        ),
+    ),
+    (
+        re.compile(rf"(?P<roles>{_LIST}) answered outside the gate: shown, not weighed"),
+        lambda w, m: w.t("reason.unweighed", roles=w.roles(m["roles"])),
+    ),
     (
         re.compile(r"nobody gave feedback for this evaluation, so it has no scores"),
         lambda w, m: w.t("reason.no_feedback"),

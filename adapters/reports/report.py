@@ -1,9 +1,10 @@
 """One evaluation's report, gathered from the programme's events: what the pages show.
 
 Built from the raw events, then made what the employee and the platform may see
-(``domain.confidentiality``): the evaluation's shown projection, and comments without
+(``domain.published``): the evaluation's published projection, and comments without
 who gave them (no rater id, no role), sorted by their text so their order does not
-tell who answered first. A rater's later answer in the stage replaces theirs, comment
+tell who answered first; the comments of a role whose scores are not shown are withheld,
+and counted. A rater's later answer in the stage replaces theirs, comment
 included. An answer's comment is filed under its dimension when the answer scored only
 that one, else under "general".
 
@@ -12,13 +13,14 @@ No internal ids reach it either: not the delivery id, not a rater id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.confidentiality import shown_evaluations
+from domain import published
+from domain.confidentiality import minimums
 from domain.evaluation import Evaluation
 from domain.events import (
     EvaluationRecorded,
@@ -26,6 +28,7 @@ from domain.events import (
     FeedbackReceived,
     ObjectiveProgressed,
     ObjectivesAgreed,
+    ObjectivesAmended,
     ProgrammeLaunched,
     SessionCorrected,
     SessionHeld,
@@ -55,6 +58,15 @@ class ObjectiveLine(_Model):
     text: str
     progress: int | None
     """The latest percent recorded by this evaluation; None: not recorded."""
+    changed: str | None = None
+    """How an amendment changed it ("added 1", "reworded 2": what, by which amendment);
+    None when it is as first agreed."""
+
+
+class Amendment(_Model):
+    number: int
+    reason: str
+    removed: tuple[str, ...] = ()
 
 
 class SessionLine(_Model):
@@ -107,7 +119,12 @@ class Report(_Model):
     """The programme's template snapshot: its framework's labels and its texts in each
     language it declares (not part of the report's JSON)."""
     objectives: tuple[ObjectiveLine, ...] = ()
+    """The objectives as they stood at the evaluation, amendments applied."""
+    amendments: tuple[Amendment, ...] = ()
+    """The amendments of the objectives before the evaluation: what they did and why."""
     comments: tuple[CommentGroup, ...] = ()
+    withheld_comments: int = 0
+    """Comments not shown: their role had too few raters for its scores to be shown."""
     sessions: tuple[SessionLine, ...] = ()
 
     def item(self) -> ReportItem:
@@ -129,12 +146,18 @@ def reports_of(events: Iterable[Event]) -> list[Report]:
     if launched is None:
         return []
     recorded = [e for e in log if isinstance(e, EvaluationRecorded)]
-    shown = shown_evaluations((e.evaluation for e in recorded), launched.template)
+    shown = published.evaluations(
+        (e.evaluation for e in recorded), published.answers_of(log), launched.template
+    )
+    least = minimums(launched.template)
     baseline: dict[DimensionKey, float] = {}
     reports: list[Report] = []
     previous = 0
     for n, (event, evaluation) in enumerate(zip(recorded, shown, strict=True), start=1):
         before = [e for e in log if e.seq < event.seq]
+        comments, withheld = _comments(
+            before, evaluation, previous, least, launched.template.dimensions
+        )
         reports.append(
             Report(
                 n=n,
@@ -151,9 +174,13 @@ def reports_of(events: Iterable[Event]) -> list[Report]:
                 template=launched.template,
                 baseline=dict(baseline),
                 objectives=_objectives(before),
-                comments=_comments(
-                    before, evaluation.stage, previous, launched.template.dimensions
+                amendments=tuple(
+                    Amendment(number=e.amendment, reason=e.reason, removed=e.removed)
+                    for e in before
+                    if isinstance(e, ObjectivesAmended)
                 ),
+                comments=comments,
+                withheld_comments=withheld,
                 sessions=_sessions(before),
             )
         )
@@ -174,28 +201,57 @@ def _objectives(events: Sequence[Event]) -> tuple[ObjectiveLine, ...]:
                 )
                 for o in event.objectives
             }
+        elif isinstance(event, ObjectivesAmended):
+            agreed = _amend(agreed, event)
         elif isinstance(event, ObjectiveProgressed) and event.objective_id in agreed:
             line = agreed[event.objective_id]
             agreed[event.objective_id] = line.model_copy(update={"progress": event.percent})
     return tuple(agreed.values())
 
 
+def _amend(agreed: dict[str, ObjectiveLine], event: ObjectivesAmended) -> dict[str, ObjectiveLine]:
+    """The objectives after an amendment, each saying what it changed."""
+    lines = dict(agreed)
+    n = event.amendment
+    for o in event.added:
+        lines[o.id] = ObjectiveLine(
+            id=o.id, horizon=o.horizon, text=o.text, progress=None, changed=f"added {n}"
+        )
+    for o in event.reworded:
+        lines[o.id] = lines[o.id].model_copy(update={"text": o.text, "changed": f"reworded {n}"})
+    return {i: lines[i] for i in event.order if i in lines}
+
+
 def _comments(
-    events: Sequence[Event], stage: str | None, after: int, dimensions: Sequence[str]
-) -> tuple[CommentGroup, ...]:
+    events: Sequence[Event],
+    evaluation: Evaluation,
+    after: int,
+    least: Mapping[Role, int],
+    dimensions: Sequence[str],
+) -> tuple[tuple[CommentGroup, ...], int]:
+    """The comments shown beside ``evaluation``, and how many were withheld."""
     latest: dict[tuple[Role, str], FeedbackReceived] = {}
     for event in events:
-        if isinstance(event, FeedbackReceived) and event.seq > after and event.stage == stage:
+        if (
+            isinstance(event, FeedbackReceived)
+            and event.seq > after
+            and event.stage == evaluation.stage
+        ):
             latest[(event.role, event.rater_id)] = event  # a later answer replaces theirs
     groups: dict[DimensionKey | None, list[str]] = {}
+    withheld = 0
     for answer in latest.values():
         if answer.comment and answer.comment.strip():
+            if not published.comment_shown(answer.role, evaluation, least):
+                withheld += 1
+                continue
             only = next(iter(answer.scores)) if len(answer.scores) == 1 else None
             groups.setdefault(only, []).append(answer.comment.strip())
     order: list[DimensionKey | None] = [*dimensions, None]
-    return tuple(
+    shown = tuple(
         CommentGroup(dimension=d, comments=tuple(sorted(groups[d]))) for d in order if d in groups
     )
+    return shown, withheld
 
 
 def _sessions(events: Sequence[Event]) -> tuple[SessionLine, ...]:

@@ -13,6 +13,7 @@ from adapters.language.formats import Reader
 from adapters.language.frameworks import dimension_label, framework_of
 from adapters.language.reasons import reasons_in
 from adapters.reports.bars import bars_svg
+from adapters.reports.evidence import evidence_lines, self_columns
 from adapters.reports.radar import MAX_AXES, MIN_AXES, Series, radar_svg
 from adapters.reports.reasons import reason_in
 from adapters.reports.report import Report
@@ -43,11 +44,15 @@ class Page:
     chart: str | None
     """The radar chart's SVG (already escaped), when there are scores."""
     comments: list[tuple[str, list[str]]]
+    withheld_comments: str | None
+    """How many comments were withheld, and why; None when none was."""
     attendance: str
     sessions: Table | None
     expectations: list[str] | None
     next_steps: list[str]
     labels: dict[str, str]
+    evidence: list[str] | None = None
+    """Rules 5: what the evaluation had to judge on (``adapters.reports.evidence``)."""
 
 
 def reader_for(report: Report, lang: str | None = None) -> Reader:
@@ -77,7 +82,7 @@ def page(report: Report, reader: Reader) -> Page:
         key: t(f"report.{key}")
         for key in (
             "why", "objectives", "scores", "chart", "comments", "attendance", "next",
-            "expectations", "no_concerns", "no_comments", "footer",
+            "expectations", "no_concerns", "no_comments", "footer", "evidence",
         )
     }  # fmt: skip
     return Page(
@@ -102,11 +107,15 @@ def page(report: Report, reader: Reader) -> Page:
             )
             for g in report.comments
         ],
+        withheld_comments=t("report.comments_withheld", n=reader.integer(report.withheld_comments))
+        if report.withheld_comments
+        else None,
         attendance=_attendance(ev, reader),
         sessions=_sessions(report, reader),
         expectations=expectations(ev, reader),
         next_steps=next_steps(report, reader),
         labels=labels,
+        evidence=evidence_lines(ev, reader),
     )
 
 
@@ -114,6 +123,7 @@ def _objectives(report: Report, reader: Reader) -> Table | None:
     lang = reader.lang
     if not report.objectives:
         return None
+    changed = any(o.changed for o in report.objectives)
     rows = [
         [
             o.id,
@@ -122,11 +132,26 @@ def _objectives(report: Report, reader: Reader) -> Table | None:
             reader.percent(o.progress)
             if o.progress is not None
             else text(lang, "report.not_recorded"),
+            *([_changed(o.changed, lang)] if changed else []),
         ]
         for o in report.objectives
     ]
     header = ["#", *(text(lang, f"report.{k}") for k in ("horizon", "objective", "progress"))]
-    return Table(header, rows)
+    header += [text(lang, "report.changed")] if changed else []
+    notes = [
+        text(lang, "report.amendment", n=a.number, reason=a.reason)
+        + (text(lang, "report.amendment_removed", ids=", ".join(a.removed)) if a.removed else "")
+        for a in report.amendments
+    ]
+    return Table(header, rows, notes)
+
+
+def _changed(changed: str | None, lang: str) -> str:
+    """ "added 1" as the reader reads it: added by amendment 1."""
+    if not changed:
+        return ""
+    how, n = changed.split()
+    return text(lang, f"report.{how}", n=n)
 
 
 def _attainment(ev: Evaluation, reader: Reader) -> str:
@@ -169,13 +194,17 @@ def _scores(report: Report, reader: Reader) -> Table | None:
     others = any(score.others is not None for score in ev.scores)
     header = [text(lang, "report.dimension"), *(role_label(r, lang) for r in roles)]
     header += [capital(text(lang, "report.others"))] if others else []
-    header += [text(lang, f"report.{k}") for k in ("mean", "compared", "baseline", "change")]
+    header += [text(lang, "report.mean")]
+    own = self_columns(ev)
+    header += [text(lang, f"report.{k}") for k in ("self", "self_gap")] if own else []
+    header += [text(lang, f"report.{k}") for k in ("compared", "baseline", "change")]
     rows = [
         [
             dimension_name(report, s.dimension, lang),
             *(reader.number(s.by_role.get(r)) for r in roles),
             *([reader.number(s.others)] if others else []),
             reader.number(s.mean),
+            *([reader.number(s.self_score), reader.signed(s.self_gap)] if own else []),
             reader.number(s.compared),
             reader.number(s.baseline),
             reader.signed(s.change),
@@ -188,12 +217,13 @@ def _scores(report: Report, reader: Reader) -> Table | None:
             *("" for _ in roles),
             *([""] if others else []),
             reader.number(ev.overall),
+            *([reader.number(ev.self_overall), reader.signed(ev.self_gap)] if own else []),
             reader.number(ev.compared_overall),
             reader.number(ev.baseline_overall),
             reader.signed(ev.change),
         ]
     )
-    notes: list[str] = []
+    notes: list[str] = [text(lang, "report.self_note")] if own else []
     if ev.comparison is not None:
         compared = ", ".join(role_label(r, lang) for r in ev.comparison.roles) or "-"
         key = (

@@ -27,6 +27,7 @@ from domain.commands import (
     Command,
     GiveFeedback,
     Launch,
+    MigrateTemplate,
     NominateRaters,
     Pause,
     RateExpectations,
@@ -39,7 +40,7 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import expectations, feedback, lifecycle, objectives, sessions
+from domain.decider import expectations, feedback, lifecycle, migration, objectives, sessions
 from domain.decider.draft import Draft, require_within
 from domain.decider.stages import settle
 from domain.decider.timers import catch_up
@@ -122,4 +123,5 @@ _HANDLERS: dict[type[Any], Callable[[Draft, Any], None]] = {
     AdvanceStage: lifecycle.advance,
     Tick: lifecycle.tick,
     RecordDelivery: lifecycle.record_delivery,
+    MigrateTemplate: migration.migrate,
 }

@@ -9,12 +9,16 @@ from domain import rules as r
 from domain.decider.draft import Draft
 from domain.evaluation import Attendance, Rating, evaluate, expected_attainment
 from domain.events import EvaluationRecorded
+from domain.evidence import Ending
 from domain.expectations import REPORTED_IN
+from domain.judging import case_of
 from domain.state import ProgrammeState
 from domain.template import EvaluationKind, Role
 
 
-def record_evaluation(draft: Draft, kind: EvaluationKind, clock: timedelta | None) -> None:
+def record_evaluation(
+    draft: Draft, kind: EvaluationKind, clock: timedelta | None, ended: Ending | None = None
+) -> None:
     """Only this evaluation's answers count: given in the stage it closes (after the
     programme completed, for a follow-up) since the last evaluation; no fallback. Under
     rules 4 a stage's evaluation takes all the answers for its stage, kept ones too."""
@@ -40,6 +44,9 @@ def record_evaluation(draft: Draft, kind: EvaluationKind, clock: timedelta | Non
         ),
         tolerance=state.template.score_tolerance,
         expectations=state.expectations if kind in REPORTED_IN else None,
+        case=case_of(state, kind, draft.clock() if clock is None else clock, ended)
+        if state.rules >= r.EVIDENCE
+        else None,
         codes=state.rules >= r.FRAMEWORKS,
         drop=_drop(state),
     )

@@ -10,6 +10,7 @@ from domain.errors import DomainError
 from domain.events import FeedbackReceived, Nominated, RatersNominated
 from domain.state import ProgrammeState, Status
 from domain.template import Role, Stage
+from domain.windows import check_window
 
 
 def give_feedback(draft: Draft, command: GiveFeedback) -> None:
@@ -28,6 +29,8 @@ def give_feedback(draft: Draft, command: GiveFeedback) -> None:
     target = state.current_stage
     if command.stage is not None and command.stage != stage:
         target = _later_stage(state, command.stage)
+        if state.rules >= r.EVIDENCE:
+            check_window(state, target, draft.clock())
         stage = target.key
     revision = 0
     if state.rules >= r.PEOPLE:

@@ -31,12 +31,16 @@ from domain.events import (
     ProgrammeResumed,
     ProgrammeWithdrawn,
 )
+from domain.evidence import Ending
 from domain.evolve import evolve
+from domain.roles import one_role_each
 from domain.state import Status
-from domain.template import EvaluationKind
+from domain.template import EvaluationKind, Role
 
 
 def launch(command: Launch, now: datetime) -> Draft:
+    if command.rules >= r.EVIDENCE:
+        one_role_each(holders_of(command))
     starts_at = command.start if command.start is not None and command.start > now else now
     launched = ProgrammeLaunched(
         seq=1,
@@ -83,10 +87,23 @@ def resume(draft: Draft, command: Resume) -> None:
 
 
 def withdraw(draft: Draft, command: Withdraw) -> None:
-    require_open(draft.state, "withdraw")
+    """Rules 5: a programme waiting for its follow-up may be withdrawn too; its follow-up
+    evaluation is recorded then, saying what it had."""
+    state = draft.state
+    waiting = state.rules >= r.EVIDENCE and state.status is Status.completed and not state.ended
+    if not waiting:
+        require_open(state, "withdraw")
     if draft.dated:
         require_within("reason", command.reason, r.MAX_TEXT)
-    record_evaluation(draft, EvaluationKind.closing, None)
+    progress = state.stage_progress
+    ending = Ending(
+        how="withdrawn", day=draft.clock().days, stage=progress.key if progress else None
+    )
+    follow_up = state.template.follow_up
+    kind = EvaluationKind.closing
+    if waiting:
+        kind = follow_up.evaluation if follow_up else EvaluationKind.follow_up
+    record_evaluation(draft, kind, None, ending)
     draft.emit(ProgrammeWithdrawn, reason=command.reason)
 
 
@@ -119,7 +136,20 @@ def reassign(draft: Draft, command: Reassign) -> None:
         raise DomainError(f"to: {command.to} is the employee, not their own {command.role}")
     if command.to == before:
         raise DomainError(f"to: {command.to} is already the {command.role}")
+    if state.rules >= r.EVIDENCE:
+        one_role_each({**{role: state.holder(role) for role in Role}, command.role: command.to})
     draft.emit(PersonReassigned, role=command.role, before=before, to=command.to)
+
+
+def holders_of(command: Launch) -> dict[Role, str | None]:
+    """Who a launch names for each held role."""
+    return {
+        Role.employee: command.employee.id,
+        Role.coach: command.coach_id,
+        Role.manager: command.manager_id,
+        Role.sponsor: command.sponsor_id,
+        Role.hr: command.hr_id,
+    }
 
 
 def tick(draft: Draft, command: Tick) -> None:

@@ -33,7 +33,13 @@ def amend(draft: Draft, command: AmendObjectives) -> None:
     _require_bounded(command.short_term, command.long_term)
     require_within("reason", command.reason, r.MAX_TEXT)
     retired = [o.id for o in state.retired]
-    objectives = amended(state.objectives, retired, command.short_term, command.long_term)
+    objectives = amended(
+        state.objectives,
+        retired,
+        command.short_term,
+        command.long_term,
+        loose=state.rules >= r.EVIDENCE,
+    )
     if objectives == state.objectives:
         raise DomainError("nothing to amend: these are the objectives agreed already")
     ever = {*retired, *(o.id for o in state.objectives), *(o.id for o in objectives)}
@@ -42,10 +48,11 @@ def amend(draft: Draft, command: AmendObjectives) -> None:
             f"short_term and long_term: a programme has at most {r.MAX_OBJECTIVES_EVER} "
             f"objectives over its life, amendments included; this would make {len(ever)}"
         )
-    before = {o.id for o in state.objectives}
+    before = {o.id: o.text for o in state.objectives}
     draft.emit(
         ObjectivesAmended,
         added=tuple(o for o in objectives if o.id not in before),
+        reworded=tuple(o for o in objectives if before.get(o.id, o.text) != o.text),
         removed=removed(state.objectives, objectives),
         order=tuple(o.id for o in objectives),
         reason=command.reason,

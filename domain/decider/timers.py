@@ -22,6 +22,7 @@ from domain.events import (
     SessionReminderDue,
     StageStalled,
 )
+from domain.evidence import Ending
 from domain.gates import gate_status, quorum_met, sessions_quota_met, stage_nominees, unanswered
 from domain.schedule import Due, Kind, upcoming
 from domain.state import Status
@@ -73,7 +74,8 @@ def _fire(draft: Draft, item: Due) -> None:
     stage, progress = state.current_stage, state.stage_progress
     at = item.clock
     if item.kind is Kind.lapse:
-        record_evaluation(draft, EvaluationKind.closing, at)
+        ending = Ending(how="lapsed", day=at.days, stage=progress.key if progress else None)
+        record_evaluation(draft, EvaluationKind.closing, at, ending)
         draft.emit(
             ProgrammeLapsed,
             clock=at,

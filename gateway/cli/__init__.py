@@ -8,12 +8,14 @@ import os
 import sys
 
 from gateway.cli import (
+    archive,
     calendars,
     cohorts,
     commands,
     deploys,
     keys,
     launching,
+    migrating,
     outbox,
     people,
     personal_data,
@@ -26,6 +28,7 @@ from gateway.cli.shell import app
 
 __all__ = [
     "app",
+    "archive",
     "calendars",
     "cohorts",
     "commands",
@@ -33,6 +36,7 @@ __all__ = [
     "keys",
     "launching",
     "main",
+    "migrating",
     "outbox",
     "people",
     "personal_data",

@@ -36,6 +36,10 @@ def list_(
     employee: Annotated[str | None, typer.Option("--employee")] = None,
     template: Annotated[str | None, typer.Option("--template")] = None,
     count: Annotated[bool, typer.Option("--count", help="The number per stage.")] = False,
+    closed: Annotated[
+        bool,
+        typer.Option("--closed", help="Closed programmes, from the archive (ids only)."),
+    ] = False,
     page_token: Annotated[str | None, typer.Option("--page-token")] = None,
     page_size: Annotated[int, typer.Option("--page-size")] = 20,
     address: Address = None,
@@ -46,6 +50,9 @@ def list_(
     from gateway.cli.rendering import programmes_table
     from gateway.client import Filters
 
+    if closed:
+        _closed(status, cohort, employee, template, page_size, address, namespace, as_json)
+        return
     filters = build(
         Filters, stage=stage, status=status, cohort=cohort, employee=employee, template=template
     )
@@ -64,6 +71,31 @@ def list_(
     out.print(programmes_table(page.items, out.width))
     if page.next_page_token:
         out.print(f"more: --page-token {page.next_page_token}", highlight=False)
+
+
+def _closed(
+    status: str | None,
+    cohort: str | None,
+    employee: str | None,
+    template: str | None,
+    limit: int,
+    address: str | None,
+    namespace: str | None,
+    as_json: bool,
+) -> None:
+    from adapters.stores.archive import ArchiveFilter
+    from gateway.cli.archive import print_closed
+
+    where = build(
+        ArchiveFilter,
+        status=status,
+        cohort_id=cohort,
+        employee_id=employee,
+        template_id=template,
+        limit=limit,
+    )
+    entries = run(lambda c: c.closed_programmes(where), address, namespace)
+    print_closed(entries, as_json)
 
 
 @app.command()

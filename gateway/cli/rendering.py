@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from gateway.client import ErasedProgramme
     from workflows.messages import Receipt
 
+UNJUDGED = "insufficient_evidence"
+"""The verdict a cohort report counts on its own line (``domain.verdict.Verdict``)."""
+
 
 def local(at: datetime, zone: str) -> datetime:
     """``at`` in the programme's time zone (UTC if the name is unknown here)."""
@@ -182,8 +185,12 @@ def cohort_lines(report: CohortSummary) -> list[str]:
     if report.stalled:
         lines.append("stalled: " + ", ".join(f"{k} {v}" for k, v in report.stalled.items()))
     for evaluation in report.evaluations:
-        verdicts = ", ".join(f"{k} {v}" for k, v in evaluation.verdicts.items())
+        judged = {k: v for k, v in evaluation.verdicts.items() if k != UNJUDGED}
+        verdicts = ", ".join(f"{k} {v}" for k, v in judged.items()) or "none judged"
         lines.append(f"{evaluation.kind} ({evaluation.programmes}): {verdicts}")
+        unjudged = sum(v for k, v in evaluation.verdicts.items() if k == UNJUDGED)
+        if unjudged:  # never counted among the judged (rules 5)
+            lines.append(f"  not enough evidence to judge: {unjudged}")
         changes = [("overall", evaluation.overall_change)]
         changes += [(str(d), c) for d, c in sorted(evaluation.by_dimension.items())]
         for name, change in changes:

@@ -146,14 +146,19 @@ async def connect(
     for a command that lives a second and would take the worker's port."""
     from adapters.temporal.connection import TemporalUnreachable
     from bootstrap import connect as connect_to
-    from bootstrap import people_directory
+    from bootstrap import people_directory, programme_archive
     from gateway.client import ProgrammeClient, TemporalUnavailable
 
     try:
         client = await connect_to(settings, keyring=keyring, lazy=lazy, metrics=metrics)
     except TemporalUnreachable as exc:
         raise TemporalUnavailable(str(exc)) from exc
-    return ProgrammeClient(client, settings.task_queue, people=people_directory(settings, keyring))
+    return ProgrammeClient(
+        client,
+        settings.task_queue,
+        people=people_directory(settings, keyring),
+        archive=programme_archive(settings, keyring),
+    )
 
 
 def run(

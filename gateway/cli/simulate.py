@@ -12,7 +12,9 @@ from gateway.cli.shell import AsJson, app, fail, out, print_json
 
 @app.command()
 def simulate(
-    template: Annotated[str, typer.Argument(help="Template id or YAML path.")],
+    template: Annotated[
+        str | None, typer.Argument(help="Template id or YAML path.", show_default=False)
+    ] = None,
     start: Annotated[
         str | None, typer.Option("--start", help="Start date, YYYY-MM-DD (default: next Monday).")
     ] = None,
@@ -23,6 +25,14 @@ def simulate(
     as_json: AsJson = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="Write the timeline as an HTML page.")
+    ] = None,
+    programme: Annotated[
+        str | None,
+        typer.Option("--programme", help="A running programme: its own future, from now."),
+    ] = None,
+    other: Annotated[
+        str | None,
+        typer.Option("--template", help="With --programme: its future under this id@version."),
     ] = None,
 ) -> None:
     """Fast-forward a template through a whole programme and print its timeline.
@@ -42,6 +52,13 @@ def simulate(
     from gateway import simulation as sim
     from gateway.cli import timeline
 
+    if programme is not None:
+        from gateway.cli.futures import tell
+
+        tell(programme, other or template, as_json)
+        return
+    if template is None:
+        fail("TEMPLATE: give a template (or --programme ID)", 2)
     day = None
     if start is not None:
         try:

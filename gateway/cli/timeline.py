@@ -41,6 +41,7 @@ from domain.events import (
     StageCompleted,
     StageEntered,
     StageStalled,
+    TemplateMigrated,
 )
 
 
@@ -161,6 +162,14 @@ def summary(event: Event) -> str:
             return f"max duration {span(event.max_duration)} reached in {event.stage}"
         case FollowUpClosed():
             return f"{event.kind} recorded: nothing more will happen"
+        case TemplateMigrated():
+            mapped = ", ".join(f"{a}->{b}" for a, b in event.mapping.items())
+            who = f" by {event.by}" if event.by else ""
+            where = f", now in {event.stage}" if event.stage else ""
+            return (
+                f"{event.from_template} -> {event.to_template}{who}"
+                f"{f' ({mapped})' if mapped else ''}{where} (why: {event.reason})"
+            )
     return _unsummarised(event)
 
 

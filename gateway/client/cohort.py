@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from adapters.payloads.encryption import keyring_of
 from adapters.payloads.keyring import EMPLOYEE, KeyringError
+from adapters.stores.archive import LISTED, ArchiveFilter
 from domain.cohort_summary import CohortSummary, summarise
 from domain.commands import Employee
 from domain.enrolment import check_participants
@@ -21,7 +22,13 @@ from domain.holders import HELD
 from domain.people import Contact
 from domain.template import Template, describe_errors
 from domain.view import ProgrammeView
-from gateway.client.errors import InvalidRequest, ParcoursError
+from gateway.client import archived
+from gateway.client.errors import (
+    InvalidRequest,
+    ParcoursError,
+    ProgrammeErased,
+    ProgrammeNotFound,
+)
 from gateway.client.models import (
     CohortOutcome,
     CohortReport,
@@ -293,4 +300,16 @@ async def summary(client: ProgrammeClient, cohort_id: str) -> CohortSummary:
         token = page.next_page_token
         if not token:
             break
+    # Programmes Temporal's retention removed are in the archive (the archive's listing limit).
+    seen = {view.programme_id for view in views}
+    where = ArchiveFilter(cohort_id=cohort_id, limit=LISTED)
+    for entry in await client.closed_programmes(where):
+        if entry.programme_id in seen:
+            continue
+        try:
+            views.append(await archived.view(client.archive, entry.programme_id))
+        except ProgrammeErased:
+            erased += 1
+        except ProgrammeNotFound:
+            continue  # pruned or erased meanwhile
     return summarise(cohort_id, views, erased)

@@ -18,8 +18,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.payloads.encryption import keyring_of
 from adapters.payloads.keyring import Keyring
+from adapters.stores.archive import ProgrammeArchive
 from domain.commands import Withdraw
 from domain.ids import Identifier, employee_of
+from gateway.client import archived
 from gateway.client.errors import (
     CommandRefused,
     InvalidRequest,
@@ -50,6 +52,7 @@ UNREADABLE = (
     "the outbox: their notifications (only ids stay readable)",
     "the delivery ledgers: what each channel answered",
     "the API's stored answers about their programmes",
+    "the archive: their closed programmes' events (the rows are deleted too)",
 )
 """Where their data was, sealed with the key just destroyed: all of it unreadable now.
 Evaluation reports are not kept anywhere: they were rendered from those payloads."""
@@ -63,6 +66,7 @@ async def erase(
     reason: str | None = None,
     *,
     wait: timedelta = ERASE_WAIT,
+    archive: ProgrammeArchive | None = None,
 ) -> Erasure:
     """Erase an employee's personal data: end their programmes, destroy their key.
 
@@ -88,6 +92,8 @@ async def erase(
     erased = keyring.erase(employee_id, why)
     if people is not None:  # unreadable already (sealed under their key)
         people.forget(employee_id)
+    if archive is not None:  # shredded with the key; the rows go too
+        await asyncio.to_thread(archive.forget_employee, employee_id)
     # Anything launched for them meanwhile cannot run without the key: end it too.
     for execution in await _executions(temporal, filters):
         if execution.status == WorkflowExecutionStatus.RUNNING:
@@ -115,6 +121,9 @@ async def refuse_erased(temporal: Client, programme_id: str) -> None:
     try:
         description = await temporal.get_workflow_handle(programme_id).describe()
     except (RPCError, RuntimeError) as exc:
+        if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
+            # Past Temporal's retention too: erased all the same, not unknown.
+            raise ProgrammeErased(archived.erased(programme_id, employee_id)) from exc
         raise translate(exc, programme_id) from exc
     raise ProgrammeErased(erased_programme(programme_id, employee_id, description))
 

@@ -29,10 +29,11 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.payloads.keyring import DataErased, Keyring
 from adapters.reports import Report, reports_of
+from adapters.stores.archive import ArchiveEntry, ArchiveFilter, ProgrammeArchive
 from adapters.stores.people import PeopleDirectory
 from adapters.temporal.connection import Connection
 from adapters.temporal.connection import connect as connect_to
-from domain import confidentiality, ids
+from domain import ids, published
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -55,14 +56,16 @@ from domain.errors import DomainError
 from domain.events import Event
 from domain.holders import NOBODY, Holders
 from domain.people import Contact
+from domain.roles import one_role_each
 from domain.rules import check_occurred_at
-from domain.template import Template
+from domain.template import Role, Template
 from domain.view import ProgrammeView
-from gateway.client import erasure, pages
+from gateway.client import archived, erasure, pages
 from gateway.client.errors import (
     CommandRefused,
     InvalidRequest,
     ParcoursError,
+    ProgrammeNotFound,
     TemporalUnavailable,
     translate,
 )
@@ -114,9 +117,12 @@ class ProgrammeClient:
         *,
         update_wait: timedelta = UPDATE_WAIT,
         people: PeopleDirectory | None = None,
+        archive: ProgrammeArchive | None = None,
     ) -> None:
         self.people = people
         """Where contacts are kept (``set_person``); None: launches take ids only."""
+        self.archive = archive
+        """Where closed programmes are kept past Temporal's retention; None: not read."""
         self.temporal = client
         self.task_queue = task_queue
         self.update_wait = update_wait
@@ -162,6 +168,17 @@ class ProgrammeClient:
                 check_start(start_date, datetime.now(UTC).date())
             except DomainError as exc:
                 raise InvalidRequest(str(exc)) from exc
+        try:  # the workflow would take it under rules 5 and refuse it: say so now
+            one_role_each(
+                {
+                    Role.employee: employee.id,
+                    Role.coach: holders.coach,
+                    Role.manager: holders.manager,
+                    Role.sponsor: holders.sponsor,
+                }
+            )
+        except DomainError as exc:
+            raise InvalidRequest(exc.shown) from exc
         launch = Launch(
             programme_id=programme_id,
             employee=employee,
@@ -377,7 +394,10 @@ class ProgrammeClient:
     async def view(self, programme_id: str) -> ProgrammeView:
         """Where the programme stands; ``ProgrammeErased`` when its data was erased."""
         await erasure.refuse_erased(self.temporal, programme_id)
-        return await self._view(programme_id)
+        try:
+            return await self._view(programme_id)
+        except ProgrammeNotFound:
+            return await archived.view(self.archive, programme_id)
 
     async def _view(self, programme_id: str) -> ProgrammeView:
         try:
@@ -404,13 +424,22 @@ class ProgrammeClient:
         try:
             events = await history.domain_events(self.temporal, programme_id)
         except (RPCError, RuntimeError) as exc:
-            raise translate(exc, programme_id) from exc
+            found = translate(exc, programme_id)
+            if not isinstance(found, ProgrammeNotFound):
+                raise found from exc
+            # Gone from Temporal (past its retention): the archive kept it.
+            events = await archived.events(self.archive, programme_id)
         return [e for e in events if e.seq > after]
+
+    async def closed_programmes(self, where: ArchiveFilter) -> list[ArchiveEntry]:
+        """Closed programmes as the archive keeps them, whether Temporal still has their
+        runs or not: ids, status, last stage and dates only."""
+        return await archived.entries(self.archive, where)
 
     async def shown_events(self, programme_id: str, after: int = 0) -> list[Event]:
         """The timeline as the employee and the platform may read it: no rater ids, no
-        one rater's scores where a role needs more (``domain.confidentiality``)."""
-        shown = confidentiality.shown_events(await self.events(programme_id))
+        one rater's scores where a role needs more (``domain.published``)."""
+        shown = published.events(await self.events(programme_id))
         return [e for e in shown if e.seq > after]
 
     async def evaluation_reports(self, programme_id: str) -> list[Report]:
@@ -436,6 +465,8 @@ class ProgrammeClient:
         try:
             return history.timeline_of(await history.raw_events(self.temporal, programme_id))
         except (RPCError, RuntimeError) as exc:
+            if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
+                return []  # Temporal's retention removed it too: nothing is left
             raise translate(exc, programme_id) from exc
 
     # ------------------------------------------------------------ erasure
@@ -445,7 +476,13 @@ class ProgrammeClient:
     ) -> Erasure:
         """Erase an employee's personal data (see ``gateway.client.erasure``)."""
         return await erasure.erase(
-            self.temporal, self.people, self.withdraw, employee_id, reason, wait=wait
+            self.temporal,
+            self.people,
+            self.withdraw,
+            employee_id,
+            reason,
+            wait=wait,
+            archive=self.archive,
         )
 
     # ------------------------------------------------------------ listings

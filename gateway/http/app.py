@@ -29,6 +29,7 @@ from gateway.http import (
     commands,
     errors,
     facts,
+    migrations,
     people,
     personal_data,
     programmes,
@@ -53,6 +54,7 @@ def create_app(
     cors_origins: Sequence[str] = UI_ORIGINS,
     codec_secret: str | None = None,
     limits: RequestLimits | None = None,
+    cohort_tokens: Mapping[str, Sequence[str]] | None = None,
     templates_dir: Path | None = None,
 ) -> FastAPI:
     """The app; ``codec_secret`` opens ``/codec/local/<secret>/`` to loopback clients (the
@@ -67,6 +69,8 @@ def create_app(
     )
     app.state.client = client
     app.state.tokens = dict(tokens)
+    # A cohort reader's token -> the cohorts it may read (gateway.http.auth.cohorts_of).
+    app.state.cohorts = {token: tuple(names) for token, names in (cohort_tokens or {}).items()}
     app.state.store = store
     app.state.codec_secret = codec_secret
     app.state.templates_dir = templates_dir
@@ -110,6 +114,7 @@ def create_app(
         codec.router,
         templates.router,
         calendars.router,
+        migrations.router,
     ):
         app.include_router(router)
     return app

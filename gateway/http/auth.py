@@ -27,6 +27,9 @@ NOMINATING = (Role.platform, Role.ops)
 """Who nominates raters and reassigns a programme's people."""
 PEOPLE = (Role.platform,)
 """Who keeps the people directory's contacts."""
+COHORT_READ = (*READ, Role.cohort)
+"""Who reads a cohort's report: a ``cohort`` token only for the cohorts it names, and
+nothing else anywhere (every other route leaves the role out)."""
 
 _bearer = HTTPBearer(
     auto_error=False,  # role_of answers, in the one error shape
@@ -57,6 +60,16 @@ def role_of(request: Request) -> Role:
         if hmac.compare_digest(known.encode(), token.encode()):
             return role
     raise ApiError(401, "unauthorized", "unknown token")
+
+
+def cohorts_of(request: Request) -> tuple[str, ...]:
+    """The cohorts a ``cohort`` token may read (its role is checked first)."""
+    _, _, token = (request.headers.get("authorization") or "").partition(" ")
+    cohorts: dict[str, tuple[str, ...]] = request.app.state.cohorts
+    for known, names in cohorts.items():
+        if hmac.compare_digest(known.encode(), token.strip().encode()):
+            return names
+    return ()
 
 
 def allow(*roles: Role) -> Callable[..., Role]:

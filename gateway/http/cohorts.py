@@ -12,8 +12,9 @@ from domain.cohort_summary import CohortSummary
 from gateway.client import CohortReport, cohort
 from gateway.client.errors import InvalidRequest
 from gateway.client.requests import CohortRequest
-from gateway.http.auth import READ, allow
+from gateway.http.auth import COHORT_READ, allow, cohorts_of
 from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
+from gateway.http.errors import ApiError
 from gateway.http.idempotency import once
 
 router = APIRouter(prefix="/v1/cohorts", tags=["programmes"])
@@ -44,10 +45,14 @@ async def launch_cohort(
 @router.get("/{cohort_id}/report", operation_id="getCohortReport", response_model=CohortSummary)
 async def cohort_report(
     cohort_id: str,
+    request: Request,
     client: Programmes,
-    _: Annotated[Role, Depends(allow(*READ))],
+    role: Annotated[Role, Depends(allow(*COHORT_READ))],
 ) -> CohortSummary:
     """Per stage and status, how many; per evaluation kind, the verdicts and the mean
     change against the baseline per dimension (withheld under ``min_group`` programmes);
-    attendance; stalls. Counts and means only: no one's scores."""
+    attendance; stalls. Counts and means only: no one's scores. A ``cohort`` token reads
+    only the cohorts it names."""
+    if role is Role.cohort and cohort_id not in cohorts_of(request):
+        raise ApiError(403, "forbidden", "this cohort token may not read that cohort")
     return await cohort.summary(client, cohort_id)

@@ -97,9 +97,14 @@ def keyed(request: Request, role: ApiRole, key: str | None, command: C) -> C:
     if key is None:
         return command
     kind = str(getattr(command, "type", type(command).__name__))
-    scope = caller_scope(_token(request, role))
-    digest = hashlib.sha256(f"{scope}\n{kind}\n{key}".encode()).hexdigest()
-    return command.model_copy(update={"key": f"{kind}:{digest[:40]}"})
+    return command.model_copy(update={"key": scoped_key(_token(request, role), kind, key)})
+
+
+def scoped_key(token: str, command: str, key: str) -> str:
+    """The key a programme records for ``key`` sent by the bearer of ``token`` with
+    ``command`` (``give_feedback``, ``pause``...): no token nor key in it, a hash of both."""
+    digest = hashlib.sha256(f"{caller_scope(token)}\n{command}\n{key}".encode()).hexdigest()
+    return f"{command}:{digest[:40]}"
 
 
 def _token(request: Request, role: ApiRole) -> str:

@@ -33,6 +33,7 @@ def app_for(
         idempotency_store(settings, keyring_of(client.temporal.data_converter)),
         cors_origins=settings.codec_cors_origins,
         codec_secret=codec_secret,
+        cohort_tokens=settings.api_token_cohorts,
         templates_dir=settings.templates_dir,
         limits=RequestLimits(
             per_token=settings.rate_limit,
@@ -48,7 +49,12 @@ def ensure_token_file(data_dir: Path) -> tuple[str, Path]:
     Returns the tokens as ``PARCOURS_API_TOKENS`` would give them, and the file."""
     path = data_dir / TOKENS_FILE
     if not path.exists():
-        lines = [f"{role.value}:{secrets.token_urlsafe(24)}" for role in ApiRole]
+        # A cohort reader's token names its cohorts: given in PARCOURS_API_TOKENS, not made.
+        lines = [
+            f"{role.value}:{secrets.token_urlsafe(24)}"
+            for role in ApiRole
+            if role is not ApiRole.cohort
+        ]
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write("\n".join(lines) + "\n")

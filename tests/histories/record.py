@@ -11,19 +11,19 @@ proves a change safe for programmes already running.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from workers.programme import build_worker
-from gateway.catalogue import shipped_ids, shipped_template
 from domain.commands import (
     AmendObjectives,
     GiveFeedback,
+    MigrateTemplate,
     NominateRaters,
     Nominee,
     Pause,
@@ -33,11 +33,14 @@ from domain.commands import (
     Withdraw,
 )
 from domain.expectations import rated_from
-from domain.template import Role
+from domain.state import Status
+from domain.template import Role, Template
 from domain.view import ProgrammeView
+from gateway.catalogue import shipped_ids, shipped_template
 from tests.support import recording_keyring, run_histories, start_test_server
 from tests.workflows.conftest import Delivered, Harness
 from tests.workflows.driver import HOLDERS, Programme, drive_to_completion
+from workers.programme import build_worker
 from workflows.messages import RunSettings
 from workflows.programme import ProgrammeWorkflow
 
@@ -154,6 +157,51 @@ async def collection(programme: Programme) -> object:
     return await drive_to_completion(programme)
 
 
+async def migrate(programme: Programme) -> object:
+    """Revision 10: the programme moved onto a version 2 of its template with one stage
+    more time (a refusal first: a stage named that version does not have), then on to
+    completion, archived as it closes."""
+    await programme.agree()
+    data = programme.template.model_dump(mode="json")
+    data["version"] = programme.template.version + 1
+    data["stages"][-1]["due"] = "P60D"
+    later = Template.model_validate(data)
+    with contextlib.suppress(WorkflowUpdateFailedError):
+        await programme.handle.execute_update(
+            ProgrammeWorkflow.migrate_template,
+            MigrateTemplate(to=later, mapping={"nowhere": "somewhere"}, reason="a typo"),
+        )
+    await programme.handle.execute_update(
+        ProgrammeWorkflow.migrate_template,
+        MigrateTemplate(to=later, reason="more time to close", by="ops-1", key="migrate:v2"),
+    )
+    return await drive_to_completion(programme)
+
+
+async def evidence(programme: Programme) -> object:
+    """Rules 5: an answer for a later stage refused before its window; the programme
+    driven to completion; the follow-up answered, then the programme withdrawn while it
+    waits for its follow-up (which records the follow-up evaluation, saying so)."""
+    later = next(s for s in reversed(programme.template.stages) if s.gate.feedback is not None)
+    scores = dict.fromkeys(programme.template.dimensions, 4)
+    await programme.handle.signal(
+        ProgrammeWorkflow.give_feedback,
+        GiveFeedback(role=Role.employee, rater_id="E123", scores=scores, stage=later.key),
+    )
+    done: list[ProgrammeView] = []
+
+    async def stop(view: ProgrammeView) -> None:
+        waits = programme.template.follow_up is not None
+        if waits and view.status is Status.completed and not done:
+            done.append(view)
+            await programme.feedback(Role.employee, Role.manager, score=4)
+            await programme.handle.execute_update(
+                ProgrammeWorkflow.withdraw, Withdraw(reason="left before the follow-up")
+            )
+
+    return await drive_to_completion(programme, stop)
+
+
 SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "happy": (happy, RunSettings()),
     "lapse": (lapse, RunSettings()),
@@ -164,6 +212,8 @@ SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "continue-as-new": (happy, RunSettings(history_limit=100)),
     "amend": (amend, RunSettings()),
     "expectations": (expectations, RunSettings()),
+    "evidence": (evidence, RunSettings()),
+    "migrate": (migrate, RunSettings()),
 }
 
 
@@ -186,7 +236,7 @@ async def record(folder: Path, template_id: str, scenario: str) -> int:
         queue = f"record-{template_id}-{scenario}"
         worker = build_worker(
             env.client,
-            [delivered.send_notification, delivered.record_evaluation],
+            delivered.all(),
             task_queue=queue,
         )
         async with worker:

@@ -42,6 +42,7 @@ from typing import Any
 
 import httpx
 
+from gateway.http.idempotency import scoped_key
 from tests.integration.faults import Stack, cpu_seconds, running_stack, until
 
 PROGRAMMES = 10
@@ -69,6 +70,14 @@ MALFORMATIONS: list[tuple[str, dict[str, Any], str]] = [
     ("sessions", {"number": 1, "status": "maybe"}, "status"),
 ]  # fmt: skip
 """(what, body, the field the 4xx must name)."""
+
+
+COMMANDS = {
+    "feedback": "give_feedback",
+    "progress": "record_progress",
+    "sessions": "record_session",
+}
+"""The command each route's fact is (the programme scopes keys by it)."""
 
 
 @dataclass
@@ -240,8 +249,10 @@ async def test_2000_facts_from_200_clients_each_applied_once(tmp_path: Path) -> 
         # --- the programmes: each valid key applied exactly once, nothing else.
         sent: dict[str, set[str]] = defaultdict(set)
         sessions: Counter[str] = Counter()
+        # The programme records each key scoped by its caller and command.
+        token = stack.headers("integrator")["Authorization"].removeprefix("Bearer ")
         for request in originals:
-            sent[request.programme].add(request.key)
+            sent[request.programme].add(scoped_key(token, COMMANDS[request.what], request.key))
             sessions[request.programme] += request.what == "sessions"
         ops = stack.headers("ops")
 
@@ -252,12 +263,14 @@ async def test_2000_facts_from_200_clients_each_applied_once(tmp_path: Path) -> 
             keys = {e["key"] for e in found}
             return found if sent[pid] <= keys else None
 
+        every_sent = set().union(*sent.values())
+        refused_keys = {scoped_key(token, COMMANDS[r.what], r.key) for r in malformed}
         for pid in pids:
             events = await until(lambda p=pid: events_once_applied(p), 60, f"{pid}'s facts")  # type: ignore[misc]
-            caused = Counter(e["key"] for e in events if str(e["key"]).startswith("load-"))
+            caused = Counter(e["key"] for e in events if e["key"] in every_sent)
             assert set(caused) == sent[pid], pid
             assert set(caused.values()) == {1}, pid
-            assert not [e for e in events if str(e["key"]).startswith("bad-")]
+            assert not [e for e in events if e["key"] in refused_keys]
 
             view = (await http.get(f"/v1/programmes/{pid}", headers=ops)).json()
             assert (view["status"], view["stage"]) == ("running", "check_ins"), view

@@ -80,3 +80,34 @@ def test_the_directory_is_sealed_per_person_and_erasure_shreds_an_entry(tmp_path
     assert people.get("M5") is not None
     assert people.get("M5").email == "other@example.com"  # type: ignore[union-attr]
     people.close()
+
+
+async def test_a_reminder_to_raters_reaches_each_alone_naming_only_them(tmp_path: Path) -> None:
+    keyring = temporary_keyring(tmp_path)
+    people = SqlitePeople(tmp_path / "people.db", keyring)
+    people.put(Contact(id="P1", name="Alan Turing", email="alan@example.com"))
+    people.put(Contact(id="P2", name="Edsger Dijkstra", email="edsger@example.com"))
+    people.put(Contact(id="M4", name="Grace Hopper", email="grace@example.com"))
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        notifier = _mailer(tmp_path, port)
+        activities = ProgrammeActivities(notifier, EvaluationRecorder(), people=people)
+        reminder = notification("prog-1:12", to=(Role.manager, Role.peer))
+        reminder = reminder.model_copy(
+            update={
+                "recipients": {Role.manager: "M4", Role.peer: None},
+                "raters": {Role.peer: ("P1", "P2")},
+            }
+        )
+        await notifier.send(activities.addressed(reminder))
+    people.close()
+    assert [envelope.rcpt_tos for envelope, _ in inbox.messages] == [
+        ["grace@example.com"],
+        ["alan@example.com"],
+        ["edsger@example.com"],
+    ]
+    for (_, message), other in zip(inbox.messages[1:], ("Dijkstra", "Turing"), strict=True):
+        assert other not in message.as_string()
+        assert "Grace" not in message["To"]
+    ids = {message["Message-ID"] for _, message in inbox.messages}
+    assert len(ids) == 3

@@ -97,6 +97,10 @@ def test_the_defaults_run_parcours_on_one_machine() -> None:
             {"PARCOURS_API_TOKENS": "platform:tok-1,boss:tok-2"},
             "PARCOURS_API_TOKENS: entry 2: unknown role 'boss'; roles are platform, integrator,",
         ),
+        (
+            {"PARCOURS_API_TOKENS": "platform:tok-1,cohort:tok-2"},
+            "PARCOURS_API_TOKENS: entry 2: a cohort token names its cohorts, cohort:token:",
+        ),
         ({"PARCOURS_SHUTDOWN_GRACE": "-1"}, "PARCOURS_SHUTDOWN_GRACE: must be 0 or more seconds"),
         (
             {"PARCOURS_WEBHOOK_TIMEOUT": "60"},

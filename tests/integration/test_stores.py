@@ -18,6 +18,7 @@ import pytest
 
 from adapters.notify.journal import ERASED, DeliveryJournal
 from adapters.payloads.keyring import DataErased, Keyring, KeyringError, generate_master_key
+from adapters.stores.archive import PostgresArchive, ProgrammeArchive, SqliteArchive
 from adapters.stores.deliveries import PostgresJournal
 from adapters.stores.idempotency import (
     Answer,
@@ -72,6 +73,11 @@ class Backend:
             return SqlitePeople(self.tmp_path / "people.db", keyring)
         return PostgresPeople(self.database(), keyring)
 
+    def archive(self, keyring: Keyring) -> ProgrammeArchive:
+        if self.kind == "sqlite":
+            return SqliteArchive(self.tmp_path / "archive.db", keyring)
+        return PostgresArchive(self.database(), keyring)
+
     def raw(self) -> bytes:
         """Every byte the backend keeps on disk, for tests that look for plaintext."""
         if self.kind == "sqlite":
@@ -87,7 +93,8 @@ class Backend:
                 for (path,) in connection.execute(
                     "SELECT pg_relation_filepath(c.oid) FROM pg_class c"
                     " WHERE c.relkind IN ('r', 't') AND c.relnamespace = 'public'::regnamespace"
-                    " OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE relname = 'people')"
+                    " OR c.oid IN (SELECT reltoastrelid FROM pg_class"
+                    "  WHERE relname IN ('people', 'archive'))"
                 ).fetchall()
                 if path is not None
             ]

@@ -242,3 +242,22 @@ async def test_the_documented_receiver_accepts_a_real_delivery_and_rejects_a_sta
     assert not verify_as_documented(secret, got.body, signed, "another-delivery")
     assert not verify_as_documented(b"another-secret-entirely", got.body, signed, delivery)
     assert not verify_as_documented(secret, got.body, "sha256=" + "0" * 64, delivery)
+
+
+async def test_a_reminder_tells_the_platform_which_roles_are_waited_on_never_who(
+    tmp_path: Path,
+) -> None:
+    from domain.template import Role
+
+    sent = notification().model_copy(
+        update={"raters": {Role.peer: ("P1", "P5"), Role.direct_report: ("D2",)}}
+    )
+    with receiving() as receiver:
+        notifier = build_notifier(tmp_path, ["webhook"], webhook=config(receiver.url))
+        await notifier.send(sent)
+    [got] = receiver.requests
+    body = json.loads(got.body)
+    assert body["waiting"] == ["peer", "direct_report"]
+    assert body["raters"] == {}
+    for rater in ("P1", "P5", "D2"):
+        assert rater not in got.body.decode()

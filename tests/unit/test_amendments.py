@@ -49,7 +49,7 @@ class Run:
             coach_id="coach-1",
             manager_id="mgr-1",
             sponsor_id="sp-1",
-            rules=rules.RULES,
+            rules=rules.COLLECTION,  # the rules these cases were written for
         )
         self.now = T0
         self.log: list[Event] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import confidentiality as conf
+from domain import published
 from domain.evaluation import Attendance, Evaluation, Rating, evaluate
-from domain.events import FeedbackReceived
+from domain.state import FeedbackEntry
 from domain.template import Dimension, EvaluationKind, Role, Template, parse_template
 
 DIMS = (Dimension.strengths, Dimension.motivation)
@@ -26,7 +26,7 @@ SHIPPED = [
 def run(ratings: Sequence[Rating], baseline: Evaluation | None = None) -> Evaluation:
     return evaluate(
         kind=EvaluationKind.final if baseline else EvaluationKind.baseline,
-        stage="s",
+        stage="f" if baseline else "b",
         dimensions=DIMS,
         ratings=ratings,
         baseline=baseline,
@@ -45,6 +45,22 @@ def panel(**roles: Sequence[int]) -> list[Rating]:
 
 
 DEFAULTS = conf.minimums(None)
+
+
+def answers(stage: str, ratings: Sequence[Rating]) -> list[FeedbackEntry]:
+    return [
+        FeedbackEntry(seq=n, stage=stage, role=r.role, rater_id=r.rater_id, scores=dict(r.scores))
+        for n, r in enumerate(ratings, start=1)
+    ]
+
+
+def shown_pair(
+    before: Sequence[Rating], now: Sequence[Rating], template: Template | None = None
+) -> tuple[Evaluation, ...]:
+    """The baseline of ``before`` and the final of ``now``, as published."""
+    baseline = run(before)
+    feedback = [*answers("b", before), *answers("f", now)]
+    return published.evaluations([baseline, run(now, baseline)], feedback, template)
 
 
 def test_defaults_peer_and_direct_report_three_others_one() -> None:
@@ -92,10 +108,9 @@ def test_a_template_may_raise_a_minimum_never_lower_it() -> None:
 
 
 def test_a_change_since_the_baseline_is_dropped_when_a_role_is_hidden() -> None:
-    baseline = run(panel(employee=[2], peer=[1, 2]))
-    final = run(panel(employee=[3], peer=[5, 5]), baseline)
-    assert final.change is not None
-    shown = conf.shown_evaluations([baseline, final], None)[1]
+    before, now = panel(employee=[2], peer=[1, 2]), panel(employee=[3], peer=[5, 5])
+    assert run(now, run(before)).change is not None
+    shown = shown_pair(before, now)[1]
     assert shown.change is None
     assert shown.comparison is None
     assert all(s.change is None and s.compared is None for s in shown.scores)
@@ -110,26 +125,6 @@ def test_an_old_evaluation_without_counts_withholds_the_roles_that_need_more() -
     shown = conf.shown(old, DEFAULTS)
     assert shown.scores[0].by_role == {Role.employee: 2.0}
     assert shown.withheld == {Role.peer: None}
-
-
-def test_an_answer_shown_to_the_platform_has_no_rater_and_no_lone_peer_scores() -> None:
-    answer = FeedbackReceived(
-        seq=3,
-        at=datetime(2026, 1, 1, tzinfo=UTC),
-        clock="PT0S",
-        stage="s",
-        role=Role.peer,
-        rater_id="P1",
-        scores={Dimension.strengths: 5},
-        comment="good",
-    )
-    shown = conf.shown_answer(answer, DEFAULTS)
-    assert shown.rater_id == ""
-    assert shown.scores == {}
-    assert shown.comment == "good"
-    manager = conf.shown_answer(answer.model_copy(update={"role": Role.manager}), DEFAULTS)
-    assert manager.rater_id == ""
-    assert manager.scores == {Dimension.strengths: 5}
 
 
 ROLES = tuple(Role)
@@ -151,9 +146,7 @@ def test_no_shown_group_is_smaller_than_its_minimum(
     before: list[Rating], now: list[Rating], template: Template
 ) -> None:
     least = conf.minimums(template)
-    baseline = run(before)
-    final = run(now, baseline)
-    for shown in conf.shown_evaluations([baseline, final], template):
+    for shown in shown_pair(before, now, template):
         for score in shown.scores:
             for role in score.by_role:
                 assert score.raters[role] >= least[role]

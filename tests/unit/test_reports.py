@@ -13,6 +13,7 @@ from adapters.language.formats import Reader
 from adapters.language.reasons import MESSAGES, reasons_in
 from adapters.reports import render_html, render_markdown, reports_of
 from adapters.reports.reasons import known, reason_in
+from domain import published
 from domain import reasons as r
 from domain.commands import (
     AgreeObjectives,
@@ -25,7 +26,6 @@ from domain.commands import (
     SessionStatus,
     Tick,
 )
-from domain.confidentiality import shown_evaluations
 from domain.decider import decide
 from domain.events import EvaluationRecorded, Event
 from domain.evolve import apply
@@ -176,7 +176,8 @@ def test_every_reason_the_verdict_gives_reads_in_french(template_id: str, scenar
     evaluations = [e.evaluation for e in run.events if isinstance(e, EvaluationRecorded)]
     assert evaluations
     reasons = {r for ev in evaluations for r in ev.reasons}
-    reasons |= {r for ev in shown_evaluations(evaluations, template) for r in ev.reasons}
+    shown = published.evaluations(evaluations, published.answers_of(run.events), template)
+    reasons |= {r for ev in shown for r in ev.reasons}
     unknown = sorted(r for r in reasons if not known(r))
     assert unknown == [], "domain.verdict writes a phrase adapters.reports.reasons does not know"
     for reason in reasons:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from domain import confidentiality
+from domain import published
 from domain.events import EVENT_LIST, Event, RatersNominated
 from domain.simulation import scenario_named, simulate
 from gateway.catalogue import shipped_ids, shipped_template
@@ -62,8 +62,19 @@ def _events() -> list[Event]:
         for scenario in ("on-time", "silent", "late"):
             run = simulate(shipped_template(template_id), scenario_named(scenario), T0)
             found += run.events
+    migrated = {
+        "type": "template_migrated",
+        "from_template": "executive-6m@1",
+        "to_template": "executive-6m@2",
+        "mapping": {"coaching": "coaching_sessions"},
+        "by": "ops-1",
+        "reason": "a session more",
+        "template": shipped_template("executive-6m").model_dump(mode="json"),
+        "stage": "coaching_sessions",
+        "index": 3,
+    }
     found += EVENT_LIST.validate_python(
-        [{**_base(i), **fields} for i, fields in enumerate(RECORDED, start=1)]
+        [{**_base(i), **fields} for i, fields in enumerate([migrated, *RECORDED], start=1)]
     )
     return found
 
@@ -102,7 +113,7 @@ def test_the_rows_that_said_nothing_say_what_changed() -> None:
 def test_a_withheld_nominee_is_counted_never_named() -> None:
     [launched] = [e for e in EVENTS if e.type == "programme_launched"][:1]
     nominated = EVENT_LIST.validate_python([{**_base(2), **RECORDED[4]}])
-    [shown] = confidentiality.shown_events([launched, *nominated])[1:]
+    [shown] = published.events([launched, *nominated])[1:]
     assert isinstance(shown, RatersNominated)
     row = summary(shown)
     assert "P1" not in row

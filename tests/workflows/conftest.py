@@ -20,6 +20,7 @@ from temporalio.worker import Worker
 from domain.notices import EvaluationReport, Notification
 from tests.support import start_test_server
 from workers.programme import build_worker
+from workflows.messages import ClosedProgramme
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +36,7 @@ class Delivered:
 
     notifications: list[tuple[datetime, Notification]] = field(default_factory=list)
     reports: list[tuple[datetime, EvaluationReport]] = field(default_factory=list)
+    archived: list[ClosedProgramme] = field(default_factory=list)
     failures_left: int = 0
 
     @activity.defn(name="send_notification")
@@ -49,6 +51,15 @@ class Delivered:
     async def record_evaluation(self, report: EvaluationReport) -> str:
         self.reports.append((activity.info().current_attempt_scheduled_time, report))
         return f"recorded {report.delivery_id}"
+
+    @activity.defn(name="archive_programme")
+    async def archive_programme(self, closed: ClosedProgramme) -> str:
+        self.archived.append(closed)
+        return f"archived {len(closed.events)} events"
+
+    def all(self) -> list[Any]:
+        """The activities, for a worker."""
+        return [self.send_notification, self.record_evaluation, self.archive_programme]
 
 
 @dataclass
@@ -66,7 +77,7 @@ async def harness(env: WorkflowEnvironment) -> AsyncIterator[Harness]:
     task_queue = f"test-{uuid.uuid4()}"
     worker = build_worker(
         env.client,
-        [delivered.send_notification, delivered.record_evaluation],
+        delivered.all(),
         task_queue=task_queue,
     )
     harness = Harness(env, worker, delivered, task_queue)

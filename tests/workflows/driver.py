@@ -44,7 +44,11 @@ class Programme:
 
     @classmethod
     async def launch(
-        cls, harness: Harness, template: Template, settings: RunSettings | None = None
+        cls,
+        harness: Harness,
+        template: Template,
+        settings: RunSettings | None = None,
+        revision: int = REVISION,
     ) -> Programme:
         programme_id = f"{template.id}.E{uuid.uuid4().hex[:8]}"
         launch = Launch(
@@ -58,7 +62,7 @@ class Programme:
         )
         handle = await harness.env.client.start_workflow(
             ProgrammeWorkflow.run,
-            ProgrammeInput(launch=launch, settings=settings or RunSettings(), revision=REVISION),
+            ProgrammeInput(launch=launch, settings=settings or RunSettings(), revision=revision),
             id=programme_id,
             task_queue=harness.task_queue,
         )

@@ -50,13 +50,13 @@ async def test_amended_objectives_and_rated_expectations_reach_the_final_evaluat
     assert [(o.id, o.percent) for o in view.retired_objectives] == [("S1", 40)]
     with pytest.raises(WorkflowUpdateFailedError):  # the same list again: nothing to amend
         await programme.handle.execute_update(ProgrammeWorkflow.amend_objectives, AMENDMENT)
-    await programme.progress("S2", 100)
-    await programme.progress("L1", 80)
-
     rated: list[ProgrammeView] = []
 
     async def rate_at_closure(view: ProgrammeView) -> None:
         if view.stage == "final_evaluation" and not rated:
+            # rules 5: checked in after the coaching began, so measured (from 0%)
+            await programme.progress("S2", 100)
+            await programme.progress("L1", 80)
             rated.append(
                 await programme.handle.execute_update(
                     ProgrammeWorkflow.rate_expectations,

@@ -99,7 +99,7 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Clie
 async def worker(client: Client, queue: str, delivered: Delivered) -> AsyncIterator[Worker]:
     running = build_worker(
         client,
-        [delivered.send_notification, delivered.record_evaluation],
+        delivered.all(),
         task_queue=queue,
         max_cached_workflows=0,  # a worker back after an outage has nothing cached
     )

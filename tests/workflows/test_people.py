@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain import published
 from domain.commands import GiveFeedback, NominateRaters, Nominee, Reassign
-from domain.confidentiality import shown_events
 from domain.events import EVENT_LIST, EvaluationRecorded
 from domain.template import Role
 from gateway.catalogue import shipped_template
@@ -55,19 +55,20 @@ async def test_a_360_with_two_peers_shows_no_peer_average_and_no_peer_id(
     for score in baseline.scores:
         assert set(score.by_role) == {Role.employee, Role.manager}
         assert score.others is None
-        assert score.mean == 3.5
+        assert score.mean == 4.0  # rules 5: what others saw (the manager), peers withheld
+        assert score.self_score == 3.0  # the employee's own, beside it
     assert baseline.withheld == {Role.peer: 2}
 
     raw = await programme.events()
     recorded = next(e for e in raw if isinstance(e, EvaluationRecorded))
     assert recorded.evaluation.scores[0].by_role[Role.peer] == 3.0  # ops still see it all
-    platform = EVENT_LIST.dump_json(shown_events(raw)).decode()
+    platform = EVENT_LIST.dump_json(published.events(raw)).decode()
     employee_view = view.model_dump_json()
     for readable in (platform, employee_view):
         assert '"P1"' not in readable
         assert '"P2"' not in readable
         assert '"peer":3.0' not in readable.replace(" ", "")
-    assert "comment from a peer" in platform  # comments stay, unattributed
+    assert "comment from a peer" not in platform  # two peers: below their minimum
 
 
 async def test_reassigning_the_manager_sends_the_next_escalation_to_the_new_one(

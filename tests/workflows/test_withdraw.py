@@ -42,3 +42,32 @@ async def test_withdraw_midway_runs_a_closing_evaluation(harness: Harness) -> No
     assert types.index("evaluation_recorded", types.index("session_held")) < types.index(
         "programme_withdrawn"
     )
+
+
+async def test_a_closing_programme_hands_its_whole_log_to_the_archive(harness: Harness) -> None:
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
+    await programme.agree()
+    await programme.handle.execute_update(ProgrammeWorkflow.withdraw, Withdraw(reason="moved on"))
+    outcome = await programme.handle.result()
+
+    [closed] = harness.delivered.archived
+    events = await programme.events()
+    assert closed.programme_id == programme.handle.id
+    assert closed.status is Status.withdrawn
+    assert closed.template_id == "executive-6m"
+    assert closed.employee_id == "E123"
+    assert closed.closed_at == outcome.ended_at
+    assert closed.events == events
+    assert len(closed.events) == outcome.events
+
+
+async def test_a_run_of_an_earlier_revision_archives_too_when_it_closes(
+    harness: Harness,
+) -> None:
+    """A programme launched before revision 10 archives as it closes on this code (the
+    ``archive`` patch); its recorded histories, closed without it, still replay."""
+    programme = await Programme.launch(harness, shipped_template("executive-6m"), revision=5)
+    await programme.handle.execute_update(ProgrammeWorkflow.withdraw, Withdraw(reason="moved on"))
+    await programme.handle.result()
+    [closed] = harness.delivered.archived
+    assert closed.status is Status.withdrawn
