@@ -138,10 +138,12 @@ def english(reason: Reason) -> str:
     if code == HIDDEN:
         return _hidden(reason)
     if code == LIKE_WITHHELD:
-        return "; ".join(
-            f"{role} like for like withheld: it would single a rater out, {needed} needed to show it"
+        withheld = (
+            f"{role} like for like withheld: it would single a rater out, "
+            f"{needed} needed to show it"
             for role, needed in p("roles")
-        ) + " (the change since the baseline is not shown)"
+        )
+        return "; ".join(withheld) + " (the change since the baseline is not shown)"
     return _evidence(reason)
 
 

@@ -219,4 +219,53 @@ MESSAGES: dict[str, str] = {
     "calendar.status.on_track": "auf Kurs",
     "calendar.status.at_risk": "gefährdet",
     "calendar.status.off_track": "vom Kurs abgekommen",
+    # rules 5 (verdicts), the confidentiality notes and amendments (main's keys)
+    "verdict.insufficient_evidence": "Nicht genug Belege für ein Urteil",
+    "report.comments_withheld": (
+        "Zurückgehaltene Kommentare: {n}, aus einer Rolle mit zu wenigen Bewertenden, "
+        "als dass ihre Werte gezeigt würden."
+    ),
+    "report.evidence": "Belege",
+    "report.self": "Selbst",
+    "report.self_gap": "Selbst - andere",
+    "report.self_note": (
+        "Mittelwert: die Antworten der anderen (die Rollen der Schwelle außer der "
+        "Mitarbeitenden Person); die Selbsteinschätzung steht daneben mit ihrer Abweichung, "
+        "nie eingerechnet."
+    ),
+    "evidence.answers": "Antworten: {answers} (angefragt: {quorum} von {roles}).",
+    "evidence.weighed": "Im Urteil gewichtet: {roles}.",
+    "evidence.objectives": "Seit ihrem Ausgangspunkt gemessene Ziele: {measured} von {agreed}.",
+    "evidence.sessions": "Erfasste Sitzungen: {sessions}.",
+    "evidence.levels": "Belege für: {levels}.",
+    "evidence.unweighed": "Außerhalb der Schwelle geantwortet (gezeigt, nicht gewichtet): {roles}.",
+    "level.reaction": "Reaktion (die Erwartungen der Klientin oder des Klienten)",
+    "level.behaviour": "Verhalten (was andere sahen)",
+    "level.results": "Ergebnisse (die Ziele)",
+    "report.changed": "Geändert",
+    "report.added": "hinzugefügt durch Änderung {n}",
+    "report.reworded": "umformuliert durch Änderung {n}",
+    "report.amendment": "Änderung {n}: {reason}",
+    "report.amendment_removed": " (entfernt: {ids})",
+    "reason.ended": "vorzeitig beendet: {how} an Tag {day}{where}",
+    "ended.withdrawn": "zurückgezogen",
+    "ended.lapsed": "abgelaufen",
+    "ended.stage": " in Phase {stage}",
+    "reason.insufficient": "nicht genug Belege für ein Urteil: {missing}",
+    "missing.quorum": "Antworten von {have} der {quorum} angefragten Rollen ({roles})",
+    "missing.others": "keine Antwort von anderen als der Mitarbeitenden Person ({roles})",
+    "missing.compare": "kein Ausgangswert der anderen, um ihre Werte zu vergleichen",
+    "missing.objectives": "keine Ziele vereinbart",
+    "missing.measured": "kein Ziel seit seinem Ausgangspunkt gemessen",
+    "missing.sessions": "keine Sitzung erfasst",
+    "missing.final": "es endete vor seiner letzten Bewertung",
+    "reason.self": (
+        "Selbsteinschätzung {own} neben der der anderen, {others}: eine Abweichung von {gap} "
+        "(gezeigt, nicht gewichtet)"
+    ),
+    "reason.unweighed": "{roles} antworteten außerhalb der Schwelle: gezeigt, nicht gewichtet",
+    "note.like_for_like": (
+        "Vergleich unter gleichen Bedingungen für {role} zurückgehalten: er würde eine "
+        "bewertende Person kenntlich machen, {needed} nötig, um ihn zu zeigen"
+    ),
 }

@@ -74,6 +74,20 @@ MESSAGES: dict[str, str] = {
     ),
     r.EXPECTATIONS_RATED: N_("the {by} said their expectations were {how}: {met}/5"),
     r.HIDDEN: N_("{parts} (the change since the baseline is not shown)"),
+    r.LIKE_WITHHELD: N_("{parts} (the change since the baseline is not shown)"),
+    r.ENDED_EARLY: N_("ended early: {how} on day {day}"),
+    r.SELF_GAP: N_(
+        "self-rating {own} beside others' {others}: a gap of {gap} (shown, not weighed)"
+    ),
+    r.UNWEIGHED: N_("{roles} answered outside the gate: shown, not weighed"),
+    r.INSUFFICIENT: N_("not enough evidence to judge: {missing}"),
+    r.LACKS_ANSWERS: N_("answers from {asked} of the {quorum} roles asked ({roles})"),
+    r.LACKS_OTHERS: N_("no answer from others than the employee ({roles})"),
+    r.LACKS_BASELINE: N_("no baseline from others to compare their scores with"),
+    r.LACKS_OBJECTIVES: N_("no objectives agreed"),
+    r.LACKS_MEASURE: N_("no objective measured since its starting point"),
+    r.LACKS_SESSIONS: N_("no session recorded"),
+    r.LACKS_LAST: N_("it ended before its last evaluation"),
 }
 """One message per code (``domain.reasons.CODES``), and the pieces below."""
 
@@ -98,6 +112,12 @@ WITHHELD = N_("{role} scores withheld: {answered} answered, {needed} needed to s
 UNKNOWN = N_("an unknown number")
 BASELINE_HIDDEN = N_("the baseline's scores were merged or withheld")
 PARTS = N_("{first}; {rest}")
+LIKE_ROLE = N_(
+    "{role} like for like withheld: it would single a rater out, {needed} needed to show it"
+)
+ENDED_IN_STAGE = N_("ended early: {how} on day {day} in stage {stage}")
+ENDINGS = {"withdrawn": N_("withdrawn"), "lapsed": N_("lapsed")}
+"""How a programme ended early (``domain.evidence.Ending.how``)."""
 
 
 @cache
@@ -185,10 +205,48 @@ class ReasonWords:
             parts.append(self._(WITHHELD, role=name, answered=said, needed=needed))
         if not parts:
             parts.append(self._(BASELINE_HIDDEN))
+        return self._(MESSAGES[r.HIDDEN], parts=self.joined(parts))
+
+    def joined(self, parts: Sequence[str]) -> str:
         joined = parts[0]
         for part in parts[1:]:
             joined = self._(PARTS, first=joined, rest=part)
-        return self._(MESSAGES[r.HIDDEN], parts=joined)
+        return joined
+
+    def evidence(self, reason: Reason) -> str:
+        """Rules 5's reasons (``domain.verdict.weigh``, ``domain.evidence.lacking``)."""
+        p = reason.get
+        code = reason.code
+        if code == r.LIKE_WITHHELD:
+            parts = [
+                self._(LIKE_ROLE, role=text(self.lang, f"role.{role}"), needed=needed)
+                for role, needed in p("roles")
+            ]
+            return self._(MESSAGES[code], parts=self.joined(parts))
+        if code == r.ENDED_EARLY:
+            how = self._(ENDINGS.get(p("how"), p("how")))
+            if p("stage"):
+                return self._(ENDED_IN_STAGE, how=how, day=p("day"), stage=p("stage"))
+            return self._(MESSAGES[code], how=how, day=p("day"))
+        if code == r.SELF_GAP:
+            return self._(
+                MESSAGES[code],
+                own=self.num(p("self")),
+                others=self.num(p("others")),
+                gap=self.reader.signed(p("gap")),
+            )
+        if code == r.UNWEIGHED:
+            return self._(MESSAGES[code], roles=self.roles(p("roles")))
+        if code == r.INSUFFICIENT:
+            lacked = [self.say(Reason.model_validate(m)) for m in p("missing")]
+            return self._(MESSAGES[code], missing=self.joined(lacked))
+        if code == r.LACKS_ANSWERS:
+            return self._(
+                MESSAGES[code], asked=p("asked"), quorum=p("quorum"), roles=self.roles(p("roles"))
+            )
+        if code == r.LACKS_OTHERS:
+            return self._(MESSAGES[code], roles=self.roles(p("roles")))
+        return self._(MESSAGES[code])
 
     def say(self, reason: Reason) -> str:
         """``reason`` in the reader's words; a code this version does not know (a newer
@@ -231,7 +289,7 @@ class ReasonWords:
             return self._(MESSAGES[code], by=by, how=how, met=p("met"))
         if code == r.HIDDEN:
             return self.hidden(reason)
-        return self._(MESSAGES[code])
+        return self.evidence(reason)
 
     def _scores(self, reason: Reason) -> str:
         p = reason.get
