@@ -242,9 +242,11 @@ def simulate(
     start: datetime,
     *,
     programme_id: str | None = None,
+    rules: int = RULES,
 ) -> Simulation:
     """Run ``template`` from ``start`` to its end (completed with its follow-up, lapsed or
-    withdrawn) with ``scenario``'s answers."""
+    withdrawn) with ``scenario``'s answers, under ``rules`` (those of a programme launched
+    now, unless told)."""
     check_scenario(scenario, template)
     run = Simulation(template, scenario, start)
     launch = Launch(
@@ -253,7 +255,7 @@ def simulate(
         template=template,
         coach_id="C7",
         manager_id="M3",
-        rules=RULES,
+        rules=rules,
     )
     now = start
     decision = decide_and_evolve(None, launch, now)

@@ -161,7 +161,7 @@ class Run:
 def play(case: Case) -> tuple[list[Evaluation], ProgrammeState | None]:
     """The evaluations a case's programme records, and the state it ends in."""
     if case.scenario is not None:
-        run = simulate(template(case.template), scenario_named(case.scenario), T0)
+        run = simulate(template(case.template), scenario_named(case.scenario), T0, rules=case.rules)
         assert run.state is not None
         found = [e.evaluation for e in run.events if isinstance(e, EvaluationRecorded)]
         return found, run.state
@@ -239,7 +239,7 @@ def commands(state: ProgrammeState, fact: dict[str, Any]) -> list[Command]:
 def _answer(state: ProgrammeState, value: dict[str, Any]) -> list[Command]:
     role = Role(value["role"])
     dimensions = state.template.dimensions
-    scores = {d: value.get("scores", {}).get(d.value, value.get("score")) for d in dimensions}
+    scores = {d: value.get("scores", {}).get(d, value.get("score")) for d in dimensions}
     scores = {d: s for d, s in scores.items() if s is not None}
     rater = value.get("rater") or state.holder(role) or f"{role.value}-1"
     stage = value.get("stage")
