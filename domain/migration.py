@@ -136,7 +136,8 @@ def preview(
         evaluations_before=old_evaluations,
         evaluations_after=new_evaluations,
         evaluation_differs=old_evaluations != new_evaluations
-        or set(before.template.dimensions) != set(after.template.dimensions),
+        or set(before.template.dimensions) != set(after.template.dimensions)
+        or before.template.scale != after.template.scale,
     )
 
 

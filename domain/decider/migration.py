@@ -43,6 +43,12 @@ def check(state: ProgrammeState, command: MigrateTemplate) -> None:
             f"to: {label(new)} rates other dimensions than {label(old)}, and this programme "
             "has answers rated on the old ones: it cannot change framework"
         )
+    if (new.scale.min, new.scale.max) != (old.scale.min, old.scale.max) and answered:
+        raise DomainError(
+            f"to: {label(new)} rates on {new.scale.min}..{new.scale.max}, {label(old)} on "
+            f"{old.scale.min}..{old.scale.max}, and this programme has answers on the old "
+            "scale: it cannot change framework"
+        )
     progress = state.stage_progress
     if progress is not None:
         key = command.mapping.get(progress.key, progress.key)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from adapters.language.frameworks import default_framework
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -165,3 +166,37 @@ def test_an_ended_programme_is_not_migrated() -> None:
     command = MigrateTemplate(to=version_2(shipped_template("executive-6m")), reason="late")
     with pytest.raises(DomainError, match="cannot migrate"):
         decide_and_evolve(state, command, now + timedelta(days=401))
+
+
+def test_a_scale_change_is_refused_once_there_are_answers() -> None:
+    """Frameworks (rules 7): the same dimensions on another scale are another framework."""
+    template = shipped_template("executive-6m")
+    five = default_framework().model_dump(mode="json")
+    five["scale"] = {"min": 1, "max": 7}
+    other = version_2(template, framework=five)
+    assert set(other.dimensions) == set(template.dimensions)
+    events, now = programme_in("assessment")
+    seen = preview(events, other, {"coaching": "coaching_sessions"}, now)
+    assert (seen.outcome, seen.evaluation_differs) == ("migrate", True)
+
+    state: ProgrammeState = fold(events)
+    answered, state = decide_and_evolve(
+        state,
+        GiveFeedback(
+            role=Role.employee,
+            rater_id="E1",
+            scores=dict.fromkeys(template.dimensions, 3),
+            occurred_at=now,
+        ),
+        now,
+    )
+    seen = preview([*events, *answered], other, {"coaching": "coaching_sessions"}, now)
+    assert seen.outcome == "refused"
+    assert "1..7" in (seen.reason or "")
+    assert "1..5" in (seen.reason or "")
+    with pytest.raises(DomainError, match="cannot change framework"):
+        decide_and_evolve(
+            state,
+            MigrateTemplate(to=other, mapping={"coaching": "coaching_sessions"}, reason="test"),
+            now,
+        )
