@@ -4,6 +4,7 @@ waits; an answer for a later stage is refused before that stage's window."""
 from __future__ import annotations
 
 from domain.commands import GiveFeedback, Withdraw
+from domain.reasons import said
 from domain.state import Status
 from domain.template import EvaluationKind, Role
 from domain.verdict import Verdict
@@ -67,7 +68,7 @@ async def test_a_programme_waiting_for_its_follow_up_may_be_withdrawn(harness: H
     follow_up = outcome.evaluations[-1]
     assert follow_up.kind is EvaluationKind.follow_up
     assert follow_up.verdict is Verdict.insufficient_evidence
-    assert follow_up.reasons[0].startswith("ended early: withdrawn on day ")
+    assert said(follow_up)[0].startswith("ended early: withdrawn on day ")  # codes under rules 7
     assert harness.delivered.reports[-1][1].evaluation == follow_up
 
 
