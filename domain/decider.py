@@ -45,6 +45,7 @@ from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
     AmendObjectives,
+    CancelSession,
     Command,
     GiveFeedback,
     Launch,
@@ -56,6 +57,7 @@ from domain.commands import (
     RecordExpectations,
     RecordProgress,
     RecordSession,
+    RescheduleSession,
     Resume,
     SessionStatus,
     Tick,
@@ -89,11 +91,14 @@ from domain.events import (
     RatersNominated,
     ReminderDue,
     ReminderSkipped,
+    SessionCancelled,
     SessionCorrected,
     SessionHeld,
     SessionMissed,
     SessionReminderDue,
+    SessionRescheduled,
     SessionSlot,
+    SessionsReplanned,
     StageCompleted,
     StageEntered,
     StageStalled,
@@ -109,6 +114,7 @@ from domain.gates import (
 )
 from domain.objectives import agreed as agreed_objectives
 from domain.objectives import amended, removed
+from domain.replanning import after_pause, cancelling, opening, rescheduling
 from domain.schedule import Due, Kind, next_wake, upcoming
 from domain.state import ProgrammeState, StageProgress, Status
 from domain.template import EvaluationKind, Role, Stage
@@ -264,11 +270,29 @@ def _launch(command: Launch, now: datetime) -> _Draft:
         cohort_id=command.cohort_id,
         starts_at=starts_at,
         rules=command.rules,
+        first_session=_first_session(command, starts_at),
     )
     draft = _Draft(evolve(None, launched), now, command.key)
     draft.events.append(launched)
     _catch_up(draft)
     return draft
+
+
+def _first_session(command: Launch, starts_at: datetime) -> datetime | None:
+    """Rules 6: the first session chosen at launch, after the start."""
+    chosen = command.first_session
+    if chosen is None:
+        return None
+    if command.rules < r.CALENDAR:
+        raise DomainError(f"first_session: the first session is chosen from rules {r.CALENDAR}")
+    if not any(s.sessions is not None for s in command.template.stages):
+        raise DomainError("first_session: the template plans no sessions")
+    if chosen <= starts_at:
+        raise DomainError(
+            f"first_session: {chosen.isoformat()} is not after the programme's start "
+            f"({starts_at.isoformat()})"
+        )
+    return chosen
 
 
 def _catch_up(draft: _Draft) -> None:
@@ -292,6 +316,7 @@ def _catch_up_timers(draft: _Draft) -> None:
         )
         # a gate opened while paused opens the stage at the resume, not at ``now``
         draft.due = resumed.clock
+        _replan(draft, state.pause_until - paused_for, state.pause_until)
         _settle(draft)
     while True:
         state = draft.state
@@ -484,19 +509,17 @@ def _enter_stage(draft: _Draft, index: int) -> None:
     clock = draft.clock()
     allowed = stage.allowed
     slots: tuple[SessionSlot, ...] = ()
+    due = clock + allowed if allowed is not None else None
     if stage.sessions is not None:
         first = 1 + sum(s.sessions.count for s in state.template.stages[:index] if s.sessions)
         slots = tuple(
             SessionSlot(number=first + n, clock=clock + stage.sessions.every * (n + 1))
             for n in range(stage.sessions.count)
         )
-    draft.emit(
-        StageEntered,
-        stage=stage.key,
-        index=index,
-        due=clock + allowed if allowed is not None else None,
-        sessions=slots,
-    )
+        planned = opening(state, stage, first, clock)
+        if planned is not None:  # rules 6: appointments at a wall time
+            slots, due = planned.sessions, planned.due
+    draft.emit(StageEntered, stage=stage.key, index=index, due=due, sessions=slots)
 
 
 def _evaluate(draft: _Draft, kind: EvaluationKind, clock: timedelta | None) -> None:
@@ -919,6 +942,8 @@ def _session(draft: _Draft, command: RecordSession) -> None:
         )
     if draft.dated:
         _require_within("notes", command.notes, r.MAX_NOTES)
+    if command.number in progress.cancelled:
+        raise DomainError(f"session {command.number} was cancelled by agreement; not recorded")
     if command.correct:
         _correct(draft, command, progress)
         return
@@ -1028,7 +1053,49 @@ def _resume(draft: _Draft, command: Resume) -> None:
     state = draft.state
     if state.status is not Status.paused or state.clock.paused_since is None:
         raise DomainError(f"cannot resume: the programme is {state.status}, not paused")
-    draft.emit(ProgrammeResumed, paused_for=draft.now - state.clock.paused_since)
+    since = state.clock.paused_since
+    draft.emit(ProgrammeResumed, paused_for=draft.now - since)
+    _replan(draft, since, draft.now)
+
+
+def _replan(draft: _Draft, paused_from: datetime, resumed: datetime) -> None:
+    """Rules 6: sessions a pause passed over move after it, on their wall time."""
+    plan = after_pause(draft.state, paused_from, resumed)
+    if plan is not None:
+        assert draft.state.stage_progress is not None
+        draft.emit(
+            SessionsReplanned,
+            stage=draft.state.stage_progress.key,
+            sessions=plan.sessions,
+            due=plan.due,
+            dated=plan.dated,
+        )
+
+
+def _reschedule(draft: _Draft, command: RescheduleSession) -> None:
+    state = draft.state
+    plan = rescheduling(state, command.number, command.to, command.reason, draft.now)
+    assert state.stage_progress is not None
+    draft.emit(
+        SessionRescheduled,
+        stage=state.stage_progress.key,
+        number=command.number,
+        session_clock=plan.sessions[0].clock,
+        reason=command.reason,
+        due=plan.due,
+    )
+
+
+def _cancel(draft: _Draft, command: CancelSession) -> None:
+    state = draft.state
+    cancelling(state, command.number, command.reason)
+    assert state.stage_progress is not None
+    draft.emit(
+        SessionCancelled,
+        stage=state.stage_progress.key,
+        number=command.number,
+        reason=command.reason,
+    )
 
 
 def _withdraw(draft: _Draft, command: Withdraw) -> None:
@@ -1080,4 +1147,6 @@ _HANDLERS: dict[type[Any], Callable[[_Draft, Any], None]] = {
     AdvanceStage: _advance,
     Tick: _tick,
     RecordDelivery: _delivery,
+    RescheduleSession: _reschedule,
+    CancelSession: _cancel,
 }

@@ -62,6 +62,8 @@ class ProgrammeLaunched(_Event):
     rules: int = Field(default=1, ge=1)
     """Which rules the programme follows (``domain.rules``); 1, the default, is how
     programmes launched before rules were numbered behave."""
+    first_session: AwareDatetime | None = None
+    """Rules 6: the first session's time, when the platform chose it at launch."""
 
 
 class ProgrammeStarted(_Event):
@@ -158,6 +160,43 @@ class SessionCorrected(_Event):
     status: Literal["held", "missed"]
     was: Literal["held", "missed"]
     notes: str | None = None
+
+
+class SessionsReplanned(_Event):
+    """Rules 6: a pause moved the stage's sessions still ahead to after it, on their
+    weekday at their wall time (``domain.appointments.moved``); those past keep their
+    dates. ``sessions`` are those moved, at their new slots."""
+
+    type: Literal["sessions_replanned"] = "sessions_replanned"
+    stage: str
+    sessions: tuple[SessionSlot, ...]
+    due: Duration | None
+    """The stage's deadline now: one period after its last session at least."""
+    dated: dict[int, AwareDatetime] = {}
+    """Sessions left at their date, as they were past when the pause began: their slot on
+    the programme clock stays (they may be recorded from now on), their date is this."""
+
+
+class SessionRescheduled(_Event):
+    """Rules 6: one session moved by agreement."""
+
+    type: Literal["session_rescheduled"] = "session_rescheduled"
+    stage: str
+    number: int
+    session_clock: Duration
+    """Its new slot, on the programme clock."""
+    reason: str
+    due: Duration | None
+    """The stage's deadline now: one period after its last session at least."""
+
+
+class SessionCancelled(_Event):
+    """Rules 6: one session cancelled by agreement: not a miss, not counted."""
+
+    type: Literal["session_cancelled"] = "session_cancelled"
+    stage: str
+    number: int
+    reason: str
 
 
 class ObjectiveProgressed(_Event):
@@ -320,6 +359,9 @@ Event = Annotated[
     | SessionHeld
     | SessionMissed
     | SessionCorrected
+    | SessionsReplanned
+    | SessionRescheduled
+    | SessionCancelled
     | ObjectiveProgressed
     | ReminderDue
     | SessionReminderDue

@@ -40,8 +40,20 @@ that instant), one whose quorum is not met escalates as under rules 3 and closes
 quorum alone. A ``GiveFeedback`` may name a later feedback ``stage``: the answer is kept
 for it and counts for its gate and evaluation when it opens, as does every answer given
 while a stage is open (an evaluation takes all its stage's answers)."""
-RULES = COLLECTION
+CALENDAR = 6
+"""Sessions are appointments (``domain.appointments``): a calendar with ``at`` puts them
+at a wall time in the programme's time zone (on a ``weekday``), the first after the stage
+opens or at the ``first_session`` chosen at launch; a stage with such a calendar is due
+no earlier than one period after its last session; a pause moves the sessions still ahead
+by whole weeks (days) to after it, never those past (``SessionsReplanned``); one session
+may be rescheduled or cancelled by agreement, with a reason (``SessionRescheduled``,
+``SessionCancelled``: not counted in attendance). Rules 5 is another change's."""
+RULES = CALENDAR
 """The rules a programme launched now follows."""
+
+MAX_SESSION_CHANGES = 24
+"""Reschedules and cancellations in a programme's life: one session at a time, now and
+then, not a second calendar."""
 
 RECORD_SESSION_FROM = timedelta(days=1)
 """How long before its slot a session may be recorded, unless the stage's calendar

@@ -68,6 +68,8 @@ class StageProgress(_State):
     corrections: dict[int, int] = {}
     uncounted: frozenset[int] = frozenset()
     """Sessions closed unrecorded but not needed (the quota was held): not missed."""
+    cancelled: frozenset[int] = frozenset()
+    """Rules 6: sessions cancelled by agreement: neither held nor missed, never recorded."""
     reminders_sent: frozenset[int] = frozenset()
     session_reminders_sent: frozenset[tuple[int, int]] = frozenset()
     escalations_sent: int = 0
@@ -82,7 +84,11 @@ class StageProgress(_State):
 
     @property
     def unrecorded(self) -> tuple[SessionSlot, ...]:
-        return tuple(s for s in self.sessions if s.number not in self.recorded)
+        return tuple(
+            s
+            for s in self.sessions
+            if s.number not in self.recorded and s.number not in self.cancelled
+        )
 
 
 class ProgrammeState(_State):
@@ -131,6 +137,10 @@ class ProgrammeState(_State):
     """How often the expectations were replaced after the first time."""
     expectations_ratings: int = 0
     """How often they were rated."""
+    first_session: datetime | None = None
+    """Rules 6: the first session's time, chosen at launch."""
+    session_changes: int = 0
+    """Rules 6: sessions rescheduled or cancelled so far (``MAX_SESSION_CHANGES``)."""
 
     def holder(self, role: Role) -> str | None:
         """Who holds ``role`` now: the employee, or the coach, manager, sponsor or HR."""
@@ -141,6 +151,14 @@ class ProgrammeState(_State):
             Role.sponsor: self.sponsor_id,
             Role.hr: self.hr_id,
         }.get(role)
+
+    def session_date(self, slot: SessionSlot) -> datetime:
+        """When the current stage's session ``slot`` is: the date it kept (recorded, or
+        past when a pause began), else its slot on the clock as it runs now."""
+        progress = self.stage_progress
+        if progress is not None and slot.number in progress.dated:
+            return progress.dated[slot.number]
+        return self.clock.wall(slot.clock)
 
     @property
     def current_stage(self) -> Stage | None:

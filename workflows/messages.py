@@ -35,7 +35,7 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
-REVISION = 5
+REVISION = 7
 """How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
 ``workflows.programme``); 3 adds that a programme it launches follows rules 2
 (``domain.rules.OCCURRED_AT``: facts dated by ``occurred_at``, stale reminders skipped,
@@ -43,8 +43,11 @@ bounded answers); 4 launches under rules 3 (``domain.rules.PEOPLE``: nominated r
 raters who are who their role says, reassignment) and takes the ``nominate_raters`` and
 ``reassign`` updates; 5 launches under rules 4 (``domain.rules.COLLECTION``: a feedback
 stage collects until every nominee answered or its due date, answers kept for a later
-stage). Whoever starts a run says so in its input, so the run need not record a patch
-marker to know it."""
+stage); 7 launches under rules 6 (``domain.rules.CALENDAR``: sessions are appointments
+in the programme's time zone, moved by pauses to after them, rescheduled or cancelled
+one at a time) and takes the ``reschedule_session`` and ``cancel_session`` updates
+(6 is another change's). Whoever starts a run says so in its input, so the run need not
+record a patch marker to know it."""
 FEWER_COMMANDS_REVISION = 2
 """The first revision that keeps the deadline timer and upserts changed search
 attributes only (``workflows.programme.FEWER_COMMANDS``)."""
@@ -53,8 +56,10 @@ RULES_REVISION = 3
 it, rules 1."""
 PEOPLE_REVISION = 4
 """The first revision whose launch takes rules 3 (``domain.rules.PEOPLE``)."""
-COLLECTION_REVISION = 5
+COLLECTION_REVISION = 7
 """The first revision whose launch takes rules 4 (``domain.rules.COLLECTION``)."""
+CALENDAR_REVISION = 7
+"""The first revision whose launch takes rules 6 (``domain.rules.CALENDAR``)."""
 KEPT_REJECTIONS = 20
 """Refused signals a programme keeps (and carries into continue-as-new), newest last."""
 INPUT_BUDGET = 512 * 1024

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         AdvanceStage,
         AgreeObjectives,
         AmendObjectives,
+        CancelSession,
         Command,
         GiveFeedback,
         NominateRaters,
@@ -37,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         RecordExpectations,
         RecordProgress,
         RecordSession,
+        RescheduleSession,
         Resume,
         Tick,
         Withdraw,
@@ -52,12 +54,13 @@ with workflow.unsafe.imports_passed_through():
         SessionReminderDue,
     )
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import COLLECTION, OCCURRED_AT, PEOPLE, clip
+    from domain.rules import CALENDAR, COLLECTION, OCCURRED_AT, PEOPLE, clip
     from domain.state import ProgrammeState
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
     from workflows.messages import (
+        CALENDAR_REVISION,
         COLLECTION_REVISION,
         FEWER_COMMANDS_REVISION,
         INPUT_BUDGET,
@@ -118,7 +121,9 @@ class ProgrammeWorkflow:
             # start (signal-with-start) finds the programme launched.
             launch = input.launch
             rules = 1
-            if input.revision is not None and input.revision >= COLLECTION_REVISION:
+            if input.revision is not None and input.revision >= CALENDAR_REVISION:
+                rules = CALENDAR
+            elif input.revision is not None and input.revision >= COLLECTION_REVISION:
                 rules = COLLECTION
             elif input.revision is not None and input.revision >= PEOPLE_REVISION:
                 rules = PEOPLE
@@ -509,6 +514,22 @@ class ProgrammeWorkflow:
 
     @rate_expectations.validator
     def _check_rating(self, command: RateExpectations) -> None:
+        self._validate(command)
+
+    @workflow.update(name="reschedule_session")
+    def reschedule_session(self, command: RescheduleSession) -> ProgrammeView:
+        return self._update(command)
+
+    @reschedule_session.validator
+    def _check_reschedule(self, command: RescheduleSession) -> None:
+        self._validate(command)
+
+    @workflow.update(name="cancel_session")
+    def cancel_session(self, command: CancelSession) -> ProgrammeView:
+        return self._update(command)
+
+    @cancel_session.validator
+    def _check_cancel(self, command: CancelSession) -> None:
         self._validate(command)
 
     def log(self) -> list[Event]:
