@@ -114,7 +114,13 @@ from domain.gates import (
 )
 from domain.objectives import agreed as agreed_objectives
 from domain.objectives import amended, removed
-from domain.replanning import after_pause, cancelling, opening, rescheduling
+from domain.replanning import (
+    after_pause,
+    cancelling,
+    check_first_session,
+    opening,
+    rescheduling,
+)
 from domain.schedule import Due, Kind, next_wake, upcoming
 from domain.state import ProgrammeState, StageProgress, Status
 from domain.template import EvaluationKind, Role, Stage
@@ -279,19 +285,16 @@ def _launch(command: Launch, now: datetime) -> _Draft:
 
 
 def _first_session(command: Launch, starts_at: datetime) -> datetime | None:
-    """Rules 6: the first session chosen at launch, after the start."""
+    """Rules 6: the first session chosen at launch. The gateway refuses one the rules do
+    not take (``check_first_session``); a launch is never refused here, where it would
+    fail the workflow's start, so one that slipped through is left out."""
     chosen = command.first_session
-    if chosen is None:
+    if chosen is None or command.rules < r.CALENDAR:
         return None
-    if command.rules < r.CALENDAR:
-        raise DomainError(f"first_session: the first session is chosen from rules {r.CALENDAR}")
-    if not any(s.sessions is not None for s in command.template.stages):
-        raise DomainError("first_session: the template plans no sessions")
-    if chosen <= starts_at:
-        raise DomainError(
-            f"first_session: {chosen.isoformat()} is not after the programme's start "
-            f"({starts_at.isoformat()})"
-        )
+    try:
+        check_first_session(chosen, starts_at, command.template)
+    except DomainError:
+        return None
     return chosen
 
 

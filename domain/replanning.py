@@ -16,7 +16,7 @@ from domain.appointments import later, reads, slots, steps_past, zone
 from domain.errors import DomainError
 from domain.events import SessionSlot
 from domain.state import ProgrammeState, StageProgress, Status
-from domain.template import SessionPlan, Stage
+from domain.template import SessionPlan, Stage, Template
 
 
 class Plan(NamedTuple):
@@ -25,6 +25,22 @@ class Plan(NamedTuple):
     due: timedelta | None
     dated: dict[int, datetime] = {}
     """Sessions a pause left at their date (they were past): the date they keep."""
+
+
+def check_first_session(first: datetime, starts_at: datetime, template: Template) -> None:
+    """A first session chosen at launch is after the programme starts, in a template
+    that plans sessions, within its ``max_duration``."""
+    if not any(s.sessions is not None for s in template.stages):
+        raise DomainError("first_session: the template plans no sessions")
+    if first <= starts_at:
+        raise DomainError(
+            f"first_session: {first.isoformat()} is not after the programme's start "
+            f"({starts_at.isoformat()})"
+        )
+    if first - starts_at >= template.max_duration:
+        raise DomainError(
+            f"first_session: {first.isoformat()} is after the programme's end at the latest"
+        )
 
 
 def appointments(state: ProgrammeState, stage: Stage) -> SessionPlan | None:

@@ -37,6 +37,7 @@ from typing import Annotated, Any, NamedTuple
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from domain.calendar import Entry, calendar_of
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -63,6 +64,8 @@ from domain.events import (
     Event,
     ReminderDue,
     SessionReminderDue,
+    SessionRescheduled,
+    SessionsReplanned,
     StageEntered,
 )
 from domain.gates import SELF_NOMINATED
@@ -206,6 +209,9 @@ class Simulation:
         self.inputs: list[Input] = []
         self.refused: list[tuple[datetime, Command, str]] = []
         self.state: ProgrammeState | None = None
+        self.planned: list[Entry] = []
+        """The calendar planned at launch (``domain.calendar``): what the workflow's
+        calendar reads before anything happens."""
 
 
 class _Action(NamedTuple):
@@ -215,6 +221,8 @@ class _Action(NamedTuple):
     order: int
     stage: int | None
     make: Callable[[ProgrammeState], list[Command]]
+    session: int | None = None
+    """The session it records: planned again when a pause moves the sessions."""
 
 
 def simulate(
@@ -223,22 +231,29 @@ def simulate(
     start: datetime,
     *,
     programme_id: str | None = None,
+    time_zone: str = "UTC",
+    first_session: datetime | None = None,
 ) -> Simulation:
     """Run ``template`` from ``start`` to its end (completed with its follow-up, lapsed or
-    withdrawn) with ``scenario``'s answers."""
+    withdrawn) with ``scenario``'s answers, for a programme in ``time_zone`` (its sessions'
+    wall times), its first session at ``first_session`` if the platform chose it."""
     check_scenario(scenario, template)
     run = Simulation(template, scenario, start)
     launch = Launch(
         programme_id=programme_id or f"{template.id}.simulated",
-        employee=Employee(id="E123", name="Alice Martin", email="alice@example.com"),
+        employee=Employee(
+            id="E123", name="Alice Martin", email="alice@example.com", time_zone=time_zone
+        ),
         template=template,
         coach_id="C7",
         manager_id="M3",
         rules=RULES,
+        first_session=first_session,
     )
     now = start
     decision = decide_and_evolve(None, launch, now)
     run.events.extend(decision.events)
+    run.planned = calendar_of(decision.events)
     state = fold(run.events)
     actions: list[_Action] = []
     counter = iter(range(10**9))
@@ -249,6 +264,7 @@ def simulate(
             _Action(scenario.withdraw, next(counter), None, lambda _: [Withdraw(reason="left")])
         )
     planned: set[int] = set()
+    moved: set[int] = set()
 
     def apply(command: Command, at: datetime, given: bool) -> ProgrammeState:
         try:
@@ -259,7 +275,11 @@ def simulate(
         if given:
             run.inputs.append(Input(at, command))
         run.events.extend(events)
+        # a confirmation may catch up with more to deliver (a reminder due as a stage
+        # opens): those are confirmed too, as the workflow's activities would be
         for event in events:
+            if isinstance(event, SessionsReplanned | SessionRescheduled):
+                moved.add(event.seq)
             if isinstance(event, Deliverable):
                 confirmed = RecordDelivery(
                     delivery_id=event.delivery_id,
@@ -268,6 +288,7 @@ def simulate(
                 )
                 more, after = decide_and_evolve(after, confirmed, at)
                 run.events.extend(more)
+                events.extend(more)
         return after
 
     for _ in range(MAX_STEPS):
@@ -277,6 +298,10 @@ def simulate(
         if progress is not None and progress.index not in planned:
             planned.add(progress.index)
             actions.extend(_plan(state, scenario, counter))
+        if moved and progress is not None:  # rules 6: the sessions moved, so do the coach
+            moved.clear()
+            at = {s.number: s.clock for s in progress.sessions}
+            actions = [a._replace(clock=at[a.session]) if a.session in at else a for a in actions]
         actions.sort()
         while actions and actions[0].stage is not None and actions[0].stage != _index(state):
             actions.pop(0)  # its stage is over: nobody answers a closed stage
@@ -344,6 +369,7 @@ def _plan(state: ProgrammeState, scenario: Scenario, counter: Any) -> list[_Acti
                     next(counter),
                     index,
                     _session(slot.number, status),
+                    slot.number,
                 )
             )
     if plan.advance is not None:

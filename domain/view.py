@@ -121,6 +121,9 @@ class ProgrammeView(_View):
     """The client's expectations and, once rated, whether they were met."""
     expectations_by: Role = Role.sponsor
     """Whose expectations the programme records (its template says): who may say them."""
+    time_zone: str = "UTC"
+    """The programme's time zone: the dates people read are shown in it (the API's are
+    ISO 8601 with their offset)."""
 
 
 def shown_view(view: ProgrammeView) -> ProgrammeView:
@@ -198,6 +201,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         amendments=state.amendments,
         expectations=state.expectations,
         expectations_by=state.template.expectations.by,
+        time_zone=state.employee.time_zone,
     )
 
 

@@ -56,7 +56,7 @@ RULES_REVISION = 3
 it, rules 1."""
 PEOPLE_REVISION = 4
 """The first revision whose launch takes rules 3 (``domain.rules.PEOPLE``)."""
-COLLECTION_REVISION = 7
+COLLECTION_REVISION = 5
 """The first revision whose launch takes rules 4 (``domain.rules.COLLECTION``)."""
 CALENDAR_REVISION = 7
 """The first revision whose launch takes rules 6 (``domain.rules.CALENDAR``)."""

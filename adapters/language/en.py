@@ -66,6 +66,34 @@ MESSAGES: dict[str, str] = {
     "session.missed": "missed",
     "session.unrecorded": "not recorded by the stage deadline",
     "session.not_needed": "not needed",
+    # ------------------------------------------------------------ calendar
+    "calendar.name": "{programme}: {name}",
+    "calendar.session": "{programme}: session {number}",
+    "calendar.deadline": '{programme}: "{stage}" due',
+    "calendar.evaluation": "{programme}: {kind} evaluation",
+    "calendar.status.held": "held",
+    "calendar.status.missed": "missed",
+    "calendar.status.not_needed": "not needed (the sessions the stage asks for were held)",
+    "calendar.status.planned": "planned",
+    "calendar.status.tentative": "tentative: moves with the stages before it",
+    "calendar.status.cancelled": "cancelled",
+    "calendar.status.met": "met",
+    "calendar.status.pending": "to come",
+    "calendar.verdict": "verdict: {verdict}",
+    "calendar.description": "Stage: {stage}. {status}.",
+    "calendar.description.none": "Follow-up. {status}.",
+    "calendar.invitation.subject": "{programme}: session {number}, {when}",
+    "calendar.invitation.moved": "{programme}: session {number} moved to {when}",
+    "calendar.invitation.cancelled": "{programme}: session {number} on {when} is cancelled",
+    "calendar.invitation.body": (
+        "Hello {name},\n\n"
+        'Session {number} of the programme "{programme}" is on {when}.\n'
+        "The invitation attached puts it in your calendar and keeps it up to date.\n"
+    ),
+    "calendar.invitation.cancel_body": (
+        "Hello {name},\n\n"
+        'Session {number} of the programme "{programme}", on {when}, is cancelled.\n'
+    ),
     # ------------------------------------------------------------ reports
     "report.title": "{kind} evaluation: {name}",
     "report.employee": "Employee",

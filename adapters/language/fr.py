@@ -68,6 +68,34 @@ MESSAGES: dict[str, str] = {
     "session.missed": "manquée",
     "session.unrecorded": "non enregistrée avant l'échéance de l'étape",
     "session.not_needed": "non nécessaire",
+    # ------------------------------------------------------------ calendrier
+    "calendar.name": "{programme} : {name}",
+    "calendar.session": "{programme} : séance {number}",
+    "calendar.deadline": "{programme} : échéance de l'étape « {stage} »",
+    "calendar.evaluation": "{programme} : évaluation {kind}",
+    "calendar.status.held": "tenue",
+    "calendar.status.missed": "manquée",
+    "calendar.status.not_needed": "non nécessaire (les séances demandées par l'étape ont eu lieu)",
+    "calendar.status.planned": "prévue",
+    "calendar.status.tentative": "provisoire : suit les étapes précédentes",
+    "calendar.status.cancelled": "annulée",
+    "calendar.status.met": "respectée",
+    "calendar.status.pending": "à venir",
+    "calendar.verdict": "verdict : {verdict}",
+    "calendar.description": "Étape : {stage}. {status}.",
+    "calendar.description.none": "Suivi. {status}.",
+    "calendar.invitation.subject": "{programme} : séance {number}, {when}",
+    "calendar.invitation.moved": "{programme} : séance {number} déplacée au {when}",
+    "calendar.invitation.cancelled": "{programme} : la séance {number} du {when} est annulée",
+    "calendar.invitation.body": (
+        "Bonjour {name},\n\n"
+        "La séance {number} du programme « {programme} » a lieu le {when}.\n"
+        "L'invitation jointe la place dans votre agenda et la tient à jour.\n"
+    ),
+    "calendar.invitation.cancel_body": (
+        "Bonjour {name},\n\n"
+        "La séance {number} du programme « {programme} », prévue le {when}, est annulée.\n"
+    ),
     # ------------------------------------------------------------ rapports
     "report.title": "Évaluation {kind} : {name}",
     "report.employee": "Salarié",

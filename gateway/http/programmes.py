@@ -47,6 +47,7 @@ async def launch(
         hr_id=body.holder("hr"),
         cohort_id=body.cohort_id,
         start_date=body.start_date,
+        first_session=body.first_session,
         contacts=body.contacts(),
     )
     return await once(request, role, key, work)

@@ -24,6 +24,7 @@ from domain.commands import (
 from domain.decider import decide_and_evolve
 from domain.errors import DomainError, TemplateError
 from domain.events import Event, SessionsReplanned
+from domain.replanning import check_first_session
 from domain.rules import CALENDAR, COLLECTION
 from domain.state import ProgrammeState
 from domain.template import parse_template
@@ -92,9 +93,13 @@ def test_a_first_session_chosen_at_launch_sets_the_calendar() -> None:
     assert all((w.weekday(), w.hour, w.minute) == (3, 14, 30) for w in planned)
 
 
-def test_a_first_session_before_the_start_is_refused() -> None:
+def test_a_first_session_before_the_start_is_refused_by_the_gateway_left_out_at_launch() -> None:
+    template = parse_template(WEEKLY.replace("COUNT", "3"))
     with pytest.raises(DomainError, match="first_session"):
-        launch(first=LAUNCH - timedelta(days=1))
+        check_first_session(LAUNCH - timedelta(days=1), LAUNCH, template)
+    state, _ = launch(count=3, first=LAUNCH - timedelta(days=1))
+    assert state.first_session is None, "a launch never fails in the workflow"
+    assert walls(state)[0] == datetime(2027, 3, 9, 9, 0, tzinfo=PARIS)
 
 
 def test_earlier_rules_keep_the_programme_clock() -> None:
