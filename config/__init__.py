@@ -18,7 +18,7 @@ tokens) are never echoed back in errors or reprs.
 Workflow code never imports this module: a workflow's behaviour must not
 depend on the environment of the worker that happens to replay it.
 
-The model is long on purpose: one field per variable, each its own documentation; the
+One field per variable, each with its own documentation; the
 rules of single values and the wording of errors live in ``config.values`` and
 ``config.errors``.
 """

@@ -55,7 +55,7 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import decide_and_evolve, fold, next_wake
+from domain.decider import decide_and_evolve
 from domain.durations import Duration, format_duration
 from domain.errors import DomainError, TemplateError
 from domain.events import (
@@ -68,9 +68,11 @@ from domain.events import (
     SessionsReplanned,
     StageEntered,
 )
+from domain.evolve import fold
 from domain.gates import SELF_NOMINATED
 from domain.ids import Identifier
 from domain.rules import COLLECTION, MAX_PAUSES, MAX_RATERS_PER_STAGE, PEOPLE, RULES
+from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, Role, Stage, Template, describe_errors
 

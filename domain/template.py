@@ -246,6 +246,11 @@ class Stage(_Data):
     def display(self) -> str:
         return self.title or self.key.replace("_", " ").capitalize()
 
+    @property
+    def takes_feedback(self) -> bool:
+        """Whether answers are given in this stage: it has a feedback gate or an evaluation."""
+        return self.gate.feedback is not None or self.evaluation is not None
+
 
 def _distinct(offsets: tuple[timedelta, ...], name: str) -> None:
     if len(set(offsets)) != len(offsets):
@@ -306,6 +311,11 @@ class Template(_Data):
         if repeated:
             raise ValueError(f"stage keys must be unique, repeated: {', '.join(repeated)}")
         return self
+
+    @property
+    def feedback_stages(self) -> tuple[str, ...]:
+        """The keys of the stages that take feedback, in order."""
+        return tuple(stage.key for stage in self.stages if stage.takes_feedback)
 
     def stage(self, key: str) -> Stage:
         for stage in self.stages:

@@ -9,12 +9,12 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.commands import Employee
 from domain.confidentiality import shown_evaluations
-from domain.decider import next_wake
 from domain.durations import Duration
 from domain.evaluation import Evaluation
 from domain.expectations import Expectations
 from domain.gates import gate_status
 from domain.objectives import RetiredObjective
+from domain.schedule import next_wake
 from domain.state import ProgrammeState, StageProgress, Status
 from domain.template import Role
 

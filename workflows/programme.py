@@ -43,7 +43,7 @@ with workflow.unsafe.imports_passed_through():
         Tick,
         Withdraw,
     )
-    from domain.decider import decide, decide_and_evolve, fold, next_wake
+    from domain.decider import decide, decide_and_evolve
     from domain.errors import DomainError
     from domain.events import (
         EscalationDue,
@@ -53,8 +53,10 @@ with workflow.unsafe.imports_passed_through():
         ReminderDue,
         SessionReminderDue,
     )
+    from domain.evolve import fold
     from domain.notices import EvaluationReport, NoticeKind, Notification
     from domain.rules import CALENDAR, COLLECTION, OCCURRED_AT, PEOPLE, clip
+    from domain.schedule import next_wake
     from domain.state import ProgrammeState
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of

@@ -20,7 +20,7 @@ from domain.commands import (
     RecordProgress,
     Withdraw,
 )
-from domain.decider import decide_and_evolve, fold
+from domain.decider import decide_and_evolve
 from domain.errors import DomainError
 from domain.events import (
     EvaluationRecorded,
@@ -30,6 +30,7 @@ from domain.events import (
     ObjectivesAgreed,
     ObjectivesAmended,
 )
+from domain.evolve import fold
 from domain.objectives import amended
 from domain.state import ProgrammeState
 from domain.template import Dimension, Role

@@ -41,10 +41,12 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import decide_and_evolve, fold, next_wake
+from domain.decider import decide_and_evolve
 from domain.errors import DomainError
 from domain.events import Event
+from domain.evolve import fold
 from domain.expectations import rated_from
+from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
 from domain.template import Role, Template, parse_template
 from domain.view import Rejection

@@ -26,7 +26,7 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import apply, decide, fold, next_wake
+from domain.decider import decide
 from domain.errors import DomainError
 from domain.evaluation import Verdict
 from domain.events import (
@@ -46,6 +46,8 @@ from domain.events import (
     StageCompleted,
     StageEntered,
 )
+from domain.evolve import apply, fold
+from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, EvaluationKind, Role, Template, parse_template
 from domain.view import view_of

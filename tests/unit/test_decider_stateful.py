@@ -52,7 +52,7 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import apply, decide, decide_and_evolve, fold, next_wake, upcoming
+from domain.decider import decide, decide_and_evolve
 from domain.errors import DomainError
 from domain.events import (
     DeliveryConfirmed,
@@ -63,6 +63,8 @@ from domain.events import (
     SessionReminderDue,
     StageEntered,
 )
+from domain.evolve import apply, fold
+from domain.schedule import next_wake, upcoming
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, Role, Template
 from gateway import catalogue

@@ -19,10 +19,12 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import apply, decide, fold, next_wake
+from domain.decider import decide
 from domain.errors import TemplateError
 from domain.evaluation import Basis, Evaluation, Trend, Verdict
 from domain.events import EvaluationRecorded, Event, SessionMissed
+from domain.evolve import apply, fold
+from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, EvaluationKind, Role, Template, parse_template
 

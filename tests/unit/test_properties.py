@@ -32,7 +32,7 @@ from domain.commands import (
     Tick,
     Withdraw,
 )
-from domain.decider import apply, decide, fold, next_wake
+from domain.decider import decide
 from domain.errors import DomainError
 from domain.events import (
     EVENT_LIST,
@@ -54,6 +54,8 @@ from domain.events import (
     SessionReminderDue,
     StageEntered,
 )
+from domain.evolve import apply, fold
+from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, Role, parse_template
 from domain.view import view_of

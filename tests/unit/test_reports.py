@@ -24,9 +24,11 @@ from domain.commands import (
     Tick,
 )
 from domain.confidentiality import shown_evaluations
-from domain.decider import apply, decide, next_wake
+from domain.decider import decide
 from domain.events import EvaluationRecorded, Event
+from domain.evolve import apply
 from domain.expectations import Expectations, in_words
+from domain.schedule import next_wake
 from domain.simulation import scenario_named, simulate
 from domain.state import ProgrammeState
 from domain.template import Dimension, Role, parse_template

@@ -27,7 +27,7 @@ from domain.commands import (
     SessionStatus,
     Tick,
 )
-from domain.decider import decide_and_evolve, fold, next_wake
+from domain.decider import decide_and_evolve
 from domain.errors import DomainError
 from domain.events import (
     DeliveryConfirmed,
@@ -45,6 +45,8 @@ from domain.events import (
     StageEntered,
     StageStalled,
 )
+from domain.evolve import fold
+from domain.schedule import next_wake
 from domain.state import ProgrammeState
 from domain.template import Role, Template, parse_template
 from domain.view import view_of

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.commands import Employee, Launch
-from domain.decider import decide, fold
+from domain.decider import decide
 from domain.events import ProgrammeLaunched
+from domain.evolve import fold
 from domain.template import parse_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "executive-6m.yaml"

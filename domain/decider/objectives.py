@@ -1,0 +1,89 @@
+"""The objectives: agreed at the start, amended now and then, and their progress."""
+
+from __future__ import annotations
+
+from domain import rules as r
+from domain.commands import AgreeObjectives, AmendObjectives, RecordProgress
+from domain.decider.draft import Draft, require_open, require_within
+from domain.errors import DomainError
+from domain.events import ObjectiveProgressed, ObjectivesAgreed, ObjectivesAmended
+from domain.objectives import agreed, amended, removed
+
+
+def agree(draft: Draft, command: AgreeObjectives) -> None:
+    state = draft.state
+    require_open(state, "agree objectives")
+    if state.objectives:
+        raise DomainError("objectives are already agreed")
+    if draft.dated:
+        _require_bounded(command.short_term, command.long_term)
+    draft.emit(ObjectivesAgreed, objectives=agreed(command.short_term, command.long_term))
+
+
+def amend(draft: Draft, command: AmendObjectives) -> None:
+    """Replace the agreed objectives; ``domain.objectives`` says which ids are kept."""
+    state = draft.state
+    require_open(state, "amend objectives")
+    if not state.objectives:
+        raise DomainError("objectives are not agreed yet: agree them first, then amend them")
+    if state.amendments >= r.MAX_AMENDMENTS:
+        raise DomainError(
+            f"the objectives were already amended {r.MAX_AMENDMENTS} times, the most allowed"
+        )
+    _require_bounded(command.short_term, command.long_term)
+    require_within("reason", command.reason, r.MAX_TEXT)
+    retired = [o.id for o in state.retired]
+    objectives = amended(state.objectives, retired, command.short_term, command.long_term)
+    if objectives == state.objectives:
+        raise DomainError("nothing to amend: these are the objectives agreed already")
+    ever = {*retired, *(o.id for o in state.objectives), *(o.id for o in objectives)}
+    if len(ever) > r.MAX_OBJECTIVES_EVER:
+        raise DomainError(
+            f"short_term and long_term: a programme has at most {r.MAX_OBJECTIVES_EVER} "
+            f"objectives over its life, amendments included; this would make {len(ever)}"
+        )
+    before = {o.id for o in state.objectives}
+    draft.emit(
+        ObjectivesAmended,
+        added=tuple(o for o in objectives if o.id not in before),
+        removed=removed(state.objectives, objectives),
+        order=tuple(o.id for o in objectives),
+        reason=command.reason,
+        amendment=state.amendments + 1,
+    )
+
+
+def record_progress(draft: Draft, command: RecordProgress) -> None:
+    state = draft.state
+    if state.ended:
+        raise DomainError(f"cannot record progress: the programme is {state.status}")
+    if not state.objectives:
+        raise DomainError("objectives are not agreed yet")
+    ids = [o.id for o in state.objectives]
+    gone = next((o for o in state.retired if o.id == command.objective_id), None)
+    if gone is not None:
+        raise DomainError(
+            f"objective {gone.id!r} was removed by amendment {gone.amendment}; "
+            f"progress is recorded on {', '.join(ids)}"
+        )
+    if command.objective_id not in ids:
+        raise DomainError(f"objective {command.objective_id!r} is unknown; known: {', '.join(ids)}")
+    records = state.progress_records.get(command.objective_id, 0)
+    if draft.dated and records >= r.MAX_PROGRESS_RECORDS:
+        raise DomainError(
+            f"progress of {command.objective_id} was already recorded {records} times, "
+            "the most a programme takes"
+        )
+    draft.emit(ObjectiveProgressed, objective_id=command.objective_id, percent=command.percent)
+
+
+def _require_bounded(short_term: tuple[str, ...], long_term: tuple[str, ...]) -> None:
+    """Rules 2: at most ``MAX_OBJECTIVES`` objectives, each text within ``MAX_TEXT``."""
+    given = len(short_term) + len(long_term)
+    if given > r.MAX_OBJECTIVES:
+        raise DomainError(
+            f"short_term and long_term: at most {r.MAX_OBJECTIVES} objectives in all, got {given}"
+        )
+    for horizon, texts in (("short_term", short_term), ("long_term", long_term)):
+        for i, text in enumerate(texts):
+            require_within(f"{horizon}[{i}]", text, r.MAX_TEXT)
