@@ -226,6 +226,27 @@ class SessionReminderDue(_Notice):
     before: Duration
 
 
+class InvitedSession(BaseModel):
+    """One session as an invitation gives it: its time, its end, the invitation's
+    SEQUENCE (0 for the first, one more for each change)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int
+    at: AwareDatetime
+    end: AwareDatetime
+    sequence: int = Field(ge=0)
+
+
+class InvitationDue(_Notice):
+    """Rules 6: the employee and the coach get the sessions as calendar invitations when
+    they are planned or moved (``REQUEST``), or cancelled (``CANCEL``)."""
+
+    type: Literal["invitation_due"] = "invitation_due"
+    method: Literal["REQUEST", "CANCEL"]
+    sessions: tuple[InvitedSession, ...] = Field(min_length=1)
+
+
 class EscalationDue(_Notice):
     type: Literal["escalation_due"] = "escalation_due"
     step: int
@@ -365,6 +386,7 @@ Event = Annotated[
     | ObjectiveProgressed
     | ReminderDue
     | SessionReminderDue
+    | InvitationDue
     | ReminderSkipped
     | EscalationDue
     | StageStalled
@@ -387,7 +409,7 @@ Event = Annotated[
     Field(discriminator="type"),
 ]
 
-Notice = ReminderDue | SessionReminderDue | EscalationDue
+Notice = ReminderDue | SessionReminderDue | EscalationDue | InvitationDue
 """Events that ask for a notification."""
 
 EVENT_LIST: TypeAdapter[list[Event]] = TypeAdapter(list[Event])

@@ -18,6 +18,7 @@ from domain.events import (
     ExpectationsRecorded,
     FeedbackReceived,
     FollowUpClosed,
+    InvitationDue,
     ObjectiveProgressed,
     ObjectivesAgreed,
     ObjectivesAmended,
@@ -233,6 +234,11 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             sent = progress.session_reminders_sent | {(event.number, j)}
             return _pending(state, event.delivery_id) | {
                 "stage_progress": progress.model_copy(update={"session_reminders_sent": sent})
+            }
+        case InvitationDue():
+            sequences = {s.number: s.sequence for s in event.sessions}
+            return _pending(state, event.delivery_id) | {
+                "invitations": {**state.invitations, **sequences}
             }
         case EscalationDue():
             assert progress is not None

@@ -62,6 +62,7 @@ from domain.events import (
     EscalationDue,
     EvaluationRecorded,
     Event,
+    InvitationDue,
     ReminderDue,
     SessionReminderDue,
     SessionRescheduled,
@@ -83,7 +84,7 @@ LONG_TERM = ("Lead the unit",)
 SCORE = 4
 MAX_STEPS = 20_000
 """Decisions a simulation takes at most: a template is bounded, this only guards a bug."""
-Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
+Deliverable = ReminderDue | SessionReminderDue | EscalationDue | InvitationDue | EvaluationRecorded
 
 
 LONGEST = timedelta(days=3660)

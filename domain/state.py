@@ -141,6 +141,8 @@ class ProgrammeState(_State):
     """Rules 6: the first session's time, chosen at launch."""
     session_changes: int = 0
     """Rules 6: sessions rescheduled or cancelled so far (``MAX_SESSION_CHANGES``)."""
+    invitations: dict[int, int] = {}
+    """Rules 6: the SEQUENCE of the last invitation sent for each session."""
 
     def holder(self, role: Role) -> str | None:
         """Who holds ``role`` now: the employee, or the coach, manager, sponsor or HR."""

@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         EscalationDue,
         EvaluationRecorded,
         Event,
+        InvitationDue,
         Notice,
         ReminderDue,
         SessionReminderDue,
@@ -100,7 +101,7 @@ Runs whose input carries ``revision`` 2 or later take this path without asking
 ``workflow.patched``: in a new run that records a marker and upserts Temporal's
 ``TemporalChangeVersion`` search attribute: two more events and a visibility write per
 run, and core state in every worker that caches it (bench/README.md)."""
-Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
+Deliverable = ReminderDue | SessionReminderDue | EscalationDue | InvitationDue | EvaluationRecorded
 """Events that ask for an activity: a notification, or an evaluation report."""
 
 
@@ -389,6 +390,7 @@ class ProgrammeWorkflow:
             "reminder_due": NoticeKind.reminder,
             "session_reminder_due": NoticeKind.session_reminder,
             "escalation_due": NoticeKind.escalation,
+            "invitation_due": NoticeKind.invitation,
         }[event.type]
         clock = state.clock
         return Notification(
@@ -402,12 +404,16 @@ class ProgrammeWorkflow:
             raters=raters,
             stage=event.stage,
             stage_title=stage.display,
-            due_at=clock.wall(event.due) if not isinstance(event, SessionReminderDue) else None,
+            due_at=clock.wall(event.due)
+            if isinstance(event, ReminderDue | EscalationDue)
+            else None,
             session_number=event.number if isinstance(event, SessionReminderDue) else None,
             session_at=clock.wall(event.session_clock)
             if isinstance(event, SessionReminderDue)
             else None,
             escalation_step=event.step if isinstance(event, EscalationDue) else None,
+            method=event.method if isinstance(event, InvitationDue) else None,
+            sessions=event.sessions if isinstance(event, InvitationDue) else (),
             created_at=event.at,
         )
 

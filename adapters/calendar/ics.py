@@ -97,7 +97,7 @@ def calendar(
     now: datetime,
     stages: dict[str, str] | None = None,
     method: Method = "PUBLISH",
-    extra: list[tuple[str, str]] | None = None,
+    extra: list[tuple[str, object]] | None = None,
 ) -> bytes:
     """``entries`` as one iCalendar document; ``method`` REQUEST or CANCEL for an
     invitation (``extra``: properties to add to each VEVENT, the organizer and

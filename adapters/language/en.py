@@ -28,6 +28,19 @@ MESSAGES: dict[str, str] = {
         "Hello {name},\n\n"
         'An evaluation of the programme "{programme}" has been recorded at the stage "{stage}".\n'
     ),
+    "notice.invitation.subject": "{programme}: {sessions_short}",
+    "notice.invitation.body": (
+        "Hello {name},\n\n"
+        'The programme "{programme}" (stage "{stage}") has planned:\n{sessions}\n'
+        "The invitation attached puts it in your calendar and keeps it up to date.\n"
+    ),
+    "notice.invitation_cancel.subject": "Cancelled: {programme}, {sessions_short}",
+    "notice.invitation_cancel.body": (
+        "Hello {name},\n\n"
+        'In the programme "{programme}" (stage "{stage}"), cancelled by agreement:\n'
+        "{sessions}\n"
+    ),
+    "notice.invitation.session": "session {number}: {when}",
     "notice.footer": (
         "\nWhere it stands: {link}\n\n"
         "-- parcours (programme {programme_id}, delivery {delivery_id})\n"
@@ -82,18 +95,6 @@ MESSAGES: dict[str, str] = {
     "calendar.verdict": "verdict: {verdict}",
     "calendar.description": "Stage: {stage}. {status}.",
     "calendar.description.none": "Follow-up. {status}.",
-    "calendar.invitation.subject": "{programme}: session {number}, {when}",
-    "calendar.invitation.moved": "{programme}: session {number} moved to {when}",
-    "calendar.invitation.cancelled": "{programme}: session {number} on {when} is cancelled",
-    "calendar.invitation.body": (
-        "Hello {name},\n\n"
-        'Session {number} of the programme "{programme}" is on {when}.\n'
-        "The invitation attached puts it in your calendar and keeps it up to date.\n"
-    ),
-    "calendar.invitation.cancel_body": (
-        "Hello {name},\n\n"
-        'Session {number} of the programme "{programme}", on {when}, is cancelled.\n'
-    ),
     # ------------------------------------------------------------ reports
     "report.title": "{kind} evaluation: {name}",
     "report.employee": "Employee",

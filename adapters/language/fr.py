@@ -30,6 +30,19 @@ MESSAGES: dict[str, str] = {
         "Une évaluation du programme « {programme} » a été enregistrée à l'étape "
         "« {stage} ».\n"
     ),
+    "notice.invitation.subject": "{programme} : {sessions_short}",
+    "notice.invitation.body": (
+        "Bonjour {name},\n\n"
+        "Le programme « {programme} » (étape « {stage} ») prévoit :\n{sessions}\n"
+        "L'invitation jointe le place dans votre agenda et le tient à jour.\n"
+    ),
+    "notice.invitation_cancel.subject": "Annulée : {programme}, {sessions_short}",
+    "notice.invitation_cancel.body": (
+        "Bonjour {name},\n\n"
+        "Dans le programme « {programme} » (étape « {stage} »), annulée d'un commun "
+        "accord :\n{sessions}\n"
+    ),
+    "notice.invitation.session": "séance {number} : {when}",
     "notice.footer": (
         "\nOù en est le programme : {link}\n\n"
         "-- parcours (programme {programme_id}, envoi {delivery_id})\n"
@@ -84,18 +97,6 @@ MESSAGES: dict[str, str] = {
     "calendar.verdict": "verdict : {verdict}",
     "calendar.description": "Étape : {stage}. {status}.",
     "calendar.description.none": "Suivi. {status}.",
-    "calendar.invitation.subject": "{programme} : séance {number}, {when}",
-    "calendar.invitation.moved": "{programme} : séance {number} déplacée au {when}",
-    "calendar.invitation.cancelled": "{programme} : la séance {number} du {when} est annulée",
-    "calendar.invitation.body": (
-        "Bonjour {name},\n\n"
-        "La séance {number} du programme « {programme} » a lieu le {when}.\n"
-        "L'invitation jointe la place dans votre agenda et la tient à jour.\n"
-    ),
-    "calendar.invitation.cancel_body": (
-        "Bonjour {name},\n\n"
-        "La séance {number} du programme « {programme} », prévue le {when}, est annulée.\n"
-    ),
     # ------------------------------------------------------------ rapports
     "report.title": "Évaluation {kind} : {name}",
     "report.employee": "Salarié",

@@ -5,12 +5,15 @@ rescheduled or cancelled one at a time (``domain.replanning``)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from domain import rules as r
 from domain.commands import CancelSession, RecordSession, RescheduleSession, SessionStatus
 from domain.decider.draft import Draft, require_within, span
 from domain.errors import DomainError
 from domain.events import (
+    InvitationDue,
+    InvitedSession,
     SessionCancelled,
     SessionCorrected,
     SessionHeld,
@@ -18,8 +21,9 @@ from domain.events import (
     SessionRescheduled,
     SessionsReplanned,
 )
-from domain.replanning import after_pause, cancelling, rescheduling
+from domain.replanning import after_pause, appointments, cancelling, rescheduling
 from domain.state import StageProgress, Status
+from domain.template import Role
 
 
 def record_session(draft: Draft, command: RecordSession) -> None:
@@ -107,6 +111,7 @@ def replan(draft: Draft, paused_from: datetime, resumed: datetime) -> None:
             due=plan.due,
             dated=plan.dated,
         )
+        invite(draft, [slot.number for slot in plan.sessions], "REQUEST")
 
 
 def reschedule(draft: Draft, command: RescheduleSession) -> None:
@@ -121,15 +126,53 @@ def reschedule(draft: Draft, command: RescheduleSession) -> None:
         reason=command.reason,
         due=plan.due,
     )
+    invite(draft, [command.number], "REQUEST")
 
 
 def cancel(draft: Draft, command: CancelSession) -> None:
     state = draft.state
     cancelling(state, command.number, command.reason)
     assert state.stage_progress is not None
+    # the cancellation names the session as it stood, so it goes out first
+    invite(draft, [command.number], "CANCEL")
     draft.emit(
         SessionCancelled,
         stage=state.stage_progress.key,
         number=command.number,
         reason=command.reason,
+    )
+
+
+INVITED = (Role.employee, Role.coach)
+"""Who is invited to the sessions: the client and their coach."""
+
+
+def invite(draft: Draft, numbers: list[int], method: Literal["REQUEST", "CANCEL"]) -> None:
+    """Rules 6: invitations for the current stage's sessions ``numbers``, planned or moved
+    (``REQUEST``) or cancelled (``CANCEL``), each one SEQUENCE further than the last sent.
+    Only for appointments (a calendar with ``at``): a time on the programme clock is no
+    time to put in someone's calendar."""
+    state = draft.state
+    stage, progress = state.current_stage, state.stage_progress
+    if not numbers or stage is None or progress is None or appointments(state, stage) is None:
+        return
+    assert stage.sessions is not None
+    length = stage.sessions.length
+    invited = []
+    for slot in progress.sessions:
+        if slot.number not in numbers:
+            continue
+        at = state.session_date(slot)
+        last = state.invitations.get(slot.number)
+        sequence = 0 if last is None else last + 1
+        invited.append(
+            InvitedSession(number=slot.number, at=at, end=at + length, sequence=sequence)
+        )
+    draft.emit(
+        InvitationDue,
+        delivery_id=draft.delivery_id(),
+        stage=progress.key,
+        to=INVITED,
+        method=method,
+        sessions=tuple(invited),
     )

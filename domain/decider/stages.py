@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain.decider.draft import Draft
 from domain.decider.evaluations import record_evaluation
+from domain.decider.sessions import invite
 from domain.events import ProgrammeCompleted, SessionSlot, StageCompleted, StageEntered
 from domain.gates import gate_status
 from domain.replanning import opening
@@ -59,3 +60,4 @@ def enter_stage(draft: Draft, index: int) -> None:
         if planned is not None:  # rules 6: appointments at a wall time
             slots, due = planned.sessions, planned.due
     draft.emit(StageEntered, stage=stage.key, index=index, due=due, sessions=slots)
+    invite(draft, [slot.number for slot in slots], "REQUEST")
