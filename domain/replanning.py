@@ -34,12 +34,13 @@ def check_first_session(first: datetime, starts_at: datetime, template: Template
         raise DomainError("first_session: the template plans no sessions")
     if first <= starts_at:
         raise DomainError(
-            f"first_session: {first.isoformat()} is not after the programme's start "
-            f"({starts_at.isoformat()})"
+            f"first_session: {first.isoformat(timespec='minutes')} is not after the "
+            f"programme's start ({starts_at.isoformat(timespec='minutes')})"
         )
     if first - starts_at >= template.max_duration:
         raise DomainError(
-            f"first_session: {first.isoformat()} is after the programme's end at the latest"
+            f"first_session: {first.isoformat(timespec='minutes')} is after the programme's "
+            "end at the latest"
         )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain import rules as r
+from domain.appointments import reads, zone
 from domain.commands import (
     HELD_ROLES,
     AdvanceStage,
@@ -84,7 +85,8 @@ def pause(draft: Draft, command: Pause) -> None:
     if state.status is not Status.running:
         raise DomainError(f"cannot pause: the programme is {state.status}")
     if command.until is not None and command.until <= draft.now:
-        raise DomainError(f"until must be in the future, got {command.until.isoformat()}")
+        shown = reads(command.until, zone(state.employee.time_zone))
+        raise DomainError(f"until must be in the future, got {shown}")
     if draft.dated:
         require_within("reason", command.reason, r.MAX_TEXT)
     if draft.dated and state.pauses >= r.MAX_PAUSES:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from domain import rules as r
+from domain.appointments import reads, zone
 from domain.commands import CancelSession, RecordSession, RescheduleSession, SessionStatus
 from domain.decider.draft import Draft, require_within, span
 from domain.errors import DomainError
@@ -68,9 +69,11 @@ def _require_slot_near(draft: Draft, number: int) -> None:
     window = stage.sessions.record_from or r.RECORD_SESSION_FROM
     if draft.clock() < slot.clock - window:
         opens = state.clock.wall(slot.clock - window)
+        where = zone(state.employee.time_zone)  # in the programme's time, to the minute
         raise DomainError(
-            f"session {number} is planned for {state.clock.wall(slot.clock).isoformat()}; "
-            f"it can be recorded from {opens.isoformat()} ({span(window)} before), not earlier"
+            f"session {number} is planned for {reads(state.session_date(slot), where)}; "
+            f"it can be recorded from {reads(opens, where)} ({span(window)} before), "
+            "not earlier"
         )
 
 

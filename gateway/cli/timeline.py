@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from domain.durations import format_duration
 from domain.events import (
@@ -36,7 +37,9 @@ def span(value: timedelta) -> str:
     return format_duration(timedelta(seconds=int(value.total_seconds())))
 
 
-def summary(event: Event) -> str:
+def summary(event: Event, when: Callable[[datetime], str] | None = None) -> str:
+    """What ``event`` says, one line; times by ``when`` (the programme's, to the minute)."""
+    when = when or (lambda at: f"{at:%Y-%m-%d %H:%M}")
     match event:
         case ProgrammeLaunched():
             who = f"{event.employee.name} ({event.employee.id})"
@@ -87,7 +90,7 @@ def summary(event: Event) -> str:
         case DeliveryFailed():
             return f"{event.delivery_id} FAILED: {event.detail}"
         case ProgrammePaused():
-            until = f" until {event.until:%Y-%m-%d %H:%M}" if event.until else ""
+            until = f" until {when(event.until)}" if event.until else ""
             return f"{event.reason}{until}"
         case ProgrammeResumed():
             how = "by itself" if event.automatic else "by request"
