@@ -12,8 +12,9 @@ import pytest
 from adapters.calendar.ics import calendar as ics
 from domain.calendar import Entry, Kind, calendar_of, programme_of
 from domain.commands import Pause
-from domain.decider import decide_and_evolve, fold
+from domain.decider import decide_and_evolve
 from domain.events import Event
+from domain.evolve import fold
 from domain.simulation import scenario_named, simulate
 from domain.template import Template, parse_template
 
