@@ -27,6 +27,7 @@ COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
 COPY adapters ./adapters
+COPY workers ./workers
 COPY config ./config
 COPY bootstrap.py ./
 COPY gateway ./gateway

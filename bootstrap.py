@@ -14,8 +14,8 @@ running ``PARCOURS_SHUTDOWN_GRACE`` seconds to finish, then cancels the rest
 (Temporal retries them on another worker; the notification channels'
 ledgers keep a retry from sending twice) and returns.
 
-The composition root is long on purpose: every builder is here, in one place, so that
-no adapter reads the settings and no shell builds its own.
+Every builder is here so that no adapter reads the settings and no shell builds its own;
+what the worker hosts and how it runs is ``workers.programme``.
 """
 
 from __future__ import annotations
@@ -320,7 +320,7 @@ def build_notifier(
     *,
     smtp: SmtpConfig | None = None,
     webhook: WebhookConfig | None = None,
-    public_url: str = "http://localhost:8000",
+    public_url: str | None = None,
     keyring: Keyring | None = None,
     database: Database | None = None,
 ) -> FanOutNotifier:
@@ -433,48 +433,35 @@ async def run_worker(
     settings: Settings | None = None,
     activities: Sequence[Callable[..., Any]] | None = None,
 ) -> None:
-    """Host programmes and their activities until ``stop`` is set, then drain.
+    """Host programmes and their activities (``workers.programme``) until ``stop`` is
+    set, then drain.
 
     ``data_dir`` (default: the settings') must exist: the outbox, the channels'
     ledgers go there, sealed per employee. ``activities`` replaces the ones
     built from the settings (tests). For metrics and tracing, ``client`` should
     come from ``connect(settings)``.
     """
-    import structlog
-
-    from adapters.observability.metrics import ProgrammeMetrics
     from adapters.observability.tracing import flush_tracing
     from adapters.payloads.encryption import keyring_of
-    from adapters.temporal.worker import build_worker
+    from workers.programme import Tuning, serve
 
-    log = structlog.get_logger("parcours")
     settings = settings if settings is not None else load_settings()
     where = data_dir if data_dir is not None else settings.data_dir
     if activities is None:
         keys = keyring_of(client.data_converter)  # the keys the client seals payloads with
         activities = programme_activities(settings, where, keyring=keys).all()
-    hosted = activities
-    grace = settings.shutdown_grace
-    worker = build_worker(
-        client,
-        hosted,
-        task_queue=settings.task_queue,
-        interceptors=[ProgrammeMetrics()],
-        graceful_shutdown_timeout=timedelta(seconds=grace),
-    )
     try:
-        async with worker:
-            log.info(
-                "worker started",
-                task_queue=worker.task_queue,
-                data_dir=str(where),
-                notifiers=list(settings.notifiers),
-                metrics=settings.metrics_address,
-                tracing=settings.otlp_endpoint,
-            )
-            await stop.wait()
-            log.info("worker stopping", grace_seconds=grace)
-        log.info("worker stopped")
+        await serve(
+            client,
+            activities,
+            stop,
+            task_queue=settings.task_queue,
+            tuning=Tuning(shutdown_grace=timedelta(seconds=settings.shutdown_grace)),
+            data_dir=str(where),
+            notifiers=list(settings.notifiers),
+            metrics=settings.metrics_address,
+            tracing=settings.otlp_endpoint,
+        )
     finally:
         flush_tracing()
 

@@ -33,9 +33,10 @@ from bench.environment import ROOT, BenchKeys, WorkerProcess, connect, dev_serve
 from bench.growth import growth
 from bench.http import api_server
 from bench.run import Clock, against_targets, headline, memory, simulation, throughput
-from bench.sides import Parcours, shipped
+from bench.sides import Parcours
 from bench.sizes import FULL, QUICK, Sizes
 from domain.commands import Employee
+from gateway.catalogue import shipped_template
 
 Json = dict[str, Any]
 
@@ -158,7 +159,7 @@ async def cli_phase(client: Client, address: str, keys: BenchKeys, sizes: Sizes)
     programmes = Parcours.default(client).programmes
     launched = await programmes.launch(
         employee=Employee(id="cli-bench", name="CLI Bench", email="cli@example.com"),
-        template=shipped("executive-6m"),
+        template=shipped_template("executive-6m"),
     )
     env = {"PARCOURS_DATA_DIR": str(keys.path.parent), MASTER_KEY_ENV: keys.master_key}
     local = await asyncio.to_thread(cli.measure, sizes.cli_runs)

@@ -39,6 +39,7 @@ from bench.sides import OPEN_ENDED, SCORED, Baseline, Parcours
 from bench.sizes import Sizes
 from bench.stats import Figure, percentile
 from domain.commands import Employee, GiveFeedback
+from domain.holders import Holders
 from domain.template import Role
 from gateway.client import ProgrammeClient, cohort
 from workflows.messages import RunSettings
@@ -208,8 +209,7 @@ async def continued_programme(parcours: Parcours, tag: str) -> tuple[str, int]:
     launched = await programmes.launch(
         employee=Employee(id=f"{tag}-h", name="Bench History", email="h@example.com"),
         template=parcours.open_template,
-        coach_id="C1",
-        manager_id="M1",
+        holders=Holders(coach="C1", manager="M1"),
         settings=RunSettings(history_limit=HISTORY_LIMIT),
     )
     programme_id = launched.programme_id

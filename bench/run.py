@@ -15,11 +15,12 @@ from bench.environment import BenchKeys, CpuMeter
 from bench.history import history_size
 from bench.launch import launch_round, terminate_all
 from bench.memory import memory_round
-from bench.sides import SIDES, make_side, shipped
+from bench.sides import SIDES, make_side
 from bench.signals import signal_round
 from bench.simulation import simulate, simulation_worker, time_skipping
 from bench.sizes import Sizes
 from bench.stats import Figure
+from gateway.catalogue import shipped_template
 
 Json = dict[str, Any]
 
@@ -218,7 +219,7 @@ async def memory(
 
 async def simulation(sizes: Sizes) -> Json:
     """5-6: executive-6m under the time-skipping server, alone and as a cohort; history."""
-    template = shipped("executive-6m")
+    template = shipped_template("executive-6m")
     alone: list[float] = []
     cohort: list[float] = []
     async with time_skipping() as env, simulation_worker(env) as task_queue:

@@ -18,6 +18,7 @@ from bench.baseline import BaselineWorkflow
 from bench.messages import BaselineInput, Nominate, Ping
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE
 from domain.commands import Employee, GiveFeedback, NominateRaters, Nominee
+from domain.holders import Holders
 from domain.template import Dimension, Role, Template, parse_template
 from gateway.client import ProgrammeClient
 from workflows.messages import ProgrammeOutcome
@@ -38,10 +39,6 @@ SCORED = (Dimension.motivation, Dimension.adaptability)
 
 def load_template(path: Path) -> Template:
     return parse_template(path.read_text(encoding="utf-8"), str(path))
-
-
-def shipped(template_id: str) -> Template:
-    return load_template(ROOT / "templates" / f"{template_id}.yaml")
 
 
 class Side(ABC):
@@ -118,8 +115,7 @@ class Parcours(Side):
         launched = await self.programmes.launch(
             employee=Employee(id=ident, name=f"Bench {ident}", email=f"{ident}@example.com"),
             template=template,
-            coach_id="C1",
-            manager_id="M1",
+            holders=Holders(coach="C1", manager="M1"),
         )
         if not launched.created:
             raise RuntimeError(f"programme {launched.programme_id} already existed")

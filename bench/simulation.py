@@ -107,10 +107,6 @@ class Simulated:
     outcomes: list[ProgrammeOutcome]
     handles: list[Handle]
 
-    @property
-    def seconds_per_programme(self) -> float:
-        return self.seconds / self.programmes
-
 
 class Cohort:
     """Programmes on one template, driven together through to their outcome."""

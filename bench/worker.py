@@ -24,9 +24,9 @@ from temporalio.worker import Worker
 
 from adapters.payloads.encryption import data_converter
 from adapters.payloads.keyring import MASTER_KEY_ENV, Keyring, parse_master_key
-from adapters.temporal.worker import build_worker, sandbox_runner
 from bench.baseline import BaselineWorkflow, baseline_record
 from domain.notices import EvaluationReport, Notification
+from workers.programme import build_worker, sandbox_runner
 
 PARCOURS_QUEUE = "bench-parcours"
 BASELINE_QUEUE = "bench-baseline"

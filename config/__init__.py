@@ -44,6 +44,7 @@ from config.values import (
     Grace,
     HostPort,
     HttpUrl,
+    LinkTemplate,
     Name,
     PemFile,
     Port,
@@ -59,7 +60,11 @@ if TYPE_CHECKING:
 SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
 NEW_MASTER_KEY_ENV = "PARCOURS_NEW_MASTER_KEY"
 """The key ``parcours keys rotate-master`` rotates to (read by that command only)."""
-OTHER_VARIABLES = frozenset({SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN", NEW_MASTER_KEY_ENV})
+API_URL_ENV = "PARCOURS_API_URL"
+"""Where the HTTP API is, for scripts and curl: ``parcours up`` prints it to export."""
+OTHER_VARIABLES = frozenset(
+    {SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN", NEW_MASTER_KEY_ENV, API_URL_ENV}
+)
 """Variables parcours reads elsewhere: not settings, yet not typos either."""
 TRACING_MODULES = ("opentelemetry.sdk", "opentelemetry.exporter.otlp.proto.grpc")
 UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")
@@ -117,8 +122,11 @@ class Settings(BaseSettings):
     notifiers: Annotated[tuple[str, ...], NoDecode] = _env(
         "PARCOURS_NOTIFIERS", default=("outbox",)
     )
-    public_url: HttpUrl = _env("PARCOURS_PUBLIC_URL", default="http://localhost:8000")
-    """Where people reach the HTTP API: the links in messages point there."""
+    public_url: LinkTemplate | None = _env("PARCOURS_PUBLIC_URL", default=None)
+    """Where a message's link points: the programme's page on the platform people use, a
+    URL with ``{programme_id}`` in it (e.g. ``https://coaching.example.com/programmes/
+    {programme_id}``). Unset: messages carry no link (the API's JSON is not a page the
+    people who receive them could open)."""
     smtp_host: str | None = _env("PARCOURS_SMTP_HOST", default=None)
     smtp_port: Port | None = _env("PARCOURS_SMTP_PORT", default=None)
     """Default: 465 with ssl, 587 with starttls, 25 with none."""

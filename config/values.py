@@ -10,6 +10,10 @@ from urllib.parse import urlsplit
 from limits import parse_many
 from pydantic import AfterValidator
 
+from adapters.notify.choices import PROGRAMME_ID
+
+MAX_URL = 2000
+"""The longest URL template taken: links must survive mail clients and chat relays."""
 MAX_TIMEOUT = 25.0
 """Seconds: a channel must answer well within the notification activity's 30 s."""
 
@@ -87,7 +91,25 @@ def _body_size(value: int) -> int:
 
 Port = Annotated[int, AfterValidator(_port)]
 Timeout = Annotated[float, AfterValidator(_timeout)]
+
+
+def _link_template(value: str) -> str:
+    if len(value) > MAX_URL:
+        raise ValueError(f"must be at most {MAX_URL} characters, got {len(value)}")
+    if PROGRAMME_ID not in value:
+        raise ValueError(
+            f"must hold {PROGRAMME_ID} where the programme's id goes, like "
+            f"https://coaching.example.com/programmes/{PROGRAMME_ID}, got {value!r}"
+        )
+    if "{" in value.replace(PROGRAMME_ID, "") or "}" in value.replace(PROGRAMME_ID, ""):
+        raise ValueError(f"{PROGRAMME_ID} is the only placeholder it may hold, got {value!r}")
+    _http_url(value.replace(PROGRAMME_ID, "id"))
+    return value
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+LinkTemplate = Annotated[str, AfterValidator(_link_template)]
+"""An http(s) URL with ``{programme_id}`` in it (a page of the platform people use)."""
 PemFile = Annotated[Path, AfterValidator(_pem_file)]
 Name = Annotated[str, AfterValidator(_not_blank)]
 

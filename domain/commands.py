@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from domain import rules
+from domain.holders import Holders
 from domain.ids import Identifier, ProgrammeId
 from domain.template import Dimension, Role, SharedTemplate
 
@@ -92,11 +93,10 @@ class _Command(BaseModel):
 
 Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 """A person's language (``fr``, ``en-GB``): the people directory takes any; messages and
-reports are written in French or English (``PROGRAMME_LOCALES``), others read English."""
+reports are written in French or English (``ProgrammeLocale``), others read English."""
 TimeZone = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+){0,2}$")]
 """An IANA time zone's name, by its shape; the gateway checks it names a real zone (the
 domain reads no time-zone database)."""
-PROGRAMME_LOCALES = ("en", "fr")
 ProgrammeLocale = Literal["en", "fr"]
 
 
@@ -134,6 +134,11 @@ class Launch(_Command):
     """Rules 6: when the programme's first session is, as the platform agreed it with
     the people; the others follow its calendar from there. None: the first ``weekday``
     at ``at`` after its stage opens (``domain.appointments``)."""
+
+    @property
+    def holders(self) -> Holders:
+        """The coach, manager, sponsor and HR it names (recorded as four ``<role>_id``)."""
+        return Holders.from_ids(self)
 
 
 class _Fact(_Command):

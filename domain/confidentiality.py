@@ -35,7 +35,6 @@ from domain.events import (
 )
 from domain.template import EvaluationKind, Role, Template, minimum_default
 
-OTHERS = "others"
 WITHHELD_ID = ""
 """The rater id every shown answer carries: none."""
 _SCORE_REASONS = ("scores are", "scores cannot", "baseline recorded:")

@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 from domain.commands import Employee
 from domain.durations import Duration
 from domain.evaluation import Evaluation
+from domain.holders import Holders
 from domain.template import Dimension, EvaluationKind, Role, SharedTemplate
 
 
@@ -64,6 +65,11 @@ class ProgrammeLaunched(_Event):
     programmes launched before rules were numbered behave."""
     first_session: AwareDatetime | None = None
     """Rules 6: the first session's time, when the platform chose it at launch."""
+
+    @property
+    def holders(self) -> Holders:
+        """The coach, manager, sponsor and HR it names (recorded as four ``<role>_id``)."""
+        return Holders.from_ids(self)
 
 
 class ProgrammeStarted(_Event):

@@ -62,10 +62,7 @@ def evolve(state: State, event: Event) -> ProgrammeState:
             programme_id=event.programme_id,
             employee=event.employee,
             template=event.template,
-            coach_id=event.coach_id,
-            manager_id=event.manager_id,
-            sponsor_id=event.sponsor_id,
-            hr_id=event.hr_id,
+            holders=event.holders,
             cohort_id=event.cohort_id,
             status=Status.scheduled,
             clock=Clock(starts_at=event.starts_at),
@@ -93,7 +90,10 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             before = state.nominations.get(where, ())
             return {"nominations": {**state.nominations, where: before + event.raters}}
         case PersonReassigned():
-            return {f"{event.role.value}_id": event.to, "reassignments": state.reassignments + 1}
+            return {
+                "holders": state.holders.given(event.role, event.to),
+                "reassignments": state.reassignments + 1,
+            }
         case ProgrammeStarted():
             return {"status": Status.running}
         case StageEntered():

@@ -11,6 +11,7 @@ from domain.commands import Employee, SessionStatus
 from domain.evaluation import Evaluation
 from domain.events import Nominated, Objective, SessionSlot
 from domain.expectations import Expectations
+from domain.holders import Holders
 from domain.objectives import RetiredObjective
 from domain.template import Dimension, EvaluationKind, Role, Stage, Template
 
@@ -95,12 +96,10 @@ class ProgrammeState(_State):
     programme_id: str
     employee: Employee
     template: Template
-    coach_id: str | None
-    manager_id: str | None
-    sponsor_id: str | None
+    holders: Holders
+    """Who holds the coach's, manager's, sponsor's and HR's roles now."""
     cohort_id: str | None
     status: Status
-    hr_id: str | None = None
     nominations: dict[str, tuple[Nominated, ...]] = {}
     reassignments: int = 0
     """Raters nominated per feedback stage key ('' for the follow-up), rules 3."""
@@ -146,13 +145,7 @@ class ProgrammeState(_State):
 
     def holder(self, role: Role) -> str | None:
         """Who holds ``role`` now: the employee, or the coach, manager, sponsor or HR."""
-        return {
-            Role.employee: self.employee.id,
-            Role.coach: self.coach_id,
-            Role.manager: self.manager_id,
-            Role.sponsor: self.sponsor_id,
-            Role.hr: self.hr_id,
-        }.get(role)
+        return self.employee.id if role is Role.employee else self.holders.of(role)
 
     def session_date(self, slot: SessionSlot) -> datetime:
         """When the current stage's session ``slot`` is: the date it kept (recorded, or

@@ -13,6 +13,7 @@ from domain.durations import Duration
 from domain.evaluation import Evaluation
 from domain.expectations import Expectations
 from domain.gates import gate_status
+from domain.holders import Holders
 from domain.objectives import RetiredObjective
 from domain.schedule import next_wake
 from domain.state import ProgrammeState, StageProgress, Status
@@ -125,6 +126,12 @@ class ProgrammeView(_View):
     """The programme's time zone: the dates people read are shown in it (the API's are
     ISO 8601 with their offset)."""
 
+    @property
+    def holders(self) -> Holders:
+        """Its coach, manager, sponsor and HR as one value (in JSON: four ``<role>_id``,
+        as the API and the workflow's query have always answered)."""
+        return Holders.from_ids(self)
+
 
 def shown_view(view: ProgrammeView) -> ProgrammeView:
     """The view as the platform may read it: refused answers without rater ids."""
@@ -174,10 +181,7 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         template_version=state.template.version,
         template_title=state.template.title,
         cohort_id=state.cohort_id,
-        coach_id=state.coach_id,
-        manager_id=state.manager_id,
-        sponsor_id=state.sponsor_id,
-        hr_id=state.hr_id,
+        **state.holders.as_ids(),
         starts_at=state.clock.starts_at,
         clock=state.clock.at(now),
         stage_due=wall(progress.due) if progress else None,

@@ -4,7 +4,7 @@ Every signal and update becomes a domain command; ``decide`` gives events; the
 workflow appends them to its log and evolves its state. It holds nothing
 besides the domain state, the log and a short list of refused signals.
 
-The worker passes this module through its sandbox (``adapters.temporal.worker.PASSED_THROUGH``),
+The worker passes this module through its sandbox (``workers.programme.PASSED_THROUGH``),
 so it is loaded once, not once per programme; ``tests/unit/test_determinism.py`` keeps
 it free of clocks, randomness and I/O in place of the sandbox's run-time checks.
 
@@ -55,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
         SessionReminderDue,
     )
     from domain.evolve import fold
+    from domain.holders import HELD
     from domain.notices import EvaluationReport, NoticeKind, Notification
     from domain.rules import CALENDAR, COLLECTION, OCCURRED_AT, PEOPLE, clip
     from domain.schedule import next_wake
@@ -374,10 +375,7 @@ class ProgrammeWorkflow:
         stage = template.stage(event.stage)
         people: dict[Role, str | None] = {
             Role.employee: state.employee.email,
-            Role.coach: state.coach_id,
-            Role.manager: state.manager_id,
-            Role.sponsor: state.sponsor_id,
-            Role.hr: state.hr_id,
+            **{role: state.holders.of(role) for role in HELD},
         }
         answered = {f.rater_id for f in state.feedback if f.stage == event.stage}
         nominated = state.nominations.get(event.stage or "", ())

@@ -41,10 +41,8 @@ MESSAGES: dict[str, str] = {
         "{sessions}\n"
     ),
     "notice.invitation.session": "session {number}: {when}",
-    "notice.footer": (
-        "\nWhere it stands: {link}\n\n"
-        "-- parcours (programme {programme_id}, delivery {delivery_id})\n"
-    ),
+    "notice.link": "\nWhere it stands: {link}\n",
+    "notice.footer": ("\n-- parcours (programme {programme_id}, delivery {delivery_id})\n"),
     # ------------------------------------------------------------ words
     "and": "{first} and {last}",
     "count.rater.one": "{n} rater",

@@ -43,10 +43,8 @@ MESSAGES: dict[str, str] = {
         "accord :\n{sessions}\n"
     ),
     "notice.invitation.session": "séance {number} : {when}",
-    "notice.footer": (
-        "\nOù en est le programme : {link}\n\n"
-        "-- parcours (programme {programme_id}, envoi {delivery_id})\n"
-    ),
+    "notice.link": "\nOù en est le programme : {link}\n",
+    "notice.footer": ("\n-- parcours (programme {programme_id}, envoi {delivery_id})\n"),
     # ------------------------------------------------------------ mots
     "and": "{first} et {last}",
     "count.rater.one": "{n} évaluateur",

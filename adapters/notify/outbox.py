@@ -36,7 +36,7 @@ class OutboxNotifier:
     per employee with ``sealer`` (a ``Keyring``) when one is given."""
 
     def __init__(
-        self, path: Path, sealer: Sealer | None = None, public_url: str = "http://localhost:8000"
+        self, path: Path, sealer: Sealer | None = None, public_url: str | None = None
     ) -> None:
         self.path = path
         self.public_url = public_url
@@ -59,6 +59,7 @@ class OutboxNotifier:
             "lang": message.lang,
             "subject": message.subject,
             "text": message.text,
+            "link": message.link,
         }
         entry, fresh = await self._journal.append_once(record, notification.employee.id)
         where = f"outbox: {self.path}#{entry.line}"

@@ -3,8 +3,9 @@
 The texts are the language catalogues' (``adapters.language``: ``notice.<kind>.subject``
 and ``.body``, in French or English) filled from the notification: the programme, the
 stage, the deadline or the session time (in the reader's time zone, written as their
-language writes dates), and a link to the programme in the API
-(``{public_url}/v1/programmes/{id}``). Rendering is deterministic for a given notification,
+language writes dates), and, when ``PARCOURS_PUBLIC_URL`` sets where, a link to the
+programme's page on the platform people use (the template's ``{programme_id}`` filled in);
+without it, no link. Rendering is deterministic for a given notification,
 so a retried delivery says exactly the same thing.
 
 Whose language: a notification addressed to one person of the people directory (an
@@ -22,6 +23,7 @@ from urllib.parse import quote
 
 from adapters.language.catalogue import text
 from adapters.language.formats import Reader
+from adapters.notify.choices import PROGRAMME_ID
 from domain.notices import Notification
 from domain.template import Role
 
@@ -30,13 +32,16 @@ from domain.template import Role
 class Message:
     subject: str
     text: str
-    link: str
+    link: str | None
     lang: str = "en"
 
 
-def programme_link(public_url: str, programme_id: str) -> str:
-    """The programme's page in the HTTP API."""
-    return f"{public_url.rstrip('/')}/v1/programmes/{quote(programme_id, safe='')}"
+def programme_link(public_url: str | None, programme_id: str) -> str | None:
+    """The programme's page: ``public_url`` (a template, checked by the settings) with
+    the id URL-quoted in place of ``{programme_id}``; None without a template."""
+    if public_url is None:
+        return None
+    return public_url.replace(PROGRAMME_ID, quote(programme_id, safe=""))
 
 
 def reader_of(notification: Notification) -> Reader:
@@ -49,7 +54,9 @@ def reader_of(notification: Notification) -> Reader:
     return Reader.of(employee.locale, employee.time_zone)
 
 
-def render(notification: Notification, public_url: str, reader: Reader | None = None) -> Message:
+def render(
+    notification: Notification, public_url: str | None, reader: Reader | None = None
+) -> Message:
     """The message for ``notification``; every field the template names is filled."""
     reader = reader or reader_of(notification)
     lang = reader.lang
@@ -70,7 +77,6 @@ def render(notification: Notification, public_url: str, reader: Reader | None = 
         "step": notification.escalation_step if notification.escalation_step else none,
         "roles": ", ".join(text(lang, f"role.{r.value}") for r in notification.to) or none,
         "delivery_id": notification.delivery_id,
-        "link": link,
     }
     kind = notification.kind.value
     if notification.sessions:  # an invitation: each session in the reader's time
@@ -83,6 +89,9 @@ def render(notification: Notification, public_url: str, reader: Reader | None = 
         if notification.method == "CANCEL":
             kind = "invitation_cancel"
     subject = text(lang, f"notice.{kind}.subject", **fields)
-    body = text(lang, f"notice.{kind}.body", **fields) + text(lang, "notice.footer", **fields)
+    body = text(lang, f"notice.{kind}.body", **fields)
+    if link is not None:
+        body += text(lang, "notice.link", link=link)
+    body += text(lang, "notice.footer", **fields)
     # One line: a name or a title with a newline must not break the mail header.
     return Message(subject=" ".join(subject.split()), text=body, link=link, lang=lang)

@@ -51,7 +51,7 @@ class SmtpConfig:
 class SmtpNotifier:
     """Sends each notification for the employee as one plain-text email."""
 
-    def __init__(self, config: SmtpConfig, public_url: str) -> None:
+    def __init__(self, config: SmtpConfig, public_url: str | None = None) -> None:
         self.config = config
         self.public_url = public_url
 

@@ -13,7 +13,7 @@ reads back). Headers:
   can drop the copy a retry sends after an answer was lost (and, within the
   tolerance, a replayed one).
 
-docs/production.md has a receiver's ``verify`` in a dozen lines; ``verify`` here is the
+docs/operations.md has a receiver's ``verify`` in a dozen lines; ``verify`` here is the
 same check, for tests and Python receivers.
 
 Answers: 2xx is delivered; a 5xx, a timeout or no connection is

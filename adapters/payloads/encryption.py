@@ -28,7 +28,7 @@ Deflating before encrypting lets a payload's stored size depend on how alike
 its parts are. Someone who could both put text into a programme's payloads and
 read their sizes in Temporal's database might learn something of the rest of a
 large payload over many tries; parcours accepts that for a fourfold smaller
-input and history (docs/production.md).
+input and history (docs/operations.md).
 """
 
 from __future__ import annotations

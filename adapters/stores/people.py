@@ -144,22 +144,3 @@ class PostgresPeople:
 
     def close(self) -> None:
         """Nothing: the pool is the ``Database``'s, shared with the other stores."""
-
-
-class MemoryPeople:
-    """``PeopleDirectory`` in memory, for tests (plain: no keyring)."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, Contact] = {}
-
-    def put(self, contact: Contact) -> None:
-        self.entries[contact.id] = contact
-
-    def get(self, person_id: str) -> Contact | None:
-        return self.entries.get(person_id)
-
-    def forget(self, person_id: str) -> None:
-        self.entries.pop(person_id, None)
-
-    def close(self) -> None:
-        pass

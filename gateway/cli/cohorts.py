@@ -18,8 +18,10 @@ def cohort_report(
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
-    """Per stage and status counts, verdicts and mean change per dimension by evaluation,
-    attendance and stalls, over the cohort's programmes. No one's scores."""
+    """A cohort's programmes together: counts, verdicts, change, attendance. No one's scores.
+
+    Counts per stage and status, verdicts and mean change per dimension by evaluation,
+    attendance and stalls."""
     from gateway.cli.rendering import cohort_html, cohort_lines
     from gateway.client import cohort as cohorts
 

@@ -52,7 +52,7 @@ def objectives(
     """Agree the programme's short- and long-term objectives, or amend them."""
     from domain.commands import AmendObjectives
     from gateway.cli.rendering import show_view
-    from gateway.http.requests import ObjectivesRequest
+    from gateway.client.requests import ObjectivesRequest
 
     body = build(ObjectivesRequest, short_term=short, long_term=long, amend=amend, reason=reason)
     command = body.command(key)
@@ -92,7 +92,7 @@ def expectations(
     """The client's expectations: what they expect, or at closure whether it was met."""
     from domain.commands import RateExpectations
     from gateway.cli.rendering import show_view
-    from gateway.http.requests import ExpectationsRequest
+    from gateway.client.requests import ExpectationsRequest
 
     # checked before connecting; the holder, when not given, is read from the programme
     body = build(
@@ -115,7 +115,7 @@ async def _client_of(client: ProgrammeClient, programme_id: str) -> str:
 
     view = await client.view(programme_id)
     by = view.expectations_by
-    holder = view.employee.id if by is Role.employee else view.sponsor_id
+    holder = view.employee.id if by is Role.employee else view.holders.of(by)
     if holder is None:
         fail(f"by: nobody holds the {by} role in {programme_id}; say who with --by", 2)
     return holder
@@ -138,7 +138,7 @@ def feedback(
 ) -> None:
     """Feedback from one rater on some or all dimensions."""
     from gateway.cli.rendering import show_receipt
-    from gateway.http.requests import FeedbackRequest
+    from gateway.client.requests import FeedbackRequest
 
     scores: dict[str, str] = {}
     for item in score:
@@ -191,7 +191,7 @@ def session(
     """Record a session of the calendar as held or missed (or correct a wrong record);
     or reschedule it, or cancel it by agreement."""
     from gateway.cli.rendering import show_receipt
-    from gateway.http.requests import SessionRequest
+    from gateway.client.requests import SessionRequest
 
     if [status is not None, reschedule is not None, cancel].count(True) != 1:
         fail("give one of --status, --reschedule or --cancel", 2)
@@ -222,7 +222,7 @@ def _change_session(
     as_json: bool,
 ) -> None:
     from gateway.cli.rendering import show_view
-    from gateway.http.requests import CancelRequest, RescheduleRequest
+    from gateway.client.requests import CancelRequest, RescheduleRequest
 
     if reason is None:
         fail("reason: a session is rescheduled or cancelled with --reason", 2)
@@ -250,7 +250,7 @@ def progress(
 ) -> None:
     """Record progress on an objective."""
     from gateway.cli.rendering import show_receipt
-    from gateway.http.requests import ProgressRequest
+    from gateway.client.requests import ProgressRequest
 
     body = build(
         ProgressRequest,

@@ -13,7 +13,7 @@ from gateway.cli.shell import Address, AsJson, Namespace, app, err, out, print_j
 def replay_check(
     query: Annotated[
         str | None,
-        typer.Option("--query", help="A visibility query [default: every running programme]."),
+        typer.Option("--query", help="A visibility query (default: every running programme)."),
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")] = None,
     address: Address = None,

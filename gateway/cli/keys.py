@@ -11,7 +11,7 @@ or the data dir, as for every command.
 
 Then every worker, the API and the CLI restart with the new key. Until they do, a
 process still on the old key keeps the data keys it has in memory, but cannot unwrap
-another nor make one: it fails saying the master key was rotated. docs/production.md
+another nor make one: it fails saying the master key was rotated. docs/operations.md
 has the whole procedure.
 """
 
@@ -46,7 +46,7 @@ def rotate_master(
         Path | None,
         typer.Option(
             "--new-key-file",
-            help=f"A file holding the new master key [default: ${NEW_MASTER_KEY_ENV}].",
+            help=f"A file holding the new master key (default: ${NEW_MASTER_KEY_ENV}).",
             exists=True,
             dir_okay=False,
         ),

@@ -60,6 +60,7 @@ def launch(
     """Launch a programme; prints its id. The same employee and template twice: the same one."""
     from domain.commands import Employee
     from domain.errors import TemplateError
+    from domain.holders import Holders
     from gateway import catalogue
 
     try:
@@ -67,6 +68,7 @@ def launch(
     except TemplateError as exc:
         fail(str(exc), 2)
     who = build(Employee, id=employee, name=name, email=email, locale=locale, time_zone=tz)
+    holders = build(Holders, coach=coach, manager=manager, sponsor=sponsor, hr=hr)
     start_date = None
     if start is not None:
         try:
@@ -78,10 +80,7 @@ def launch(
         return await client.launch(
             employee=who,
             template=chosen,
-            coach_id=coach,
-            manager_id=manager,
-            sponsor_id=sponsor,
-            hr_id=hr,
+            holders=holders,
             cohort_id=cohort,
             start_date=start_date,
             first_session=first,

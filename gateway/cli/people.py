@@ -47,7 +47,7 @@ def set_person(
 ) -> None:
     """Add or replace a person's contacts, sealed with their own key."""
     from bootstrap import people_directory
-    from gateway.http.requests import PersonRequest
+    from gateway.client.requests import PersonRequest
 
     contact = build(PersonRequest, name=name, email=email, locale=locale, time_zone=tz)
     settings = settings_for()
@@ -83,14 +83,16 @@ def raters(
     add: Annotated[
         list[str], typer.Option("--add", help="ROLE:ID[:EMAIL], e.g. peer:P1:p1@example.com")
     ],
-    stage: Annotated[str | None, typer.Option("--stage", help="[the current stage]")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="The feedback stage (default: the current one).")
+    ] = None,
     key: Key = None,
     address: Address = None,
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
     """Nominate raters for a feedback stage: only they answer there as peers or direct reports."""
-    from gateway.http.requests import RatersRequest
+    from gateway.client.requests import RatersRequest
 
     body = build(RatersRequest, stage=stage, raters=[_rater(a) for a in add])
 
@@ -113,7 +115,7 @@ def reassign(
     as_json: AsJson = False,
 ) -> None:
     """Give a programme's coach, manager, sponsor or HR role to another person."""
-    from gateway.http.requests import ReassignRequest
+    from gateway.client.requests import ReassignRequest
 
     command = build(ReassignRequest, role=role, to=to).command(key)
     show_view(run(lambda c: c.reassign(programme_id, command), address, namespace), as_json)

@@ -13,7 +13,7 @@ from gateway.cli.shell import Address, AsJson, Namespace, app, out, print_json, 
 def erase(
     employee: Annotated[str, typer.Argument(help="The employee id whose data to erase.")],
     reason: Annotated[
-        str | None, typer.Option("--reason", help="Why [default: personal data erased].")
+        str | None, typer.Option("--reason", help="Why (default: personal data erased).")
     ] = None,
     address: Address = None,
     namespace: Namespace = None,

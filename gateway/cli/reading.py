@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from gateway.cli.shell import (
     Address,
@@ -44,7 +43,8 @@ def list_(
     as_json: AsJson = False,
 ) -> None:
     """Programmes matching the filters, through the search attributes."""
-    from gateway.client import ErasedProgramme, Filters
+    from gateway.cli.rendering import programmes_table
+    from gateway.client import Filters
 
     filters = build(
         Filters, stage=stage, status=status, cohort=cohort, employee=employee, template=template
@@ -57,37 +57,12 @@ def list_(
         for stage_key, number in counts.items():
             out.print(f"{stage_key or '(finished)'}: {number}")
         return
-    from gateway.cli.rendering import when
 
     page = run(lambda c: c.list_programmes(filters, page_token, page_size), address, namespace)
     if as_json:
         print_json(page)
         return
-    table = Table("programme", "employee", "status", "stage", "next deadline", "events")
-    for view in page.items:
-        if isinstance(view, ErasedProgramme):
-            table.add_row(
-                view.programme_id,
-                escape(f"[erased] ({view.employee_id})"),
-                view.status or "",
-                view.stage or "",
-                "",
-                "",
-            )
-            continue
-        deadline = ""
-        if view.next_deadline:  # in the programme's time zone, as its people read it
-            zone, lang = view.employee.time_zone, view.employee.locale
-            deadline = f"{when(view.next_deadline, lang, zone)} {zone}"
-        table.add_row(
-            view.programme_id,
-            view.employee.name,
-            view.status,
-            view.stage or "",
-            deadline,
-            str(view.events),
-        )
-    out.print(table)
+    out.print(programmes_table(page.items, out.width))
     if page.next_page_token:
         out.print(f"more: --page-token {page.next_page_token}", highlight=False)
 
@@ -110,17 +85,10 @@ def show(
             view = await client.view(programme_id)
         except ProgrammeErased as exc:
             return exc.programme
-        held = (
-            ("coach", view.coach_id),
-            ("manager", view.manager_id),
-            ("sponsor", view.sponsor_id),
-            ("hr", view.hr_id),
-        )
-        for role, person in held:
-            if person is not None:
-                contact = client.person(person)
-                if contact is None or contact.email is None:
-                    unreached.append(f"{role} {person}")
+        for role, person in view.holders.held():
+            contact = client.person(person)
+            if contact is None or contact.email is None:
+                unreached.append(f"{role} {person}")
         return view
 
     shown = run(work, address, namespace)
@@ -152,8 +120,10 @@ def history(
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
-    """The programme's timeline, event by event, with the confidentiality minimums
-    applied (no rater ids, no one peer's scores) unless ``--answers``."""
+    """The programme's timeline, event by event.
+
+    The confidentiality minimums apply (no rater ids, no one peer's scores) unless
+    --answers."""
     from domain.events import EVENT_LIST
     from gateway.cli import timeline
     from gateway.cli.rendering import rows_json
@@ -199,7 +169,7 @@ def history(
     for event in events:
         out.print(
             f"{event.seq:>4}  {reader.short(event.at):>18}  {timeline.span(event.clock):>10}  "
-            f"[bold]{event.type:<22}[/] {timeline.summary(event, reader.short)}",
+            f"[bold]{event.type:<22}[/] {escape(timeline.summary(event, reader.short))}",
             highlight=False,
         )
 
@@ -221,19 +191,22 @@ def report(
     programme_id: ProgrammeId,
     evaluation: Annotated[
         int | None,
-        typer.Option("--evaluation", "-n", help="Which evaluation, 1 for the first [the last]."),
+        typer.Option(
+            "--evaluation", "-n", help="Which evaluation, 1 for the first (default: the last)."
+        ),
     ] = None,
     format_: Annotated[
         str, typer.Option("--format", help="md (a readable page), html (one file) or json.")
     ] = "md",
     lang: Annotated[
-        str | None, typer.Option("--lang", help="fr or en [the programme's locale].")
+        str | None, typer.Option("--lang", help="fr or en (default: the programme's locale).")
     ] = None,
     address: Address = None,
     namespace: Namespace = None,
 ) -> None:
-    """An evaluation report, rendered from the programme's events (never kept as a file):
-    ``--format html > report.html`` is one self-contained page that prints well."""
+    """An evaluation report, rendered from the programme's events (never kept as a file).
+
+    --format html > report.html is one self-contained page that prints well."""
     from adapters.reports import render_html, render_markdown
 
     if format_ not in ("md", "html", "json"):

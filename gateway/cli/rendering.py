@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from rich import box
+from rich.console import Group, RenderableType
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
+from rich.text import Text
 
 from gateway.cli.shell import out, print_json
 
@@ -14,6 +18,7 @@ if TYPE_CHECKING:
     from adapters.temporal.history import RawEvent
     from domain.cohort_summary import CohortSummary
     from domain.view import ProgrammeView
+    from gateway.client import ErasedProgramme
     from workflows.messages import Receipt
 
 
@@ -23,6 +28,63 @@ def when(at: datetime, locale: str, zone: str) -> str:
     from adapters.language.formats import Reader
 
     return Reader.of(locale, zone).short(at)
+
+
+ROW_MINIMUM = 10 + 9 + 10 + 10 + 6 + 3 * 5
+"""The columns beside the id at their narrowest readable widths (employee, status, stage,
+next deadline, events), and the three spaces between each two (no vertical lines)."""
+
+
+def programmes_table(
+    items: Sequence[ProgrammeView | ErasedProgramme], width: int = 80
+) -> RenderableType:
+    """``parcours list`` on a terminal ``width`` columns wide: one row per programme.
+
+    The id is what a person copies into the next command, so it is never cut nor
+    wrapped: a table while the id and the other columns fit, else each programme as its
+    id on a line of its own and the rest below it."""
+    from gateway.client import ErasedProgramme
+
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    for view in items:
+        if isinstance(view, ErasedProgramme):
+            who = f"[erased] ({view.employee_id})"
+            rows.append((view.programme_id, who, view.status or "", view.stage or "", "", ""))
+            continue
+        deadline = ""
+        if view.next_deadline:  # in the programme's time zone, as its people read it
+            zone, lang = view.employee.time_zone, view.employee.locale
+            deadline = f"{when(view.next_deadline, lang, zone)} {zone}"
+        status, stage = view.status, view.stage or ""
+        rows.append(
+            (view.programme_id, view.employee.name, status, stage, deadline, str(view.events))
+        )
+    widest = max((len(row[0]) for row in rows), default=len("programme"))
+    if widest + ROW_MINIMUM > width:
+        return Group(
+            *(
+                line
+                for programme_id, *rest in rows
+                for line in (
+                    Text(programme_id, style="bold", no_wrap=True, overflow="ignore"),
+                    Text("  " + "  ".join(part for part in rest if part)),
+                )
+            )
+        )
+    table = Table(
+        Column("programme", no_wrap=True, min_width=widest),
+        "employee",
+        "status",
+        "stage",
+        "next deadline",
+        Column("events", justify="right"),
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
 
 
 def show_view(view: ProgrammeView, as_json: bool) -> None:

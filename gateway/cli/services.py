@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import secrets
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +19,9 @@ from gateway.cli.shell import (
     settings_for,
 )
 
+if TYPE_CHECKING:
+    from gateway.services import Started
+
 
 @app.command()
 def up(
@@ -32,80 +33,30 @@ def up(
 ) -> None:
     """Embedded: the Temporal dev server (SQLite in the data dir), a worker and the HTTP API."""
     from adapters.observability import logs
-    from adapters.payloads.keyring import ensure_master_key_file
-    from adapters.stores.private import private_dir
-    from bootstrap import run_embedded, stop_on_signals
-    from gateway.client import ProgrammeClient
-    from gateway.http import serve
+    from bootstrap import stop_on_signals
+    from config import SettingsError
+    from gateway import services
 
     settings = settings_for(data_dir=data_dir)
     logs.configure(settings.log_level)
-    home = private_dir(settings.data_dir)  # 0700, and whatever is made in it 0600
-    token_file = None
-    if not settings.api_tokens:
-        tokens, token_file = serve.ensure_token_file(home)
-        settings = settings_for(data_dir=home, api_tokens=tokens)
-    ui_origins = (f"http://127.0.0.1:{ui_port}", f"http://localhost:{ui_port}")
-    if not set(ui_origins) <= set(settings.codec_cors_origins):  # this UI may call /codec
-        origins = tuple(dict.fromkeys([*settings.codec_cors_origins, *ui_origins]))
-        settings = settings.model_copy(update={"codec_cors_origins": origins})
-    key_file = None
-    if settings.master_key is None:
-        key_file, _ = ensure_master_key_file(home)
-    keyring_for(settings)  # a wrong master key stops here, named
-    # The dev server's UI has no sign-in, so it sends no token: it gets a door of its own,
-    # on loopback only, at a path this start makes up (gateway.http.codec).
-    codec_secret = secrets.token_urlsafe(32)
-    browser_host = _browser_host(api_host)
-    codec_endpoint: str | None = f"http://{browser_host}:{api_port}/codec/local/{codec_secret}"
-    if not _loopback(browser_host):
-        codec_endpoint = None  # the local door answers loopback clients only
+    try:
+        embedded = services.prepare_up(
+            settings, ui_port=ui_port, api_host=api_host, api_port=api_port
+        )
+    except SettingsError as exc:
+        fail(str(exc), 2)
+    keyring_for(embedded.settings)  # a wrong master key stops here, named
 
     async def go() -> None:
-        stop = stop_on_signals()
-        api: list[asyncio.Task[None]] = []
-
-        async def ready(server: Any, client: Any) -> None:
-            from adapters.payloads.encryption import keyring_of
-            from bootstrap import people_directory
-
-            keys = keyring_of(client.data_converter)
-            people = people_directory(settings, keys) if keys is not None else None
-            programmes = ProgrammeClient(client, settings.task_queue, people=people)
-            app_ = serve.app_for(programmes, settings, codec_secret=codec_secret)
-            api.append(asyncio.create_task(serve.serve(app_, api_host, api_port, stop)))
-            out.print(
-                f"[bold green]parcours is up[/]: Temporal at {server.address}, "
-                f"Web UI at {server.ui_url}, API at http://{api_host}:{api_port} "
-                f"(docs at /docs), data in {home.resolve()}  (Ctrl-C to stop)",
-                highlight=False,
-            )
-            if codec_endpoint is None:
-                out.print(
-                    f"The Web UI shows payloads encrypted: the API listens on {api_host}, and "
-                    "its codec door for the UI answers loopback only (--api-host 127.0.0.1)",
-                    highlight=False,
-                )
-            if token_file is not None:
-                out.print(f"API tokens (one per role) are in {token_file}", highlight=False)
-            if key_file is not None:
-                out.print(
-                    f"The master key that encrypts every payload is in {key_file} "
-                    "(set PARCOURS_MASTER_KEY to use your own); without it nothing can be read",
-                    highlight=False,
-                )
-
-        await run_embedded(
-            home,
+        await services.run_up(
+            embedded,
             port=port,
             ui_port=ui_port,
-            stop=stop,
-            on_ready=ready,
-            settings=settings,
-            ui_codec_endpoint=codec_endpoint,
+            api_host=api_host,
+            api_port=api_port,
+            stop=stop_on_signals(),
+            on_ready=_say_up,
         )
-        for task in api:
-            await task
 
     try:
         asyncio.run(go())
@@ -114,18 +65,35 @@ def up(
     out.print("parcours stopped")
 
 
-def _browser_host(host: str) -> str:
-    """Where a browser on this machine reaches a server listening on ``host``."""
-    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+def _say_up(started: Started) -> None:
+    from gateway.addresses import export_line
 
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    found, embedded = started.addresses, started.embedded
+    out.print(
+        f"[bold green]parcours is up[/]: Temporal at {found.temporal_address}, "
+        f"Web UI at {found.ui_url}, API at {found.api_url} "
+        f"(docs at /docs), data in {embedded.home.resolve()}  (Ctrl-C to stop)",
+        highlight=False,
+    )
+    out.print(
+        f"CLI commands run from here find it (addresses in {started.addresses_file}); "
+        f"elsewhere, or for other tools: {export_line(found, embedded.home)}",
+        highlight=False,
+    )
+    if embedded.codec_endpoint is None:
+        out.print(
+            f"The Web UI shows payloads encrypted: the API listens on {found.api_url}, and "
+            "its codec door for the UI answers loopback only (--api-host 127.0.0.1)",
+            highlight=False,
+        )
+    if embedded.token_file is not None:
+        out.print(f"API tokens (one per role) are in {embedded.token_file}", highlight=False)
+    if embedded.key_file is not None:
+        out.print(
+            f"The master key that encrypts every payload is in {embedded.key_file} "
+            "(set PARCOURS_MASTER_KEY to use your own); without it nothing can be read",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -140,7 +108,7 @@ def api(
     from adapters.observability import logs
     from adapters.stores.private import private_dir
     from bootstrap import stop_on_signals
-    from gateway.http import serve
+    from gateway.services import run_api
 
     settings = settings_for(address, namespace, data_dir)
     logs.configure(settings.log_level)
@@ -153,7 +121,7 @@ def api(
         stop = stop_on_signals()
         programmes = await connect(settings, keyring, lazy=True, metrics=True)
         out.print(f"parcours API at http://{host}:{port} (docs at /docs)", highlight=False)
-        await serve.serve(serve.app_for(programmes, settings), host, port, stop)
+        await run_api(programmes, settings, host, port, stop)
 
     asyncio.run(go())
 

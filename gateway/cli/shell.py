@@ -45,17 +45,24 @@ err = Console(stderr=True, soft_wrap=True)
 Address = Annotated[
     str | None,
     typer.Option(
-        "--address", help="Temporal frontend host:port [env TEMPORAL_ADDRESS, localhost:7233]."
+        "--address",
+        help=(
+            "Temporal frontend host:port (default: TEMPORAL_ADDRESS, else the address of the "
+            "parcours up running on the data dir, else localhost:7233)."
+        ),
     ),
 ]
 Namespace = Annotated[
     str | None,
-    typer.Option("--namespace", help="Temporal namespace [env TEMPORAL_NAMESPACE, default]."),
+    typer.Option(
+        "--namespace", help="Temporal namespace (default: TEMPORAL_NAMESPACE, else default)."
+    ),
 ]
 DataDir = Annotated[
     Path | None,
     typer.Option(
-        "--data-dir", help="Where parcours keeps its files [env PARCOURS_DATA_DIR, .parcours]."
+        "--data-dir",
+        help="Where parcours keeps its files (default: PARCOURS_DATA_DIR, else .parcours).",
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -88,15 +95,32 @@ def settings_for(
     data_dir: Path | None = None,
     **more: Any,
 ) -> Settings:
-    """The settings (environment, settings file), with the options given on the command line."""
+    """The settings (environment, settings file), with the options given on the command line.
+
+    With no Temporal address given anywhere, the one of the ``parcours up`` running on the
+    data dir (``gateway.addresses``), if one is: ``up`` on other ports needs no export."""
     from config import SettingsError, load_settings
+    from gateway import addresses
 
     given = {"temporal_address": address, "temporal_namespace": namespace, "data_dir": data_dir}
     overrides = {name: value for name, value in {**given, **more}.items() if value is not None}
     try:
-        return load_settings(**overrides)
+        settings = load_settings(**overrides)
+        if "temporal_address" in settings.model_fields_set:
+            return settings
+        running = addresses.read(settings.data_dir)
+        if running is None:
+            return settings
     except SettingsError as exc:
         fail(str(exc), 2)
+    overrides["temporal_address"] = running.temporal_address
+    if "temporal_namespace" not in settings.model_fields_set:
+        overrides["temporal_namespace"] = running.namespace
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        where = settings.data_dir / addresses.ADDRESSES_FILE
+        fail(f"{where} (written by parcours up): {exc}", 2)
 
 
 def keyring_for(settings: Settings) -> Keyring:

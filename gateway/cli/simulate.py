@@ -14,7 +14,7 @@ from gateway.cli.shell import AsJson, app, fail, out, print_json
 def simulate(
     template: Annotated[str, typer.Argument(help="Template id or YAML path.")],
     start: Annotated[
-        str | None, typer.Option("--start", help="Start date, YYYY-MM-DD [next Monday].")
+        str | None, typer.Option("--start", help="Start date, YYYY-MM-DD (default: next Monday).")
     ] = None,
     scenario: Annotated[
         str,

@@ -17,12 +17,12 @@ from domain.cohort_summary import CohortSummary, summarise
 from domain.commands import Employee
 from domain.enrolment import check_participants
 from domain.errors import DomainError
+from domain.holders import HELD
 from domain.people import Contact
 from domain.template import Template, describe_errors
 from domain.view import ProgrammeView
 from gateway.client.errors import InvalidRequest, ParcoursError
 from gateway.client.models import (
-    HOLDERS,
     CohortOutcome,
     CohortReport,
     ErasedProgramme,
@@ -31,10 +31,12 @@ from gateway.client.models import (
 )
 from gateway.client.programmes import ProgrammeClient
 
+ROLES = tuple(role.value for role in HELD)
+"""The roles a row names a person for: ``<role>_id``, ``<role>_name``, ``<role>_email``."""
 COLUMNS = (
     *("employee_id", "name", "email", "coach_id", "manager_id", "sponsor_id", "hr_id"),
     *("locale", "time_zone"),
-    *(f"{role}_{part}" for role in HOLDERS for part in ("name", "email")),
+    *(f"{role}_{part}" for role in ROLES for part in ("name", "email")),
 )
 """The CSV's columns: the first three are required; ``locale`` (en, fr) and ``time_zone``
 (IANA) are the programme's, English and UTC when left out or empty; ``<role>_name`` and
@@ -109,7 +111,7 @@ def read_csv(text: str) -> tuple[list[tuple[int, Participant]], list[CohortOutco
 def _holders(values: dict[str, str]) -> tuple[dict[str, dict[str, Any]], str | None]:
     """The contacts a row gives inline, by role; or why they cannot be read."""
     holders: dict[str, dict[str, Any]] = {}
-    for role in HOLDERS:
+    for role in ROLES:
         name, email = values.get(f"{role}_name"), values.get(f"{role}_email")
         if name is None and email is None:
             continue
@@ -127,7 +129,7 @@ def _in_columns(exc: ValidationError) -> str:
     lines = []
     for error in exc.errors(include_url=False):
         parts = [str(part) for part in error["loc"]]
-        if parts and parts[0] in HOLDERS and len(parts) > 1:
+        if parts and parts[0] in ROLES and len(parts) > 1:
             column = f"{parts[0]}_{parts[1]}"
         elif parts == ["id"]:
             column = "employee_id"
@@ -149,8 +151,7 @@ class Contacts:
     def check(self, at: int, participant: Participant) -> Iterator[str]:
         """Why ``participant`` (at row ``at``) conflicts with an earlier row, if it does;
         keeps its contacts as the first otherwise."""
-        for role in HOLDERS:
-            contact: Contact | None = getattr(participant, role)
+        for role, contact, _ in participant.by_role():
             if contact is None:
                 continue
             kept = self.first.setdefault(contact.id, (contact, at))
@@ -212,10 +213,7 @@ async def launch_cohort(
                         time_zone=person.time_zone,
                     ),
                     template=template,
-                    coach_id=person.holder("coach"),
-                    manager_id=person.holder("manager"),
-                    sponsor_id=person.holder("sponsor"),
-                    hr_id=person.holder("hr"),
+                    holders=person.holders(),
                     cohort_id=cohort_id,
                 )
             except ParcoursError as exc:

@@ -8,6 +8,7 @@ Their programmes are ended first, so none is left running without the key it nee
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,11 @@ from gateway.client.models import Action, ErasedFrom, ErasedProgramme, Erasure, 
 from workflows import search_attributes as sa
 
 if TYPE_CHECKING:
-    from gateway.client.programmes import ProgrammeClient
+    from adapters.stores.people import PeopleDirectory
+
+Withdrawer = Callable[[str, Withdraw], Awaitable[object]]
+"""How a programme is withdrawn (``ProgrammeClient.withdraw``): given, not imported, so
+this module and the client's do not import each other."""
 
 ERASE_WAIT = timedelta(seconds=60)
 """How long an erasure waits for a withdrawn programme to close before terminating it."""
@@ -51,7 +56,9 @@ Evaluation reports are not kept anywhere: they were rendered from those payloads
 
 
 async def erase(
-    programmes: ProgrammeClient,
+    temporal: Client,
+    people: PeopleDirectory | None,
+    withdraw: Withdrawer,
     employee_id: str,
     reason: str | None = None,
     *,
@@ -66,7 +73,6 @@ async def erase(
     nothing written for them can be read, nor can anything new be written.
     Idempotent: erasing again finds nothing to end and the key already gone.
     """
-    temporal = programmes.temporal
     keyring = _keyring(temporal)
     try:
         employee_id = _EMPLOYEE_ID.validate_python(employee_id)
@@ -78,10 +84,10 @@ async def erase(
     ended: dict[str, Action] = {}
     if not keyring.is_erased(employee_id):
         for execution in await _executions(temporal, filters):
-            ended[execution.id] = await _end(programmes, execution, why, wait)
+            ended[execution.id] = await _end(temporal, withdraw, execution, why, wait)
     erased = keyring.erase(employee_id, why)
-    if programmes.people is not None:  # unreadable already (sealed under their key)
-        programmes.people.forget(employee_id)
+    if people is not None:  # unreadable already (sealed under their key)
+        people.forget(employee_id)
     # Anything launched for them meanwhile cannot run without the key: end it too.
     for execution in await _executions(temporal, filters):
         if execution.status == WorkflowExecutionStatus.RUNNING:
@@ -148,16 +154,19 @@ async def _executions(temporal: Client, filters: Filters) -> list[WorkflowExecut
 
 
 async def _end(
-    programmes: ProgrammeClient, execution: WorkflowExecution, reason: str, wait: timedelta
+    temporal: Client,
+    withdraw: Withdrawer,
+    execution: WorkflowExecution,
+    reason: str,
+    wait: timedelta,
 ) -> Action:
     if execution.status != WorkflowExecutionStatus.RUNNING:
         return "already closed"
-    temporal = programmes.temporal
     programme_id = execution.id
     action: Action = "withdrawn"
     try:
         await asyncio.wait_for(
-            programmes.withdraw(programme_id, Withdraw(reason=reason, key=f"erase-{programme_id}")),
+            withdraw(programme_id, Withdraw(reason=reason, key=f"erase-{programme_id}")),
             wait.total_seconds(),
         )
     except (CommandRefused, TimeoutError):

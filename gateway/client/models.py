@@ -9,9 +9,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from adapters.language.zones import is_zone
 from domain.commands import Email, ProgrammeLocale, TimeZone
+from domain.holders import Holders
 from domain.ids import Identifier, QueryValue
 from domain.people import Contact
 from domain.state import Status
+from domain.template import Role
 from domain.view import ProgrammeView
 from workflows import search_attributes as sa
 from workflows.messages import WORKFLOW_NAME
@@ -112,32 +114,48 @@ def check_zone(name: str) -> str:
 IanaZone = Annotated[TimeZone, AfterValidator(check_zone)]
 
 
-HOLDERS = ("coach", "manager", "sponsor", "hr")
-"""The roles a launch names a person for, by id or with their contacts inline."""
-
-
 class RoleHolders:
     """A launch's coach, manager, sponsor and HR, each by id (``manager_id``) or with
     their contacts inline (``manager``), or both when they agree: for the models with
-    those fields (a cohort's participant, ``POST /v1/programmes``)."""
+    those fields (a cohort's participant, ``POST /v1/programmes``), which ``holders``
+    turns into the one value the launch carries on."""
+
+    coach_id: str | None
+    manager_id: str | None
+    sponsor_id: str | None
+    hr_id: str | None
+    coach: Contact | None
+    manager: Contact | None
+    sponsor: Contact | None
+    hr: Contact | None
+
+    def by_role(self) -> tuple[tuple[Role, Contact | None, str | None], ...]:
+        """Each role with its contact and its id, as given (either may be None)."""
+        return (
+            (Role.coach, self.coach, self.coach_id),
+            (Role.manager, self.manager, self.manager_id),
+            (Role.sponsor, self.sponsor, self.sponsor_id),
+            (Role.hr, self.hr, self.hr_id),
+        )
 
     @model_validator(mode="after")
     def _ids_agree(self) -> Self:
-        for role in HOLDERS:
-            contact, given = getattr(self, role), getattr(self, f"{role}_id")
+        for role, contact, given in self.by_role():
             if contact is not None and given is not None and contact.id != given:
                 raise ValueError(f"{role}.id: {contact.id} is not {role}_id {given}")
         return self
 
-    def holder(self, role: str) -> str | None:
-        """Who holds ``role``: its id, given alone or with the contact."""
-        contact: Contact | None = getattr(self, role)
-        given: str | None = getattr(self, f"{role}_id")
-        return given or (contact.id if contact is not None else None)
+    def holders(self) -> Holders:
+        """Who holds each role: its id, given alone or with the contact."""
+        return Holders.by_role(
+            {
+                role: given or (contact.id if contact is not None else None)
+                for role, contact, given in self.by_role()
+            }
+        )
 
     def contacts(self) -> tuple[Contact, ...]:
-        found = (getattr(self, role) for role in HOLDERS)
-        return tuple(contact for contact in found if contact is not None)
+        return tuple(contact for _, contact, _ in self.by_role() if contact is not None)
 
 
 class Participant(_Strict, RoleHolders):

@@ -56,6 +56,7 @@ from domain.commands import (
 from domain.enrolment import check_start
 from domain.errors import DomainError
 from domain.events import Event
+from domain.holders import NOBODY, Holders
 from domain.people import Contact
 from domain.replanning import check_first_session
 from domain.rules import check_occurred_at
@@ -90,7 +91,7 @@ from workflows.programme import ProgrammeWorkflow
 
 if TYPE_CHECKING:
     from adapters.temporal import history
-    from adapters.temporal.replay import Replayed
+    from workers.replay import Replayed
 
 # Reading Temporal's own history and replaying it need the worker's replayer: imported by
 # the methods that do it, so a command that only signals or reads a view starts faster.
@@ -143,18 +144,15 @@ class ProgrammeClient:
         *,
         employee: Employee,
         template: Template,
-        coach_id: str | None = None,
-        manager_id: str | None = None,
-        sponsor_id: str | None = None,
-        hr_id: str | None = None,
+        holders: Holders = NOBODY,
         cohort_id: str | None = None,
         start_date: date | None = None,
         settings: RunSettings | None = None,
         contacts: tuple[Contact, ...] = (),
         first_session: datetime | None = None,
     ) -> Launched:
-        """Launch a programme; ``contacts`` (of its coach, manager, sponsor, HR) fill the
-        people directory first."""
+        """Launch a programme with ``holders`` in its coach's, manager's, sponsor's and HR's
+        roles; ``contacts`` (theirs) fill the people directory first."""
         programme_id = ids.programme_id(template.id, employee.id)
         try:
             check_zone(employee.time_zone)
@@ -171,10 +169,7 @@ class ProgrammeClient:
             programme_id=programme_id,
             employee=employee,
             template=template,
-            coach_id=coach_id,
-            manager_id=manager_id,
-            sponsor_id=sponsor_id,
-            hr_id=hr_id,
+            **holders.as_ids(),
             cohort_id=cohort_id,
             start=start_of(start_date, employee.time_zone) if start_date else None,
             first_session=first_session,
@@ -456,7 +451,9 @@ class ProgrammeClient:
         self, employee_id: str, reason: str | None = None, *, wait: timedelta = erasure.ERASE_WAIT
     ) -> Erasure:
         """Erase an employee's personal data (see ``gateway.client.erasure``)."""
-        return await erasure.erase(self, employee_id, reason, wait=wait)
+        return await erasure.erase(
+            self.temporal, self.people, self.withdraw, employee_id, reason, wait=wait
+        )
 
     # ------------------------------------------------------------ listings
 
@@ -529,7 +526,7 @@ class ProgrammeClient:
         self, query: str | None = None, limit: int | None = None
     ) -> list[Replayed]:
         """Replay the running programmes (or those ``query`` finds) with this code."""
-        from adapters.temporal.replay import RUNNING, replay_running
+        from workers.replay import RUNNING, replay_running
 
         try:
             return await replay_running(self.temporal, query or RUNNING, limit)

@@ -1,4 +1,5 @@
-"""The HTTP API app, for the platform, integrators and ops.
+"""The HTTP API app, for the platform, integrators and ops. Its reference, ``/docs``
+(Swagger UI) and ``/redoc``, is served whole by the app, scripts and styles included.
 
 Every error has one shape, ``{"error": {"code", "message", "field"?}}``: 401/403
 for tokens and roles, 404 for an unknown programme, 409 for a refused command or
@@ -14,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict
 
 from adapters.stores.idempotency import IdempotencyStore
@@ -53,7 +55,9 @@ def create_app(
 ) -> FastAPI:
     """The app; ``codec_secret`` opens ``/codec/local/<secret>/`` to loopback clients (the
     dev server's Web UI under ``parcours up``, which has no sign-in)."""
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI's and ReDoc's files served from the fastapi-offline
+    # package, not a CDN: they work on a machine with no Internet access.
+    app = FastAPIOffline(
         title="parcours",
         version="1",
         description="Coaching and development programmes as durable workflows on Temporal.",

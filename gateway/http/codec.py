@@ -3,7 +3,7 @@
 Two doors to the same codec:
 
 - ``/codec/decode``, ``/codec/encode``: for a bearer of the ops token (a script, the CLI,
-  or a Web UI whose sign-in passes an access token parcours knows; docs/production.md).
+  or a Web UI whose sign-in passes an access token parcours knows; docs/operations.md).
 - ``/codec/local/<secret>/decode``, ``.../encode``: what ``parcours up`` gives the dev
   server's Web UI, which has no sign-in and so sends no token. Only loopback clients
   are answered there, and only on the secret path of this start; anything else is a
@@ -36,7 +36,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.middleware.cors import CORSMiddleware
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.types import Receive, Scope, Send
 from temporalio.api.common.v1 import Payload
 
@@ -49,7 +49,6 @@ from domain.ids import Identifier, employee_of
 from gateway.http.auth import allow
 from gateway.http.dependencies import Programmes
 from gateway.http.errors import ApiError, ErrorBody
-from gateway.http.requests import CodecPayload, CodecPayloads
 
 MAX_PAYLOADS = 256
 """The most payloads in one request (the Web UI sends an event's few at a time)."""
@@ -63,6 +62,23 @@ router = APIRouter(prefix="/codec", tags=["codec"])
 LIMITS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Over a codec limit (body, payloads, output)"},
 }
+
+
+class CodecPayload(BaseModel):
+    """A payload as the Temporal Web UI's remote codec sends it: base64 everywhere."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    metadata: dict[str, str] = Field(default_factory=dict)
+    data: str = ""
+
+
+class CodecPayloads(BaseModel):
+    """``POST /codec/decode`` and ``/codec/encode``: the Web UI's remote codec protocol."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    payloads: list[CodecPayload]
 
 
 class CodecCors(CORSMiddleware):

@@ -11,10 +11,10 @@ from config import ApiRole as Role
 from domain.cohort_summary import CohortSummary
 from gateway.client import CohortReport, cohort
 from gateway.client.errors import InvalidRequest
+from gateway.client.requests import CohortRequest
 from gateway.http.auth import READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
 from gateway.http.idempotency import once
-from gateway.http.requests import CohortRequest
 
 router = APIRouter(prefix="/v1/cohorts", tags=["programmes"])
 

@@ -18,6 +18,17 @@ from config import ApiRole as Role
 from domain.commands import AmendObjectives, RateExpectations, Resume
 from domain.state import Status
 from domain.view import ProgrammeView, shown_view
+from gateway.client.requests import (
+    AdvanceRequest,
+    CancelRequest,
+    ExpectationsRequest,
+    ObjectivesRequest,
+    PauseRequest,
+    RatersRequest,
+    ReasonRequest,
+    ReassignRequest,
+    RescheduleRequest,
+)
 from gateway.http.auth import (
     ADVANCING,
     AGREEING,
@@ -31,17 +42,6 @@ from gateway.http.auth import (
 )
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
-from gateway.http.requests import (
-    AdvanceRequest,
-    CancelRequest,
-    ExpectationsRequest,
-    ObjectivesRequest,
-    PauseRequest,
-    RatersRequest,
-    ReasonRequest,
-    ReassignRequest,
-    RescheduleRequest,
-)
 
 router = APIRouter(prefix="/v1/programmes/{programme_id}", tags=["commands"])
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from config import ApiRole as Role
+from gateway.client.requests import FeedbackRequest, ProgressRequest, SessionRequest
 from gateway.http.auth import FACTS, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
-from gateway.http.requests import FeedbackRequest, ProgressRequest, SessionRequest
 from workflows.messages import Receipt
 
 router = APIRouter(prefix="/v1/programmes/{programme_id}", tags=["facts"])

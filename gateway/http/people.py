@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends
 from config import ApiRole as Role
 from domain.ids import Identifier
 from domain.people import Contact
+from gateway.client.requests import PersonRequest
 from gateway.http.auth import PEOPLE, allow
 from gateway.http.dependencies import Programmes
-from gateway.http.requests import PersonRequest
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
 

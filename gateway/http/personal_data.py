@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 
 from config import ApiRole as Role
 from gateway.client import Erasure
+from gateway.client.requests import EraseRequest
 from gateway.http.auth import allow
 from gateway.http.dependencies import IdempotencyKey, Programmes
 from gateway.http.idempotency import once
-from gateway.http.requests import EraseRequest
 
 router = APIRouter(tags=["personal data"])
 

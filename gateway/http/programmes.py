@@ -14,11 +14,11 @@ from domain.state import Status
 from domain.template import describe_errors
 from domain.view import ProgrammeView, shown_view
 from gateway.client import Filters, Launched, ProgrammePage
+from gateway.client.requests import LaunchRequest
 from gateway.http.auth import READ, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes, shipped_template
 from gateway.http.errors import ApiError
 from gateway.http.idempotency import once
-from gateway.http.requests import LaunchRequest
 
 router = APIRouter(prefix="/v1/programmes", tags=["programmes"])
 
@@ -41,10 +41,7 @@ async def launch(
     work = client.launch(
         employee=body.employee,
         template=template,
-        coach_id=body.holder("coach"),
-        manager_id=body.holder("manager"),
-        sponsor_id=body.holder("sponsor"),
-        hr_id=body.holder("hr"),
+        holders=body.holders(),
         cohort_id=body.cohort_id,
         start_date=body.start_date,
         first_session=body.first_session,

@@ -45,6 +45,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 # the module-scoped cluster fixture: this module gets its own dev server, worker and API
+from gateway.catalogue import shipped_ids
 from tests.e2e.test_api import TOKENS, Cluster, cluster  # noqa: F401
 
 CHECKS = [
@@ -80,7 +81,7 @@ READ = ("platform", "ops")
 SEEN: defaultdict[str, defaultdict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
 """Status codes answered, per operation and role: what the fuzzing reached."""
 
-SHIPPED = ("change-adoption-3m", "executive-6m", "team-cohort-4m")
+SHIPPED = tuple(shipped_ids())
 
 PROGRAMMES: list[str] = []
 """Real programmes, launched by the fixture; path parameters mostly name one of them."""

@@ -19,7 +19,8 @@ from pathlib import Path
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 
-from adapters.temporal.worker import build_worker
+from workers.programme import build_worker
+from gateway.catalogue import shipped_ids, shipped_template
 from domain.commands import (
     AmendObjectives,
     CancelSession,
@@ -38,12 +39,12 @@ from domain.template import Role
 from domain.view import ProgrammeView
 from tests.support import recording_keyring, run_histories, start_test_server
 from tests.workflows.conftest import Delivered, Harness
-from tests.workflows.driver import HOLDERS, Programme, drive_to_completion, shipped
+from tests.workflows.driver import HOLDERS, Programme, drive_to_completion
 from workflows.messages import RunSettings
 from workflows.programme import ProgrammeWorkflow
 
 HERE = Path(__file__).parent
-TEMPLATES = ("executive-6m", "change-adoption-3m", "team-cohort-4m")
+TEMPLATES = shipped_ids()
 Scenario = Callable[[Programme], Awaitable[object]]
 ATTEMPTS = 3
 SCENARIO_TIMEOUT = 180.0
@@ -226,7 +227,7 @@ async def record(folder: Path, template_id: str, scenario: str) -> int:
         )
         async with worker:
             harness = Harness(env, worker, delivered, queue)
-            programme = await Programme.launch(harness, shipped(template_id), settings)
+            programme = await Programme.launch(harness, shipped_template(template_id), settings)
             await play(programme)
             return await _save_chain(programme.handle, folder, f"{template_id}-{scenario}")
     finally:

@@ -79,7 +79,6 @@ class Request:
     key: str
     field: str | None = None
     """For a malformed one: the field its answer must name."""
-    duplicate: bool = False
 
 
 @dataclass
@@ -198,7 +197,6 @@ async def test_2000_facts_from_200_clients_each_applied_once(tmp_path: Path) -> 
                             done = [r for r in originals if r.key in answers]
                         first = rng.choice(done)
                         item = Request(first.programme, first.what, first.body, first.key)
-                        item.duplicate = True
                         duplicated.append((item, await send(client, item)))
                     else:
                         answers[item.key] = await send(client, item)

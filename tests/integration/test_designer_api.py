@@ -22,9 +22,9 @@ from domain.events import ProgrammeLaunched
 from domain.evolve import fold
 from domain.simulation import parse_scenario, scenario_named, simulate
 from domain.view import view_of
+from gateway.catalogue import shipped_template
 from gateway.client import ProgrammeNotFound, ProgrammePage
 from gateway.http.app import create_app
-from tests.workflows.driver import shipped
 
 TOKENS = {"tok-p": ApiRole.platform, "tok-i": ApiRole.integrator, "tok-o": ApiRole.ops}
 
@@ -142,7 +142,7 @@ def calendar(client: TestClient, pid: str) -> dict[str, tuple[datetime, str]]:
 
 def test_the_calendar_as_icalendar(api: tuple[TestClient, FakeProgrammes]) -> None:
     client, fake = api
-    events = simulate(shipped("executive-6m"), MIDWAY, START).events
+    events = simulate(shipped_template("executive-6m"), MIDWAY, START).events
     paused = next(e.seq for e in events if e.type == "programme_paused")
     resumed = next(e.seq for e in events if e.type == "programme_resumed")
     fake.events_of["P1"] = events[:paused]  # on leave, in the coaching's second half
@@ -176,7 +176,7 @@ def test_the_calendar_names_the_programmes_time_zone(
     api: tuple[TestClient, FakeProgrammes],
 ) -> None:
     client, fake = api
-    events = simulate(shipped("executive-6m"), MIDWAY, START).events
+    events = simulate(shipped_template("executive-6m"), MIDWAY, START).events
     launched = events[0]
     assert isinstance(launched, ProgrammeLaunched)
     in_paris = launched.employee.model_copy(update={"time_zone": "Europe/Paris"})
@@ -212,7 +212,7 @@ class CohortProgrammes(FakeProgrammes):
 def views_of(*scenarios: Any) -> list[Any]:
     views = []
     for i, scenario in enumerate(scenarios):
-        run = simulate(shipped("team-cohort-4m"), scenario, START, programme_id=f"T.E{i}")
+        run = simulate(shipped_template("team-cohort-4m"), scenario, START, programme_id=f"T.E{i}")
         assert run.state is not None
         views.append(view_of(run.state, run.events[-1].at))
     return views
@@ -232,7 +232,7 @@ def test_a_cohort_report_counts_and_averages_never_one_persons_scores(tmp_path: 
         "base: on-time\nstages:\n" + both % (4, 4) + "  group_sessions: {missed: [1, 2]}\n"
     )
     views = views_of(on_time, on_time, low, missing, scenario_named("silent"))
-    silent = simulate(shipped("team-cohort-4m"), scenario_named("silent"), START).events
+    silent = simulate(shipped_template("team-cohort-4m"), scenario_named("silent"), START).events
     stalled = next(e.seq for e in silent if e.type == "stage_stalled")
     views.append(view_of(fold(silent[:stalled]), silent[stalled - 1].at))  # stalled now
     fake = CohortProgrammes(views)

@@ -23,6 +23,7 @@ from adapters.payloads.keyring import generate_master_key
 from adapters.temporal.dev_server import DevServer, temporal_binary
 from config import Settings
 from domain.commands import AgreeObjectives, Employee, GiveFeedback
+from domain.holders import Holders
 from gateway.client import ProgrammeClient
 from tests.integration.production import quick_template, wait_for_event, worker_running
 
@@ -72,7 +73,7 @@ async def test_the_raw_history_holds_no_personal_data_in_plaintext(
         programmes = ProgrammeClient(client, settings.task_queue)
         employee = Employee(id=f"E{uuid.uuid4().hex[:8]}", name=NAME, email=EMAIL)
         launched = await programmes.launch(
-            employee=employee, template=quick_template(), manager_id="M3"
+            employee=employee, template=quick_template(), holders=Holders(manager="M3")
         )
         pid = launched.programme_id
         handle = client.get_workflow_handle(pid)

@@ -88,7 +88,7 @@ async def test_an_evaluation_report_is_announced_once_through_every_channel(
             ["outbox", "smtp", "webhook"],
             smtp=SmtpConfig("127.0.0.1", port, "noreply@x.example", SmtpSecurity.none),
             webhook=WebhookConfig(receiver.url, SECRET),
-            public_url="https://parcours.example.com",
+            public_url="https://coaching.example.com/programmes/{programme_id}/overview",
             keyring=keyring,
         )
         activities = build_activities(tmp_path, notifier, evaluation_notices=True)
@@ -100,7 +100,7 @@ async def test_an_evaluation_report_is_announced_once_through_every_channel(
     assert "rendered on demand" in page
     [(_, message)] = inbox.messages
     assert message["Subject"] == "Evaluation ready: Executive coaching, six months, Midpoint"
-    assert "https://parcours.example.com/v1/programmes/prog-1" in message.get_content()
+    assert "https://coaching.example.com/programmes/prog-1/overview" in message.get_content()
     [posted] = receiver.requests
     body = json.loads(posted.body)
     assert (body["kind"], body["delivery_id"]) == (NoticeKind.evaluation_ready, "prog-1:12:ready")

@@ -22,7 +22,6 @@ from adapters.observability.metrics import ProgrammeMetrics
 from adapters.payloads.encryption import data_converter
 from adapters.payloads.keyring import generate_master_key
 from adapters.temporal.dev_server import DevServer
-from adapters.temporal.worker import sandbox_runner
 from config import Settings
 from domain.commands import AgreeObjectives
 from domain.view import ProgrammeView
@@ -38,6 +37,7 @@ from tests.integration.production import (
     worker_running,
 )
 from tests.support import free_port, recorded_workflow_id, recording_keyring
+from workers.programme import sandbox_runner
 from workflows.programme import ProgrammeWorkflow
 
 SEND = "send_notification"

@@ -14,7 +14,7 @@ through two real channels at once:
   of every message, then accepts.
 
 What "exactly once" means here is the documented contract (``activities/webhook.py``,
-``docs/production.md``): the webhook carries ``Idempotency-Key: <delivery id>``
+``docs/operations.md``): the webhook carries ``Idempotency-Key: <delivery id>``
 on every attempt so the receiver drops repeats, and parcours itself records each
 delivery once, in its sent-ledgers and in the programme's events. The late 200
 is the case where the receiver did take the message but parcours never heard:

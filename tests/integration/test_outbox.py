@@ -143,3 +143,29 @@ async def test_a_torn_last_line_does_not_swallow_the_next(tmp_path: Path) -> Non
     assert detail == f"outbox: {path}#3"
     *_, last = path.read_text().splitlines()
     assert json.loads(last)["delivery_id"] == "prog-1:2"
+
+
+async def test_a_message_links_to_the_platform_page_the_template_names(tmp_path: Path) -> None:
+    template = "https://coaching.example.com/programmes/{programme_id}/overview"
+    path = tmp_path / "outbox.jsonl"
+    await OutboxNotifier(path, public_url=template).send(
+        notification("prog-1:3").model_copy(update={"programme_id": "prog 1/x"})
+    )
+    [record] = lines(path)
+    message = record["message"]
+    assert isinstance(message, dict)
+    link = "https://coaching.example.com/programmes/prog%201%2Fx/overview"  # the id quoted
+    assert message["link"] == link
+    assert f"Where it stands: {link}\n" in message["text"]
+
+
+async def test_without_a_link_template_a_message_carries_no_link(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.jsonl"
+    await OutboxNotifier(path).send(notification())
+    [record] = lines(path)
+    message = record["message"]
+    assert isinstance(message, dict)
+    assert message["link"] is None
+    assert "http" not in message["text"]
+    assert "Where it stands" not in message["text"]
+    assert message["text"].rstrip().endswith("delivery prog-1:7)")

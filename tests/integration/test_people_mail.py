@@ -23,7 +23,9 @@ def _mailer(tmp_path: Path, port: int):  # type: ignore[no-untyped-def]
         sender="parcours <noreply@example.com>",
         security=SmtpSecurity.none,
     )
-    return build_notifier(tmp_path, ["smtp"], smtp=config, public_url="https://p.example")
+    return build_notifier(
+        tmp_path, ["smtp"], smtp=config, public_url="https://p.example/{programme_id}"
+    )
 
 
 async def test_escalations_and_reminders_reach_the_people_who_hold_the_roles(

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from adapters.payloads.keyring import generate_master_key
 from adapters.temporal.dev_server import DevServer
-from adapters.temporal.replay import replay_running
 from config import Settings
 from gateway.client import ProgrammeClient
 from tests.integration.changed_workflow import ChangedProgramme
 from tests.integration.production import launch, wait_for_event, worker_running
+from workers.replay import replay_running
 
 PARCOURS = Path(sys.executable).parent / "parcours"
 

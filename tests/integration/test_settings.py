@@ -109,6 +109,22 @@ def test_the_defaults_run_parcours_on_one_machine() -> None:
         ),
         ({"TEMPORAL_TLS": "sometimes"}, "TEMPORAL_TLS: must be true or false, got 'sometimes'"),
         (
+            {"PARCOURS_PUBLIC_URL": "http://localhost:8000"},
+            "PARCOURS_PUBLIC_URL: must hold {programme_id} where the programme's id goes",
+        ),
+        (
+            {"PARCOURS_PUBLIC_URL": "https://x.example/{programme_id}/{stage}"},
+            "PARCOURS_PUBLIC_URL: {programme_id} is the only placeholder it may hold",
+        ),
+        (
+            {"PARCOURS_PUBLIC_URL": "ftp://x.example/{programme_id}"},
+            "PARCOURS_PUBLIC_URL: must be an http:// or https:// URL",
+        ),
+        (
+            {"PARCOURS_PUBLIC_URL": "https://x.example/{programme_id}?" + "a" * 2000},
+            "PARCOURS_PUBLIC_URL: must be at most 2000 characters, got 2033",
+        ),
+        (
             {"TEMPORAL_TLS_CERT": "/no/such/cert.pem"},
             "TEMPORAL_TLS_CERT: /no/such/cert.pem is not a file",
         ),
@@ -224,7 +240,7 @@ def test_a_settings_file_is_read_and_the_environment_wins(
     path.write_text(
         "TEMPORAL_ADDRESS=temporal.internal:7233\n"
         "PARCOURS_DATA_DIR=/var/lib/parcours\n"
-        "PARCOURS_PUBLIC_URL=https://parcours.example.com\n"
+        "PARCOURS_PUBLIC_URL=https://parcours.example.com/p/{programme_id}\n"
         "POSTGRES_PASSWORD=not-ours-ignored\n"
     )
     clean_env.setenv("PARCOURS_SETTINGS_FILE", str(path))
@@ -233,7 +249,7 @@ def test_a_settings_file_is_read_and_the_environment_wins(
     settings = load_settings()
 
     assert settings.temporal_address == "temporal.internal:7233"
-    assert settings.public_url == "https://parcours.example.com"
+    assert settings.public_url == "https://parcours.example.com/p/{programme_id}"
     assert settings.data_dir == tmp_path / "data"
     assert load_settings(data_dir=tmp_path / "cli").data_dir == tmp_path / "cli"
     with pytest.raises(TypeError, match="dat_dir"):

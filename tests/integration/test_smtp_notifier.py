@@ -24,7 +24,7 @@ from tests.integration.production import ADA, Inbox, notification, smtp_server
 from tests.support import free_port
 
 SENDER = "parcours <noreply@coaching.example>"
-PUBLIC_URL = "https://parcours.example.com"
+PUBLIC_URL = "https://coaching.example.com/programmes/{programme_id}"
 
 
 def smtp(
@@ -128,7 +128,8 @@ async def test_the_employee_gets_one_email_with_programme_stage_deadline_and_lin
     text = message.get_content()
     assert 'In your programme "Executive coaching, six months"' in text
     assert '"Coaching agreement and objectives" is due on Monday 17 March 2025, 09:00 UTC' in text
-    assert f"{PUBLIC_URL}/v1/programmes/executive-6m.emp-42" in text
+    link = "https://coaching.example.com/programmes/executive-6m.emp-42"
+    assert f"Where it stands: {link}\r\n" in text
     assert (tmp_path / "sent" / "smtp.jsonl").read_text().count(sent.delivery_id) == 1
 
 

@@ -186,11 +186,11 @@ async def test_temporal_retries_a_500_and_not_a_400(tmp_path: Path, dev_server: 
 
 
 def documented_receiver() -> Any:
-    """The ``verify`` docs/production.md shows receivers, run as it is written there."""
-    text = (Path(__file__).parents[2] / "docs" / "production.md").read_text()
+    """The ``verify`` docs/operations.md shows receivers, run as it is written there."""
+    text = (Path(__file__).parents[2] / "docs" / "operations.md").read_text()
     block = text.split("<!-- webhook-receiver -->\n```python\n", 1)[1].split("```", 1)[0]
     namespace: dict[str, Any] = {}
-    exec(compile(block, "docs/production.md", "exec"), namespace)
+    exec(compile(block, "docs/operations.md", "exec"), namespace)
     return namespace["verify"]
 
 

@@ -77,6 +77,7 @@ from domain.commands import (
 )
 from domain.durations import format_duration, parse_duration
 from domain.events import EVENT_LIST, Event
+from domain.holders import Holders
 from domain.template import Role, parse_template
 from gateway.client import ParcoursError, ProgrammeClient, TemporalUnavailable
 from tests.integration.faults import Stack, running_stack, until
@@ -198,7 +199,7 @@ async def settled(client: ProgrammeClient, pid: str, key: str | None) -> bool | 
 
 async def drive(client: ProgrammeClient, employee: Employee, pacer: Pacer | None) -> str:
     """Launch one programme and run the script on it; returns its id once it has ended."""
-    launched = await client.launch(employee=employee, template=DRILL, manager_id="M1")
+    launched = await client.launch(employee=employee, template=DRILL, holders=Holders(manager="M1"))
     pid = launched.programme_id
     await until(lambda: settled(client, pid, None), STEP_WAIT, f"{pid}: the escalation")
     for key, send in STEPS:

@@ -50,10 +50,11 @@ from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
 from domain.template import Role, Template, parse_template
 from domain.view import Rejection
+from gateway.catalogue import SHIPPED, shipped_ids
 from workflows.messages import INPUT_BUDGET, KEPT_REJECTIONS, REVISION, ProgrammeInput
 from workflows.programme import KEPT_REASON
 
-TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "templates").glob("*.yaml"))
+TEMPLATES = [SHIPPED / f"{template_id}.yaml" for template_id in shipped_ids()]
 T0 = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
 WIDE = "\U0001f600"
 """A character of four bytes in UTF-8: what a text within a character limit is largest in."""

@@ -26,10 +26,10 @@ def test_contacts_inline_are_read_with_their_ids() -> None:
     assert bad == {}
     assert good[2].manager == Contact(id="M1", name="Mary Major", email="mary@x.io")
     assert good[2].hr == Contact(id="H1", name="Hugo")  # no email: webhook and outbox only
-    assert good[2].holder("manager") == "M1"
+    assert good[2].holders().manager == "M1"
     assert good[3].manager == good[2].manager  # the same person, given twice alike
     assert good[4].manager is None
-    assert good[4].holder("manager") == "M2"
+    assert good[4].holders().manager == "M2"
     assert Contacts.of(good.values()) == [good[2].manager, good[2].hr]
 
 

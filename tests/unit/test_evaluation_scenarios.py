@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -27,15 +26,10 @@ from domain.evolve import apply, fold
 from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, EvaluationKind, Role, Template, parse_template
+from gateway.catalogue import SHIPPED, shipped_template
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-TEMPLATES = Path(__file__).parents[2] / "templates"
 EMPLOYEE = Employee(id="emp-1", name="Ada Lovelace", email="ada@example.org")
-
-
-def shipped(template_id: str) -> Template:
-    path = TEMPLATES / f"{template_id}.yaml"
-    return parse_template(path.read_text(), str(path))
 
 
 def day(n: float) -> datetime:
@@ -83,7 +77,7 @@ AGREE = AgreeObjectives(
 
 
 def change_adoption_to_check_ins() -> Programme:
-    p = Programme(shipped("change-adoption-3m"))
+    p = Programme(shipped_template("change-adoption-3m"))
     p.do(AGREE, day(1))
     p.answer(day(2), (Role.employee, "emp-1", 2), (Role.manager, "mgr-1", 3))
     assert p.stage() == "check_ins"
@@ -186,7 +180,7 @@ def test_a_closing_evaluation_counts_the_answers_of_its_stage() -> None:
 
 
 def executive_to_final_review() -> Programme:
-    p = Programme(shipped("executive-6m"))
+    p = Programme(shipped_template("executive-6m"))
     p.do(AGREE, day(1))
     p.answer(day(2), (Role.employee, "emp-1", 3), (Role.manager, "mgr-1", 3), (Role.peer, "p1", 3))
     assert p.stage() == "goals"
@@ -266,7 +260,7 @@ def test_no_role_dimension_is_ever_missing_from_a_recorded_evaluation() -> None:
 
 
 def test_the_template_sets_the_tolerance() -> None:
-    template = shipped("change-adoption-3m")
+    template = shipped_template("change-adoption-3m")
     assert template.score_tolerance == 0.25
     strict = template.model_copy(update={"score_tolerance": 0.1})
     p = Programme(strict)
@@ -290,7 +284,7 @@ def test_the_template_sets_the_tolerance() -> None:
 
 
 def test_a_template_tolerance_is_under_one_point() -> None:
-    text = (TEMPLATES / "change-adoption-3m.yaml").read_text()
+    text = (SHIPPED / "change-adoption-3m.yaml").read_text()
     assert parse_template(text + "score_tolerance: 0.5\n").score_tolerance == 0.5
     with pytest.raises(TemplateError, match="score_tolerance"):
         parse_template(text + "score_tolerance: 1\n")

@@ -82,7 +82,7 @@ def test_a_reminder_reads_in_the_programmes_language_and_time_zone() -> None:
     ada = Employee(
         id="E1", name="Ada", email="ada@example.com", locale="fr", time_zone="Europe/Paris"
     )
-    message = render(notice(ada, (Role.employee,)), "http://api")
+    message = render(notice(ada, (Role.employee,)), "http://api/p/{programme_id}")
 
     assert message.lang == "fr"
     assert (
@@ -90,7 +90,7 @@ def test_a_reminder_reads_in_the_programmes_language_and_time_zone() -> None:
         == "Rappel : « Objectifs » est à rendre le lundi 17 mars 2025 à 10:00 Europe/Paris"
     )
     assert "Bonjour Ada," in message.text
-    assert "Où en est le programme : http://api/v1/programmes/prog-1" in message.text
+    assert "Où en est le programme : http://api/p/prog-1\n" in message.text
 
 
 def test_one_directory_recipient_reads_in_their_own_language() -> None:
@@ -99,7 +99,7 @@ def test_one_directory_recipient_reads_in_their_own_language() -> None:
     to_mary = notice(ada, (Role.manager,), (mary,))
 
     assert reader_of(to_mary) == Reader("en", "America/New_York")
-    message = render(to_mary, "http://api")
+    message = render(to_mary, "http://api/p/{programme_id}")
     assert message.subject.startswith("Overdue: Objectifs for Ada")
     assert "Monday 17 March 2025, 05:00 America/New_York" in message.text
     # Addressed to the employee too: the programme's language.

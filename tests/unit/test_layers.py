@@ -1,8 +1,10 @@
-"""The dependency rule, one way only: ``gateway -> bootstrap -> config -> adapters ->
+"""The dependency rule, one way only: ``gateway -> bootstrap -> workers -> adapters ->
 activities, workflows -> domain``.
 
 Each top-level part of parcours may import only the parts below it (and itself); the
-domain imports nothing of ours and nothing of Temporal. An import against the direction
+domain imports nothing of ours and nothing of Temporal. ``config`` (the settings) sits
+beside the line: read by ``bootstrap`` and the shells in ``gateway``, never by a worker,
+an adapter or the code below them. An import against the direction
 fails here, naming the module, the line and the rule.
 """
 
@@ -19,12 +21,22 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "workflows": ("workflows", "domain"),
     "activities": ("activities", "workflows.messages", "domain"),
     "adapters": ("adapters", "activities", "workflows", "domain"),
+    "workers": ("workers", "adapters", "activities", "workflows", "domain"),
     "config": ("config", "adapters", "workflows", "domain"),
-    "bootstrap": ("bootstrap", "config", "adapters", "activities", "workflows", "domain"),
+    "bootstrap": (
+        "bootstrap",
+        "config",
+        "workers",
+        "adapters",
+        "activities",
+        "workflows",
+        "domain",
+    ),
     "gateway": (
         "gateway",
         "bootstrap",
         "config",
+        "workers",
         "adapters",
         "activities",
         "workflows",
@@ -80,6 +92,7 @@ def test_every_part_is_read_with_its_sub_folders() -> None:
         "adapters/notify/smtp.py",
         "gateway/http/app.py",
         "gateway/cli/shell.py",
+        "workers/programme.py",
         "domain/decider/timers.py",
     } <= names
 
@@ -98,6 +111,9 @@ def test_imports_follow_the_dependency_rule(part: str, path: Path) -> None:
         ("activities", "from workflows.programme import ProgrammeWorkflow"),
         ("adapters", "from config import Settings"),
         ("adapters", "import bootstrap"),
+        ("adapters", "from workers.programme import sandbox_runner"),
+        ("workers", "from config import Settings"),
+        ("workers", "import bootstrap"),
         ("config", "from gateway.http import app"),
         ("bootstrap", "def later():\n    from gateway.cli import shell"),
     ],
@@ -110,3 +126,7 @@ def test_imports_along_the_direction_pass() -> None:
     assert violations("gateway", "from bootstrap import connect\nimport domain.ids") == []
     assert violations("activities", "from workflows.messages import SEND_NOTIFICATION") == []
     assert violations("adapters", "from activities.notifier import Notifier") == []
+    assert (
+        violations("workers", "from adapters.observability.metrics import ProgrammeMetrics") == []
+    )
+    assert violations("bootstrap", "from workers.programme import serve") == []

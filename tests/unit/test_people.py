@@ -121,7 +121,7 @@ def test_reassigning_the_manager_changes_who_answers_as_manager() -> None:
     assert events[0] == PersonReassigned(
         **{**events[0].model_dump(), "role": Role.manager, "before": "mgr-1", "to": "M4"}
     )
-    assert programme.state.manager_id == "M4"
+    assert programme.state.holders.manager == "M4"
     with pytest.raises(DomainError, match="may not answer as manager"):
         answer(programme, Role.manager, "mgr-1")
     answer(programme, Role.manager, "M4")

@@ -32,6 +32,7 @@ from domain.schedule import next_wake
 from domain.simulation import scenario_named, simulate
 from domain.state import ProgrammeState
 from domain.template import Dimension, Role, parse_template
+from gateway.catalogue import shipped_ids, shipped_template
 
 ROOT = Path(__file__).parents[2]
 QUICK = parse_template((ROOT / "tests/e2e/quick.yaml").read_text())
@@ -157,14 +158,14 @@ def test_an_english_programme_reads_in_english() -> None:
 
 SIMULATED = [
     (template_id, scenario)
-    for template_id in ("executive-6m", "change-adoption-3m", "team-cohort-4m")
+    for template_id in shipped_ids()
     for scenario in ("on-time", "silent", "late")
 ]
 
 
 @pytest.mark.parametrize(("template_id", "scenario"), SIMULATED)
 def test_every_reason_the_verdict_gives_reads_in_french(template_id: str, scenario: str) -> None:
-    template = parse_template((ROOT / "templates" / f"{template_id}.yaml").read_text())
+    template = shipped_template(template_id)
     run = simulate(template, scenario_named(scenario), T0)
     evaluations = [e.evaluation for e in run.events if isinstance(e, EvaluationRecorded)]
     assert evaluations

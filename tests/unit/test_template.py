@@ -21,9 +21,11 @@ from domain.template import (
     describe_errors,
     parse_template,
 )
+from gateway import catalogue
+from gateway.catalogue import SHIPPED as TEMPLATES
+from gateway.catalogue import shipped_ids
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-SHIPPED = sorted(TEMPLATES.glob("*.yaml"))
+SHIPPED = [TEMPLATES / f"{template_id}.yaml" for template_id in shipped_ids()]
 
 VALID: dict[str, Any] = {
     "id": "small",
@@ -55,12 +57,9 @@ VALID: dict[str, Any] = {
 }
 
 
-def test_all_three_templates_are_shipped() -> None:
-    assert [p.stem for p in SHIPPED] == [
-        "change-adoption-3m",
-        "executive-6m",
-        "team-cohort-4m",
-    ]
+def test_the_catalogue_finds_every_shipped_template_by_its_id() -> None:
+    assert SHIPPED, "no template is shipped"
+    assert [template.id for template in catalogue.shipped()] == shipped_ids()
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

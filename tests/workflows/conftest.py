@@ -17,9 +17,9 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from adapters.temporal.worker import build_worker
 from domain.notices import EvaluationReport, Notification
 from tests.support import start_test_server
+from workers.programme import build_worker
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
@@ -25,18 +24,11 @@ from domain.commands import (
     SessionStatus,
 )
 from domain.events import Event
-from domain.template import Role, Template, parse_template
+from domain.template import Role, Template
 from domain.view import ProgrammeView
 from tests.workflows.conftest import Harness
 from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-
-def shipped(template_id: str) -> Template:
-    path = TEMPLATES / f"{template_id}.yaml"
-    return parse_template(path.read_text(), str(path))
 
 
 class Programme:
@@ -102,15 +94,9 @@ class Programme:
     async def feedback(self, *roles: Role, score: int = 3, key: str | None = None) -> None:
         dimensions = self.template.dimensions
         view = await self.view()
-        holders = {
-            Role.employee: view.employee.id,
-            Role.coach: view.coach_id,
-            Role.manager: view.manager_id,
-            Role.sponsor: view.sponsor_id,
-            Role.hr: view.hr_id,
-        }
         for role in roles:
-            rater = holders.get(role) or f"{role.value}-1"
+            held = view.employee.id if role is Role.employee else view.holders.of(role)
+            rater = held or f"{role.value}-1"
             if role in NOMINATED_ROLES:
                 with contextlib.suppress(WorkflowUpdateFailedError):
                     await self.handle.execute_update(

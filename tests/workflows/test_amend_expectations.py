@@ -12,8 +12,9 @@ from domain.commands import AmendObjectives, RateExpectations, RecordExpectation
 from domain.events import EvaluationRecorded, ObjectiveProgressed, ObjectivesAmended
 from domain.template import EvaluationKind, Role
 from domain.view import ProgrammeView
+from gateway.catalogue import shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, drive_to_completion, shipped
+from tests.workflows.driver import Programme, drive_to_completion
 from workflows.programme import ProgrammeWorkflow
 
 AMENDMENT = AmendObjectives(
@@ -26,7 +27,7 @@ AMENDMENT = AmendObjectives(
 async def test_amended_objectives_and_rated_expectations_reach_the_final_evaluation(
     harness: Harness,
 ) -> None:
-    programme = await Programme.launch(harness, shipped("change-adoption-3m"))
+    programme = await Programme.launch(harness, shipped_template("change-adoption-3m"))
     # change-adoption-3m records the employee's expectations: only the employee says them
     with pytest.raises(WorkflowUpdateFailedError):
         await programme.handle.execute_update(

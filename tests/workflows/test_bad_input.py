@@ -9,13 +9,14 @@ from temporalio.client import WorkflowUpdateFailedError
 from domain.commands import AgreeObjectives, GiveFeedback, Resume
 from domain.state import Status
 from domain.template import Dimension, Role
+from gateway.catalogue import shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 from workflows.programme import ProgrammeWorkflow
 
 
 async def test_same_feedback_twice_with_one_key_counts_once(harness: Harness) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.agree()
     await programme.feedback(Role.peer, key="survey-42")
     await programme.feedback(Role.peer, key="survey-42")
@@ -37,7 +38,7 @@ def test_scores_roles_and_dimensions_are_checked_at_the_edge() -> None:
 async def test_malformed_and_refused_signals_leave_the_programme_running(
     harness: Harness,
 ) -> None:
-    programme = await Programme.launch(harness, shipped("change-adoption-3m"))
+    programme = await Programme.launch(harness, shipped_template("change-adoption-3m"))
     await programme.agree()
     before = (await programme.view()).events
 
@@ -69,7 +70,7 @@ async def test_malformed_and_refused_signals_leave_the_programme_running(
 
 
 async def test_refused_updates_reach_the_caller_and_leave_no_event(harness: Harness) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.agree()
     before = await programme.events()
 

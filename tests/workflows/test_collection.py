@@ -17,8 +17,9 @@ from domain.events import (
     StageCompleted,
 )
 from domain.template import EvaluationKind, Role
+from gateway.catalogue import shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 from workflows.messages import PEOPLE_REVISION, ProgrammeInput
 from workflows.programme import ProgrammeWorkflow
 
@@ -53,7 +54,7 @@ def _baseline(events: list[Event]) -> EvaluationRecorded:
 
 
 async def test_a_fourth_baseline_answer_counts_for_the_baseline(harness: Harness) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.agree()
     await _nominate(programme, "P1", "P2")
     await _answer(programme, Role.employee, "E123")
@@ -77,7 +78,7 @@ async def test_a_fourth_baseline_answer_counts_for_the_baseline(harness: Harness
 async def test_an_answer_given_before_its_stage_opened_counts_for_that_stage(
     harness: Harness,
 ) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     assert (await programme.view()).stage == "agreement"
     await _nominate(programme, "P1", stage="assessment")
     await _answer(programme, Role.peer, "P1", stage="assessment")
@@ -109,7 +110,7 @@ async def test_an_answer_given_before_its_stage_opened_counts_for_that_stage(
 async def test_the_stage_closes_at_the_due_date_with_quorum_met_and_not_all_nominees_answered(
     harness: Harness,
 ) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.agree()
     await _nominate(programme, "P1", "P2", "P3")
     await _answer(programme, Role.employee, "E123")
@@ -134,7 +135,7 @@ async def test_the_stage_closes_at_the_due_date_with_quorum_met_and_not_all_nomi
 
 
 async def test_a_rules_3_programme_closes_at_the_first_quorum_as_before(harness: Harness) -> None:
-    template = shipped("executive-6m")
+    template = shipped_template("executive-6m")
     programme_id = f"{template.id}.E{uuid.uuid4().hex[:8]}"
     launch = Launch(
         programme_id=programme_id,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from domain.commands import RecordSession, SessionStatus
 from domain.events import Event
 from domain.template import Role, Template
+from gateway.catalogue import shipped_template
 from tests.support import run_histories
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 from workflows.messages import ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow
 
@@ -30,7 +31,7 @@ def on_the_programme_clock(template: Template) -> Template:
 async def _run(
     harness: Harness, settings: RunSettings
 ) -> tuple[Programme, ProgrammeOutcome, list[Event]]:
-    template = on_the_programme_clock(shipped("executive-6m"))
+    template = on_the_programme_clock(shipped_template("executive-6m"))
     programme = await Programme.launch(harness, template, settings)
     await programme.agree()
     await programme.feedback(Role.employee, Role.manager, Role.peer, score=2)
@@ -76,7 +77,7 @@ async def test_continue_as_new_keeps_outcome_and_whole_log(harness: Harness) -> 
 async def test_refused_signals_are_kept_across_continue_as_new(harness: Harness) -> None:
     """A receipt still finds a refusal after the run that refused it has closed."""
     programme = await Programme.launch(
-        harness, shipped("executive-6m"), RunSettings(history_limit=60)
+        harness, shipped_template("executive-6m"), RunSettings(history_limit=60)
     )
     await programme.handle.signal(
         ProgrammeWorkflow.record_session,

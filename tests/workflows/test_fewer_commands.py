@@ -14,8 +14,9 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from domain.commands import Employee, Launch
 from domain.template import Role
+from gateway.catalogue import shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 from workflows import search_attributes as sa
 from workflows.messages import ProgrammeInput
 from workflows.programme import FEWER_COMMANDS, ProgrammeWorkflow
@@ -30,7 +31,7 @@ async def _history(programme: Programme) -> list[HistoryEvent]:
 
 
 async def test_feedback_that_leaves_the_deadline_keeps_the_timer(harness: Harness) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.agree()  # assessment: three roles must answer before its deadline
     deadline = (await programme.view()).next_deadline
     before = await _history(programme)
@@ -69,7 +70,7 @@ async def test_feedback_that_leaves_the_deadline_keeps_the_timer(harness: Harnes
 
 
 async def test_no_upsert_repeats_the_search_attributes_set_at_start(harness: Harness) -> None:
-    template = shipped("change-adoption-3m")
+    template = shipped_template("change-adoption-3m")
     programme_id = f"{template.id}.E-upsert"
     launch = Launch(
         programme_id=programme_id,

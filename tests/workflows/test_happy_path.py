@@ -7,12 +7,13 @@ from datetime import timedelta
 from domain.evaluation import Verdict
 from domain.state import Status
 from domain.template import EvaluationKind, Role
+from gateway.catalogue import shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 
 
 async def test_executive_programme_runs_to_completion_and_follow_up(harness: Harness) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     view = await programme.agree()
     assert view.stage == "assessment"
 

@@ -7,14 +7,15 @@ from datetime import timedelta
 from domain.events import EscalationDue, ReminderDue
 from domain.state import Status
 from domain.template import EvaluationKind, Role
+from gateway.catalogue import shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 
 DAY = timedelta(days=1)
 
 
 async def test_reminders_then_ladder_then_stall_then_lapse(harness: Harness) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     launched_at = await programme.now()
 
     outcome = await programme.handle.result()

@@ -27,7 +27,6 @@ from temporalio.worker import Worker
 
 from adapters.payloads.encryption import data_converter
 from adapters.temporal.dev_server import DevServer
-from adapters.temporal.worker import build_worker
 from domain.commands import (
     AgreeObjectives,
     Employee,
@@ -42,6 +41,7 @@ from domain.rules import RULES
 from domain.template import Dimension, Role, parse_template
 from tests.support import free_port, temporary_keyring
 from tests.workflows.conftest import Delivered
+from workers.programme import build_worker
 from workflows.messages import RULES_REVISION, ProgrammeInput, ProgrammeOutcome
 from workflows.programme import ProgrammeWorkflow
 

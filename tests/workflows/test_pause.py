@@ -8,15 +8,16 @@ from datetime import timedelta
 from domain.commands import Pause, RecordSession, SessionStatus
 from domain.state import Status
 from domain.template import Role
+from gateway.catalogue import shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 from workflows.programme import ProgrammeWorkflow
 
 DAYS_30 = timedelta(days=30)
 
 
 async def test_pause_moves_calendar_and_deadlines_and_resumes_by_itself(harness: Harness) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.agree()
     await programme.feedback(Role.employee, Role.manager, Role.peer)
     await programme.progress("S1", 10)

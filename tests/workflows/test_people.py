@@ -9,8 +9,9 @@ from domain.commands import GiveFeedback, NominateRaters, Nominee, Reassign
 from domain.confidentiality import shown_events
 from domain.events import EVENT_LIST, EvaluationRecorded
 from domain.template import Role
+from gateway.catalogue import shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 from workflows.programme import ProgrammeWorkflow
 
 DAY = timedelta(days=1)
@@ -31,7 +32,7 @@ async def _answer(programme: Programme, role: Role, rater: str, score: int) -> N
 async def test_a_360_with_two_peers_shows_no_peer_average_and_no_peer_id(
     harness: Harness,
 ) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.agree()
     assert (await programme.view()).stage == "assessment"
     await programme.handle.execute_update(
@@ -72,7 +73,7 @@ async def test_a_360_with_two_peers_shows_no_peer_average_and_no_peer_id(
 async def test_reassigning_the_manager_sends_the_next_escalation_to_the_new_one(
     harness: Harness,
 ) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.handle.execute_update(
         ProgrammeWorkflow.reassign, Reassign(role=Role.manager, to="M4")
     )

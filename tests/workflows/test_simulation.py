@@ -30,11 +30,12 @@ from domain.commands import (
 from domain.events import Event, ProgrammeLaunched
 from domain.simulation import Scenario, parse_scenario, scenario_named, simulate, stage_of_each
 from domain.state import Status
+from gateway.catalogue import shipped_ids, shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 from workflows.programme import ProgrammeWorkflow
 
-TEMPLATES = ("executive-6m", "change-adoption-3m", "team-cohort-4m")
+TEMPLATES = shipped_ids()
 SCENARIOS = ("on-time", "silent", "late")
 SIGNALS: dict[type[Any], Any] = {
     GiveFeedback: ProgrammeWorkflow.give_feedback,
@@ -87,7 +88,7 @@ def timeline(events: list[Event]) -> list[tuple[str, str | None]]:
 
 
 async def compare(harness: Harness, template_id: str, scenario: Scenario) -> None:
-    template = shipped(template_id)
+    template = shipped_template(template_id)
     programme = await Programme.launch(harness, template)
     handle = programme.handle
     launched = (await programme.events())[0]
@@ -126,7 +127,7 @@ async def test_simulation_matches_a_real_run(
 
 
 async def test_a_scenario_file_with_a_pause_matches_a_real_run(harness: Harness) -> None:
-    simulated = simulate(shipped("executive-6m"), PAUSED, launched_at())
+    simulated = simulate(shipped_template("executive-6m"), PAUSED, launched_at())
     assert simulated.state is not None
     assert simulated.state.status is Status.completed
     types = [e.type for e in simulated.events]
@@ -147,7 +148,7 @@ async def test_the_calendar_at_launch_is_the_one_the_simulation_plans(
 ) -> None:
     """Rules 6: a real run's calendar at launch (every stage's sessions and deadlines,
     tentative ahead) is what the simulation plans from the same start."""
-    template = shipped(template_id)
+    template = shipped_template(template_id)
     programme = await Programme.launch(harness, template)
     events = await programme.events()
     launched = events[0]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from domain.commands import RecordSession, SessionStatus, Withdraw
 from domain.state import Status
 from domain.template import EvaluationKind, Role
+from gateway.catalogue import shipped_template
 from tests.workflows.conftest import Harness
-from tests.workflows.driver import Programme, shipped
+from tests.workflows.driver import Programme
 from workflows.programme import ProgrammeWorkflow
 
 
 async def test_withdraw_midway_runs_a_closing_evaluation(harness: Harness) -> None:
-    programme = await Programme.launch(harness, shipped("executive-6m"))
+    programme = await Programme.launch(harness, shipped_template("executive-6m"))
     await programme.agree()
     await programme.feedback(Role.employee, Role.manager, Role.peer, score=4)
     await programme.progress("S1", 30)

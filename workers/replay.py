@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from temporalio.client import Client
 from temporalio.worker import Replayer
 
-from adapters.temporal.worker import sandbox_runner
+from workers.programme import WORKFLOWS, sandbox_runner
 from workflows.messages import WORKFLOW_NAME
-from workflows.programme import ProgrammeWorkflow
 
 RUNNING = f"WorkflowType = '{WORKFLOW_NAME}' AND ExecutionStatus = 'Running'"
 
@@ -34,7 +33,7 @@ async def replay_running(
     client: Client,
     query: str = RUNNING,
     limit: int | None = None,
-    workflows: Sequence[type] = (ProgrammeWorkflow,),
+    workflows: Sequence[type] = WORKFLOWS,
 ) -> list[Replayed]:
     """Replay the runs ``query`` finds (at most ``limit``), each with ``workflows``."""
     replayer = Replayer(

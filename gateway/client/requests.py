@@ -1,7 +1,8 @@
-"""Request bodies of the HTTP API: the contract integrators code against.
+"""The client's input contract: the bodies the HTTP API reads and the CLI builds.
 
-Each turns into a domain command; the CLI builds the same commands, so both
-refuse the same input with the same words.
+Each turns into a domain command; the API (``gateway.http``) and the CLI
+(``gateway.cli``) both build it from here, so both refuse the same input with the
+same words, and the CLI needs nothing of the HTTP side.
 """
 
 from __future__ import annotations
@@ -322,20 +323,3 @@ class EraseRequest(_Body):
     their running programmes are withdrawn with)."""
 
     reason: Reason | None = None
-
-
-class CodecPayload(BaseModel):
-    """A payload as the Temporal Web UI's remote codec sends it: base64 everywhere."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    metadata: dict[str, str] = Field(default_factory=dict)
-    data: str = ""
-
-
-class CodecPayloads(BaseModel):
-    """``POST /codec/decode`` and ``/codec/encode``: the Web UI's remote codec protocol."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    payloads: list[CodecPayload]

@@ -1,0 +1,8 @@
+"""The worker process: what a parcours worker hosts, and how it runs.
+
+``workers.programme`` holds the worker's task queue, its workflows and activities, its
+interceptors, what its sandbox passes through and its tuning; ``workers.replay`` replays
+running programmes with this worker's code before a deploy. ``parcours worker`` (any
+Temporal) and ``parcours up`` (an embedded dev server) build one through ``bootstrap``,
+which reads the settings: nothing here does.
+"""

@@ -1,0 +1,104 @@
+"""The programme worker: one task queue, ``ProgrammeWorkflow`` and its activities.
+
+As in Temporal's samples, the worker is its own part: ``build_worker`` says what it hosts
+and how (sandbox, interceptors, tuning), ``serve`` runs it until asked to stop and then
+drains. The activities and the settings come from ``bootstrap``; tests and the bench
+give their own activities to the same worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from temporalio.client import Client
+from temporalio.worker import Interceptor, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from adapters.observability.metrics import ProgrammeMetrics
+from workflows.messages import TASK_QUEUE
+from workflows.programme import ProgrammeWorkflow
+
+WORKFLOWS: tuple[type, ...] = (ProgrammeWorkflow,)
+"""The workflows a parcours worker hosts."""
+
+PASSED_THROUGH = ("domain", "workflows", "pydantic", "yaml")
+"""Pure, deterministic modules the sandbox shares instead of re-importing per run.
+
+``workflows`` too: executing ``workflows.programme`` afresh for every programme costs
+memory and CPU per programme (measured in bench/README.md). The sandbox's run-time
+restrictions no longer reach passed-through code, so
+``tests/unit/test_determinism.py`` checks ``domain`` and ``workflows`` statically
+(allowed imports, no clock, randomness or I/O calls), and the replay tests prove the
+commands unchanged."""
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """How a production worker runs (the SDK's defaults for the rest)."""
+
+    shutdown_grace: timedelta = timedelta(seconds=20)
+    """How long running activities get to finish once the worker is asked to stop; the
+    rest are cancelled and Temporal retries them on another worker."""
+
+
+def sandbox_runner() -> SandboxedWorkflowRunner:
+    """The workflow sandbox, sharing ``PASSED_THROUGH`` (the replayers use it too)."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSED_THROUGH)
+    )
+
+
+def interceptors() -> list[Interceptor]:
+    """What a production worker intercepts: programmes launched and stages entered, as
+    metrics (``ProgrammeMetrics``; it records nothing while replaying)."""
+    return [ProgrammeMetrics()]
+
+
+def build_worker(
+    client: Client,
+    activities: Sequence[Callable[..., Any]],
+    task_queue: str = TASK_QUEUE,
+    **options: Any,
+) -> Worker:
+    """A worker for programmes hosting ``activities`` (bound methods or functions);
+    ``options`` go to the SDK's ``Worker`` (tests and the bench tune it)."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=list(WORKFLOWS),
+        activities=list(activities),
+        workflow_runner=sandbox_runner(),
+        **options,
+    )
+
+
+async def serve(
+    client: Client,
+    activities: Sequence[Callable[..., Any]],
+    stop: asyncio.Event,
+    *,
+    task_queue: str = TASK_QUEUE,
+    tuning: Tuning = Tuning(),
+    **described: Any,
+) -> None:
+    """Host programmes and ``activities`` until ``stop`` is set, then drain: no new
+    task is polled, running activities get ``tuning.shutdown_grace``. ``described`` goes
+    into the "worker started" log line (where its data is, its channels...)."""
+    log = structlog.get_logger("parcours")
+    worker = build_worker(
+        client,
+        activities,
+        task_queue=task_queue,
+        interceptors=interceptors(),
+        graceful_shutdown_timeout=tuning.shutdown_grace,
+    )
+    async with worker:
+        log.info("worker started", task_queue=worker.task_queue, **described)
+        await stop.wait()
+        log.info("worker stopping", grace_seconds=tuning.shutdown_grace.total_seconds())
+    log.info("worker stopped")
