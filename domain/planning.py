@@ -77,6 +77,8 @@ def planned(state: ProgrammeState) -> list[Planned]:
         now = state.clock.at(state.last_at)
         index = progress.index + 1
         cursor = max(progress.due, now) if progress.due is not None else now
+    elif state.status is Status.running:  # between a stage's close and the next's opening
+        index, cursor = state.stages_done, state.clock.at(state.last_at)
     else:
         return []
     found: list[Planned] = []
