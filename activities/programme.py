@@ -62,6 +62,17 @@ class ProgrammeActivities:
                 final=exc.non_retryable,
             )
             raise  # Temporal retries per the workflow's retry policy, unless non-retryable
+        except (ValueError, TypeError, UnicodeError) as exc:  # no retry would change it
+            log.error(
+                "notification cannot be sent",
+                kind=notification.kind.value,
+                error=type(exc).__name__,
+            )
+            raise ApplicationError(
+                f"cannot be sent: {type(exc).__name__} (a value no channel can carry)",
+                type="Malformed",
+                non_retryable=True,
+            ) from None
         except Exception:
             log.exception("notification failed", kind=notification.kind.value)
             raise

@@ -189,7 +189,7 @@ async def api_latencies(
                 ProgrammeWorkflow.run, programme_id
             )
             await handle.signal(
-                ProgrammeWorkflow.give_feedback,
+                "give_feedback",
                 GiveFeedback(
                     key=key,
                     role=Role.peer,

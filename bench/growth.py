@@ -46,7 +46,7 @@ async def feedback_latency(parcours: Parcours, programme_id: str, key: str) -> f
     handle = parcours.client.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)
     began = time.perf_counter()
     await handle.signal(
-        ProgrammeWorkflow.give_feedback,
+        "give_feedback",
         GiveFeedback(
             key=key,
             role=Role.peer,

@@ -140,7 +140,7 @@ class Parcours(Side):
         # The last signal is the manager's, which opens the closing template's gate.
         role = Role.manager if number == of - 1 else Role.peer
         await self._handle(workflow_id).signal(
-            ProgrammeWorkflow.give_feedback,
+            "give_feedback",
             GiveFeedback(
                 key=f"{workflow_id}:{number}",
                 role=role,

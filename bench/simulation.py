@@ -237,7 +237,7 @@ async def _agree(handle: Handle) -> None:
 async def _progress(handle: Handle, objective_ids: list[str]) -> None:
     for objective_id in objective_ids:
         await handle.signal(
-            ProgrammeWorkflow.record_progress,
+            "record_progress",
             RecordProgress(objective_id=objective_id, percent=10),
         )
 
@@ -253,7 +253,7 @@ async def _feedback(handle: Handle, roles: tuple[Role, ...], template: Template)
                     NominateRaters(raters=(Nominee(role=role, id=rater),)),
                 )
         await handle.signal(
-            ProgrammeWorkflow.give_feedback,
+            "give_feedback",
             GiveFeedback(
                 role=role,
                 rater_id=rater,
@@ -264,7 +264,7 @@ async def _feedback(handle: Handle, roles: tuple[Role, ...], template: Template)
 
 async def _hold(handle: Handle, number: int) -> None:
     await handle.signal(
-        ProgrammeWorkflow.record_session,
+        "record_session",
         RecordSession(number=number, status=SessionStatus.held),
     )
 

@@ -41,9 +41,24 @@ class Cluster:
     socket_dir: Path
     port: int
     user: str
+    control: tuple[str, ...] = ()
+    """``pg_ctl -D <data>``, as the cluster's user: to stop and start it again."""
+    options: str = ""
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.user}@/{database}?host={self.socket_dir}&port={self.port}"
+
+    def stop(self) -> None:
+        """Stop the server at once (an outage); ``start`` brings it back."""
+        subprocess.run([*self.control, "-m", "immediate", "stop"], capture_output=True, timeout=60)
+
+    def start(self) -> None:
+        subprocess.run(
+            [*self.control, "-o", self.options, "-w", "start"],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
 
 
 def _binaries() -> Path | None:
@@ -111,7 +126,8 @@ def start_cluster() -> Iterator[Cluster]:
         shutil.rmtree(root, ignore_errors=True)
         raise
     try:
-        yield Cluster(sockets, port, user)
+        control = (*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-l", str(log))
+        yield Cluster(sockets, port, user, control, options)
     finally:
         subprocess.run(
             [*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],

@@ -35,7 +35,7 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
-REVISION = 7
+REVISION = 9
 """How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
 ``workflows.programme``); 3 adds that a programme it launches follows rules 2
 (``domain.rules.OCCURRED_AT``: facts dated by ``occurred_at``, stale reminders skipped,
@@ -45,9 +45,10 @@ raters who are who their role says, reassignment) and takes the ``nominate_rater
 stage collects until every nominee answered or its due date, answers kept for a later
 stage); 7 launches under rules 6 (``domain.rules.CALENDAR``: sessions are appointments
 in the programme's time zone, moved by pauses to after them, rescheduled or cancelled
-one at a time) and takes the ``reschedule_session`` and ``cancel_session`` updates
-(6 is another change's). Whoever starts a run says so in its input, so the run need not
-record a patch marker to know it."""
+one at a time) and takes the ``reschedule_session`` and ``cancel_session`` updates;
+9 (``RELIABLE_REVISION``) continues as new without waiting for deliveries,
+which the next run takes over within the deadline they began with. Whoever starts a run
+says so in its input, so the run need not record a patch marker to know it."""
 FEWER_COMMANDS_REVISION = 2
 """The first revision that keeps the deadline timer and upserts changed search
 attributes only (``workflows.programme.FEWER_COMMANDS``)."""
@@ -60,6 +61,16 @@ COLLECTION_REVISION = 5
 """The first revision whose launch takes rules 4 (``domain.rules.COLLECTION``)."""
 CALENDAR_REVISION = 7
 """The first revision whose launch takes rules 6 (``domain.rules.CALENDAR``)."""
+RELIABLE_REVISION = 9
+"""The first revision whose runs continue as new with deliveries still pending: the next
+run schedules them again, within what is left of their deadline
+(``ProgrammeInput.deadlines``), so a channel that keeps failing cannot hold a run open
+past its history limit."""
+SEALED = "parcours-sealed"
+"""Metadata parcours's codec sets on a payload it opened (and strips from any other):
+how a run of ``RELIABLE_REVISION`` or later tells a fact sealed by parcours from one a
+client of Temporal's own sent in plain text (the Web UI, ``temporal workflow signal``),
+which it refuses: personal data lives only in sealed payloads."""
 KEPT_REJECTIONS = 20
 """Refused signals a programme keeps (and carries into continue-as-new), newest last."""
 INPUT_BUDGET = 512 * 1024
@@ -89,6 +100,10 @@ class ProgrammeInput(BaseModel):
     rejections: list[Rejection] = Field(default=[], max_length=KEPT_REJECTIONS)
     """Signals the programme refused lately, so a receipt still finds them after
     continue-as-new."""
+    deadlines: dict[str, datetime] = {}
+    """When each delivery still pending gives up (``RELIABLE_REVISION``): set by the run
+    that first scheduled it, so continuing as new never restarts its day (or three). One
+    entry per pending delivery: bounded as they are, by the domain."""
 
 
 class ProgrammeOutcome(BaseModel):

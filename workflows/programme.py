@@ -19,8 +19,8 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.common import RawValue, RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
     from domain.commands import (
@@ -59,7 +59,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.notices import EvaluationReport, NoticeKind, Notification
     from domain.rules import CALENDAR, COLLECTION, OCCURRED_AT, PEOPLE, clip
     from domain.schedule import next_wake
-    from domain.state import ProgrammeState
+    from domain.state import ProgrammeState, Status
     from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows import search_attributes as sa
@@ -71,8 +71,10 @@ with workflow.unsafe.imports_passed_through():
         KEPT_REJECTIONS,
         PEOPLE_REVISION,
         RECORD_EVALUATION,
+        RELIABLE_REVISION,
         REVISION,
         RULES_REVISION,
+        SEALED,
         SEND_NOTIFICATION,
         WORKFLOW_NAME,
         EventPage,
@@ -104,6 +106,19 @@ Runs whose input carries ``revision`` 2 or later take this path without asking
 run, and core state in every worker that caches it (bench/README.md)."""
 Deliverable = ReminderDue | SessionReminderDue | EscalationDue | InvitationDue | EvaluationRecorded
 """Events that ask for an activity: a notification, or an evaluation report."""
+
+
+UNSEALED = (
+    "refused: not sealed by parcours's codec (send facts through the API or the parcours "
+    "CLI; a plain-text payload would keep personal data unencrypted)"
+)
+
+
+CANCELLED = "not delivered: cancelled, the programme was withdrawn"
+
+
+class _GaveUp(Exception):
+    """A delivery whose deadline passed before this run could schedule it."""
 
 
 def _where(state: ProgrammeState) -> tuple[str, str]:
@@ -140,7 +155,10 @@ class ProgrammeWorkflow:
         """``next_wake`` of ``_state``, kept as events are applied."""
         self._rejections: deque[Rejection] = deque(input.rejections, maxlen=KEPT_REJECTIONS)
         self._deliveries: dict[str, asyncio.Task[None]] = {}
+        self._deadlines: dict[str, datetime] = dict(input.deadlines)
+        """When each pending delivery gives up (``RELIABLE_REVISION``)."""
         self._fewer_commands = False
+        self._reliable = input.revision is not None and input.revision >= RELIABLE_REVISION
         self._timer: asyncio.Task[None] | None = None
         self._timer_at: datetime | None = None
 
@@ -228,15 +246,27 @@ class ProgrammeWorkflow:
         return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
 
     async def _continue_as_new(self) -> None:
-        """Let handlers and deliveries finish, then carry the whole log into a new run."""
-        await workflow.wait_condition(
-            lambda: workflow.all_handlers_finished() and not self._deliveries
-        )
+        """Let handlers finish, then carry the whole log into a new run.
+
+        Before ``RELIABLE_REVISION`` the run also waited for its deliveries: a channel
+        failing for days then held it open while messages piled events into it, past the
+        history limit and on to Temporal's signal limit. Now the deliveries still pending
+        go with the log (``state.pending_deliveries``) and their deadlines, and the next
+        run schedules them again (``_redeliver``); a channel's copy of an attempt cut
+        short is dropped by its delivery id (``activities.notifier.Notifier``)."""
+        if self._reliable:
+            await workflow.wait_condition(workflow.all_handlers_finished)
+        else:
+            await workflow.wait_condition(
+                lambda: workflow.all_handlers_finished() and not self._deliveries
+            )
+        pending = set(self._state.pending_deliveries)
         carried = ProgrammeInput(
             events=self._log,
             settings=self._settings,
             revision=REVISION,
             rejections=list(self._rejections),
+            deadlines={k: v for k, v in self._deadlines.items() if k in pending},
         )
         size = len(carried.model_dump_json().encode())
         workflow.logger.info("continuing as new after %d events, %d bytes", len(self._log), size)
@@ -336,15 +366,30 @@ class ProgrammeWorkflow:
             self._run_delivery(event), name=f"deliver {event.delivery_id}"
         )
 
+    def _left(self, event: Deliverable) -> timedelta:
+        """How long the delivery may still be tried: its whole deadline, less what runs
+        before this one spent on it (``RELIABLE_REVISION``)."""
+        whole = REPORT_DEADLINE if isinstance(event, EvaluationRecorded) else NOTIFY_DEADLINE
+        if not self._reliable:
+            return whole
+        now = workflow.now()
+        ends = self._deadlines.setdefault(event.delivery_id, now + whole)
+        return ends - now
+
     async def _run_delivery(self, event: Deliverable) -> None:
+        left = self._left(event)
         try:
+            if left <= timedelta(0):
+                # Only a run continuing as new within the same second could see this:
+                # the activity's own schedule-to-close timeout ends it otherwise.
+                raise _GaveUp(f"not delivered before its deadline ({event.delivery_id})")
             if isinstance(event, EvaluationRecorded):
                 detail = await workflow.execute_activity(
                     RECORD_EVALUATION,
                     self._report(event),
                     result_type=str,
                     start_to_close_timeout=timedelta(minutes=1),
-                    schedule_to_close_timeout=REPORT_DEADLINE,
+                    schedule_to_close_timeout=left,
                     retry_policy=NOTIFY_RETRY,
                     summary=f"evaluation {event.evaluation.kind.value}",
                 )
@@ -354,20 +399,34 @@ class ProgrammeWorkflow:
                     self._notification(event),
                     result_type=str,
                     start_to_close_timeout=timedelta(seconds=30),
-                    schedule_to_close_timeout=NOTIFY_DEADLINE,
+                    schedule_to_close_timeout=left,
                     retry_policy=NOTIFY_RETRY,
                     summary=f"{event.type} to {', '.join(event.to)}",
                 )
             outcome = RecordDelivery(delivery_id=event.delivery_id, delivered=True, detail=detail)
-        except ActivityError as exc:
-            reason = str(exc.cause) if exc.cause is not None else str(exc)
-            workflow.logger.error("delivery %s failed: %s", event.delivery_id, reason)
+        except asyncio.CancelledError:  # the programme was withdrawn (``withdraw``)
             outcome = RecordDelivery(
-                delivery_id=event.delivery_id, delivered=False, detail=reason or "failed"
+                delivery_id=event.delivery_id, delivered=False, detail=CANCELLED
             )
+        except ActivityError as exc:
+            if isinstance(exc.cause, CancelledError):
+                outcome = RecordDelivery(
+                    delivery_id=event.delivery_id, delivered=False, detail=CANCELLED
+                )
+            else:
+                outcome = self._failed(event, str(exc.cause) if exc.cause else str(exc))
+        except _GaveUp as exc:
+            outcome = self._failed(event, str(exc))
         finally:
             self._deliveries.pop(event.delivery_id, None)
+            self._deadlines.pop(event.delivery_id, None)
         self._apply(outcome)
+
+    def _failed(self, event: Deliverable, reason: str) -> RecordDelivery:
+        workflow.logger.error("delivery %s failed: %s", event.delivery_id, reason)
+        return RecordDelivery(
+            delivery_id=event.delivery_id, delivered=False, detail=reason or "failed"
+        )
 
     def _notification(self, event: Notice) -> Notification:
         state = self._state
@@ -428,17 +487,50 @@ class ProgrammeWorkflow:
 
     # ------------------------------------------------------------ signals: facts
 
+    # Facts come as raw payloads, so the run can see whether parcours's codec sealed them
+    # (``_fact``); clients send a ``GiveFeedback``, ``RecordSession`` or ``RecordProgress``.
+
     @workflow.signal(name="give_feedback")
-    def give_feedback(self, command: GiveFeedback) -> None:
-        self._signal(command)
+    def give_feedback(self, command: RawValue) -> None:
+        self._fact("give_feedback", command, GiveFeedback)
 
     @workflow.signal(name="record_session")
-    def record_session(self, command: RecordSession) -> None:
-        self._signal(command)
+    def record_session(self, command: RawValue) -> None:
+        self._fact("record_session", command, RecordSession)
 
     @workflow.signal(name="record_progress")
-    def record_progress(self, command: RecordProgress) -> None:
+    def record_progress(self, command: RawValue) -> None:
+        self._fact("record_progress", command, RecordProgress)
+
+    def _fact(
+        self,
+        name: str,
+        raw: RawValue,
+        kind: type[GiveFeedback] | type[RecordSession] | type[RecordProgress],
+    ) -> None:
+        """Apply a fact, or refuse it: one not sealed by parcours's codec (from
+        ``RELIABLE_REVISION`` on: plain text typed into the Web UI or the temporal CLI
+        bypasses the roles and sits in Temporal unencrypted), or one that does not
+        decode. The refusal is kept without the payload's content."""
+        sealed = raw.payload.metadata.get(SEALED) == b"1"
+        if self._reliable and not sealed:
+            self._refuse(name, UNSEALED)
+            return
+        try:
+            command = workflow.payload_converter().from_payload(raw.payload, kind)
+        except Exception as exc:
+            if not self._reliable:  # as the SDK did: dropped, logged
+                workflow.logger.warning("dropped a %s signal that does not decode", name)
+                return
+            self._refuse(
+                name, f"refused: the {name} message does not decode ({type(exc).__name__})"
+            )
+            return
         self._signal(command)
+
+    def _refuse(self, name: str, reason: str) -> None:
+        workflow.logger.warning("refused %s: %s", name, reason)
+        self._rejections.append(Rejection(at=workflow.now(), type=name, key=None, reason=reason))
 
     # ------------------------------------------------------------ updates: requests
 
@@ -468,7 +560,16 @@ class ProgrammeWorkflow:
 
     @workflow.update(name="withdraw")
     def withdraw(self, command: Withdraw) -> ProgrammeView:
-        return self._update(command)
+        waiting = list(self._deliveries.values())
+        view = self._update(command)
+        if self._reliable and self._state.status is Status.withdrawn:
+            # Nobody is to be reminded of a withdrawn programme, and an erasure withdraws
+            # first: the deliveries it was waiting on end now (recorded as not delivered),
+            # so it closes in seconds instead of waiting out a failing channel. Those the
+            # withdrawal itself asked for (the evaluation it records) still run.
+            for task in waiting:
+                task.cancel()
+        return view
 
     @withdraw.validator
     def _check_withdraw(self, command: Withdraw) -> None:

@@ -34,6 +34,9 @@ from activities.notifier import Notifier
 from adapters.notify.journal import DeliveryJournal
 from domain.notices import Notification
 
+MALFORMED = (ValueError, TypeError, UnicodeError)
+"""What a channel raises on a notification it can never send (a value it cannot encode):
+final, and named by its type only, since its message may quote the value."""
 ALREADY_SENT = "already sent"
 """How a detail starts when the delivery had been made before (the outbox says so too)."""
 
@@ -76,6 +79,8 @@ class FanOutNotifier:
                 details.append(result)
             elif isinstance(result, ApplicationError):  # ours: the message names the channel
                 (refused if result.non_retryable else failed).append(result.message)
+            elif isinstance(result, MALFORMED):  # the same notification fails every time
+                refused.append(f"{channel.name}: cannot be sent ({type(result).__name__})")
             elif isinstance(result, Exception):
                 failed.append(f"{channel.name}: {type(result).__name__}: {result}")
             else:  # CancelledError and the like: not ours to keep

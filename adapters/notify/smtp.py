@@ -8,7 +8,8 @@ has no email gets no mail: it is reached through the webhook and the outbox only
 the detail says so. With nobody to email, nothing is sent ("skipped: ...").
 
 Failures: a 5xx answer to the sender, a recipient or the message is final
-(``ChannelRefused``, not retried); anything else (no connection, a timeout, a
+(``ChannelRefused``, not retried), and so is a message that cannot be built (a line break
+in a name: no retry would change it); anything else (no connection, a timeout, a
 4xx, a failed login that ops can fix) is ``ChannelUnavailable`` and Temporal
 retries it. The Message-ID is derived from the delivery id, so the copies a
 retry could produce after a crash are recognisable as one message.
@@ -110,7 +111,13 @@ class SmtpNotifier:
         reason = self.skip_reason(notification)
         if reason is not None:
             return f"smtp: skipped, {reason}"
-        msg = self.message(notification)
+        try:
+            msg = self.message(notification)
+        except ValueError as exc:  # a line break in a name, say: it fails the same every time
+            raise ChannelRefused(
+                f"smtp: the message cannot be built ({type(exc).__name__}: a header would hold "
+                "a line break or another character mail forbids)"
+            ) from None  # the value stays out of the detail and the logs
         await asyncio.to_thread(self._deliver, msg)
         # The detail goes to the logs, the ledger and the history: no address in it.
         roles = [

@@ -1,7 +1,8 @@
 """A webhook: each notification POSTed as JSON to one URL, signed.
 
-The body is the ``Notification`` in JSON (what ``Notification.model_validate_json``
-reads back). Headers:
+The body is the ``Notification`` in JSON by ids (``body``): the employee by id alone, each
+recipient by id, never a name or an email address (the receiver looks people up in its
+own directory). Headers:
 
 - ``X-Parcours-Signature: t=<unix seconds>,v1=<hex>``: HMAC-SHA256, with the shared
   secret, of ``<t>.<delivery id>.`` followed by the exact body bytes. The receiver
@@ -27,13 +28,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 
 from activities.errors import ChannelRefused, ChannelUnavailable
 from domain.notices import Notification
+from domain.template import Role
 
 SIGNATURE_HEADER = "X-Parcours-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -92,7 +96,8 @@ class WebhookNotifier:
 
     async def send(self, notification: Notification) -> str:
         url = self.config.url
-        body = notification.model_dump_json().encode()
+        shown = redacted(url)
+        body = webhook_body(notification)
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "parcours-webhook",
@@ -106,18 +111,42 @@ class WebhookNotifier:
                 response = await client.post(url, content=body, headers=headers)
             except httpx.TimeoutException as exc:
                 raise ChannelUnavailable(
-                    f"webhook {url}: no answer within {self.config.timeout:g}s "
+                    f"webhook {shown}: no answer within {self.config.timeout:g}s "
                     f"({type(exc).__name__})"
-                ) from exc
+                ) from None
             except httpx.HTTPError as exc:
-                raise ChannelUnavailable(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
+                # The type only: httpx's message may quote the URL whole.
+                raise ChannelUnavailable(f"webhook {shown}: {type(exc).__name__}") from None
         status = response.status_code
         if 200 <= status < 300:
-            return f"webhook: {status} from {url}"
-        answer = f"webhook {url}: HTTP {status} {response.reason_phrase}{_excerpt(response)}"
+            return f"webhook: {status} from {shown}"
+        answer = f"webhook {shown}: HTTP {status} {response.reason_phrase}{_excerpt(response)}"
         if status >= 500 or status in _LATER:
             raise ChannelUnavailable(answer)
         raise ChannelRefused(answer)
+
+
+def webhook_body(notification: Notification) -> bytes:
+    """The JSON a webhook receives: the notification by ids, no name nor email."""
+    document = notification.model_dump(mode="json")
+    document["employee"] = {"id": notification.employee.id}
+    document["recipients"] = {
+        role.value: (notification.employee.id if role is Role.employee else holder)
+        for role, holder in notification.recipients.items()
+    }
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def redacted(url: str) -> str:
+    """``url`` as logs and delivery details show it: its scheme, host and port only. Its
+    path, query and any user info may hold a secret (``https://hooks.example/T0/B1/s3cr3t``
+    is how many chat webhooks authenticate)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    hidden = "/…" if (parts.path not in ("", "/") or parts.query or parts.username) else ""
+    return f"{parts.scheme}://{host}{hidden}"
 
 
 def _excerpt(response: httpx.Response, limit: int = 200) -> str:

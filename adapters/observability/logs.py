@@ -144,3 +144,7 @@ def configure(level: str = "INFO", json: bool | None = None, stream: TextIO | No
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # httpx logs every request's URL at INFO: a webhook URL may carry a secret in its path.
+    # parcours logs each delivery itself, with the URL redacted (``adapters.notify.webhook``).
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -15,7 +15,9 @@ be moved under another key, nor into another programme's history: decoding in a
 workflow's context refuses one sealed for another workflow. Decoding needs no context
 (the key id says which key, the metadata which programme) and passes through any
 payload that is not ``binary/encrypted``: histories written before encryption still
-replay. Payloads sealed before the programme was bound (no ``encryption-programme``)
+replay. What it opened carries ``workflows.messages.SEALED`` in its metadata, and what
+it passed through never does, so a programme can refuse a fact sent in plain text.
+Payloads sealed before the programme was bound (no ``encryption-programme``)
 open with the key id alone as associated data, as they were sealed.
 
 ``data_converter(keyring)`` is the one data converter of parcours: pydantic's
@@ -50,6 +52,7 @@ from temporalio.converter import (
 from adapters.payloads.compression import ENCODING_KEY, PayloadConverter
 from adapters.payloads.keyring import EMPLOYEE, SYSTEM, Keyring, KeyringError
 from domain.ids import employee_of
+from workflows.messages import SEALED
 
 ENCRYPTED = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
@@ -122,7 +125,12 @@ class PersonalDataCodec(PayloadCodec, WithSerializationContext):
         the key is unknown, ``PayloadTampered`` when it does not decrypt.
         """
         if payload.metadata.get(ENCODING_KEY) != ENCRYPTED:
-            return payload
+            if SEALED not in payload.metadata:
+                return payload
+            forged = Payload()  # only this codec says a payload was sealed
+            forged.CopyFrom(payload)
+            del forged.metadata[SEALED]
+            return forged
         key_id = payload.metadata.get(KEY_ID, b"").decode()
         if not key_id:
             raise PayloadTampered(f"an encrypted payload without {KEY_ID}")
@@ -141,6 +149,7 @@ class PersonalDataCodec(PayloadCodec, WithSerializationContext):
             raise PayloadTampered(f"a payload under data key {key_id} does not decrypt") from exc
         opened = Payload()
         opened.ParseFromString(plain)
+        opened.metadata[SEALED] = b"1"
         return opened
 
 

@@ -3,7 +3,8 @@
 Answers are kept in an ``AnswerStore``: a SQLite file in the data dir by default, or
 PostgreSQL (``PARCOURS_DATABASE_URL``), shared by every API replica; either way they
 survive an API restart. Transient failures (5xx) are not kept: retrying them is the point, and
-neither is a request that failed unexpectedly (``abandon`` frees its key).
+neither is a 404 (what was not found may be by the retry), nor a request that failed
+unexpectedly (``abandon`` frees its key), nor, after ``LEASE``, one whose process died.
 Programmes also drop a command whose key they already applied, so even a
 write that slips past this store never counts twice.
 
@@ -39,6 +40,13 @@ from adapters.stores.postgres import Database
 from adapters.stores.private import private_file, private_sqlite
 
 DEFAULT_TTL = 24 * 3600.0
+LEASE = 300.0
+"""Seconds a key stays taken by a request with no answer yet. Past it the request is
+taken for dead (its process was killed mid-flight) and the key is free again, instead of
+answering "still in progress" until the TTL. Far above what a request may take (an
+update waits 20 s for a worker, a cohort launch a few minutes at most); a request
+that did outlive it and is sent again is applied once all the same, by the programme's
+own keys (and a launch finds the programme it made)."""
 SYSTEM = "system"
 
 
@@ -83,6 +91,8 @@ class Entry(NamedTuple):
     status: int | None
     owner: str | None
     body: str | None
+    created: float = 0.0
+    """When its request began (unix seconds)."""
 
 
 class AnswerStore(Protocol):
@@ -132,7 +142,8 @@ class SqliteAnswers:
             if inserted:
                 return None
             found = self._db.execute(
-                "SELECT fingerprint, status, owner, body FROM entries WHERE id = ?", (entry,)
+                "SELECT fingerprint, status, owner, body, created FROM entries WHERE id = ?",
+                (entry,),
             ).fetchone()
         return Entry(*found)
 
@@ -195,7 +206,8 @@ class PostgresAnswers:
             if inserted:
                 return None
             found = connection.execute(
-                "SELECT fingerprint, status, owner, body FROM idempotency_entries WHERE id = %s",
+                "SELECT fingerprint, status, owner, body, created FROM idempotency_entries "
+                "WHERE id = %s",
                 (entry,),
             ).fetchone()
         if found is None:  # expired and deleted between the two: take it again
@@ -232,9 +244,11 @@ class IdempotencyStore:
         sealer: Sealer | None = None,
         *,
         ttl: float = DEFAULT_TTL,
+        lease: float = LEASE,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.ttl = ttl
+        self.lease = lease
         self._sealer = sealer
         self._clock = clock
         self.store: AnswerStore = SqliteAnswers(store) if isinstance(store, Path) else store
@@ -249,6 +263,9 @@ class IdempotencyStore:
         if found.fingerprint != print_:
             raise KeyConflict("Idempotency-Key was already used with a different request")
         if found.status is None or found.body is None:
+            if found.created < now - self.lease:  # its request died with its process
+                self.abandon(scope, key)
+                return self.begin(scope, key, print_)
             raise KeyConflict("a request with this Idempotency-Key is still in progress")
         opened = self._open(entry, found.owner, found.body)
         if opened is None:  # its employee was erased since: the answer is gone with them
@@ -257,9 +274,11 @@ class IdempotencyStore:
         return Answer(found.status, opened)
 
     def finish(self, scope: str, key: str, answer: Answer, owner: str = SYSTEM) -> None:
-        """Keep ``answer`` for the key (sealed for ``owner``); a 5xx frees the key instead."""
+        """Keep ``answer`` for the key (sealed for ``owner``); a 5xx frees the key instead,
+        and so does a 404: the programme may exist by the time the request is sent again,
+        and no row is kept for one that never does."""
         entry = _entry_id(scope, key)
-        if answer.status >= 500:
+        if answer.status >= 500 or answer.status == 404:
             self.abandon(scope, key)
             return
         try:

@@ -31,6 +31,9 @@ SCHEMES = ("postgresql", "postgres")
 POOL_MIN = 1
 POOL_MAX = 8
 CONNECT_TIMEOUT = 10.0
+POOL_WAIT = 5.0
+"""Seconds a request waits for a connection before the database counts as out of reach
+(the API then answers 503 with Retry-After), instead of psycopg_pool's 30."""
 
 
 class DatabaseError(Exception):
@@ -83,10 +86,15 @@ class Database:
     def connection(self) -> Iterator[psycopg.Connection[Any]]:
         """A connection from the pool (autocommit), back to it afterwards."""
         import psycopg
+        from psycopg_pool import PoolTimeout
 
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(timeout=POOL_WAIT) as connection:
                 yield connection
+        except PoolTimeout as exc:
+            raise DatabaseError(
+                f"the database {self.name}: no connection within {POOL_WAIT:g} s"
+            ) from exc
         except psycopg.OperationalError as exc:
             raise DatabaseError(f"the database {self.name}: {exc}") from exc
 

@@ -86,6 +86,18 @@ def temporal_binary() -> Path:
     )
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
+    """Ask Linux to SIGTERM this process (the server, once exec'd) when its parent dies:
+    SIGTERM, so it still closes its SQLite file cleanly."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL the server and anything it spawned (it leads its own process group)."""
     if sys.platform == "win32":  # pragma: no cover
@@ -240,14 +252,18 @@ class DevServer:
         log.flush()
         self._log = log
         try:
-            self._process = await asyncio.to_thread(
-                subprocess.Popen,
+            # Started from this (the loop's) thread, not a worker thread: Linux's parent-
+            # death signal fires when the thread that started the child ends.
+            self._process = subprocess.Popen(  # noqa: ASYNC220 - fork and exec: quick
                 command,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 # Own process group: a terminal's Ctrl-C reaches us, and we stop it cleanly.
                 start_new_session=True,
+                # ...and it ends with us, even when we are SIGKILLed: no orphan keeps the
+                # ports, and the next `parcours up` starts.
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         except OSError as exc:
             self._close_log()

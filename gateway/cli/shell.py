@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
+
+from gateway.cli.printable import console
 
 if TYPE_CHECKING:
     from adapters.payloads.keyring import Keyring
@@ -39,8 +40,8 @@ app = typer.Typer(
 templates_app = typer.Typer(help="Programme templates: list, show, validate.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = console(soft_wrap=True)
+err = console(stderr=True, soft_wrap=True)
 
 Address = Annotated[
     str | None,

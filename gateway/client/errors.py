@@ -51,6 +51,8 @@ def translate(exc: RPCError | RuntimeError, programme_id: str) -> ParcoursError:
         return ProgrammeNotFound(programme_id)
     if exc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
         return TemporalUnavailable(f"Temporal is unavailable: {exc.message}")
+    if exc.status == RPCStatusCode.FAILED_PRECONDITION and "no poller" in exc.message:
+        return TemporalUnavailable("no worker is running to answer for the programme")
     if exc.status == RPCStatusCode.FAILED_PRECONDITION:
         return CommandRefused(exc.message)
     return ParcoursError(exc.message)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    model_validator,
+)
 
 from adapters.language.zones import is_zone
 from domain.commands import Email, ProgrammeLocale, TimeZone
@@ -17,6 +24,22 @@ from domain.template import Role
 from domain.view import ProgrammeView
 from workflows import search_attributes as sa
 from workflows.messages import WORKFLOW_NAME
+
+
+def _printable(value: str) -> str:
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("must not hold control characters (a line break, a tab, an escape)")
+    return value
+
+
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_printable),
+]
+"""A person's name as the edge takes it: 1 to 200 characters once the whitespace around
+it is stripped (so not blank), none of them a control character (a line break would not
+fit in a mail header, an escape would repaint a terminal)."""
 
 
 class ErasedProgramme(BaseModel):
@@ -165,7 +188,7 @@ class Participant(_Strict, RoleHolders):
     programme."""
 
     id: Identifier
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: PersonName
     email: Email
     coach_id: Identifier | None = None
     manager_id: Identifier | None = None

@@ -98,6 +98,9 @@ if TYPE_CHECKING:
 
 Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
 RECEIPT_WAIT = timedelta(seconds=5)
+QUERY_WAIT = timedelta(seconds=10)
+"""How long a read of a programme (a query, answered by a worker) waits: Temporal's own
+wait for a worker is about 30 s, after which it says "no poller seen"; both are 503."""
 UPDATE_WAIT = timedelta(seconds=20)
 """How long a request (an update) waits for a worker to take it. Without a bound the
 SDK waits for ever while no worker runs, and so would the API's and the CLI's callers."""
@@ -355,7 +358,11 @@ class ProgrammeClient:
             await handle.signal(signal, command)
         except DataErased as exc:
             raise CommandRefused(str(exc)) from exc
-        except (RPCError, RuntimeError) as exc:
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:  # ended: say so, as for a request
+                raise await self._closed(programme_id, signal) from exc
+            raise translate(exc, programme_id) from exc
+        except RuntimeError as exc:
             raise translate(exc, programme_id) from exc
         receipt = await self._await_receipt(handle, command.key)
         if receipt.outcome == "rejected":
@@ -397,7 +404,16 @@ class ProgrammeClient:
 
     async def _view(self, programme_id: str) -> ProgrammeView:
         try:
-            return await self._handle(programme_id).query(ProgrammeWorkflow.view)
+            return await self._handle(programme_id).query(
+                ProgrammeWorkflow.view, rpc_timeout=QUERY_WAIT
+            )
+        except RPCTimeoutOrCancelledError as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            raise TemporalUnavailable(
+                f"no worker answered for the programme within {QUERY_WAIT.total_seconds():g} s"
+            ) from exc
         except (RPCError, RuntimeError) as exc:
             raise translate(exc, programme_id) from exc
 

@@ -41,7 +41,7 @@ from domain.commands import (
 from domain.ids import Identifier, TemplateId
 from domain.people import Contact, Locale, TimeZone
 from domain.template import Dimension, Role
-from gateway.client.models import Participant, RoleHolders
+from gateway.client.models import Participant, PersonName, RoleHolders
 
 
 class _Body(BaseModel):
@@ -72,7 +72,7 @@ class LaunchRequest(_Body, RoleHolders):
 class PersonRequest(_Body):
     """A person's contacts: ``PUT /v1/people/{id}``."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: PersonName
     email: Email | None = None
     locale: Locale = "en"
     time_zone: TimeZone = "UTC"
@@ -130,7 +130,7 @@ class ReassignRequest(_Body):
 class RaterEntry(_Body):
     role: Role
     id: Identifier
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: PersonName | None = None
     email: Email | None = None
 
 

@@ -37,14 +37,27 @@ _bearer = HTTPBearer(
 )
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, normalised once (the
+    scheme in any case, whitespace around either part dropped); None for any other.
+
+    Everything that tells callers apart reads the token through here: auth, the rate
+    per token and the scope of idempotency keys, so no spelling of one token counts as
+    another caller."""
+    parts = (authorization or "").split(None, 1)
+    if len(parts) != 2 or parts[0].lower() != "bearer":
+        return None
+    return parts[1].strip() or None
+
+
 def role_of(request: Request) -> Role:
     """The role of the request's bearer token; 401 without a known one."""
-    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
         raise ApiError(401, "unauthorized", "a bearer token is required")
     tokens: dict[str, Role] = request.app.state.tokens
     for known, role in tokens.items():
-        if hmac.compare_digest(known.encode(), token.strip().encode()):
+        if hmac.compare_digest(known.encode(), token.encode()):
             return role
     raise ApiError(401, "unauthorized", "unknown token")
 

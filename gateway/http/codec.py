@@ -49,6 +49,7 @@ from domain.ids import Identifier, employee_of
 from gateway.http.auth import allow
 from gateway.http.dependencies import Programmes
 from gateway.http.errors import ApiError, ErrorBody
+from workflows.messages import SEALED
 
 MAX_PAYLOADS = 256
 """The most payloads in one request (the Web UI sends an event's few at a time)."""
@@ -178,6 +179,7 @@ def _open_all(sealer: PersonalDataCodec, payloads: Sequence[Payload]) -> list[Pa
             continue
         try:
             opened = sealer.open(payload)
+            del opened.metadata[SEALED]  # for the programme alone: not part of what it says
         except DataErased:
             decoded.append(_erased_marker())
             continue

@@ -41,7 +41,7 @@ from gateway.http.auth import (
     allow,
 )
 from gateway.http.dependencies import IdempotencyKey, Programmes
-from gateway.http.idempotency import once
+from gateway.http.idempotency import keyed, once
 
 router = APIRouter(prefix="/v1/programmes/{programme_id}", tags=["commands"])
 
@@ -99,7 +99,7 @@ async def objectives(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Agree the objectives, or amend them (``amend: true`` with a ``reason``)."""
-    command = body.command(key)
+    command = keyed(request, role, key, body.command(None))
     if isinstance(command, AmendObjectives):
         work = client.amend_objectives(programme_id, command)
     else:
@@ -118,7 +118,7 @@ async def expectations(
 ) -> JSONResponse:
     """What the client expects of the programme, or whether it was met, in the words of
     the person holding the template's expectations role (the sponsor, or the employee)."""
-    command = body.command(key)
+    command = keyed(request, role, key, body.command(None))
     if isinstance(command, RateExpectations):
         work = client.rate_expectations(programme_id, command)
     else:
@@ -135,7 +135,7 @@ async def pause(
     role: Annotated[Role, Depends(allow(*PAUSING))],
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    work = client.pause(programme_id, body.command(key))
+    work = client.pause(programme_id, keyed(request, role, key, body.command(None)))
     return await once(request, role, key, _for(role, key, work))
 
 
@@ -147,7 +147,7 @@ async def resume(
     role: Annotated[Role, Depends(allow(*PAUSING))],
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    work = client.resume(programme_id, Resume(key=key))
+    work = client.resume(programme_id, keyed(request, role, key, Resume()))
     return await once(request, role, key, _for(role, key, work))
 
 
@@ -196,7 +196,7 @@ async def withdraw(
     role: Annotated[Role, Depends(allow(*ENDING))],
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    work = client.withdraw(programme_id, body.command(key))
+    work = client.withdraw(programme_id, keyed(request, role, key, body.command(None)))
     return await once(request, role, key, _for(role, key, work))
 
 
@@ -210,7 +210,7 @@ async def advance(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Close the current stage whatever its gate says; the reason is recorded with it."""
-    work = client.advance_stage(programme_id, body.command(key))
+    work = client.advance_stage(programme_id, keyed(request, role, key, body.command(None)))
     return await once(request, role, key, _for(role, key, work))
 
 
@@ -227,7 +227,7 @@ async def raters(
     reports. Their name and email, if given, go to the people directory, sealed."""
     for contact in body.contacts():
         client.set_person(contact)
-    work = client.nominate_raters(programme_id, body.command(key))
+    work = client.nominate_raters(programme_id, keyed(request, role, key, body.command(None)))
     return await once(request, role, key, _for(role, key, work))
 
 
@@ -244,5 +244,5 @@ async def reassign(
     or escalation for that role goes to them."""
     if body.contact is not None:
         client.set_person(body.contact)
-    work = client.reassign(programme_id, body.command(key))
+    work = client.reassign(programme_id, keyed(request, role, key, body.command(None)))
     return await once(request, role, key, _for(role, key, work))

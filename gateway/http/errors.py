@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from adapters.stores.postgres import DatabaseError
 from gateway.client import (
     CommandRefused,
     InvalidRequest,
@@ -65,6 +66,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+RETRY_AFTER = 5
+"""Seconds a 503 asks the caller to wait: what is out of reach (Temporal, every worker,
+the database) is usually back within a few (a restart, a failover)."""
+
+
+def unavailable(message: str) -> ApiError:
+    return ApiError(503, "unavailable", message, headers={"Retry-After": str(RETRY_AFTER)})
+
+
 def translate(exc: ParcoursError) -> ApiError:
     """The client's errors as HTTP answers."""
     match exc:
@@ -75,7 +85,7 @@ def translate(exc: ParcoursError) -> ApiError:
         case ProgrammeErased():
             return ApiError(410, "erased", str(exc))
         case TemporalUnavailable():
-            return ApiError(503, "unavailable", f"{exc}; retry later")
+            return unavailable(f"{exc}; retry later")
         case InvalidRequest():
             field = str(exc).partition(":")[0]
             return ApiError(422, "invalid", str(exc), field)
@@ -92,6 +102,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ParcoursError)
     async def refused(_: Request, exc: ParcoursError) -> JSONResponse:
         return translate(exc).response()
+
+    @app.exception_handler(DatabaseError)
+    async def database(_: Request, exc: DatabaseError) -> JSONResponse:
+        log.warning("database out of reach", error=str(exc))
+        return unavailable("the database is out of reach; retry later").response()
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import hmac
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -24,10 +24,12 @@ from adapters.stores.idempotency import (
     caller_scope,
     fingerprint,
 )
+from adapters.stores.postgres import DatabaseError
 from config import ApiRole
 from domain.ids import employee_of
 from gateway.client import Launched, ParcoursError
-from gateway.http.errors import ApiError, translate
+from gateway.http.auth import bearer_token
+from gateway.http.errors import ApiError, log, translate
 from gateway.http.limits import ProgrammeWrites
 from workflows.messages import Receipt
 
@@ -59,6 +61,9 @@ async def once(
     except KeyConflict as exc:
         _close(work)
         raise ApiError(409, "idempotency_conflict", str(exc), "Idempotency-Key") from exc
+    except BaseException:  # the store is out of reach (503): nothing was sent
+        _close(work)
+        raise
     if first is not None:
         _close(work)
         return JSONResponse(first.body, status_code=first.status)
@@ -68,14 +73,38 @@ async def once(
         await asyncio.shield(asyncio.to_thread(store.abandon, scope, key))
         raise
     owner = _owner(request)
-    await asyncio.to_thread(store.finish, scope, key, Answer(status, payload), owner)
+    try:
+        await asyncio.to_thread(store.finish, scope, key, Answer(status, payload), owner)
+    except DatabaseError as exc:
+        # Done, but not kept: the caller gets the answer now, and a retry after the key's
+        # lease is applied once all the same (the programme keeps the keys it applied).
+        log.warning("answer not kept: the database is out of reach", error=str(exc))
     return JSONResponse(payload, status_code=status)
+
+
+C = TypeVar("C", bound=BaseModel)
+
+
+def keyed(request: Request, role: ApiRole, key: str | None, command: C) -> C:
+    """``command`` carrying the key the programme records for the caller's ``key``.
+
+    The programme keeps every key it applied and acknowledges a key it has seen without
+    applying the command again; it answers a receipt by key too. Keys are the caller's
+    own, so what the programme records is scoped by the caller (a hash of their token,
+    as the answers kept here) and by the command: another caller's key, or the same key
+    on another command, is weighed on its own, never taken for one already applied.
+    The caller's key is never recorded as such; answers give it back as it was sent."""
+    if key is None:
+        return command
+    kind = str(getattr(command, "type", type(command).__name__))
+    scope = caller_scope(_token(request, role))
+    digest = hashlib.sha256(f"{scope}\n{kind}\n{key}".encode()).hexdigest()
+    return command.model_copy(update={"key": f"{kind}:{digest[:40]}"})
 
 
 def _token(request: Request, role: ApiRole) -> str:
     """The bearer token the auth dependency accepted (never stored: its hash scopes)."""
-    _, _, token = (request.headers.get("authorization") or "").partition(" ")
-    return token.strip() or f"role:{role.value}"
+    return bearer_token(request.headers.get("authorization")) or f"role:{role.value}"
 
 
 def _owner(request: Request) -> str:

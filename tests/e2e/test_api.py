@@ -29,6 +29,8 @@ from tests.e2e.conftest import PARCOURS
 from tests.support import free_port
 
 TOKENS = {"platform": "tok-platform", "integrator": "tok-integrator", "ops": "tok-ops"}
+SECOND_INTEGRATOR = "tok-integrator-b"
+"""Another integrator's token: keys are each caller's own."""
 
 
 @dataclass
@@ -47,7 +49,9 @@ class Cluster:
             **os.environ,
             "TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal_port}",
             "PARCOURS_DATA_DIR": str(self.root / "data"),
-            "PARCOURS_API_TOKENS": ",".join(f"{r}:{t}" for r, t in TOKENS.items()),
+            "PARCOURS_API_TOKENS": ",".join(
+                [*(f"{r}:{t}" for r, t in TOKENS.items()), f"integrator:{SECOND_INTEGRATOR}"]
+            ),
             "PARCOURS_MASTER_KEY": self.master_key,
             # These tests send bursts on purpose; the limits have tests of their own.
             "PARCOURS_RATE_LIMIT": "100000/second",
@@ -74,8 +78,9 @@ class Cluster:
             [str(PARCOURS), *args], env=self.env, capture_output=True, text=True, timeout=300
         )
 
-    def http(self, role: str | None = None) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {TOKENS[role]}"} if role else {}
+    def http(self, role: str | None = None, token: str | None = None) -> httpx.Client:
+        token = token or (TOKENS[role] if role else None)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(
             base_url=f"http://127.0.0.1:{self.api_port}", headers=headers, timeout=60
         )
@@ -231,6 +236,112 @@ def test_ops_and_the_platform_advance_a_stage_once_per_key(cluster: Cluster) -> 
         refused = ops.post(f"{base}/advance", json={"reason": "too late"})
         assert refused.status_code == 409
         assert "cannot advance" in error_of(refused)["message"]
+
+
+def test_two_integrators_and_ops_reusing_one_key_are_each_weighed_on_their_own(
+    cluster: Cluster,
+) -> None:
+    """A key is its caller's own, and its command's: integrator B's manager answer under
+    the key integrator A gave the employee's is applied, and so is ops' pause under the
+    key an integrator gave the objectives; each answer is what happened."""
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    shared = {"Idempotency-Key": f"shared-{employee}"}
+    agreeing = {"Idempotency-Key": f"agree-{employee}"}
+    with (
+        cluster.http("platform") as platform,
+        cluster.http("integrator") as first,
+        cluster.http(token=SECOND_INTEGRATOR) as second,
+        cluster.http("ops") as ops,
+    ):
+        pid = _launch(platform, employee, manager_id="M1").json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        agreed = first.post(
+            f"{base}/objectives", json={"short_term": ["a"], "long_term": ["b"]}, headers=agreeing
+        )
+        assert agreed.status_code == 200
+        assert agreed.json()["key"] == agreeing["Idempotency-Key"]
+        assert platform.get(base).json()["stage"] == "baseline"
+
+        mine = first.post(f"{base}/feedback", json=feedback_of(employee), headers=shared)
+        assert (mine.status_code, mine.json()["outcome"]) == (202, "applied")
+        assert mine.json()["key"] == shared["Idempotency-Key"]
+        manager = {**feedback_of(employee), "role": "manager", "rater_id": "M1"}
+        theirs = second.post(f"{base}/feedback", json=manager, headers=shared)
+        assert (theirs.status_code, theirs.json()["outcome"]) == (202, "applied")
+        events = platform.get(f"{base}/events").json()
+        answered = [e["role"] for e in events if e["type"] == "feedback_received"]
+        assert answered == ["employee", "manager"]
+
+        paused = ops.post(f"{base}/pause", json={"reason": "leave"}, headers=agreeing)
+        assert paused.status_code == 200
+        assert paused.json()["status"] == "paused"
+        assert platform.get(base).json()["status"] == "paused"
+        # The same caller, key and request again: the first answer, applied once.
+        again = second.post(f"{base}/feedback", json=manager, headers=shared)
+        assert again.json() == theirs.json()
+        events = platform.get(f"{base}/events").json()
+        assert [e["type"] for e in events].count("feedback_received") == 2
+
+
+def test_a_plaintext_signal_is_refused_and_kept_without_its_content(cluster: Cluster) -> None:
+    """``temporal workflow signal`` with plain JSON bypasses the roles and would leave its
+    text unencrypted in Temporal: the programme refuses it, and says so without it."""
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with (
+        cluster.http("platform") as platform,
+        cluster.http("integrator") as integrator,
+        cluster.http("ops") as ops,
+    ):
+        pid = _launch(platform, employee).json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        integrator.post(f"{base}/objectives", json={"short_term": ["a"], "long_term": ["b"]})
+        answer = {**feedback_of(employee), "comment": "Plaintext Secret", "key": "sneaky"}
+        sent = subprocess.run(
+            [
+                str(temporal_binary()),
+                *("workflow", "signal", "--address", f"127.0.0.1:{cluster.temporal_port}"),
+                *("--workflow-id", pid, "--name", "give_feedback"),
+                *("--input", json.dumps(answer)),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert sent.returncode == 0, sent.stderr
+        deadline = time.monotonic() + 30
+        while not (rejections := ops.get(base).json()["rejections"]):
+            assert time.monotonic() < deadline, "the plaintext signal was not refused"
+            time.sleep(0.3)
+        [refused] = rejections
+        assert refused["type"] == "give_feedback"
+        assert refused["reason"].startswith("refused: not sealed by parcours's codec")
+        assert "Plaintext Secret" not in json.dumps(rejections)
+        events = ops.get(f"{base}/events").json()
+        assert "feedback_received" not in [e["type"] for e in events]
+        # The same answer through the API is sealed, and taken.
+        taken = integrator.post(f"{base}/feedback", json=feedback_of(employee))
+        assert (taken.status_code, taken.json()["outcome"]) == (202, "applied")
+
+
+def test_a_fact_to_a_finished_programme_is_409_naming_its_status(cluster: Cluster) -> None:
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
+        pid = _launch(platform, employee).json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        platform.post(f"{base}/withdraw", json={"reason": "left the company"})
+        deadline = time.monotonic() + 30
+        while True:  # the run ends once its deliveries are accounted for
+            late = integrator.post(f"{base}/feedback", json=feedback_of(employee))
+            if late.status_code != 409 or "withdrawn" in error_of(late)["message"]:
+                break
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        assert late.status_code == 409
+        assert error_of(late)["message"] == "cannot give feedback: the programme is withdrawn"
+        missing = integrator.post(
+            "/v1/programmes/change-adoption-3m.Enobody/feedback", json=feedback_of("Enobody")
+        )
+        assert missing.status_code == 404
 
 
 def test_idempotency_keys_return_the_first_answer(cluster: Cluster) -> None:

@@ -19,7 +19,7 @@ from config import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import serve
 from gateway.http.app import create_app
-from gateway.http.limits import RequestLimits
+from gateway.http.limits import MAX_DEPTH, RequestLimits
 from tests.support import free_port, temporary_keyring
 
 TOKENS = {"tok-a": ApiRole.integrator, "tok-b": ApiRole.integrator, "tok-p": ApiRole.platform}
@@ -62,6 +62,29 @@ async def test_a_token_past_its_rate_gets_429_with_retry_after(api: str) -> None
     assert error["message"].startswith("rate limit: at most 4 per 1 minute from one token")
 
 
+def _spellings(token: str) -> list[str]:
+    """42 ways to write one bearer token that auth accepts alike: the scheme's case, and
+    the whitespace between the parts."""
+    cases = [
+        "".join(c.upper() if mask >> i & 1 else c for i, c in enumerate("bearer"))
+        for mask in range(21)
+    ]
+    return [f"{scheme} {token}" for scheme in cases] + [f"{scheme}   {token}" for scheme in cases]
+
+
+async def test_every_spelling_of_one_token_counts_as_that_token(api: str) -> None:
+    spellings = _spellings("tok-p")
+    assert len(set(spellings)) == 42
+    async with httpx.AsyncClient(base_url=api) as http:
+        answers = [
+            await http.get("/v1/programmes/x.E1", headers={"Authorization": header})
+            for header in spellings
+        ]
+    statuses = [a.status_code for a in answers]
+    assert all(s != 401 for s in statuses), statuses  # auth takes every spelling...
+    assert statuses.count(429) == 42 - 4  # ...and so the rate counts them as one token
+
+
 async def test_writes_to_one_programme_are_limited_whoever_sends_them(api: str) -> None:
     path = "/v1/programmes/change-adoption-3m.E9/feedback"
     async with httpx.AsyncClient(base_url=api) as http:
@@ -94,3 +117,30 @@ async def test_a_body_over_the_limit_gets_413_declared_or_streamed(api: str) -> 
         "message": "body: at most 2048 bytes",
         "field": "body",
     }
+
+
+async def test_nesting_past_the_documented_depth_is_422_not_500(api: str) -> None:
+    deep = b"[" * 1_000 + b"]" * 1_000  # past Python's recursion limit, within the body size
+    within = {"reason": "x", "extra": [[[[1]]]]}
+    async with httpx.AsyncClient(base_url=api) as http:
+        headers = {**_as("tok-p"), "Idempotency-Key": "deep", "Content-Type": "application/json"}
+        refused = await http.post("/v1/programmes/x.E1/resume", content=deep, headers=headers)
+        shallow = await http.post("/v1/programmes/x.E1/withdraw", json=within, headers=_as("tok-p"))
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert (error["field"], error["message"]) == (
+        "body",
+        f"body: nested deeper than {MAX_DEPTH} levels of arrays and objects",
+    )
+    assert shallow.status_code == 422  # parsed, and refused for what it says (extra field)
+    assert shallow.json()["error"]["field"] == "extra"
+
+
+@pytest.mark.parametrize("name", ["   ", "\t", "Ann\r\nBcc: x@evil.example", "A\x1b[31mB"])
+async def test_a_blank_name_or_one_with_control_characters_is_422(api: str, name: str) -> None:
+    async with httpx.AsyncClient(base_url=api) as http:
+        answer = await http.put("/v1/people/P1", json={"name": name}, headers=_as("tok-p"))
+    assert answer.status_code == 422
+    error = answer.json()["error"]
+    assert error["field"] == "name"
+    assert name.strip() not in error["message"] or not name.strip()

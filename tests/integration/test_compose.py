@@ -81,10 +81,24 @@ def test_the_ui_can_sign_in_and_pass_its_token_to_the_codec(services: dict[str, 
     env = environment(services["temporal-ui"])
     assert env["TEMPORAL_CODEC_ENDPOINT"].startswith("${PARCOURS_UI_CODEC_ENDPOINT:-")
     assert env["TEMPORAL_CODEC_PASS_ACCESS_TOKEN"] == "${UI_CODEC_PASS_ACCESS_TOKEN:-false}"
-    assert env["TEMPORAL_AUTH_ENABLED"] == "${UI_AUTH_ENABLED:-false}"
     assert env["TEMPORAL_AUTH_TYPE"] == "oidc"
     for name in ("PROVIDER_URL", "CLIENT_ID", "CLIENT_SECRET", "CALLBACK_URL"):
         assert env[f"TEMPORAL_AUTH_{name}"] == f"${{UI_AUTH_{name}:-}}", name
+
+
+def test_the_ui_is_published_only_on_request_behind_sign_in_and_read_only(
+    services: dict[str, Any],
+) -> None:
+    """Through a UI with write actions, anyone who reaches it could terminate a programme
+    or signal one in plain text, past the API's roles (issue 29)."""
+    ui = services["temporal-ui"]
+    assert ui["profiles"] == ["ui"]
+    env = environment(ui)
+    assert env["TEMPORAL_AUTH_ENABLED"] == "true"
+    assert env["TEMPORAL_DISABLE_WRITE_ACTIONS"] == "true"
+    for name, value in env.items():  # nothing here turns either back on
+        if name.startswith("TEMPORAL_") and name.endswith(("AUTH_ENABLED", "WRITE_ACTIONS")):
+            assert "${" not in value, name
 
 
 def test_temporal_runs_on_postgresql(services: dict[str, Any]) -> None:

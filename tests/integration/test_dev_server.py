@@ -6,7 +6,9 @@ import asyncio
 import os
 import socket
 import stat
+import sys
 import uuid
+from asyncio.subprocess import PIPE
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,45 @@ def test_the_log_hides_the_codec_endpoint_s_secret(tmp_path: Path) -> None:
     shown = " ".join(server._shown(server.command()))
     assert "s3cret" not in shown
     assert "--ui-codec-endpoint http://127.0.0.1:8000/codec/local/…" in shown
+
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = """
+import asyncio, sys
+from pathlib import Path
+from adapters.temporal.dev_server import DevServer
+
+async def main() -> None:
+    server = DevServer(Path(sys.argv[1]), port=int(sys.argv[2]), headless=True)
+    await server.start()
+    print(server._process.pid, flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+async def test_a_killed_host_leaves_no_server_behind(tmp_path: Path) -> None:
+    """``parcours up`` SIGKILLed: its dev server goes with it, so the ports are free and
+    the next ``up`` starts (the server had kept them, an orphan, before)."""
+    port = free_port()
+    host = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", HOST, str(tmp_path), str(port), stdout=PIPE, cwd=ROOT
+    )
+    assert host.stdout is not None
+    server_pid = int(await host.stdout.readline())
+    host.kill()
+    await host.wait()
+    for _ in range(100):
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        os.kill(server_pid, 9)
+        pytest.fail("the dev server outlived the process that started it")
+    again = DevServer(tmp_path, port=port, headless=True)
+    async with again:
+        assert again.running

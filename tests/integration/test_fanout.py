@@ -14,7 +14,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.errors import ChannelUnavailable
 from adapters.notify.outbox import OutboxNotifier
 from adapters.notify.smtp import SmtpConfig, SmtpSecurity
-from adapters.notify.webhook import WebhookConfig
+from adapters.notify.webhook import WebhookConfig, redacted
 from adapters.payloads.keyring import Keyring
 from bootstrap import build_activities, build_notifier
 from domain.evaluation import Attendance, Evaluation, Verdict
@@ -54,7 +54,7 @@ async def test_a_retry_after_a_partial_fan_out_only_retries_the_failed_channel(
     outbox_detail, smtp_detail, webhook_detail = retried.split("; ")
     assert outbox_detail.startswith("already sent: outbox: ")
     assert smtp_detail.startswith("already sent: smtp: sent to the employee via")
-    assert webhook_detail == f"webhook: 200 from {receiver.url}"
+    assert webhook_detail == f"webhook: 200 from {redacted(receiver.url)}"
     assert len((tmp_path / "outbox.jsonl").read_text().splitlines()) == 1
 
 

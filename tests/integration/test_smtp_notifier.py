@@ -198,3 +198,24 @@ async def test_a_refused_mailbox_is_final_and_no_server_is_retried(tmp_path: Pat
     with pytest.raises(ChannelUnavailable) as unreachable:
         await SmtpNotifier(smtp(free_port()), PUBLIC_URL).send(notification())
     assert "ConnectionRefusedError" in unreachable.value.message
+
+
+async def test_a_line_break_in_a_name_is_final_at_once_and_not_quoted(tmp_path: Path) -> None:
+    """A header that cannot be written fails the same way on every retry: it is refused
+    for good (the ledger says so), and the detail names no part of the value."""
+    inbox = Inbox()
+    broken = notification().model_copy(
+        update={"employee": ADA.model_copy(update={"name": "Ada\r\nBcc: x@evil.example"})}
+    )
+    with smtp_server(inbox) as port:
+        with pytest.raises(ChannelRefused) as refused:
+            await SmtpNotifier(smtp(port), PUBLIC_URL).send(broken)
+        with pytest.raises(ChannelRefused) as fanned:
+            await mailer(tmp_path, smtp(port)).send(broken)
+    assert "cannot be built" in refused.value.message
+    assert "cannot be built" in fanned.value.message
+    for message in (refused.value.message, fanned.value.message):
+        assert "Ada" not in message
+        assert "evil" not in message
+    assert inbox.messages == []
+    assert '"refused"' in (tmp_path / "sent" / "smtp.jsonl").read_text()

@@ -264,6 +264,28 @@ def test_failures_free_the_key_and_answers_expire(backend: Backend) -> None:
     assert store.begin("a", "k", "p") is None  # expired: a new request
 
 
+def test_a_404_is_never_kept_and_a_dead_requests_key_is_freed(backend: Backend) -> None:
+    """A key first used before its programme existed is not stuck on its 404, and no row
+    stays for a programme that never exists; a key whose request died with its process
+    (no answer ever written) is free again once its lease is over, not after the TTL."""
+    keys = backend.keyring(master())
+    clock = Clock()
+    store = IdempotencyStore(backend.answers(), keys, ttl=3600, lease=120, clock=clock)
+    assert store.begin("a", "early", "p") is None
+    store.finish("a", "early", Answer(404, {"error": {"code": "not_found"}}))
+    assert store.purge() == 0  # nothing kept
+    assert store.begin("a", "early", "p") is None  # sent again: a new request
+
+    assert store.begin("a", "killed", "p") is None  # ...and its process is SIGKILLed
+    clock.now += 119
+    with pytest.raises(KeyConflict, match="in progress"):
+        store.begin("a", "killed", "p")
+    clock.now += 2
+    assert store.begin("a", "killed", "p") is None
+    store.finish("a", "killed", Answer(200, {"ok": True}))
+    assert store.begin("a", "killed", "p") == Answer(200, {"ok": True})
+
+
 def test_an_erased_employees_answer_is_gone_with_them(backend: Backend) -> None:
     keys = backend.keyring(master(), ttl=0)
     store = IdempotencyStore(backend.answers(), keys, ttl=60, clock=Clock())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import uuid
 from pathlib import Path
@@ -24,14 +25,16 @@ from adapters.notify.webhook import (
     SIGNATURE_HEADER,
     WebhookConfig,
     WebhookNotifier,
+    redacted,
     verify,
+    webhook_body,
 )
+from adapters.observability.logs import configure as configure_logging
 from adapters.payloads.keyring import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from bootstrap import build_notifier
 from config import Settings
 from domain.events import DeliveryConfirmed, DeliveryFailed
-from domain.notices import Notification
 from tests.integration.production import (
     SECRET,
     Received,
@@ -60,7 +63,7 @@ async def test_the_notification_arrives_once_signed_with_its_idempotency_key(
         again = await notifier.send(sent)  # a retried activity
 
     [got] = receiver.requests
-    assert first == f"webhook: 200 from {receiver.url}"
+    assert first == f"webhook: 200 from http://127.0.0.1:{receiver.port}/…"
     assert again == f"already sent: {first}"
     signed = got.headers[SIGNATURE_HEADER]
     assert verify(SECRET, got.body, signed, got.headers[IDEMPOTENCY_HEADER])
@@ -72,7 +75,14 @@ async def test_the_notification_arrives_once_signed_with_its_idempotency_key(
     assert not verify(SECRET, got.body, signed, sent.delivery_id, now=at + 301)
     assert got.headers[IDEMPOTENCY_HEADER] == sent.delivery_id
     assert got.headers["Content-Type"] == "application/json"
-    assert Notification.model_validate_json(got.body) == sent
+    assert json.loads(got.body) == json.loads(webhook_body(sent))
+    # Ids only: the employee by id, each recipient by id; no name, no email address.
+    shown = json.loads(got.body)
+    assert shown["employee"] == {"id": sent.employee.id}
+    assert shown["recipients"] == {"employee": sent.employee.id, "coach": "coach-7"}
+    assert shown["delivery_id"] == sent.delivery_id
+    assert sent.employee.name.encode() not in got.body
+    assert sent.employee.email.encode() not in got.body
 
 
 async def test_a_5xx_is_retryable() -> None:
@@ -104,6 +114,25 @@ async def test_a_timeout_and_no_listener_are_retryable() -> None:
     with pytest.raises(ChannelUnavailable) as refused:
         await WebhookNotifier(config(nobody)).send(notification())
     assert not refused.value.non_retryable
+
+
+async def test_a_webhook_url_s_secret_is_in_no_detail_nor_log_line() -> None:
+    """Many chat webhooks authenticate by a secret in the URL's path: it stays out of
+    the delivery detail (kept in the history) and of the logs (httpx's included)."""
+    assert redacted("https://u:p@hooks.example:8443/T0/B1/s3cr3t?k=v") == (
+        "https://hooks.example:8443/…"
+    )
+    assert redacted("https://hooks.example") == "https://hooks.example"
+    logged = io.StringIO()
+    configure_logging("INFO", json=True, stream=logged)
+    with receiving() as receiver:
+        secret = receiver.url + "/s3cr3t"
+        detail = await WebhookNotifier(config(secret)).send(notification())
+    with pytest.raises(ChannelUnavailable) as refused:
+        await WebhookNotifier(config(f"http://127.0.0.1:{free_port()}/s3cr3t")).send(notification())
+    assert "s3cr3t" not in detail
+    assert "s3cr3t" not in refused.value.message
+    assert "s3cr3t" not in logged.getvalue()
 
 
 async def test_a_refusal_is_remembered_so_a_retry_does_not_post_again(tmp_path: Path) -> None:
@@ -156,7 +185,7 @@ async def test_temporal_retries_a_500_and_not_a_400(tmp_path: Path, dev_server: 
                 await asyncio.sleep(0.5)
 
                 assert isinstance(confirmed, DeliveryConfirmed)
-                assert confirmed.detail == f"webhook: 200 from {receiver.url}"
+                assert confirmed.detail == f"webhook: 200 from {redacted(receiver.url)}"
                 posts = receiver.bodies_for(retried.id)
                 assert len(posts) == 2
                 assert posts[0].body == posts[1].body  # the same signed body both times

@@ -22,6 +22,7 @@ from adapters.payloads.encryption import (
 )
 from adapters.payloads.keyring import SYSTEM, DataErased, Keyring, generate_master_key
 from domain.commands import Employee
+from workflows.messages import SEALED
 
 ALICE = Employee(id="E123", name="Alice Martin", email="alice@example.com")
 
@@ -112,7 +113,7 @@ async def test_an_erased_employee_s_payloads_no_longer_decode_nor_encode(
         await codec.decode(alice)
     with pytest.raises(DataErased, match="employee E123's data was erased"):
         await codec.with_context(context("executive-6m.E123")).encode(plain)
-    assert await codec.decode(bob) == plain
+    assert _opened(await codec.decode(bob)) == plain
 
 
 async def test_failure_messages_are_sealed_too(keyring: Keyring) -> None:
@@ -144,7 +145,7 @@ async def test_the_programme_is_bound_and_a_payload_moved_to_another_does_not_op
     )
     with pytest.raises(PayloadTampered, match="does not decrypt"):
         await codec.decode([moved])
-    assert await codec.with_context(context("executive-6m.E123")).decode([sealed]) == plain
+    assert _opened(await codec.with_context(context("executive-6m.E123")).decode([sealed])) == plain
 
 
 async def test_payloads_sealed_before_the_programme_was_bound_still_open(
@@ -158,6 +159,29 @@ async def test_payloads_sealed_before_the_programme_was_bound_still_open(
         metadata={"encoding": ENCRYPTED, KEY_ID: key_id.encode()},
         data=nonce + key.encrypt(nonce, inner.SerializeToString(), key_id.encode()),
     )
-    assert await PersonalDataCodec(keyring).decode([old]) == [inner]
+    assert _opened(await PersonalDataCodec(keyring).decode([old])) == [inner]
     codec = PersonalDataCodec(keyring).with_context(context("executive-6m.E123"))
-    assert await codec.decode([old]) == [inner]
+    assert _opened(await codec.decode([old])) == [inner]
+
+
+def _opened(payloads: list[Payload]) -> list[Payload]:
+    """Payloads the codec opened, each marked so, without the mark."""
+    unmarked = []
+    for payload in payloads:
+        assert payload.metadata[SEALED] == b"1"
+        copy = Payload()
+        copy.CopyFrom(payload)
+        del copy.metadata[SEALED]
+        unmarked.append(copy)
+    return unmarked
+
+
+async def test_only_what_the_codec_opened_says_it_was_sealed(keyring: Keyring) -> None:
+    """A plain payload passes through unmarked, and a mark forged on one is taken off:
+    a programme refuses a fact whose payload does not carry it (``workflows.programme``)."""
+    codec = PersonalDataCodec(keyring).for_workflow("executive-6m.E123")
+    plain = Payload(metadata={"encoding": b"json/plain"}, data=b'"x"')
+    forged = Payload(metadata={"encoding": b"json/plain", SEALED: b"1"}, data=b'"x"')
+    assert await codec.decode([plain, forged]) == [plain, plain]
+    [opened] = await codec.decode(await codec.encode([plain]))
+    assert opened.metadata[SEALED] == b"1"

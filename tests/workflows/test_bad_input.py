@@ -42,7 +42,7 @@ async def test_malformed_and_refused_signals_leave_the_programme_running(
     await programme.agree()
     before = (await programme.view()).events
 
-    # Payloads no edge validated: the worker drops them, the workflow runs on.
+    # Payloads no edge validated: refused, kept without their content; the workflow runs on.
     for raw in (
         {"type": "give_feedback", "role": "peer", "rater_id": "P1", "scores": {"motivation": 9}},
         {"type": "give_feedback", "role": "ceo", "rater_id": "P1", "scores": {"motivation": 3}},
@@ -59,8 +59,12 @@ async def test_malformed_and_refused_signals_leave_the_programme_running(
     view = await programme.view()
     assert view.status is Status.running
     assert view.events == before
-    assert [r.key for r in view.rejections] == ["bad-dim"]
-    assert "'strengths' is not assessed by this programme" in view.rejections[0].reason
+    assert [r.key for r in view.rejections] == [None, None, None, "bad-dim"]
+    for malformed in view.rejections[:3]:
+        assert malformed.reason.startswith("refused: the give_feedback message does not decode")
+        assert "ceo" not in malformed.reason
+        assert "nonsense" not in malformed.reason
+    assert "'strengths' is not assessed by this programme" in view.rejections[3].reason
     receipt = await programme.handle.query(ProgrammeWorkflow.receipt, "bad-dim")
     assert receipt.outcome == "rejected"
 

@@ -1,0 +1,137 @@
+"""A channel failing for a day never holds a programme's history hostage (revision 9).
+
+Before revision 9 a run waited for its deliveries before continuing as new: with the
+notifier down, a reminder retried for a day while every signal added events to the one
+run, past its history limit and on to Temporal's signal limit, and a legitimate answer
+was then refused. Now the run continues as new with the delivery pending, the next run
+takes it over within what is left of its day, and every run stays within its bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import timedelta
+
+from temporalio.service import RPCError
+
+from domain.commands import GiveFeedback, RecordProgress, Withdraw
+from domain.events import DeliveryFailed, Event, ReminderDue
+from domain.state import Status
+from domain.template import Dimension, Role
+from gateway.catalogue import shipped_template as shipped
+from tests.support import run_histories
+from tests.workflows.conftest import Harness
+from tests.workflows.driver import Programme
+from workflows.messages import RunSettings
+from workflows.programme import CANCELLED, NOTIFY_DEADLINE, ProgrammeWorkflow
+
+LIMIT = 100
+"""Temporal events a run may hold in this test (``RunSettings.history_limit``)."""
+FLOOD = 400
+"""Refused signals sent while the reminder keeps failing: four runs' worth."""
+PACE = 10, 0.2
+"""Ten signals at once every 0.2 s: 50 a second, ten times what the API lets one
+programme be sent (``RequestLimits.per_programme``). What a run can take past the point
+where it starts to continue as new is what arrives while one workflow task runs: its
+spare fifth of ``history_limit`` covers that at such rates, not at any rate (a client
+of Temporal's own could send faster: hence the API's per-programme limit)."""
+
+
+async def _settled(programme: Programme) -> list[Event]:
+    """The log, once a query lands (one sent while the run continues as new can time out)."""
+    for _ in range(10):
+        with contextlib.suppress(RPCError):
+            return await programme.events()
+        await asyncio.sleep(0.3)
+    return await programme.events()
+
+
+async def _flood(programme: Programme, start: int, count: int) -> None:
+    """``count`` facts the programme refuses (no such objective), at ``PACE``."""
+    at_once, every = PACE
+    for first in range(start, start + count, at_once):
+        await asyncio.sleep(every)
+        await asyncio.gather(
+            *(
+                programme.handle.signal(
+                    ProgrammeWorkflow.record_progress,
+                    RecordProgress(objective_id="S9", percent=10, key=f"flood-{n}"),
+                )
+                for n in range(first, min(first + at_once, start + count))
+            )
+        )
+
+
+async def test_a_failing_delivery_under_a_signal_flood_keeps_every_run_bounded(
+    harness: Harness,
+) -> None:
+    harness.delivered.failures_left = 10**9  # the notifier is down for good
+    programme = await Programme.launch(
+        harness, shipped("change-adoption-3m"), RunSettings(history_limit=LIMIT)
+    )
+    # The kick-off's first reminder falls due four days in, and starts failing.
+    await harness.env.sleep(timedelta(days=4, minutes=5))
+    reminder = next(e for e in await _settled(programme) if isinstance(e, ReminderDue))
+    assert (await programme.view()).pending_deliveries >= 1
+
+    await _flood(programme, 0, FLOOD // 2)
+    await programme.agree()  # a request is still taken...
+    await _flood(programme, FLOOD // 2, FLOOD // 2)
+    await programme.handle.signal(  # ...and so is a legitimate answer
+        ProgrammeWorkflow.give_feedback,
+        GiveFeedback(
+            role=Role.employee,
+            rater_id="E123",
+            scores=dict.fromkeys(
+                (Dimension.adaptability, Dimension.motivation),
+                3,
+            ),
+            key="the-answer",
+        ),
+    )
+    await _settled(programme)
+    receipt = await programme.handle.query(ProgrammeWorkflow.receipt, "the-answer")
+    assert receipt.outcome == "applied"
+    assert not [e for e in await _settled(programme) if isinstance(e, DeliveryFailed)]
+
+    # A day after it first failed, the reminder is recorded as failed, once, with why.
+    await harness.env.sleep(NOTIFY_DEADLINE)
+    failed = [
+        e
+        for e in await _settled(programme)
+        if isinstance(e, DeliveryFailed) and e.delivery_id == reminder.delivery_id
+    ]
+    assert len(failed) == 1
+    assert failed[0].at - reminder.at <= NOTIFY_DEADLINE + timedelta(minutes=15)
+    assert "notifier unavailable" in failed[0].detail
+
+    runs = await run_histories(programme.handle)
+    assert len(runs) >= FLOOD // LIMIT
+    assert max(len(run.events) for run in runs) <= LIMIT
+
+
+async def test_withdrawing_a_programme_waiting_on_a_delivery_ends_it_at_once(
+    harness: Harness,
+) -> None:
+    """What an erasure does first: the programme ends withdrawn, within seconds, its
+    failing reminder recorded as not delivered, instead of waiting out the channel."""
+    harness.delivered.failures_left = 10**9
+    programme = await Programme.launch(harness, shipped("change-adoption-3m"))
+    await harness.env.sleep(timedelta(days=4, minutes=5))
+    reminder = next(e for e in await _settled(programme) if isinstance(e, ReminderDue))
+    asked = await programme.now()
+    await programme.handle.execute_update(
+        ProgrammeWorkflow.withdraw, Withdraw(reason="personal data erased")
+    )
+    outcome = await programme.handle.result()
+    assert outcome.status is Status.withdrawn
+    assert outcome.ended_at is not None
+    assert outcome.ended_at - asked < timedelta(minutes=1)  # on the programme's own clock
+    [failed] = [
+        e
+        for e in (await programme.handle.query(ProgrammeWorkflow.events, 0)).events
+        if isinstance(e, DeliveryFailed)
+    ]
+    assert failed.delivery_id == reminder.delivery_id
+    assert failed.detail == CANCELLED
