@@ -183,3 +183,13 @@ def test_an_invitation_names_its_method(method: str) -> None:
     )  # type: ignore[arg-type]
     parsed = icalendar.Calendar.from_ical(written)
     assert str(parsed["METHOD"]) == method
+
+
+def test_a_stage_that_closes_early_pulls_the_later_ones_forward() -> None:
+    run = simulate(shipped("executive-6m"), scenario_named("on-time"), START)
+    at_launch = {e.uid: e for e in run.planned}
+    entered = [i for i, e in enumerate(run.events) if e.type == "stage_entered"]
+    after_first = {e.uid: e for e in calendar_of(run.events[: entered[1] + 1])}
+    goals = "executive-6m.simulated:deadline:goals"
+    assert after_first[goals].at < at_launch[goals].at, "agreed at once, not at the deadline"
+    assert after_first[goals].sequence == 1
