@@ -18,12 +18,14 @@ from adapters.payloads.keyring import Keyring
 from adapters.stores.idempotency import IdempotencyStore
 from config import ApiRole
 from domain.cohort_summary import summarise
+from domain.decider import decide_and_evolve
+from domain.errors import DomainError
 from domain.events import ProgrammeLaunched
 from domain.evolve import fold
 from domain.simulation import parse_scenario, scenario_named, simulate
 from domain.view import view_of
 from gateway.catalogue import shipped_template
-from gateway.client import ProgrammeNotFound, ProgrammePage
+from gateway.client import CommandRefused, ProgrammeNotFound, ProgrammePage
 from gateway.http.app import create_app
 
 TOKENS = {"tok-p": ApiRole.platform, "tok-i": ApiRole.integrator, "tok-o": ApiRole.ops}
@@ -40,6 +42,23 @@ class FakeProgrammes:
         if programme_id not in self.events_of:
             raise ProgrammeNotFound(f"programme {programme_id} not found")
         return [e for e in self.events_of[programme_id] if e.seq > after]
+
+    async def reschedule_session(self, programme_id: str, command: Any) -> Any:
+        return self._decide(programme_id, command)
+
+    async def cancel_session(self, programme_id: str, command: Any) -> Any:
+        return self._decide(programme_id, command)
+
+    def _decide(self, programme_id: str, command: Any) -> Any:
+        """The programme's own decider on its log, as the workflow's update runs it."""
+        log = self.events_of[programme_id]
+        now = log[-1].at + timedelta(minutes=1)
+        try:
+            decision = decide_and_evolve(fold(log), command, now)
+        except DomainError as exc:
+            raise CommandRefused(str(exc)) from exc
+        log.extend(decision.events)
+        return view_of(decision.state, now)
 
 
 @pytest.fixture
@@ -273,3 +292,48 @@ def test_a_mean_over_fewer_than_three_programmes_is_withheld() -> None:
     assert final.programmes == 2
     assert final.overall_change.mean is None
     assert all(c.mean is None for c in final.by_dimension.values())
+
+
+def test_one_session_rescheduled_and_one_cancelled_over_http(
+    api: tuple[TestClient, FakeProgrammes],
+) -> None:
+    client, fake = api
+    start = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    events = simulate(shipped_template("change-adoption-3m"), scenario_named("on-time"), start)
+    entered = next(e for e in events.events if getattr(e, "sessions", ()))
+    fake.events_of["P4"] = events.events[: entered.seq]  # the weekly check-ins just opened
+    view = view_of(fold(fake.events_of["P4"]), entered.at)
+    second = view.sessions[1]
+    assert second.at is not None
+    to = second.at + timedelta(days=2, hours=3)
+    moved = client.post(
+        f"/v1/programmes/P4/sessions/{second.number}/reschedule",
+        json={"to": to.isoformat(), "reason": "the team offsite"},
+        headers=auth("tok-p"),
+    )
+    assert moved.status_code == 200, moved.text
+    assert {s["number"]: s["at"] for s in moved.json()["sessions"]}[second.number] == (
+        to.isoformat().replace("+00:00", "Z")
+    )
+    third = view.sessions[2].number
+    cancelled = client.post(
+        f"/v1/programmes/P4/sessions/{third}/cancel",
+        json={"reason": "agreed"},
+        headers=auth("tok-i"),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "running", "the integrator reads a receipt"
+    again = client.post(
+        f"/v1/programmes/P4/sessions/{third}/cancel",
+        json={"reason": "agreed"},
+        headers=auth("tok-p"),
+    )
+    assert again.status_code == 409, again.text
+    assert f"cannot cancel session {third}: it was cancelled" in again.text
+    unreasoned = client.post(
+        f"/v1/programmes/P4/sessions/{third}/reschedule",
+        json={"to": to.isoformat()},
+        headers=auth("tok-p"),
+    )
+    assert unreasoned.status_code == 422
+    assert "reason" in unreasoned.text
