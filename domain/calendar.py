@@ -1,31 +1,44 @@
-"""A programme's calendar, read from its events: sessions (held, missed, not needed or
-planned, with their dates), stage deadlines and evaluations (recorded, or planned).
+"""A programme's calendar, read from its events: sessions, stage deadlines and
+evaluations, past, current and planned, each with its date and how often it changed.
 
-Dates are wall times, as instants (UTC in the iCalendar feed, which also names the
-programme's time zone, ``X-WR-TIMEZONE``, for calendar applications to show them in; the
-CLI shows them in it). A planned date is the programme clock's, through the pauses so far
-(a pause moves what is still ahead); a stage's deadline is read with the clock as it
-stood when the stage closed, so a later pause does not move a deadline already past.
+The whole calendar is planned from the launch (``domain.planning``): the stages not
+opened yet are ``tentative``, each assumed to run to its deadline, and planned again as
+the programme moves (a stage that closes early pulls the later ones forward, a pause
+moves what is ahead). Past entries keep their dates: a recorded session the date it was
+recorded at, a closed stage's deadline the one it had when it closed.
+
+``sequence`` counts the changes of an entry's date or cancellation since it was first
+planned (iCalendar's SEQUENCE): the calendar is read again after each event that may
+move it, and an entry whose time, end or cancellation differs is one change further.
+Dates are instants; readers show them in the programme's time zone (``time_zone_of``).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from domain.events import (
     EvaluationRecorded,
     Event,
+    FollowUpClosed,
+    ProgrammeCompleted,
+    ProgrammeLapsed,
     ProgrammeLaunched,
-    SessionCorrected,
-    SessionHeld,
-    SessionMissed,
+    ProgrammePaused,
+    ProgrammeResumed,
+    ProgrammeStarted,
+    ProgrammeWithdrawn,
+    SessionCancelled,
+    SessionRescheduled,
+    SessionsReplanned,
     StageCompleted,
     StageEntered,
 )
 from domain.evolve import evolve
-from domain.state import Clock, ProgrammeState
+from domain.planning import Planned, as_resumed, planned
+from domain.state import ProgrammeState
 
 
 class Kind(StrEnum):
@@ -36,14 +49,25 @@ class Kind(StrEnum):
 
 class Entry(NamedTuple):
     uid: str
-    """Stable across reads: the programme, the kind and what it is."""
+    """Stable for life: the programme, the kind and what it is (session number, stage,
+    evaluation), from its first tentative date to its record."""
     kind: Kind
     title: str
+    """In English, for logs and tests; readers use ``kind``, ``number`` and ``what``."""
     at: datetime
     status: str
-    """session: held, missed, not_needed, planned, cancelled; deadline: met, missed, pending;
-    evaluation: the verdict, or planned."""
+    """session: held, missed, not_needed, planned, tentative, cancelled; deadline: met,
+    missed, pending, tentative; evaluation: the verdict, or planned, tentative."""
     stage: str | None
+    end: datetime | None = None
+    """A session's end (its start plus its calendar's ``duration``); None for a moment
+    (a deadline, an evaluation)."""
+    number: int | None = None
+    """A session's number."""
+    what: str | None = None
+    """An evaluation's kind (``baseline``, ``follow_up``, ...)."""
+    sequence: int = 0
+    """How often its date, end or cancellation changed (iCalendar's SEQUENCE)."""
 
 
 def time_zone_of(events: list[Event]) -> str:
@@ -54,169 +78,183 @@ def time_zone_of(events: list[Event]) -> str:
     return "UTC"
 
 
+_MOVES = (
+    ProgrammeLaunched,
+    ProgrammeStarted,
+    StageEntered,
+    StageCompleted,
+    ProgrammePaused,
+    ProgrammeResumed,
+    SessionsReplanned,
+    SessionRescheduled,
+    SessionCancelled,
+    EvaluationRecorded,
+    ProgrammeCompleted,
+    ProgrammeWithdrawn,
+    ProgrammeLapsed,
+    FollowUpClosed,
+)
+"""Events after which an entry's date may differ."""
+_FOLLOW_ON = (
+    StageEntered,
+    StageCompleted,
+    SessionsReplanned,
+    ProgrammeCompleted,
+    ProgrammeWithdrawn,
+    ProgrammeLapsed,
+)
+"""Events decided with the one before (a stage opens as one closes, a pause's end moves
+the sessions): the calendar is read once both are in, so the step between is no change."""
+
+
 def calendar_of(events: list[Event]) -> list[Entry]:
     """The calendar of the programme whose log is ``events``, in date order."""
     state: ProgrammeState | None = None
-    entries: dict[str, Entry] = {}
-    open_stage: StageEntered | None = None
-    slots: dict[int, timedelta] = {}
-    recorded: dict[int, tuple[str, datetime]] = {}
-    for event in events:
+    past: dict[str, Entry] = {}
+    sequences: dict[str, int] = {}
+    seen: dict[str, tuple[datetime, datetime | None, bool]] = {}
+    current: list[Entry] = []
+    dirty = False
+    for i, event in enumerate(events):
+        before = state
         state = evolve(state, event)
         pid = state.programme_id
-        match event:
-            case StageEntered():
-                open_stage, slots = event, {s.number: s.clock for s in event.sessions}
-            case SessionHeld() | SessionMissed():
-                status = "held" if isinstance(event, SessionHeld) else "missed"
-                progress = state.stage_progress
-                if progress is not None and event.number in progress.uncounted:
-                    status = "not_needed"  # left unrecorded with the quota held: not missed
-                recorded[event.number] = (status, event.at)
-            case SessionCorrected():
-                recorded[event.number] = (event.status, event.at)
-            case StageCompleted() if open_stage is not None:
-                entries.update(_stage(pid, open_stage, slots, recorded, state.clock, event.at))
-                open_stage, slots = None, {}
-            case EvaluationRecorded():
-                kind = event.evaluation.kind.value
-                uid = f"{pid}:evaluation:{event.seq}"
-                entries[uid] = Entry(
-                    uid,
-                    Kind.evaluation,
-                    f"{kind} evaluation",
-                    event.at,
-                    event.evaluation.verdict.value,
-                    event.evaluation.stage,
-                )
-    if state is None:
-        return []
-    pid = state.programme_id
-    if open_stage is not None:
-        ended = state.ended_at if state.ended else None
-        entries.update(_stage(pid, open_stage, slots, recorded, state.clock, ended))
-        stage = state.template.stage(open_stage.stage)
-        if stage.evaluation is not None and not state.ended and open_stage.due is not None:
-            uid = f"{pid}:evaluation:{open_stage.stage}"
-            entries[uid] = Entry(
+        if isinstance(event, StageCompleted) and before is not None:
+            past.update((e.uid, e) for e in _stage(before, closed_at=event.at))
+        elif isinstance(event, EvaluationRecorded):
+            evaluation = event.evaluation
+            uid = _evaluation_uid(pid, evaluation.stage, evaluation.kind.value)
+            past[uid] = Entry(
                 uid,
                 Kind.evaluation,
-                f"{stage.evaluation.value} evaluation (by the {open_stage.stage} deadline)",
-                state.clock.wall(open_stage.due),
-                "planned",
-                open_stage.stage,
+                f"{evaluation.kind.value} evaluation",
+                event.at,
+                evaluation.verdict.value,
+                evaluation.stage,
+                what=evaluation.kind.value,
             )
-    if state.follow_up_due is not None:
-        follow_up = state.template.follow_up
-        kind = follow_up.evaluation.value if follow_up else "follow_up"
-        uid = f"{pid}:evaluation:follow-up"
-        entries[uid] = Entry(
-            uid,
-            Kind.evaluation,
-            f"{kind} evaluation",
-            state.clock.wall(state.follow_up_due),
-            "planned",
-            None,
-        )
-    return sorted(entries.values(), key=lambda e: (e.at, e.kind.value, e.uid))
+        dirty = dirty or isinstance(event, _MOVES)
+        following = events[i + 1] if i + 1 < len(events) else None
+        if dirty and not isinstance(following, _FOLLOW_ON):
+            dirty = False
+            current = _now(state, past)
+            for entry in current:
+                shape = (entry.at, entry.end, entry.status == "cancelled")
+                if entry.uid in seen and seen[entry.uid] != shape:
+                    sequences[entry.uid] = sequences.get(entry.uid, 0) + 1
+                seen[entry.uid] = shape
+    if state is None:
+        return []
+    current = _now(state, past)
+    return sorted(
+        (e._replace(sequence=sequences.get(e.uid, 0)) for e in current),
+        key=lambda e: (e.at, e.kind.value, e.uid),
+    )
 
 
-def _stage(
-    pid: str,
-    entered: StageEntered,
-    slots: dict[int, timedelta],
-    recorded: dict[int, tuple[str, datetime]],
-    clock: Clock,
-    closed_at: datetime | None,
-) -> dict[str, Entry]:
-    """A stage's sessions and deadline; ``closed_at`` when it is over."""
-    found: dict[str, Entry] = {}
-    for number, slot in slots.items():
-        planned = clock.wall(slot)
-        if number in recorded:
-            status, _ = recorded[number]
+def _now(state: ProgrammeState, past: dict[str, Entry]) -> list[Entry]:
+    """The calendar as the programme stands: what is past, the open stage, the plan."""
+    found = dict(past)
+    state = as_resumed(state)  # while paused: as if back when it ends (or now)
+    if state.stage_progress is not None:
+        found.update((e.uid, e) for e in _stage(state, closed_at=None))
+    if not state.ended:
+        found.update((e.uid, e) for e in (_planned(state, p) for p in planned(state)))
+    return list(found.values())
+
+
+def _evaluation_uid(pid: str, stage: str | None, kind: str) -> str:
+    return f"{pid}:evaluation:{stage or kind}"
+
+
+def _stage(state: ProgrammeState, closed_at: datetime | None) -> list[Entry]:
+    """The open stage's sessions and deadline; ``closed_at`` when it is closing."""
+    closed = closed_at is not None
+    progress, stage = state.stage_progress, state.current_stage
+    assert progress is not None
+    assert stage is not None
+    pid = state.programme_id
+    found: list[Entry] = []
+    length = stage.sessions.length if stage.sessions is not None else None
+    for slot in progress.sessions:
+        at = state.session_date(slot)
+        number = slot.number
+        if number in progress.uncounted:
+            status = "not_needed"
+        elif number in progress.cancelled:
+            status = "cancelled"
+        elif number in progress.recorded:
+            status = progress.recorded[number].value
         else:
-            status = "planned" if closed_at is None else "cancelled"
+            status = "cancelled" if closed else "planned"  # closed unrecorded: advanced
+        end = at + length if length is not None else None
         uid = f"{pid}:session:{number}"
-        found[uid] = Entry(uid, Kind.session, f"session {number}", planned, status, entered.stage)
-    if entered.due is not None:
-        due = clock.wall(entered.due)
-        status = "pending" if closed_at is None else ("met" if closed_at <= due else "missed")
-        uid = f"{pid}:deadline:{entered.stage}:{entered.seq}"
-        found[uid] = Entry(uid, Kind.deadline, f"{entered.stage} due", due, status, entered.stage)
+        found.append(
+            Entry(uid, Kind.session, f"session {number}", at, status, progress.key, end, number)
+        )
+    if progress.due is not None:
+        due = state.clock.wall(progress.due)
+        if closed:
+            status = "met" if closed_at is not None and closed_at <= due else "missed"
+        else:
+            status = "pending"
+        uid = f"{pid}:deadline:{progress.key}"
+        found.append(Entry(uid, Kind.deadline, f"{progress.key} due", due, status, progress.key))
+        if stage.evaluation is not None and not closed:
+            kind = stage.evaluation.value
+            uid = _evaluation_uid(pid, progress.key, kind)
+            found.append(
+                Entry(
+                    uid,
+                    Kind.evaluation,
+                    f"{kind} evaluation (by the {progress.key} deadline)",
+                    due,
+                    "planned",
+                    progress.key,
+                    what=kind,
+                )
+            )
     return found
 
 
-def ics(
-    entries: list[Entry],
-    name: str,
-    now: datetime,
-    time_zone: str = "UTC",
-    words: Words | None = None,
-) -> str:
-    """``entries`` as an iCalendar (RFC 5545) document: one event each, sessions an hour
-    long, deadlines and evaluations at their moment; times in UTC, shown by calendar
-    applications in the programme's ``time_zone``. ``words`` say each entry in the
-    programme's language (``adapters.language.calendar``); without, the entries' own."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//parcours//programme calendar//EN",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_text(name)}",
-        f"X-WR-TIMEZONE:{_text(time_zone)}",
-    ]
-    stamp = _when(now)
-    for entry in entries:
-        length = timedelta(hours=1) if entry.kind is Kind.session else timedelta(0)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{_text(entry.uid)}@parcours",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_when(entry.at)}",
-            f"DTEND:{_when(entry.at + length)}",
-            f"SUMMARY:{_text(words.summary(entry) if words else entry.title)}",
-            f"CATEGORIES:{entry.kind.value}",
-            f"DESCRIPTION:{_text(words.describe(entry) if words else describe(entry))}",
-            "STATUS:CANCELLED" if entry.status == "cancelled" else "STATUS:CONFIRMED",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+def _planned(state: ProgrammeState, item: Planned) -> Entry:
+    pid = state.programme_id
+    status = "tentative" if item.tentative else "planned"
+    if item.kind == "session":
+        assert item.number is not None
+        uid = f"{pid}:session:{item.number}"
+        title = f"session {item.number}"
+        return Entry(uid, Kind.session, title, item.at, status, item.stage, item.end, item.number)
+    if item.kind == "deadline":
+        assert item.stage is not None
+        uid = f"{pid}:deadline:{item.stage}"
+        return Entry(uid, Kind.deadline, f"{item.stage} due", item.at, status, item.stage)
+    assert item.what is not None
+    uid = _evaluation_uid(pid, item.stage, item.what)
+    return Entry(
+        uid, Kind.evaluation, f"{item.what} evaluation", item.at, status, item.stage, what=item.what
+    )
 
 
-class Words(Protocol):
-    """What an entry says to a person, in their language."""
+class Programme(NamedTuple):
+    """What a calendar's reader needs of the programme beside its entries."""
 
-    def summary(self, entry: Entry) -> str: ...
-
-    def describe(self, entry: Entry) -> str: ...
-
-
-def describe(entry: Entry) -> str:
-    return f"{entry.status}; stage {entry.stage or '-'}"
+    title: str
+    lang: str
+    time_zone: str
+    stages: dict[str, str]
+    """Each stage's key and its title."""
 
 
-def _when(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Lines of at most 75 octets, continued with a space (RFC 5545 3.1)."""
-    data = line.encode()
-    if len(data) <= 75:
-        return line
-    parts: list[str] = []
-    chunk = b""
-    for char in line:
-        encoded = char.encode()
-        if len(chunk) + len(encoded) > (75 if not parts else 74):
-            parts.append(chunk.decode())
-            chunk = b""
-        chunk += encoded
-    parts.append(chunk.decode())
-    return "\r\n ".join(parts)
+def programme_of(events: list[Event]) -> Programme:
+    """The programme's title, language, time zone and stage titles, from its launch."""
+    for event in events:
+        if isinstance(event, ProgrammeLaunched):
+            template = event.template
+            employee = event.employee
+            # the template's texts in the programme's language (its first, if not declared)
+            lang = template.language_for(employee.locale)
+            stages = {s.key: s.title_in(lang) or s.key for s in template.stages}
+            title = template.title_in(employee.locale)
+            return Programme(title, employee.locale, employee.time_zone, stages)
+    return Programme("", "en", "UTC", {})

@@ -140,6 +140,10 @@ class Launch(_Command):
     rules: int = Field(default=1, ge=1)
     """Which rules the programme follows for life (``domain.rules``); the workflow sets
     it for runs started now. 1, the default, is the behaviour before rules were numbered."""
+    first_session: AwareDatetime | None = None
+    """Rules 6: when the programme's first session is, as the platform agreed it with
+    the people; the others follow its calendar from there. None: the first ``weekday``
+    at ``at`` after its stage opens (``domain.appointments``)."""
 
     @property
     def holders(self) -> Holders:
@@ -248,6 +252,24 @@ class RecordSession(_Fact):
     """Replace what was recorded for this session (rules 2): a correction."""
 
 
+class RescheduleSession(_Command):
+    """Move one planned session to another time, by agreement (rules 6)."""
+
+    type: Literal["reschedule_session"] = "reschedule_session"
+    number: int = Field(ge=1)
+    to: AwareDatetime
+    reason: Text
+
+
+class CancelSession(_Command):
+    """Cancel one planned session by agreement: not a miss, not counted in attendance
+    (rules 6)."""
+
+    type: Literal["cancel_session"] = "cancel_session"
+    number: int = Field(ge=1)
+    reason: Text
+
+
 class RecordProgress(_Fact):
     type: Literal["record_progress"] = "record_progress"
     objective_id: Annotated[str, StringConstraints(pattern=r"^[SL][0-9]{1,2}$")]
@@ -330,6 +352,8 @@ Command = Annotated[
     | AmendObjectives
     | RecordExpectations
     | RateExpectations
+    | RescheduleSession
+    | CancelSession
     | Tick
     | RecordDelivery
     | MigrateTemplate,

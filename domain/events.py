@@ -64,6 +64,8 @@ class ProgrammeLaunched(_Event):
     rules: int = Field(default=1, ge=1)
     """Which rules the programme follows (``domain.rules``); 1, the default, is how
     programmes launched before rules were numbered behave."""
+    first_session: AwareDatetime | None = None
+    """Rules 6: the first session's time, when the platform chose it at launch."""
 
     @property
     def holders(self) -> Holders:
@@ -170,6 +172,43 @@ class SessionCorrected(_Event):
     notes: str | None = None
 
 
+class SessionsReplanned(_Event):
+    """Rules 6: a pause moved the stage's sessions still ahead to after it, on their
+    weekday at their wall time (``domain.appointments.moved``); those past keep their
+    dates. ``sessions`` are those moved, at their new slots."""
+
+    type: Literal["sessions_replanned"] = "sessions_replanned"
+    stage: str
+    sessions: tuple[SessionSlot, ...]
+    due: Duration | None
+    """The stage's deadline now: one period after its last session at least."""
+    dated: dict[int, AwareDatetime] = {}
+    """Sessions left at their date, as they were past when the pause began: their slot on
+    the programme clock stays (they may be recorded from now on), their date is this."""
+
+
+class SessionRescheduled(_Event):
+    """Rules 6: one session moved by agreement."""
+
+    type: Literal["session_rescheduled"] = "session_rescheduled"
+    stage: str
+    number: int
+    session_clock: Duration
+    """Its new slot, on the programme clock."""
+    reason: str
+    due: Duration | None
+    """The stage's deadline now: one period after its last session at least."""
+
+
+class SessionCancelled(_Event):
+    """Rules 6: one session cancelled by agreement: not a miss, not counted."""
+
+    type: Literal["session_cancelled"] = "session_cancelled"
+    stage: str
+    number: int
+    reason: str
+
+
 class ObjectiveProgressed(_Event):
     type: Literal["objective_progressed"] = "objective_progressed"
     objective_id: str
@@ -195,6 +234,27 @@ class SessionReminderDue(_Notice):
     number: int
     session_clock: Duration
     before: Duration
+
+
+class InvitedSession(BaseModel):
+    """One session as an invitation gives it: its time, its end, the invitation's
+    SEQUENCE (0 for the first, one more for each change)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int
+    at: AwareDatetime
+    end: AwareDatetime
+    sequence: int = Field(ge=0)
+
+
+class InvitationDue(_Notice):
+    """Rules 6: the employee and the coach get the sessions as calendar invitations when
+    they are planned or moved (``REQUEST``), or cancelled (``CANCEL``)."""
+
+    type: Literal["invitation_due"] = "invitation_due"
+    method: Literal["REQUEST", "CANCEL"]
+    sessions: tuple[InvitedSession, ...] = Field(min_length=1)
 
 
 class EscalationDue(_Notice):
@@ -349,9 +409,13 @@ Event = Annotated[
     | SessionHeld
     | SessionMissed
     | SessionCorrected
+    | SessionsReplanned
+    | SessionRescheduled
+    | SessionCancelled
     | ObjectiveProgressed
     | ReminderDue
     | SessionReminderDue
+    | InvitationDue
     | ReminderSkipped
     | EscalationDue
     | StageStalled
@@ -375,7 +439,7 @@ Event = Annotated[
     Field(discriminator="type"),
 ]
 
-Notice = ReminderDue | SessionReminderDue | EscalationDue
+Notice = ReminderDue | SessionReminderDue | EscalationDue | InvitationDue
 """Events that ask for a notification."""
 
 EVENT_LIST: TypeAdapter[list[Event]] = TypeAdapter(list[Event])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from domain.commands import SessionStatus
@@ -17,6 +18,7 @@ from domain.events import (
     ExpectationsRecorded,
     FeedbackReceived,
     FollowUpClosed,
+    InvitationDue,
     ObjectiveProgressed,
     ObjectivesAgreed,
     ObjectivesAmended,
@@ -31,10 +33,14 @@ from domain.events import (
     RatersNominated,
     ReminderDue,
     ReminderSkipped,
+    SessionCancelled,
     SessionCorrected,
     SessionHeld,
     SessionMissed,
     SessionReminderDue,
+    SessionRescheduled,
+    SessionSlot,
+    SessionsReplanned,
     StageCompleted,
     StageEntered,
     StageStalled,
@@ -64,6 +70,7 @@ def evolve(state: State, event: Event) -> ProgrammeState:
             clock=Clock(starts_at=event.starts_at),
             seq=event.seq,
             rules=event.rules,
+            first_session=event.first_session,
             last_at=event.at,
             applied_keys=frozenset({event.key}) if event.key else frozenset(),
         )
@@ -188,7 +195,8 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             slot = next(s for s in progress.sessions if s.number == event.number)
             update: dict[str, Any] = {
                 "recorded": {**progress.recorded, event.number: status},
-                "dated": {**progress.dated, event.number: state.clock.wall(slot.clock)},
+                # a session a pause left at its date (rules 6) keeps it
+                "dated": {event.number: state.clock.wall(slot.clock), **progress.dated},
             }
             changes: dict[str, Any] = {counter: getattr(state, counter) + 1}
             if isinstance(event, SessionMissed) and event.unrecorded and sessions_quota_met(state):
@@ -213,6 +221,26 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                         },
                     }
                 )
+            }
+        case SessionsReplanned():
+            assert progress is not None
+            replanned = _replanned(progress, event.sessions, event.due)
+            dated = {**progress.dated, **event.dated}
+            return {"stage_progress": replanned.model_copy(update={"dated": dated})}
+        case SessionRescheduled():
+            assert progress is not None
+            slot = SessionSlot(number=event.number, clock=event.session_clock)
+            return {
+                "stage_progress": _replanned(progress, (slot,), event.due),
+                "session_changes": state.session_changes + 1,
+            }
+        case SessionCancelled():
+            assert progress is not None
+            return {
+                "stage_progress": progress.model_copy(
+                    update={"cancelled": progress.cancelled | {event.number}}
+                ),
+                "session_changes": state.session_changes + 1,
             }
         case ObjectiveProgressed():
             records = state.progress_records
@@ -241,6 +269,11 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
             sent = progress.session_reminders_sent | {(event.number, j)}
             return _pending(state, event.delivery_id) | {
                 "stage_progress": progress.model_copy(update={"session_reminders_sent": sent})
+            }
+        case InvitationDue():
+            sequences = {s.number: s.sequence for s in event.sessions}
+            return _pending(state, event.delivery_id) | {
+                "invitations": {**state.invitations, **sequences}
             }
         case EscalationDue():
             assert progress is not None
@@ -311,6 +344,26 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
         case ProgrammeLaunched():
             raise ValueError("programme_launched can only be the first event")
     raise ValueError(f"unknown event {event!r}")  # pragma: no cover
+
+
+def _replanned(
+    progress: StageProgress,
+    moved: tuple[SessionSlot, ...],
+    due: timedelta | None,
+) -> StageProgress:
+    """``progress`` with the sessions ``moved`` at their new slots: a reminder already
+    sent for one is due again before its new date."""
+    new = {slot.number: slot for slot in moved}
+    changed = {n for n, slot in new.items() if slot not in progress.sessions}
+    return progress.model_copy(
+        update={
+            "sessions": tuple(new.get(s.number, s) for s in progress.sessions),
+            "due": due,
+            "session_reminders_sent": frozenset(
+                sent for sent in progress.session_reminders_sent if sent[0] not in changed
+            ),
+        }
+    )
 
 
 def _pending(state: ProgrammeState, delivery_id: str) -> dict[str, Any]:

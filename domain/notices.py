@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.commands import Employee
 from domain.evaluation import Evaluation
+from domain.events import InvitedSession
 from domain.framework import Texts
 from domain.people import Contact
 from domain.template import Role
@@ -23,6 +25,8 @@ class NoticeKind(StrEnum):
     session_reminder = "session_reminder"
     escalation = "escalation"
     evaluation_ready = "evaluation_ready"
+    invitation = "invitation"
+    """Rules 6: sessions as calendar invitations (``method`` REQUEST or CANCEL)."""
 
 
 class Notification(BaseModel):
@@ -59,6 +63,10 @@ class Notification(BaseModel):
     session_number: int | None = None
     session_at: datetime | None = None
     escalation_step: int | None = None
+    method: Literal["REQUEST", "CANCEL"] | None = None
+    """An invitation's: the sessions planned or moved, or cancelled."""
+    sessions: tuple[InvitedSession, ...] = ()
+    """An invitation's sessions, with their SEQUENCE."""
     created_at: datetime
 
 

@@ -48,6 +48,14 @@ roles other than the employee), the self-rating shown beside it with its gap; ob
 are measured from their starting point (recorded before the coaching sessions begin) to
 their target, each expected on the calendar up to its own horizon (short-term: the final
 evaluation; long-term: the follow-up); a programme ended early is never on track."""
+CALENDAR = 6
+"""Sessions are appointments (``domain.appointments``): a calendar with ``at`` puts them
+at a wall time in the programme's time zone (on a ``weekday``), the first after the stage
+opens or at the ``first_session`` chosen at launch; a stage with such a calendar is due
+no earlier than one period after its last session; a pause moves the sessions still ahead
+by whole weeks (days) to after it, never those past (``SessionsReplanned``); one session
+may be rescheduled or cancelled by agreement, with a reason (``SessionRescheduled``,
+``SessionCancelled``: not counted in attendance)."""
 FRAMEWORKS = 7
 """Evaluation reasons are stored as codes with their figures (``domain.reasons``), read in
 the reader's language through the gettext catalogues, not as English sentences; a
@@ -56,6 +64,10 @@ its scale, its languages), which programmes under every rules honour, since earl
 templates name none and decide as before."""
 RULES = FRAMEWORKS
 """The rules a programme launched now follows."""
+
+MAX_SESSION_CHANGES = 24
+"""Reschedules and cancellations in a programme's life: one session at a time, now and
+then, not a second calendar."""
 
 RECORD_SESSION_FROM = timedelta(days=1)
 """How long before its slot a session may be recorded, unless the stage's calendar

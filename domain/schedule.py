@@ -50,7 +50,13 @@ def upcoming(state: ProgrammeState) -> list[Due]:
                 for j, before in enumerate(stage.sessions.remind_before):
                     if (slot.number, j) not in progress.session_reminders_sent:
                         items.append(
-                            Due(slot.clock - before, Kind.session_reminder, (slot.number, j))
+                            # an appointment soon after its stage opens (rules 6) is
+                            # reminded of at the opening; before, slots left room
+                            Due(
+                                max(slot.clock - before, progress.entered),
+                                Kind.session_reminder,
+                                (slot.number, j),
+                            )
                         )
         if progress.due is not None:
             for i, before in enumerate(stage.remind_before_due):

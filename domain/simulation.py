@@ -38,6 +38,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from domain import attainment
+from domain.calendar import Entry, calendar_of
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -62,8 +63,11 @@ from domain.events import (
     EscalationDue,
     EvaluationRecorded,
     Event,
+    InvitationDue,
     ReminderDue,
     SessionReminderDue,
+    SessionRescheduled,
+    SessionsReplanned,
     StageEntered,
 )
 from domain.evolve import fold
@@ -95,7 +99,7 @@ LONG_TERM = ("Lead the unit",)
 SCORE = 4
 MAX_STEPS = 20_000
 """Decisions a simulation takes at most: a template is bounded, this only guards a bug."""
-Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
+Deliverable = ReminderDue | SessionReminderDue | EscalationDue | InvitationDue | EvaluationRecorded
 
 
 LONGEST = timedelta(days=3660)
@@ -225,6 +229,9 @@ class Simulation:
         self.inputs: list[Input] = []
         self.refused: list[tuple[datetime, Command, str]] = []
         self.state: ProgrammeState | None = None
+        self.planned: list[Entry] = []
+        """The calendar planned at launch (``domain.calendar``): what the workflow's
+        calendar reads before anything happens."""
 
 
 class _Action(NamedTuple):
@@ -234,6 +241,8 @@ class _Action(NamedTuple):
     order: int
     stage: int | None
     make: Callable[[ProgrammeState], list[Command]]
+    session: int | None = None
+    """The session it records: planned again when a pause moves the sessions."""
 
 
 def simulate(
@@ -242,24 +251,31 @@ def simulate(
     start: datetime,
     *,
     programme_id: str | None = None,
+    time_zone: str = "UTC",
+    first_session: datetime | None = None,
     rules: int = RULES,
 ) -> Simulation:
     """Run ``template`` from ``start`` to its end (completed with its follow-up, lapsed or
-    withdrawn) with ``scenario``'s answers, under ``rules`` (those of a programme launched
-    now, unless told)."""
+    withdrawn) with ``scenario``'s answers, for a programme in ``time_zone`` (its sessions'
+    wall times), its first session at ``first_session`` if the platform chose it, under
+    ``rules`` (those of a programme launched now, unless told)."""
     check_scenario(scenario, template)
     run = Simulation(template, scenario, start)
     launch = Launch(
         programme_id=programme_id or f"{template.id}.simulated",
-        employee=Employee(id="E123", name="Alice Martin", email="alice@example.com"),
+        employee=Employee(
+            id="E123", name="Alice Martin", email="alice@example.com", time_zone=time_zone
+        ),
         template=template,
         coach_id="C7",
         manager_id="M3",
         rules=rules,
+        first_session=first_session,
     )
     now = start
     decision = decide_and_evolve(None, launch, now)
     run.events.extend(decision.events)
+    run.planned = calendar_of(decision.events)
     state = fold(run.events)
     actions: list[_Action] = []
     counter = iter(range(10**9))
@@ -270,6 +286,7 @@ def simulate(
             _Action(scenario.withdraw, next(counter), None, lambda _: [Withdraw(reason="left")])
         )
     planned: set[int] = set()
+    moved: set[int] = set()
 
     def apply(command: Command, at: datetime, given: bool) -> ProgrammeState:
         try:
@@ -280,7 +297,11 @@ def simulate(
         if given:
             run.inputs.append(Input(at, command))
         run.events.extend(events)
+        # a confirmation may catch up with more to deliver (a reminder due as a stage
+        # opens): those are confirmed too, as the workflow's activities would be
         for event in events:
+            if isinstance(event, SessionsReplanned | SessionRescheduled):
+                moved.add(event.seq)
             if isinstance(event, Deliverable):
                 confirmed = RecordDelivery(
                     delivery_id=event.delivery_id,
@@ -289,6 +310,7 @@ def simulate(
                 )
                 more, after = decide_and_evolve(after, confirmed, at)
                 run.events.extend(more)
+                events.extend(more)
         return after
 
     for _ in range(MAX_STEPS):
@@ -302,6 +324,10 @@ def simulate(
         if waiting and -1 not in planned:
             planned.add(-1)
             actions.extend(_follow_up(state, scenario, counter))
+        if moved and progress is not None:  # rules 6: the sessions moved, so do the coach
+            moved.clear()
+            at = {s.number: s.clock for s in progress.sessions}
+            actions = [a._replace(clock=at[a.session]) if a.session in at else a for a in actions]
         actions.sort()
         while actions and actions[0].stage is not None and actions[0].stage != _index(state):
             actions.pop(0)  # its stage is over: nobody answers a closed stage
@@ -369,6 +395,7 @@ def _plan(state: ProgrammeState, scenario: Scenario, counter: Any) -> list[_Acti
                     next(counter),
                     index,
                     _session(slot.number, status),
+                    slot.number,
                 )
             )
     if plan.advance is not None:

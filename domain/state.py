@@ -70,6 +70,8 @@ class StageProgress(_State):
     corrections: dict[int, int] = {}
     uncounted: frozenset[int] = frozenset()
     """Sessions closed unrecorded but not needed (the quota was held): not missed."""
+    cancelled: frozenset[int] = frozenset()
+    """Rules 6: sessions cancelled by agreement: neither held nor missed, never recorded."""
     reminders_sent: frozenset[int] = frozenset()
     session_reminders_sent: frozenset[tuple[int, int]] = frozenset()
     escalations_sent: int = 0
@@ -84,7 +86,11 @@ class StageProgress(_State):
 
     @property
     def unrecorded(self) -> tuple[SessionSlot, ...]:
-        return tuple(s for s in self.sessions if s.number not in self.recorded)
+        return tuple(
+            s
+            for s in self.sessions
+            if s.number not in self.recorded and s.number not in self.cancelled
+        )
 
 
 class ProgrammeState(_State):
@@ -147,9 +153,24 @@ class ProgrammeState(_State):
             reached = len(self.template.stages) - 1
         return any(s.sessions is not None for s in self.template.stages[: reached + 1])
 
+    first_session: datetime | None = None
+    """Rules 6: the first session's time, chosen at launch."""
+    session_changes: int = 0
+    """Rules 6: sessions rescheduled or cancelled so far (``MAX_SESSION_CHANGES``)."""
+    invitations: dict[int, int] = {}
+    """Rules 6: the SEQUENCE of the last invitation sent for each session."""
+
     def holder(self, role: Role) -> str | None:
         """Who holds ``role`` now: the employee, or the coach, manager, sponsor or HR."""
         return self.employee.id if role is Role.employee else self.holders.of(role)
+
+    def session_date(self, slot: SessionSlot) -> datetime:
+        """When the current stage's session ``slot`` is: the date it kept (recorded, or
+        past when a pause began), else its slot on the clock as it runs now."""
+        progress = self.stage_progress
+        if progress is not None and slot.number in progress.dated:
+            return progress.dated[slot.number]
+        return self.clock.wall(slot.clock)
 
     @property
     def current_stage(self) -> Stage | None:

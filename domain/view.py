@@ -37,9 +37,10 @@ class SessionView(_View):
     """Wall time of the slot: for a recorded session, its date when it was recorded (a
     later pause does not move it); for a planned one, the planned time, which moves
     when the programme is paused, and None while it is paused."""
-    status: Literal["planned", "held", "missed", "not_needed"]
+    status: Literal["planned", "held", "missed", "not_needed", "cancelled"]
     """``not_needed``: left unrecorded when the stage's calendar closed with its
-    ``gate.sessions_held`` met; not missed, and not counted in attendance."""
+    ``gate.sessions_held`` met; not missed, and not counted in attendance. ``cancelled``:
+    cancelled by agreement (rules 6), not counted either."""
 
 
 class PauseView(_View):
@@ -123,6 +124,9 @@ class ProgrammeView(_View):
     """The client's expectations and, once rated, whether they were met."""
     expectations_by: Role = Role.sponsor
     """Whose expectations the programme records (its template says): who may say them."""
+    time_zone: str = "UTC"
+    """The programme's time zone: the dates people read are shown in it (the API's are
+    ISO 8601 with their offset)."""
 
     @property
     def holders(self) -> Holders:
@@ -205,13 +209,16 @@ def view_of(state: ProgrammeState, now: datetime) -> ProgrammeView:
         amendments=state.amendments,
         expectations=state.expectations,
         expectations_by=state.template.expectations.by,
+        time_zone=state.employee.time_zone,
     )
 
 
 def _session_status(
     progress: StageProgress, number: int
-) -> Literal["planned", "held", "missed", "not_needed"]:
+) -> Literal["planned", "held", "missed", "not_needed", "cancelled"]:
     if number in progress.uncounted:
         return "not_needed"
+    if number in progress.cancelled:
+        return "cancelled"
     recorded = progress.recorded.get(number)
     return recorded.value if recorded is not None else "planned"

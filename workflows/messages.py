@@ -45,13 +45,16 @@ raters who are who their role says, reassignment) and takes the ``nominate_rater
 ``reassign`` updates; 5 launches under rules 4 (``domain.rules.COLLECTION``: a feedback
 stage collects until every nominee answered or its due date, answers kept for a later
 stage); 6 launches under rules 5 (``domain.rules.EVIDENCE``: verdicts need evidence,
-weigh what others saw, measure objectives from their starting point); 8 launches under
-rules 7 (``domain.rules.FRAMEWORKS``: evaluation reasons stored as codes, read in the
-reader's language); 9
-(``RELIABLE_REVISION``) continues as new without waiting for deliveries, which the next
-run takes over within the deadline they began with; 10 archives a programme's events as
-it closes (``ARCHIVE_REVISION``) and takes the ``migrate_template`` update. Whoever starts
-a run says so in its input, so the run need not record a patch marker to know it."""
+weigh what others saw, measure objectives from their starting point); 7 launches under
+rules 6 (``domain.rules.CALENDAR``: sessions are appointments in the programme's time zone,
+moved by pauses to after them, rescheduled or cancelled one at a time) and takes the
+``reschedule_session`` and ``cancel_session`` updates; 8 launches under rules 7
+(``domain.rules.FRAMEWORKS``: evaluation reasons stored as codes, read in the reader's
+language); 9 (``RELIABLE_REVISION``) continues as new without waiting for deliveries,
+which the next run takes over within the deadline they began with; 10 archives a
+programme's events as it closes (``ARCHIVE_REVISION``) and takes the ``migrate_template``
+update. Whoever starts a run says so in its input, so the run need not record a patch
+marker to know it."""
 FEWER_COMMANDS_REVISION = 2
 """The first revision that keeps the deadline timer and upserts changed search
 attributes only (``workflows.programme.FEWER_COMMANDS``)."""
@@ -64,6 +67,8 @@ COLLECTION_REVISION = 5
 """The first revision whose launch takes rules 4 (``domain.rules.COLLECTION``)."""
 EVIDENCE_REVISION = 6
 """The first revision whose launch takes rules 5 (``domain.rules.EVIDENCE``)."""
+CALENDAR_REVISION = 7
+"""The first revision whose launch takes rules 6 (``domain.rules.CALENDAR``)."""
 FRAMEWORKS_REVISION = 8
 """The first revision whose launch takes rules 7 (``domain.rules.FRAMEWORKS``)."""
 RELIABLE_REVISION = 9

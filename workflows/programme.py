@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         AdvanceStage,
         AgreeObjectives,
         AmendObjectives,
+        CancelSession,
         Command,
         GiveFeedback,
         MigrateTemplate,
@@ -38,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         RecordExpectations,
         RecordProgress,
         RecordSession,
+        RescheduleSession,
         Resume,
         Tick,
         Withdraw,
@@ -48,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
         EscalationDue,
         EvaluationRecorded,
         Event,
+        InvitationDue,
         Notice,
         ReminderDue,
         SessionReminderDue,
@@ -55,7 +58,15 @@ with workflow.unsafe.imports_passed_through():
     from domain.evolve import fold
     from domain.holders import HELD
     from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import COLLECTION, EVIDENCE, FRAMEWORKS, OCCURRED_AT, PEOPLE, clip
+    from domain.rules import (
+        CALENDAR,
+        COLLECTION,
+        EVIDENCE,
+        FRAMEWORKS,
+        OCCURRED_AT,
+        PEOPLE,
+        clip,
+    )
     from domain.schedule import next_wake
     from domain.state import ProgrammeState, Status
     from domain.template import Role
@@ -64,6 +75,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.messages import (
         ARCHIVE_PROGRAMME,
         ARCHIVE_REVISION,
+        CALENDAR_REVISION,
         COLLECTION_REVISION,
         EVIDENCE_REVISION,
         FEWER_COMMANDS_REVISION,
@@ -114,7 +126,7 @@ ARCHIVE_DEADLINE = timedelta(days=3)
 """How long the archive activity is retried (the store down) before the programme closes
 unarchived, saying so in the worker's log: well within any Temporal retention, so the
 run is still there to read (and to archive again by hand)."""
-Deliverable = ReminderDue | SessionReminderDue | EscalationDue | EvaluationRecorded
+Deliverable = ReminderDue | SessionReminderDue | EscalationDue | InvitationDue | EvaluationRecorded
 """Events that ask for an activity: a notification, or an evaluation report."""
 
 
@@ -153,6 +165,8 @@ class ProgrammeWorkflow:
             rules = 1
             if input.revision is not None and input.revision >= FRAMEWORKS_REVISION:
                 rules = FRAMEWORKS
+            elif input.revision is not None and input.revision >= CALENDAR_REVISION:
+                rules = CALENDAR
             elif input.revision is not None and input.revision >= EVIDENCE_REVISION:
                 rules = EVIDENCE
             elif input.revision is not None and input.revision >= COLLECTION_REVISION:
@@ -498,6 +512,7 @@ class ProgrammeWorkflow:
             "reminder_due": NoticeKind.reminder,
             "session_reminder_due": NoticeKind.session_reminder,
             "escalation_due": NoticeKind.escalation,
+            "invitation_due": NoticeKind.invitation,
         }[event.type]
         clock = state.clock
         return Notification(
@@ -513,12 +528,16 @@ class ProgrammeWorkflow:
             stage=event.stage,
             stage_title=stage.title_in(lang),
             stage_titles=stage.title,
-            due_at=clock.wall(event.due) if not isinstance(event, SessionReminderDue) else None,
+            due_at=clock.wall(event.due)
+            if isinstance(event, ReminderDue | EscalationDue)
+            else None,
             session_number=event.number if isinstance(event, SessionReminderDue) else None,
             session_at=clock.wall(event.session_clock)
             if isinstance(event, SessionReminderDue)
             else None,
             escalation_step=event.step if isinstance(event, EscalationDue) else None,
+            method=event.method if isinstance(event, InvitationDue) else None,
+            sessions=event.sessions if isinstance(event, InvitationDue) else (),
             created_at=event.at,
         )
 
@@ -686,6 +705,22 @@ class ProgrammeWorkflow:
 
     @migrate_template.validator
     def _check_migrate(self, command: MigrateTemplate) -> None:
+        self._validate(command)
+
+    @workflow.update(name="reschedule_session")
+    def reschedule_session(self, command: RescheduleSession) -> ProgrammeView:
+        return self._update(command)
+
+    @reschedule_session.validator
+    def _check_reschedule(self, command: RescheduleSession) -> None:
+        self._validate(command)
+
+    @workflow.update(name="cancel_session")
+    def cancel_session(self, command: CancelSession) -> ProgrammeView:
+        return self._update(command)
+
+    @cancel_session.validator
+    def _check_cancel(self, command: CancelSession) -> None:
         self._validate(command)
 
     def log(self) -> list[Event]:

@@ -28,6 +28,19 @@ MESSAGES: dict[str, str] = {
         "Hallo {name},\n\n"
         "Eine Bewertung des Programms „{programme}“ wurde im Abschnitt „{stage}“ erfasst.\n"
     ),
+    "notice.invitation.subject": "{programme}: {sessions_short}",
+    "notice.invitation.body": (
+        "Hallo {name},\n\n"
+        "Das Programm „{programme}“ (Phase „{stage}“) hat geplant:\n{sessions}\n"
+        "Die angehängte Einladung trägt es in Ihren Kalender ein und hält es aktuell.\n"
+    ),
+    "notice.invitation_cancel.subject": "Abgesagt: {programme}, {sessions_short}",
+    "notice.invitation_cancel.body": (
+        "Hallo {name},\n\n"
+        "Im Programm „{programme}“ (Phase „{stage}“) einvernehmlich abgesagt:\n"
+        "{sessions}\n"
+    ),
+    "notice.invitation.session": "Sitzung {number}: {when}",
     "notice.link": "\nWo das Programm steht: {link}\n",
     "notice.footer": ("\n-- parcours (Programm {programme_id}, Zustellung {delivery_id})\n"),
     # ------------------------------------------------------------ Wörter
@@ -203,22 +216,21 @@ MESSAGES: dict[str, str] = {
         "die Werte des Ausgangswerts wurden zusammengefasst oder zurückgehalten"
     ),
     "note.suffix": "{parts} (die Veränderung seit dem Ausgangswert wird nicht gezeigt)",
-    # ------------------------------------------------------------ calendar
-    "calendar.session": "Sitzung {number}: {stage}",
-    "calendar.deadline": "Fällig: {stage}",
-    "calendar.evaluation": "{kind}: {stage}",
-    "calendar.follow_up": "Nachbetreuung",
-    "calendar.description": "{status}; {stage}",
+    "calendar.name": "{programme}: {name}",
+    "calendar.session": "{programme}: Sitzung {number}",
+    "calendar.deadline": "{programme}: „{stage}“ fällig",
+    "calendar.evaluation": "{programme}: {kind}",
     "calendar.status.held": "gehalten",
     "calendar.status.missed": "versäumt",
-    "calendar.status.not_needed": "nicht nötig",
+    "calendar.status.not_needed": "nicht nötig (die verlangten Sitzungen fanden statt)",
     "calendar.status.planned": "geplant",
+    "calendar.status.tentative": "vorläufig: verschiebt sich mit den Phasen davor",
     "calendar.status.cancelled": "abgesagt",
     "calendar.status.met": "eingehalten",
     "calendar.status.pending": "ausstehend",
-    "calendar.status.on_track": "auf Kurs",
-    "calendar.status.at_risk": "gefährdet",
-    "calendar.status.off_track": "vom Kurs abgekommen",
+    "calendar.verdict": "Urteil: {verdict}",
+    "calendar.description": "Phase: {stage}. {status}.",
+    "calendar.description.none": "Nachbetreuung. {status}.",
     # rules 5 (verdicts), the confidentiality notes and amendments (main's keys)
     "verdict.insufficient_evidence": "Nicht genug Belege für ein Urteil",
     "report.comments_withheld": (

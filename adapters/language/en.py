@@ -28,6 +28,19 @@ MESSAGES: dict[str, str] = {
         "Hello {name},\n\n"
         'An evaluation of the programme "{programme}" has been recorded at the stage "{stage}".\n'
     ),
+    "notice.invitation.subject": "{programme}: {sessions_short}",
+    "notice.invitation.body": (
+        "Hello {name},\n\n"
+        'The programme "{programme}" (stage "{stage}") has planned:\n{sessions}\n'
+        "The invitation attached puts it in your calendar and keeps it up to date.\n"
+    ),
+    "notice.invitation_cancel.subject": "Cancelled: {programme}, {sessions_short}",
+    "notice.invitation_cancel.body": (
+        "Hello {name},\n\n"
+        'In the programme "{programme}" (stage "{stage}"), cancelled by agreement:\n'
+        "{sessions}\n"
+    ),
+    "notice.invitation.session": "session {number}: {when}",
     "notice.link": "\nWhere it stands: {link}\n",
     "notice.footer": ("\n-- parcours (programme {programme_id}, delivery {delivery_id})\n"),
     # ------------------------------------------------------------ words
@@ -65,6 +78,22 @@ MESSAGES: dict[str, str] = {
     "session.missed": "missed",
     "session.unrecorded": "not recorded by the stage deadline",
     "session.not_needed": "not needed",
+    # ------------------------------------------------------------ calendar
+    "calendar.name": "{programme}: {name}",
+    "calendar.session": "{programme}: session {number}",
+    "calendar.deadline": '{programme}: "{stage}" due',
+    "calendar.evaluation": "{programme}: {kind} evaluation",
+    "calendar.status.held": "held",
+    "calendar.status.missed": "missed",
+    "calendar.status.not_needed": "not needed (the sessions the stage asks for were held)",
+    "calendar.status.planned": "planned",
+    "calendar.status.tentative": "tentative: moves with the stages before it",
+    "calendar.status.cancelled": "cancelled",
+    "calendar.status.met": "met",
+    "calendar.status.pending": "to come",
+    "calendar.verdict": "verdict: {verdict}",
+    "calendar.description": "Stage: {stage}. {status}.",
+    "calendar.description.none": "Follow-up. {status}.",
     # ------------------------------------------------------------ reports
     "report.title": "{kind} evaluation: {name}",
     "report.employee": "Employee",
@@ -232,20 +261,4 @@ MESSAGES: dict[str, str] = {
         "{role} like for like withheld: it would single a rater out, {needed} needed to show it"
     ),
     "note.suffix": "{parts} (the change since the baseline is not shown)",
-    # ------------------------------------------------------------ calendar
-    "calendar.session": "Session {number}: {stage}",
-    "calendar.deadline": "Due: {stage}",
-    "calendar.evaluation": "{kind} evaluation: {stage}",
-    "calendar.follow_up": "follow-up",
-    "calendar.description": "{status}; {stage}",
-    "calendar.status.held": "held",
-    "calendar.status.missed": "missed",
-    "calendar.status.not_needed": "not needed",
-    "calendar.status.planned": "planned",
-    "calendar.status.cancelled": "cancelled",
-    "calendar.status.met": "met",
-    "calendar.status.pending": "pending",
-    "calendar.status.on_track": "on track",
-    "calendar.status.at_risk": "at risk",
-    "calendar.status.off_track": "off track",
 }

@@ -30,6 +30,19 @@ MESSAGES: dict[str, str] = {
         "Une évaluation du programme « {programme} » a été enregistrée à l'étape "
         "« {stage} ».\n"
     ),
+    "notice.invitation.subject": "{programme} : {sessions_short}",
+    "notice.invitation.body": (
+        "Bonjour {name},\n\n"
+        "Le programme « {programme} » (étape « {stage} ») prévoit :\n{sessions}\n"
+        "L'invitation jointe le place dans votre agenda et le tient à jour.\n"
+    ),
+    "notice.invitation_cancel.subject": "Annulée : {programme}, {sessions_short}",
+    "notice.invitation_cancel.body": (
+        "Bonjour {name},\n\n"
+        "Dans le programme « {programme} » (étape « {stage} »), annulée d'un commun "
+        "accord :\n{sessions}\n"
+    ),
+    "notice.invitation.session": "séance {number} : {when}",
     "notice.link": "\nOù en est le programme : {link}\n",
     "notice.footer": ("\n-- parcours (programme {programme_id}, envoi {delivery_id})\n"),
     # ------------------------------------------------------------ mots
@@ -67,6 +80,22 @@ MESSAGES: dict[str, str] = {
     "session.missed": "manquée",
     "session.unrecorded": "non enregistrée avant l'échéance de l'étape",
     "session.not_needed": "non nécessaire",
+    # ------------------------------------------------------------ calendrier
+    "calendar.name": "{programme} : {name}",
+    "calendar.session": "{programme} : séance {number}",
+    "calendar.deadline": "{programme} : échéance de l'étape « {stage} »",
+    "calendar.evaluation": "{programme} : évaluation {kind}",
+    "calendar.status.held": "tenue",
+    "calendar.status.missed": "manquée",
+    "calendar.status.not_needed": "non nécessaire (les séances demandées par l'étape ont eu lieu)",
+    "calendar.status.planned": "prévue",
+    "calendar.status.tentative": "provisoire : suit les étapes précédentes",
+    "calendar.status.cancelled": "annulée",
+    "calendar.status.met": "respectée",
+    "calendar.status.pending": "à venir",
+    "calendar.verdict": "verdict : {verdict}",
+    "calendar.description": "Étape : {stage}. {status}.",
+    "calendar.description.none": "Suivi. {status}.",
     # ------------------------------------------------------------ rapports
     "report.title": "Évaluation {kind} : {name}",
     "report.employee": "Salarié",
@@ -253,20 +282,4 @@ MESSAGES: dict[str, str] = {
         " {needed} nécessaires pour la montrer"
     ),
     "note.suffix": "{parts} (l'évolution depuis l'évaluation initiale n'est pas montrée)",
-    # ------------------------------------------------------------ calendar
-    "calendar.session": "Séance {number} : {stage}",
-    "calendar.deadline": "Échéance : {stage}",
-    "calendar.evaluation": "Évaluation {kind} : {stage}",
-    "calendar.follow_up": "suivi",
-    "calendar.description": "{status} ; {stage}",
-    "calendar.status.held": "tenue",
-    "calendar.status.missed": "manquée",
-    "calendar.status.not_needed": "pas nécessaire",
-    "calendar.status.planned": "prévue",
-    "calendar.status.cancelled": "annulée",
-    "calendar.status.met": "respectée",
-    "calendar.status.pending": "à venir",
-    "calendar.status.on_track": "en bonne voie",
-    "calendar.status.at_risk": "à surveiller",
-    "calendar.status.off_track": "en difficulté",
 }

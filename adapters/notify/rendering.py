@@ -67,7 +67,7 @@ def render(
     def when(value: datetime | None) -> str:
         return none if value is None else reader.when(value)
 
-    fields = {
+    fields: dict[str, object] = {
         "name": notification.employee.name,
         "programme": text_in(notification.titles, lang) or notification.template_title,
         "programme_id": notification.programme_id,
@@ -83,6 +83,15 @@ def render(
         "delivery_id": notification.delivery_id,
     }
     kind = notification.kind.value
+    if notification.sessions:  # an invitation: each session in the reader's time
+        lines = [
+            text(lang, "notice.invitation.session", number=s.number, when=reader.when(s.at))
+            for s in notification.sessions
+        ]
+        fields["sessions"] = "\n".join(f"- {line}" for line in lines)
+        fields["sessions_short"] = lines[0] if len(lines) == 1 else f"{lines[0]}, ..."
+        if notification.method == "CANCEL":
+            kind = "invitation_cancel"
     subject = text(lang, f"notice.{kind}.subject", **fields)
     body = text(lang, f"notice.{kind}.body", **fields)
     if link is not None:

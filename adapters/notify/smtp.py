@@ -30,6 +30,7 @@ from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 
 from activities.errors import ChannelRefused, ChannelUnavailable
+from adapters.calendar.invitations import invitation
 from adapters.notify.choices import SmtpSecurity
 from adapters.notify.rendering import render
 from domain.commands import NOMINATED_ROLES
@@ -96,6 +97,20 @@ class SmtpNotifier:
         msg["X-Parcours-Kind"] = notification.kind.value
         msg["X-Parcours-Programme"] = notification.programme_id
         msg.set_content(rendered.text)
+        if notification.sessions and notification.method is not None:
+            # Rules 6: the sessions as an invitation their calendars take and update
+            _, sender = parseaddr(self.config.sender)
+            document = invitation(
+                notification,
+                lang=rendered.lang,
+                organizer=sender,
+                attendees=self._addresses(notification),
+            )
+            msg.add_alternative(
+                document.decode(),
+                subtype="calendar",
+                params={"method": notification.method},
+            )
         return msg
 
     async def send(self, notification: Notification) -> str:

@@ -24,6 +24,7 @@ from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
     AmendObjectives,
+    CancelSession,
     Command,
     GiveFeedback,
     Launch,
@@ -36,6 +37,7 @@ from domain.commands import (
     RecordExpectations,
     RecordProgress,
     RecordSession,
+    RescheduleSession,
     Resume,
     Tick,
     Withdraw,
@@ -124,4 +126,6 @@ _HANDLERS: dict[type[Any], Callable[[Draft, Any], None]] = {
     Tick: lifecycle.tick,
     RecordDelivery: lifecycle.record_delivery,
     MigrateTemplate: migration.migrate,
+    RescheduleSession: sessions.reschedule,
+    CancelSession: sessions.cancel,
 }

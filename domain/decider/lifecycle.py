@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain import rules as r
+from domain.appointments import reads, zone
 from domain.commands import (
     HELD_ROLES,
     AdvanceStage,
@@ -19,6 +20,7 @@ from domain.commands import (
 )
 from domain.decider.draft import Draft, require_open, require_within
 from domain.decider.evaluations import record_evaluation
+from domain.decider.sessions import replan
 from domain.decider.stages import complete_stage
 from domain.decider.timers import catch_up
 from domain.errors import DomainError
@@ -33,6 +35,7 @@ from domain.events import (
 )
 from domain.evidence import Ending
 from domain.evolve import evolve
+from domain.replanning import check_first_session
 from domain.roles import one_role_each
 from domain.state import Status
 from domain.template import EvaluationKind, Role
@@ -54,11 +57,26 @@ def launch(command: Launch, now: datetime) -> Draft:
         cohort_id=command.cohort_id,
         starts_at=starts_at,
         rules=command.rules,
+        first_session=_first_session(command, starts_at),
     )
     draft = Draft(evolve(None, launched), now, command.key)
     draft.events.append(launched)
     catch_up(draft)
     return draft
+
+
+def _first_session(command: Launch, starts_at: datetime) -> datetime | None:
+    """Rules 6: the first session chosen at launch. The gateway refuses one the rules do
+    not take (``check_first_session``); a launch is never refused here, where it would
+    fail the workflow's start, so one that slipped through is left out."""
+    chosen = command.first_session
+    if chosen is None or command.rules < r.CALENDAR:
+        return None
+    try:
+        check_first_session(chosen, starts_at, command.template)
+    except DomainError:
+        return None
+    return chosen
 
 
 def pause(draft: Draft, command: Pause) -> None:
@@ -68,7 +86,8 @@ def pause(draft: Draft, command: Pause) -> None:
     if state.status is not Status.running:
         raise DomainError(f"cannot pause: the programme is {state.status}")
     if command.until is not None and command.until <= draft.now:
-        raise DomainError(f"until must be in the future, got {command.until.isoformat()}")
+        shown = reads(command.until, zone(state.employee.time_zone))
+        raise DomainError(f"until must be in the future, got {shown}")
     if draft.dated:
         require_within("reason", command.reason, r.MAX_TEXT)
     if draft.dated and state.pauses >= r.MAX_PAUSES:
@@ -83,7 +102,9 @@ def resume(draft: Draft, command: Resume) -> None:
     state = draft.state
     if state.status is not Status.paused or state.clock.paused_since is None:
         raise DomainError(f"cannot resume: the programme is {state.status}, not paused")
-    draft.emit(ProgrammeResumed, paused_for=draft.now - state.clock.paused_since)
+    since = state.clock.paused_since
+    draft.emit(ProgrammeResumed, paused_for=draft.now - since)
+    replan(draft, since, draft.now)
 
 
 def withdraw(draft: Draft, command: Withdraw) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from domain.decider.draft import Draft
 from domain.decider.evaluations import record_evaluation
+from domain.decider.sessions import invite
 from domain.events import ProgrammeCompleted, SessionSlot, StageCompleted, StageEntered
 from domain.gates import gate_status
+from domain.replanning import opening
 from domain.state import Status
 
 
@@ -47,16 +49,15 @@ def enter_stage(draft: Draft, index: int) -> None:
     clock = draft.clock()
     allowed = stage.allowed
     slots: tuple[SessionSlot, ...] = ()
+    due = clock + allowed if allowed is not None else None
     if stage.sessions is not None:
         first = 1 + sum(s.sessions.count for s in state.template.stages[:index] if s.sessions)
         slots = tuple(
             SessionSlot(number=first + n, clock=clock + stage.sessions.every * (n + 1))
             for n in range(stage.sessions.count)
         )
-    draft.emit(
-        StageEntered,
-        stage=stage.key,
-        index=index,
-        due=clock + allowed if allowed is not None else None,
-        sessions=slots,
-    )
+        planned = opening(state, stage, first, clock)
+        if planned is not None:  # rules 6: appointments at a wall time
+            slots, due = planned.sessions, planned.due
+    draft.emit(StageEntered, stage=stage.key, index=index, due=due, sessions=slots)
+    invite(draft, [slot.number for slot in slots], "REQUEST")

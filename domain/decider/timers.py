@@ -4,10 +4,13 @@ same however late a timer or a worker woke up."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from domain import rules as r
+from domain.appointments import reads, zone
 from domain.decider.draft import Draft, span
 from domain.decider.evaluations import record_evaluation
+from domain.decider.sessions import replan
 from domain.decider.stages import enter_stage, settle
 from domain.events import (
     CollectionDue,
@@ -25,7 +28,7 @@ from domain.events import (
 from domain.evidence import Ending
 from domain.gates import gate_status, quorum_met, sessions_quota_met, stage_nominees, unanswered
 from domain.schedule import Due, Kind, upcoming
-from domain.state import Status
+from domain.state import ProgrammeState, Status
 from domain.template import EvaluationKind, Role
 
 
@@ -50,6 +53,7 @@ def _catch_up_timers(draft: Draft) -> None:
         )
         # a gate opened while paused opens the stage at the resume, not at ``now``
         draft.due = resumed.clock
+        replan(draft, state.pause_until - paused_for, state.pause_until)
         settle(draft)
     while True:
         state = draft.state
@@ -162,6 +166,14 @@ def _fire(draft: Draft, item: Due) -> None:
         draft.emit(StageStalled, clock=at, stage=progress.key)
 
 
+def _when(state: ProgrammeState, at: datetime) -> str:
+    """A time an event says in words: in the programme's time zone from rules 6, as the
+    programmes before it always said it (ISO 8601 in UTC) under earlier rules."""
+    if state.rules >= r.CALENDAR:
+        return reads(at, zone(state.employee.time_zone))
+    return at.isoformat()
+
+
 def _stale(draft: Draft, item: Due) -> bool:
     """Rules 2: a reminder decided later after its moment than its own lead time is
     recorded as skipped: it would arrive after what it reminds of, or as noise."""
@@ -189,7 +201,7 @@ def _stale(draft: Draft, item: Due) -> bool:
         before=before,
         number=number,
         reason=(
-            f"the reminder for {what} was due at {moment.isoformat()} but decided "
+            f"the reminder for {what} was due at {_when(state, moment)} but decided "
             f"{span(late)} later, more than its lead time of {span(before)}"
         ),
     )

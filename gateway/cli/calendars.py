@@ -20,22 +20,31 @@ def calendar(
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
-    """Sessions (held, missed, planned), stage deadlines and evaluations, with real dates."""
+    """The whole calendar, planned from the launch: sessions (held, missed, planned,
+    tentative), stage deadlines and evaluations, in the programme's time zone."""
     from datetime import UTC, datetime
 
     from rich.table import Table
 
-    from adapters.language.calendar import CalendarWords
-    from adapters.language.zones import zone_of
-    from domain.calendar import calendar_of, ics, time_zone_of
+    from adapters.calendar.ics import calendar as ics
+    from adapters.language.formats import Reader
+    from domain.calendar import calendar_of, programme_of
 
     events = run(lambda c: c.events(programme_id), address, namespace)
     entries = calendar_of(events)
-    zone_name = time_zone_of(events)
-    zone = zone_of(zone_name)
+    about = programme_of(events)
+    reader = Reader.of(about.lang, about.time_zone)
     if ics_file is not None:
-        feed = ics(entries, programme_id, datetime.now(UTC), zone_name, CalendarWords.of(events))
-        ics_file.write_text(feed, encoding="utf-8")
+        feed = ics(
+            entries,
+            name=programme_id,
+            programme=about.title,
+            lang=about.lang,
+            zone=about.time_zone,
+            now=datetime.now(UTC),
+            stages=about.stages,
+        )
+        ics_file.write_bytes(feed)
     if as_json:
         print_json(
             [
@@ -43,18 +52,19 @@ def calendar(
                     "uid": e.uid,
                     "kind": e.kind.value,
                     "title": e.title,
-                    "at": e.at.astimezone(zone).isoformat(),
+                    "at": e.at.astimezone(reader.zone).isoformat(),
+                    "end": e.end.astimezone(reader.zone).isoformat() if e.end else None,
                     "status": e.status,
                     "stage": e.stage,
+                    "sequence": e.sequence,
                 }
                 for e in entries
             ]
         )
         return
-    table = Table(f"date ({zone_name})", "what", "stage", "status")
+    table = Table(f"date ({reader.zone_label})", "what", "stage", "status")
     for entry in entries:
-        at = entry.at.astimezone(zone)
-        table.add_row(f"{at:%Y-%m-%d %H:%M}", entry.title, entry.stage or "", entry.status)
+        table.add_row(reader.short(entry.at), entry.title, entry.stage or "", entry.status)
     out.print(table)
     if ics_file is not None:
         out.print(f"written to {ics_file}", highlight=False)

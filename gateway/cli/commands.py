@@ -15,8 +15,10 @@ from gateway.cli.shell import (
     app,
     build,
     fail,
+    parse_local,
     parse_when,
     run,
+    zone_of_programme,
 )
 
 if TYPE_CHECKING:
@@ -161,19 +163,41 @@ def feedback(
 def session(
     programme_id: ProgrammeId,
     number: Annotated[int, typer.Option("--number", help="Session number on the calendar.")],
-    status: Annotated[str, typer.Option("--status", help="held or missed.")],
+    status: Annotated[str | None, typer.Option("--status", help="held or missed.")] = None,
     notes: Annotated[str | None, typer.Option("--notes")] = None,
     correct: Annotated[
         bool, typer.Option("--correct", help="Replace what was recorded for this session.")
     ] = False,
+    reschedule: Annotated[
+        str | None,
+        typer.Option(
+            "--reschedule",
+            help="Move it to this date and time, in the programme's time zone "
+            "(2027-02-03T10:00), by agreement; with --reason.",
+        ),
+    ] = None,
+    cancel: Annotated[
+        bool, typer.Option("--cancel", help="Cancel it by agreement (not a miss); with --reason.")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why, with --reschedule or --cancel.")
+    ] = None,
     at: At = None,
     key: Key = None,
     address: Address = None,
     namespace: Namespace = None,
+    as_json: AsJson = False,
 ) -> None:
-    """Record a session of the calendar as held or missed (or correct a wrong record)."""
+    """Record a session of the calendar as held or missed (or correct a wrong record);
+    or reschedule it, or cancel it by agreement."""
     from gateway.cli.rendering import show_receipt
     from gateway.client.requests import SessionRequest
+
+    if [status is not None, reschedule is not None, cancel].count(True) != 1:
+        fail("give one of --status, --reschedule or --cancel", 2)
+    if status is None:
+        _change_session(programme_id, number, reschedule, reason, key, address, namespace, as_json)
+        return
 
     body = build(
         SessionRequest,
@@ -185,6 +209,33 @@ def session(
     )
     command = body.command(key)
     show_receipt(run(lambda c: c.record_session(programme_id, command), address, namespace))
+
+
+def _change_session(
+    programme_id: str,
+    number: int,
+    reschedule: str | None,
+    reason: str | None,
+    key: str | None,
+    address: str | None,
+    namespace: str | None,
+    as_json: bool,
+) -> None:
+    from gateway.cli.rendering import show_view
+    from gateway.client.requests import CancelRequest, RescheduleRequest
+
+    if reason is None:
+        fail("reason: a session is rescheduled or cancelled with --reason", 2)
+    if reschedule is not None:
+        zone = zone_of_programme(programme_id, address, namespace)
+        moved = build(
+            RescheduleRequest, to=parse_local(reschedule, "reschedule", zone), reason=reason
+        ).command(number, key)
+        view = run(lambda c: c.reschedule_session(programme_id, moved), address, namespace)
+    else:
+        cancelled = build(CancelRequest, reason=reason).command(number, key)
+        view = run(lambda c: c.cancel_session(programme_id, cancelled), address, namespace)
+    show_view(view, as_json)
 
 
 @app.command()
@@ -227,9 +278,10 @@ def pause(
     from domain.commands import Pause
     from gateway.cli.rendering import show_view
 
-    command = build(
-        Pause, reason=reason, until=parse_when(until, "until") if until else None, key=key
-    )
+    when = None
+    if until is not None:  # a date people give is in the programme's time zone
+        when = parse_local(until, "until", zone_of_programme(programme_id, address, namespace))
+    command = build(Pause, reason=reason, until=when, key=key)
     show_view(run(lambda c: c.pause(programme_id, command), address, namespace), as_json)
 
 

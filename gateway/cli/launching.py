@@ -18,6 +18,7 @@ from gateway.cli.shell import (
     err,
     fail,
     out,
+    parse_local,
     print_json,
     run,
 )
@@ -44,6 +45,14 @@ def launch(
     tz: Annotated[
         str, typer.Option("--tz", help="The programme's time zone, e.g. Europe/Paris.")
     ] = "UTC",
+    first_session: Annotated[
+        str | None,
+        typer.Option(
+            "--first-session",
+            help="The first session's date and time, agreed with the people, in the "
+            "programme's time zone (2027-01-12T09:00).",
+        ),
+    ] = None,
     address: Address = None,
     namespace: Namespace = None,
     as_json: AsJson = False,
@@ -74,8 +83,10 @@ def launch(
             holders=holders,
             cohort_id=cohort,
             start_date=start_date,
+            first_session=first,
         )
 
+    first = parse_local(first_session, "first_session", tz) if first_session else None
     launched = run(work, address, namespace)
     if as_json:
         print_json(launched)

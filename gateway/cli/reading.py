@@ -64,6 +64,7 @@ def list_(
         for stage_key, number in counts.items():
             out.print(f"{stage_key or '(finished)'}: {number}")
         return
+
     page = run(lambda c: c.list_programmes(filters, page_token, page_size), address, namespace)
     if as_json:
         print_json(page)
@@ -191,10 +192,16 @@ def history(
     if as_json:
         sys.stdout.write(EVENT_LIST.dump_json(events, indent=2).decode() + "\n")
         return
+    from adapters.language.formats import Reader
+    from domain.calendar import programme_of
+
+    about = programme_of(events)
+    reader = Reader.of(about.lang, about.time_zone)
+    out.print(f"times in {reader.zone_label}", highlight=False)
     for event in events:
         out.print(
-            f"{event.seq:>4}  {event.at:%Y-%m-%d %H:%M:%S}  {timeline.span(event.clock):>10}  "
-            f"[bold]{event.type:<22}[/] {escape(timeline.summary(event))}",
+            f"{event.seq:>4}  {reader.short(event.at):>18}  {timeline.span(event.clock):>10}  "
+            f"[bold]{event.type:<22}[/] {escape(timeline.summary(event, reader.short))}",
             highlight=False,
         )
 

@@ -25,11 +25,12 @@ UNJUDGED = "insufficient_evidence"
 """The verdict a cohort report counts on its own line (``domain.verdict.Verdict``)."""
 
 
-def local(at: datetime, zone: str) -> datetime:
-    """``at`` in the programme's time zone (UTC if the name is unknown here)."""
-    from adapters.language.zones import zone_of
+def when(at: datetime, locale: str, zone: str) -> str:
+    """``at`` as the programme's people read it: in its time zone, to the minute, in its
+    language's format (``12 Jan 2027, 09:00``, ``12 janv. 2027, 09:00``)."""
+    from adapters.language.formats import Reader
 
-    return at.astimezone(zone_of(zone))
+    return Reader.of(locale, zone).short(at)
 
 
 ROW_MINIMUM = 10 + 9 + 10 + 10 + 6 + 3 * 5
@@ -53,7 +54,10 @@ def programmes_table(
             who = f"[erased] ({view.employee_id})"
             rows.append((view.programme_id, who, view.status or "", view.stage or "", "", ""))
             continue
-        deadline = f"{view.next_deadline:%Y-%m-%d %H:%M}" if view.next_deadline else ""
+        deadline = ""
+        if view.next_deadline:  # in the programme's time zone, as its people read it
+            zone, lang = view.employee.time_zone, view.employee.locale
+            deadline = f"{when(view.next_deadline, lang, zone)} {zone}"
         status, stage = view.status, view.stage or ""
         rows.append(
             (view.programme_id, view.employee.name, status, stage, deadline, str(view.events))
@@ -99,18 +103,19 @@ def show_view(view: ProgrammeView, as_json: bool) -> None:
     )
     stage = f"{view.stage_number}/{view.stages} {view.stage}" if view.stage else "—"
     out.print(f"status: [bold]{view.status}[/]   stage: {stage}   events: {view.events}")
-    zone = view.employee.time_zone
-    out.print(f"locale: {view.employee.locale}   time zone: {zone}", highlight=False)
+    zone, lang = view.employee.time_zone, view.employee.locale
+    out.print(f"locale: {lang}   time zone: {zone} (times below)", highlight=False)
     if view.stage_due:
         out.print(
-            f"stage due: {local(view.stage_due, zone):%Y-%m-%d %H:%M} {zone}"
-            + ("  (stalled)" if view.stalled else "")
+            f"stage due: {when(view.stage_due, lang, zone)}"
+            + ("  (stalled)" if view.stalled else ""),
+            highlight=False,
         )
     if view.next_deadline:
-        out.print(f"next deadline: {local(view.next_deadline, zone):%Y-%m-%d %H:%M:%S} {zone}")
+        out.print(f"next deadline: {when(view.next_deadline, lang, zone)}", highlight=False)
     if view.paused:
-        until = f" until {view.paused.until:%Y-%m-%d %H:%M}" if view.paused.until else ""
-        out.print(f"paused: {view.paused.reason}{until}")
+        until = f" until {when(view.paused.until, lang, zone)}" if view.paused.until else ""
+        out.print(f"paused: {view.paused.reason}{until}", highlight=False)
     for missing in view.missing:
         out.print(f"waiting for: {missing}")
     for objective in view.objectives:
@@ -133,9 +138,10 @@ def show_view(view: ProgrammeView, as_json: bool) -> None:
             "sessions: "
             + ", ".join(
                 f"{s.number} {s.status.replace('_', ' ')}"
-                + (f" {s.at:%Y-%m-%d}" if s.at and s.status == "planned" else "")
+                + (f" {when(s.at, lang, zone)}" if s.at and s.status == "planned" else "")
                 for s in view.sessions
-            )
+            ),
+            highlight=False,
         )
     for evaluation in view.evaluations:
         out.print(

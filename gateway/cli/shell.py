@@ -204,6 +204,33 @@ def print_json(value: Any) -> None:
     sys.stdout.write(text + "\n")
 
 
+def parse_local(text: str, field: str, time_zone: str) -> datetime:
+    """A date (its midnight) or an ISO 8601 datetime, read in the programme's
+    ``time_zone`` unless it says its own offset: ``2027-01-15`` for a Paris programme
+    is midnight in Paris."""
+    from adapters.language.zones import zone_of
+
+    where = zone_of(time_zone)
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=where)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        fail(
+            f"{field}: {text!r} is not a date (2026-12-01) or a date and time (2026-12-01T09:00)", 2
+        )
+    if value.tzinfo is None:
+        # a wall time that does not exist (the hour skipped in spring) reads as after it
+        value = value.replace(tzinfo=where).astimezone(UTC).astimezone(where)
+    return value
+
+
+def zone_of_programme(programme_id: str, address: str | None, namespace: str | None) -> str:
+    """The programme's time zone, from its view."""
+    view = run(lambda c: c.view(programme_id), address, namespace)
+    return str(view.time_zone)
+
+
 def parse_when(text: str, field: str) -> datetime:
     """A date (midnight UTC) or an ISO 8601 datetime with a timezone."""
     try:

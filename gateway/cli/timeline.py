@@ -5,7 +5,8 @@ nominee is counted, never named."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Never
 
 from domain.durations import format_duration
@@ -20,6 +21,7 @@ from domain.events import (
     ExpectationsRecorded,
     FeedbackReceived,
     FollowUpClosed,
+    InvitationDue,
     ObjectiveProgressed,
     ObjectivesAgreed,
     ObjectivesAmended,
@@ -34,10 +36,13 @@ from domain.events import (
     RatersNominated,
     ReminderDue,
     ReminderSkipped,
+    SessionCancelled,
     SessionCorrected,
     SessionHeld,
     SessionMissed,
     SessionReminderDue,
+    SessionRescheduled,
+    SessionsReplanned,
     StageCompleted,
     StageEntered,
     StageStalled,
@@ -67,10 +72,12 @@ def nominees(event: RatersNominated) -> str:
     return f"for {stage}: {'; '.join(parts) or 'nobody'}"
 
 
-def summary(event: Event) -> str:
-    """What ``event`` says, in one line (never empty)."""
+def summary(event: Event, when: Callable[[datetime], str] | None = None) -> str:
+    """What ``event`` says, in one line (never empty); times by ``when`` (the
+    programme's, to the minute)."""
     from domain.reasons import said
 
+    when = when or (lambda at: f"{at:%Y-%m-%d %H:%M}")
     match event:
         case ProgrammeLaunched():
             who = f"{event.employee.name} ({event.employee.id})"
@@ -147,7 +154,7 @@ def summary(event: Event) -> str:
         case DeliveryFailed():
             return f"{event.delivery_id} FAILED: {event.detail}"
         case ProgrammePaused():
-            until = f" until {event.until:%Y-%m-%d %H:%M}" if event.until else ""
+            until = f" until {when(event.until)}" if event.until else ""
             return f"{event.reason}{until}"
         case ProgrammeResumed():
             how = "by itself" if event.automatic else "by request"
@@ -170,6 +177,18 @@ def summary(event: Event) -> str:
                 f"{event.from_template} -> {event.to_template}{who}"
                 f"{f' ({mapped})' if mapped else ''}{where} (why: {event.reason})"
             )
+        case SessionsReplanned():
+            moved = ", ".join(str(s.number) for s in event.sessions) or "none"
+            kept = ", ".join(str(n) for n in event.dated) or "none"
+            return f"after the pause: sessions {moved} moved; {kept} kept at their date"
+        case SessionRescheduled():
+            return f"session {event.number} rescheduled: {event.reason}"
+        case SessionCancelled():
+            return f"session {event.number} cancelled by agreement: {event.reason}"
+        case InvitationDue():
+            numbers = ", ".join(f"{s.number} at {when(s.at)}" for s in event.sessions)
+            what = "cancelled" if event.method == "CANCEL" else "invited"
+            return f"session {numbers} {what}, to {', '.join(event.to)}"
     return _unsummarised(event)
 
 

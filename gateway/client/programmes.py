@@ -27,6 +27,7 @@ from temporalio.common import (
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from adapters.language.zones import zone_of
 from adapters.payloads.keyring import DataErased, Keyring
 from adapters.reports import Report, reports_of
 from adapters.stores.archive import ArchiveEntry, ArchiveFilter, ProgrammeArchive
@@ -38,6 +39,7 @@ from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
     AmendObjectives,
+    CancelSession,
     Employee,
     GiveFeedback,
     Launch,
@@ -48,6 +50,7 @@ from domain.commands import (
     RecordExpectations,
     RecordProgress,
     RecordSession,
+    RescheduleSession,
     Resume,
     Withdraw,
 )
@@ -56,6 +59,7 @@ from domain.errors import DomainError
 from domain.events import Event
 from domain.holders import NOBODY, Holders
 from domain.people import Contact
+from domain.replanning import check_first_session
 from domain.roles import one_role_each
 from domain.rules import check_occurred_at
 from domain.template import Role, Template
@@ -105,8 +109,9 @@ UPDATE_WAIT = timedelta(seconds=20)
 SDK waits for ever while no worker runs, and so would the API's and the CLI's callers."""
 
 
-def start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
+def start_of(day: date, time_zone: str = "UTC") -> datetime:
+    """Midnight of ``day`` in the programme's time zone: a date people give is theirs."""
+    return datetime.combine(day, time(0), tzinfo=zone_of(time_zone))
 
 
 class ProgrammeClient:
@@ -153,6 +158,7 @@ class ProgrammeClient:
         start_date: date | None = None,
         settings: RunSettings | None = None,
         contacts: tuple[Contact, ...] = (),
+        first_session: datetime | None = None,
     ) -> Launched:
         """Launch a programme with ``holders`` in its coach's, manager's, sponsor's and HR's
         roles; ``contacts`` (theirs) fill the people directory first."""
@@ -185,8 +191,15 @@ class ProgrammeClient:
             template=template,
             **holders.as_ids(),
             cohort_id=cohort_id,
-            start=start_of(start_date) if start_date else None,
+            start=start_of(start_date, employee.time_zone) if start_date else None,
+            first_session=first_session,
         )
+        if first_session is not None:
+            try:
+                starts = launch.start or datetime.now(UTC)
+                check_first_session(first_session, max(starts, datetime.now(UTC)), template)
+            except DomainError as exc:
+                raise InvalidRequest(str(exc)) from exc
         attributes = [
             SearchAttributePair(sa.EMPLOYEE_ID, employee.id),
             SearchAttributePair(sa.TEMPLATE_ID, template.id),
@@ -237,6 +250,16 @@ class ProgrammeClient:
     ) -> ProgrammeView:
         """Whether the client's expectations were met, 1..5."""
         return await self._update(programme_id, ProgrammeWorkflow.rate_expectations, command)
+
+    async def reschedule_session(
+        self, programme_id: str, command: RescheduleSession
+    ) -> ProgrammeView:
+        """Move one planned session (rules 6, ``domain.replanning``)."""
+        return await self._update(programme_id, ProgrammeWorkflow.reschedule_session, command)
+
+    async def cancel_session(self, programme_id: str, command: CancelSession) -> ProgrammeView:
+        """Cancel one planned session by agreement (rules 6)."""
+        return await self._update(programme_id, ProgrammeWorkflow.cancel_session, command)
 
     async def pause(self, programme_id: str, command: Pause) -> ProgrammeView:
         return await self._update(programme_id, ProgrammeWorkflow.pause, command)

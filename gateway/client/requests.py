@@ -17,6 +17,7 @@ from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
     AmendObjectives,
+    CancelSession,
     Comment,
     Email,
     Employee,
@@ -33,6 +34,7 @@ from domain.commands import (
     RecordExpectations,
     RecordProgress,
     RecordSession,
+    RescheduleSession,
     Score,
     SessionStatus,
     Withdraw,
@@ -56,6 +58,11 @@ class LaunchRequest(_Body, RoleHolders):
     sponsor_id: Identifier | None = None
     hr_id: Identifier | None = None
     start_date: date | None = None
+    """The day the programme starts, in its time zone (``employee.time_zone``)."""
+    first_session: AwareDatetime | None = None
+    """When the first session is, agreed with the people (ISO 8601 with its offset); the
+    others follow the template's calendar from it. None: the first ``weekday`` at ``at``
+    after its stage opens."""
     cohort_id: Identifier | None = None
     coach: Contact | None = None
     manager: Contact | None = None
@@ -254,6 +261,26 @@ class SessionRequest(_FactBody):
             occurred_at=self.occurred_at,
             key=key,
         )
+
+
+class RescheduleRequest(_Body):
+    """Move one planned session to another time, by agreement, and why."""
+
+    to: AwareDatetime
+    """The new start, ISO 8601 with its offset (``2027-02-03T10:00:00+01:00``)."""
+    reason: Reason
+
+    def command(self, number: int, key: str | None) -> RescheduleSession:
+        return RescheduleSession(number=number, to=self.to, reason=self.reason, key=key)
+
+
+class CancelRequest(_Body):
+    """Cancel one planned session by agreement (not a miss), and why."""
+
+    reason: Reason
+
+    def command(self, number: int, key: str | None) -> CancelSession:
+        return CancelSession(number=number, reason=self.reason, key=key)
 
 
 class ProgressRequest(_FactBody):

@@ -20,6 +20,9 @@ EXPECTING = (Role.platform, Role.integrator)
 """Who passes on what the client (sponsor or employee) expects, and whether it was met:
 the HR platform or a survey integrator; ops read, and do not speak for the client."""
 PAUSING = (Role.integrator, Role.ops)
+RESCHEDULING = (Role.platform, Role.integrator, Role.ops)
+"""Who moves or cancels one session: the platform that agreed it with the people, a
+calendar integration, ops."""
 ENDING = (Role.platform, Role.ops)
 ADVANCING = (Role.platform, Role.ops)
 """Who closes a stage whatever its gate says: a decision about the programme, not a fact."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Coroutine, Generator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -20,12 +20,14 @@ from domain.state import Status
 from domain.view import ProgrammeView, shown_view
 from gateway.client.requests import (
     AdvanceRequest,
+    CancelRequest,
     ExpectationsRequest,
     ObjectivesRequest,
     PauseRequest,
     RatersRequest,
     ReasonRequest,
     ReassignRequest,
+    RescheduleRequest,
 )
 from gateway.http.auth import (
     ADVANCING,
@@ -35,6 +37,7 @@ from gateway.http.auth import (
     NOMINATING,
     PAUSING,
     READ,
+    RESCHEDULING,
     allow,
 )
 from gateway.http.dependencies import IdempotencyKey, Programmes
@@ -145,6 +148,42 @@ async def resume(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     work = client.resume(programme_id, keyed(request, role, key, Resume()))
+    return await once(request, role, key, _for(role, key, work))
+
+
+SessionNumber = Annotated[int, Path(ge=1, le=10_000, description="The session's number.")]
+
+
+@router.post("/sessions/{number}/reschedule", operation_id="rescheduleSession", **_answers)
+async def reschedule(
+    programme_id: str,
+    number: SessionNumber,
+    body: RescheduleRequest,
+    request: Request,
+    client: Programmes,
+    role: Annotated[Role, Depends(allow(*RESCHEDULING))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Move one planned session to another time, agreed with the people, with a reason:
+    its invitation is updated (a higher SEQUENCE). Refused for a session recorded or
+    cancelled, a time past or after the programme's end, and while paused."""
+    work = client.reschedule_session(programme_id, body.command(number, key))
+    return await once(request, role, key, _for(role, key, work))
+
+
+@router.post("/sessions/{number}/cancel", operation_id="cancelSession", **_answers)
+async def cancel(
+    programme_id: str,
+    number: SessionNumber,
+    body: CancelRequest,
+    request: Request,
+    client: Programmes,
+    role: Annotated[Role, Depends(allow(*RESCHEDULING))],
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Cancel one planned session by agreement, with a reason: status ``cancelled``, not
+    a miss, not counted in attendance; its invitation is cancelled."""
+    work = client.cancel_session(programme_id, body.command(number, key))
     return await once(request, role, key, _for(role, key, work))
 
 

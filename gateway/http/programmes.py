@@ -44,6 +44,7 @@ async def launch(
         holders=body.holders(),
         cohort_id=body.cohort_id,
         start_date=body.start_date,
+        first_session=body.first_session,
         contacts=body.contacts(),
     )
     return await once(request, role, key, work)

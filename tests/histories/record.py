@@ -22,6 +22,7 @@ from temporalio.service import RPCError
 
 from domain.commands import (
     AmendObjectives,
+    CancelSession,
     GiveFeedback,
     MigrateTemplate,
     NominateRaters,
@@ -30,6 +31,7 @@ from domain.commands import (
     RateExpectations,
     Reassign,
     RecordExpectations,
+    RescheduleSession,
     Withdraw,
 )
 from domain.expectations import rated_from
@@ -202,6 +204,39 @@ async def evidence(programme: Programme) -> object:
     return await drive_to_completion(programme, stop)
 
 
+async def calendar(programme: Programme) -> object:
+    """Rules 6: as the sessions' stage opens, one session rescheduled a day later, the
+    last cancelled, then a ten-day pause that moves those ahead (``SessionsReplanned``);
+    every change sends an invitation."""
+    changed: list[object] = []
+
+    async def change(view: ProgrammeView) -> None:
+        planned = [s for s in view.sessions if s.status == "planned" and s.at is not None]
+        if changed or len(planned) < 3:
+            return
+        moved, last = planned[1], planned[-1]
+        assert moved.at is not None
+        changed.append(
+            await programme.handle.execute_update(
+                ProgrammeWorkflow.reschedule_session,
+                RescheduleSession(
+                    number=moved.number, to=moved.at + timedelta(days=1), reason="a board"
+                ),
+            )
+        )
+        await programme.handle.execute_update(
+            ProgrammeWorkflow.cancel_session,
+            CancelSession(number=last.number, reason="agreed"),
+        )
+        now = await programme.now()
+        await programme.handle.execute_update(
+            ProgrammeWorkflow.pause, Pause(reason="leave", until=now + timedelta(days=10))
+        )
+        await programme.sleep_until(now + timedelta(days=10, hours=1))
+
+    return await drive_to_completion(programme, change)
+
+
 SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "happy": (happy, RunSettings()),
     "lapse": (lapse, RunSettings()),
@@ -214,6 +249,7 @@ SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "expectations": (expectations, RunSettings()),
     "evidence": (evidence, RunSettings()),
     "migrate": (migrate, RunSettings()),
+    "calendar": (calendar, RunSettings()),
 }
 
 

@@ -18,12 +18,14 @@ from adapters.payloads.keyring import Keyring
 from adapters.stores.idempotency import IdempotencyStore
 from config import ApiRole
 from domain.cohort_summary import summarise
+from domain.decider import decide_and_evolve
+from domain.errors import DomainError
 from domain.events import ProgrammeLaunched
 from domain.evolve import fold
 from domain.simulation import parse_scenario, scenario_named, simulate
 from domain.view import view_of
 from gateway.catalogue import shipped_template
-from gateway.client import ProgrammeNotFound, ProgrammePage
+from gateway.client import CommandRefused, ProgrammeNotFound, ProgrammePage
 from gateway.http.app import create_app
 
 TOKENS = {"tok-p": ApiRole.platform, "tok-i": ApiRole.integrator, "tok-o": ApiRole.ops}
@@ -40,6 +42,23 @@ class FakeProgrammes:
         if programme_id not in self.events_of:
             raise ProgrammeNotFound(f"programme {programme_id} not found")
         return [e for e in self.events_of[programme_id] if e.seq > after]
+
+    async def reschedule_session(self, programme_id: str, command: Any) -> Any:
+        return self._decide(programme_id, command)
+
+    async def cancel_session(self, programme_id: str, command: Any) -> Any:
+        return self._decide(programme_id, command)
+
+    def _decide(self, programme_id: str, command: Any) -> Any:
+        """The programme's own decider on its log, as the workflow's update runs it."""
+        log = self.events_of[programme_id]
+        now = log[-1].at + timedelta(minutes=1)
+        try:
+            decision = decide_and_evolve(fold(log), command, now)
+        except DomainError as exc:
+            raise CommandRefused(str(exc)) from exc
+        log.extend(decision.events)
+        return view_of(decision.state, now)
 
 
 @pytest.fixture
@@ -123,12 +142,17 @@ START = datetime(2027, 1, 4, 9, tzinfo=UTC)
 
 
 def calendar(client: TestClient, pid: str) -> dict[str, tuple[datetime, str]]:
+    """Each entry by what it is (``session:1``, ``deadline:agreement``): its start and
+    its status in words (the description's last sentence)."""
     answer = client.get(f"/v1/programmes/{pid}/calendar.ics", headers=auth("tok-p"))
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("text/calendar")
     parsed = icalendar.Calendar.from_ical(answer.content)
     found = {
-        str(e["SUMMARY"]): (e.decoded("DTSTART"), str(e["DESCRIPTION"]).split(";")[0])
+        str(e["UID"]).removesuffix("@parcours").split(":", 1)[1]: (
+            e.decoded("DTSTART"),
+            str(e["DESCRIPTION"]).rstrip(".").split(". ")[-1],
+        )
         for e in parsed.walk("VEVENT")
     }
     assert len(found) == len(list(parsed.walk("VEVENT")))
@@ -141,20 +165,26 @@ def test_the_calendar_as_icalendar(api: tuple[TestClient, FakeProgrammes]) -> No
     paused = next(e.seq for e in events if e.type == "programme_paused")
     resumed = next(e.seq for e in events if e.type == "programme_resumed")
     fake.events_of["P1"] = events[:paused]  # on leave, in the coaching's second half
-    fake.events_of["P2"] = events[:resumed]  # back
+    fake.events_of["P2"] = events[: resumed + 1]  # back, its sessions planned again
     during, after = calendar(client, "P1"), calendar(client, "P2")
-    assert during["session 1"] == (datetime(2027, 1, 18, 9, tzinfo=UTC), "held")
-    assert during["session 2"][1] == "missed"
-    assert during["agreement due"] == (datetime(2027, 1, 18, 9, tzinfo=UTC), "met")
-    assert during["baseline evaluation"][1] == "on_track"
-    assert during["coaching_continued due"][1] == "pending"
-    assert during["session 6"][1] == "planned"
-    # Back from 30 days' leave: what was still ahead moved by 30 days, what was past did not.
-    month = timedelta(days=30)
-    assert after["session 6"] == (during["session 6"][0] + month, "planned")
-    assert after["coaching_continued due"][0] == during["coaching_continued due"][0] + month
-    assert after["session 1"] == during["session 1"]
-    assert after["agreement due"] == during["agreement due"]
+    tuesday = datetime(2027, 1, 5, 9, tzinfo=UTC)  # the first Tuesday 09:00 after it opened
+    assert during["session:1"] == (tuesday, "Held")
+    assert during["session:2"][1] == "Missed"
+    assert during["deadline:agreement"] == (datetime(2027, 1, 18, 9, tzinfo=UTC), "Met")
+    assert during["evaluation:assessment"][1] == "Verdict: on track"
+    assert during["deadline:coaching_continued"][1] == "To come"
+    assert during["session:8"][1] == "Planned"
+    # On 30 days' leave: what was still ahead is already shown moved by whole weeks to
+    # after it, on its Tuesday at 09:00, and stays there once back; what was past is not.
+    fake.events_of["P0"] = events[: paused - 1]  # just before the leave
+    before = calendar(client, "P0")
+    until = events[paused - 1].until  # type: ignore[union-attr]
+    assert before["session:8"][0] < until < during["session:8"][0]
+    assert (during["session:8"][0] - before["session:8"][0]) % timedelta(days=7) == timedelta(0)
+    assert after["session:8"] == during["session:8"]
+    assert after["deadline:coaching_continued"] == during["deadline:coaching_continued"]
+    assert after["session:1"] == during["session:1"]
+    assert after["deadline:agreement"] == during["deadline:agreement"]
 
     assert client.get("/v1/programmes/P1/calendar.ics", headers=auth("tok-i")).status_code == 403
     missing = client.get("/v1/programmes/nope/calendar.ics", headers=auth("tok-o"))
@@ -175,7 +205,9 @@ def test_the_calendar_names_the_programmes_time_zone(
     paris = client.get("/v1/programmes/P3/calendar.ics", headers=auth("tok-p")).text
     assert "X-WR-TIMEZONE:UTC" in utc
     assert "X-WR-TIMEZONE:Europe/Paris" in paris
-    # The same instants: a calendar application shows them in the zone it is told.
+    assert "BEGIN:VTIMEZONE" in paris
+    assert "TZID:Europe/Paris" in paris
+    # The same instants, written in the programme's zone with its VTIMEZONE.
     assert calendar(client, "P3") == calendar(client, "P1")
 
 
@@ -260,3 +292,48 @@ def test_a_mean_over_fewer_than_three_programmes_is_withheld() -> None:
     assert final.programmes == 2
     assert final.overall_change.mean is None
     assert all(c.mean is None for c in final.by_dimension.values())
+
+
+def test_one_session_rescheduled_and_one_cancelled_over_http(
+    api: tuple[TestClient, FakeProgrammes],
+) -> None:
+    client, fake = api
+    start = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    events = simulate(shipped_template("change-adoption-3m"), scenario_named("on-time"), start)
+    entered = next(e for e in events.events if getattr(e, "sessions", ()))
+    fake.events_of["P4"] = events.events[: entered.seq]  # the weekly check-ins just opened
+    view = view_of(fold(fake.events_of["P4"]), entered.at)
+    second = view.sessions[1]
+    assert second.at is not None
+    to = second.at + timedelta(days=2, hours=3)
+    moved = client.post(
+        f"/v1/programmes/P4/sessions/{second.number}/reschedule",
+        json={"to": to.isoformat(), "reason": "the team offsite"},
+        headers=auth("tok-p"),
+    )
+    assert moved.status_code == 200, moved.text
+    assert {s["number"]: s["at"] for s in moved.json()["sessions"]}[second.number] == (
+        to.isoformat().replace("+00:00", "Z")
+    )
+    third = view.sessions[2].number
+    cancelled = client.post(
+        f"/v1/programmes/P4/sessions/{third}/cancel",
+        json={"reason": "agreed"},
+        headers=auth("tok-i"),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "running", "the integrator reads a receipt"
+    again = client.post(
+        f"/v1/programmes/P4/sessions/{third}/cancel",
+        json={"reason": "agreed"},
+        headers=auth("tok-p"),
+    )
+    assert again.status_code == 409, again.text
+    assert f"cannot cancel session {third}: it was cancelled" in again.text
+    unreasoned = client.post(
+        f"/v1/programmes/P4/sessions/{third}/reschedule",
+        json={"to": to.isoformat()},
+        headers=auth("tok-p"),
+    )
+    assert unreasoned.status_code == 422
+    assert "reason" in unreasoned.text

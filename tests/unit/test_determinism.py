@@ -31,11 +31,14 @@ ALLOWED_IMPORTS = {
     "statistics",
     "typing",
     "yaml",
+    "zoneinfo",
     "temporalio",
     "temporalio.common",
     "temporalio.exceptions",
 }
-"""Modules with nothing nondeterministic in what parcours uses of them; plus its own."""
+"""Modules with nothing nondeterministic in what parcours uses of them; plus its own.
+``zoneinfo`` reads the time-zone database, data that changes only with a deploy: sessions
+are appointments in people's time (``domain.appointments``)."""
 OWN = ("domain", "workflows")
 FORBIDDEN_CALLS = {
     "now",

@@ -127,6 +127,8 @@ class Programme:
         """Hold each planned session of the current stage at its planned time."""
         numbers = []
         for session in (await self.view()).sessions:
+            if session.status == "cancelled":
+                continue  # by agreement (rules 6): nothing to record
             assert session.at is not None
             await self.sleep_until(session.at)
             await self.handle.signal(

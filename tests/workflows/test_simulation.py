@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from temporalio.client import WorkflowHandle
 
+from domain.calendar import Kind, calendar_of
 from domain.commands import (
     AdvanceStage,
     AgreeObjectives,
@@ -26,7 +27,7 @@ from domain.commands import (
     Resume,
     Withdraw,
 )
-from domain.events import Event
+from domain.events import Event, ProgrammeLaunched
 from domain.simulation import Scenario, parse_scenario, scenario_named, simulate, stage_of_each
 from domain.state import Status
 from gateway.catalogue import shipped_ids, shipped_template
@@ -139,3 +140,25 @@ def launched_at() -> Any:
     from datetime import UTC, datetime
 
     return datetime(2027, 1, 4, 9, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("template_id", TEMPLATES)
+async def test_the_calendar_at_launch_is_the_one_the_simulation_plans(
+    harness: Harness, template_id: str
+) -> None:
+    """Rules 6: a real run's calendar at launch (every stage's sessions and deadlines,
+    tentative ahead) is what the simulation plans from the same start."""
+    template = shipped_template(template_id)
+    programme = await Programme.launch(harness, template)
+    events = await programme.events()
+    launched = events[0]
+    assert isinstance(launched, ProgrammeLaunched)
+    simulated = simulate(
+        template, scenario_named("on-time"), launched.at, programme_id=launched.programme_id
+    )
+    at_launch = [e for e in events if e.at == launched.at]
+    real = calendar_of(at_launch)
+    assert real == simulated.planned
+    assert any(e.status == "tentative" for e in real), "later stages planned at launch"
+    sessions = [e for e in real if e.kind is Kind.session]
+    assert len(sessions) == sum(s.sessions.count for s in template.stages if s.sessions)

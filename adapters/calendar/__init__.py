@@ -1,0 +1,1 @@
+"""Calendars people keep: the programme calendar as iCalendar, and invitations."""
