@@ -101,7 +101,10 @@ def test_the_differencing_scenario_gives_the_platform_nothing_to_subtract(
         assert shown["change"] is None
         assert shown["comparison"] is None
         assert all(s["compared"] is None for s in shown["scores"])
-        assert any("peer like for like withheld" in r for r in shown["reasons"])
+        assert any(  # rules 7: the note as a code, "peer like for like withheld" in English
+            c["code"] == "like_for_like_withheld" and ["peer", 3] in c["params"]["roles"]
+            for c in shown["codes"]
+        )
 
         report = platform.get(f"{base}/evaluations/{n}")
         assert report.status_code == 200, report.text

@@ -123,7 +123,9 @@ def test_a_company_framework_in_french_over_http(parcours: Parcours) -> None:
         calendar = api.get(f"{base}/calendar.ics").text
 
     assert [s["dimension"] for s in as_json["evaluation"]["scores"]] == list(KEYS)
-    assert as_json["evaluation"]["overall"] == pytest.approx(3.5)
+    # rules 5 and after: the mean is what others saw (the manager), the self-rating beside it
+    assert as_json["evaluation"]["overall"] == pytest.approx(4.0)
+    assert as_json["evaluation"]["self_overall"] == pytest.approx(3.0)
     assert (as_json["scale_min"], as_json["scale"]) == (1, 4)
     words = visible(page)
     for label in ("Vision", "Délégation", "Culture du retour", "Agilité d'apprentissage"):
