@@ -151,6 +151,7 @@ class ProgrammeState(_State):
         if self.status is Status.completed:
             reached = len(self.template.stages) - 1
         return any(s.sessions is not None for s in self.template.stages[: reached + 1])
+
     first_session: datetime | None = None
     """Rules 6: the first session's time, chosen at launch."""
     session_changes: int = 0

@@ -35,8 +35,8 @@ from domain.events import (
 )
 from domain.evidence import Ending
 from domain.evolve import evolve
-from domain.roles import one_role_each
 from domain.replanning import check_first_session
+from domain.roles import one_role_each
 from domain.state import Status
 from domain.template import EvaluationKind, Role
 

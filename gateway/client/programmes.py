@@ -59,8 +59,8 @@ from domain.errors import DomainError
 from domain.events import Event
 from domain.holders import NOBODY, Holders
 from domain.people import Contact
-from domain.roles import one_role_each
 from domain.replanning import check_first_session
+from domain.roles import one_role_each
 from domain.rules import check_occurred_at
 from domain.template import Role, Template
 from domain.view import ProgrammeView
