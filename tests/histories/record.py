@@ -287,9 +287,11 @@ async def record(folder: Path, template_id: str, scenario: str) -> int:
 
 async def main(name: str) -> None:
     folder = HERE / name
-    folder.mkdir(exist_ok=False)
+    folder.mkdir(exist_ok=True)
     for template_id in TEMPLATES:
         for scenario in SCENARIOS:
+            if any(folder.glob(f"{template_id}-{scenario}.run*.json")):
+                continue  # recorded by an earlier, interrupted call
             runs = await _record_with_retries(folder, template_id, scenario)
             print(f"{template_id} {scenario}: {runs} run(s)", file=sys.stderr)
 
