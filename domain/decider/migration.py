@@ -13,6 +13,7 @@ from domain.commands import MigrateTemplate
 from domain.decider.draft import Draft
 from domain.errors import DomainError
 from domain.events import SessionSlot, TemplateMigrated
+from domain.replanning import opening
 from domain.state import ProgrammeState
 from domain.template import Template
 
@@ -81,6 +82,9 @@ def migrate(draft: Draft, command: MigrateTemplate) -> None:
                 )
                 for n in range(stage.sessions.count)
             )
+            plan = opening(state, stage, first, progress.entered)
+            if plan is not None:  # rules 6: appointments at a wall time, as a stage opens
+                slots, due = plan.sessions, plan.due
         planned = {slot.number for slot in slots}
         lost = sorted(n for n in progress.recorded if n not in planned)
         if lost:

@@ -219,6 +219,9 @@ class CohortProgrammes(FakeProgrammes):
         self.cohort = views
         self.asked: list[tuple[str | None, str | None]] = []
 
+    async def closed_programmes(self, where: Any) -> list[Any]:
+        return []  # none archived: every programme is still in Temporal
+
     async def list_programmes(
         self, filters: Any, page_token: str | None = None, page_size: int = 20, **_: Any
     ) -> ProgrammePage:
