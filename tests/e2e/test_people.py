@@ -144,10 +144,14 @@ def test_an_answer_for_a_later_stage_is_kept_for_it(cluster: Cluster) -> None:  
         assert launched.status_code == 201, launched.text
         pid = launched.json()["programme_id"]
         base = f"/v1/programmes/{pid}"
-        later = {"stage": "final_review", "raters": [{"role": "peer", "id": "P7"}]}
+        later = {"stage": "assessment", "raters": [{"role": "peer", "id": "P7"}]}
         assert platform.post(f"{base}/raters", json=later).status_code == 200
         scores = dict.fromkeys(DIMENSIONS, 4)
-        early = {"role": "peer", "rater_id": "P7", "scores": scores, "stage": "final_review"}
+        too_early = {"role": "manager", "rater_id": "M3", "scores": scores, "stage": "final_review"}
+        refused = integrator.post(f"{base}/feedback", json=too_early)
+        assert refused.status_code == 409, refused.text  # rules 5: outside its answer window
+        assert "takes answers from" in refused.json()["error"]["message"]
+        early = {"role": "peer", "rater_id": "P7", "scores": scores, "stage": "assessment"}
         given = integrator.post(f"{base}/feedback", json=early)
         assert given.status_code == 202, given.text
         assert given.json()["outcome"] == "applied"
@@ -155,7 +159,7 @@ def test_an_answer_for_a_later_stage_is_kept_for_it(cluster: Cluster) -> None:  
         assert nowhere.status_code in (409, 422)
         assert nowhere.json()["error"]["message"].startswith("stage: "), nowhere.text
 
-        by_cli = cluster.cli("feedback", pid, "--stage", "final_review", "--role", "manager",
+        by_cli = cluster.cli("feedback", pid, "--stage", "assessment", "--role", "manager",
                              "--rater", "M3", *(f"--score={d}=3" for d in DIMENSIONS))  # fmt: skip
         assert by_cli.returncode == 0, by_cli.stderr
         events = _until(
@@ -163,5 +167,5 @@ def test_an_answer_for_a_later_stage_is_kept_for_it(cluster: Cluster) -> None:  
             lambda found: sum(e["type"] == "feedback_received" for e in found) == 2,
         )
         kept = [(e["stage"], e["rater_id"]) for e in events if e["type"] == "feedback_received"]
-        assert kept == [("final_review", "P7"), ("final_review", "M3")]
+        assert kept == [("assessment", "P7"), ("assessment", "M3")]
         assert platform.get(base).json()["stage"] == "agreement", "kept, not counted now"

@@ -196,6 +196,7 @@ async def test_signals_while_the_server_is_down_are_refused_then_applied_once(
         assert caused == [
             "evaluation_recorded",
             "feedback_received",
+            "invitation_due",  # rules 6: the check-ins' sessions, planned as their stage opens
             "objective_progressed",
             "objective_progressed",
             "stage_completed",
