@@ -51,8 +51,8 @@ def test_a_programme_runs_from_launch_to_completed(parcours: Parcours) -> None:
         "feedback", programme_id, "--role", "employee", "--rater", "E42",
         "--score", "motivation=9", ok=False,
     )  # fmt: skip
-    assert malformed.returncode == 2
-    assert "scores.motivation: must be 1..5, got 9" in malformed.stderr
+    assert malformed.returncode == 1  # the programme's refusal: scores on its own scale
+    assert "must be 1..5 (the programme's scale), got 9" in malformed.stderr
 
     for role, rater in (("employee", "E42"), ("manager", "M1")):
         parcours.cli(
