@@ -16,13 +16,8 @@ from typing import Any
 
 from domain.errors import TemplateError
 from domain.events import StageEntered
-from domain.simulation import (
-    Scenario,
-    Simulation,
-    parse_scenario,
-    rows,
-    scenario_named,
-)
+from domain.scenarios import Scenario, parse_scenario, scenario_named
+from domain.simulation import Simulation, rows
 
 DAY = 86_400.0
 

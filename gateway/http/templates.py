@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from config import ApiRole as Role
 from domain.errors import DomainError, TemplateError
 from domain.ids import TemplateId
-from domain.simulation import Scenario, check_scenario, scenario_named, simulate
+from domain.scenarios import Scenario, check_scenario, scenario_named
+from domain.simulation import simulate
 from gateway import simulation as sim
 from gateway.http.auth import allow
 from gateway.http.dependencies import shipped_template

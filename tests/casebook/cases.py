@@ -63,8 +63,9 @@ from domain.errors import DomainError
 from domain.evaluation import Evaluation
 from domain.events import EvaluationRecorded, Event
 from domain.rules import EVIDENCE
+from domain.scenarios import scenario_named
 from domain.schedule import next_wake
-from domain.simulation import scenario_named, simulate
+from domain.simulation import simulate
 from domain.state import ProgrammeState
 from domain.template import Role, Template, parse_template
 

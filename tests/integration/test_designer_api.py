@@ -22,7 +22,8 @@ from domain.decider import decide_and_evolve
 from domain.errors import DomainError
 from domain.events import ProgrammeLaunched
 from domain.evolve import fold
-from domain.simulation import parse_scenario, scenario_named, simulate
+from domain.scenarios import parse_scenario, scenario_named
+from domain.simulation import simulate
 from domain.view import view_of
 from gateway.catalogue import shipped_template
 from gateway.client import CommandRefused, ProgrammeNotFound, ProgrammePage

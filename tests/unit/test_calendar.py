@@ -15,7 +15,8 @@ from domain.commands import Pause
 from domain.decider import decide_and_evolve
 from domain.events import Event
 from domain.evolve import fold
-from domain.simulation import scenario_named, simulate
+from domain.scenarios import scenario_named
+from domain.simulation import simulate
 from domain.template import Template, parse_template
 
 ROOT = Path(__file__).parents[2]

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from rich.console import Console
 
 from domain.evolve import fold
-from domain.simulation import scenario_named, simulate
+from domain.scenarios import scenario_named
+from domain.simulation import simulate
 from domain.view import ProgrammeView, view_of
 from gateway.catalogue import shipped_template
 from gateway.cli.rendering import programmes_table

@@ -31,8 +31,9 @@ from domain.events import EvaluationRecorded, Event
 from domain.evolve import apply
 from domain.expectations import Expectations, in_words
 from domain.reasons import english
+from domain.scenarios import scenario_named
 from domain.schedule import next_wake
-from domain.simulation import scenario_named, simulate
+from domain.simulation import simulate
 from domain.state import ProgrammeState
 from domain.template import Dimension, Role, parse_template
 from gateway.catalogue import shipped_ids, shipped_template

@@ -13,7 +13,8 @@ import pytest
 
 from domain import published
 from domain.events import EVENT_LIST, Event, RatersNominated
-from domain.simulation import scenario_named, simulate
+from domain.scenarios import scenario_named
+from domain.simulation import simulate
 from gateway.catalogue import shipped_ids, shipped_template
 from gateway.cli.timeline import summary
 

@@ -28,7 +28,8 @@ from domain.commands import (
     Withdraw,
 )
 from domain.events import Event, ProgrammeLaunched
-from domain.simulation import Scenario, parse_scenario, scenario_named, simulate, stage_of_each
+from domain.scenarios import Scenario, parse_scenario, scenario_named
+from domain.simulation import simulate, stage_of_each
 from domain.state import Status
 from gateway.catalogue import shipped_ids, shipped_template
 from tests.workflows.conftest import Harness
