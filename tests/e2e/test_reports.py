@@ -105,7 +105,7 @@ def test_a_french_programme_reports_and_reminds_in_french(parcours: Parcours) ->
     parsed.feed(page)
     words = " ".join(parsed.text)
     assert "svg" in parsed.tags
-    assert "polygon" in parsed.tags
+    assert "rect" in parsed.tags  # two dimensions are drawn as bars, not a radar
     assert not {"script", "b"} & set(parsed.tags), "user text is escaped"
     assert parsed.refs == [], "one self-contained file"
     assert OBJECTIVE in words
@@ -131,14 +131,16 @@ def test_a_french_programme_reports_and_reminds_in_french(parcours: Parcours) ->
         try:
             tab = browser.new_page()
             tab.set_content(page, wait_until="load")
-            boxes = tab.eval_on_selector_all(
-                "svg.radar polygon.series",
-                "els => els.map(e => { const b = e.getBBox(); return [b.width, b.height]; })",
+            bars = tab.eval_on_selector_all(
+                "svg.bars rect.bar",
+                "els => els.map(e => { const b = e.getBBox();"
+                " return [e.dataset.series, b.width, b.height]; })",
             )
             shown_text = tab.inner_text("body")
             tab.screenshot(path=str(parcours.data_dir.parent / "report.png"), full_page=True)
         finally:
             browser.close()
-    assert len(boxes) == 2, "the baseline and the final evaluation"
-    assert all(w > 0 and h > 0 for w, h in boxes), boxes
+    assert len({series for series, _, _ in bars}) == 2, "the baseline and the final evaluation"
+    assert len(bars) == 4, "each of them on both dimensions"
+    assert all(w > 0 and h > 0 for _, w, h in bars), bars
     assert OBJECTIVE in shown_text
