@@ -36,7 +36,7 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
-REVISION = 10
+REVISION = 11
 """How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
 ``workflows.programme``); 3 adds that a programme it launches follows rules 2
 (``domain.rules.OCCURRED_AT``: facts dated by ``occurred_at``, stale reminders skipped,
@@ -48,13 +48,12 @@ stage); 6 launches under rules 5 (``domain.rules.EVIDENCE``: verdicts need evide
 weigh what others saw, measure objectives from their starting point); 7 launches under
 rules 6 (``domain.rules.CALENDAR``: sessions are appointments in the programme's time zone,
 moved by pauses to after them, rescheduled or cancelled one at a time) and takes the
-``reschedule_session`` and ``cancel_session`` updates; 8 launches under rules 7
-(``domain.rules.FRAMEWORKS``: evaluation reasons stored as codes, read in the reader's
-language); 9 (``RELIABLE_REVISION``) continues as new without waiting for deliveries,
-which the next run takes over within the deadline they began with; 10 archives a
-programme's events as it closes (``ARCHIVE_REVISION``) and takes the ``migrate_template``
-update. Whoever starts a run says so in its input, so the run need not record a patch
-marker to know it."""
+``reschedule_session`` and ``cancel_session`` updates; 9 (``RELIABLE_REVISION``) continues
+as new without waiting for deliveries, which the next run takes over within the deadline
+they began with; 10 archives a programme's events as it closes (``ARCHIVE_REVISION``) and
+takes the ``migrate_template`` update; 11 launches under rules 7 (``domain.rules.FRAMEWORKS``:
+evaluation reasons stored as codes, read in the reader's language). Whoever starts a run
+says so in its input, so the run need not record a patch marker to know it."""
 FEWER_COMMANDS_REVISION = 2
 """The first revision that keeps the deadline timer and upserts changed search
 attributes only (``workflows.programme.FEWER_COMMANDS``)."""
@@ -69,8 +68,6 @@ EVIDENCE_REVISION = 6
 """The first revision whose launch takes rules 5 (``domain.rules.EVIDENCE``)."""
 CALENDAR_REVISION = 7
 """The first revision whose launch takes rules 6 (``domain.rules.CALENDAR``)."""
-FRAMEWORKS_REVISION = 8
-"""The first revision whose launch takes rules 7 (``domain.rules.FRAMEWORKS``)."""
 RELIABLE_REVISION = 9
 """The first revision whose runs continue as new with deliveries still pending: the next
 run schedules them again, within what is left of their deadline
@@ -84,6 +81,8 @@ which it refuses: personal data lives only in sealed payloads."""
 ARCHIVE_REVISION = 10
 """The first revision that asks for ``archive_programme`` as the programme closes; runs
 of earlier revisions ask ``workflow.patched`` (``workflows.programme.ARCHIVE``)."""
+FRAMEWORKS_REVISION = 11
+"""The first revision whose launch takes rules 7 (``domain.rules.FRAMEWORKS``)."""
 KEPT_REJECTIONS = 20
 """Refused signals a programme keeps (and carries into continue-as-new), newest last."""
 INPUT_BUDGET = 512 * 1024
