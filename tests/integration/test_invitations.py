@@ -63,7 +63,7 @@ def notification(state: ProgrammeState, event: InvitationDue) -> Notification:
         delivery_id=event.delivery_id,
         kind=NoticeKind.invitation,
         programme_id=state.programme_id,
-        template_title=state.template.title,
+        template_title=state.template.title_in(state.employee.locale),
         employee=state.employee,
         to=event.to,
         recipients={Role.employee: ADA.email, Role.coach: COACH.id},
