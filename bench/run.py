@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from bench.environment import BenchKeys, CpuMeter
 from bench.history import history_size
 from bench.launch import launch_round, terminate_all
 from bench.memory import memory_round
+from bench.pool import each
 from bench.sides import SIDES, make_side
 from bench.signals import signal_round
 from bench.simulation import simulate, simulation_worker, time_skipping
@@ -125,6 +127,13 @@ async def throughput(
             )
             launched_by[name].add(count, launched.seconds, meter.milliseconds())
             receiving = launched.workflow_ids[: max(1, round(count * share))]
+            # Untimed: the peers who answer are nominated first (rules 3); without it a
+            # programme refused all but the manager's feedback, which the round measured.
+            await each(
+                receiving,
+                sizes.concurrency,
+                functools.partial(side.ready_for, signals=sizes.signals),
+            )
             meter.start()
             signalled = await signal_round(side, receiving, sizes.signals, sizes.concurrency)
             signalled_by[name].add(signalled.signals, signalled.seconds, meter.milliseconds())

@@ -1,0 +1,142 @@
+"""Where a signal's time goes in the worker: ``python -m bench.profile``.
+
+Not a figure of the run: a look inside it. One dev server; for each side in turn, a
+worker in this process whose workflow tasks run on one thread under ``cProfile``
+(``workflow_task_executor`` with one worker thread). Programmes (or baselines) are
+launched open-ended, untimed, then each gets K signals as in the signal round
+(``bench/signals.py``): half of them unprofiled, for the CPU figure, the other half
+under the profiler (thread CPU time), for where it goes. It prints, per side, the
+workflow thread's CPU per signal (``/proc/self/task/<tid>/stat``) and the functions
+that took most of it, so the two sides' costs can be put side by side.
+
+The payload codec runs on the event loop's thread, which here also drives the
+signals, so it is left out of the per-signal figure (both sides share it; parcours
+opens each programme's payloads with that employee's key, the baseline with one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from bench.environment import BenchKeys, connect, dev_server
+from bench.launch import terminate_all
+from bench.pool import each
+from bench.sides import Side, make_side
+from bench.signals import signal_round
+from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE, baseline_worker, parcours_worker
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu_seconds(native_id: int) -> float:
+    """User plus system CPU of one thread of this process."""
+    fields = Path(f"/proc/self/task/{native_id}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+@dataclass
+class Profiled:
+    side: str
+    signals: int
+    cpu_ms_per_signal: float
+    signals_per_second: float
+    top: str
+
+
+class OneThread:
+    """The workflow tasks' one thread, its profiler and its CPU."""
+
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profiled")
+        # CPU time of the thread, not wall time: on a shared machine the wall clock
+        # counts the time the thread waited for a core or for the GIL.
+        self.profiler = cProfile.Profile(time.thread_time)
+        self.native_id = self.executor.submit(threading.get_native_id).result()
+
+    def cpu(self) -> float:
+        return thread_cpu_seconds(self.native_id)
+
+    def profiling(self, on: bool) -> None:
+        self.executor.submit(self.profiler.enable if on else self.profiler.disable).result()
+
+
+async def profile_side(
+    client: Client, name: str, programmes: int, signals: int, concurrency: int, top: int
+) -> Profiled:
+    thread = OneThread()
+    queue = f"{PARCOURS_QUEUE if name == 'parcours' else BASELINE_QUEUE}-{uuid.uuid4().hex[:6]}"
+    make = parcours_worker if name == "parcours" else baseline_worker
+    worker: Worker = make(client, 10_000, queue, workflow_task_executor=thread.executor)
+    side: Side = make_side(name, client, parcours_queue=queue, baseline_queue=queue)
+    tag = uuid.uuid4().hex[:8]
+    async with worker:
+        ids = await each(
+            range(2 * programmes), concurrency, lambda i: side.start(f"p{tag}-{i:04d}", None)
+        )
+        await each(ids, concurrency, side.live)
+        await each(ids, concurrency, lambda w: side.ready_for(w, signals))
+        measured, profiled = ids[:programmes], ids[programmes:]
+        began = thread.cpu()  # the first half unprofiled: the CPU figure
+        done = await signal_round(side, measured, signals, concurrency)
+        cpu = thread.cpu() - began
+        thread.profiling(True)  # the second half under the profiler: where it goes
+        await signal_round(side, profiled, signals, concurrency)
+        thread.profiling(False)
+        await terminate_all(side, ids, concurrency)
+    out = io.StringIO()
+    pstats.Stats(thread.profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    thread.executor.shutdown()
+    return Profiled(
+        side=name,
+        signals=done.signals,
+        cpu_ms_per_signal=1000 * cpu / done.signals,
+        signals_per_second=done.per_second,
+        top=out.getvalue(),
+    )
+
+
+async def profile(programmes: int, signals: int, concurrency: int, top: int) -> list[Profiled]:
+    with tempfile.TemporaryDirectory(prefix="bench-profile-", dir="/dev/shm") as scratch:
+        keys = BenchKeys.new(Path(scratch))
+        async with dev_server() as server:
+            client = await connect(server.address, keys)
+            return [
+                await profile_side(client, name, programmes, signals, concurrency, top)
+                for name in ("parcours", "baseline")
+            ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
+    parser.add_argument("--programmes", type=int, default=40)
+    parser.add_argument("--signals", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    found = asyncio.run(profile(args.programmes, args.signals, args.concurrency, args.top))
+    for side in found:
+        print(side.top)
+    for side in found:
+        print(
+            f"{side.side}: {side.cpu_ms_per_signal:.3f} ms of workflow-thread CPU per signal "
+            f"({side.signals} signals, {side.signals_per_second:.0f}/s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
