@@ -188,6 +188,11 @@ class ProgrammeWorkflow:
         self._reliable = input.revision is not None and input.revision >= RELIABLE_REVISION
         self._timer: asyncio.Task[None] | None = None
         self._timer_at: datetime | None = None
+        self._carried: tuple[str | None, str | None] | None = None
+        """Status and stage in the run's search attributes: as it started, then as
+        upserted (``_publish``); read from ``workflow.info()`` once, not per event."""
+        self._details: tuple[object, ...] | None = None
+        """What the current details were last made of (``_publish``)."""
 
     # ------------------------------------------------------------ run
 
@@ -358,12 +363,12 @@ class ProgrammeWorkflow:
         """Keep the Web UI's current details up to date, and the search attributes when
         the programme ``moved`` to another stage or status."""
         stage = state.stage_progress.key if state.stage_progress is not None else ""
+        where = (state.status.value, stage)
         if self._fewer_commands:
-            carried = workflow.info().typed_search_attributes
-            moved = (carried.get(sa.PROGRAMME_STATUS), carried.get(sa.PROGRAMME_STAGE)) != (
-                state.status.value,
-                stage,
-            )
+            if self._carried is None:  # what the run started with, read once
+                carried = workflow.info().typed_search_attributes
+                self._carried = (carried.get(sa.PROGRAMME_STATUS), carried.get(sa.PROGRAMME_STAGE))
+            moved = self._carried != where
         if moved:
             workflow.upsert_search_attributes(
                 [
@@ -371,7 +376,12 @@ class ProgrammeWorkflow:
                     sa.PROGRAMME_STATUS.value_set(state.status.value),
                 ]
             )
+            self._carried = where
         wake = self._wake
+        details = (where, wake, state.employee.name, state.template)
+        if details == self._details:  # the template compares by identity first: cheap
+            return  # the Web UI's details say this already
+        self._details = details
         lines = [
             f"**{state.employee.name}** ({state.employee.id}) — {state.template.title_in('')}",
             f"Status: {state.status.value}",
