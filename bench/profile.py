@@ -76,7 +76,13 @@ class OneThread:
 
 
 async def profile_side(
-    client: Client, name: str, programmes: int, signals: int, concurrency: int, top: int
+    client: Client,
+    name: str,
+    programmes: int,
+    signals: int,
+    concurrency: int,
+    top: int,
+    callers: str | None = None,
 ) -> Profiled:
     thread = OneThread()
     queue = f"{PARCOURS_QUEUE if name == 'parcours' else BASELINE_QUEUE}-{uuid.uuid4().hex[:6]}"
@@ -99,7 +105,10 @@ async def profile_side(
         thread.profiling(False)
         await terminate_all(side, ids, concurrency)
     out = io.StringIO()
-    pstats.Stats(thread.profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    stats = pstats.Stats(thread.profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(top)
+    if callers:
+        stats.print_callers(callers)
     thread.executor.shutdown()
     return Profiled(
         side=name,
@@ -110,13 +119,15 @@ async def profile_side(
     )
 
 
-async def profile(programmes: int, signals: int, concurrency: int, top: int) -> list[Profiled]:
+async def profile(
+    programmes: int, signals: int, concurrency: int, top: int, callers: str | None = None
+) -> list[Profiled]:
     with tempfile.TemporaryDirectory(prefix="bench-profile-", dir="/dev/shm") as scratch:
         keys = BenchKeys.new(Path(scratch))
         async with dev_server() as server:
             client = await connect(server.address, keys)
             return [
-                await profile_side(client, name, programmes, signals, concurrency, top)
+                await profile_side(client, name, programmes, signals, concurrency, top, callers)
                 for name in ("parcours", "baseline")
             ]
 
@@ -127,8 +138,11 @@ def main() -> None:
     parser.add_argument("--signals", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--callers", help="also print who calls functions matching this")
     args = parser.parse_args()
-    found = asyncio.run(profile(args.programmes, args.signals, args.concurrency, args.top))
+    found = asyncio.run(
+        profile(args.programmes, args.signals, args.concurrency, args.top, args.callers)
+    )
     for side in found:
         print(side.top)
     for side in found:
