@@ -268,6 +268,7 @@ def headline(figures: Json) -> Json:
         "memory_per_programme_kib": figures["memory"]["parcours"][largest]["median"],
         "simulation_seconds_executive_6m": figures["simulation"]["executive_6m_seconds"]["median"],
         "cli_help_seconds": figures["cli"]["cli_help_seconds"],
+        "cli_help_ratio": figures["cli"]["cli_help_ratio"],
         "cli_command_seconds": figures["cli"]["cli_command_seconds"],
         "cli_temporal_ratio": figures["cli"]["cli_temporal_ratio"],
     }
@@ -288,6 +289,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "memory_per_programme_kib": ("<=", 100.0),
     "simulation_seconds_executive_6m": ("<=", 2.0),
     "cli_help_seconds": ("<=", 0.3),
+    "cli_help_ratio": ("<=", 0.5),
     "cli_command_seconds": ("<=", 0.3),
     "cli_temporal_ratio": ("<=", 1.3),
 }
