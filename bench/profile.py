@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -56,6 +57,27 @@ class Profiled:
     cpu_ms_per_signal: float
     signals_per_second: float
     top: str
+    gc_ms_per_signal: float = 0.0
+    collections: int = 0
+    generations: tuple[int, ...] = ()
+
+
+class GcClock:
+    """Wall time this process spends in the cyclic garbage collector, any thread."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = 0
+        self.by_generation = [0, 0, 0]
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._began
+            self.collections += 1
+            self.by_generation[info["generation"]] += 1
 
 
 class OneThread:
@@ -97,9 +119,12 @@ async def profile_side(
         await each(ids, concurrency, side.live)
         await each(ids, concurrency, lambda w: side.ready_for(w, signals))
         measured, profiled = ids[:programmes], ids[programmes:]
+        collector = GcClock()
+        gc.callbacks.append(collector)
         began = thread.cpu()  # the first half unprofiled: the CPU figure
         done = await signal_round(side, measured, signals, concurrency)
         cpu = thread.cpu() - began
+        gc.callbacks.remove(collector)
         thread.profiling(True)  # the second half under the profiler: where it goes
         await signal_round(side, profiled, signals, concurrency)
         thread.profiling(False)
@@ -116,6 +141,9 @@ async def profile_side(
         cpu_ms_per_signal=1000 * cpu / done.signals,
         signals_per_second=done.per_second,
         top=out.getvalue(),
+        gc_ms_per_signal=1000 * collector.seconds / done.signals,
+        collections=collector.collections,
+        generations=tuple(collector.by_generation),
     )
 
 
@@ -139,7 +167,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--callers", help="also print who calls functions matching this")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() first, as a worker may"
+    )
     args = parser.parse_args()
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
     found = asyncio.run(
         profile(args.programmes, args.signals, args.concurrency, args.top, args.callers)
     )
@@ -148,7 +182,10 @@ def main() -> None:
     for side in found:
         print(
             f"{side.side}: {side.cpu_ms_per_signal:.3f} ms of workflow-thread CPU per signal "
-            f"({side.signals} signals, {side.signals_per_second:.0f}/s)"
+            f"({side.signals} signals, {side.signals_per_second:.0f}/s); "
+            f"{side.gc_ms_per_signal:.3f} ms in the garbage collector per signal, "
+            f"{side.collections} collections (the process, any thread; by generation "
+            f"{side.generations})"
         )
 
 
