@@ -38,7 +38,7 @@ from bench.environment import BenchKeys, connect, dev_server
 from bench.launch import terminate_all
 from bench.pool import each
 from bench.sides import Side, make_side
-from bench.signals import signal_round
+from bench.signals import Signalled, signal_round
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE, baseline_worker, parcours_worker
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -105,7 +105,10 @@ async def profile_side(
     concurrency: int,
     top: int,
     callers: str | None = None,
+    end_to_end: bool = False,
 ) -> Profiled:
+    """``end_to_end``: programmes that close after their signals (the end-to-end round's
+    template), timed and profiled through to their completion."""
     thread = OneThread()
     queue = f"{PARCOURS_QUEUE if name == 'parcours' else BASELINE_QUEUE}-{uuid.uuid4().hex[:6]}"
     make = parcours_worker if name == "parcours" else baseline_worker
@@ -113,20 +116,29 @@ async def profile_side(
     side: Side = make_side(name, client, parcours_queue=queue, baseline_queue=queue)
     tag = uuid.uuid4().hex[:8]
     async with worker:
+        closing = signals if end_to_end else None
         ids = await each(
-            range(2 * programmes), concurrency, lambda i: side.start(f"p{tag}-{i:04d}", None)
+            range(2 * programmes), concurrency, lambda i: side.start(f"p{tag}-{i:04d}", closing)
         )
         await each(ids, concurrency, side.live)
-        await each(ids, concurrency, lambda w: side.ready_for(w, signals))
+        if not end_to_end:  # start nominated those that close
+            await each(ids, concurrency, lambda w: side.ready_for(w, signals))
         measured, profiled = ids[:programmes], ids[programmes:]
+
+        async def round_of(these: list[str]) -> Signalled:
+            done = await signal_round(side, these, signals, concurrency)
+            if end_to_end:
+                await each(these, concurrency, side.result)
+            return done
+
         collector = GcClock()
         gc.callbacks.append(collector)
         began = thread.cpu()  # the first half unprofiled: the CPU figure
-        done = await signal_round(side, measured, signals, concurrency)
+        done = await round_of(measured)
         cpu = thread.cpu() - began
         gc.callbacks.remove(collector)
         thread.profiling(True)  # the second half under the profiler: where it goes
-        await signal_round(side, profiled, signals, concurrency)
+        await round_of(profiled)
         thread.profiling(False)
         await terminate_all(side, ids, concurrency)
     out = io.StringIO()
@@ -148,14 +160,21 @@ async def profile_side(
 
 
 async def profile(
-    programmes: int, signals: int, concurrency: int, top: int, callers: str | None = None
+    programmes: int,
+    signals: int,
+    concurrency: int,
+    top: int,
+    callers: str | None = None,
+    end_to_end: bool = False,
 ) -> list[Profiled]:
     with tempfile.TemporaryDirectory(prefix="bench-profile-", dir="/dev/shm") as scratch:
         keys = BenchKeys.new(Path(scratch))
         async with dev_server() as server:
             client = await connect(server.address, keys)
             return [
-                await profile_side(client, name, programmes, signals, concurrency, top, callers)
+                await profile_side(
+                    client, name, programmes, signals, concurrency, top, callers, end_to_end
+                )
                 for name in ("parcours", "baseline")
             ]
 
@@ -168,6 +187,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--callers", help="also print who calls functions matching this")
     parser.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="programmes that close after their signals, through to completion",
+    )
+    parser.add_argument(
         "--gc-freeze", action="store_true", help="gc.freeze() first, as a worker may"
     )
     args = parser.parse_args()
@@ -175,7 +199,14 @@ def main() -> None:
         gc.collect()
         gc.freeze()
     found = asyncio.run(
-        profile(args.programmes, args.signals, args.concurrency, args.top, args.callers)
+        profile(
+            args.programmes,
+            args.signals,
+            args.concurrency,
+            args.top,
+            args.callers,
+            args.end_to_end,
+        )
     )
     for side in found:
         print(side.top)
