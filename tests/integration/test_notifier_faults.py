@@ -56,7 +56,8 @@ from tests.integration.production import (
     wait_for_event,
     worker_running,
 )
-from workflows.programme import NOTIFY_RETRY, ProgrammeWorkflow
+from workflows.deliveries import NOTIFY_RETRY
+from workflows.programme import ProgrammeWorkflow
 
 PROGRAMMES = 3
 TIMEOUT = 3.0
