@@ -19,7 +19,7 @@ import pytest
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.payloads.encryption import keyring_of
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.reports import render_markdown
 from adapters.stores.archive import ArchiveFilter
 from adapters.temporal.dev_server import DevServer, temporal_binary

@@ -37,7 +37,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from temporalio.client import WorkflowHandle
 
 from adapters.notify.webhook import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from config import Settings
 from domain.commands import AgreeObjectives

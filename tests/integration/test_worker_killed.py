@@ -63,7 +63,7 @@ from typing import Any, TypeVar
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from bootstrap import connect, run_worker
 from config import Settings
