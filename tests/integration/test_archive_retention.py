@@ -26,7 +26,7 @@ from adapters.temporal.dev_server import DevServer, temporal_binary
 from bootstrap import programme_archive
 from config import Settings
 from domain.commands import AgreeObjectives, Employee
-from domain.template import parse_template
+from domain.template_parsing import parse_template
 from gateway.client import ProgrammeClient, ProgrammeErased
 from tests.integration.production import worker_running
 

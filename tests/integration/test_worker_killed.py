@@ -78,7 +78,8 @@ from domain.commands import (
 from domain.durations import format_duration, parse_duration
 from domain.events import EVENT_LIST, Event
 from domain.holders import Holders
-from domain.template import Role, parse_template
+from domain.template import Role
+from domain.template_parsing import parse_template
 from gateway.client import ParcoursError, ProgrammeClient, TemporalUnavailable
 from tests.integration.faults import Stack, running_stack, until
 from workflows.programme import ProgrammeWorkflow

@@ -48,7 +48,8 @@ from domain.evolve import fold
 from domain.expectations import rated_from
 from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
-from domain.template import Role, Template, parse_template
+from domain.template import Role, Template
+from domain.template_parsing import parse_template
 from domain.view import Rejection
 from gateway.catalogue import SHIPPED, shipped_ids
 from workflows.messages import INPUT_BUDGET, KEPT_REJECTIONS, REVISION, ProgrammeInput

@@ -13,7 +13,8 @@ from domain.decider import decide
 from domain.evaluate import evaluate
 from domain.evaluation import Rating
 from domain.evolve import fold
-from domain.template import EvaluationKind, Role, Template, parse_template
+from domain.template import EvaluationKind, Role, Template
+from domain.template_parsing import parse_template
 from domain.verdict import Attendance
 from domain.view import ProgrammeView, view_of
 

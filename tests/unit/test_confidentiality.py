@@ -15,7 +15,8 @@ from domain import published
 from domain.evaluate import evaluate
 from domain.evaluation import Attendance, Evaluation, Rating
 from domain.state import FeedbackEntry
-from domain.template import Dimension, EvaluationKind, Role, Template, parse_template
+from domain.template import Dimension, EvaluationKind, Role, Template
+from domain.template_parsing import parse_template
 
 DIMS = (Dimension.strengths, Dimension.motivation)
 SHIPPED = [

@@ -10,7 +10,8 @@ import pytest
 
 from domain.evaluate import evaluate, expected_attainment
 from domain.evaluation import Attendance, Basis, Comparison, Evaluation, Rating, Trend, Verdict
-from domain.template import Dimension, EvaluationKind, Role, parse_template
+from domain.template import Dimension, EvaluationKind, Role
+from domain.template_parsing import parse_template
 
 DIMS = (Dimension.motivation, Dimension.adaptability)
 M, A = Dimension.motivation, Dimension.adaptability

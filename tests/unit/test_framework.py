@@ -27,7 +27,8 @@ from domain.evaluate import evaluate
 from domain.evaluation import Rating
 from domain.evolve import fold
 from domain.framework import DEFAULT_SCALE, FIVE, FIVE_LANGUAGES, Framework
-from domain.template import EvaluationKind, Role, parse_template
+from domain.template import EvaluationKind, Role
+from domain.template_parsing import parse_template
 from domain.verdict import Attendance
 
 COMPANY = Path(__file__).resolve().parents[1] / "e2e" / "company"
