@@ -462,9 +462,11 @@ async def run_worker(
     """
     from adapters.observability.tracing import flush_tracing
     from adapters.payloads.encryption import keyring_of
+    from workers.deployment import deployment_config
     from workers.programme import Tuning, serve
 
     settings = settings if settings is not None else load_settings()
+    deployment = deployment_config(settings.build_id) if settings.worker_versioning else None
     where = data_dir if data_dir is not None else settings.data_dir
     if activities is None:
         from activities.archive import ArchiveActivities
@@ -480,6 +482,8 @@ async def run_worker(
             stop,
             task_queue=settings.task_queue,
             tuning=Tuning(shutdown_grace=timedelta(seconds=settings.shutdown_grace)),
+            deployment=deployment,
+            current=settings.make_current,
             data_dir=str(where),
             notifiers=list(settings.notifiers),
             metrics=settings.metrics_address,

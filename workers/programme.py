@@ -16,10 +16,11 @@ from typing import Any
 
 import structlog
 from temporalio.client import Client
-from temporalio.worker import Interceptor, Worker
+from temporalio.worker import Interceptor, Worker, WorkerDeploymentConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from adapters.observability.metrics import ProgrammeMetrics
+from workers.deployment import make_current
 from workflows.messages import TASK_QUEUE
 from workflows.programme import ProgrammeWorkflow
 
@@ -84,21 +85,40 @@ async def serve(
     *,
     task_queue: str = TASK_QUEUE,
     tuning: Tuning = Tuning(),
+    deployment: WorkerDeploymentConfig | None = None,
+    current: bool = False,
     **described: Any,
 ) -> None:
     """Host programmes and ``activities`` until ``stop`` is set, then drain: no new
     task is polled, running activities get ``tuning.shutdown_grace``. ``described`` goes
-    into the "worker started" log line (where its data is, its channels...)."""
+    into the "worker started" log line (where its data is, its channels...).
+
+    With ``deployment`` the worker is that version of the deployment (Worker
+    Versioning, ``workers.deployment``), and with ``current`` it makes its version
+    the current one once it polls: new programmes start on it, running ones move to
+    it at their next continue-as-new."""
     log = structlog.get_logger("parcours")
+    versioning: dict[str, Any] = {}
+    if deployment is not None:
+        versioning = {"deployment_config": deployment}
     worker = build_worker(
         client,
         activities,
         task_queue=task_queue,
         interceptors=interceptors(),
         graceful_shutdown_timeout=tuning.shutdown_grace,
+        **versioning,
     )
     async with worker:
-        log.info("worker started", task_queue=worker.task_queue, **described)
+        build = None if deployment is None else deployment.version.build_id
+        log.info("worker started", task_queue=worker.task_queue, build_id=build, **described)
+        if deployment is not None and current:
+            previous = await make_current(client, deployment.version)
+            log.info(
+                "build is current",
+                build_id=build,
+                previous=None if previous is None else previous.build_id,
+            )
         await stop.wait()
         log.info("worker stopping", grace_seconds=tuning.shutdown_grace.total_seconds())
     log.info("worker stopped")

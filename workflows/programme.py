@@ -19,7 +19,7 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy
+from temporalio.common import RawValue, RetryPolicy, VersioningBehavior
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
@@ -147,7 +147,9 @@ def _where(state: ProgrammeState) -> tuple[str, str]:
     return state.status.value, state.stage_progress.key if state.stage_progress is not None else ""
 
 
-@workflow.defn(name=WORKFLOW_NAME)
+# Pinned: a run stays on the worker build it started on and moves at continue-as-new
+# (workers.deployment, docs/changing-workflows.md).
+@workflow.defn(name=WORKFLOW_NAME, versioning_behavior=VersioningBehavior.PINNED)
 class ProgrammeWorkflow:
     @workflow.init
     def __init__(self, input: ProgrammeInput) -> None:
@@ -297,7 +299,9 @@ class ProgrammeWorkflow:
         )
 
     def _must_continue(self) -> bool:
-        """Time to continue as new: Temporal suggests it, or the run nears its limit.
+        """Time to continue as new: Temporal suggests it, the run nears its limit, or a
+        newer build of the workers became current (the run is pinned to its own, and
+        moves to the current one by continuing as new; never while unversioned).
 
         The run first lets handlers and deliveries finish, which writes more events, so
         it starts with a fifth of ``history_limit`` to spare; messages that arrive in the
@@ -307,7 +311,11 @@ class ProgrammeWorkflow:
         limit = self._settings.history_limit
         if self._fewer_commands:
             limit -= limit // 5
-        return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= limit
+            or info.is_target_worker_deployment_version_changed()
+        )
 
     async def _continue_as_new(self) -> None:
         """Let handlers finish, then carry the whole log into a new run.
@@ -336,7 +344,9 @@ class ProgrammeWorkflow:
         workflow.logger.info("continuing as new after %d events, %d bytes", len(self._log), size)
         if size > INPUT_BUDGET:  # the domain's bounds should make this impossible: say so
             workflow.logger.error("carried input of %d bytes is over its budget", size)
-        workflow.continue_as_new(carried)
+        # The next run starts on the current build, then is pinned to it.
+        upgrade = workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRADE
+        workflow.continue_as_new(carried, initial_versioning_behavior=upgrade)
 
     # ------------------------------------------------------------ applying commands
 

@@ -1,0 +1,122 @@
+"""Worker Versioning on a real dev server: two builds of the production worker.
+
+A programme started while build A is current is pinned to A and stays there after B
+becomes current, until its next workflow task sees that the target changed: it then
+continues as new, and the new run runs on B with every event it had. A programme
+started once B is current runs on B only, though A keeps polling the same task queue.
+Each workflow task's build is read from Temporal's own history (the ``deployment_version``
+of every ``WorkflowTaskCompleted``), not from parcours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHistory
+
+from adapters.payloads.keyring import generate_master_key
+from adapters.temporal.dev_server import DevServer
+from bootstrap import connect, run_worker
+from config import Settings
+from domain.commands import Pause
+from gateway.client import ProgrammeClient
+from tests.integration.production import ADA, quick_template, wait_for_event
+from tests.support import free_port, run_histories
+from workers.deployment import DEPLOYMENT_NAME, current_version
+from workers.replay import replay_running
+
+
+@pytest.fixture
+async def own_server(tmp_path: Path) -> AsyncIterator[DevServer]:
+    """A server of its own: making builds current here must not move other tests' workers."""
+    server = DevServer(tmp_path / "temporal", port=free_port(), headless=True)
+    async with server:
+        yield server
+
+
+@contextlib.asynccontextmanager
+async def build(server: DevServer, settings: Settings, build_id: str) -> AsyncIterator[Client]:
+    """The production worker as build ``build_id``, made current as it starts."""
+    settings = settings.model_copy(update={"build_id": build_id})
+    client = await connect(settings, address=server.address)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_worker(client, settings.data_dir, stop, settings=settings))
+    try:
+        deadline = time.monotonic() + 30
+        while (found := await current_version(client)) is None or found.build_id != build_id:
+            assert not worker.done(), worker.exception()
+            assert time.monotonic() < deadline, f"{build_id} never became current: {found}"
+            await asyncio.sleep(0.2)
+        yield client
+    finally:
+        stop.set()
+        await worker
+
+
+def builds(history: WorkflowHistory) -> list[str]:
+    """The build that completed each of the run's workflow tasks, in order."""
+    completed = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    found = []
+    for event in history.events:
+        if event.event_type == completed:
+            attributes = event.workflow_task_completed_event_attributes
+            version = attributes.deployment_version
+            assert version.deployment_name == DEPLOYMENT_NAME
+            found.append(version.build_id)
+    return found
+
+
+async def test_a_pinned_programme_moves_to_the_new_build_at_continue_as_new(
+    tmp_path: Path, own_server: DevServer
+) -> None:
+    settings = Settings(
+        task_queue=f"versioning-{uuid.uuid4().hex[:8]}",
+        data_dir=tmp_path,  # both builds share the key store, as replicas share PostgreSQL
+        master_key=generate_master_key(),
+    )
+    async with build(own_server, settings, "build-a") as client:
+        programmes = ProgrammeClient(client, settings.task_queue)
+        on_a = (await programmes.launch(employee=ADA, template=quick_template())).programme_id
+        handle = client.get_workflow_handle(on_a)
+        await wait_for_event(handle, "escalation_due")  # a few tasks done on A
+        first_run = (await handle.describe()).run_id
+
+        async with build(own_server, settings, "build-b"):
+            # B is current; A still runs its pinned programme, and polls the same queue.
+            employee = ADA.model_copy(update={"id": "emp-43"})
+            on_b = await programmes.launch(employee=employee, template=quick_template())
+            await wait_for_event(client.get_workflow_handle(on_b.programme_id), "escalation_due")
+            before = [e.seq for e in await programmes.events(on_a)]
+
+            # The next message is the pinned run's next task: it sees the target changed,
+            # applies the message, and continues as new onto B.
+            await programmes.pause(on_a, Pause(reason="versioning test"))
+            deadline = time.monotonic() + 30
+            while (await handle.describe()).run_id == first_run:
+                assert time.monotonic() < deadline, "the pinned run never continued as new"
+                await asyncio.sleep(0.2)
+            view = await programmes.view(on_a)
+            assert view.status.value == "paused"
+            after = await programmes.events(on_a)
+            assert [e.seq for e in after][: len(before)] == before  # nothing lost
+            assert "programme_paused" in [e.type for e in after[len(before) :]]
+
+            runs = await run_histories(handle)
+            assert len(runs) == 2
+            assert set(builds(runs[0])) == {"build-a"}, builds(runs[0])
+            assert set(builds(runs[1])) == {"build-b"}, builds(runs[1])
+            (only_run,) = await run_histories(client.get_workflow_handle(on_b.programme_id))
+            assert set(builds(only_run)) == {"build-b"}, builds(only_run)
+
+            # Every build's running programmes replay on this code (replay-check).
+            query = f"TaskQueue = '{settings.task_queue}' AND ExecutionStatus = 'Running'"
+            replayed = await replay_running(client, query)
+            assert sorted(r.programme_id for r in replayed) == sorted([on_a, on_b.programme_id])
+            assert [r.failure for r in replayed] == [None, None]
