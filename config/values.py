@@ -79,7 +79,8 @@ MAX_BUILD_ID = 64
 _BUILD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def _build_id(value: str) -> str:
+def check_build_id(value: str) -> str:
+    """A build id as Temporal takes it, trimmed; ValueError saying the rule otherwise."""
     value = value.strip()
     if not 1 <= len(value) <= MAX_BUILD_ID or not _BUILD_ID.fullmatch(value):
         raise ValueError(
@@ -128,7 +129,7 @@ LinkTemplate = Annotated[str, AfterValidator(_link_template)]
 """An http(s) URL with ``{programme_id}`` in it (a page of the platform people use)."""
 PemFile = Annotated[Path, AfterValidator(_pem_file)]
 Name = Annotated[str, AfterValidator(_not_blank)]
-BuildId = Annotated[str, AfterValidator(_build_id)]
+BuildId = Annotated[str, AfterValidator(check_build_id)]
 """A worker build's id in its Worker Versioning deployment (``workers.deployment``)."""
 
 

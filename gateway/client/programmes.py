@@ -590,5 +590,21 @@ class ProgrammeClient:
         except RuntimeError as exc:
             raise translate(exc, "") from exc
 
+    async def make_current(self, build_id: str) -> tuple[str, str | None]:
+        """Make ``build_id`` the current build of the ``parcours`` deployment: new
+        programmes start on it, running ones move to it at their next continue-as-new.
+        Returns its canonical version and the one it replaced (None: there was none)."""
+        from workers.deployment import DeploymentError, make_current, version_of
+
+        version = version_of(build_id)
+        try:
+            previous = await make_current(self.temporal, version, identity="parcours deploy")
+        except DeploymentError as exc:
+            raise CommandRefused(str(exc)) from exc
+        except RuntimeError as exc:
+            raise translate(exc, "") from exc
+        shown = None if previous is None else previous.to_canonical_string()
+        return version.to_canonical_string(), shown
+
     def _handle(self, programme_id: str) -> Handle:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)

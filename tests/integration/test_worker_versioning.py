@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -29,8 +33,10 @@ from domain.commands import Pause
 from gateway.client import ProgrammeClient
 from tests.integration.production import ADA, quick_template, wait_for_event
 from tests.support import free_port, run_histories
-from workers.deployment import DEPLOYMENT_NAME, current_version
+from workers.deployment import DEPLOYMENT_NAME, current_version, version_of
 from workers.replay import replay_running
+
+PARCOURS = Path(sys.executable).parent / "parcours"
 
 
 @pytest.fixture
@@ -120,3 +126,55 @@ async def test_a_pinned_programme_moves_to_the_new_build_at_continue_as_new(
             replayed = await replay_running(client, query)
             assert sorted(r.programme_id for r in replayed) == sorted([on_a, on_b.programme_id])
             assert [r.failure for r in replayed] == [None, None]
+
+
+async def test_deploy_checks_then_makes_a_waiting_build_current(
+    tmp_path: Path, own_server: DevServer
+) -> None:
+    """``parcours deploy``: the documented step for workers started with
+    ``PARCOURS_MAKE_CURRENT=false``. It replays the running programmes, per build, then
+    makes the build current; a malformed build id is refused before anything is asked."""
+    master_key = generate_master_key()
+    settings = Settings(
+        task_queue=f"deploy-{uuid.uuid4().hex[:8]}", data_dir=tmp_path, master_key=master_key
+    )
+    environment = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": own_server.address,
+        "PARCOURS_DATA_DIR": str(tmp_path),
+        "PARCOURS_MASTER_KEY": master_key,
+    }
+
+    def parcours(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(PARCOURS), *args], env=environment, capture_output=True, text=True, timeout=120
+        )
+
+    async with build(own_server, settings, "build-a") as client:
+        programmes = ProgrammeClient(client, settings.task_queue)
+        launched = await programmes.launch(employee=ADA, template=quick_template())
+        await wait_for_event(client.get_workflow_handle(launched.programme_id), "escalation_due")
+
+        waiting = settings.model_copy(update={"build_id": "build-b", "make_current": False})
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(client, tmp_path, stop, settings=waiting))
+        try:
+            await asyncio.sleep(1)  # polling, not current
+            assert (await current_version(client)) == version_of("build-a")
+
+            refused = await asyncio.to_thread(parcours, "deploy", "--build-id", "b/../c")
+            assert refused.returncode == 2, refused.stderr
+            assert "--build-id: must be 1 to 64 letters" in refused.stderr
+
+            done = await asyncio.to_thread(parcours, "deploy", "--build-id", "build-b", "--json")
+            assert done.returncode == 0, done.stderr
+            answer = json.loads(done.stdout)
+            assert answer["replayed"] == 1
+            assert answer["builds"] == {"build-a": 1}
+            assert answer["failed"] == []
+            assert answer["current"] == "parcours.build-b"
+            assert answer["previous"] == "parcours.build-a"
+            assert (await current_version(client)) == version_of("build-b")
+        finally:
+            stop.set()
+            await worker
