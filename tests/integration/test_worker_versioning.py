@@ -66,6 +66,18 @@ async def build(server: DevServer, settings: Settings, build_id: str) -> AsyncIt
         await worker
 
 
+async def until_counted(client: Client, task_queue: str, build_id: str, count: int) -> None:
+    """Wait until visibility counts ``count`` running programmes pinned to ``build_id``."""
+    query = (
+        f"TaskQueue = '{task_queue}' AND ExecutionStatus = 'Running' "
+        f"AND TemporalWorkerDeploymentVersion = '{DEPLOYMENT_NAME}:{build_id}'"
+    )
+    deadline = time.monotonic() + 20
+    while (found := (await client.count_workflows(query)).count) != count:
+        assert time.monotonic() < deadline, f"{found} running on {build_id}, not {count}"
+        await asyncio.sleep(0.2)
+
+
 def builds(history: WorkflowHistory) -> list[str]:
     """The build that completed each of the run's workflow tasks, in order."""
     completed = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
@@ -120,6 +132,10 @@ async def test_a_pinned_programme_moves_to_the_new_build_at_continue_as_new(
             assert set(builds(runs[1])) == {"build-b"}, builds(runs[1])
             (only_run,) = await run_histories(client.get_workflow_handle(on_b.programme_id))
             assert set(builds(only_run)) == {"build-b"}, builds(only_run)
+
+            # What docs/changing-workflows.md lists to see whether a build is drained.
+            await until_counted(client, settings.task_queue, "build-b", 2)
+            await until_counted(client, settings.task_queue, "build-a", 0)
 
             # Every build's running programmes replay on this code (replay-check).
             query = f"TaskQueue = '{settings.task_queue}' AND ExecutionStatus = 'Running'"
