@@ -496,6 +496,7 @@ async def run_worker(
             tuning=Tuning(shutdown_grace=timedelta(seconds=settings.shutdown_grace)),
             deployment=deployment,
             current=settings.make_current,
+            move_pinned=settings.move_pinned,
             data_dir=str(where),
             notifiers=list(settings.notifiers),
             metrics=settings.metrics_address,
@@ -533,6 +534,9 @@ async def run_embedded(
     from adapters.temporal.dev_server import DevServer
 
     settings = settings if settings is not None else load_settings(data_dir=data_dir)
+    # One worker, one build: programmes pinned to a build it ran before (this data dir,
+    # older code) would have no worker left; they move onto this one if they replay.
+    settings = settings.model_copy(update={"make_current": True, "move_pinned": True})
     keyring = open_keyring(settings, data_dir)
     server_ = DevServer(data_dir, port=port, ui_port=ui_port, ui_codec_endpoint=ui_codec_endpoint)
     async with server_ as server:

@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     """A starting worker makes its build the deployment's current one (new programmes
     start on it, running ones move at their next continue-as-new). Off to deploy in
     steps: start the workers, ``parcours replay-check``, then ``parcours deploy``."""
+    move_pinned: bool = _env("PARCOURS_MOVE_PINNED", default=False)
+    """Once its build is current, a starting worker moves the programmes of its task queue
+    pinned to other builds onto it, each once it replays with this code
+    (``workers.moving``): for when the old build's workers are gone for good. ``parcours
+    up`` always does."""
 
     # Notifications.
     notifiers: Annotated[tuple[str, ...], NoDecode] = _env(

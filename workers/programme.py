@@ -47,6 +47,23 @@ class Tuning:
     rest are cancelled and Temporal retries them on another worker."""
 
 
+async def _move_pinned(client: Client, deployment: WorkerDeploymentConfig, queue: str) -> None:
+    from workers.moving import move_pinned
+    from workers.replay import RUNNING
+
+    log = structlog.get_logger("parcours")
+    query = f"{RUNNING} AND TaskQueue = '{queue}'"
+    moved = await move_pinned(client, deployment.version, query)
+    for run in moved.left:
+        log.error(
+            "programme left on its build: it does not replay with this code",
+            programme_id=run.programme_id,
+            build_id=run.build_id,
+            failure=run.failure,
+        )
+    log.info("programmes moved onto this build", moved=len(moved.moved), left=len(moved.left))
+
+
 def sandbox_runner() -> SandboxedWorkflowRunner:
     """The workflow sandbox, sharing ``PASSED_THROUGH`` (the replayers use it too)."""
     return SandboxedWorkflowRunner(
@@ -87,6 +104,7 @@ async def serve(
     tuning: Tuning = Tuning(),
     deployment: WorkerDeploymentConfig | None = None,
     current: bool = False,
+    move_pinned: bool = False,
     **described: Any,
 ) -> None:
     """Host programmes and ``activities`` until ``stop`` is set, then drain: no new
@@ -96,7 +114,8 @@ async def serve(
     With ``deployment`` the worker is that version of the deployment (Worker
     Versioning, ``workers.deployment``), and with ``current`` it makes its version
     the current one once it polls: new programmes start on it, running ones move to
-    it at their next continue-as-new."""
+    it at their next continue-as-new. With ``move_pinned`` too, the programmes of the
+    task queue pinned to other builds move onto it (``workers.moving``)."""
     log = structlog.get_logger("parcours")
     versioning: dict[str, Any] = {}
     if deployment is not None:
@@ -119,6 +138,8 @@ async def serve(
                 build_id=build,
                 previous=None if previous is None else previous.build_id,
             )
+            if move_pinned:
+                await _move_pinned(client, deployment, worker.task_queue)
         await stop.wait()
         log.info("worker stopping", grace_seconds=tuning.shutdown_grace.total_seconds())
     log.info("worker stopped")

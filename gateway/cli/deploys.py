@@ -87,6 +87,14 @@ def deploy(
             help="First replay every running programme with this code (replay-check).",
         ),
     ] = True,
+    move_pinned: Annotated[
+        bool,
+        typer.Option(
+            "--move-pinned",
+            help="Then move the programmes pinned to other builds onto it, each once it "
+            "replays with this code: for when their builds' workers are gone for good.",
+        ),
+    ] = False,
     address: Address = None,
     namespace: Namespace = None,
     as_json: AsJson = False,
@@ -119,7 +127,19 @@ def deploy(
             err.print(f"not deploying {build}: a running programme does not replay with this code")
             raise typer.Exit(1)
     made, previous = run(lambda c: c.make_current(build), address, namespace)
-    if as_json:
-        print_json({**summary, "current": made, "previous": previous})
-    else:
+    answer: dict[str, Any] = {**summary, "current": made, "previous": previous}
+    if not as_json:
         out.print(f"{made} is current (was {previous or 'none'})", highlight=False)
+    if move_pinned:
+        moved, left = run(lambda c: c.move_pinned(build), address, namespace)
+        answer["moved"] = [r.programme_id for r in moved]
+        answer["left"] = [{"programme_id": r.programme_id, "build_id": r.build_id,
+                           "failure": r.failure} for r in left]  # fmt: skip
+        if not as_json:
+            for r in left:
+                err.print(f"{r.programme_id} stays on {r.build_id}: {r.failure}", highlight=False)
+            out.print(f"{len(moved)} moved onto {made}, {len(left)} left", highlight=False)
+    if as_json:
+        print_json(answer)
+    if move_pinned and answer["left"]:
+        raise typer.Exit(1)

@@ -606,5 +606,19 @@ class ProgrammeClient:
         shown = None if previous is None else previous.to_canonical_string()
         return version.to_canonical_string(), shown
 
+    async def move_pinned(self, build_id: str) -> tuple[list[Replayed], list[Replayed]]:
+        """Move the running programmes pinned to other builds onto ``build_id``, each once
+        it replays with this code (``workers.moving``); returns those moved and those left."""
+        from workers.deployment import version_of
+        from workers.moving import move_pinned
+
+        try:
+            moved = await move_pinned(
+                self.temporal, version_of(build_id), identity="parcours deploy"
+            )
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, "") from exc
+        return moved.moved, moved.left
+
     def _handle(self, programme_id: str) -> Handle:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)

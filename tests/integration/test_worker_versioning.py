@@ -34,7 +34,8 @@ from gateway.client import ProgrammeClient
 from tests.integration.production import ADA, quick_template, wait_for_event
 from tests.support import free_port, run_histories
 from workers.deployment import DEPLOYMENT_NAME, current_version, version_of
-from workers.replay import replay_running
+from workers.moving import Moved, move_pinned
+from workers.replay import RUNNING, replay_running
 
 PARCOURS = Path(sys.executable).parent / "parcours"
 
@@ -191,6 +192,56 @@ async def test_deploy_checks_then_makes_a_waiting_build_current(
             assert answer["current"] == "parcours.build-b"
             assert answer["previous"] == "parcours.build-a"
             assert (await current_version(client)) == version_of("build-b")
+
+            # Build A's workers gone for good: its programmes move, once they replay.
+            await until_counted(client, settings.task_queue, "build-a", 1)
+            moving = await asyncio.to_thread(
+                parcours, "deploy", "--build-id", "build-b", "--no-check", "--move-pinned", "--json"
+            )
+            assert moving.returncode == 0, moving.stderr
+            answer = json.loads(moving.stdout)
+            assert answer["moved"] == [launched.programme_id]
+            assert answer["left"] == []
+            assert "replayed" not in answer  # --no-check
         finally:
             stop.set()
             await worker
+
+
+async def test_programmes_of_a_build_that_is_gone_move_once_they_replay(
+    tmp_path: Path, own_server: DevServer
+) -> None:
+    """``parcours up`` restarted on changed code: the old build has no worker left, and its
+    pinned programmes would wait for ever. ``move_pinned`` replays each with this code and
+    routes its next task to this build; the programme then runs there, nothing lost."""
+    settings = Settings(
+        task_queue=f"stranded-{uuid.uuid4().hex[:8]}",
+        data_dir=tmp_path,
+        master_key=generate_master_key(),
+    )
+    async with build(own_server, settings, "build-a") as client:
+        programmes = ProgrammeClient(client, settings.task_queue)
+        stranded = (await programmes.launch(employee=ADA, template=quick_template())).programme_id
+        await wait_for_event(client.get_workflow_handle(stranded), "escalation_due")
+    before = [e.seq for e in await programmes.events(stranded)]
+
+    async with build(own_server, settings, "build-b") as client:
+        programmes = ProgrammeClient(client, settings.task_queue)
+        await until_counted(client, settings.task_queue, "build-a", 1)
+        running = f"{RUNNING} AND TaskQueue = '{settings.task_queue}'"
+        moved = await move_pinned(client, version_of("build-b"), running)
+        assert [r.programme_id for r in moved.moved] == [stranded]
+        assert moved.left == []
+
+        await programmes.pause(stranded, Pause(reason="after the move"))
+        assert (await programmes.view(stranded)).status.value == "paused"
+        after = await programmes.events(stranded)
+        assert [e.seq for e in after][: len(before)] == before
+        runs = await run_histories(client.get_workflow_handle(stranded))
+        done_by = [build_id for run in runs for build_id in builds(run)]
+        first_b = done_by.index("build-b")
+        assert set(done_by[:first_b]) == {"build-a"}, done_by
+        assert set(done_by[first_b:]) == {"build-b"}, done_by
+        await until_counted(client, settings.task_queue, "build-b", 1)
+        again = await move_pinned(client, version_of("build-b"), running)
+        assert again == Moved(moved=[], left=[])  # nothing pinned elsewhere now
