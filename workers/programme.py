@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 from temporalio.client import Client
+from temporalio.service import RPCError
 from temporalio.worker import Interceptor, Worker, WorkerDeploymentConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -53,7 +54,11 @@ async def _move_pinned(client: Client, deployment: WorkerDeploymentConfig, queue
 
     log = structlog.get_logger("parcours")
     query = f"{RUNNING} AND TaskQueue = '{queue}'"
-    moved = await move_pinned(client, deployment.version, query)
+    try:
+        moved = await move_pinned(client, deployment.version, query)
+    except (RPCError, RuntimeError) as exc:  # the worker serves all the same
+        log.error("cannot move programmes pinned to other builds", error=str(exc))
+        return
     for run in moved.left:
         log.error(
             "programme left on its build: it does not replay with this code",
