@@ -40,8 +40,13 @@ VERSIONED_SOURCES = ("workflows", "domain")
 """The code a run replays: a change here is a new build, so a run never meets it mid-run."""
 MAKE_CURRENT_WAIT = timedelta(seconds=30)
 """How long ``make_current`` retries while Temporal has not yet seen the build's pollers."""
-_NOT_YET = (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION)
-"""What Temporal answers, for a moment, about a build whose workers just started polling."""
+_RETRIED = (
+    RPCStatusCode.NOT_FOUND,
+    RPCStatusCode.FAILED_PRECONDITION,
+    RPCStatusCode.RESOURCE_EXHAUSTED,
+)
+"""What Temporal answers, for a moment, about a build whose workers just started polling
+(not found, not ready), or to too many requests to one deployment at once."""
 
 
 MIN_SERVER = (1, 32)
@@ -143,10 +148,13 @@ async def make_current(
     identity: str = "parcours",
     wait: timedelta = MAKE_CURRENT_WAIT,
 ) -> WorkerDeploymentVersion | None:
-    """Make ``version`` the deployment's current version; returns the one it replaces.
+    """Make ``version`` the deployment's current version; returns the one it replaces
+    (the one current before the first attempt: an attempt that took effect but answered
+    late would have the retry name ``version`` itself).
 
-    Temporal knows a version once its workers poll, so this retries for up to ``wait``
-    while it does not yet; then raises ``DeploymentError`` saying which version. Making
+    Temporal knows a version once its workers poll, and limits the requests to one
+    deployment (several workers starting at once): this retries, backing off, for up
+    to ``wait``, then raises ``DeploymentError`` saying which version and why. Making
     current the version that already is, is a no-op.
     """
     request = SetWorkerDeploymentCurrentVersionRequest(
@@ -156,18 +164,22 @@ async def make_current(
         identity=identity,
     )
     deadline = time.monotonic() + wait.total_seconds()
+    pause = 0.25
+    before: WorkerDeploymentVersion | None = None
+    asked = False
     while True:
         try:
-            answer = await client.workflow_service.set_worker_deployment_current_version(request)
+            if not asked:
+                before = await current_version(client, version.deployment_name)
+                asked = True
+            await client.workflow_service.set_worker_deployment_current_version(request)
         except RPCError as exc:
-            if exc.status in _NOT_YET and time.monotonic() < deadline:
-                await asyncio.sleep(0.5)
+            if exc.status in _RETRIED and time.monotonic() + pause < deadline:
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 2.0)
                 continue
             raise DeploymentError(
                 f"cannot make {version.to_canonical_string()} current: {exc.message} "
                 "(are workers of that build polling the task queue?)"
             ) from exc
-        previous = answer.previous_deployment_version
-        if not previous.build_id:
-            return None
-        return WorkerDeploymentVersion(previous.deployment_name, previous.build_id)
+        return before
