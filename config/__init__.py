@@ -128,8 +128,9 @@ class Settings(BaseSettings):
 
     # Worker Versioning (workers.deployment, docs/changing-workflows.md).
     worker_versioning: bool = _env("PARCOURS_WORKER_VERSIONING", default=True)
-    """Workers run as a build of the ``parcours`` deployment and pin each run to it;
-    off for a Temporal older than 1.28, which has no worker deployments."""
+    """Workers run as a build of the ``parcours`` deployment and pin each run to it. On a
+    Temporal older than 1.32 (no upgrade on continue-as-new) a worker runs unversioned
+    by itself, and says so; off, it always does."""
     build_id: BuildId | None = _env("PARCOURS_BUILD_ID", default=None)
     """This worker's build; by default the package version and a hash of the workflow
     and domain code (``workers.deployment.default_build_id``)."""
