@@ -3,8 +3,9 @@
 Every worker is a version of one Temporal worker deployment, ``parcours``: the
 deployment name and a build id (``PARCOURS_BUILD_ID``, by default the package version
 and a hash of the workflow and domain code, so a change of that code is a new build).
-Each programme run is pinned to the build it started on (``ProgrammeWorkflow`` is
-``PINNED``) and only workers of that build run it; new programmes start on the
+Each programme run is pinned to the build it started on (a versioned worker's default
+behaviour is ``PINNED``; the workflow declares none, as Temporal refuses one from an
+unversioned worker) and only workers of that build run it; new programmes start on the
 deployment's *current* build, and a running one moves to it at its next continue-as-new
 (``workflows.programme``: it continues as new as soon as Temporal says its target
 changed). Making a build current is ``make_current``: a starting worker does it

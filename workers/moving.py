@@ -5,7 +5,7 @@ good (``parcours up`` restarted on changed code, a compose deploy that replaced 
 worker), its programmes would wait for ever. ``move_pinned`` replays each of them with
 this process's code (``workers.replay``) and routes the next workflow task of those that
 replay to ``version`` (a one-time override: after that task the run is pinned to
-``version`` by its own ``PINNED`` behaviour, and moves on at the next continue-as-new as
+``version`` by the worker's ``PINNED`` behaviour, and moves on at the next continue-as-new as
 any other run). Those that do not replay stay where they are, named.
 """
 

@@ -19,7 +19,7 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy, VersioningBehavior
+from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
@@ -147,9 +147,10 @@ def _where(state: ProgrammeState) -> tuple[str, str]:
     return state.status.value, state.stage_progress.key if state.stage_progress is not None else ""
 
 
-# Pinned: a run stays on the worker build it started on and moves at continue-as-new
-# (workers.deployment, docs/changing-workflows.md).
-@workflow.defn(name=WORKFLOW_NAME, versioning_behavior=VersioningBehavior.PINNED)
+# Pinned by a versioned worker's default (workers.deployment), not here: Temporal refuses
+# a versioning behaviour from an unversioned worker. A run stays on the build it started
+# on and moves at continue-as-new (docs/changing-workflows.md).
+@workflow.defn(name=WORKFLOW_NAME)
 class ProgrammeWorkflow:
     @workflow.init
     def __init__(self, input: ProgrammeInput) -> None:

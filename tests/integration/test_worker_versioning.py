@@ -94,15 +94,17 @@ async def current_now(client: Client) -> WorkerDeploymentVersion | None:
     raise AssertionError("Temporal kept refusing to describe the deployment")
 
 
-def builds(history: WorkflowHistory) -> list[str]:
-    """The build that completed each of the run's workflow tasks, in order."""
+def builds(history: WorkflowHistory, *, versioned: bool = True) -> list[str]:
+    """The build that completed each of the run's workflow tasks, in order (``""``: an
+    unversioned worker, allowed unless ``versioned``)."""
     completed = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
     found = []
     for event in history.events:
         if event.event_type == completed:
             attributes = event.workflow_task_completed_event_attributes
             version = attributes.deployment_version
-            assert version.deployment_name == DEPLOYMENT_NAME
+            if versioned or version.build_id:
+                assert version.deployment_name == DEPLOYMENT_NAME
             found.append(version.build_id)
     return found
 
@@ -260,3 +262,41 @@ async def test_programmes_of_a_build_that_is_gone_move_once_they_replay(
         await until_counted(client, settings.task_queue, "build-b", 1)
         again = await move_pinned(client, version_of("build-b"), running)
         assert again == Moved(moved=[], left=[])  # nothing pinned elsewhere now
+
+
+async def test_programmes_of_unversioned_workers_go_to_the_first_current_build(
+    tmp_path: Path, own_server: DevServer
+) -> None:
+    """The first deploy with Worker Versioning: programmes started by unversioned workers
+    (before it, or with it off) are pinned to no build. Once a build is current, their
+    next task goes to it, and from then on they are its programmes."""
+    settings = Settings(
+        task_queue=f"unversioned-{uuid.uuid4().hex[:8]}",
+        data_dir=tmp_path,
+        master_key=generate_master_key(),
+        worker_versioning=False,
+    )
+    client = await connect(settings, address=own_server.address)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_worker(client, tmp_path, stop, settings=settings))
+    programmes = ProgrammeClient(client, settings.task_queue)
+    try:
+        before = (await programmes.launch(employee=ADA, template=quick_template())).programme_id
+        await wait_for_event(client.get_workflow_handle(before), "escalation_due")
+    finally:
+        stop.set()
+        await worker
+    (run,) = await run_histories(client.get_workflow_handle(before))
+    assert set(builds(run, versioned=False)) == {""}  # no build: an unversioned worker's
+
+    versioned = settings.model_copy(update={"worker_versioning": True})
+    async with build(own_server, versioned, "build-a") as client:
+        programmes = ProgrammeClient(client, settings.task_queue)
+        await programmes.pause(before, Pause(reason="first versioned deploy"))
+        assert (await programmes.view(before)).status.value == "paused"
+        runs = await run_histories(client.get_workflow_handle(before))
+        done_by = [build_id for run in runs for build_id in builds(run, versioned=False)]
+        first_a = done_by.index("build-a")
+        assert set(done_by[:first_a]) == {""}, done_by
+        assert set(done_by[first_a:]) == {"build-a"}, done_by
+        await until_counted(client, settings.task_queue, "build-a", 1)
