@@ -27,7 +27,7 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.common import WorkerDeploymentVersion
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from bootstrap import connect, run_worker
 from config import Settings
