@@ -99,10 +99,12 @@ def deploy(
     namespace: Namespace = None,
     as_json: AsJson = False,
 ) -> None:
-    """Make a worker build the current one: new programmes start on it, running ones move
-    to it at their next continue-as-new. Its workers must be polling already (started with
-    PARCOURS_MAKE_CURRENT=false). Exit 1 when a running programme does not replay with
-    this code (nothing is changed then) or the build cannot be made current."""
+    """Make a worker build current, once the running programmes replay with this code.
+
+    New programmes start on it, running ones move to it at their next continue-as-new.
+    Its workers must be polling already (started with PARCOURS_MAKE_CURRENT=false). Exit 1
+    when a running programme does not replay with this code (nothing is changed then) or
+    the build cannot be made current."""
     from config import SettingsError
     from config.values import check_build_id
     from gateway.cli.shell import settings_for
