@@ -454,11 +454,25 @@ async def run_worker(
     built from the settings (tests). For metrics and tracing, ``client`` should
     come from ``connect(settings)``.
     """
+    import structlog
+
     from adapters.observability.tracing import flush_tracing
     from adapters.payloads.encryption import keyring_of
+    from workers.deployment import deployment_config, versioning_unsupported
     from workers.programme import Tuning, serve
 
     settings = settings if settings is not None else load_settings()
+    deployment = None
+    if settings.worker_versioning:
+        deployment = deployment_config(settings.build_id)
+        unsupported = await versioning_unsupported(client)
+        if unsupported is not None:
+            structlog.get_logger("parcours").warning(
+                "worker runs unversioned",
+                reason=unsupported,
+                hint="upgrade Temporal, or set PARCOURS_WORKER_VERSIONING=false",
+            )
+            deployment = None
     where = data_dir if data_dir is not None else settings.data_dir
     if activities is None:
         from activities.archive import ArchiveActivities
@@ -474,6 +488,9 @@ async def run_worker(
             stop,
             task_queue=settings.task_queue,
             tuning=Tuning(shutdown_grace=timedelta(seconds=settings.shutdown_grace)),
+            deployment=deployment,
+            current=settings.make_current,
+            move_pinned=settings.move_pinned,
             data_dir=str(where),
             notifiers=list(settings.notifiers),
             metrics=settings.metrics_address,
@@ -511,6 +528,9 @@ async def run_embedded(
     from adapters.temporal.dev_server import DevServer
 
     settings = settings if settings is not None else load_settings(data_dir=data_dir)
+    # One worker, one build: programmes pinned to a build it ran before (this data dir,
+    # older code) would have no worker left; they move onto this one if they replay.
+    settings = settings.model_copy(update={"make_current": True, "move_pinned": True})
     keyring = open_keyring(settings, data_dir)
     server_ = DevServer(data_dir, port=port, ui_port=ui_port, ui_codec_endpoint=ui_codec_endpoint)
     async with server_ as server:

@@ -49,6 +49,7 @@ from domain.template import Template
 from domain.view import ProgrammeView
 from gateway.client import archived, erasure, launching, listings, sending
 from gateway.client.errors import (
+    CommandRefused,
     InvalidRequest,
     ProgrammeNotFound,
     TemporalUnavailable,
@@ -369,6 +370,36 @@ class ProgrammeClient:
             raise translate(exc, "") from exc
         except RuntimeError as exc:
             raise translate(exc, "") from exc
+
+    async def make_current(self, build_id: str) -> tuple[str, str | None]:
+        """Make ``build_id`` the current build of the ``parcours`` deployment: new
+        programmes start on it, running ones move to it at their next continue-as-new.
+        Returns its canonical version and the one it replaced (None: there was none)."""
+        from workers.deployment import DeploymentError, make_current, version_of
+
+        version = version_of(build_id)
+        try:
+            previous = await make_current(self.temporal, version, identity="parcours deploy")
+        except DeploymentError as exc:
+            raise CommandRefused(str(exc)) from exc
+        except RuntimeError as exc:
+            raise translate(exc, "") from exc
+        shown = None if previous is None else previous.to_canonical_string()
+        return version.to_canonical_string(), shown
+
+    async def move_pinned(self, build_id: str) -> tuple[list[Replayed], list[Replayed]]:
+        """Move the running programmes pinned to other builds onto ``build_id``, each once
+        it replays with this code (``workers.moving``); returns those moved and those left."""
+        from workers.deployment import version_of
+        from workers.moving import move_pinned
+
+        try:
+            moved = await move_pinned(
+                self.temporal, version_of(build_id), identity="parcours deploy"
+            )
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, "") from exc
+        return moved.moved, moved.left
 
     def _handle(self, programme_id: str) -> sending.Handle:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)
