@@ -11,6 +11,7 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from adapters.payloads.encryption import keyring_of
 from bootstrap import idempotency_store
@@ -70,7 +71,7 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def serve(app: FastAPI, host: str, port: int, stop: asyncio.Event) -> None:
+async def serve(app: Starlette, host: str, port: int, stop: asyncio.Event) -> None:
     server = _Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False))
     serving = asyncio.create_task(server.serve())
     stopping = asyncio.create_task(stop.wait())
