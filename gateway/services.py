@@ -122,9 +122,12 @@ async def run_up(
         kept = programme_archive(settings, keys) if keys is not None else None
         programmes = ProgrammeClient(client, settings.task_queue, people=people, archive=kept)
         app = serve.app_for(programmes, settings, codec_secret=embedded.codec_secret)
-        api.append(asyncio.create_task(serve.serve(app, api_host, api_port, stop)))
         ui = read_only_ui(f"http://{UI_HOST}:{inner_ui_port}")
-        api.append(asyncio.create_task(serve.serve(ui, UI_HOST, ui_port, stop)))
+        listening = [asyncio.Event(), asyncio.Event()]
+        api.append(asyncio.create_task(serve.serve(app, api_host, api_port, stop, listening[0])))
+        api.append(asyncio.create_task(serve.serve(ui, UI_HOST, ui_port, stop, listening[1])))
+        for each in listening:  # "up" is said once both accept connections
+            await each.wait()
         found = Addresses(
             temporal_address=server.address,
             namespace=server.namespace,
