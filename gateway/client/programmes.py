@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel
 from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
@@ -64,7 +65,7 @@ from domain.roles import one_role_each
 from domain.rules import check_occurred_at
 from domain.template import Role, Template
 from domain.view import ProgrammeView
-from gateway.client import archived, erasure, pages
+from gateway.client import archived, erasure, keys, pages
 from gateway.client.errors import (
     CommandRefused,
     InvalidRequest,
@@ -100,6 +101,7 @@ if TYPE_CHECKING:
 # the methods that do it, so a command that only signals or reads a view starts faster.
 
 Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
+C = TypeVar("C", bound=BaseModel)
 RECEIPT_WAIT = timedelta(seconds=5)
 QUERY_WAIT = timedelta(seconds=10)
 """How long a read of a programme (a query, answered by a worker) waits: Temporal's own
@@ -123,7 +125,11 @@ class ProgrammeClient:
         update_wait: timedelta = UPDATE_WAIT,
         people: PeopleDirectory | None = None,
         archive: ProgrammeArchive | None = None,
+        key_scope: str | None = None,
     ) -> None:
+        self.key_scope = key_scope
+        """Whose keys the commands carry (``gateway.client.keys``): a caller's key is sent
+        scoped by it and the command; None when the caller scoped it already (the API)."""
         self.people = people
         """Where contacts are kept (``set_person``); None: launches take ids only."""
         self.archive = archive
@@ -301,6 +307,7 @@ class ProgrammeClient:
         The update's id is the command's key, so a request sent again after a timeout is
         the same request to Temporal, and the programme applies its key once.
         """
+        command = self._scoped(command)
         handle = self._handle(programme_id)
         wait = self.update_wait.total_seconds()
         try:
@@ -365,10 +372,13 @@ class ProgrammeClient:
         now = datetime.now(UTC)
         if command.occurred_at is not None:
             await self._check_occurred_at(programme_id, command.occurred_at, now)
+        given = command.key
         stamped: dict[str, Any] = {"occurred_at": command.occurred_at or now}
         if command.key is None:
             stamped["key"] = str(uuid.uuid4())
         command = command.model_copy(update=stamped)
+        if given is not None:  # a key made here is no caller's: nothing to scope
+            command = self._scoped(command)
         assert command.key is not None
         handle = self._handle(programme_id)
         try:
@@ -384,7 +394,16 @@ class ProgrammeClient:
         receipt = await self._await_receipt(handle, command.key)
         if receipt.outcome == "rejected":
             raise CommandRefused(receipt.reason or "refused")
-        return receipt
+        # The caller's key as they gave it, not the one the programme records for it.
+        return receipt.model_copy(update={"key": given}) if given is not None else receipt
+
+    def _scoped(self, command: C) -> C:
+        """``command`` with the key the programme records for its caller's key."""
+        key = getattr(command, "key", None)
+        if self.key_scope is None or key is None:
+            return command
+        scoped = keys.scoped_key(self.key_scope, keys.command_kind(command), key)
+        return command.model_copy(update={"key": scoped})
 
     async def _check_occurred_at(
         self, programme_id: str, occurred_at: datetime, now: datetime
