@@ -19,7 +19,8 @@ from bench.messages import BaselineInput, Nominate, Ping
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE
 from domain.commands import Employee, GiveFeedback, NominateRaters, Nominee
 from domain.holders import Holders
-from domain.template import Dimension, Role, Template, parse_template
+from domain.template import Dimension, Role, Template
+from domain.template_parsing import parse_template
 from gateway.client import ProgrammeClient
 from workflows.messages import ProgrammeOutcome
 from workflows.programme import ProgrammeWorkflow

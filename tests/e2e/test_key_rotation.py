@@ -12,7 +12,8 @@ from typing import Any
 
 import httpx
 
-from adapters.payloads.keyring import Keyring, generate_master_key, parse_master_key
+from adapters.payloads.keyring import Keyring
+from adapters.payloads.master_key import generate_master_key, parse_master_key
 from tests.e2e.conftest import Parcours
 
 

@@ -17,7 +17,8 @@ from domain.events import Event
 from domain.evolve import fold
 from domain.scenarios import scenario_named
 from domain.simulation import simulate
-from domain.template import Template, parse_template
+from domain.template import Template
+from domain.template_parsing import parse_template
 
 ROOT = Path(__file__).parents[2]
 PARIS = ZoneInfo("Europe/Paris")

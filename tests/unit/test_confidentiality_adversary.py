@@ -36,7 +36,8 @@ from domain.evolve import apply
 from domain.rules import COLLECTION, RULES
 from domain.schedule import next_wake
 from domain.state import ProgrammeState
-from domain.template import Dimension, Role, parse_template
+from domain.template import Dimension, Role
+from domain.template_parsing import parse_template
 from domain.view import view_of
 from tests.unit import adversary
 

@@ -23,8 +23,9 @@ from gateway.catalogue import shipped_template as shipped
 from tests.support import run_histories
 from tests.workflows.conftest import Harness
 from tests.workflows.driver import Programme
+from workflows.deliveries import CANCELLED, NOTIFY_DEADLINE
 from workflows.messages import RunSettings
-from workflows.programme import CANCELLED, NOTIFY_DEADLINE, ProgrammeWorkflow
+from workflows.programme import ProgrammeWorkflow
 
 LIMIT = 100
 """Temporal events a run may hold in this test (``RunSettings.history_limit``)."""
