@@ -65,13 +65,18 @@ def worker_options(max_cached: int) -> dict[str, Any]:
     return {"max_cached_workflows": max_cached}
 
 
-def parcours_worker(client: Client, max_cached: int, task_queue: str = PARCOURS_QUEUE) -> Worker:
+def parcours_worker(
+    client: Client, max_cached: int, task_queue: str = PARCOURS_QUEUE, **more: Any
+) -> Worker:
+    """``more``: further ``Worker`` options (``bench.profile`` gives its executor)."""
     return build_worker(
-        client, FAKE_ACTIVITIES, task_queue=task_queue, **worker_options(max_cached)
+        client, FAKE_ACTIVITIES, task_queue=task_queue, **worker_options(max_cached), **more
     )
 
 
-def baseline_worker(client: Client, max_cached: int, task_queue: str = BASELINE_QUEUE) -> Worker:
+def baseline_worker(
+    client: Client, max_cached: int, task_queue: str = BASELINE_QUEUE, **more: Any
+) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
@@ -79,6 +84,7 @@ def baseline_worker(client: Client, max_cached: int, task_queue: str = BASELINE_
         activities=[baseline_record],
         workflow_runner=sandbox_runner(),
         **worker_options(max_cached),
+        **more,
     )
 
 

@@ -28,7 +28,9 @@ def by_rater(ratings: Iterable[Rating]) -> Side:
         for dimension, score in rating.scores.items():
             mine.setdefault(dimension, []).append(score)
     return {
-        key: {d: exact.mean(Fraction(v) for v in values) for d, values in dims.items()}
+        # The mean of whole scores in one Fraction: the same value as exact.mean of
+        # each as a Fraction, without a Fraction (and its gcd) per answer.
+        key: {d: Fraction(sum(values), len(values)) for d, values in dims.items()}
         for key, dims in given.items()
     }
 

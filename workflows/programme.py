@@ -68,7 +68,7 @@ with workflow.unsafe.imports_passed_through():
         ProgrammeOutcome,
         Receipt,
     )
-    from workflows.publishing import publish
+    from workflows.publishing import Publisher
     from workflows.refusals import Fact, open_fact, refused
     from workflows.revisions import launch_rules
 
@@ -117,6 +117,7 @@ class ProgrammeWorkflow:
         )
         self._timer: asyncio.Task[None] | None = None
         self._timer_at: datetime | None = None
+        self._publisher = Publisher()
 
     # ------------------------------------------------------------ run
 
@@ -126,7 +127,9 @@ class ProgrammeWorkflow:
             self._fewer_commands = input.revision >= FEWER_COMMANDS_REVISION
         else:
             self._fewer_commands = workflow.patched(FEWER_COMMANDS)
-        publish(self._state, self._wake, moved=True, fewer_commands=self._fewer_commands)
+        self._publisher.publish(
+            self._state, self._wake, moved=True, fewer_commands=self._fewer_commands
+        )
         self._deliveries.redeliver(self._log, self._state.pending_deliveries)
         while not self._state.finished:
             seen = self._state.seq
@@ -245,7 +248,9 @@ class ProgrammeWorkflow:
         if events:
             self._wake = next_wake(state)
             moved = _where(before) != _where(state)
-            publish(state, self._wake, moved=moved, fewer_commands=self._fewer_commands)
+            self._publisher.publish(
+                state, self._wake, moved=moved, fewer_commands=self._fewer_commands
+            )
         return events
 
     def _signal(self, command: Command) -> None:

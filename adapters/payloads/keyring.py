@@ -286,7 +286,11 @@ class Keyring:
         with self._lock, self._store_errors():
             missing = [owner for owner in wanted if self._owned(owner) is None]
             if missing:
-                self._create(tuple(missing))
+                for owner, row in self._create(tuple(missing)).items():
+                    if row.erased is None and row.wrapped is not None:
+                        # Kept in the cache: the launches that follow seal with it
+                        # without asking the store again (within the cache's TTL).
+                        self._unwrap(row, owner)
 
     def key_by_id(self, key_id: str) -> AESGCM:
         """The key ``key_id`` names, to decrypt with. ``DataErased`` when it was destroyed,

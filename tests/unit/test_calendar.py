@@ -143,6 +143,20 @@ def test_summaries_and_descriptions_in_french_with_no_raw_codes() -> None:
             assert any(w in summary for w in ("séance", "échéance", "évaluation")), summary
 
 
+def test_german_summaries_keep_their_nouns_capitalised() -> None:
+    """German capitalises nouns: the catalogue's words are used as written, never lowered."""
+    run = simulate(shipped("executive-6m"), scenario_named("on-time"), START)
+    summaries, descriptions = set(), set()
+    for event in feed(run.events, lang="de").walk("VEVENT"):
+        summaries.add(str(event["SUMMARY"]))
+        descriptions.add(str(event["DESCRIPTION"]))
+    assert any(s.endswith(": Zwischenbewertung") for s in summaries), summaries
+    assert any(s.endswith(": Abschlussbewertung") for s in summaries), summaries
+    assert not any(": zwischen" in s or ": abschluss" in s for s in summaries), summaries
+    assert any("Urteil: " in d for d in descriptions), descriptions
+    assert all("_" not in s for s in summaries | descriptions)
+
+
 def test_a_pause_moves_what_is_ahead_in_the_calendar_and_not_what_is_past() -> None:
     run = simulate(WEEKLY, scenario_named("on-time"), START, time_zone="Europe/Paris")
     before = {e.uid: e for e in calendar_of(run.events)}
