@@ -58,12 +58,20 @@ UPSTREAM_TIMEOUT = 30.0
 
 
 def allowed(method: str, path: str) -> bool:
-    """Whether the proxy passes ``method`` on ``path``: reads only."""
-    return method in READS or (method == "POST" and QUERY.match(path) is not None)
+    """Whether the proxy passes ``method`` on ``path``: reads only. A query's path may not
+    climb out of itself (``query/..`` cleaned upstream would be the workflow's own path,
+    whose POST starts one)."""
+    if method in READS:
+        return True
+    segments = path.split("/")
+    climbs = any(part in (".", "..") for part in segments) or "\\" in path
+    return method == "POST" and not climbs and QUERY.match(path) is not None
 
 
-def _headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {name: value for name, value in headers.items() if name.lower() not in HOP_BY_HOP}
+def _headers(headers: httpx.Headers | Mapping[str, str]) -> list[tuple[str, str]]:
+    """The end-to-end headers, each as often as it came (two ``Set-Cookie`` stay two)."""
+    items = headers.multi_items() if isinstance(headers, httpx.Headers) else headers.items()
+    return [(name, value) for name, value in items if name.lower() not in HOP_BY_HOP]
 
 
 def read_only_ui(upstream: str) -> Starlette:
@@ -98,7 +106,12 @@ def read_only_ui(upstream: str) -> Starlette:
         content = answer.content
         if path == SETTINGS and answer.status_code == 200:
             content = _read_only_settings(content)
-        return Response(content, answer.status_code, headers=_headers(answer.headers))
+        response = Response(content, answer.status_code)
+        response.raw_headers += [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in _headers(answer.headers)
+        ]
+        return response
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
