@@ -180,6 +180,9 @@ class Settings(BaseSettings):
     """Seconds the API keeps the answer to a write sent with an Idempotency-Key."""
     master_key: SecretStr | None = _env("PARCOURS_MASTER_KEY", default=None)
     """Base64 of 32 bytes: wraps every employee's data key (``adapters.payloads.keyring``)."""
+    master_key_file: Path | None = _env("PARCOURS_MASTER_KEY_FILE", default=None)
+    """A file holding the master key (a mounted secret), when ``master_key`` is not set:
+    read again by running processes when the key store is rotated under them."""
     rate_limit: RateLimit = _env("PARCOURS_RATE_LIMIT", default="50/second;1000/minute")
     """Requests per bearer token, to every route but ``/healthz`` (each API process)."""
     programme_rate_limit: RateLimit = _env(

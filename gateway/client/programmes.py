@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel
 from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
@@ -47,7 +48,7 @@ from domain.holders import NOBODY, Holders
 from domain.people import Contact
 from domain.template import Template
 from domain.view import ProgrammeView
-from gateway.client import archived, erasure, launching, listings, sending
+from gateway.client import archived, erasure, keys, launching, listings, sending
 from gateway.client.errors import (
     CommandRefused,
     InvalidRequest,
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
 # Reading Temporal's own history and replaying it need the worker's replayer: imported by
 # the methods that do it, so a command that only signals or reads a view starts faster.
 
+C = TypeVar("C", bound=BaseModel)
 QUERY_WAIT = timedelta(seconds=10)
 """How long a read of a programme (a query, answered by a worker) waits: Temporal's own
 wait for a worker is about 30 s, after which it says "no poller seen"; both are 503."""
@@ -93,7 +95,11 @@ class ProgrammeClient:
         update_wait: timedelta = UPDATE_WAIT,
         people: PeopleDirectory | None = None,
         archive: ProgrammeArchive | None = None,
+        key_scope: str | None = None,
     ) -> None:
+        self.key_scope = key_scope
+        """Whose keys the commands carry (``gateway.client.keys``): a caller's key is sent
+        scoped by it and the command; None when the caller scoped it already (the API)."""
         self.people = people
         """Where contacts are kept (``set_person``); None: launches take ids only."""
         self.archive = archive
@@ -219,7 +225,8 @@ class ProgrammeClient:
         """Send a request and wait for its answer, at most ``update_wait``
         (``gateway.client.sending.request``)."""
         handle = self._handle(programme_id)
-        return await sending.request(handle, programme_id, update, command, self.update_wait)
+        scoped = self._scoped(command)
+        return await sending.request(handle, programme_id, update, scoped, self.update_wait)
 
     # ------------------------------------------------------------ facts (signals)
 
@@ -234,9 +241,20 @@ class ProgrammeClient:
 
     async def _signal(self, programme_id: str, signal: Any, command: sending.Fact) -> Receipt:
         """Send a fact and wait briefly for its receipt (``gateway.client.sending.fact``)."""
-        return await sending.fact(
-            self._handle(programme_id), programme_id, signal, command, self.view
+        receipt = await sending.fact(
+            self._handle(programme_id), programme_id, signal, self._scoped(command), self.view
         )
+        # The caller's key as they gave it, not the one the programme records for it.
+        return receipt if command.key is None else receipt.model_copy(update={"key": command.key})
+
+    def _scoped(self, command: C) -> C:
+        """``command`` with the key the programme records for its caller's key (a key
+        made for a fact given none is no caller's: ``sending.fact`` makes it unscoped)."""
+        key = getattr(command, "key", None)
+        if self.key_scope is None or key is None:
+            return command
+        scoped = keys.scoped_key(self.key_scope, keys.command_kind(command), key)
+        return command.model_copy(update={"key": scoped})
 
     # ------------------------------------------------------------ reads
 
