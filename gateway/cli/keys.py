@@ -59,7 +59,7 @@ def rotate_master(
 
     Restart every worker, the API and the CLI with the new key afterwards.
     """
-    from adapters.payloads.keyring import KeyringError
+    from adapters.payloads.key_errors import KeyringError
     from adapters.payloads.master_key import parse_master_key
     from bootstrap import rotate_master_key
     from config import SettingsError

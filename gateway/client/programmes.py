@@ -18,7 +18,8 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.payloads.keyring import DataErased, Keyring
+from adapters.payloads.key_errors import DataErased
+from adapters.payloads.keyring import Keyring
 from adapters.reports import Report, reports_of
 from adapters.stores.archive import ArchiveEntry, ArchiveFilter, ProgrammeArchive
 from adapters.stores.people import PeopleDirectory

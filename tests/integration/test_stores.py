@@ -17,7 +17,8 @@ from unittest.mock import ANY
 import pytest
 
 from adapters.notify.journal import ERASED, DeliveryJournal
-from adapters.payloads.keyring import DataErased, Keyring, KeyringError
+from adapters.payloads.key_errors import DataErased, KeyringError
+from adapters.payloads.keyring import Keyring
 from adapters.payloads.master_key import generate_master_key
 from adapters.stores.archive import PostgresArchive, ProgrammeArchive, SqliteArchive
 from adapters.stores.deliveries import PostgresJournal
