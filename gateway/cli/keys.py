@@ -61,7 +61,7 @@ def rotate_master(
     """
     from adapters.payloads.key_errors import KeyringError
     from adapters.payloads.master_key import parse_master_key
-    from bootstrap import rotate_master_key
+    from bootstrap.keys import rotate_master_key
     from config import SettingsError
 
     if new_key_file is not None:

@@ -119,7 +119,7 @@ class ProgrammeClient:
         task_queue: str = TASK_QUEUE,
     ) -> ProgrammeClient:
         """A client on a plain connection (tests, scripts); services connect through
-        ``bootstrap.connect`` and wrap the client they get."""
+        ``bootstrap.temporal.connect`` and wrap the client they get."""
         client = await connect_to(Connection(target_host, namespace), keyring)
         return cls(client, task_queue)
 

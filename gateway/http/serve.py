@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from starlette.applications import Starlette
 
 from adapters.payloads.encryption import keyring_of
-from bootstrap import idempotency_store
+from bootstrap.stores import idempotency_store
 from config import ApiRole, Settings
 from gateway.client import ProgrammeClient
 from gateway.http.app import create_app

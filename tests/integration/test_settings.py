@@ -11,7 +11,7 @@ from temporalio.service import TLSConfig
 import config as settings_module
 from adapters.notify.smtp import SmtpSecurity
 from adapters.temporal.connection import Connection
-from bootstrap import connection_for
+from bootstrap.temporal import connection_for
 from config import (
     ApiRole,
     Settings,

@@ -88,7 +88,7 @@ def test_every_part_is_read_with_its_sub_folders() -> None:
     names = {path.relative_to(ROOT).as_posix() for _, path in MODULES}
     assert {
         "config/__init__.py",
-        "bootstrap.py",
+        "bootstrap/__init__.py",
         "adapters/notify/smtp.py",
         "gateway/http/app.py",
         "gateway/cli/shell.py",
