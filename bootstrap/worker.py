@@ -31,7 +31,8 @@ from bootstrap.keys import open_keyring
 from bootstrap.notifying import build_notifier
 from bootstrap.stores import people_directory, programme_archive
 from bootstrap.temporal import connect
-from config import Settings, load_settings
+from config import Settings
+from config.loading import load_settings
 
 if TYPE_CHECKING:
     from activities.notifier import Directory, Notifier

@@ -22,7 +22,8 @@ from adapters.payloads.master_key import ensure_master_key_file
 from adapters.stores.private import private_dir
 from bootstrap.stores import people_directory, programme_archive
 from bootstrap.worker import run_embedded
-from config import Settings, load_settings
+from config import Settings
+from config.loading import load_settings
 from gateway import addresses
 from gateway.addresses import Addresses
 from gateway.client import ProgrammeClient

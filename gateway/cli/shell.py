@@ -100,7 +100,8 @@ def settings_for(
 
     With no Temporal address given anywhere, the one of the ``parcours up`` running on the
     data dir (``gateway.addresses``), if one is: ``up`` on other ports needs no export."""
-    from config import SettingsError, load_settings
+    from config import SettingsError
+    from config.loading import load_settings
     from gateway import addresses
 
     given = {"temporal_address": address, "temporal_namespace": namespace, "data_dir": data_dir}

@@ -44,7 +44,7 @@ from adapters.payloads.compression import PayloadCorrupt, PayloadTooLarge, infla
 from adapters.payloads.encryption import ENCRYPTED, PersonalDataCodec
 from adapters.payloads.key_errors import DataErased, KeyringError
 from adapters.temporal.history import ERASED
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from domain.ids import Identifier, employee_of
 from gateway.http.auth import allow
 from gateway.http.dependencies import Programmes

@@ -15,7 +15,8 @@ from starlette.applications import Starlette
 
 from adapters.payloads.encryption import keyring_of
 from bootstrap.stores import idempotency_store
-from config import ApiRole, Settings
+from config import Settings
+from config.tokens import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http.app import create_app
 from gateway.http.limits import RequestLimits

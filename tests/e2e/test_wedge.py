@@ -20,7 +20,7 @@ import httpx
 from adapters.temporal.history import run_histories
 from bootstrap.keys import open_keyring
 from bootstrap.temporal import connect
-from config import load_settings
+from config.loading import load_settings
 from tests.e2e.conftest import Parcours
 from workflows.messages import INPUT_BUDGET, ProgrammeInput
 

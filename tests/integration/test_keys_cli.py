@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import bootstrap.database
 import bootstrap.keys
-import config
+import config.loading
 from adapters.payloads.key_errors import DataErased, KeyringError
 from adapters.payloads.keyring import Keyring
 from adapters.payloads.master_key import ensure_master_key_file, parse_master_key
@@ -110,7 +110,7 @@ def test_a_running_keyring_on_a_key_file_takes_the_rotated_key(
     secret.write_text(runner.invoke(app, ["keys", "new"]).stdout)
     monkeypatch.setenv("PARCOURS_MASTER_KEY_FILE", str(secret))
     monkeypatch.setenv("PARCOURS_DATA_DIR", str(tmp_path / "data"))
-    running = bootstrap.keys.open_keyring(config.load_settings())
+    running = bootstrap.keys.open_keyring(config.loading.load_settings())
     old = parse_master_key(secret.read_text())
     sealed = running.seal("E1", b"goals")
     running._forget("employee:E1")  # as a process that has not opened E1's key yet
@@ -136,7 +136,7 @@ def test_a_keyring_takes_the_new_key_written_beside_its_file_before_the_move(
 ) -> None:
     """Between the store's rotation and the key file's move, ``master.key.new`` is the key."""
     path, _ = ensure_master_key_file(tmp_path)
-    settings = config.load_settings(data_dir=tmp_path)
+    settings = config.loading.load_settings(data_dir=tmp_path)
     running = bootstrap.keys.open_keyring(settings, tmp_path)
     other = bootstrap.keys.open_keyring(settings, tmp_path)
     new = base64.b64decode(runner.invoke(app, ["keys", "new"]).stdout.strip())
@@ -153,7 +153,7 @@ def test_a_keyring_on_the_environment_key_still_says_restart(
 ) -> None:
     """A key from ``PARCOURS_MASTER_KEY`` cannot be read anew in a running process."""
     monkeypatch.setenv("PARCOURS_MASTER_KEY", runner.invoke(app, ["keys", "new"]).stdout.strip())
-    settings = config.load_settings(data_dir=tmp_path)
+    settings = config.loading.load_settings(data_dir=tmp_path)
     running = bootstrap.keys.open_keyring(settings, tmp_path)
     other = bootstrap.keys.open_keyring(settings, tmp_path)
     other.rotate_master(base64.b64decode(runner.invoke(app, ["keys", "new"]).stdout.strip()))

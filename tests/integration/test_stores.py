@@ -537,7 +537,8 @@ def test_a_bad_database_url_is_named_and_its_password_is_not(tmp_path: Path) -> 
     import bootstrap.database
     import bootstrap.keys
     import bootstrap.stores
-    from config import Settings, SettingsError, load_settings
+    from config import Settings, SettingsError
+    from config.loading import load_settings
 
     with pytest.raises(SettingsError, match="PARCOURS_DATABASE_URL: must be a postgresql://"):
         load_settings(database_url="mysql://me:s3cret@db/parcours")
