@@ -27,7 +27,8 @@ from adapters.payloads.keyring import Keyring
 from adapters.payloads.master_key import MASTER_KEY_ENV, parse_master_key
 from bench.baseline import BaselineWorkflow, baseline_record
 from domain.notices import EvaluationReport, Notification
-from workers.programme import build_worker, sandbox_runner
+from workers.programme import build_worker
+from workers.sandbox import sandbox_runner
 from workflows.messages import ClosedProgramme
 
 PARCOURS_QUEUE = "bench-parcours"

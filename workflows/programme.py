@@ -4,7 +4,7 @@ Every signal and update becomes a domain command; ``decide`` gives events; the
 workflow appends them to its log and evolves its state. It holds nothing
 besides the domain state, the log and a short list of refused signals.
 
-The worker passes this module through its sandbox (``workers.programme.PASSED_THROUGH``),
+The worker passes this module through its sandbox (``workers.sandbox.PASSED_THROUGH``),
 so it is loaded once, not once per programme; ``tests/unit/test_determinism.py`` keeps
 it free of clocks, randomness and I/O in place of the sandbox's run-time checks.
 
