@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from adapters.payloads.keyring import Keyring
 from adapters.stores.idempotency import IdempotencyStore
-from config import ApiRole
+from config.tokens import ApiRole
 from domain.cohort_summary import summarise
 from domain.decider import decide_and_evolve
 from domain.errors import DomainError
