@@ -27,7 +27,7 @@ from fractions import Fraction
 
 from domain import exact
 from domain.evaluation import DimensionScore, Evaluation
-from domain.reasons import HIDDEN, SCORE_CODES, Reason
+from domain.reasons import HIDDEN, SCORE_CODES, SELF_GAP, Reason, english
 from domain.template import Role, Template, minimum_default
 
 WITHHELD_ID = ""
@@ -106,6 +106,7 @@ def shown(
         )
     hidden = bool(merged or withheld)
     overall = exact.mean(means) if means else None
+    evaluation = evaluation.model_copy(update=_self_gap_reason(evaluation, overall))
     update: dict[str, object] = {
         "scores": tuple(scores),
         "overall": exact.opt(overall),
@@ -138,6 +139,43 @@ def shown(
                 _note(*note),  # type: ignore[arg-type]
             )
     return evaluation.model_copy(update=update)
+
+
+def _self_gap_reason(evaluation: Evaluation, overall: Fraction | None) -> dict[str, object]:
+    """The self-gap reason (rules 5) over the others' overall score as shown: the stored
+    one quotes the others' overall over every answer, withheld roles' too, and beside the
+    shown roles' means that gives a withheld rater away (a manager's 4 and "others' 2.50"
+    is a lone direct report's 1). Without a shown overall, the reason goes."""
+    codes = [c for c in evaluation.codes if c.code != SELF_GAP]
+    own = evaluation.self_overall
+    gap: tuple[Reason, ...] = ()
+    if own is not None and overall is not None:
+        mine = exact.exact(own)
+        gap = (
+            Reason(
+                code=SELF_GAP,
+                params={
+                    "self": own,
+                    "others": exact.display(overall),
+                    "gap": exact.display(mine - overall),
+                },
+            ),
+        )
+    if evaluation.codes:
+        if len(codes) == len(evaluation.codes):
+            return {}
+        at = next(k for k, c in enumerate(evaluation.codes) if c.code == SELF_GAP)
+        return {"codes": (*codes[:at], *gap, *codes[at:])}
+    stored = [k for k, text in enumerate(evaluation.reasons) if text.startswith(SELF_GAP_TEXT)]
+    if not stored:
+        return {}
+    at = stored[0]
+    kept = [text for text in evaluation.reasons if not text.startswith(SELF_GAP_TEXT)]
+    return {"reasons": (*kept[:at], *(english(g) for g in gap), *kept[at:])}
+
+
+SELF_GAP_TEXT = "self-rating "
+"""How rules 5 and 6 store the self-gap reason in English (``domain.reasons``)."""
 
 
 def _note(

@@ -176,6 +176,10 @@ def evaluation_figures(
         baseline_all.append(base)
     if dim_means:
         published.add(f"{where} overall", _mean(dim_means), ev.get("overall"))
+        for reason in ev.get("codes", ()):  # rules 7: the self-gap reason quotes the others'
+            if reason["code"] == "self_gap":
+                quoted = reason["params"]["others"]
+                published.add(f"{where} self-gap reason", _mean(dim_means), quoted)
     if selves:
         published.add(f"{where} self overall", _mean(selves), ev.get("self_overall"))
         if dim_means:
