@@ -62,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
         CALENDAR,
         COLLECTION,
         EVIDENCE,
+        FOLLOW_UP,
         FRAMEWORKS,
         OCCURRED_AT,
         PEOPLE,
@@ -79,6 +80,7 @@ with workflow.unsafe.imports_passed_through():
         COLLECTION_REVISION,
         EVIDENCE_REVISION,
         FEWER_COMMANDS_REVISION,
+        FOLLOW_UP_REVISION,
         FRAMEWORKS_REVISION,
         INPUT_BUDGET,
         KEPT_REJECTIONS,
@@ -163,7 +165,9 @@ class ProgrammeWorkflow:
             # start (signal-with-start) finds the programme launched.
             launch = input.launch
             rules = 1
-            if input.revision is not None and input.revision >= FRAMEWORKS_REVISION:
+            if input.revision is not None and input.revision >= FOLLOW_UP_REVISION:
+                rules = FOLLOW_UP
+            elif input.revision is not None and input.revision >= FRAMEWORKS_REVISION:
                 rules = FRAMEWORKS
             elif input.revision is not None and input.revision >= CALENDAR_REVISION:
                 rules = CALENDAR
@@ -495,12 +499,13 @@ class ProgrammeWorkflow:
     def _notification(self, event: Notice) -> Notification:
         state = self._state
         template = state.template
-        stage = template.stage(event.stage)
+        # rules 8: a reminder of the follow-up has no stage ("")
+        stage = template.stage(event.stage) if event.stage else None
         people: dict[Role, str | None] = {
             Role.employee: state.employee.email,
             **{role: state.holders.of(role) for role in HELD},
         }
-        answered = {f.rater_id for f in state.feedback if f.stage == event.stage}
+        answered = {f.rater_id for f in state.feedback if f.stage == (event.stage or None)}
         nominated = state.nominations.get(event.stage or "", ())
         raters = {
             role: ids
@@ -525,9 +530,9 @@ class ProgrammeWorkflow:
             to=event.to,
             recipients={role: people.get(role) for role in event.to},
             raters=raters,
-            stage=event.stage,
-            stage_title=stage.title_in(lang),
-            stage_titles=stage.title,
+            stage=event.stage or None,
+            stage_title=stage.title_in(lang) if stage is not None else None,
+            stage_titles=stage.title if stage is not None else (),
             due_at=clock.wall(event.due)
             if isinstance(event, ReminderDue | EscalationDue)
             else None,

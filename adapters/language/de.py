@@ -5,6 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     # ------------------------------------------------------------ notifications
     "notice.none": "nicht angegeben",
+    "notice.follow_up": "Nachbewertung",
     "notice.reminder.subject": "Erinnerung: „{stage}“ ist am {deadline} fällig",
     "notice.reminder.body": (
         "Hallo {name},\n\n"

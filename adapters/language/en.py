@@ -5,6 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     # ------------------------------------------------------------ notifications
     "notice.none": "not set",
+    "notice.follow_up": "Follow-up",
     "notice.reminder.subject": "Reminder: {stage} is due {deadline}",
     "notice.reminder.body": (
         "Hello {name},\n\n"

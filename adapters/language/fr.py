@@ -5,6 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     # ------------------------------------------------------------ notifications
     "notice.none": "non précisé",
+    "notice.follow_up": "Suivi",
     "notice.reminder.subject": "Rappel : « {stage} » est à rendre le {deadline}",
     "notice.reminder.body": (
         "Bonjour {name},\n\n"

@@ -99,6 +99,9 @@ def case_text(number: int, case: Case) -> str:
         lines += [line + ".", ""]
     if case.status:
         lines += [f"*The programme ends* {case.status}.", ""]
+    if case.reminded is not None:
+        sent = "; ".join(f"day {r.day}, to {', '.join(r.to)}" for r in case.reminded)
+        lines += [f"*The follow-up's reminders*: {sent or 'none'}.", ""]
     lines += [f"*Why*: {' '.join(case.why.split())}", ""]
     return "\n".join(lines)
 

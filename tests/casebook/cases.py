@@ -21,6 +21,9 @@ Facts (one key each, beside ``day`` and ``refused``):
   ``pause: days`` (paused that long); ``reassign: {role, to}``;
   ``expect: text`` and ``rate: n`` (the client's expectations).
 
+``reminded`` lists every reminder of the follow-up (rules 8): its programme ``day`` and
+the roles it is ``to``.
+
 ``expect`` lists what must hold of the last evaluation of each ``evaluation`` kind:
 ``verdict``, ``trend``, ``attainment``, ``expected``, ``self_gap``, ``reasons`` (each a
 piece of some reason), ``absent`` (pieces no reason has), ``missing`` (pieces of what the
@@ -61,7 +64,8 @@ from domain.commands import (
 from domain.decider import decide_and_evolve
 from domain.errors import DomainError
 from domain.evaluation import Evaluation
-from domain.events import EvaluationRecorded, Event
+from domain.events import EvaluationRecorded, Event, ReminderDue
+from domain.follow_up import FOLLOW_UP_KEY
 from domain.rules import EVIDENCE
 from domain.scenarios import scenario_named
 from domain.schedule import next_wake
@@ -91,6 +95,13 @@ class Expected(_Data):
     missing: tuple[str, ...] = ()
 
 
+class Reminded(_Data):
+    """A reminder of the follow-up (rules 8) sent on a programme day, to these roles."""
+
+    day: int
+    to: tuple[str, ...]
+
+
 class Case(_Data):
     title: str
     story: str
@@ -102,6 +113,8 @@ class Case(_Data):
     until: float | None = None
     expect: tuple[Expected, ...] = ()
     status: str | None = None
+    reminded: tuple[Reminded, ...] | None = None
+    """The follow-up's reminders, every one (rules 8); None: not checked."""
     why: str = ""
     """The reasons a coach gives for the expected verdict."""
     launch_refused: str | None = None
@@ -188,6 +201,13 @@ def play(case: Case) -> tuple[list[Evaluation], ProgrammeState | None]:
             assert str(refused) in reason, f"refused for another reason: {reason}"
     if case.until is not None:
         run.run_until(day(case.until))
+    if case.reminded is not None:
+        sent = [
+            Reminded(day=e.clock.days, to=tuple(r.value for r in e.to))
+            for e in run.log
+            if isinstance(e, ReminderDue) and e.stage == FOLLOW_UP_KEY
+        ]
+        assert sent == list(case.reminded), f"the follow-up's reminders: {sent}"
     return run.evaluations(), run.state
 
 
