@@ -67,7 +67,11 @@ FOLLOW_UP = 8
 peers and direct reports who rated the final are nominated for the follow-up; its raters
 (the last feedback gate's roles) are reminded at the final's lead times before it is due,
 the roles still waited on only, the employee also until every long-term objective has a
-check-in since completion; a reminder nobody is waited on for is skipped, saying so."""
+check-in since completion; a reminder nobody is waited on for is skipped, saying so.
+A held role (coach, manager, sponsor, HR) reassigned after its holder answered a stage keeps
+that answer for the stage: the new holder is not waited on there, and their answer to it
+is refused (``domain.gates.answered_as``), so a stage never averages two people into one
+role's score; they answer from the next stage."""
 RULES = FOLLOW_UP
 """The rules a programme launched now follows."""
 

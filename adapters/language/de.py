@@ -239,6 +239,7 @@ MESSAGES: dict[str, str] = {
         "als dass ihre Werte gezeigt würden."
     ),
     "report.evidence": "Belege",
+    "report.changed_on": "(gewechselt am {date})",
     "report.self": "Selbst",
     "report.self_gap": "Selbst - andere",
     "report.self_note": (

@@ -151,6 +151,7 @@ MESSAGES: dict[str, str] = {
     "report.expectations": "The client's expectations",
     "report.next": "What to look at next",
     "report.evidence": "Evidence",
+    "report.changed_on": "(changed on {date})",
     "report.self": "Self",
     "report.self_gap": "Self - others",
     "report.self_note": (

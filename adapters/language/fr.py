@@ -155,6 +155,7 @@ MESSAGES: dict[str, str] = {
     "report.expectations": "Les attentes du client",
     "report.next": "Points d'attention pour la suite",
     "report.evidence": "Éléments",
+    "report.changed_on": "(changé le {date})",
     "report.self": "Soi",
     "report.self_gap": "Soi - autres",
     "report.self_note": (

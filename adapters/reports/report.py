@@ -35,6 +35,7 @@ from domain.events import (
     SessionMissed,
 )
 from domain.framework import DimensionKey
+from domain.handovers import changed_hands
 from domain.template import EvaluationKind, Role, Template
 
 SCALE = 5
@@ -122,6 +123,9 @@ class Report(_Model):
     """The objectives as they stood at the evaluation, amendments applied."""
     amendments: tuple[Amendment, ...] = ()
     """The amendments of the objectives before the evaluation: what they did and why."""
+    changed: dict[Role, datetime] = {}
+    """Held roles whose answer for the evaluated stage is a former holder's: when the role
+    changed hands (``domain.handovers``); the scores read "manager (changed on <date>)"."""
     comments: tuple[CommentGroup, ...] = ()
     withheld_comments: int = 0
     """Comments not shown: their role had too few raters for its scores to be shown."""
@@ -179,6 +183,7 @@ def reports_of(events: Iterable[Event]) -> list[Report]:
                     for e in before
                     if isinstance(e, ObjectivesAmended)
                 ),
+                changed=changed_hands(before, evaluation.stage),
                 comments=comments,
                 withheld_comments=withheld,
                 sessions=_sessions(before),

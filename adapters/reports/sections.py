@@ -167,6 +167,15 @@ def role_label(role: Role, lang: str) -> str:
     return capital(text(lang, f"role.{role.value}"))
 
 
+def _role_header(report: Report, role: Role, reader: Reader) -> str:
+    """A role's column: "Manager (changed on 3 May 2026)" when a former holder answered."""
+    label = role_label(role, reader.lang)
+    at = report.changed.get(role)
+    if at is None:
+        return label
+    return f"{label} {text(reader.lang, 'report.changed_on', date=reader.day(at))}"
+
+
 def capital(words: str) -> str:
     return words[:1].upper() + words[1:]
 
@@ -192,7 +201,7 @@ def _scores(report: Report, reader: Reader) -> Table | None:
     present = {role for score in ev.scores for role in score.by_role}
     roles = [role for role in Role if role in present]
     others = any(score.others is not None for score in ev.scores)
-    header = [text(lang, "report.dimension"), *(role_label(r, lang) for r in roles)]
+    header = [text(lang, "report.dimension"), *(_role_header(report, r, reader) for r in roles)]
     header += [capital(text(lang, "report.others"))] if others else []
     header += [text(lang, "report.mean")]
     own = self_columns(ev)
