@@ -39,6 +39,9 @@ class Objective(BaseModel):
     id: str
     horizon: Literal["short_term", "long_term"]
     text: str
+    target: int = 100
+    """Rules 8: the percentage at which it is attained (``domain.attainment``); 100 for
+    every objective agreed before."""
 
 
 class SessionSlot(BaseModel):
@@ -213,6 +216,8 @@ class ObjectiveProgressed(_Event):
     type: Literal["objective_progressed"] = "objective_progressed"
     objective_id: str
     percent: int
+    note: str | None = None
+    """Rules 8: what the check-in says of it, in the words of who recorded it."""
 
 
 class _Notice(_Event):

@@ -24,6 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.attainment import TARGET
 from domain.events import Objective
 
 Horizon = Literal["short_term", "long_term"]
@@ -72,6 +73,7 @@ def amended(
     (after every id in ``used``: the current and the retired). ``loose`` (rules 5)
     compares texts by ``same_words``: a reworded objective keeps its id and progress."""
     words = same_words if loose else (lambda text: text)
+    targets = {o.id: o.target for o in current}  # a kept objective keeps its target
     used = set(used) | {o.id for o in current}
     out: list[Objective] = []
     horizons: tuple[tuple[Horizon, Sequence[str]], ...] = (
@@ -91,7 +93,8 @@ def amended(
                 number = ids.pop(0)
             else:
                 number, following = f"{prefix}{following}", following + 1
-            out.append(Objective(id=number, horizon=horizon, text=text))
+            target = targets.get(number, TARGET)
+            out.append(Objective(id=number, horizon=horizon, text=text, target=target))
     return tuple(out)
 
 

@@ -240,6 +240,8 @@ MESSAGES: dict[str, str] = {
     ),
     "report.evidence": "Belege",
     "report.changed_on": "(gewechselt am {date})",
+    "report.target": "(Ziel {target})",
+    "report.note": "Notiz zum Stand",
     "report.self": "Selbst",
     "report.self_gap": "Selbst - andere",
     "report.self_note": (

@@ -152,6 +152,8 @@ MESSAGES: dict[str, str] = {
     "report.next": "What to look at next",
     "report.evidence": "Evidence",
     "report.changed_on": "(changed on {date})",
+    "report.target": "(target {target})",
+    "report.note": "Check-in note",
     "report.self": "Self",
     "report.self_gap": "Self - others",
     "report.self_note": (

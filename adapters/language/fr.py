@@ -156,6 +156,8 @@ MESSAGES: dict[str, str] = {
     "report.next": "Points d'attention pour la suite",
     "report.evidence": "Éléments",
     "report.changed_on": "(changé le {date})",
+    "report.target": "(cible {target})",
+    "report.note": "Note du point",
     "report.self": "Soi",
     "report.self_gap": "Soi - autres",
     "report.self_note": (

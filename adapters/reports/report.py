@@ -59,6 +59,10 @@ class ObjectiveLine(_Model):
     text: str
     progress: int | None
     """The latest percent recorded by this evaluation; None: not recorded."""
+    target: int = 100
+    """Rules 8: the percentage at which it is attained."""
+    note: str | None = None
+    """Rules 8: the latest check-in's note, if it had one."""
     changed: str | None = None
     """How an amendment changed it ("added 1", "reworded 2": what, by which amendment);
     None when it is as first agreed."""
@@ -202,7 +206,11 @@ def _objectives(events: Sequence[Event]) -> tuple[ObjectiveLine, ...]:
             kept = {key: line.progress for key, line in agreed.items()}
             agreed = {
                 o.id: ObjectiveLine(
-                    id=o.id, horizon=o.horizon, text=o.text, progress=kept.get(o.id)
+                    id=o.id,
+                    horizon=o.horizon,
+                    text=o.text,
+                    progress=kept.get(o.id),
+                    target=o.target,
                 )
                 for o in event.objectives
             }
@@ -210,7 +218,9 @@ def _objectives(events: Sequence[Event]) -> tuple[ObjectiveLine, ...]:
             agreed = _amend(agreed, event)
         elif isinstance(event, ObjectiveProgressed) and event.objective_id in agreed:
             line = agreed[event.objective_id]
-            agreed[event.objective_id] = line.model_copy(update={"progress": event.percent})
+            agreed[event.objective_id] = line.model_copy(
+                update={"progress": event.percent, "note": event.note}
+            )
     return tuple(agreed.values())
 
 
@@ -220,7 +230,12 @@ def _amend(agreed: dict[str, ObjectiveLine], event: ObjectivesAmended) -> dict[s
     n = event.amendment
     for o in event.added:
         lines[o.id] = ObjectiveLine(
-            id=o.id, horizon=o.horizon, text=o.text, progress=None, changed=f"added {n}"
+            id=o.id,
+            horizon=o.horizon,
+            text=o.text,
+            progress=None,
+            target=o.target,
+            changed=f"added {n}",
         )
     for o in event.reworded:
         lines[o.id] = lines[o.id].model_copy(update={"text": o.text, "changed": f"reworded {n}"})

@@ -124,19 +124,29 @@ def _objectives(report: Report, reader: Reader) -> Table | None:
     if not report.objectives:
         return None
     changed = any(o.changed for o in report.objectives)
+    noted = any(o.note for o in report.objectives)
     rows = [
         [
             o.id,
             text(lang, f"horizon.{o.horizon}"),
             o.text,
-            reader.percent(o.progress)
-            if o.progress is not None
-            else text(lang, "report.not_recorded"),
+            (
+                reader.percent(o.progress)
+                if o.progress is not None
+                else text(lang, "report.not_recorded")
+            )
+            + (
+                " " + text(lang, "report.target", target=reader.percent(o.target))
+                if o.target != 100
+                else ""
+            ),
+            *([o.note or ""] if noted else []),
             *([_changed(o.changed, lang)] if changed else []),
         ]
         for o in report.objectives
     ]
     header = ["#", *(text(lang, f"report.{k}") for k in ("horizon", "objective", "progress"))]
+    header += [text(lang, "report.note")] if noted else []
     header += [text(lang, "report.changed")] if changed else []
     notes = [
         text(lang, "report.amendment", n=a.number, reason=a.reason)

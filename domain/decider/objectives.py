@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from domain import rules as r
 from domain.commands import AgreeObjectives, AmendObjectives, RecordProgress
 from domain.decider.draft import Draft, require_open, require_within
 from domain.errors import DomainError
-from domain.events import ObjectiveProgressed, ObjectivesAgreed, ObjectivesAmended
+from domain.events import Objective, ObjectiveProgressed, ObjectivesAgreed, ObjectivesAmended
 from domain.objectives import agreed, amended, removed
+from domain.state import ProgrammeState
 
 
 def agree(draft: Draft, command: AgreeObjectives) -> None:
@@ -17,7 +20,29 @@ def agree(draft: Draft, command: AgreeObjectives) -> None:
         raise DomainError("objectives are already agreed")
     if draft.dated:
         _require_bounded(command.short_term, command.long_term)
-    draft.emit(ObjectivesAgreed, objectives=agreed(command.short_term, command.long_term))
+    objectives = agreed(command.short_term, command.long_term)
+    if command.targets:
+        objectives = _with_targets(state, objectives, command.targets)
+    draft.emit(ObjectivesAgreed, objectives=objectives)
+
+
+def _with_targets(
+    state: ProgrammeState, objectives: tuple[Objective, ...], targets: Mapping[str, int]
+) -> tuple[Objective, ...]:
+    """Rules 8: the objectives with the targets ``targets`` names, each an objective agreed."""
+    if state.rules < r.FOLLOW_UP:
+        raise DomainError(
+            f"targets: this programme follows rules {state.rules}: every objective's target "
+            f"is 100% (a target of its own takes rules {r.FOLLOW_UP}); send it without targets"
+        )
+    ids = [o.id for o in objectives]
+    unknown = sorted(set(targets) - set(ids))
+    if unknown:
+        raise DomainError(
+            f"targets: {', '.join(unknown)} is not an objective agreed here; "
+            f"the objectives are {', '.join(ids)} (in the order given)"
+        )
+    return tuple(o.model_copy(update={"target": targets.get(o.id, o.target)}) for o in objectives)
 
 
 def amend(draft: Draft, command: AmendObjectives) -> None:
@@ -81,7 +106,19 @@ def record_progress(draft: Draft, command: RecordProgress) -> None:
             f"progress of {command.objective_id} was already recorded {records} times, "
             "the most a programme takes"
         )
-    draft.emit(ObjectiveProgressed, objective_id=command.objective_id, percent=command.percent)
+    if command.note is not None:
+        if state.rules < r.FOLLOW_UP:
+            raise DomainError(
+                f"note: this programme follows rules {state.rules}: a check-in's note takes "
+                f"rules {r.FOLLOW_UP}; send it without note"
+            )
+        require_within("note", command.note, r.MAX_NOTES)
+    draft.emit(
+        ObjectiveProgressed,
+        objective_id=command.objective_id,
+        percent=command.percent,
+        note=command.note,
+    )
 
 
 def _require_bounded(short_term: tuple[str, ...], long_term: tuple[str, ...]) -> None:

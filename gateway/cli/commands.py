@@ -44,6 +44,10 @@ def objectives(
         ),
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why, with --amend.")] = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option("--target", help="An objective's target other than 100%, like S1=80."),
+    ] = None,
     key: Key = None,
     address: Address = None,
     namespace: Namespace = None,
@@ -54,7 +58,15 @@ def objectives(
     from gateway.cli.rendering import show_view
     from gateway.client.requests import ObjectivesRequest
 
-    body = build(ObjectivesRequest, short_term=short, long_term=long, amend=amend, reason=reason)
+    targets = dict(t.partition("=")[::2] for t in target or ())
+    body = build(
+        ObjectivesRequest,
+        short_term=short,
+        long_term=long,
+        amend=amend,
+        reason=reason,
+        targets=targets,
+    )
     command = body.command(key)
     if isinstance(command, AmendObjectives):
         amendment = command
@@ -243,6 +255,9 @@ def progress(
     programme_id: ProgrammeId,
     objective: Annotated[str, typer.Option("--objective", help="Objective id, like S1 or L2.")],
     percent: Annotated[int, typer.Option("--percent", help="0..100.")],
+    note: Annotated[
+        str | None, typer.Option("--note", help="What the check-in says of it (rules 8).")
+    ] = None,
     at: At = None,
     key: Key = None,
     address: Address = None,
@@ -256,6 +271,7 @@ def progress(
         ProgressRequest,
         objective_id=objective,
         percent=percent,
+        note=note,
         occurred_at=parse_when(at, "at") if at else None,
     )
     command = body.command(key)

@@ -25,6 +25,7 @@ from domain.commands import (
     NominateRaters,
     Nominee,
     Notes,
+    ObjectiveId,
     Pause,
     Percent,
     RateExpectations,
@@ -37,6 +38,7 @@ from domain.commands import (
     RescheduleSession,
     Score,
     SessionStatus,
+    Target,
     Withdraw,
 )
 from domain.framework import MAX_DIMENSIONS, DimensionKey
@@ -157,6 +159,9 @@ class ObjectivesRequest(_Body):
     programme closes, at most 5 times (``domain.rules.MAX_AMENDMENTS``)."""
     reason: Reason | None = None
     """Why they are amended: required with ``amend``, refused without it."""
+    targets: dict[ObjectiveId, Target] = Field(default={}, max_length=rules.MAX_OBJECTIVES)
+    """Rules 8, with the agreement: an objective's target other than 100%, by its id
+    (``{"S1": 80}``: the first short-term objective is attained at 80%)."""
 
     @model_validator(mode="after")
     def _at_most_in_all(self) -> Self:
@@ -170,6 +175,8 @@ class ObjectivesRequest(_Body):
             raise ValueError("reason: an amendment (amend: true) needs a reason")
         if not self.amend and self.reason is not None:
             raise ValueError("reason: only an amendment (amend: true) takes a reason")
+        if self.amend and self.targets:
+            raise ValueError("targets: set with the agreement; an amendment keeps them")
         return self
 
     def command(self, key: str | None) -> AgreeObjectives | AmendObjectives:
@@ -182,7 +189,10 @@ class ObjectivesRequest(_Body):
                 key=key,
             )
         return AgreeObjectives(
-            short_term=tuple(self.short_term), long_term=tuple(self.long_term), key=key
+            short_term=tuple(self.short_term),
+            long_term=tuple(self.long_term),
+            targets=self.targets,
+            key=key,
         )
 
 
@@ -286,11 +296,14 @@ class CancelRequest(_Body):
 class ProgressRequest(_FactBody):
     objective_id: Annotated[str, Field(pattern=r"^[SL][0-9]{1,2}$")]
     percent: Percent
+    note: Comment | None = None
+    """Rules 8: what the check-in says of the objective (at most 1000 bytes)."""
 
     def command(self, key: str | None) -> RecordProgress:
         return RecordProgress(
             objective_id=self.objective_id,
             percent=self.percent,
+            note=self.note,
             occurred_at=self.occurred_at,
             key=key,
         )

@@ -31,6 +31,9 @@ def fact_words(fact: dict[str, Any]) -> str:
         case "agree":
             words = f"objectives agreed: short-term {_list(value['short'])}"
             words += f", long-term {_list(value['long'])}" if value.get("long") else ""
+            if value.get("targets"):
+                aims = ", ".join(f"{k} at {v}%" for k, v in value["targets"].items())
+                words += f"; targets: {aims}"
         case "amend":
             words = (
                 f"objectives amended ({value['reason']}): short-term "
@@ -49,6 +52,10 @@ def fact_words(fact: dict[str, Any]) -> str:
             words = f"session {value['number']} recorded {value['status']}"
         case "progress":
             words = "check-in: " + ", ".join(f"{k} at {v}%" for k, v in value.items())
+        case "check_in":
+            words = (
+                f"check-in: {value['objective']} at {value['percent']}%, noted “{value['note']}”"
+            )
         case "withdraw":
             words = f"withdrawn ({value})"
         case "advance":

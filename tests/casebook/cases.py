@@ -17,7 +17,8 @@ Facts (one key each, beside ``day`` and ``refused``):
 - ``nominate: {role, id, stage}``;
 - ``sessions: held | missed`` (every session of the current stage still unrecorded) or
   ``session: {number, status}``;
-- ``progress: {S1: 40, L1: 10}``; ``withdraw: reason``; ``advance: reason``;
+- ``progress: {S1: 40, L1: 10}``; ``check_in: {objective, percent, note}`` (rules 8);
+  ``agree`` may name ``targets: {S1: 80}`` (rules 8); ``withdraw: reason``; ``advance: reason``;
   ``pause: days`` (paused that long); ``reassign: {role, to}``;
   ``expect: text`` and ``rate: n`` (the client's expectations).
 
@@ -219,7 +220,13 @@ def commands(state: ProgrammeState, fact: dict[str, Any]) -> list[Command]:
     value = fact[kind]
     match kind:
         case "agree":
-            return [AgreeObjectives(short_term=value["short"], long_term=value.get("long", ()))]
+            return [
+                AgreeObjectives(
+                    short_term=value["short"],
+                    long_term=value.get("long", ()),
+                    targets=value.get("targets", {}),
+                )
+            ]
         case "amend":
             return [
                 AmendObjectives(
@@ -240,6 +247,12 @@ def commands(state: ProgrammeState, fact: dict[str, Any]) -> list[Command]:
             return [RecordSession(number=value["number"], status=SessionStatus(value["status"]))]
         case "progress":
             return [RecordProgress(objective_id=k, percent=v) for k, v in value.items()]
+        case "check_in":
+            return [
+                RecordProgress(
+                    objective_id=value["objective"], percent=value["percent"], note=value["note"]
+                )
+            ]
         case "withdraw":
             return [Withdraw(reason=value)]
         case "advance":
