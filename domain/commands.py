@@ -170,14 +170,30 @@ class AgreeObjectives(_Command):
     order given), e.g. ``{"S1": 80}``; the others' is 100."""
 
 
+class Change(BaseModel):
+    """Rules 8: what an amendment does to one objective (``domain.objectives.changed``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: Literal["keep", "reword", "remove", "add"]
+    id: ObjectiveId | None = None
+    """The objective kept, reworded or removed; none for one added."""
+    text: Text | None = None
+    """The new words (reword) or the new objective's (add)."""
+    horizon: Literal["short_term", "long_term"] | None = None
+    """Where an added objective goes."""
+
+
 class AmendObjectives(_Command):
     """Replace the agreed objectives, mid-programme, saying why (``domain.objectives``
-    says which ids are kept)."""
+    says which ids are kept); or, under rules 8, say per objective what the amendment
+    does (``changes``: keep, reword, remove, add), the lists then left empty."""
 
     type: Literal["amend_objectives"] = "amend_objectives"
-    short_term: tuple[Text, ...] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
-    long_term: tuple[Text, ...] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
+    short_term: tuple[Text, ...] = Field(default=(), max_length=rules.MAX_OBJECTIVES)
+    long_term: tuple[Text, ...] = Field(default=(), max_length=rules.MAX_OBJECTIVES)
     reason: Text
+    changes: tuple[Change, ...] = Field(default=(), max_length=2 * rules.MAX_OBJECTIVES)
 
 
 class RecordExpectations(_Command):

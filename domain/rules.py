@@ -71,7 +71,10 @@ check-in since completion; a reminder nobody is waited on for is skipped, saying
 A held role (coach, manager, sponsor, HR) reassigned after its holder answered a stage keeps
 that answer for the stage: the new holder is not waited on there, and their answer to it
 is refused (``domain.gates.answered_as``), so a stage never averages two people into one
-role's score; they answer from the next stage."""
+role's score; they answer from the next stage. An objective may be agreed with a target of
+its own (``AgreeObjectives.targets``), attainment measured against it, and a check-in may
+carry a note; an amendment may say per objective what it does (``AmendObjectives.changes``:
+keep, reword, remove, add; ``domain.objectives.changed``)."""
 RULES = FOLLOW_UP
 """The rules a programme launched now follows."""
 

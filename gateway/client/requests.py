@@ -18,6 +18,7 @@ from domain.commands import (
     AgreeObjectives,
     AmendObjectives,
     CancelSession,
+    Change,
     Comment,
     Email,
     Employee,
@@ -152,14 +153,18 @@ class ObjectivesRequest(_Body):
     """Agree the objectives; or, with ``amend`` and a ``reason``, replace those agreed
     (objectives whose text is unchanged keep their ids, see ``domain.objectives``)."""
 
-    short_term: list[Reason] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
-    long_term: list[Reason] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
+    short_term: list[Reason] = Field(default=[], max_length=rules.MAX_OBJECTIVES)
+    long_term: list[Reason] = Field(default=[], max_length=rules.MAX_OBJECTIVES)
     amend: bool = False
     """Replace the objectives already agreed: allowed after the agreement and before the
     programme closes, at most 5 times (``domain.rules.MAX_AMENDMENTS``)."""
     reason: Reason | None = None
     """Why they are amended: required with ``amend``, refused without it."""
     targets: dict[ObjectiveId, Target] = Field(default={}, max_length=rules.MAX_OBJECTIVES)
+    changes: list[Change] = Field(default=[], max_length=2 * rules.MAX_OBJECTIVES)
+    """Rules 8, with ``amend`` instead of the lists: per objective, what the amendment does
+    (``{"action": "reword", "id": "S1", "text": "..."}``; ``keep``, ``remove`` name an id,
+    ``add`` a ``horizon`` and a ``text``)."""
     """Rules 8, with the agreement: an objective's target other than 100%, by its id
     (``{"S1": 80}``: the first short-term objective is attained at 80%)."""
 
@@ -177,6 +182,14 @@ class ObjectivesRequest(_Body):
             raise ValueError("reason: only an amendment (amend: true) takes a reason")
         if self.amend and self.targets:
             raise ValueError("targets: set with the agreement; an amendment keeps them")
+        if self.changes and not self.amend:
+            raise ValueError("changes: only an amendment (amend: true) takes changes")
+        if self.changes and (self.short_term or self.long_term):
+            raise ValueError("changes: give either the changes or the lists, not both")
+        if not self.changes:
+            for horizon, texts in (("short_term", self.short_term), ("long_term", self.long_term)):
+                if not texts:
+                    raise ValueError(f"{horizon}: at least one objective")
         return self
 
     def command(self, key: str | None) -> AgreeObjectives | AmendObjectives:
@@ -185,6 +198,7 @@ class ObjectivesRequest(_Body):
             return AmendObjectives(
                 short_term=tuple(self.short_term),
                 long_term=tuple(self.long_term),
+                changes=tuple(self.changes),
                 reason=self.reason,
                 key=key,
             )

@@ -34,6 +34,12 @@ def fact_words(fact: dict[str, Any]) -> str:
             if value.get("targets"):
                 aims = ", ".join(f"{k} at {v}%" for k, v in value["targets"].items())
                 words += f"; targets: {aims}"
+        case "amend" if "changes" in value:
+            words = f"objectives amended ({value['reason']}): " + "; ".join(
+                " ".join(str(c[k]) for k in ("action", "id", "horizon") if k in c)
+                + (f" “{c['text']}”" if "text" in c else "")
+                for c in value["changes"]
+            )
         case "amend":
             words = (
                 f"objectives amended ({value['reason']}): short-term "

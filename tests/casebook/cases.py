@@ -10,7 +10,8 @@ is ``refused`` with the words the refusal must contain.
 
 Facts (one key each, beside ``day`` and ``refused``):
 
-- ``agree: {short: [...], long: [...]}`` and ``amend: {short, long, reason}``;
+- ``agree: {short: [...], long: [...]}`` and ``amend: {short, long, reason}`` or, under
+  rules 8, ``amend: {changes: [{action, id, text, horizon}], reason}``;
 - ``answer: {role, rater, score | scores, stage, revise}``: ``rater`` defaults to the role's
   holder (``E1`` employee, ``C1`` coach, ``M1`` manager, ``S1`` sponsor, ``H1`` HR) or,
   for peers and direct reports, ``<role>-1``, nominated first;
@@ -230,7 +231,10 @@ def commands(state: ProgrammeState, fact: dict[str, Any]) -> list[Command]:
         case "amend":
             return [
                 AmendObjectives(
-                    short_term=value["short"], long_term=value["long"], reason=value["reason"]
+                    short_term=value.get("short", ()),
+                    long_term=value.get("long", ()),
+                    changes=value.get("changes", ()),
+                    reason=value["reason"],
                 )
             ]
         case "answer":
