@@ -35,14 +35,8 @@ from typing import TYPE_CHECKING, Any
 from temporalio.client import Client
 from temporalio.service import TLSConfig
 
-from adapters.payloads.keyring import (
-    KEYS_FILE,
-    MASTER_KEY_ENV,
-    MASTER_KEY_FILE,
-    Keyring,
-    KeyringError,
-    parse_master_key,
-)
+from adapters.payloads.keyring import KEYS_FILE, MASTER_KEY_ENV, Keyring, KeyringError
+from adapters.payloads.master_key import MASTER_KEY_FILE, parse_master_key
 from adapters.reports import EvaluationRecorder
 from adapters.stores.archive import (
     ARCHIVE_FILE,

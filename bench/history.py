@@ -40,6 +40,9 @@ class HistorySize:
     bounded_limit: int
     bounded_runs: list[int]
     """Temporal events in each run of the programme with ``bounded_limit``."""
+    history_bytes: int = 0
+    """Encoded size of the default programme's history events, every run (protobuf, as
+    Temporal stores them: payloads sealed and, when large, deflated)."""
 
     @property
     def bounded_max(self) -> int:
@@ -56,6 +59,7 @@ class HistorySize:
             "events_per_programme": sum(self.runs),
             "domain_events": self.domain_events,
             "events_per_stage": self.per_stage,
+            "history_bytes": self.history_bytes,
             "bounded": {
                 "history_limit": self.bounded_limit,
                 "events_per_run": self.bounded_runs,
@@ -114,4 +118,5 @@ async def history_size(
         per_stage=stages,
         bounded_limit=bounded_limit,
         bounded_runs=[len(h.events) for h in bounded_histories],
+        history_bytes=sum(event.ByteSize() for h in histories for event in h.events),
     )

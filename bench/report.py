@@ -178,7 +178,7 @@ def _cli_rows(results: Json, cli: Json) -> list[tuple[str, str, str, str, str, s
             f"{cli['cli_help_seconds']:.3f}",
             floor,
             f"{cli['cli_help_ratio']:.2f}",
-            *_verdict(results, "cli_help_seconds"),
+            *_verdict(results, "cli_help_ratio"),
         ),
         (
             "    parcours templates list (s)",

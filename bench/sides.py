@@ -19,7 +19,8 @@ from bench.messages import BaselineInput, Nominate, Ping
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE
 from domain.commands import Employee, GiveFeedback, NominateRaters, Nominee
 from domain.holders import Holders
-from domain.template import Dimension, Role, Template, parse_template
+from domain.template import Dimension, Role, Template
+from domain.template_parsing import parse_template
 from gateway.client import ProgrammeClient
 from workflows.messages import ProgrammeOutcome
 from workflows.programme import ProgrammeWorkflow
@@ -65,6 +66,11 @@ class Side(ABC):
     @abstractmethod
     async def applied(self, workflow_id: str, of: int) -> bool:
         """Has the workflow applied all ``of`` signals sent to it?"""
+
+    @abstractmethod
+    async def ready_for(self, workflow_id: str, signals: int) -> None:
+        """Untimed set-up before ``signals`` signals reach an open workflow: who may
+        answer (rules 3) nominated, as ``start`` does for one that completes."""
 
     async def result(self, workflow_id: str) -> None:
         await self.client.get_workflow_handle(workflow_id).result()
@@ -133,6 +139,9 @@ class Parcours(Side):
                 ),
             )
 
+    async def ready_for(self, workflow_id: str, signals: int) -> None:
+        await self.nominate(workflow_id, min(signals - 1, PEERS))
+
     async def live(self, workflow_id: str) -> None:
         await self._handle(workflow_id).query(ProgrammeWorkflow.receipt, "live?")
 
@@ -178,11 +187,14 @@ class Baseline(Side):
             task_queue=self.task_queue,
         )
         if signals:  # as parcours nominates the peers who answer (Parcours.start)
-            await self._handle(workflow_id).execute_update(
-                BaselineWorkflow.nominate,
-                Nominate(raters=tuple(f"R{n}" for n in range(min(signals - 1, PEERS)))),
-            )
+            await self.ready_for(workflow_id, signals)
         return workflow_id
+
+    async def ready_for(self, workflow_id: str, signals: int) -> None:
+        await self._handle(workflow_id).execute_update(
+            BaselineWorkflow.nominate,
+            Nominate(raters=tuple(f"R{n}" for n in range(min(signals - 1, PEERS)))),
+        )
 
     async def live(self, workflow_id: str) -> None:
         await self._handle(workflow_id).query(BaselineWorkflow.has, "live?")

@@ -23,7 +23,8 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from adapters.payloads.encryption import data_converter
-from adapters.payloads.keyring import MASTER_KEY_ENV, Keyring, parse_master_key
+from adapters.payloads.keyring import MASTER_KEY_ENV, Keyring
+from adapters.payloads.master_key import parse_master_key
 from bench.baseline import BaselineWorkflow, baseline_record
 from domain.notices import EvaluationReport, Notification
 from workers.programme import build_worker, sandbox_runner
@@ -64,13 +65,18 @@ def worker_options(max_cached: int) -> dict[str, Any]:
     return {"max_cached_workflows": max_cached}
 
 
-def parcours_worker(client: Client, max_cached: int, task_queue: str = PARCOURS_QUEUE) -> Worker:
+def parcours_worker(
+    client: Client, max_cached: int, task_queue: str = PARCOURS_QUEUE, **more: Any
+) -> Worker:
+    """``more``: further ``Worker`` options (``bench.profile`` gives its executor)."""
     return build_worker(
-        client, FAKE_ACTIVITIES, task_queue=task_queue, **worker_options(max_cached)
+        client, FAKE_ACTIVITIES, task_queue=task_queue, **worker_options(max_cached), **more
     )
 
 
-def baseline_worker(client: Client, max_cached: int, task_queue: str = BASELINE_QUEUE) -> Worker:
+def baseline_worker(
+    client: Client, max_cached: int, task_queue: str = BASELINE_QUEUE, **more: Any
+) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
@@ -78,6 +84,7 @@ def baseline_worker(client: Client, max_cached: int, task_queue: str = BASELINE_
         activities=[baseline_record],
         workflow_runner=sandbox_runner(),
         **worker_options(max_cached),
+        **more,
     )
 
 

@@ -1,6 +1,6 @@
 """Sessions as appointments: wall times in the programme's time zone (rules 6).
 
-A session calendar with ``at`` (``domain.template.SessionPlan``) puts its sessions at a
+A session calendar with ``at`` (``domain.session_plan.SessionPlan``) puts its sessions at a
 wall time people agreed, in the programme's time zone: Tuesdays at 09:00 stay at 09:00
 when the clocks change. The arithmetic is on local dates and times, then turned into
 instants with the zone's rules (``zoneinfo``: data, no I/O beyond the zone database).
@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from domain.template import SessionPlan
+from domain.session_plan import SessionPlan
 
 
 def zone(name: str | None) -> tzinfo:

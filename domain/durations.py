@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 _ISO = re.compile(
     r"^P(?!$)(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
@@ -100,3 +100,18 @@ Duration = Annotated[
     ),
 ]
 """A non-negative ISO 8601 duration; serialised back as ISO 8601 in JSON."""
+
+
+def _positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError("duration must be longer than zero, got PT0S")
+    return value
+
+
+PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
+
+
+def distinct_offsets(offsets: tuple[timedelta, ...], name: str) -> None:
+    """Refuse ``offsets`` (reminders before a time, say) that name one offset twice."""
+    if len(set(offsets)) != len(offsets):
+        raise ValueError(f"{name} must not repeat an offset")

@@ -15,8 +15,9 @@ from domain import rules as r
 from domain.appointments import later, reads, slots, steps_past, zone
 from domain.errors import DomainError
 from domain.events import SessionSlot
+from domain.session_plan import SessionPlan
 from domain.state import ProgrammeState, StageProgress, Status
-from domain.template import SessionPlan, Stage, Template
+from domain.template import Stage, Template
 
 
 class Plan(NamedTuple):

@@ -32,7 +32,8 @@ from domain.errors import TemplateError
 from domain.framework import HIGHEST, LOWEST, DimensionKey
 from domain.ids import Identifier
 from domain.rules import MAX_PAUSES, MAX_RATERS_PER_STAGE
-from domain.template import Role, Template, describe_errors
+from domain.template import Role, Template
+from domain.template_parsing import describe_errors
 
 SCORE = 4
 """The score every answer gives unless its scenario says."""

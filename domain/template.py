@@ -6,7 +6,6 @@ in its launch), so editing a template file never changes running programmes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -16,14 +15,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from domain.durations import Duration
-from domain.errors import TemplateError
+from domain.durations import Duration, PositiveDuration, distinct_offsets
 from domain.framework import (
     DEFAULT_FRAMEWORK,
     DEFAULT_SCALE,
@@ -43,6 +40,7 @@ from domain.framework import (
     text_in,
 )
 from domain.ids import TemplateId
+from domain.session_plan import SessionPlan
 
 
 class Dimension(StrEnum):
@@ -82,15 +80,6 @@ Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 DEFAULT_SCORE_TOLERANCE = 0.25
 """How far an overall score may move against the baseline and still count as steady."""
-
-
-def _positive(value: timedelta) -> timedelta:
-    if value <= timedelta(0):
-        raise ValueError("duration must be longer than zero, got PT0S")
-    return value
-
-
-PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
 
 
 DEFAULT_MINIMUMS: dict[Role, int] = {Role.peer: 3, Role.direct_report: 3}
@@ -165,85 +154,6 @@ class EscalationStep(_Data):
     to: Role
 
 
-class Weekday(StrEnum):
-    """A day of the week, as a template names the day its sessions fall on."""
-
-    monday = "monday"
-    tuesday = "tuesday"
-    wednesday = "wednesday"
-    thursday = "thursday"
-    friday = "friday"
-    saturday = "saturday"
-    sunday = "sunday"
-
-    @property
-    def number(self) -> int:
-        """Monday 0 .. Sunday 6, as ``date.weekday()``."""
-        return list(Weekday).index(self)
-
-
-DAY = timedelta(days=1)
-WEEK = timedelta(days=7)
-MAX_SESSION_LENGTH = timedelta(hours=8)
-"""The longest a session may last: a coaching session is 45 to 90 minutes, a workshop a day."""
-DEFAULT_SESSION_LENGTH = timedelta(hours=1)
-"""How long a session lasts when its calendar does not say (``duration``)."""
-
-
-class SessionPlan(_Data):
-    """A pre-set calendar.
-
-    Without ``at``, session ``n`` falls ``n * every`` after the stage starts, on the
-    programme clock. With ``at`` (rules 6, ``domain.rules.CALENDAR``) the sessions are
-    appointments in the programme's time zone: the first on the next ``weekday`` (any day
-    without one) at ``at`` after the stage opens, the others ``every`` later at the same
-    wall time, whatever the clock changes (``domain.appointments``)."""
-
-    count: int = Field(ge=1, le=200)
-    every: PositiveDuration
-    remind_before: tuple[PositiveDuration, ...] = ()
-    record_from: PositiveDuration | None = None
-    """How long before its slot a session may be recorded; None: ``RECORD_SESSION_FROM``."""
-    weekday: Weekday | None = None
-    """The day of the week sessions fall on (needs ``at``, and ``every`` in whole weeks)."""
-    at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = None
-    """The wall time sessions start, ``"HH:MM"`` (quoted in YAML), in the programme's
-    time zone; needs ``every`` in whole days."""
-    duration: PositiveDuration | None = None
-    """How long a session lasts (at most ``MAX_SESSION_LENGTH``); None: an hour."""
-
-    @model_validator(mode="after")
-    def _reminders_within_period(self) -> Self:
-        _distinct(self.remind_before, "remind_before")
-        for offset in self.remind_before:
-            if offset >= self.every:
-                raise ValueError("each remind_before must be shorter than every")
-        if self.weekday is not None and self.at is None:
-            raise ValueError('weekday needs at, the time sessions start ("09:00")')
-        if self.weekday is not None and self.every % WEEK:
-            raise ValueError("every must be whole weeks (P7D, P14D) with a weekday")
-        if self.at is not None and self.every % DAY:
-            raise ValueError("every must be whole days (P1D, P14D) with at")
-        if self.duration is not None and self.duration > MAX_SESSION_LENGTH:
-            raise ValueError("duration must be at most PT8H")
-        if self.duration is not None and self.duration > self.every:
-            raise ValueError("duration must be shorter than every")
-        return self
-
-    @property
-    def length(self) -> timedelta:
-        """How long a session lasts."""
-        return self.duration if self.duration is not None else DEFAULT_SESSION_LENGTH
-
-    @property
-    def step(self) -> timedelta:
-        """The unit its appointments move by when a pause moves them: a week with a
-        weekday, a day with ``at`` only, none on the programme clock."""
-        if self.weekday is not None:
-            return WEEK
-        return DAY if self.at is not None else timedelta(0)
-
-
 class Stage(_Data):
     key: Key
     title: Texts = ()
@@ -278,7 +188,7 @@ class Stage(_Data):
                     f"gate.sessions_held {self.gate.sessions_held} is more than "
                     f"the {self.sessions.count} sessions planned"
                 )
-        _distinct(self.remind_before_due, "remind_before_due")
+        distinct_offsets(self.remind_before_due, "remind_before_due")
         if self.allowed is None and (self.remind_before_due or self.escalate_after_due):
             raise ValueError("remind_before_due and escalate_after_due need a due")
         if self.allowed is not None:
@@ -313,11 +223,6 @@ class Stage(_Data):
     def takes_feedback(self) -> bool:
         """Whether answers are given in this stage: it has a feedback gate or an evaluation."""
         return self.gate.feedback is not None or self.evaluation is not None
-
-
-def _distinct(offsets: tuple[timedelta, ...], name: str) -> None:
-    if len(set(offsets)) != len(offsets):
-        raise ValueError(f"{name} must not repeat an offset")
 
 
 class FollowUp(_Data):
@@ -507,63 +412,3 @@ def shared(template: Template) -> Template:
 
 SharedTemplate = Annotated[Template, AfterValidator(shared)]
 """A template field whose equal values share one instance (launches, launch events)."""
-
-
-def parse_template(
-    source: str | dict[str, Any],
-    origin: str = "template",
-    frameworks: Mapping[str, Framework] | None = None,
-) -> Template:
-    """Validate a template from YAML text or a mapping; errors name the field path.
-
-    ``framework: NAME`` names one of ``frameworks`` (the shipped ones and a company's,
-    ``gateway.catalogue``), copied into the template so its programmes keep it as it was;
-    ``parcours-five``, the default, is left implicit (its keys and scale are the domain's).
-    """
-    if isinstance(source, str):
-        import yaml  # here: reading a programme needs no YAML parser (25 ms at import)
-
-        try:
-            data = yaml.safe_load(source)
-        except yaml.YAMLError as exc:
-            raise TemplateError(f"{origin}: not valid YAML: {exc}") from exc
-    else:
-        data = source
-    if not isinstance(data, dict):
-        raise TemplateError(f"{origin}: a template is a mapping with id, version, stages, ...")
-    named = data.get("framework")
-    if isinstance(named, str):
-        data = {**data, "framework": _named_framework(named, frameworks or {}, origin)}
-        if named == DEFAULT_FRAMEWORK and not data.get("dimensions"):
-            data["dimensions"] = list(FIVE)
-    try:
-        return Template.model_validate(data)
-    except ValidationError as exc:
-        raise TemplateError(f"{origin}: {describe_errors(exc)}") from exc
-
-
-def _named_framework(
-    name: str, frameworks: Mapping[str, Framework], origin: str
-) -> Framework | None:
-    if name == DEFAULT_FRAMEWORK:
-        return None
-    if name not in frameworks:
-        known = ", ".join(sorted({DEFAULT_FRAMEWORK, *frameworks}))
-        raise TemplateError(f"{origin}: framework: {name!r} is not a known framework ({known})")
-    return frameworks[name]
-
-
-def describe_errors(exc: ValidationError) -> str:
-    """One line per problem: ``stages.2.due: duration 'P1M' uses years or months ...``."""
-    lines = []
-    for error in exc.errors(include_url=False):
-        path = ".".join(str(part) for part in error["loc"] if not _is_union_tag(part))
-        message = error["msg"].removeprefix("Value error, ")
-        lines.append(f"{path or '(root)'}: {message}")
-    return "; ".join(dict.fromkeys(lines))
-
-
-def _is_union_tag(part: object) -> bool:
-    return isinstance(part, str) and (
-        part.startswith(("function-", "constrained-str")) or part in {"str"}
-    )

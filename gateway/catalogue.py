@@ -11,7 +11,8 @@ from pathlib import Path
 
 from adapters.language.frameworks import frameworks_in, shipped_frameworks
 from domain.errors import TemplateError
-from domain.template import Template, parse_template
+from domain.template import Template
+from domain.template_parsing import parse_template
 
 SHIPPED = Path(__file__).resolve().parents[1] / "templates"
 

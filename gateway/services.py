@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.payloads.encryption import keyring_of
-from adapters.payloads.keyring import ensure_master_key_file
+from adapters.payloads.master_key import ensure_master_key_file
 from adapters.stores.private import private_dir
 from bootstrap import people_directory, programme_archive, run_embedded
 from config import Settings, load_settings

@@ -22,7 +22,8 @@ from temporalio.client import Client, WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from adapters.payloads.encryption import data_converter
-from adapters.payloads.keyring import Keyring, generate_master_key, parse_master_key
+from adapters.payloads.keyring import Keyring
+from adapters.payloads.master_key import generate_master_key, parse_master_key
 from adapters.temporal import history as temporal_history
 from workflows import search_attributes
 

@@ -82,7 +82,7 @@ client of Temporal's own sent in plain text (the Web UI, ``temporal workflow sig
 which it refuses: personal data lives only in sealed payloads."""
 ARCHIVE_REVISION = 10
 """The first revision that asks for ``archive_programme`` as the programme closes; runs
-of earlier revisions ask ``workflow.patched`` (``workflows.programme.ARCHIVE``)."""
+of earlier revisions ask ``workflow.patched`` (``workflows.archive.ARCHIVE``)."""
 FRAMEWORKS_REVISION = 11
 """The first revision whose launch takes rules 7 (``domain.rules.FRAMEWORKS``)."""
 FOLLOW_UP_REVISION = 12

@@ -8,9 +8,13 @@ The worker passes this module through its sandbox (``workers.programme.PASSED_TH
 so it is loaded once, not once per programme; ``tests/unit/test_determinism.py`` keeps
 it free of clocks, randomness and I/O in place of the sandbox's run-time checks.
 
-One entity workflow is one class: its handlers, run loop, deliveries and
-continue-as-new share the run's state, so they stay in one module; the messages, the
-search attributes and every rule live elsewhere (``workflows.messages``, ``domain``).
+One entity workflow is one class: its handlers, run loop and continue-as-new share the
+run's state, so they stay in this module. What they hand work to lives beside it: the
+deliveries the events ask for (``workflows.deliveries``), the archive at closing
+(``workflows.archive``), the rules a launch takes by revision (``workflows.revisions``),
+refused signals (``workflows.refusals``), search attributes and current details
+(``workflows.publishing``), the messages (``workflows.messages``); every rule is the
+domain's (``domain``).
 """
 
 import asyncio
@@ -19,8 +23,8 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
+from temporalio.common import RawValue
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.commands import (
@@ -35,7 +39,6 @@ with workflow.unsafe.imports_passed_through():
         Pause,
         RateExpectations,
         Reassign,
-        RecordDelivery,
         RecordExpectations,
         RecordProgress,
         RecordSession,
@@ -46,70 +49,29 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.decider import decide, decide_and_evolve
     from domain.errors import DomainError
-    from domain.events import (
-        EscalationDue,
-        EvaluationRecorded,
-        Event,
-        InvitationDue,
-        Notice,
-        ReminderDue,
-        SessionReminderDue,
-    )
+    from domain.events import Event
     from domain.evolve import fold
-    from domain.holders import HELD
-    from domain.notices import EvaluationReport, NoticeKind, Notification
-    from domain.rules import (
-        CALENDAR,
-        COLLECTION,
-        EVIDENCE,
-        FOLLOW_UP,
-        FRAMEWORKS,
-        OCCURRED_AT,
-        PEOPLE,
-        clip,
-    )
     from domain.schedule import next_wake
     from domain.state import ProgrammeState, Status
-    from domain.template import Role
     from domain.view import ProgrammeView, Rejection, view_of
-    from workflows import search_attributes as sa
+    from workflows.archive import archive, archives
+    from workflows.deliveries import Deliverable, Deliveries
     from workflows.messages import (
-        ARCHIVE_PROGRAMME,
-        ARCHIVE_REVISION,
-        CALENDAR_REVISION,
-        COLLECTION_REVISION,
-        EVIDENCE_REVISION,
         FEWER_COMMANDS_REVISION,
-        FOLLOW_UP_REVISION,
-        FRAMEWORKS_REVISION,
         INPUT_BUDGET,
         KEPT_REJECTIONS,
-        PEOPLE_REVISION,
-        RECORD_EVALUATION,
         RELIABLE_REVISION,
         REVISION,
-        RULES_REVISION,
-        SEALED,
-        SEND_NOTIFICATION,
         WORKFLOW_NAME,
-        ClosedProgramme,
         EventPage,
         ProgrammeInput,
         ProgrammeOutcome,
         Receipt,
     )
+    from workflows.publishing import Publisher
+    from workflows.refusals import Fact, open_fact, refused
+    from workflows.revisions import launch_rules
 
-NOTIFY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=10),
-)
-"""Notifications retry with backoff for up to a day (schedule_to_close) before being
-recorded as failed: a reminder a day late is still worth sending, later it is noise."""
-NOTIFY_DEADLINE = timedelta(days=1)
-REPORT_DEADLINE = timedelta(days=3)
-KEPT_REASON = 500
-"""Bytes kept of a refusal's reason: it may quote what the caller sent."""
 FEWER_COMMANDS = "fewer-commands"
 """The patch: keep the deadline timer while the deadline holds, upsert the search
 attributes only when they differ from what the workflow already carries, and start to
@@ -120,29 +82,6 @@ Runs whose input carries ``revision`` 2 or later take this path without asking
 ``workflow.patched``: in a new run that records a marker and upserts Temporal's
 ``TemporalChangeVersion`` search attribute: two more events and a visibility write per
 run, and core state in every worker that caches it (bench/README.md)."""
-ARCHIVE = "archive"
-"""The patch: a run of a revision before ``ARCHIVE_REVISION`` that closes on code that
-archives asks for ``archive_programme`` too; its recorded histories, closed without it,
-replay without it."""
-ARCHIVE_DEADLINE = timedelta(days=3)
-"""How long the archive activity is retried (the store down) before the programme closes
-unarchived, saying so in the worker's log: well within any Temporal retention, so the
-run is still there to read (and to archive again by hand)."""
-Deliverable = ReminderDue | SessionReminderDue | EscalationDue | InvitationDue | EvaluationRecorded
-"""Events that ask for an activity: a notification, or an evaluation report."""
-
-
-UNSEALED = (
-    "refused: not sealed by parcours's codec (send facts through the API or the parcours "
-    "CLI; a plain-text payload would keep personal data unencrypted)"
-)
-
-
-CANCELLED = "not delivered: cancelled, the programme was withdrawn"
-
-
-class _GaveUp(Exception):
-    """A delivery whose deadline passed before this run could schedule it."""
 
 
 def _where(state: ProgrammeState) -> tuple[str, str]:
@@ -164,34 +103,21 @@ class ProgrammeWorkflow:
             # Launched here, before any handler runs, so a signal that comes with the
             # start (signal-with-start) finds the programme launched.
             launch = input.launch
-            rules = 1
-            if input.revision is not None and input.revision >= FOLLOW_UP_REVISION:
-                rules = FOLLOW_UP
-            elif input.revision is not None and input.revision >= FRAMEWORKS_REVISION:
-                rules = FRAMEWORKS
-            elif input.revision is not None and input.revision >= CALENDAR_REVISION:
-                rules = CALENDAR
-            elif input.revision is not None and input.revision >= EVIDENCE_REVISION:
-                rules = EVIDENCE
-            elif input.revision is not None and input.revision >= COLLECTION_REVISION:
-                rules = COLLECTION
-            elif input.revision is not None and input.revision >= PEOPLE_REVISION:
-                rules = PEOPLE
-            elif input.revision is not None and input.revision >= RULES_REVISION:
-                rules = OCCURRED_AT
+            rules = launch_rules(input.revision)
             launch = launch.model_copy(update={"rules": max(launch.rules, rules)})
             self._log = decide(None, launch, workflow.now())
         self._state: ProgrammeState = fold(self._log)
         self._wake = next_wake(self._state)
         """``next_wake`` of ``_state``, kept as events are applied."""
         self._rejections: deque[Rejection] = deque(input.rejections, maxlen=KEPT_REJECTIONS)
-        self._deliveries: dict[str, asyncio.Task[None]] = {}
-        self._deadlines: dict[str, datetime] = dict(input.deadlines)
-        """When each pending delivery gives up (``RELIABLE_REVISION``)."""
         self._fewer_commands = False
         self._reliable = input.revision is not None and input.revision >= RELIABLE_REVISION
+        self._deliveries = Deliveries(
+            lambda: self._state, self._apply, self._reliable, input.deadlines
+        )
         self._timer: asyncio.Task[None] | None = None
         self._timer_at: datetime | None = None
+        self._publisher = Publisher()
 
     # ------------------------------------------------------------ run
 
@@ -201,8 +127,10 @@ class ProgrammeWorkflow:
             self._fewer_commands = input.revision >= FEWER_COMMANDS_REVISION
         else:
             self._fewer_commands = workflow.patched(FEWER_COMMANDS)
-        self._publish(self._state)
-        self._redeliver()
+        self._publisher.publish(
+            self._state, self._wake, moved=True, fewer_commands=self._fewer_commands
+        )
+        self._deliveries.redeliver(self._log, self._state.pending_deliveries)
         while not self._state.finished:
             seen = self._state.seq
             wake = self._wake
@@ -220,8 +148,8 @@ class ProgrammeWorkflow:
                 workflow.logger.error("deadline %s fired nothing; waiting", wake.isoformat())
                 await self._until_moved(seen, workflow.now() + timedelta(hours=1))
         await workflow.wait_condition(workflow.all_handlers_finished)
-        if self._archives():
-            await self._archive()
+        if archives(self._revision):
+            await archive(self._state, self._log)
         state = self._state
         return ProgrammeOutcome(
             programme_id=state.programme_id,
@@ -230,41 +158,6 @@ class ProgrammeWorkflow:
             evaluations=state.evaluations,
             ended_at=state.ended_at,
         )
-
-    def _archives(self) -> bool:
-        revision = self._revision
-        if revision is not None and revision >= ARCHIVE_REVISION:
-            return True
-        return workflow.patched(ARCHIVE)
-
-    async def _archive(self) -> None:
-        """Hand the closed programme's log to the archive (``adapters.stores.archive``),
-        so it outlives Temporal's retention. A failure is logged, never the programme's:
-        it closed either way."""
-        state = self._state
-        stage = state.stage_progress.key if state.stage_progress is not None else None
-        closed = ClosedProgramme(
-            programme_id=state.programme_id,
-            employee_id=state.employee.id,
-            template_id=state.template.id,
-            cohort_id=state.cohort_id,
-            status=state.status,
-            stage=stage,
-            closed_at=state.ended_at or workflow.now(),
-            events=self._log,
-        )
-        try:
-            await workflow.execute_activity(
-                ARCHIVE_PROGRAMME,
-                closed,
-                result_type=str,
-                start_to_close_timeout=timedelta(minutes=1),
-                schedule_to_close_timeout=ARCHIVE_DEADLINE,
-                retry_policy=NOTIFY_RETRY,
-                summary="archive",
-            )
-        except ActivityError as exc:
-            workflow.logger.error("archiving failed: %s", exc.cause or exc)
 
     async def _until_moved(self, seen: int, wake: datetime | None) -> None:
         """Wait for the next deadline, a new event, or the time to continue as new."""
@@ -326,15 +219,14 @@ class ProgrammeWorkflow:
             await workflow.wait_condition(workflow.all_handlers_finished)
         else:
             await workflow.wait_condition(
-                lambda: workflow.all_handlers_finished() and not self._deliveries
+                lambda: workflow.all_handlers_finished() and not self._deliveries.under_way()
             )
-        pending = set(self._state.pending_deliveries)
         carried = ProgrammeInput(
             events=self._log,
             settings=self._settings,
             revision=REVISION,
             rejections=list(self._rejections),
-            deadlines={k: v for k, v in self._deadlines.items() if k in pending},
+            deadlines=self._deliveries.deadlines(self._state.pending_deliveries),
         )
         size = len(carried.model_dump_json().encode())
         workflow.logger.info("continuing as new after %d events, %d bytes", len(self._log), size)
@@ -350,39 +242,16 @@ class ProgrammeWorkflow:
         events, state = decide_and_evolve(before, command, workflow.now(), to_now=to_now)
         for event in events:
             if isinstance(event, Deliverable):
-                self._deliver(event)
+                self._deliveries.deliver(event)
         self._state = state
         self._log.extend(events)
         if events:
             self._wake = next_wake(state)
-            self._publish(state, moved=_where(before) != _where(state))
+            moved = _where(before) != _where(state)
+            self._publisher.publish(
+                state, self._wake, moved=moved, fewer_commands=self._fewer_commands
+            )
         return events
-
-    def _publish(self, state: ProgrammeState, moved: bool = True) -> None:
-        """Keep the Web UI's current details up to date, and the search attributes when
-        the programme ``moved`` to another stage or status."""
-        stage = state.stage_progress.key if state.stage_progress is not None else ""
-        if self._fewer_commands:
-            carried = workflow.info().typed_search_attributes
-            moved = (carried.get(sa.PROGRAMME_STATUS), carried.get(sa.PROGRAMME_STAGE)) != (
-                state.status.value,
-                stage,
-            )
-        if moved:
-            workflow.upsert_search_attributes(
-                [
-                    sa.PROGRAMME_STAGE.value_set(stage),
-                    sa.PROGRAMME_STATUS.value_set(state.status.value),
-                ]
-            )
-        wake = self._wake
-        lines = [
-            f"**{state.employee.name}** ({state.employee.id}) — {state.template.title_in('')}",
-            f"Status: {state.status.value}",
-            f"Stage: {stage or '—'}",
-            f"Next deadline: {wake.isoformat() if wake else '—'}",
-        ]
-        workflow.set_current_details("\n\n".join(lines))
 
     def _signal(self, command: Command) -> None:
         """Signals have no caller to answer: a refusal is logged and kept for the view.
@@ -394,18 +263,7 @@ class ProgrammeWorkflow:
         try:
             self._apply(command, to_now=False)
         except DomainError as exc:
-            workflow.logger.warning("refused %s: %s", command.type, exc)
-            reason = clip(str(exc), KEPT_REASON)
-            shown = clip(exc.shown, KEPT_REASON) if exc.shown != str(exc) else None
-            self._rejections.append(
-                Rejection(
-                    at=workflow.now(),
-                    type=command.type,
-                    key=command.key,
-                    reason=reason,
-                    shown=shown,
-                )
-            )
+            self._rejections.append(refused(command, exc))
 
     def _validate(self, command: Command) -> None:
         try:
@@ -419,150 +277,6 @@ class ProgrammeWorkflow:
         except DomainError as exc:  # state moved between validator and handler
             raise ApplicationError(str(exc), type="DomainError", non_retryable=True) from exc
         return self.view()
-
-    # ------------------------------------------------------------ deliveries
-
-    def _redeliver(self) -> None:
-        """After continue-as-new, deliver whatever the last run had not confirmed."""
-        pending = set(self._state.pending_deliveries)
-        for event in self._log:
-            if isinstance(event, Deliverable) and event.delivery_id in pending:
-                self._deliver(event)
-
-    def _deliver(self, event: Deliverable) -> None:
-        self._deliveries[event.delivery_id] = asyncio.create_task(
-            self._run_delivery(event), name=f"deliver {event.delivery_id}"
-        )
-
-    def _left(self, event: Deliverable) -> timedelta:
-        """How long the delivery may still be tried: its whole deadline, less what runs
-        before this one spent on it (``RELIABLE_REVISION``)."""
-        whole = REPORT_DEADLINE if isinstance(event, EvaluationRecorded) else NOTIFY_DEADLINE
-        if not self._reliable:
-            return whole
-        now = workflow.now()
-        ends = self._deadlines.setdefault(event.delivery_id, now + whole)
-        return ends - now
-
-    async def _run_delivery(self, event: Deliverable) -> None:
-        left = self._left(event)
-        try:
-            if left <= timedelta(0):
-                # Only a run continuing as new within the same second could see this:
-                # the activity's own schedule-to-close timeout ends it otherwise.
-                raise _GaveUp(f"not delivered before its deadline ({event.delivery_id})")
-            if isinstance(event, EvaluationRecorded):
-                detail = await workflow.execute_activity(
-                    RECORD_EVALUATION,
-                    self._report(event),
-                    result_type=str,
-                    start_to_close_timeout=timedelta(minutes=1),
-                    schedule_to_close_timeout=left,
-                    retry_policy=NOTIFY_RETRY,
-                    summary=f"evaluation {event.evaluation.kind.value}",
-                )
-            else:
-                detail = await workflow.execute_activity(
-                    SEND_NOTIFICATION,
-                    self._notification(event),
-                    result_type=str,
-                    start_to_close_timeout=timedelta(seconds=30),
-                    schedule_to_close_timeout=left,
-                    retry_policy=NOTIFY_RETRY,
-                    summary=f"{event.type} to {', '.join(event.to)}",
-                )
-            outcome = RecordDelivery(delivery_id=event.delivery_id, delivered=True, detail=detail)
-        except asyncio.CancelledError:  # the programme was withdrawn (``withdraw``)
-            outcome = RecordDelivery(
-                delivery_id=event.delivery_id, delivered=False, detail=CANCELLED
-            )
-        except ActivityError as exc:
-            if isinstance(exc.cause, CancelledError):
-                outcome = RecordDelivery(
-                    delivery_id=event.delivery_id, delivered=False, detail=CANCELLED
-                )
-            else:
-                outcome = self._failed(event, str(exc.cause) if exc.cause else str(exc))
-        except _GaveUp as exc:
-            outcome = self._failed(event, str(exc))
-        finally:
-            self._deliveries.pop(event.delivery_id, None)
-            self._deadlines.pop(event.delivery_id, None)
-        self._apply(outcome)
-
-    def _failed(self, event: Deliverable, reason: str) -> RecordDelivery:
-        workflow.logger.error("delivery %s failed: %s", event.delivery_id, reason)
-        return RecordDelivery(
-            delivery_id=event.delivery_id, delivered=False, detail=reason or "failed"
-        )
-
-    def _notification(self, event: Notice) -> Notification:
-        state = self._state
-        template = state.template
-        # rules 8: a reminder of the follow-up has no stage ("")
-        stage = template.stage(event.stage) if event.stage else None
-        people: dict[Role, str | None] = {
-            Role.employee: state.employee.email,
-            **{role: state.holders.of(role) for role in HELD},
-        }
-        answered = {f.rater_id for f in state.feedback if f.stage == (event.stage or None)}
-        nominated = state.nominations.get(event.stage or "", ())
-        raters = {
-            role: ids
-            for role in event.to
-            if (ids := tuple(n.id for n in nominated if n.role is role and n.id not in answered))
-        }
-        lang = template.language_for(state.employee.locale)
-        kind = {
-            "reminder_due": NoticeKind.reminder,
-            "session_reminder_due": NoticeKind.session_reminder,
-            "escalation_due": NoticeKind.escalation,
-            "invitation_due": NoticeKind.invitation,
-        }[event.type]
-        clock = state.clock
-        return Notification(
-            delivery_id=event.delivery_id,
-            kind=kind,
-            programme_id=state.programme_id,
-            template_title=template.title_in(lang),
-            titles=template.title,
-            employee=state.employee,
-            to=event.to,
-            recipients={role: people.get(role) for role in event.to},
-            raters=raters,
-            stage=event.stage or None,
-            stage_title=stage.title_in(lang) if stage is not None else None,
-            stage_titles=stage.title if stage is not None else (),
-            due_at=clock.wall(event.due)
-            if isinstance(event, ReminderDue | EscalationDue)
-            else None,
-            session_number=event.number if isinstance(event, SessionReminderDue) else None,
-            session_at=clock.wall(event.session_clock)
-            if isinstance(event, SessionReminderDue)
-            else None,
-            escalation_step=event.step if isinstance(event, EscalationDue) else None,
-            method=event.method if isinstance(event, InvitationDue) else None,
-            sessions=event.sessions if isinstance(event, InvitationDue) else (),
-            created_at=event.at,
-        )
-
-    def _report(self, event: EvaluationRecorded) -> EvaluationReport:
-        state = self._state
-        template = state.template
-        lang = template.language_for(state.employee.locale)
-        keys = [s.key for s in template.stages]
-        stage_key = event.evaluation.stage
-        evaluated = template.stage(stage_key) if stage_key in keys else None
-        return EvaluationReport(
-            delivery_id=event.delivery_id,
-            programme_id=state.programme_id,
-            template_title=template.title_in(lang),
-            titles=template.title,
-            stage_titles=evaluated.title if evaluated is not None else (),
-            employee=state.employee,
-            evaluation=event.evaluation,
-            recorded_at=event.at,
-        )
 
     # ------------------------------------------------------------ signals: facts
 
@@ -581,35 +295,13 @@ class ProgrammeWorkflow:
     def record_progress(self, command: RawValue) -> None:
         self._fact("record_progress", command, RecordProgress)
 
-    def _fact(
-        self,
-        name: str,
-        raw: RawValue,
-        kind: type[GiveFeedback] | type[RecordSession] | type[RecordProgress],
-    ) -> None:
-        """Apply a fact, or refuse it: one not sealed by parcours's codec (from
-        ``RELIABLE_REVISION`` on: plain text typed into the Web UI or the temporal CLI
-        bypasses the roles and sits in Temporal unencrypted), or one that does not
-        decode. The refusal is kept without the payload's content."""
-        sealed = raw.payload.metadata.get(SEALED) == b"1"
-        if self._reliable and not sealed:
-            self._refuse(name, UNSEALED)
-            return
-        try:
-            command = workflow.payload_converter().from_payload(raw.payload, kind)
-        except Exception as exc:
-            if not self._reliable:  # as the SDK did: dropped, logged
-                workflow.logger.warning("dropped a %s signal that does not decode", name)
-                return
-            self._refuse(
-                name, f"refused: the {name} message does not decode ({type(exc).__name__})"
-            )
-            return
-        self._signal(command)
-
-    def _refuse(self, name: str, reason: str) -> None:
-        workflow.logger.warning("refused %s: %s", name, reason)
-        self._rejections.append(Rejection(at=workflow.now(), type=name, key=None, reason=reason))
+    def _fact(self, name: str, raw: RawValue, kind: type[Fact]) -> None:
+        """Apply a fact, or keep its refusal (``open_fact``)."""
+        opened = open_fact(name, raw, kind, self._reliable)
+        if isinstance(opened, Rejection):
+            self._rejections.append(opened)
+        elif opened is not None:
+            self._signal(opened)
 
     # ------------------------------------------------------------ updates: requests
 
@@ -639,7 +331,7 @@ class ProgrammeWorkflow:
 
     @workflow.update(name="withdraw")
     def withdraw(self, command: Withdraw) -> ProgrammeView:
-        waiting = list(self._deliveries.values())
+        waiting = self._deliveries.under_way()
         view = self._update(command)
         if self._reliable and self._state.status is Status.withdrawn:
             # Nobody is to be reminded of a withdrawn programme, and an erasure withdraws

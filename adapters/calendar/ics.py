@@ -32,7 +32,7 @@ def summary(entry: Entry, lang: str, programme: str, stages: dict[str, str]) -> 
     if entry.kind is Kind.deadline:
         stage = stages.get(entry.stage or "", entry.stage)
         return text(lang, "calendar.deadline", programme=programme, stage=stage)
-    kind = text(lang, f"kind.{entry.what}").lower()
+    kind = text(lang, f"kind.{entry.what}")
     return text(lang, "calendar.evaluation", programme=programme, kind=kind)
 
 
@@ -43,7 +43,7 @@ def status_text(entry: Entry, lang: str) -> str:
     if key in catalogue:
         return catalogue[key]
     verdict = catalogue.get(f"verdict.{entry.status}", entry.status.replace("_", " "))
-    return text(lang, "calendar.verdict", verdict=verdict.lower())
+    return text(lang, "calendar.verdict", verdict=verdict)
 
 
 def description(entry: Entry, lang: str, stages: dict[str, str]) -> str:

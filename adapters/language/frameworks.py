@@ -14,7 +14,8 @@ from pathlib import Path
 
 from domain.errors import TemplateError
 from domain.framework import DEFAULT_FRAMEWORK, Framework, text_in
-from domain.template import Template, describe_errors
+from domain.template import Template
+from domain.template_parsing import describe_errors
 
 SHIPPED = Path(__file__).resolve().parents[2] / "frameworks"
 MAX_FILE = 256 * 1024

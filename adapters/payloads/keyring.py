@@ -25,16 +25,17 @@ another master key fails at once, with a message naming ``PARCOURS_MASTER_KEY``,
 instead of decoding garbage later. ``rotate_master`` rewraps every data key under a
 new master key and rewrites that check value (``parcours keys rotate-master``).
 
-Wrapping, sealing, erasure and rotation must agree on one set of keys and associated
-data, so they stay in one module; where the rows live is ``adapters.stores.keys``.
+Erasure and rotation must agree on one set of keys, so they stay with the keys in this
+module; the formats keys and data are sealed in, with the associated data each binds,
+are ``adapters.payloads.wrapping``'s; the master key as it is given (the environment,
+``master.key``) is ``adapters.payloads.master_key``'s; where the rows live is
+``adapters.stores.keys``.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import os
-import secrets
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -48,6 +49,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from adapters.payloads import wrapping
 from adapters.stores.keys import KeyRow, KeyStore, KeyStoreError, SqliteKeyStore
 
 SYSTEM = "system"
@@ -55,10 +57,7 @@ SYSTEM = "system"
 EMPLOYEE = "employee:"
 """The prefix of an employee's owner in the key store."""
 MASTER_KEY_ENV = "PARCOURS_MASTER_KEY"
-MASTER_KEY_FILE = "master.key"
 KEYS_FILE = "keys.db"
-NONCE = 12
-CHECK = b"parcours master key check v1"
 ERASED_TTL = 2.0
 """Seconds a process trusts that a key it holds is not erased before asking the store again:
 an erasure made by another process (the API, the CLI) reaches every worker within this."""
@@ -70,10 +69,6 @@ read back from the store when next needed."""
 
 class KeyringError(Exception):
     """The key store cannot be used as it is (wrong master key, unreadable, a key missing)."""
-
-
-class MasterKeyError(KeyringError):
-    """The master key is missing or malformed; the message names where it came from."""
 
 
 class DataErased(KeyringError):
@@ -94,7 +89,7 @@ class KeyDestroyed:
     """True when the key had been destroyed before: erasing is idempotent."""
 
 
-# ---------------------------------------------------------------- the master key
+# ---------------------------------------------------------------- owners
 
 
 def owner_key(owner: str) -> str:
@@ -111,44 +106,6 @@ def _legacy(owner: str) -> str:
 
 def _employee(owner: str) -> str:
     return owner.removeprefix(EMPLOYEE)
-
-
-def generate_master_key() -> str:
-    """A new master key, as ``PARCOURS_MASTER_KEY`` takes it: base64 of 32 random bytes."""
-    return base64.b64encode(secrets.token_bytes(32)).decode()
-
-
-def parse_master_key(text: str, source: str = MASTER_KEY_ENV) -> bytes:
-    """The 32 bytes of a base64 master key; ``MasterKeyError`` naming ``source`` otherwise."""
-    try:
-        key = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        key = b""
-    if len(key) != 32:
-        raise MasterKeyError(
-            f"{source}: must be base64 of 32 random bytes, e.g. from "
-            '`python -c "import base64, secrets; '
-            'print(base64.b64encode(secrets.token_bytes(32)).decode())"`'
-        )
-    return key
-
-
-def ensure_master_key_file(data_dir: Path) -> tuple[Path, bool]:
-    """``<data_dir>/master.key`` (mode 0600), made now if missing; True when just made."""
-    path = data_dir / MASTER_KEY_FILE
-    made = False
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            pass
-        else:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(generate_master_key() + "\n")
-            made = True
-    path.chmod(0o600)
-    return path, made
 
 
 # ---------------------------------------------------------------- the store
@@ -204,8 +161,8 @@ class Keyring:
 
     def _check_master(self) -> None:
         with self._lock:
-            stored = self.store.check_value(_check_value(self._master))
-        if not _opens_check(self._master, stored):
+            stored = self.store.check_value(wrapping.check_value(self._master))
+        if not wrapping.opens_check(self._master, stored):
             raise KeyringError(
                 f"it is not the master key the key store {self.path} was made with; "
                 "give the same key to every worker, the API and the CLI"
@@ -241,18 +198,15 @@ class Keyring:
 
         def rewrap(key_id: str, owner: str, wrapped: bytes) -> bytes:
             try:
-                raw = self._master.decrypt(
-                    wrapped[:NONCE], wrapped[NONCE:], _wrap_aad(key_id, owner)
-                )
+                raw = wrapping.unwrap(self._master, key_id, owner, wrapped)
             except InvalidTag as exc:
                 raise KeyringError(
                     f"data key {key_id} in {self.path} does not open with the current "
                     "master key: nothing was rotated"
                 ) from exc
-            nonce = secrets.token_bytes(NONCE)
-            return nonce + new.encrypt(nonce, raw, _wrap_aad(key_id, owner))
+            return wrapping.wrap(new, key_id, owner, raw)
 
-        check = _check_value(new)
+        check = wrapping.check_value(new)
         with self._lock:
             self._check_master_unlocked()
             count = self.store.rewrap(rewrap, check)
@@ -262,7 +216,7 @@ class Keyring:
         return count
 
     def _check_master_unlocked(self) -> None:
-        if not _opens_check(self._master, self.store.check_value(self._check or b"-")):
+        if not wrapping.opens_check(self._master, self.store.check_value(self._check or b"-")):
             raise KeyringError(
                 f"the key store {self.path} is not under this master key (rotated already?)"
             )
@@ -302,7 +256,11 @@ class Keyring:
         with self._lock, self._store_errors():
             missing = [owner for owner in wanted if self._owned(owner) is None]
             if missing:
-                self._create(tuple(missing))
+                for owner, row in self._create(tuple(missing)).items():
+                    if row.erased is None and row.wrapped is not None:
+                        # Kept in the cache: the launches that follow seal with it
+                        # without asking the store again (within the cache's TTL).
+                        self._unwrap(row, owner)
 
     def key_by_id(self, key_id: str) -> AESGCM:
         """The key ``key_id`` names, to decrypt with. ``DataErased`` when it was destroyed,
@@ -331,21 +289,17 @@ class Keyring:
         when the owner's key was destroyed.
         """
         key_id, aead = self.key_for(owner)
-        kid = key_id.encode()
-        nonce = secrets.token_bytes(NONCE)
-        return bytes([len(kid)]) + kid + nonce + aead.encrypt(nonce, data, _seal_aad(kid, context))
+        return wrapping.seal(key_id, aead, data, context)
 
     def open(self, sealed: bytes, context: bytes = b"") -> bytes:
         """What ``seal`` sealed. ``DataErased`` when its owner was erased, ``KeyringError``
         when it is not sealed data of this store (or the context differs)."""
-        size = sealed[0] if sealed else 0
-        kid = sealed[1 : 1 + size]
-        body = sealed[1 + size :]
-        if not size or len(kid) != size or len(body) <= NONCE:
+        key_id = wrapping.sealed_key_id(sealed)
+        if key_id is None:
             raise KeyringError("not data sealed by parcours")
-        aead = self.key_by_id(kid.decode(errors="replace"))
+        aead = self.key_by_id(key_id)
         try:
-            return aead.decrypt(body[:NONCE], body[NONCE:], _seal_aad(kid, context))
+            return wrapping.open_sealed(aead, sealed, context)
         except InvalidTag as exc:
             raise KeyringError("sealed data does not open: changed, or another context") from exc
 
@@ -385,7 +339,7 @@ class Keyring:
             # Namespaced, and made before that: both, should an older process have
             # made one beside the other.
             already = self.store.erase(
-                (owner, _legacy(owner)), _new_key_id(), now.isoformat(), sealed
+                (owner, _legacy(owner)), wrapping.new_key_id(), now.isoformat(), sealed
             )
             self._forget(owner)
         if already is not None:
@@ -420,11 +374,9 @@ class Keyring:
         """New keys for ``owners``, kept in one transaction; each owner's row as kept."""
         rows: dict[str, KeyRow] = {}
         for owner in owners:
-            key_id = _new_key_id()
-            nonce = secrets.token_bytes(NONCE)
-            wrapped = nonce + self._master.encrypt(
-                nonce, AESGCM.generate_key(bit_length=256), _wrap_aad(key_id, owner)
-            )
+            key_id = wrapping.new_key_id()
+            raw = AESGCM.generate_key(bit_length=256)
+            wrapped = wrapping.wrap(self._master, key_id, owner, raw)
             rows[owner] = KeyRow(key_id, owner, wrapped, None)
         created = datetime.now(UTC).isoformat()
         if self.store.insert(tuple(rows.values()), created, self._check) == len(rows):
@@ -445,9 +397,9 @@ class Keyring:
             self._forget(owner)
             raise DataErased(_employee(owner))
         try:
-            raw = self._master.decrypt(wrapped[:NONCE], wrapped[NONCE:], _wrap_aad(key_id, stored))
+            raw = wrapping.unwrap(self._master, key_id, stored, wrapped)
         except InvalidTag as exc:
-            if not _opens_check(self._master, self.store.check_value(self._check)):
+            if not wrapping.opens_check(self._master, self.store.check_value(self._check)):
                 raise _rotated(self.path) from exc
             raise KeyringError(
                 f"data key {key_id} in {self.path} does not open with the master key"
@@ -465,18 +417,6 @@ class Keyring:
             self._by_id.pop(key.key_id, None)
 
 
-def _check_value(master: AESGCM) -> bytes:
-    nonce = secrets.token_bytes(NONCE)
-    return nonce + master.encrypt(nonce, CHECK, b"check")
-
-
-def _opens_check(master: AESGCM, stored: bytes) -> bool:
-    try:
-        return master.decrypt(stored[:NONCE], stored[NONCE:], b"check") == CHECK
-    except (InvalidTag, ValueError):
-        return False
-
-
 def _rotated(where: str) -> KeyringError:
     return KeyringError(
         f"the master key of the key store {where} was rotated since this process started: "
@@ -484,30 +424,14 @@ def _rotated(where: str) -> KeyringError:
     )
 
 
-def _new_key_id() -> str:
-    return "k-" + secrets.token_hex(12)
-
-
-def _seal_aad(key_id: bytes, context: bytes) -> bytes:
-    return b"sealed\n" + key_id + b"\n" + context
-
-
-def _wrap_aad(key_id: str, owner: str) -> bytes:
-    return f"{key_id}\n{owner}".encode()
-
-
 __all__ = [
     "EMPLOYEE",
     "KEYS_FILE",
     "MASTER_KEY_ENV",
-    "MASTER_KEY_FILE",
     "SYSTEM",
     "DataErased",
     "KeyDestroyed",
     "Keyring",
     "KeyringError",
-    "ensure_master_key_file",
-    "generate_master_key",
     "owner_key",
-    "parse_master_key",
 ]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -177,6 +177,56 @@ def _where(where: ArchiveFilter, mark: str) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", values
 
 
+def _upsert(mark: str) -> str:
+    """The archive's upsert, with ``mark`` the driver's placeholder (``?`` or ``%s``)."""
+    return (
+        f"INSERT INTO archive ({COLUMNS}, sealed) VALUES ({', '.join([mark] * 10)})"
+        " ON CONFLICT (programme_id) DO UPDATE SET status = excluded.status,"
+        " stage = excluded.stage, closed_at = excluded.closed_at,"
+        " archived_at = excluded.archived_at, events = excluded.events,"
+        " sealed = excluded.sealed"
+    )
+
+
+def _row(entry: ArchiveEntry, sealed: bytes, time: Callable[[datetime], Any]) -> tuple[Any, ...]:
+    """``entry``'s columns and ``sealed``, its times as ``time`` stores them."""
+    return (
+        entry.programme_id,
+        entry.employee_id,
+        entry.template_id,
+        entry.cohort_id,
+        entry.status,
+        entry.stage,
+        time(entry.closed_at),
+        time(entry.archived_at),
+        entry.events,
+        sealed,
+    )
+
+
+def _entry(row: Sequence[Any], time: Callable[[Any], datetime]) -> ArchiveEntry:
+    """The entry in ``row`` (``COLUMNS``' order), its times read by ``time``."""
+    return ArchiveEntry(
+        programme_id=row[0],
+        employee_id=row[1],
+        template_id=row[2],
+        cohort_id=row[3],
+        status=row[4],
+        stage=row[5],
+        closed_at=time(row[6]),
+        archived_at=time(row[7]),
+        events=row[8],
+    )
+
+
+def _stored(value: datetime) -> datetime:
+    return value
+
+
+def _read(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
 class SqliteArchive:
     """``ProgrammeArchive`` in one SQLite file, 0600."""
 
@@ -205,25 +255,7 @@ class SqliteArchive:
         except DataErased:
             return False
         with self._lock:
-            self._db.execute(
-                f"INSERT INTO archive ({COLUMNS}, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(programme_id) DO UPDATE SET status = excluded.status,"
-                " stage = excluded.stage, closed_at = excluded.closed_at,"
-                " archived_at = excluded.archived_at, events = excluded.events,"
-                " sealed = excluded.sealed",
-                (
-                    entry.programme_id,
-                    entry.employee_id,
-                    entry.template_id,
-                    entry.cohort_id,
-                    entry.status,
-                    entry.stage,
-                    _utc(entry.closed_at),
-                    _utc(entry.archived_at),
-                    entry.events,
-                    sealed,
-                ),
-            )
+            self._db.execute(_upsert("?"), _row(entry, sealed, _utc))
         return True
 
     def entry(self, programme_id: str) -> ArchiveEntry | None:
@@ -231,7 +263,7 @@ class SqliteArchive:
             row = self._db.execute(
                 f"SELECT {COLUMNS} FROM archive WHERE programme_id = ?", (programme_id,)
             ).fetchone()
-        return None if row is None else self._entry(row)
+        return None if row is None else _entry(row, _parse)
 
     def events(self, programme_id: str) -> list[Event] | None:
         with self._lock:
@@ -248,7 +280,7 @@ class SqliteArchive:
                 " ORDER BY closed_at DESC, programme_id LIMIT ?",
                 (*values, where.limit),
             ).fetchall()
-        return [self._entry(row) for row in rows]
+        return [_entry(row, _parse) for row in rows]
 
     def forget_employee(self, employee_id: str) -> int:
         with self._lock:
@@ -269,20 +301,6 @@ class SqliteArchive:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-    @staticmethod
-    def _entry(row: Sequence[Any]) -> ArchiveEntry:
-        return ArchiveEntry(
-            programme_id=row[0],
-            employee_id=row[1],
-            template_id=row[2],
-            cohort_id=row[3],
-            status=row[4],
-            stage=row[5],
-            closed_at=_parse(row[6]),
-            archived_at=_parse(row[7]),
-            events=row[8],
-        )
 
 
 MIGRATIONS = (
@@ -313,26 +331,7 @@ class PostgresArchive:
         except DataErased:
             return False
         with self._database.connection() as connection:
-            connection.execute(
-                f"INSERT INTO archive ({COLUMNS}, sealed)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT (programme_id) DO UPDATE SET status = excluded.status,"
-                " stage = excluded.stage, closed_at = excluded.closed_at,"
-                " archived_at = excluded.archived_at, events = excluded.events,"
-                " sealed = excluded.sealed",
-                (
-                    entry.programme_id,
-                    entry.employee_id,
-                    entry.template_id,
-                    entry.cohort_id,
-                    entry.status,
-                    entry.stage,
-                    entry.closed_at,
-                    entry.archived_at,
-                    entry.events,
-                    sealed,
-                ),
-            )
+            connection.execute(_upsert("%s"), _row(entry, sealed, _stored))
         return True
 
     def entry(self, programme_id: str) -> ArchiveEntry | None:
@@ -340,7 +339,7 @@ class PostgresArchive:
             row = connection.execute(
                 f"SELECT {COLUMNS} FROM archive WHERE programme_id = %s", (programme_id,)
             ).fetchone()
-        return None if row is None else self._entry(row)
+        return None if row is None else _entry(row, _read)
 
     def events(self, programme_id: str) -> list[Event] | None:
         with self._database.connection() as connection:
@@ -357,7 +356,7 @@ class PostgresArchive:
                 " ORDER BY closed_at DESC, programme_id LIMIT %s",
                 (*values, where.limit),
             ).fetchall()
-        return [self._entry(row) for row in rows]
+        return [_entry(row, _read) for row in rows]
 
     def forget_employee(self, employee_id: str) -> int:
         with self._database.connection() as connection:
@@ -380,20 +379,6 @@ class PostgresArchive:
 
     def close(self) -> None:
         """Nothing: the pool is the ``Database``'s, shared with the other stores."""
-
-    @staticmethod
-    def _entry(row: Sequence[Any]) -> ArchiveEntry:
-        return ArchiveEntry(
-            programme_id=row[0],
-            employee_id=row[1],
-            template_id=row[2],
-            cohort_id=row[3],
-            status=row[4],
-            stage=row[5],
-            closed_at=row[6].astimezone(UTC),
-            archived_at=row[7].astimezone(UTC),
-            events=row[8],
-        )
 
 
 __all__ = [

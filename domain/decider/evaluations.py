@@ -7,7 +7,8 @@ from fractions import Fraction
 
 from domain import rules as r
 from domain.decider.draft import Draft
-from domain.evaluation import Attendance, Rating, evaluate, expected_attainment
+from domain.evaluate import evaluate, expected_attainment
+from domain.evaluation import Attendance, Rating
 from domain.events import EvaluationRecorded
 from domain.evidence import Ending
 from domain.expectations import REPORTED_IN

@@ -1,33 +1,23 @@
 """``parcours``: the command line. A thin shell over ``ProgrammeClient``, one module per
-group of commands; ``shell`` has what they share (exit codes included)."""
+group of commands; ``shell`` has what they share (exit codes included).
+
+Importing this package loads none of them: ``parcours --help`` prints
+``gateway.cli.overview`` without typer, and ``app`` (or a command module) is loaded on
+first use, with every command registered on it (``_load``).
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
-from gateway.cli import (
-    archive,
-    calendars,
-    cohorts,
-    commands,
-    deploys,
-    keys,
-    launching,
-    migrating,
-    outbox,
-    people,
-    personal_data,
-    reading,
-    services,
-    simulate,
-    templates,
-)
-from gateway.cli.shell import app
+if TYPE_CHECKING:
+    from gateway.cli.shell import app as app
 
-__all__ = [
-    "app",
+COMMAND_MODULES = (
     "archive",
     "calendars",
     "cohorts",
@@ -35,7 +25,6 @@ __all__ = [
     "deploys",
     "keys",
     "launching",
-    "main",
     "migrating",
     "outbox",
     "people",
@@ -44,7 +33,28 @@ __all__ = [
     "services",
     "simulate",
     "templates",
-]
+)
+"""The modules whose commands register on ``app``, in the order typer lists them."""
+
+__all__ = ["app", "main", *COMMAND_MODULES]
+
+
+def _load() -> None:
+    """Import every command module, so that ``app`` has all its commands."""
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"gateway.cli.{name}")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        _load()
+        from gateway.cli.shell import app
+
+        return app
+    if name in COMMAND_MODULES:
+        _load()
+        return sys.modules[f"gateway.cli.{name}"]
+    raise AttributeError(f"module 'gateway.cli' has no attribute {name!r}")
 
 
 def main() -> None:
@@ -54,11 +64,19 @@ def main() -> None:
     finalisation then aborts ("PyGILState_Release ... must be current", temporalio
     sdk-python#300) with exit code 134 after the work is done. So flush and exit at once.
     """
+    from gateway.cli import overview
+
     code = 0
-    try:
-        app()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    if overview.asks_overview(sys.argv[1:]):
+        sys.stdout.write(overview.page())
+    else:
+        _load()
+        from gateway.cli.shell import app
+
+        try:
+            app()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -35,7 +35,7 @@ app.add_typer(keys_app, name="keys")
 @keys_app.command("new")
 def new() -> None:
     """Print a fresh master key (base64 of 32 random bytes)."""
-    from adapters.payloads.keyring import generate_master_key
+    from adapters.payloads.master_key import generate_master_key
 
     out.print(generate_master_key(), highlight=False)
 
@@ -57,7 +57,8 @@ def rotate_master(
 
     Restart every worker, the API and the CLI with the new key afterwards.
     """
-    from adapters.payloads.keyring import KeyringError, parse_master_key
+    from adapters.payloads.keyring import KeyringError
+    from adapters.payloads.master_key import parse_master_key
     from bootstrap import rotate_master_key
     from config import SettingsError
 

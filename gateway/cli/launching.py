@@ -118,7 +118,7 @@ def launch_cohort(
 
     from domain.errors import TemplateError
     from domain.ids import Identifier
-    from domain.template import describe_errors
+    from domain.template_parsing import describe_errors
     from gateway import catalogue
     from gateway.client import cohort as cohorts
 

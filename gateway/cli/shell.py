@@ -82,7 +82,7 @@ def build(model: type[T], **fields: Any) -> T:
     """Build a command; a malformed one names the field and the rule, exit 2."""
     from pydantic import ValidationError
 
-    from domain.template import describe_errors
+    from domain.template_parsing import describe_errors
 
     try:
         return model(**fields)

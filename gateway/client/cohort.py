@@ -20,7 +20,8 @@ from domain.enrolment import check_participants
 from domain.errors import DomainError
 from domain.holders import HELD
 from domain.people import Contact
-from domain.template import Template, describe_errors
+from domain.template import Template
+from domain.template_parsing import describe_errors
 from domain.view import ProgrammeView
 from gateway.client import archived
 from gateway.client.errors import (

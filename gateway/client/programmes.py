@@ -1,33 +1,22 @@
 """``ProgrammeClient``: the one Python client; the CLI and the HTTP API are shells over it.
 
-One class, one method per thing a caller does to a programme, so it is long; erasure,
-cohorts, errors and models live beside it (``gateway.client.*``).
+One class, one method per thing a caller does to a programme; the work behind them lives
+beside it (``gateway.client.*``): launching, sending requests and facts, listings,
+erasure, cohorts, errors and models.
 """
 
 from __future__ import annotations
 
 import asyncio
-import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
-    WorkflowExecution,
-    WorkflowHandle,
-    WorkflowUpdateFailedError,
 )
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.language.zones import zone_of
 from adapters.payloads.keyring import DataErased, Keyring
 from adapters.reports import Report, reports_of
 from adapters.stores.archive import ArchiveEntry, ArchiveFilter, ProgrammeArchive
@@ -42,7 +31,6 @@ from domain.commands import (
     CancelSession,
     Employee,
     GiveFeedback,
-    Launch,
     NominateRaters,
     Pause,
     RateExpectations,
@@ -54,39 +42,27 @@ from domain.commands import (
     Resume,
     Withdraw,
 )
-from domain.enrolment import check_start
-from domain.errors import DomainError
 from domain.events import Event
 from domain.holders import NOBODY, Holders
 from domain.people import Contact
-from domain.replanning import check_first_session
-from domain.roles import one_role_each
-from domain.rules import check_occurred_at
-from domain.template import Role, Template
+from domain.template import Template
 from domain.view import ProgrammeView
-from gateway.client import archived, erasure, pages
+from gateway.client import archived, erasure, launching, listings, sending
 from gateway.client.errors import (
-    CommandRefused,
     InvalidRequest,
-    ParcoursError,
     ProgrammeNotFound,
     TemporalUnavailable,
     translate,
 )
 from gateway.client.models import (
-    ErasedProgramme,
     Erasure,
     Filters,
     Launched,
     ProgrammePage,
     check_zone,
 )
-from workflows import search_attributes as sa
 from workflows.messages import (
-    REVISION,
     TASK_QUEUE,
-    ProgrammeInput,
-    ProgrammeOutcome,
     Receipt,
     RunSettings,
 )
@@ -99,19 +75,12 @@ if TYPE_CHECKING:
 # Reading Temporal's own history and replaying it need the worker's replayer: imported by
 # the methods that do it, so a command that only signals or reads a view starts faster.
 
-Handle = WorkflowHandle[ProgrammeWorkflow, ProgrammeOutcome]
-RECEIPT_WAIT = timedelta(seconds=5)
 QUERY_WAIT = timedelta(seconds=10)
 """How long a read of a programme (a query, answered by a worker) waits: Temporal's own
 wait for a worker is about 30 s, after which it says "no poller seen"; both are 503."""
 UPDATE_WAIT = timedelta(seconds=20)
 """How long a request (an update) waits for a worker to take it. Without a bound the
 SDK waits for ever while no worker runs, and so would the API's and the CLI's callers."""
-
-
-def start_of(day: date, time_zone: str = "UTC") -> datetime:
-    """Midnight of ``day`` in the programme's time zone: a date people give is theirs."""
-    return datetime.combine(day, time(0), tzinfo=zone_of(time_zone))
 
 
 class ProgrammeClient:
@@ -169,66 +138,16 @@ class ProgrammeClient:
             raise InvalidRequest(f"employee.time_zone: {exc}") from exc
         for contact in contacts:  # a store write each: off the event loop
             await asyncio.to_thread(self.set_person, contact)
-        if start_date is not None:
-            try:
-                check_start(start_date, datetime.now(UTC).date())
-            except DomainError as exc:
-                raise InvalidRequest(str(exc)) from exc
-        try:  # the workflow would take it under rules 5 and refuse it: say so now
-            one_role_each(
-                {
-                    Role.employee: employee.id,
-                    Role.coach: holders.coach,
-                    Role.manager: holders.manager,
-                    Role.sponsor: holders.sponsor,
-                }
-            )
-        except DomainError as exc:
-            raise InvalidRequest(exc.shown) from exc
-        launch = Launch(
-            programme_id=programme_id,
+        launch = launching.checked_launch(
+            programme_id,
             employee=employee,
             template=template,
-            **holders.as_ids(),
+            holders=holders,
             cohort_id=cohort_id,
-            start=start_of(start_date, employee.time_zone) if start_date else None,
+            start_date=start_date,
             first_session=first_session,
         )
-        if first_session is not None:
-            try:
-                starts = launch.start or datetime.now(UTC)
-                check_first_session(first_session, max(starts, datetime.now(UTC)), template)
-            except DomainError as exc:
-                raise InvalidRequest(str(exc)) from exc
-        attributes = [
-            SearchAttributePair(sa.EMPLOYEE_ID, employee.id),
-            SearchAttributePair(sa.TEMPLATE_ID, template.id),
-            SearchAttributePair(sa.PROGRAMME_STATUS, "running"),
-            SearchAttributePair(sa.PROGRAMME_STAGE, template.stages[0].key),
-        ]
-        if cohort_id:
-            attributes.append(SearchAttributePair(sa.COHORT_ID, cohort_id))
-        try:
-            await self.temporal.start_workflow(
-                ProgrammeWorkflow.run,
-                ProgrammeInput(
-                    launch=launch, settings=settings or RunSettings(), revision=REVISION
-                ),
-                id=programme_id,
-                task_queue=self.task_queue,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-                search_attributes=TypedSearchAttributes(attributes),
-                # Ids only: the Web UI shows it in every listing, to whoever may list.
-                static_summary=f"{template.id} — {employee.id}",
-            )
-        except WorkflowAlreadyStartedError:
-            return Launched(programme_id=programme_id, created=False)
-        except DataErased as exc:  # no new data for an erased employee, ever
-            raise CommandRefused(f"cannot launch {programme_id}: {exc}") from exc
-        except (RPCError, RuntimeError) as exc:
-            raise translate(exc, programme_id) from exc
-        return Launched(programme_id=programme_id, created=True)
+        return await launching.start(self.temporal, self.task_queue, launch, settings, cohort_id)
 
     # ------------------------------------------------------------ requests (updates)
 
@@ -296,50 +215,10 @@ class ProgrammeClient:
         return await self._update(programme_id, ProgrammeWorkflow.advance_stage, command)
 
     async def _update(self, programme_id: str, update: Any, command: Any) -> ProgrammeView:
-        """Send a request and wait for its answer, at most ``update_wait``.
-
-        The update's id is the command's key, so a request sent again after a timeout is
-        the same request to Temporal, and the programme applies its key once.
-        """
+        """Send a request and wait for its answer, at most ``update_wait``
+        (``gateway.client.sending.request``)."""
         handle = self._handle(programme_id)
-        wait = self.update_wait.total_seconds()
-        try:
-            async with asyncio.timeout(wait):
-                result = await handle.execute_update(update, command, id=command.key)
-        except (TimeoutError, RPCTimeoutOrCancelledError) as exc:
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
-                raise  # our caller cancelled: not a timeout of ours to answer
-            raise TemporalUnavailable(
-                f"no worker took the request within {wait:g} s (is a worker running?); "
-                "it may still be applied when one does, so send it again with the same key"
-            ) from exc
-        except WorkflowUpdateFailedError as exc:
-            cause = exc.cause
-            if isinstance(cause, ApplicationError):
-                raise CommandRefused(cause.message) from exc
-            raise CommandRefused(str(cause or exc)) from exc
-        except DataErased as exc:
-            raise CommandRefused(str(exc)) from exc
-        except RPCError as exc:
-            if exc.status == RPCStatusCode.NOT_FOUND:
-                raise await self._closed(programme_id, update) from exc
-            raise translate(exc, programme_id) from exc
-        except RuntimeError as exc:
-            raise translate(exc, programme_id) from exc
-        assert isinstance(result, ProgrammeView)
-        return result
-
-    async def _closed(self, programme_id: str, update: Any) -> ParcoursError:
-        """An update Temporal could not deliver: to a programme that ended (a refusal that
-        says so, as the programme would), or to none."""
-        try:
-            described = await self._handle(programme_id).describe()
-        except RPCError as exc:
-            return translate(exc, programme_id)
-        status = described.typed_search_attributes.get(sa.PROGRAMME_STATUS) or "closed"
-        doing = getattr(update, "__name__", "do that").replace("_", " ")
-        return CommandRefused(f"cannot {doing}: the programme is {status}")
+        return await sending.request(handle, programme_id, update, command, self.update_wait)
 
     # ------------------------------------------------------------ facts (signals)
 
@@ -352,65 +231,11 @@ class ProgrammeClient:
     async def record_progress(self, programme_id: str, command: RecordProgress) -> Receipt:
         return await self._signal(programme_id, ProgrammeWorkflow.record_progress, command)
 
-    async def _signal(
-        self, programme_id: str, signal: Any, command: GiveFeedback | RecordSession | RecordProgress
-    ) -> Receipt:
-        """Send a fact, then wait briefly for the programme to apply or refuse it.
-
-        Every fact carries an idempotency key (one is made when the caller gave none),
-        so a retried call never counts twice and its receipt can be asked for. When no
-        worker answers in time the fact is still safely in Temporal: the receipt says
-        ``unknown`` and the programme applies it when a worker comes back.
-        """
-        now = datetime.now(UTC)
-        if command.occurred_at is not None:
-            await self._check_occurred_at(programme_id, command.occurred_at, now)
-        stamped: dict[str, Any] = {"occurred_at": command.occurred_at or now}
-        if command.key is None:
-            stamped["key"] = str(uuid.uuid4())
-        command = command.model_copy(update=stamped)
-        assert command.key is not None
-        handle = self._handle(programme_id)
-        try:
-            await handle.signal(signal, command)
-        except DataErased as exc:
-            raise CommandRefused(str(exc)) from exc
-        except RPCError as exc:
-            if exc.status == RPCStatusCode.NOT_FOUND:  # ended: say so, as for a request
-                raise await self._closed(programme_id, signal) from exc
-            raise translate(exc, programme_id) from exc
-        except RuntimeError as exc:
-            raise translate(exc, programme_id) from exc
-        receipt = await self._await_receipt(handle, command.key)
-        if receipt.outcome == "rejected":
-            raise CommandRefused(receipt.reason or "refused")
-        return receipt
-
-    async def _check_occurred_at(
-        self, programme_id: str, occurred_at: datetime, now: datetime
-    ) -> None:
-        """A time the caller gave: not in the future, not before the programme began."""
-        try:
-            check_occurred_at(occurred_at, now, datetime.min.replace(tzinfo=UTC))
-            view = await self.view(programme_id)
-            check_occurred_at(occurred_at, now, view.starts_at)
-        except DomainError as exc:
-            raise InvalidRequest(str(exc)) from exc
-
-    async def _await_receipt(self, handle: Handle, key: str) -> Receipt:
-        deadline = asyncio.get_running_loop().time() + RECEIPT_WAIT.total_seconds()
-        delay = 0.02
-        while True:
-            try:
-                receipt = await asyncio.wait_for(
-                    handle.query(ProgrammeWorkflow.receipt, key), RECEIPT_WAIT.total_seconds()
-                )
-            except (RPCError, TimeoutError):
-                return Receipt(key=key, outcome="unknown")
-            if receipt.outcome != "unknown" or asyncio.get_running_loop().time() > deadline:
-                return receipt
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.5)
+    async def _signal(self, programme_id: str, signal: Any, command: sending.Fact) -> Receipt:
+        """Send a fact and wait briefly for its receipt (``gateway.client.sending.fact``)."""
+        return await sending.fact(
+            self._handle(programme_id), programme_id, signal, command, self.view
+        )
 
     # ------------------------------------------------------------ reads
 
@@ -518,60 +343,15 @@ class ProgrammeClient:
         *,
         scope: str = "",
     ) -> ProgrammePage:
-        """One page of programmes matching ``filters``, each as its view.
-
-        Page tokens are signed (``gateway.client.pages``) for these filters and ``scope``
-        (the API passes the caller's role): a forged or misused one is refused at once,
-        without asking Temporal."""
-        query = filters.query()
-        key = pages.key_for(self.temporal)
-        token = pages.verify(key, scope, query, page_token) if page_token else None
-        listing = self.temporal.list_workflows(query, page_size=page_size, next_page_token=token)
-        try:
-            await listing.fetch_next_page()
-        except RPCError as exc:
-            # Signed by us, yet Temporal cannot read it (another cluster's, say)
-            if token is not None and exc.status in (
-                RPCStatusCode.UNKNOWN,
-                RPCStatusCode.INVALID_ARGUMENT,
-            ):
-                raise InvalidRequest("page_token: not a token this API gave out") from exc
-            raise translate(exc, "") from exc
-        except RuntimeError as exc:
-            raise translate(exc, "") from exc
-        executions = list(listing.current_page or [])
-        gate = asyncio.Semaphore(10)
-        erased: dict[str, bool] = {}
-
-        async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme:
-            employee_id = execution.typed_search_attributes.get(sa.EMPLOYEE_ID) or ids.employee_of(
-                execution.id
-            )
-            if employee_id is not None:
-                if employee_id not in erased:
-                    erased[employee_id] = erasure.is_erased(self.temporal, employee_id)
-                if erased[employee_id]:
-                    return erasure.erased_programme(execution.id, employee_id, execution)
-            async with gate:  # erasure was checked above, once per employee
-                return await self._view(execution.id)
-
-        items = await asyncio.gather(*(view(e) for e in executions))
-        following = listing.next_page_token
-        return ProgrammePage(
-            items=list(items),
-            next_page_token=pages.sign(key, scope, query, following) if following else None,
+        """One page of programmes matching ``filters``, each as its view
+        (``gateway.client.listings``)."""
+        return await listings.list_programmes(
+            self.temporal, self._view, filters, page_token, page_size, scope
         )
 
     async def count_by_stage(self, filters: Filters) -> dict[str, int]:
         """How many programmes match, per stage ('' for those past their last stage)."""
-        counts: dict[str, int] = {}
-        try:
-            async for execution in self.temporal.list_workflows(filters.query()):
-                stage = execution.typed_search_attributes.get(sa.PROGRAMME_STAGE) or ""
-                counts[stage] = counts.get(stage, 0) + 1
-        except (RPCError, RuntimeError) as exc:
-            raise translate(exc, "") from exc
-        return dict(sorted(counts.items()))
+        return await listings.count_by_stage(self.temporal, filters)
 
     # ------------------------------------------------------------ deploys
 
@@ -590,5 +370,5 @@ class ProgrammeClient:
         except RuntimeError as exc:
             raise translate(exc, "") from exc
 
-    def _handle(self, programme_id: str) -> Handle:
+    def _handle(self, programme_id: str) -> sending.Handle:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)

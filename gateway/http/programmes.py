@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from config import ApiRole as Role
 from domain.events import EVENT_LIST, Event
 from domain.state import Status
-from domain.template import describe_errors
+from domain.template_parsing import describe_errors
 from domain.view import ProgrammeView, shown_view
 from gateway.client import Filters, Launched, ProgrammePage
 from gateway.client.requests import LaunchRequest

@@ -73,7 +73,8 @@ from domain.scenarios import scenario_named
 from domain.schedule import next_wake
 from domain.simulation import simulate
 from domain.state import ProgrammeState
-from domain.template import Role, Template, parse_template
+from domain.template import Role, Template
+from domain.template_parsing import parse_template
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE.parents[1] / "templates"

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer, temporal_binary
 from tests.e2e.conftest import PARCOURS
 from tests.support import free_port

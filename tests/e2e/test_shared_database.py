@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from tests.e2e.conftest import PARCOURS
 from tests.integration.production import Inbox, smtp_server

@@ -21,7 +21,8 @@ from typing import TypeVar
 
 import httpx
 
-from adapters.payloads.keyring import Keyring, parse_master_key
+from adapters.payloads.keyring import Keyring
+from adapters.payloads.master_key import parse_master_key
 from adapters.temporal.dev_server import DevServer
 from bench.environment import cpu_seconds as bench_cpu_seconds
 from tests.e2e.conftest import PARCOURS

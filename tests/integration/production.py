@@ -29,7 +29,8 @@ from config import Settings
 from domain.commands import Employee, Launch
 from domain.events import Event
 from domain.notices import NoticeKind, Notification
-from domain.template import Role, Template, parse_template
+from domain.template import Role, Template
+from domain.template_parsing import parse_template
 from tests.support import free_port
 from workflows.messages import EventPage, ProgrammeInput
 from workflows.programme import ProgrammeWorkflow

@@ -60,7 +60,7 @@ out, with a warning saying how many were sent: on a busy 2-core machine 5,000 ca
 several minutes (see the module docstring)."""
 
 MALFORMATIONS: list[tuple[str, dict[str, Any], str]] = [
-    # the door holds a score to 1..10, the widest scale a framework may declare; a score
+    # the door holds a score to 0..10, the widest range a framework's scale may take; a score
     # within that but off the programme's own scale is the programme's refusal, later
     ("feedback", {"role": "peer", "rater_id": "P1", "scores": {"motivation": 11}}, "scores.motivation"),  # noqa: E501
     ("feedback", {"role": "boss", "rater_id": "P1", "scores": {"motivation": 3}}, "role"),

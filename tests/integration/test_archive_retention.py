@@ -19,14 +19,14 @@ import pytest
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.payloads.encryption import keyring_of
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.reports import render_markdown
 from adapters.stores.archive import ArchiveFilter
 from adapters.temporal.dev_server import DevServer, temporal_binary
 from bootstrap import programme_archive
 from config import Settings
 from domain.commands import AgreeObjectives, Employee
-from domain.template import parse_template
+from domain.template_parsing import parse_template
 from gateway.client import ProgrammeClient, ProgrammeErased
 from tests.integration.production import worker_running
 

@@ -30,6 +30,7 @@ HEADLINE = (
     "memory_per_programme_kib",
     "simulation_seconds_executive_6m",
     "cli_help_seconds",
+    "cli_help_ratio",
     "cli_command_seconds",
     "cli_temporal_ratio",
 )

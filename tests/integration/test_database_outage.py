@@ -16,7 +16,8 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from adapters.payloads.keyring import Keyring, generate_master_key, parse_master_key
+from adapters.payloads.keyring import Keyring
+from adapters.payloads.master_key import generate_master_key, parse_master_key
 from adapters.stores.idempotency import IdempotencyStore, PostgresAnswers
 from adapters.stores.keys import PostgresKeyStore
 from adapters.stores.postgres import POOL_WAIT, Database

@@ -19,7 +19,7 @@ from temporalio.api.common.v1 import Payload
 
 from adapters.payloads.compression import DEFLATED, inflate
 from adapters.payloads.encryption import ENCRYPTED, KEY_ID, PersonalDataCodec, keyring_of
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer, temporal_binary
 from config import Settings
 from domain.commands import AgreeObjectives, Employee, GiveFeedback

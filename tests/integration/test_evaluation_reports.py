@@ -14,7 +14,8 @@ from adapters.reports import EvaluationRecorder, Report, render_markdown
 from adapters.reports.report import ObjectiveLine, ReportEmployee
 from bootstrap import build_activities
 from domain.commands import Employee
-from domain.evaluation import Attendance, Rating, Verdict, evaluate
+from domain.evaluate import evaluate
+from domain.evaluation import Attendance, Rating, Verdict
 from domain.notices import EvaluationReport, NoticeKind, Notification
 from domain.reasons import english
 from domain.template import Dimension, EvaluationKind, Role

@@ -18,7 +18,8 @@ from domain.notices import NoticeKind, Notification
 from domain.people import Contact
 from domain.rules import CALENDAR
 from domain.state import ProgrammeState
-from domain.template import Role, parse_template
+from domain.template import Role
+from domain.template_parsing import parse_template
 from tests.integration.production import Inbox, smtp_server
 from tests.integration.test_smtp_notifier import mailer, smtp
 

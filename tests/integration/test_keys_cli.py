@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 import bootstrap
-from adapters.payloads.keyring import DataErased, Keyring, ensure_master_key_file, parse_master_key
+from adapters.payloads.keyring import DataErased, Keyring
+from adapters.payloads.master_key import ensure_master_key_file, parse_master_key
 from adapters.stores.keys import PostgresKeyStore
 from adapters.stores.postgres import Database
 from gateway.cli import app

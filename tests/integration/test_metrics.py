@@ -20,7 +20,7 @@ from temporalio.worker import Replayer
 from activities import metrics
 from adapters.observability.metrics import ProgrammeMetrics
 from adapters.payloads.encryption import data_converter
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from config import Settings
 from domain.commands import AgreeObjectives

@@ -12,12 +12,13 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from config import Settings
 from domain.commands import AdvanceStage, Employee
 from domain.migration import MigrationPreview
-from domain.template import Template, parse_template
+from domain.template import Template
+from domain.template_parsing import parse_template
 from gateway.client import ProgrammeClient
 from gateway.client.migrations import MigrationRequest, migrate
 from tests.integration.production import worker_running

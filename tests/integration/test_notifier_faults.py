@@ -37,7 +37,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from temporalio.client import WorkflowHandle
 
 from adapters.notify.webhook import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from config import Settings
 from domain.commands import AgreeObjectives
@@ -56,7 +56,8 @@ from tests.integration.production import (
     wait_for_event,
     worker_running,
 )
-from workflows.programme import NOTIFY_RETRY, ProgrammeWorkflow
+from workflows.deliveries import NOTIFY_RETRY
+from workflows.programme import ProgrammeWorkflow
 
 PROGRAMMES = 3
 TIMEOUT = 3.0

@@ -9,7 +9,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from config import Settings
 from gateway.client import ProgrammeClient

@@ -17,7 +17,8 @@ from unittest.mock import ANY
 import pytest
 
 from adapters.notify.journal import ERASED, DeliveryJournal
-from adapters.payloads.keyring import DataErased, Keyring, KeyringError, generate_master_key
+from adapters.payloads.keyring import DataErased, Keyring, KeyringError
+from adapters.payloads.master_key import generate_master_key
 from adapters.stores.archive import PostgresArchive, ProgrammeArchive, SqliteArchive
 from adapters.stores.deliveries import PostgresJournal
 from adapters.stores.idempotency import (

@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from bootstrap import open_keyring
 from config import load_settings

@@ -30,7 +30,7 @@ from adapters.notify.webhook import (
     webhook_body,
 )
 from adapters.observability.logs import configure as configure_logging
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from bootstrap import build_notifier
 from config import Settings

@@ -17,7 +17,7 @@ import pytest
 from temporalio import activity
 from temporalio.client import WorkflowHandle
 
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from bootstrap import connect, run_worker, stop_on_signals
 from config import Settings

@@ -63,7 +63,7 @@ from typing import Any, TypeVar
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
-from adapters.payloads.keyring import generate_master_key
+from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
 from bootstrap import connect, run_worker
 from config import Settings
@@ -78,7 +78,8 @@ from domain.commands import (
 from domain.durations import format_duration, parse_duration
 from domain.events import EVENT_LIST, Event
 from domain.holders import Holders
-from domain.template import Role, parse_template
+from domain.template import Role
+from domain.template_parsing import parse_template
 from gateway.client import ParcoursError, ProgrammeClient, TemporalUnavailable
 from tests.integration.faults import Stack, running_stack, until
 from workflows.programme import ProgrammeWorkflow

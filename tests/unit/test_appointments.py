@@ -27,7 +27,7 @@ from domain.events import Event, SessionsReplanned
 from domain.replanning import check_first_session
 from domain.rules import CALENDAR, COLLECTION
 from domain.state import ProgrammeState
-from domain.template import parse_template
+from domain.template_parsing import parse_template
 
 PARIS = ZoneInfo("Europe/Paris")
 LAUNCH = datetime(2027, 3, 7, 19, 21, tzinfo=UTC)

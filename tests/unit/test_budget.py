@@ -48,11 +48,12 @@ from domain.evolve import fold
 from domain.expectations import rated_from
 from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
-from domain.template import Role, Template, parse_template
+from domain.template import Role, Template
+from domain.template_parsing import parse_template
 from domain.view import Rejection
 from gateway.catalogue import SHIPPED, shipped_ids
 from workflows.messages import INPUT_BUDGET, KEPT_REJECTIONS, REVISION, ProgrammeInput
-from workflows.programme import KEPT_REASON
+from workflows.refusals import KEPT_REASON
 
 TEMPLATES = [SHIPPED / f"{template_id}.yaml" for template_id in shipped_ids()]
 T0 = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)

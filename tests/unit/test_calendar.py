@@ -17,7 +17,8 @@ from domain.events import Event
 from domain.evolve import fold
 from domain.scenarios import scenario_named
 from domain.simulation import simulate
-from domain.template import Template, parse_template
+from domain.template import Template
+from domain.template_parsing import parse_template
 
 ROOT = Path(__file__).parents[2]
 PARIS = ZoneInfo("Europe/Paris")
@@ -140,6 +141,20 @@ def test_summaries_and_descriptions_in_french_with_no_raw_codes() -> None:
             assert "due" not in summary
             assert "_" not in summary + description, summary + description
             assert any(w in summary for w in ("séance", "échéance", "évaluation")), summary
+
+
+def test_german_summaries_keep_their_nouns_capitalised() -> None:
+    """German capitalises nouns: the catalogue's words are used as written, never lowered."""
+    run = simulate(shipped("executive-6m"), scenario_named("on-time"), START)
+    summaries, descriptions = set(), set()
+    for event in feed(run.events, lang="de").walk("VEVENT"):
+        summaries.add(str(event["SUMMARY"]))
+        descriptions.add(str(event["DESCRIPTION"]))
+    assert any(s.endswith(": Zwischenbewertung") for s in summaries), summaries
+    assert any(s.endswith(": Abschlussbewertung") for s in summaries), summaries
+    assert not any(": zwischen" in s or ": abschluss" in s for s in summaries), summaries
+    assert any("Urteil: " in d for d in descriptions), descriptions
+    assert all("_" not in s for s in summaries | descriptions)
 
 
 def test_a_pause_moves_what_is_ahead_in_the_calendar_and_not_what_is_past() -> None:

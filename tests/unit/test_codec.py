@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from temporalio.api.common.v1 import Payload
 
 from adapters.payloads.encryption import PROGRAMME, data_converter
-from adapters.payloads.keyring import Keyring, generate_master_key
+from adapters.payloads.keyring import Keyring
+from adapters.payloads.master_key import generate_master_key
 from adapters.stores.idempotency import IdempotencyStore
 from config import ApiRole
 from gateway.client import ProgrammeClient

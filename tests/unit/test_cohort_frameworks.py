@@ -10,9 +10,11 @@ from adapters.language.frameworks import frameworks_in
 from domain.cohort_summary import summarise
 from domain.commands import Employee, Launch
 from domain.decider import decide
-from domain.evaluation import Rating, evaluate
+from domain.evaluate import evaluate
+from domain.evaluation import Rating
 from domain.evolve import fold
-from domain.template import EvaluationKind, Role, Template, parse_template
+from domain.template import EvaluationKind, Role, Template
+from domain.template_parsing import parse_template
 from domain.verdict import Attendance
 from domain.view import ProgrammeView, view_of
 

@@ -25,7 +25,8 @@ from domain.events import (
     StageEntered,
 )
 from domain.gates import SELF_NOMINATED, gate_status, stage_nominees
-from domain.template import Role, Stage, Template, parse_template
+from domain.template import Role, Stage, Template
+from domain.template_parsing import parse_template
 from domain.view import NAMES_A_RATER, Rejection, shown_rejections, view_of
 from tests.unit.test_rules import T0, Programme, refused
 

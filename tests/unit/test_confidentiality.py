@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from domain import confidentiality as conf
 from domain import published
-from domain.evaluation import Attendance, Evaluation, Rating, evaluate
+from domain.evaluate import evaluate
+from domain.evaluation import Attendance, Evaluation, Rating
 from domain.state import FeedbackEntry
-from domain.template import Dimension, EvaluationKind, Role, Template, parse_template
+from domain.template import Dimension, EvaluationKind, Role, Template
+from domain.template_parsing import parse_template
 
 DIMS = (Dimension.strengths, Dimension.motivation)
 SHIPPED = [

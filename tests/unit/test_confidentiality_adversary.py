@@ -36,7 +36,8 @@ from domain.evolve import apply
 from domain.rules import COLLECTION, EVIDENCE, RULES
 from domain.schedule import next_wake
 from domain.state import ProgrammeState
-from domain.template import Dimension, Role, Template, parse_template
+from domain.template import Dimension, Role, Template
+from domain.template_parsing import parse_template
 from domain.view import view_of
 from tests.unit import adversary
 

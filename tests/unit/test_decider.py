@@ -49,7 +49,8 @@ from domain.events import (
 from domain.evolve import apply, fold
 from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
-from domain.template import Dimension, EvaluationKind, Role, Template, parse_template
+from domain.template import Dimension, EvaluationKind, Role, Template
+from domain.template_parsing import parse_template
 from domain.view import view_of
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

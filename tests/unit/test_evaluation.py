@@ -8,18 +8,10 @@ from fractions import Fraction
 
 import pytest
 
-from domain.evaluation import (
-    Attendance,
-    Basis,
-    Comparison,
-    Evaluation,
-    Rating,
-    Trend,
-    Verdict,
-    evaluate,
-    expected_attainment,
-)
-from domain.template import Dimension, EvaluationKind, Role, parse_template
+from domain.evaluate import evaluate, expected_attainment
+from domain.evaluation import Attendance, Basis, Comparison, Evaluation, Rating, Trend, Verdict
+from domain.template import Dimension, EvaluationKind, Role
+from domain.template_parsing import parse_template
 
 DIMS = (Dimension.motivation, Dimension.adaptability)
 M, A = Dimension.motivation, Dimension.adaptability

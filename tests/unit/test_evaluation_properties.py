@@ -9,7 +9,8 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.evaluation import Attendance, Evaluation, Rating, Trend, Verdict, evaluate
+from domain.evaluate import evaluate
+from domain.evaluation import Attendance, Evaluation, Rating, Trend, Verdict
 from domain.template import Dimension, EvaluationKind, Role
 
 DIMS = (Dimension.strengths, Dimension.motivation, Dimension.adaptability)

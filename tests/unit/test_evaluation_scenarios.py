@@ -25,7 +25,8 @@ from domain.events import EvaluationRecorded, Event, SessionMissed
 from domain.evolve import apply, fold
 from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
-from domain.template import Dimension, EvaluationKind, Role, Template, parse_template
+from domain.template import Dimension, EvaluationKind, Role, Template
+from domain.template_parsing import parse_template
 from gateway.catalogue import SHIPPED, shipped_template
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from domain.attainment import Objectives, attained
 from domain.commands import AgreeObjectives, GiveFeedback
-from domain.evaluation import Attendance, Rating, evaluate
+from domain.evaluate import evaluate
+from domain.evaluation import Attendance, Rating
 from domain.evidence import Case, Ending, Requirement
 from domain.template import Dimension, EvaluationKind, Role
 from domain.verdict import Trend, Verdict

@@ -23,10 +23,12 @@ from domain.commands import Employee, GiveFeedback, Launch
 from domain.confidentiality import minimums, shown
 from domain.decider import decide
 from domain.errors import DomainError, TemplateError
-from domain.evaluation import Rating, evaluate
+from domain.evaluate import evaluate
+from domain.evaluation import Rating
 from domain.evolve import fold
 from domain.framework import DEFAULT_SCALE, FIVE, FIVE_LANGUAGES, Framework
-from domain.template import EvaluationKind, Role, parse_template
+from domain.template import EvaluationKind, Role
+from domain.template_parsing import parse_template
 from domain.verdict import Attendance
 
 COMPANY = Path(__file__).resolve().parents[1] / "e2e" / "company"

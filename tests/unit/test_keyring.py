@@ -11,14 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from adapters.payloads import keyring
-from adapters.payloads.keyring import (
-    SYSTEM,
-    DataErased,
-    Keyring,
-    KeyringError,
-    ensure_master_key_file,
-    generate_master_key,
-)
+from adapters.payloads.keyring import SYSTEM, DataErased, Keyring, KeyringError
+from adapters.payloads.master_key import ensure_master_key_file, generate_master_key
 from bootstrap import master_key_for, open_keyring
 from config import Settings, SettingsError
 
@@ -233,3 +227,21 @@ def test_erasing_reaches_a_key_an_older_process_made_beside_the_namespaced_one(
     assert sorted(owner for owner, _, _ in rows) == ["E2", "employee:E2"]
     assert all(wrapped is None and erased is not None for _, wrapped, erased in rows)
     assert keys.erase("E2").already
+
+
+def test_keys_made_for_a_cohort_are_kept_for_its_launches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = Keyring(tmp_path / "keys.db", master())
+    keys.ensure_keys(["employee:E1", "employee:E2"])
+    made = keys.store.by_owner("employee:E2")
+    assert made is not None
+
+    def asked(owner: str) -> None:
+        raise AssertionError(f"the store was asked for {owner}'s key again")
+
+    monkeypatch.setattr(keys.store, "by_owner", asked)
+    assert keys.key_for("E2")[0] == made.key_id
+    sealed = keys.seal("E1", b"note")
+    monkeypatch.undo()
+    assert keys.open(sealed) == b"note"

@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adapters.payloads.encryption import data_converter
-from adapters.payloads.keyring import Keyring, generate_master_key
+from adapters.payloads.keyring import Keyring
+from adapters.payloads.master_key import generate_master_key
 from adapters.stores.idempotency import IdempotencyStore
 from config import ApiRole
 from gateway.client import InvalidRequest, ProgrammeClient, pages

@@ -19,7 +19,8 @@ from domain.commands import (
 )
 from domain.errors import DomainError
 from domain.events import FeedbackReceived, PersonReassigned, RatersNominated
-from domain.template import Role, Template, parse_template
+from domain.template import Role, Template
+from domain.template_parsing import parse_template
 from tests.unit.test_rules import Programme
 
 SHIPPED = [

@@ -57,7 +57,8 @@ from domain.events import (
 from domain.evolve import apply, fold
 from domain.schedule import next_wake
 from domain.state import ProgrammeState, Status
-from domain.template import Dimension, Role, parse_template
+from domain.template import Dimension, Role
+from domain.template_parsing import parse_template
 from domain.view import view_of
 
 T0 = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)

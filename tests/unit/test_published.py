@@ -166,7 +166,8 @@ def test_a_cohort_withholds_a_mean_one_programme_from_another() -> None:
 def test_a_template_asking_fewer_than_three_peers_is_refused_at_load_naming_the_field() -> None:
     import pytest
 
-    from domain.template import TemplateError, parse_template
+    from domain.errors import TemplateError
+    from domain.template_parsing import parse_template
 
     shipped = (ROOT / "templates" / "executive-6m.yaml").read_text()
     for asked, field in (

@@ -17,7 +17,8 @@ from adapters.language.formats import Reader
 from adapters.language.reasons import LOCALES, MESSAGES, load, reasons_in
 from domain import reasons as r
 from domain.confidentiality import minimums, shown
-from domain.evaluation import Evaluation, Rating, evaluate
+from domain.evaluate import evaluate
+from domain.evaluation import Evaluation, Rating
 from domain.expectations import Expectations
 from domain.reasons import CODES, Reason, english
 from domain.template import EvaluationKind, Role

@@ -35,7 +35,8 @@ from domain.scenarios import scenario_named
 from domain.schedule import next_wake
 from domain.simulation import simulate
 from domain.state import ProgrammeState
-from domain.template import Dimension, Role, parse_template
+from domain.template import Dimension, Role
+from domain.template_parsing import parse_template
 from gateway.catalogue import shipped_ids, shipped_template
 
 ROOT = Path(__file__).parents[2]

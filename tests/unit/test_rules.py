@@ -48,7 +48,8 @@ from domain.events import (
 from domain.evolve import fold
 from domain.schedule import next_wake
 from domain.state import ProgrammeState
-from domain.template import Role, Template, parse_template
+from domain.template import Role, Template
+from domain.template_parsing import parse_template
 from domain.view import view_of
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -13,14 +13,8 @@ import yaml
 from pydantic import ValidationError
 
 from domain.errors import TemplateError
-from domain.template import (
-    Dimension,
-    EvaluationKind,
-    Role,
-    Template,
-    describe_errors,
-    parse_template,
-)
+from domain.template import Dimension, EvaluationKind, Role, Template
+from domain.template_parsing import describe_errors, parse_template
 from gateway import catalogue
 from gateway.catalogue import SHIPPED as TEMPLATES
 from gateway.catalogue import shipped_ids

@@ -9,7 +9,7 @@ from domain.commands import Employee, Launch
 from domain.decider import decide
 from domain.events import ProgrammeLaunched
 from domain.evolve import fold
-from domain.template import parse_template
+from domain.template_parsing import parse_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "executive-6m.yaml"
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from domain.decider import decide_and_evolve
 from domain.events import Event
 from domain.rules import RULES
 from domain.state import ProgrammeState
-from domain.template import parse_template
+from domain.template_parsing import parse_template
 from domain.view import view_of
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

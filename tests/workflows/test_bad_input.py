@@ -27,12 +27,17 @@ async def test_same_feedback_twice_with_one_key_counts_once(harness: Harness) ->
 
 
 def test_scores_roles_and_dimensions_are_checked_at_the_edge() -> None:
-    with pytest.raises(ValidationError, match=r"scores\.motivation[\s\S]*must be 1\.\.5, got 9"):
-        GiveFeedback.model_validate({"role": "peer", "rater_id": "P1", "scores": {"motivation": 9}})
+    """The edge checks what holds for every framework: a score on the widest scale, a
+    known role, a dimension key's shape; the programme checks its own scale and dimensions
+    (``test_malformed_and_refused_signals_leave_the_programme_running``)."""
+    with pytest.raises(ValidationError, match=r"scores\.motivation[\s\S]*less than or equal to 10"):
+        GiveFeedback.model_validate(
+            {"role": "peer", "rater_id": "P1", "scores": {"motivation": 11}}
+        )
     with pytest.raises(ValidationError, match=r"role[\s\S]*'employee', 'coach'"):
         GiveFeedback.model_validate({"role": "ceo", "rater_id": "P1", "scores": {"motivation": 3}})
-    with pytest.raises(ValidationError, match=r"scores\.charisma"):
-        GiveFeedback.model_validate({"role": "peer", "rater_id": "P1", "scores": {"charisma": 3}})
+    with pytest.raises(ValidationError, match=r"scores\.Charisma"):
+        GiveFeedback.model_validate({"role": "peer", "rater_id": "P1", "scores": {"Charisma": 3}})
 
 
 async def test_malformed_and_refused_signals_leave_the_programme_running(
@@ -44,12 +49,19 @@ async def test_malformed_and_refused_signals_leave_the_programme_running(
 
     # Payloads no edge validated: refused, kept without their content; the workflow runs on.
     for raw in (
-        {"type": "give_feedback", "role": "peer", "rater_id": "P1", "scores": {"motivation": 9}},
+        {"type": "give_feedback", "role": "peer", "rater_id": "P1", "scores": {"motivation": 11}},
         {"type": "give_feedback", "role": "ceo", "rater_id": "P1", "scores": {"motivation": 3}},
         {"nonsense": True},
     ):
         await programme.handle.signal("give_feedback", raw)
-    # Well formed, but this template does not assess strengths: refused by the domain.
+    # Well formed, but off the programme's scale, or a dimension this template does not
+    # assess: refused by the domain, naming the scale and the dimension.
+    await programme.handle.signal(
+        ProgrammeWorkflow.give_feedback,
+        GiveFeedback(
+            role=Role.manager, rater_id="M3", scores={Dimension.motivation: 9}, key="bad-score"
+        ),
+    )
     await programme.handle.signal(
         ProgrammeWorkflow.give_feedback,
         GiveFeedback(
@@ -59,12 +71,13 @@ async def test_malformed_and_refused_signals_leave_the_programme_running(
     view = await programme.view()
     assert view.status is Status.running
     assert view.events == before
-    assert [r.key for r in view.rejections] == [None, None, None, "bad-dim"]
+    assert [r.key for r in view.rejections] == [None, None, None, "bad-score", "bad-dim"]
     for malformed in view.rejections[:3]:
         assert malformed.reason.startswith("refused: the give_feedback message does not decode")
         assert "ceo" not in malformed.reason
         assert "nonsense" not in malformed.reason
-    assert "'strengths' is not assessed by this programme" in view.rejections[3].reason
+    assert "must be 1..5 (the programme's scale), got 9" in view.rejections[3].reason
+    assert "'strengths' is not assessed by this programme" in view.rejections[4].reason
     receipt = await programme.handle.query(ProgrammeWorkflow.receipt, "bad-dim")
     assert receipt.outcome == "rejected"
 

@@ -38,7 +38,8 @@ from domain.commands import (
 )
 from domain.events import Event, ReminderSkipped
 from domain.rules import RULES
-from domain.template import Dimension, Role, parse_template
+from domain.template import Dimension, Role
+from domain.template_parsing import parse_template
 from tests.support import free_port, temporary_keyring
 from tests.workflows.conftest import Delivered
 from workers.programme import build_worker

@@ -1,36 +1,21 @@
-"""Events: what happened to a programme, in the past tense.
-
-Every event has a sequence number, the wall time it happened (``at``) and the
-programme-clock time (``clock``: time since the programme started, paused
-time not counted). Events are one discriminated union on ``type``, so they
-serialise to plain self-describing JSON.
-"""
+"""Events of a programme's course: its launch and start, stages entered and completed,
+objectives, expectations, feedback, evaluations, deliveries, people, pauses, its end,
+and a template migration."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.commands import Employee
 from domain.durations import Duration
 from domain.evaluation import Evaluation
+from domain.events.base import EventBase
+from domain.events.sessions import SessionSlot
 from domain.framework import DimensionKey
 from domain.holders import Holders
 from domain.template import EvaluationKind, Role, SharedTemplate
-
-
-class _Event(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    seq: int = Field(ge=1)
-    at: AwareDatetime
-    clock: Duration
-    key: str | None = None
-    """Idempotency key of the command that caused this event, if it had one."""
-    recorded_at: AwareDatetime | None = None
-    """Rules 2: the wall time the programme learnt of it, when later than ``at`` (a fact
-    applied after an outage, a timer fired late). None: learnt when it happened."""
 
 
 class Objective(BaseModel):
@@ -44,16 +29,7 @@ class Objective(BaseModel):
     every objective agreed before."""
 
 
-class SessionSlot(BaseModel):
-    """One session of the pre-set calendar, at a programme-clock time."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    number: int
-    clock: Duration
-
-
-class ProgrammeLaunched(_Event):
+class ProgrammeLaunched(EventBase):
     type: Literal["programme_launched"] = "programme_launched"
     programme_id: str
     employee: Employee
@@ -76,13 +52,13 @@ class ProgrammeLaunched(_Event):
         return Holders.from_ids(self)
 
 
-class ProgrammeStarted(_Event):
+class ProgrammeStarted(EventBase):
     """The programme clock started (at launch, or on a later start date)."""
 
     type: Literal["programme_started"] = "programme_started"
 
 
-class StageEntered(_Event):
+class StageEntered(EventBase):
     type: Literal["stage_entered"] = "stage_entered"
     stage: str
     index: int
@@ -91,12 +67,12 @@ class StageEntered(_Event):
     sessions: tuple[SessionSlot, ...] = ()
 
 
-class ObjectivesAgreed(_Event):
+class ObjectivesAgreed(EventBase):
     type: Literal["objectives_agreed"] = "objectives_agreed"
     objectives: tuple[Objective, ...]
 
 
-class ObjectivesAmended(_Event):
+class ObjectivesAmended(EventBase):
     """The objectives were amended mid-programme: what changed, so the earlier version
     stays as the events before left it and the log grows by the new texts only."""
 
@@ -115,7 +91,7 @@ class ObjectivesAmended(_Event):
     """1 for the first amendment."""
 
 
-class ExpectationsRecorded(_Event):
+class ExpectationsRecorded(EventBase):
     """What the client expects of the programme; a later one replaces it."""
 
     type: Literal["expectations_recorded"] = "expectations_recorded"
@@ -125,7 +101,7 @@ class ExpectationsRecorded(_Event):
     revision: int = Field(default=0, ge=0)
 
 
-class ExpectationsRated(_Event):
+class ExpectationsRated(EventBase):
     """Whether the client's expectations were met, 1..5; a later rating replaces it."""
 
     type: Literal["expectations_rated"] = "expectations_rated"
@@ -136,7 +112,7 @@ class ExpectationsRated(_Event):
     revision: int = Field(default=0, ge=0)
 
 
-class FeedbackReceived(_Event):
+class FeedbackReceived(EventBase):
     type: Literal["feedback_received"] = "feedback_received"
     stage: str | None
     role: Role
@@ -148,71 +124,7 @@ class FeedbackReceived(_Event):
     answer for the n-th time (rules 2)."""
 
 
-class SessionHeld(_Event):
-    type: Literal["session_held"] = "session_held"
-    stage: str
-    number: int
-    notes: str | None = None
-
-
-class SessionMissed(_Event):
-    type: Literal["session_missed"] = "session_missed"
-    stage: str
-    number: int
-    notes: str | None = None
-    unrecorded: bool = False
-    """True when nobody recorded the session by the stage deadline."""
-
-
-class SessionCorrected(_Event):
-    """A session recorded wrongly is recorded again (rules 2)."""
-
-    type: Literal["session_corrected"] = "session_corrected"
-    stage: str
-    number: int
-    status: Literal["held", "missed"]
-    was: Literal["held", "missed"]
-    notes: str | None = None
-
-
-class SessionsReplanned(_Event):
-    """Rules 6: a pause moved the stage's sessions still ahead to after it, on their
-    weekday at their wall time (``domain.appointments.moved``); those past keep their
-    dates. ``sessions`` are those moved, at their new slots."""
-
-    type: Literal["sessions_replanned"] = "sessions_replanned"
-    stage: str
-    sessions: tuple[SessionSlot, ...]
-    due: Duration | None
-    """The stage's deadline now: one period after its last session at least."""
-    dated: dict[int, AwareDatetime] = {}
-    """Sessions left at their date, as they were past when the pause began: their slot on
-    the programme clock stays (they may be recorded from now on), their date is this."""
-
-
-class SessionRescheduled(_Event):
-    """Rules 6: one session moved by agreement."""
-
-    type: Literal["session_rescheduled"] = "session_rescheduled"
-    stage: str
-    number: int
-    session_clock: Duration
-    """Its new slot, on the programme clock."""
-    reason: str
-    due: Duration | None
-    """The stage's deadline now: one period after its last session at least."""
-
-
-class SessionCancelled(_Event):
-    """Rules 6: one session cancelled by agreement: not a miss, not counted."""
-
-    type: Literal["session_cancelled"] = "session_cancelled"
-    stage: str
-    number: int
-    reason: str
-
-
-class ObjectiveProgressed(_Event):
+class ObjectiveProgressed(EventBase):
     type: Literal["objective_progressed"] = "objective_progressed"
     objective_id: str
     percent: int
@@ -220,75 +132,14 @@ class ObjectiveProgressed(_Event):
     """Rules 8: what the check-in says of it, in the words of who recorded it."""
 
 
-class _Notice(_Event):
-    """An event that asks for a notification to be delivered."""
-
-    delivery_id: str
-    stage: str
-    to: tuple[Role, ...]
-
-
-class ReminderDue(_Notice):
-    type: Literal["reminder_due"] = "reminder_due"
-    due: Duration
-    before: Duration
-
-
-class SessionReminderDue(_Notice):
-    type: Literal["session_reminder_due"] = "session_reminder_due"
-    number: int
-    session_clock: Duration
-    before: Duration
-
-
-class InvitedSession(BaseModel):
-    """One session as an invitation gives it: its time, its end, the invitation's
-    SEQUENCE (0 for the first, one more for each change)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    number: int
-    at: AwareDatetime
-    end: AwareDatetime
-    sequence: int = Field(ge=0)
-
-
-class InvitationDue(_Notice):
-    """Rules 6: the employee and the coach get the sessions as calendar invitations when
-    they are planned or moved (``REQUEST``), or cancelled (``CANCEL``)."""
-
-    type: Literal["invitation_due"] = "invitation_due"
-    method: Literal["REQUEST", "CANCEL"]
-    sessions: tuple[InvitedSession, ...] = Field(min_length=1)
-
-
-class EscalationDue(_Notice):
-    type: Literal["escalation_due"] = "escalation_due"
-    step: int
-    due: Duration
-    overdue_by: Duration
-
-
-class ReminderSkipped(_Event):
-    """A reminder not sent because its moment passed long ago (rules 2): it was decided
-    later than its own lead time after it fell due, typically after an outage."""
-
-    type: Literal["reminder_skipped"] = "reminder_skipped"
-    stage: str
-    before: Duration
-    number: int | None = None
-    """The session a session reminder was for; None for a stage-deadline reminder."""
-    reason: str
-
-
-class StageStalled(_Event):
+class StageStalled(EventBase):
     """The stage's gate is still closed after its whole escalation ladder."""
 
     type: Literal["stage_stalled"] = "stage_stalled"
     stage: str
 
 
-class CollectionDue(_Event):
+class CollectionDue(EventBase):
     """Rules 4: a feedback stage reached its due date before every nominee answered.
     From now its feedback gate opens on the quorum alone: at once when the quorum is met,
     otherwise when it is (the stage escalates meanwhile, as under rules 3). Counts only,
@@ -302,54 +153,54 @@ class CollectionDue(_Event):
     quorum_met: bool
 
 
-class EvaluationRecorded(_Event):
+class EvaluationRecorded(EventBase):
     type: Literal["evaluation_recorded"] = "evaluation_recorded"
     delivery_id: str
     evaluation: Evaluation
 
 
-class DeliveryConfirmed(_Event):
+class DeliveryConfirmed(EventBase):
     type: Literal["delivery_confirmed"] = "delivery_confirmed"
     delivery_id: str
     detail: str = ""
 
 
-class DeliveryFailed(_Event):
+class DeliveryFailed(EventBase):
     type: Literal["delivery_failed"] = "delivery_failed"
     delivery_id: str
     detail: str
 
 
-class StageCompleted(_Event):
+class StageCompleted(EventBase):
     type: Literal["stage_completed"] = "stage_completed"
     stage: str
     forced_by: str | None = None
     """The reason given when ops advanced the stage past a closed gate."""
 
 
-class ProgrammePaused(_Event):
+class ProgrammePaused(EventBase):
     type: Literal["programme_paused"] = "programme_paused"
     reason: str
     until: AwareDatetime | None = None
 
 
-class ProgrammeResumed(_Event):
+class ProgrammeResumed(EventBase):
     type: Literal["programme_resumed"] = "programme_resumed"
     paused_for: Duration
     automatic: bool = False
 
 
-class ProgrammeWithdrawn(_Event):
+class ProgrammeWithdrawn(EventBase):
     type: Literal["programme_withdrawn"] = "programme_withdrawn"
     reason: str
 
 
-class ProgrammeCompleted(_Event):
+class ProgrammeCompleted(EventBase):
     type: Literal["programme_completed"] = "programme_completed"
     follow_up_due: Duration | None = None
 
 
-class ProgrammeLapsed(_Event):
+class ProgrammeLapsed(EventBase):
     type: Literal["programme_lapsed"] = "programme_lapsed"
     max_duration: Duration
     stage: str | None
@@ -362,7 +213,7 @@ class Nominated(BaseModel):
     id: str
 
 
-class RatersNominated(_Event):
+class RatersNominated(EventBase):
     """Raters nominated for a feedback stage (None: the follow-up), added to any before."""
 
     type: Literal["raters_nominated"] = "raters_nominated"
@@ -370,7 +221,7 @@ class RatersNominated(_Event):
     raters: tuple[Nominated, ...]
 
 
-class PersonReassigned(_Event):
+class PersonReassigned(EventBase):
     """A held role passed to another person: reminders and escalations go to them now."""
 
     type: Literal["person_reassigned"] = "person_reassigned"
@@ -379,14 +230,14 @@ class PersonReassigned(_Event):
     to: str
 
 
-class FollowUpClosed(_Event):
+class FollowUpClosed(EventBase):
     """The follow-up evaluation is recorded: nothing more will happen."""
 
     type: Literal["follow_up_closed"] = "follow_up_closed"
     kind: EvaluationKind
 
 
-class TemplateMigrated(_Event):
+class TemplateMigrated(EventBase):
     """The programme moved onto another version of its template: the rest of its path
     follows ``template``; the current stage is ``stage`` (renamed by ``mapping``), its
     due date and calendar re-planned from when it was entered."""
@@ -403,49 +254,3 @@ class TemplateMigrated(_Event):
     index: int | None = None
     due: Duration | None = None
     sessions: tuple[SessionSlot, ...] = ()
-
-
-Event = Annotated[
-    ProgrammeLaunched
-    | ProgrammeStarted
-    | StageEntered
-    | ObjectivesAgreed
-    | FeedbackReceived
-    | SessionHeld
-    | SessionMissed
-    | SessionCorrected
-    | SessionsReplanned
-    | SessionRescheduled
-    | SessionCancelled
-    | ObjectiveProgressed
-    | ReminderDue
-    | SessionReminderDue
-    | InvitationDue
-    | ReminderSkipped
-    | EscalationDue
-    | StageStalled
-    | CollectionDue
-    | EvaluationRecorded
-    | DeliveryConfirmed
-    | DeliveryFailed
-    | StageCompleted
-    | ProgrammePaused
-    | ProgrammeResumed
-    | ProgrammeWithdrawn
-    | ProgrammeCompleted
-    | ProgrammeLapsed
-    | FollowUpClosed
-    | RatersNominated
-    | PersonReassigned
-    | ObjectivesAmended
-    | ExpectationsRecorded
-    | ExpectationsRated
-    | TemplateMigrated,
-    Field(discriminator="type"),
-]
-
-Notice = ReminderDue | SessionReminderDue | EscalationDue | InvitationDue
-"""Events that ask for a notification."""
-
-EVENT_LIST: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
-"""Built once: validating and dumping lists of events (queries, histories, files)."""

@@ -1,0 +1,224 @@
+"""Where a signal's time goes in the worker: ``python -m bench.profile``.
+
+Not a figure of the run: a look inside it. One dev server; for each side in turn, a
+worker in this process whose workflow tasks run on one thread under ``cProfile``
+(``workflow_task_executor`` with one worker thread). Programmes (or baselines) are
+launched open-ended, untimed, then each gets K signals as in the signal round
+(``bench/signals.py``): half of them unprofiled, for the CPU figure, the other half
+under the profiler (thread CPU time), for where it goes. It prints, per side, the
+workflow thread's CPU per signal (``/proc/self/task/<tid>/stat``) and the functions
+that took most of it, so the two sides' costs can be put side by side.
+
+The payload codec runs on the event loop's thread, which here also drives the
+signals, so it is left out of the per-signal figure (both sides share it; parcours
+opens each programme's payloads with that employee's key, the baseline with one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import gc
+import io
+import os
+import pstats
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from bench.environment import BenchKeys, connect, dev_server
+from bench.launch import terminate_all
+from bench.pool import each
+from bench.sides import Side, make_side
+from bench.signals import Signalled, signal_round
+from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE, baseline_worker, parcours_worker
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu_seconds(native_id: int) -> float:
+    """User plus system CPU of one thread of this process."""
+    fields = Path(f"/proc/self/task/{native_id}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+@dataclass
+class Profiled:
+    side: str
+    signals: int
+    cpu_ms_per_signal: float
+    signals_per_second: float
+    top: str
+    gc_ms_per_signal: float = 0.0
+    collections: int = 0
+    generations: tuple[int, ...] = ()
+
+
+class GcClock:
+    """Wall time this process spends in the cyclic garbage collector, any thread."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = 0
+        self.by_generation = [0, 0, 0]
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._began
+            self.collections += 1
+            self.by_generation[info["generation"]] += 1
+
+
+class OneThread:
+    """The workflow tasks' one thread, its profiler and its CPU."""
+
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profiled")
+        # CPU time of the thread, not wall time: on a shared machine the wall clock
+        # counts the time the thread waited for a core or for the GIL.
+        self.profiler = cProfile.Profile(time.thread_time)
+        self.native_id = self.executor.submit(threading.get_native_id).result()
+
+    def cpu(self) -> float:
+        return thread_cpu_seconds(self.native_id)
+
+    def profiling(self, on: bool) -> None:
+        self.executor.submit(self.profiler.enable if on else self.profiler.disable).result()
+
+
+async def profile_side(
+    client: Client,
+    name: str,
+    programmes: int,
+    signals: int,
+    concurrency: int,
+    top: int,
+    callers: str | None = None,
+    end_to_end: bool = False,
+) -> Profiled:
+    """``end_to_end``: programmes that close after their signals (the end-to-end round's
+    template), timed and profiled through to their completion."""
+    thread = OneThread()
+    queue = f"{PARCOURS_QUEUE if name == 'parcours' else BASELINE_QUEUE}-{uuid.uuid4().hex[:6]}"
+    make = parcours_worker if name == "parcours" else baseline_worker
+    worker: Worker = make(client, 10_000, queue, workflow_task_executor=thread.executor)
+    side: Side = make_side(name, client, parcours_queue=queue, baseline_queue=queue)
+    tag = uuid.uuid4().hex[:8]
+    async with worker:
+        closing = signals if end_to_end else None
+        ids = await each(
+            range(2 * programmes), concurrency, lambda i: side.start(f"p{tag}-{i:04d}", closing)
+        )
+        await each(ids, concurrency, side.live)
+        if not end_to_end:  # start nominated those that close
+            await each(ids, concurrency, lambda w: side.ready_for(w, signals))
+        measured, profiled = ids[:programmes], ids[programmes:]
+
+        async def round_of(these: list[str]) -> Signalled:
+            done = await signal_round(side, these, signals, concurrency)
+            if end_to_end:
+                await each(these, concurrency, side.result)
+            return done
+
+        collector = GcClock()
+        gc.callbacks.append(collector)
+        began = thread.cpu()  # the first half unprofiled: the CPU figure
+        done = await round_of(measured)
+        cpu = thread.cpu() - began
+        gc.callbacks.remove(collector)
+        thread.profiling(True)  # the second half under the profiler: where it goes
+        await round_of(profiled)
+        thread.profiling(False)
+        await terminate_all(side, ids, concurrency)
+    out = io.StringIO()
+    stats = pstats.Stats(thread.profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(top)
+    if callers:
+        stats.print_callers(callers)
+    thread.executor.shutdown()
+    return Profiled(
+        side=name,
+        signals=done.signals,
+        cpu_ms_per_signal=1000 * cpu / done.signals,
+        signals_per_second=done.per_second,
+        top=out.getvalue(),
+        gc_ms_per_signal=1000 * collector.seconds / done.signals,
+        collections=collector.collections,
+        generations=tuple(collector.by_generation),
+    )
+
+
+async def profile(
+    programmes: int,
+    signals: int,
+    concurrency: int,
+    top: int,
+    callers: str | None = None,
+    end_to_end: bool = False,
+) -> list[Profiled]:
+    with tempfile.TemporaryDirectory(prefix="bench-profile-", dir="/dev/shm") as scratch:
+        keys = BenchKeys.new(Path(scratch))
+        async with dev_server() as server:
+            client = await connect(server.address, keys)
+            return [
+                await profile_side(
+                    client, name, programmes, signals, concurrency, top, callers, end_to_end
+                )
+                for name in ("parcours", "baseline")
+            ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
+    parser.add_argument("--programmes", type=int, default=40)
+    parser.add_argument("--signals", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--callers", help="also print who calls functions matching this")
+    parser.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="programmes that close after their signals, through to completion",
+    )
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() first, as a worker may"
+    )
+    args = parser.parse_args()
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
+    found = asyncio.run(
+        profile(
+            args.programmes,
+            args.signals,
+            args.concurrency,
+            args.top,
+            args.callers,
+            args.end_to_end,
+        )
+    )
+    for side in found:
+        print(side.top)
+    for side in found:
+        print(
+            f"{side.side}: {side.cpu_ms_per_signal:.3f} ms of workflow-thread CPU per signal "
+            f"({side.signals} signals, {side.signals_per_second:.0f}/s); "
+            f"{side.gc_ms_per_signal:.3f} ms in the garbage collector per signal, "
+            f"{side.collections} collections (the process, any thread; by generation "
+            f"{side.generations})"
+        )
+
+
+if __name__ == "__main__":
+    main()

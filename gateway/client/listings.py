@@ -1,0 +1,83 @@
+"""Listing programmes: pages of views matching filters, and counts per stage, from
+Temporal's visibility store (the search attributes a programme keeps up to date)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from temporalio.client import Client, WorkflowExecution
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain import ids
+from domain.view import ProgrammeView
+from gateway.client import erasure, pages
+from gateway.client.errors import InvalidRequest, translate
+from gateway.client.models import ErasedProgramme, Filters, ProgrammePage
+from workflows import search_attributes as sa
+
+
+async def list_programmes(
+    temporal: Client,
+    view_of: Callable[[str], Awaitable[ProgrammeView]],
+    filters: Filters,
+    page_token: str | None,
+    page_size: int,
+    scope: str,
+) -> ProgrammePage:
+    """One page of programmes matching ``filters``, each as ``view_of`` reads it (erased
+    ones as ``ErasedProgramme``).
+
+    Page tokens are signed (``gateway.client.pages``) for these filters and ``scope``
+    (the API passes the caller's role): a forged or misused one is refused at once,
+    without asking Temporal."""
+    query = filters.query()
+    key = pages.key_for(temporal)
+    token = pages.verify(key, scope, query, page_token) if page_token else None
+    listing = temporal.list_workflows(query, page_size=page_size, next_page_token=token)
+    try:
+        await listing.fetch_next_page()
+    except RPCError as exc:
+        # Signed by us, yet Temporal cannot read it (another cluster's, say)
+        if token is not None and exc.status in (
+            RPCStatusCode.UNKNOWN,
+            RPCStatusCode.INVALID_ARGUMENT,
+        ):
+            raise InvalidRequest("page_token: not a token this API gave out") from exc
+        raise translate(exc, "") from exc
+    except RuntimeError as exc:
+        raise translate(exc, "") from exc
+    executions = list(listing.current_page or [])
+    gate = asyncio.Semaphore(10)
+    erased: dict[str, bool] = {}
+
+    async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme:
+        employee_id = execution.typed_search_attributes.get(sa.EMPLOYEE_ID) or ids.employee_of(
+            execution.id
+        )
+        if employee_id is not None:
+            if employee_id not in erased:
+                erased[employee_id] = erasure.is_erased(temporal, employee_id)
+            if erased[employee_id]:
+                return erasure.erased_programme(execution.id, employee_id, execution)
+        async with gate:  # erasure was checked above, once per employee
+            return await view_of(execution.id)
+
+    items = await asyncio.gather(*(view(e) for e in executions))
+    following = listing.next_page_token
+    return ProgrammePage(
+        items=list(items),
+        next_page_token=pages.sign(key, scope, query, following) if following else None,
+    )
+
+
+async def count_by_stage(temporal: Client, filters: Filters) -> dict[str, int]:
+    """How many programmes match, per stage ('' for those past their last stage)."""
+    counts: dict[str, int] = {}
+    try:
+        async for execution in temporal.list_workflows(filters.query()):
+            stage = execution.typed_search_attributes.get(sa.PROGRAMME_STAGE) or ""
+            counts[stage] = counts.get(stage, 0) + 1
+    except (RPCError, RuntimeError) as exc:
+        raise translate(exc, "") from exc
+    return dict(sorted(counts.items()))
