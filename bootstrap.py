@@ -26,7 +26,7 @@ import base64
 import os
 import signal
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -89,20 +89,24 @@ def stop_on_signals() -> asyncio.Event:
 
 
 def master_key_for(settings: Settings, data_dir: Path | None = None) -> bytes:
-    """The master key: ``PARCOURS_MASTER_KEY``, else ``<data_dir>/master.key``.
+    """The master key: ``PARCOURS_MASTER_KEY``, else the file ``PARCOURS_MASTER_KEY_FILE``
+    names, else ``<data_dir>/master.key``.
 
-    Raises ``SettingsError`` naming ``PARCOURS_MASTER_KEY`` when neither is there, or
+    Raises ``SettingsError`` naming ``PARCOURS_MASTER_KEY`` when none is there, or
     when the one found is malformed.
     """
-    where = data_dir if data_dir is not None else settings.data_dir
-    path = where / MASTER_KEY_FILE
+    path = master_key_path(settings, data_dir)
     try:
         if settings.master_key is not None:
             return parse_master_key(settings.master_key.get_secret_value())
-        if path.is_file():
+        if path is not None and path.is_file():
             return parse_master_key(path.read_text(), f"{MASTER_KEY_ENV} (from {path})")
     except KeyringError as exc:
         raise SettingsError([str(exc)]) from None
+    if settings.master_key_file is not None:
+        raise SettingsError(
+            [f"PARCOURS_MASTER_KEY_FILE: there is no file {settings.master_key_file}"]
+        )
     raise SettingsError(
         [
             f"{MASTER_KEY_ENV}: not set, and there is no {path}: set it to the master key "
@@ -110,6 +114,41 @@ def master_key_for(settings: Settings, data_dir: Path | None = None) -> bytes:
             "the API and the CLI), or run `parcours up` once to make one in the data dir"
         ]
     )
+
+
+def master_key_path(settings: Settings, data_dir: Path | None = None) -> Path | None:
+    """The file the master key is read from; None when ``PARCOURS_MASTER_KEY`` gives it."""
+    if settings.master_key is not None:
+        return None
+    if settings.master_key_file is not None:
+        return settings.master_key_file
+    return (data_dir if data_dir is not None else settings.data_dir) / MASTER_KEY_FILE
+
+
+def pending_key_file(path: Path) -> Path:
+    """Where a rotation writes the new master key before moving it over ``path``."""
+    return path.with_name(path.name + ".new")
+
+
+def master_key_reload(
+    settings: Settings, data_dir: Path | None = None
+) -> Callable[[], Iterable[bytes]] | None:
+    """For a running process, the master keys its key file holds now: the file, and the
+    new key a rotation writes beside it before moving it over (``master.key.new``). None
+    when the key is ``PARCOURS_MASTER_KEY``, which a running process cannot read anew."""
+    path = master_key_path(settings, data_dir)
+    if path is None:
+        return None
+    files = (path, pending_key_file(path))
+
+    def found() -> Iterator[bytes]:
+        for file in files:
+            try:
+                yield parse_master_key(file.read_text(), str(file))
+            except (OSError, KeyringError):  # absent, or being written: skip it
+                continue
+
+    return found
 
 
 # ---------------------------------------------------------------- stores
@@ -176,7 +215,7 @@ def open_keyring(settings: Settings, data_dir: Path | None = None) -> Keyring:
     master = master_key_for(settings, where)
     store = key_store(settings, where)
     try:
-        return Keyring(store, master)
+        return Keyring(store, master, reload=master_key_reload(settings, where))
     except KeyringError as exc:
         raise SettingsError([f"{MASTER_KEY_ENV}: {exc}"]) from None
 
@@ -224,7 +263,8 @@ class Rotation:
     store: str
     """Where the key store is (a path, or the database URL without its password)."""
     key_file: Path | None
-    """The data dir's ``master.key``, when the old key came from it and holds the new now."""
+    """The file the old key came from (`master.key`, `PARCOURS_MASTER_KEY_FILE`), which holds
+    the new one now."""
 
 
 def rotate_master_key(
@@ -239,8 +279,8 @@ def rotate_master_key(
     keyring = open_keyring(settings, where)
     if new_master_key == master_key_for(settings, where):
         raise SettingsError(["the new master key is the current one: nothing to rotate"])
-    key_file = where / MASTER_KEY_FILE if settings.master_key is None else None
-    pending = where / (MASTER_KEY_FILE + ".new")
+    key_file = master_key_path(settings, where)
+    pending = pending_key_file(key_file or where / MASTER_KEY_FILE)
     if key_file is not None:
         descriptor = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as handle:
@@ -454,11 +494,25 @@ async def run_worker(
     built from the settings (tests). For metrics and tracing, ``client`` should
     come from ``connect(settings)``.
     """
+    import structlog
+
     from adapters.observability.tracing import flush_tracing
     from adapters.payloads.encryption import keyring_of
+    from workers.deployment import deployment_config, versioning_unsupported
     from workers.programme import Tuning, serve
 
     settings = settings if settings is not None else load_settings()
+    deployment = None
+    if settings.worker_versioning:
+        deployment = deployment_config(settings.build_id)
+        unsupported = await versioning_unsupported(client)
+        if unsupported is not None:
+            structlog.get_logger("parcours").warning(
+                "worker runs unversioned",
+                reason=unsupported,
+                hint="upgrade Temporal, or set PARCOURS_WORKER_VERSIONING=false",
+            )
+            deployment = None
     where = data_dir if data_dir is not None else settings.data_dir
     if activities is None:
         from activities.archive import ArchiveActivities
@@ -474,6 +528,9 @@ async def run_worker(
             stop,
             task_queue=settings.task_queue,
             tuning=Tuning(shutdown_grace=timedelta(seconds=settings.shutdown_grace)),
+            deployment=deployment,
+            current=settings.make_current,
+            move_pinned=settings.move_pinned,
             data_dir=str(where),
             notifiers=list(settings.notifiers),
             metrics=settings.metrics_address,
@@ -511,6 +568,9 @@ async def run_embedded(
     from adapters.temporal.dev_server import DevServer
 
     settings = settings if settings is not None else load_settings(data_dir=data_dir)
+    # One worker, one build: programmes pinned to a build it ran before (this data dir,
+    # older code) would have no worker left; they move onto this one if they replay.
+    settings = settings.model_copy(update={"make_current": True, "move_pinned": True})
     keyring = open_keyring(settings, data_dir)
     server_ = DevServer(data_dir, port=port, ui_port=ui_port, ui_codec_endpoint=ui_codec_endpoint)
     async with server_ as server:

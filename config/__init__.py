@@ -42,6 +42,7 @@ from config.errors import SettingsError, describe
 from config.values import (
     ArchiveRetention,
     BodySize,
+    BuildId,
     Grace,
     HostPort,
     HttpUrl,
@@ -125,6 +126,24 @@ class Settings(BaseSettings):
     """Seconds running activities get to finish on SIGTERM before they are cancelled."""
     log_level: LogLevel = _env("PARCOURS_LOG_LEVEL", default=LogLevel.INFO)
 
+    # Worker Versioning (workers.deployment, docs/changing-workflows.md).
+    worker_versioning: bool = _env("PARCOURS_WORKER_VERSIONING", default=True)
+    """Workers run as a build of the ``parcours`` deployment and pin each run to it. On a
+    Temporal older than 1.32 (no upgrade on continue-as-new) a worker runs unversioned
+    by itself, and says so; off, it always does."""
+    build_id: BuildId | None = _env("PARCOURS_BUILD_ID", default=None)
+    """This worker's build; by default the package version and a hash of the workflow
+    and domain code (``workers.deployment.default_build_id``)."""
+    make_current: bool = _env("PARCOURS_MAKE_CURRENT", default=True)
+    """A starting worker makes its build the deployment's current one (new programmes
+    start on it, running ones move at their next continue-as-new). Off to deploy in
+    steps: start the workers, ``parcours replay-check``, then ``parcours deploy``."""
+    move_pinned: bool = _env("PARCOURS_MOVE_PINNED", default=False)
+    """Once its build is current, a starting worker moves the programmes of its task queue
+    pinned to other builds onto it, each once it replays with this code
+    (``workers.moving``): for when the old build's workers are gone for good. ``parcours
+    up`` always does."""
+
     # Notifications.
     notifiers: Annotated[tuple[str, ...], NoDecode] = _env(
         "PARCOURS_NOTIFIERS", default=("outbox",)
@@ -161,6 +180,9 @@ class Settings(BaseSettings):
     """Seconds the API keeps the answer to a write sent with an Idempotency-Key."""
     master_key: SecretStr | None = _env("PARCOURS_MASTER_KEY", default=None)
     """Base64 of 32 bytes: wraps every employee's data key (``adapters.payloads.keyring``)."""
+    master_key_file: Path | None = _env("PARCOURS_MASTER_KEY_FILE", default=None)
+    """A file holding the master key (a mounted secret), when ``master_key`` is not set:
+    read again by running processes when the key store is rotated under them."""
     rate_limit: RateLimit = _env("PARCOURS_RATE_LIMIT", default="50/second;1000/minute")
     """Requests per bearer token, to every route but ``/healthz`` (each API process)."""
     programme_rate_limit: RateLimit = _env(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -74,6 +75,21 @@ def _not_blank(value: str) -> str:
     return value.strip()
 
 
+MAX_BUILD_ID = 64
+_BUILD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_build_id(value: str) -> str:
+    """A build id as Temporal takes it, trimmed; ValueError saying the rule otherwise."""
+    value = value.strip()
+    if not 1 <= len(value) <= MAX_BUILD_ID or not _BUILD_ID.fullmatch(value):
+        raise ValueError(
+            f"must be 1 to {MAX_BUILD_ID} letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
 def _rate(value: str) -> str:
     try:
         parse_many(value)
@@ -113,6 +129,8 @@ LinkTemplate = Annotated[str, AfterValidator(_link_template)]
 """An http(s) URL with ``{programme_id}`` in it (a page of the platform people use)."""
 PemFile = Annotated[Path, AfterValidator(_pem_file)]
 Name = Annotated[str, AfterValidator(_not_blank)]
+BuildId = Annotated[str, AfterValidator(check_build_id)]
+"""A worker build's id in its Worker Versioning deployment (``workers.deployment``)."""
 
 
 HostPort = Annotated[str, AfterValidator(_host_port)]

@@ -26,11 +26,16 @@ from gateway import addresses
 from gateway.addresses import Addresses
 from gateway.client import ProgrammeClient
 from gateway.http import serve
+from gateway.http.ui_proxy import read_only_ui
 
 if TYPE_CHECKING:
     from temporalio.client import Client
 
     from adapters.temporal.dev_server import DevServer
+
+
+UI_HOST = "127.0.0.1"
+"""Where ``up``'s Web UI listens, and the dev server's own UI behind it."""
 
 
 @dataclass(frozen=True)
@@ -93,10 +98,23 @@ async def run_up(
     stop: asyncio.Event,
     on_ready: Callable[[Started], None],
 ) -> None:
-    """The dev server, a worker and the API until ``stop`` is set; ``on_ready`` once all
-    answer, after their addresses are in the data dir (removed again on the way out)."""
+    """The dev server, a worker, the API and the read-only Web UI until ``stop`` is set;
+    ``on_ready`` once all answer, after their addresses are in the data dir (removed again
+    on the way out).
+
+    The dev server's own UI answers on a free loopback port; people open ``ui_port``,
+    where ``gateway.http.ui_proxy`` passes reads only (its UI has no sign-in, and no
+    setting of ``temporal server start-dev`` turns its write actions off)."""
+    from adapters.temporal.dev_server import DevServerError, free_port, port_in_use
+
     settings = embedded.settings
     api: list[asyncio.Task[None]] = []
+    if port_in_use(UI_HOST, ui_port):
+        raise DevServerError(
+            f"cannot start the Web UI: port {ui_port} on {UI_HOST} already in use "
+            "(another `parcours up` or Temporal server?)"
+        )
+    inner_ui_port = free_port(UI_HOST)
 
     async def ready(server: DevServer, client: Client) -> None:
         keys = keyring_of(client.data_converter)
@@ -104,12 +122,17 @@ async def run_up(
         kept = programme_archive(settings, keys) if keys is not None else None
         programmes = ProgrammeClient(client, settings.task_queue, people=people, archive=kept)
         app = serve.app_for(programmes, settings, codec_secret=embedded.codec_secret)
-        api.append(asyncio.create_task(serve.serve(app, api_host, api_port, stop)))
+        ui = read_only_ui(f"http://{UI_HOST}:{inner_ui_port}")
+        listening = [asyncio.Event(), asyncio.Event()]
+        api.append(asyncio.create_task(serve.serve(app, api_host, api_port, stop, listening[0])))
+        api.append(asyncio.create_task(serve.serve(ui, UI_HOST, ui_port, stop, listening[1])))
+        for each in listening:  # "up" is said once both accept connections
+            await each.wait()
         found = Addresses(
             temporal_address=server.address,
             namespace=server.namespace,
             api_url=f"http://{browser_host(api_host)}:{api_port}",
-            ui_url=server.ui_url,
+            ui_url=f"http://{UI_HOST}:{ui_port}",
         )
         on_ready(Started(found, addresses.write(embedded.home, found), embedded))
 
@@ -117,7 +140,7 @@ async def run_up(
         await run_embedded(
             embedded.home,
             port=port,
-            ui_port=ui_port,
+            ui_port=inner_ui_port,
             stop=stop,
             on_ready=ready,
             settings=settings,

@@ -16,10 +16,12 @@ from typing import Any
 
 import structlog
 from temporalio.client import Client
-from temporalio.worker import Interceptor, Worker
+from temporalio.service import RPCError
+from temporalio.worker import Interceptor, Worker, WorkerDeploymentConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from adapters.observability.metrics import ProgrammeMetrics
+from workers.deployment import make_current
 from workflows.messages import TASK_QUEUE
 from workflows.programme import ProgrammeWorkflow
 
@@ -44,6 +46,27 @@ class Tuning:
     shutdown_grace: timedelta = timedelta(seconds=20)
     """How long running activities get to finish once the worker is asked to stop; the
     rest are cancelled and Temporal retries them on another worker."""
+
+
+async def _move_pinned(client: Client, deployment: WorkerDeploymentConfig, queue: str) -> None:
+    from workers.moving import move_pinned
+    from workers.replay import RUNNING
+
+    log = structlog.get_logger("parcours")
+    query = f"{RUNNING} AND TaskQueue = '{queue}'"
+    try:
+        moved = await move_pinned(client, deployment.version, query)
+    except (RPCError, RuntimeError) as exc:  # the worker serves all the same
+        log.error("cannot move programmes pinned to other builds", error=str(exc))
+        return
+    for run in moved.left:
+        log.error(
+            "programme left on its build: it does not replay with this code",
+            programme_id=run.programme_id,
+            build_id=run.build_id,
+            failure=run.failure,
+        )
+    log.info("programmes moved onto this build", moved=len(moved.moved), left=len(moved.left))
 
 
 def sandbox_runner() -> SandboxedWorkflowRunner:
@@ -84,21 +107,44 @@ async def serve(
     *,
     task_queue: str = TASK_QUEUE,
     tuning: Tuning = Tuning(),
+    deployment: WorkerDeploymentConfig | None = None,
+    current: bool = False,
+    move_pinned: bool = False,
     **described: Any,
 ) -> None:
     """Host programmes and ``activities`` until ``stop`` is set, then drain: no new
     task is polled, running activities get ``tuning.shutdown_grace``. ``described`` goes
-    into the "worker started" log line (where its data is, its channels...)."""
+    into the "worker started" log line (where its data is, its channels...).
+
+    With ``deployment`` the worker is that version of the deployment (Worker
+    Versioning, ``workers.deployment``), and with ``current`` it makes its version
+    the current one once it polls: new programmes start on it, running ones move to
+    it at their next continue-as-new. With ``move_pinned`` too, the programmes of the
+    task queue pinned to other builds move onto it (``workers.moving``)."""
     log = structlog.get_logger("parcours")
+    versioning: dict[str, Any] = {}
+    if deployment is not None:
+        versioning = {"deployment_config": deployment}
     worker = build_worker(
         client,
         activities,
         task_queue=task_queue,
         interceptors=interceptors(),
         graceful_shutdown_timeout=tuning.shutdown_grace,
+        **versioning,
     )
     async with worker:
-        log.info("worker started", task_queue=worker.task_queue, **described)
+        build = None if deployment is None else deployment.version.build_id
+        log.info("worker started", task_queue=worker.task_queue, build_id=build, **described)
+        if deployment is not None and current:
+            previous = await make_current(client, deployment.version)
+            log.info(
+                "build is current",
+                build_id=build,
+                previous=None if previous is None else previous.build_id,
+            )
+            if move_pinned:
+                await _move_pinned(client, deployment, worker.task_queue)
         await stop.wait()
         log.info("worker stopping", grace_seconds=tuning.shutdown_grace.total_seconds())
     log.info("worker stopped")

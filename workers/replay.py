@@ -1,5 +1,11 @@
 """Before a deploy: do the programmes running now replay with this code?
 
+Every build's, each named by the build it last ran on. A run pinned to an older build
+moves to the new one by continuing as new, so the new build never replays it; but runs
+of unversioned workers (before Worker Versioning, or with it off) go to the current
+build and are replayed there, and an operator may move a pinned run by hand
+(``temporal workflow update-options``).
+
 The recorded histories in ``tests/histories`` prove a change safe for the runs they
 stand for; this reads the histories of the runs that are really running (the latest run
 of each programme the query finds) and replays them with the workflow code of this
@@ -11,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from temporalio.client import Client
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import Replayer
 
 from workers.programme import WORKFLOWS, sandbox_runner
@@ -27,6 +34,18 @@ class Replayed:
     programme_id: str
     run_id: str | None
     failure: str | None
+    build_id: str | None = None
+    """The worker build the run last ran on (None: an unversioned worker)."""
+
+
+def build_of(history: WorkflowHistory) -> str | None:
+    """The build of the last worker that completed one of the run's workflow tasks."""
+    completed = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    for event in reversed(history.events):
+        if event.event_type == completed:
+            version = event.workflow_task_completed_event_attributes.deployment_version
+            return version.build_id or None
+    return None
 
 
 async def replay_running(
@@ -51,6 +70,7 @@ async def replay_running(
                     programme_id=result.history.workflow_id,
                     run_id=result.history.run_id,
                     failure=None if failure is None else f"{type(failure).__name__}: {failure}",
+                    build_id=build_of(result.history),
                 )
             )
     return found

@@ -88,6 +88,9 @@ def _where(state: ProgrammeState) -> tuple[str, str]:
     return state.status.value, state.stage_progress.key if state.stage_progress is not None else ""
 
 
+# Pinned by a versioned worker's default (workers.deployment), not here: Temporal refuses
+# a versioning behaviour from an unversioned worker. A run stays on the build it started
+# on and moves at continue-as-new (docs/changing-workflows.md).
 @workflow.defn(name=WORKFLOW_NAME)
 class ProgrammeWorkflow:
     @workflow.init
@@ -194,7 +197,9 @@ class ProgrammeWorkflow:
         )
 
     def _must_continue(self) -> bool:
-        """Time to continue as new: Temporal suggests it, or the run nears its limit.
+        """Time to continue as new: Temporal suggests it, the run nears its limit, or a
+        newer build of the workers became current (the run is pinned to its own, and
+        moves to the current one by continuing as new; never while unversioned).
 
         The run first lets handlers and deliveries finish, which writes more events, so
         it starts with a fifth of ``history_limit`` to spare; messages that arrive in the
@@ -204,7 +209,11 @@ class ProgrammeWorkflow:
         limit = self._settings.history_limit
         if self._fewer_commands:
             limit -= limit // 5
-        return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= limit
+            or info.is_target_worker_deployment_version_changed()
+        )
 
     async def _continue_as_new(self) -> None:
         """Let handlers finish, then carry the whole log into a new run.
@@ -232,7 +241,9 @@ class ProgrammeWorkflow:
         workflow.logger.info("continuing as new after %d events, %d bytes", len(self._log), size)
         if size > INPUT_BUDGET:  # the domain's bounds should make this impossible: say so
             workflow.logger.error("carried input of %d bytes is over its budget", size)
-        workflow.continue_as_new(carried)
+        # The next run starts on the current build, then is pinned to it.
+        upgrade = workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRADE
+        workflow.continue_as_new(carried, initial_versioning_behavior=upgrade)
 
     # ------------------------------------------------------------ applying commands
 

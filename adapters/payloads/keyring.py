@@ -23,7 +23,9 @@ for them ("employee E123's data was erased"). Everything else keeps working.
 The store holds a check value sealed with the master key: opening it with
 another master key fails at once, with a message naming ``PARCOURS_MASTER_KEY``,
 instead of decoding garbage later. ``rotate_master`` rewraps every data key under a
-new master key and rewrites that check value (``parcours keys rotate-master``).
+new master key and rewrites that check value (``parcours keys rotate-master``). A
+running process given a ``reload`` (where its master key comes from: a file it can read
+again) takes the new key when it finds the store rotated, without a restart.
 
 Erasure and rotation must agree on one set of keys, so they stay with the keys in this
 module; the formats keys and data are sealed in, with the associated data each binds,
@@ -38,7 +40,7 @@ import base64
 import binascii
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -130,7 +132,12 @@ class Keyring:
     """
 
     def __init__(
-        self, store: KeyStore | Path, master_key: bytes, *, ttl: float = ERASED_TTL
+        self,
+        store: KeyStore | Path,
+        master_key: bytes,
+        *,
+        ttl: float = ERASED_TTL,
+        reload: Callable[[], Iterable[bytes]] | None = None,
     ) -> None:
         if len(master_key) != 32:
             raise KeyringError("the master key must be 32 bytes")
@@ -143,6 +150,9 @@ class Keyring:
         self._master = AESGCM(master_key)
         self._master_bytes = master_key
         self._ttl = ttl
+        self._reload = reload
+        """The master keys this process may find now (its key file, and the one a rotation
+        writes beside it): asked when the store turns out rotated."""
         self._lock = threading.Lock()
         self._by_owner: dict[str, _Key] = {}
         self._by_id: dict[str, _Key] = {}
@@ -214,6 +224,26 @@ class Keyring:
             self._master_bytes = new_master_key
             self._check = check
         return count
+
+    def _adopt_rotated(self) -> bool:
+        """After a rotation by another process: take the new master key, if ``reload``
+        finds one that opens the store's check value now. Keys already unwrapped stay
+        (the data keys did not change); True when the master key was replaced."""
+        if self._reload is None:
+            return False
+        try:
+            candidates = list(self._reload())
+        except (OSError, KeyringError):  # a key file being replaced: not this time
+            return False
+        stored = self.store.check_value(self._check or b"-")
+        for candidate in candidates:
+            if len(candidate) != 32 or candidate == self._master_bytes:
+                continue
+            master = AESGCM(candidate)
+            if wrapping.opens_check(master, stored):
+                self._master, self._master_bytes, self._check = master, candidate, stored
+                return True
+        return False
 
     def _check_master_unlocked(self) -> None:
         if not wrapping.opens_check(self._master, self.store.check_value(self._check or b"-")):
@@ -386,6 +416,8 @@ class Keyring:
         for owner in owners:
             row = self._owned(owner)
             if row is None:
+                if self._adopt_rotated():  # made anew, wrapped under the new master key
+                    return self._create(owners)
                 raise _rotated(self.path)
             rows[owner] = row
         return rows
@@ -400,6 +432,8 @@ class Keyring:
             raw = wrapping.unwrap(self._master, key_id, stored, wrapped)
         except InvalidTag as exc:
             if not wrapping.opens_check(self._master, self.store.check_value(self._check)):
+                if self._adopt_rotated():
+                    return self._unwrap(row, owner)
                 raise _rotated(self.path) from exc
             raise KeyringError(
                 f"data key {key_id} in {self.path} does not open with the master key"

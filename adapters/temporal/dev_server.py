@@ -115,7 +115,7 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def _port_in_use(host: str, port: int) -> bool:
+def port_in_use(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         # As Go's listener does, so a port in TIME_WAIT is not reported as taken.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -239,7 +239,7 @@ class DevServer:
         if self.running:
             return
         command = self.command()
-        taken = [p for p in self._ports() if _port_in_use(self.host, p)]
+        taken = [p for p in self._ports() if port_in_use(self.host, p)]
         if taken:
             raise DevServerError(
                 f"cannot start the Temporal dev server: port(s) {', '.join(map(str, taken))} "

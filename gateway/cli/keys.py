@@ -9,10 +9,12 @@ re-encrypted, Temporal's history is untouched. The new key comes from
 ``ps`` and shell history would show it); the current one from ``PARCOURS_MASTER_KEY``
 or the data dir, as for every command.
 
-Then every worker, the API and the CLI restart with the new key. Until they do, a
-process still on the old key keeps the data keys it has in memory, but cannot unwrap
-another nor make one: it fails saying the master key was rotated. docs/operations.md
-has the whole procedure.
+Where the current key is a file (``<data dir>/master.key``, ``PARCOURS_MASTER_KEY_FILE``),
+the new one is written there, and running processes read it again when they find the
+store rotated: no restart. A process given ``PARCOURS_MASTER_KEY`` restarts with the new
+key; until then it keeps the data keys it has in memory, but cannot unwrap another nor
+make one: it fails saying the master key was rotated. docs/operations.md has the whole
+procedure.
 """
 
 from __future__ import annotations
@@ -87,9 +89,18 @@ def rotate_master(
     )
     if done.key_file is not None:
         out.print(f"the new master key is in {done.key_file}", highlight=False)
-    err.print(
-        "now restart every worker, the API and every CLI with the new PARCOURS_MASTER_KEY: "
-        "processes still on the old one can no longer open data keys they have not "
-        "cached, nor make new ones. Destroy the old key once they all run on the new one.",
-        highlight=False,
-    )
+    if done.key_file is not None:
+        err.print(
+            "running processes that read their key from this file take the new key "
+            "themselves; restart those given PARCOURS_MASTER_KEY with the new one. "
+            "Destroy the old key once they all run on the new one.",
+            highlight=False,
+        )
+    else:
+        err.print(
+            "now restart every worker, the API and every CLI with the new "
+            "PARCOURS_MASTER_KEY: processes still on the old one can no longer open data "
+            "keys they have not cached, nor make new ones. Destroy the old key once they "
+            "all run on the new one.",
+            highlight=False,
+        )

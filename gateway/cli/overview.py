@@ -49,6 +49,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "replay-check",
         ("Replay running programmes with this version's workflow code; exit 1 if any fails."),
     ),
+    ("deploy", "Make a worker build current, once the running programmes replay with this code."),
     (
         "launch",
         ("Launch a programme; prints its id. The same employee and template twice: the same one."),

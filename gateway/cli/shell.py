@@ -137,13 +137,20 @@ def keyring_for(settings: Settings) -> Keyring:
 
 
 async def connect(
-    settings: Settings, keyring: Keyring, *, lazy: bool = False, metrics: bool = False
+    settings: Settings,
+    keyring: Keyring,
+    *,
+    lazy: bool = False,
+    metrics: bool = False,
+    key_scope: str | None = None,
 ) -> ProgrammeClient:
     """A client as the CLI and the API need it, through ``bootstrap.connect``: TLS or API
     key and tracing from the settings, payloads sealed with the keys of ``keyring``.
 
     ``metrics`` serves the settings' Prometheus endpoint: for a service (the API), never
-    for a command that lives a second and would take the worker's port."""
+    for a command that lives a second and would take the worker's port. ``key_scope``
+    scopes the keys its commands carry (``gateway.client.keys``): the CLI's own; the API
+    scopes each caller's itself."""
     from adapters.temporal.connection import TemporalUnreachable
     from bootstrap import connect as connect_to
     from bootstrap import people_directory, programme_archive
@@ -158,6 +165,7 @@ async def connect(
         settings.task_queue,
         people=people_directory(settings, keyring),
         archive=programme_archive(settings, keyring),
+        key_scope=key_scope,
     )
 
 
@@ -175,12 +183,14 @@ def run(
         ProgrammeNotFound,
         TemporalUnavailable,
     )
+    from gateway.client.keys import CLI_SCOPE
 
     settings = settings_for(address, namespace)
     keyring = keyring_for(settings)
 
     async def go() -> T:
-        return await work(await connect(settings, keyring))
+        # The CLI's keys are its own: an API caller's same key is another request.
+        return await work(await connect(settings, keyring, key_scope=CLI_SCOPE))
 
     try:
         return asyncio.run(go())

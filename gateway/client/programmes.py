@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel
 from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
@@ -47,8 +48,9 @@ from domain.holders import NOBODY, Holders
 from domain.people import Contact
 from domain.template import Template
 from domain.view import ProgrammeView
-from gateway.client import archived, erasure, launching, listings, sending
+from gateway.client import archived, erasure, keys, launching, listings, sending
 from gateway.client.errors import (
+    CommandRefused,
     InvalidRequest,
     ProgrammeNotFound,
     TemporalUnavailable,
@@ -75,6 +77,7 @@ if TYPE_CHECKING:
 # Reading Temporal's own history and replaying it need the worker's replayer: imported by
 # the methods that do it, so a command that only signals or reads a view starts faster.
 
+C = TypeVar("C", bound=BaseModel)
 QUERY_WAIT = timedelta(seconds=10)
 """How long a read of a programme (a query, answered by a worker) waits: Temporal's own
 wait for a worker is about 30 s, after which it says "no poller seen"; both are 503."""
@@ -92,7 +95,11 @@ class ProgrammeClient:
         update_wait: timedelta = UPDATE_WAIT,
         people: PeopleDirectory | None = None,
         archive: ProgrammeArchive | None = None,
+        key_scope: str | None = None,
     ) -> None:
+        self.key_scope = key_scope
+        """Whose keys the commands carry (``gateway.client.keys``): a caller's key is sent
+        scoped by it and the command; None when the caller scoped it already (the API)."""
         self.people = people
         """Where contacts are kept (``set_person``); None: launches take ids only."""
         self.archive = archive
@@ -218,7 +225,8 @@ class ProgrammeClient:
         """Send a request and wait for its answer, at most ``update_wait``
         (``gateway.client.sending.request``)."""
         handle = self._handle(programme_id)
-        return await sending.request(handle, programme_id, update, command, self.update_wait)
+        scoped = self._scoped(command)
+        return await sending.request(handle, programme_id, update, scoped, self.update_wait)
 
     # ------------------------------------------------------------ facts (signals)
 
@@ -233,9 +241,20 @@ class ProgrammeClient:
 
     async def _signal(self, programme_id: str, signal: Any, command: sending.Fact) -> Receipt:
         """Send a fact and wait briefly for its receipt (``gateway.client.sending.fact``)."""
-        return await sending.fact(
-            self._handle(programme_id), programme_id, signal, command, self.view
+        receipt = await sending.fact(
+            self._handle(programme_id), programme_id, signal, self._scoped(command), self.view
         )
+        # The caller's key as they gave it, not the one the programme records for it.
+        return receipt if command.key is None else receipt.model_copy(update={"key": command.key})
+
+    def _scoped(self, command: C) -> C:
+        """``command`` with the key the programme records for its caller's key (a key
+        made for a fact given none is no caller's: ``sending.fact`` makes it unscoped)."""
+        key = getattr(command, "key", None)
+        if self.key_scope is None or key is None:
+            return command
+        scoped = keys.scoped_key(self.key_scope, keys.command_kind(command), key)
+        return command.model_copy(update={"key": scoped})
 
     # ------------------------------------------------------------ reads
 
@@ -369,6 +388,36 @@ class ProgrammeClient:
             raise translate(exc, "") from exc
         except RuntimeError as exc:
             raise translate(exc, "") from exc
+
+    async def make_current(self, build_id: str) -> tuple[str, str | None]:
+        """Make ``build_id`` the current build of the ``parcours`` deployment: new
+        programmes start on it, running ones move to it at their next continue-as-new.
+        Returns its canonical version and the one it replaced (None: there was none)."""
+        from workers.deployment import DeploymentError, make_current, version_of
+
+        version = version_of(build_id)
+        try:
+            previous = await make_current(self.temporal, version, identity="parcours deploy")
+        except DeploymentError as exc:
+            raise CommandRefused(str(exc)) from exc
+        except RuntimeError as exc:
+            raise translate(exc, "") from exc
+        shown = None if previous is None else previous.to_canonical_string()
+        return version.to_canonical_string(), shown
+
+    async def move_pinned(self, build_id: str) -> tuple[list[Replayed], list[Replayed]]:
+        """Move the running programmes pinned to other builds onto ``build_id``, each once
+        it replays with this code (``workers.moving``); returns those moved and those left."""
+        from workers.deployment import version_of
+        from workers.moving import move_pinned
+
+        try:
+            moved = await move_pinned(
+                self.temporal, version_of(build_id), identity="parcours deploy"
+            )
+        except (RPCError, RuntimeError) as exc:
+            raise translate(exc, "") from exc
+        return moved.moved, moved.left
 
     def _handle(self, programme_id: str) -> sending.Handle:
         return self.temporal.get_workflow_handle_for(ProgrammeWorkflow.run, programme_id)

@@ -27,7 +27,8 @@ from adapters.stores.idempotency import (
 from adapters.stores.postgres import DatabaseError
 from config import ApiRole
 from domain.ids import employee_of
-from gateway.client import Launched, ParcoursError
+from gateway.client import Launched, ParcoursError, keys
+from gateway.client.keys import command_kind
 from gateway.http.auth import bearer_token
 from gateway.http.errors import ApiError, log, translate
 from gateway.http.limits import ProgrammeWrites
@@ -96,15 +97,14 @@ def keyed(request: Request, role: ApiRole, key: str | None, command: C) -> C:
     The caller's key is never recorded as such; answers give it back as it was sent."""
     if key is None:
         return command
-    kind = str(getattr(command, "type", type(command).__name__))
+    kind = command_kind(command)
     return command.model_copy(update={"key": scoped_key(_token(request, role), kind, key)})
 
 
 def scoped_key(token: str, command: str, key: str) -> str:
     """The key a programme records for ``key`` sent by the bearer of ``token`` with
     ``command`` (``give_feedback``, ``pause``...): no token nor key in it, a hash of both."""
-    digest = hashlib.sha256(f"{caller_scope(token)}\n{command}\n{key}".encode()).hexdigest()
-    return f"{command}:{digest[:40]}"
+    return keys.scoped_key(caller_scope(token), command, key)
 
 
 def _token(request: Request, role: ApiRole) -> str:

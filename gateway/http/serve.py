@@ -11,6 +11,7 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from adapters.payloads.encryption import keyring_of
 from bootstrap import idempotency_store
@@ -70,9 +71,20 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def serve(app: FastAPI, host: str, port: int, stop: asyncio.Event) -> None:
+async def serve(
+    app: Starlette,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    listening: asyncio.Event | None = None,
+) -> None:
+    """Serve ``app`` until ``stop`` is set; ``listening`` is set once it accepts connections."""
     server = _Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False))
     serving = asyncio.create_task(server.serve())
+    if listening is not None:
+        while not server.started and not serving.done():  # noqa: ASYNC110 - uvicorn has a flag only
+            await asyncio.sleep(0.02)
+        listening.set()
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True

@@ -960,3 +960,41 @@ def test_a_cohort_of_a_thousand_launches_with_bad_rows_reported(
     again = json.loads(cluster.cli(*args, "--json").stdout)
     assert (again["launched"], again["existing"], again["failed"]) == (0, 1000, 3)
     print(f"1,000 programmes launched in {took:.1f} s")
+
+
+def test_a_cli_command_and_an_api_call_under_one_key_are_each_weighed_on_their_own(
+    cluster: Cluster,
+) -> None:
+    """The CLI's keys are scoped like the API's: its own caller, and the command. The
+    manager's answer given by the CLI under the key an integrator gave the employee's is
+    applied, not answered as applied; the CLI's retry under its key is applied once."""
+    employee = f"E{uuid.uuid4().hex[:6]}"
+    shared = f"shared-{employee}"
+    with cluster.http("platform") as platform, cluster.http("integrator") as integrator:
+        pid = _launch(platform, employee, manager_id="M1").json()["programme_id"]
+        base = f"/v1/programmes/{pid}"
+        agreed = integrator.post(
+            f"{base}/objectives",
+            json={"short_term": ["a"], "long_term": ["b"]},
+        )
+        assert agreed.status_code == 200, agreed.text
+        mine = integrator.post(
+            f"{base}/feedback", json=feedback_of(employee), headers={"Idempotency-Key": shared}
+        )
+        assert mine.status_code == 202, mine.text
+        assert mine.json()["outcome"] == "applied", mine.text
+        manager = [
+            "feedback", pid, "--role", "manager", "--rater", "M1",
+            "--score", "motivation=4", "--score", "adaptability=3", "--key", shared,
+        ]  # fmt: skip
+        for _ in range(2):  # the second is the CLI's own retry: applied once
+            given = cluster.cli(*manager)
+            assert given.returncode == 0, given.stderr
+            assert f"applied (key {shared})" in given.stdout
+        # The same key on another CLI command is another request, too.
+        paused = cluster.cli("pause", pid, "--reason", "leave", "--key", shared, "--json")
+        assert paused.returncode == 0, paused.stderr
+        assert json.loads(paused.stdout)["status"] == "paused"
+        events = platform.get(f"{base}/events").json()
+        answered = [e["role"] for e in events if e["type"] == "feedback_received"]
+        assert answered == ["employee", "manager"]

@@ -15,7 +15,7 @@ import contextlib
 import signal
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,10 +40,12 @@ class Stack(Cluster):
 
     task_queue: str = "parcours"
     server: DevServer | None = None
+    more_env: dict[str, str] = field(default_factory=dict)
+    """Settings of the drill's own (channels, an SMTP server) for every process."""
 
     @property
     def env(self) -> dict[str, str]:
-        return {**super().env, "PARCOURS_TASK_QUEUE": self.task_queue}
+        return {**super().env, "PARCOURS_TASK_QUEUE": self.task_queue, **self.more_env}
 
     @property
     def address(self) -> str:
@@ -93,11 +95,16 @@ class Stack(Cluster):
 
 @contextlib.asynccontextmanager
 async def running_stack(
-    root: Path, *, task_queue: str = "parcours", api: bool = True
+    root: Path,
+    *,
+    task_queue: str = "parcours",
+    api: bool = True,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[Stack]:
-    """A dev server, a worker process and (``api``) an API process; all stopped after."""
+    """A dev server, a worker process and (``api``) an API process, with ``env`` added
+    to their settings; all stopped after."""
     (root / "data").mkdir(parents=True, exist_ok=True)
-    stack = Stack(root, free_port(), free_port(), task_queue=task_queue)
+    stack = Stack(root, free_port(), free_port(), task_queue=task_queue, more_env=env or {})
     stack.server = DevServer(root / "temporal", port=stack.temporal_port, headless=True)
     await stack.server.start()
     try:

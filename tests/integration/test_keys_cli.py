@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import bootstrap
-from adapters.payloads.keyring import DataErased, Keyring
+from adapters.payloads.keyring import DataErased, Keyring, KeyringError
 from adapters.payloads.master_key import ensure_master_key_file, parse_master_key
 from adapters.stores.keys import PostgresKeyStore
 from adapters.stores.postgres import Database
@@ -51,7 +51,7 @@ def test_rotating_a_local_data_dir_rewrites_its_master_key_file(tmp_path: Path) 
     )
     assert done.exit_code == 0, done.output
     assert "rewrapped 1 data key(s)" in done.stdout
-    assert "restart every worker" in done.stderr
+    assert "take the new key themselves" in done.stderr
     new = parse_master_key(path.read_text())
     assert new == parse_master_key(new_file.read_text())
     assert not (tmp_path / "master.key.new").exists()
@@ -95,3 +95,64 @@ def test_rotating_on_postgresql_with_the_keys_in_the_environment(
         assert Keyring(PostgresKeyStore(database), base64.b64decode(new)).open(sealed) == b"goals"
     finally:
         database.close()
+
+
+def test_a_running_keyring_on_a_key_file_takes_the_rotated_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process whose master key is a file (``PARCOURS_MASTER_KEY_FILE``, a mounted secret)
+    reads it again when the store was rotated under it: no restart."""
+    secret = tmp_path / "secret" / "master"
+    secret.parent.mkdir()
+    secret.write_text(runner.invoke(app, ["keys", "new"]).stdout)
+    monkeypatch.setenv("PARCOURS_MASTER_KEY_FILE", str(secret))
+    monkeypatch.setenv("PARCOURS_DATA_DIR", str(tmp_path / "data"))
+    running = bootstrap.open_keyring(bootstrap.load_settings())
+    old = parse_master_key(secret.read_text())
+    sealed = running.seal("E1", b"goals")
+    running._forget("employee:E1")  # as a process that has not opened E1's key yet
+    new_file = tmp_path / "new.key"
+    new_file.write_text(runner.invoke(app, ["keys", "new"]).stdout)
+
+    done = runner.invoke(app, ["keys", "rotate-master", "--new-key-file", str(new_file)])
+    assert done.exit_code == 0, done.output
+    new = parse_master_key(new_file.read_text())
+    assert parse_master_key(secret.read_text()) == new  # written where it was read from
+
+    assert running.open(sealed) == b"goals"  # unwrapped under the new master key
+    running.seal("E2", b"new data")  # a new key, wrapped under the new master key
+    running.close()
+    store = tmp_path / "data" / "keys.db"
+    with pytest.raises(KeyringError, match="not the master key"):
+        Keyring(store, old)
+    assert Keyring(store, new).open(sealed) == b"goals"
+
+
+def test_a_keyring_takes_the_new_key_written_beside_its_file_before_the_move(
+    tmp_path: Path,
+) -> None:
+    """Between the store's rotation and the key file's move, ``master.key.new`` is the key."""
+    path, _ = ensure_master_key_file(tmp_path)
+    settings = bootstrap.load_settings(data_dir=tmp_path)
+    running = bootstrap.open_keyring(settings, tmp_path)
+    other = bootstrap.open_keyring(settings, tmp_path)
+    new = base64.b64decode(runner.invoke(app, ["keys", "new"]).stdout.strip())
+    (tmp_path / "master.key.new").write_text(base64.b64encode(new).decode())
+    other.rotate_master(new)  # the file itself still holds the old key
+    running.seal("E3", b"made after the rotation")
+    assert Keyring(tmp_path / "keys.db", new).key_for("E3")
+    path.write_text("not a key")  # a file being rewritten is skipped, not fatal
+    assert running.key_for("E3")
+
+
+def test_a_keyring_on_the_environment_key_still_says_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key from ``PARCOURS_MASTER_KEY`` cannot be read anew in a running process."""
+    monkeypatch.setenv("PARCOURS_MASTER_KEY", runner.invoke(app, ["keys", "new"]).stdout.strip())
+    settings = bootstrap.load_settings(data_dir=tmp_path)
+    running = bootstrap.open_keyring(settings, tmp_path)
+    other = bootstrap.open_keyring(settings, tmp_path)
+    other.rotate_master(base64.b64decode(runner.invoke(app, ["keys", "new"]).stdout.strip()))
+    with pytest.raises(KeyringError, match="restart it with the new PARCOURS_MASTER_KEY"):
+        running.seal("E4", b"refused")

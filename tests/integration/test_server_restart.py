@@ -26,6 +26,8 @@ import pytest
 
 from domain.commands import RecordProgress
 from gateway.client import ProgrammeClient, TemporalUnavailable
+from gateway.client import keys as client_keys
+from gateway.client.keys import CLI_SCOPE
 from gateway.http.idempotency import scoped_key
 from tests.e2e.test_api import error_of
 from tests.integration.faults import PARCOURS, Stack, running_stack, until
@@ -167,10 +169,14 @@ async def test_signals_while_the_server_is_down_are_refused_then_applied_once(
         done = await cli(stack, *progress_cli)
         assert done.returncode == 0, (done.stdout, done.stderr)
 
-        # The API's key is recorded scoped by its caller and command; the client's and
-        # the CLI's as they were given.
+        # The API's and the CLI's keys are recorded scoped by their caller and command;
+        # the library client's (no caller scope) as it was given.
         token = integrator["Authorization"].removeprefix("Bearer ")
-        keys = {scoped_key(token, "give_feedback", "fb-manager"), "progress-client", "progress-cli"}
+        keys = {
+            scoped_key(token, "give_feedback", "fb-manager"),
+            "progress-client",
+            client_keys.scoped_key(CLI_SCOPE, "record_progress", "progress-cli"),
+        }
 
         async def applied() -> list[dict[str, Any]] | None:
             log = await events_of(http, pid, ops)
