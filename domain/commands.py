@@ -170,7 +170,7 @@ class AgreeObjectives(_Command):
     order given), e.g. ``{"S1": 80}``; the others' is 100."""
 
 
-class Change(BaseModel):
+class ObjectiveChange(BaseModel):
     """Rules 8: what an amendment does to one objective (``domain.objectives.changed``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -193,7 +193,7 @@ class AmendObjectives(_Command):
     short_term: tuple[Text, ...] = Field(default=(), max_length=rules.MAX_OBJECTIVES)
     long_term: tuple[Text, ...] = Field(default=(), max_length=rules.MAX_OBJECTIVES)
     reason: Text
-    changes: tuple[Change, ...] = Field(default=(), max_length=2 * rules.MAX_OBJECTIVES)
+    changes: tuple[ObjectiveChange, ...] = Field(default=(), max_length=2 * rules.MAX_OBJECTIVES)
 
 
 class RecordExpectations(_Command):

@@ -105,7 +105,7 @@ def removed(current: Sequence[Objective], amended: Sequence[Objective]) -> tuple
 
 
 class Edit(Protocol):
-    """What ``changed`` reads of one change (``domain.commands.Change``)."""
+    """What ``changed`` reads of one change (``domain.commands.ObjectiveChange``)."""
 
     @property
     def action(self) -> str: ...

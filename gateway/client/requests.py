@@ -18,7 +18,6 @@ from domain.commands import (
     AgreeObjectives,
     AmendObjectives,
     CancelSession,
-    Change,
     Comment,
     Email,
     Employee,
@@ -26,6 +25,7 @@ from domain.commands import (
     NominateRaters,
     Nominee,
     Notes,
+    ObjectiveChange,
     ObjectiveId,
     Pause,
     Percent,
@@ -161,7 +161,7 @@ class ObjectivesRequest(_Body):
     reason: Reason | None = None
     """Why they are amended: required with ``amend``, refused without it."""
     targets: dict[ObjectiveId, Target] = Field(default={}, max_length=rules.MAX_OBJECTIVES)
-    changes: list[Change] = Field(default=[], max_length=2 * rules.MAX_OBJECTIVES)
+    changes: list[ObjectiveChange] = Field(default=[], max_length=2 * rules.MAX_OBJECTIVES)
     """Rules 8, with ``amend`` instead of the lists: per objective, what the amendment does
     (``{"action": "reword", "id": "S1", "text": "..."}``; ``keep``, ``remove`` name an id,
     ``add`` a ``horizon`` and a ``text``)."""

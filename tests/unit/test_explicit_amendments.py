@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from adapters.reports import reports_of
-from domain.commands import AmendObjectives, Change
+from domain.commands import AmendObjectives
+from domain.commands import ObjectiveChange as Change
 from domain.errors import DomainError
 from domain.events import ObjectivesAmended
 from domain.rules import FOLLOW_UP, FRAMEWORKS
@@ -75,7 +76,10 @@ def test_keeping_every_objective_as_it_is_amends_nothing() -> None:
         ((Change(action="remove", id="L1"),), "the long-term objectives would be none"),
         ((Change(action="reword", id="S1"),), "changes[0]: reword takes the new text"),
         ((Change(action="add", text="x"),), "changes[0]: add takes a horizon and a text"),
-        ((Change(action="remove", id="S1", text="x"),), "changes[0]: remove takes no text"),
+        (
+            (Change(action="remove", id="S1", text="x"),),
+            "changes[0]: remove takes no text",
+        ),
     ],
 )
 def test_a_change_that_does_not_fit_is_refused_naming_it(
