@@ -29,7 +29,7 @@ COPY activities ./activities
 COPY adapters ./adapters
 COPY workers ./workers
 COPY config ./config
-COPY bootstrap.py ./
+COPY bootstrap ./bootstrap
 COPY gateway ./gateway
 COPY templates ./templates
 RUN --mount=type=cache,target=/root/.cache/uv \

@@ -26,7 +26,7 @@ from typing import Any
 import temporalio
 from temporalio.client import Client
 
-from adapters.payloads.keyring import MASTER_KEY_ENV
+from adapters.payloads.master_key import MASTER_KEY_ENV
 from bench import cli, report
 from bench.api import api_phase
 from bench.environment import ROOT, BenchKeys, WorkerProcess, connect, dev_server

@@ -16,8 +16,8 @@ from typing import IO
 from temporalio.client import Client
 
 from adapters.payloads.encryption import data_converter
-from adapters.payloads.keyring import MASTER_KEY_ENV, Keyring
-from adapters.payloads.master_key import generate_master_key, parse_master_key
+from adapters.payloads.keyring import Keyring
+from adapters.payloads.master_key import MASTER_KEY_ENV, generate_master_key, parse_master_key
 from adapters.temporal.dev_server import DevServer, free_port
 from bench.worker import BASELINE_QUEUE, KEYS_OPTION, PARCOURS_QUEUE, READY
 

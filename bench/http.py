@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.temporal.dev_server import free_port
-from config import load_settings
+from config.loading import load_settings
 from gateway.client import ProgrammeClient
 from gateway.http import serve
 

@@ -23,11 +23,12 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from adapters.payloads.encryption import data_converter
-from adapters.payloads.keyring import MASTER_KEY_ENV, Keyring
-from adapters.payloads.master_key import parse_master_key
+from adapters.payloads.keyring import Keyring
+from adapters.payloads.master_key import MASTER_KEY_ENV, parse_master_key
 from bench.baseline import BaselineWorkflow, baseline_record
 from domain.notices import EvaluationReport, Notification
-from workers.programme import build_worker, sandbox_runner
+from workers.programme import build_worker
+from workers.sandbox import sandbox_runner
 from workflows.messages import ClosedProgramme
 
 PARCOURS_QUEUE = "bench-parcours"

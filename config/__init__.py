@@ -5,7 +5,7 @@ file in ``.env`` format named by ``PARCOURS_SETTINGS_FILE`` may give any of
 them too; the environment wins over the file. An empty value counts as unset,
 so ``${VAR:-}`` in a compose file is harmless.
 
-A wrong setting fails at start, in ``load_settings``, with every problem at
+A wrong setting fails at start, in ``config.loading.load_settings``, with every problem at
 once, each naming its variable and what is wrong with it::
 
     invalid settings:
@@ -18,27 +18,29 @@ tokens) are never echoed back in errors or reprs.
 Workflow code never imports this module: a workflow's behaviour must not
 depend on the environment of the worker that happens to replay it.
 
-One field per variable, each with its own documentation; the
-rules of single values and the wording of errors live in ``config.values`` and
-``config.errors``.
+One field per variable, each with its own documentation, in this module; beside it,
+one concern each: loading them (``config.loading``: ``load_settings``, the settings
+file, the variables read elsewhere), the rules of single values (``config.values``),
+the API's tokens and roles (``config.tokens``), the channels' lists and words
+(``config.channels``), and the wording of errors (``config.errors``).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Self
 from urllib.parse import urlsplit
 
-from dotenv import dotenv_values
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic import model_validator as _model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from adapters.notify.choices import CHANNELS, SmtpSecurity
-from config.errors import SettingsError, describe
+from adapters.notify.choices import SmtpSecurity
+from config.channels import smtp_security, split_notifiers
+from config.errors import SettingsError
+from config.tokens import ApiRole, parse_tokens, token_cohorts
 from config.values import (
     ArchiveRetention,
     BodySize,
@@ -59,27 +61,9 @@ if TYPE_CHECKING:
     from adapters.notify.smtp import SmtpConfig
     from adapters.notify.webhook import WebhookConfig
 
-SETTINGS_FILE_ENV = "PARCOURS_SETTINGS_FILE"
-NEW_MASTER_KEY_ENV = "PARCOURS_NEW_MASTER_KEY"
-"""The key ``parcours keys rotate-master`` rotates to (read by that command only)."""
-API_URL_ENV = "PARCOURS_API_URL"
-"""Where the HTTP API is, for scripts and curl: ``parcours up`` prints it to export."""
-OTHER_VARIABLES = frozenset(
-    {SETTINGS_FILE_ENV, "PARCOURS_TEMPORAL_BIN", NEW_MASTER_KEY_ENV, API_URL_ENV}
-)
-"""Variables parcours reads elsewhere: not settings, yet not typos either."""
 TRACING_MODULES = ("opentelemetry.sdk", "opentelemetry.exporter.otlp.proto.grpc")
 UI_ORIGINS = ("http://localhost:8233", "http://127.0.0.1:8233")
 """The Temporal Web UI of ``parcours up``: allowed to call the API's ``/codec`` by default."""
-
-
-class ApiRole(StrEnum):
-    platform = "platform"
-    integrator = "integrator"
-    ops = "ops"
-    cohort = "cohort"
-    """Reads the reports of the cohorts its token names (``cohort:token:c1+c2``), nothing
-    else: a cohort's sponsor or HR business partner."""
 
 
 class LogLevel(StrEnum):
@@ -218,20 +202,7 @@ class Settings(BaseSettings):
     @field_validator("notifiers", mode="before")
     @classmethod
     def _split_notifiers(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = [part.strip().lower() for part in value.split(",") if part.strip()]
-        if isinstance(value, list | tuple):
-            names = tuple(dict.fromkeys(value))  # in order, once each
-            unknown = [name for name in names if name not in CHANNELS]
-            if unknown:
-                raise ValueError(
-                    f"unknown notifier(s) {', '.join(map(str, unknown))}; "
-                    f"choose among {', '.join(CHANNELS)}"
-                )
-            if not names:
-                raise ValueError(f"give at least one of {', '.join(CHANNELS)}")
-            return names
-        return value
+        return split_notifiers(value)
 
     @field_validator("codec_cors_origins", mode="before")
     @classmethod
@@ -254,63 +225,17 @@ class Settings(BaseSettings):
     @field_validator("smtp_tls", mode="before")
     @classmethod
     def _smtp_security(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            word = value.strip().lower()
-            word = {"true": "starttls", "yes": "starttls", "1": "starttls"}.get(word, word)
-            word = {"false": "none", "no": "none", "0": "none"}.get(word, word)
-            if word not in SmtpSecurity.__members__:
-                raise ValueError(f"must be starttls, ssl or none, got {value!r}")
-            return word
-        return value
+        return smtp_security(value)
 
     @_model_validator(mode="before")
     @classmethod
     def _token_cohorts(cls, data: Any) -> Any:
-        """The cohorts of each ``cohort:token:c1+c2`` entry of ``PARCOURS_API_TOKENS``."""
-        if not isinstance(data, dict):
-            return data
-        raw = data.get("PARCOURS_API_TOKENS", data.get("api_tokens"))
-        if isinstance(raw, str) and "api_token_cohorts" not in data:
-            found: dict[str, tuple[str, ...]] = {}
-            for entry in (e.strip() for e in raw.split(",")):
-                role, _, rest = entry.partition(":")
-                token, _, named = rest.rpartition(":")
-                if role.strip() == ApiRole.cohort and token.strip():
-                    found[token.strip()] = tuple(c.strip() for c in named.split("+") if c.strip())
-            data = {**data, "api_token_cohorts": found}
-        return data
+        return token_cohorts(data)
 
     @field_validator("api_tokens", mode="before")
     @classmethod
     def _parse_tokens(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        tokens: dict[str, ApiRole] = {}
-        for number, entry in enumerate((e.strip() for e in value.split(",")), start=1):
-            if not entry:
-                continue
-            role, sep, token = entry.partition(":")
-            role, token = role.strip(), token.strip()
-            if not sep or not token:
-                raise ValueError(f"entry {number} is not role:token")
-            if role not in ApiRole.__members__:
-                raise ValueError(
-                    f"entry {number}: unknown role {role!r}; "
-                    "roles are platform, integrator, ops, cohort"
-                )
-            if role == ApiRole.cohort:
-                token, _, named = token.rpartition(":")
-                cohorts = [c for c in named.split("+") if c.strip()]
-                if not token.strip() or not cohorts:
-                    raise ValueError(
-                        f"entry {number}: a cohort token names its cohorts, "
-                        "cohort:token:cohort1+cohort2"
-                    )
-                token = token.strip()
-            if tokens.get(token, role) != role:
-                raise ValueError(f"entry {number}: the same token is given two roles")
-            tokens[token] = ApiRole(role)
-        return tokens
+        return parse_tokens(value)
 
     @field_validator("database_url")
     @classmethod
@@ -424,47 +349,6 @@ class Settings(BaseSettings):
         return f"{self.metrics_host}:{self.metrics_port}"
 
 
-ENV_NAMES: dict[str, str] = {
-    name: str(field.validation_alias) for name, field in Settings.model_fields.items()
-}
-"""Attribute name -> environment variable."""
-
-
-def load_settings(env_file: Path | None = None, **overrides: Any) -> Settings:
-    """The settings from the environment, a settings file, and ``overrides`` (by attribute
-    name, e.g. ``data_dir=...`` from a command-line option), which win over both.
-
-    ``env_file`` defaults to ``$PARCOURS_SETTINGS_FILE``. Raises ``SettingsError``
-    with every problem found.
-    """
-    unknown = sorted(set(overrides) - set(ENV_NAMES))
-    if unknown:  # a programming error, not a user's: fail loudly
-        raise TypeError(f"load_settings() got unknown settings {unknown}")
-    if env_file is None and os.environ.get(SETTINGS_FILE_ENV):
-        env_file = Path(os.environ[SETTINGS_FILE_ENV])
-    problems: list[str] = []
-    if env_file is not None:
-        problems += _file_problems(env_file)
-        if problems:
-            raise SettingsError(problems)
-    try:
-        return Settings(_env_file=env_file, **overrides)
-    except ValidationError as exc:
-        raise SettingsError(describe(exc, ENV_NAMES)) from None
-
-
-def _file_problems(path: Path) -> list[str]:
-    if not path.is_file():
-        return [f"{SETTINGS_FILE_ENV}: {path} is not a file"]
-    known = set(ENV_NAMES.values()) | OTHER_VARIABLES
-    unknown = [
-        key
-        for key in dotenv_values(path)
-        if key.upper().startswith(("PARCOURS_", "TEMPORAL_")) and key.upper() not in known
-    ]
-    return [f"{key} (in {path}): not a parcours setting; a typo?" for key in unknown]
-
-
 def _importable(module: str) -> bool:
     try:
         return importlib.util.find_spec(module) is not None
@@ -478,11 +362,7 @@ def reveal(secret: SecretStr | None) -> str | None:
 
 
 __all__ = [
-    "ENV_NAMES",
-    "NEW_MASTER_KEY_ENV",
-    "ApiRole",
     "Settings",
     "SettingsError",
-    "load_settings",
     "reveal",
 ]

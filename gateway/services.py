@@ -1,5 +1,5 @@
 """The long-running services the shells start: everything embedded (``up``), the HTTP
-API alone (``api``). The worker alone is ``bootstrap.serve_worker``.
+API alone (``api``). The worker alone is ``bootstrap.worker.serve_worker``.
 
 The CLI reads the options and says what runs; what runs, and how it is put together
 (the dev server, the worker, the API on one event loop, the API's tokens, the Web UI's
@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING
 from adapters.payloads.encryption import keyring_of
 from adapters.payloads.master_key import ensure_master_key_file
 from adapters.stores.private import private_dir
-from bootstrap import people_directory, programme_archive, run_embedded
-from config import Settings, load_settings
+from bootstrap.stores import people_directory, programme_archive
+from bootstrap.worker import run_embedded
+from config import Settings
+from config.loading import load_settings
 from gateway import addresses
 from gateway.addresses import Addresses
 from gateway.client import ProgrammeClient

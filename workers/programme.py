@@ -18,25 +18,11 @@ import structlog
 from temporalio.client import Client
 from temporalio.service import RPCError
 from temporalio.worker import Interceptor, Worker, WorkerDeploymentConfig
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from adapters.observability.metrics import ProgrammeMetrics
 from workers.deployment import make_current
+from workers.sandbox import WORKFLOWS, sandbox_runner
 from workflows.messages import TASK_QUEUE
-from workflows.programme import ProgrammeWorkflow
-
-WORKFLOWS: tuple[type, ...] = (ProgrammeWorkflow,)
-"""The workflows a parcours worker hosts."""
-
-PASSED_THROUGH = ("domain", "workflows", "pydantic", "yaml")
-"""Pure, deterministic modules the sandbox shares instead of re-importing per run.
-
-``workflows`` too: executing ``workflows.programme`` afresh for every programme costs
-memory and CPU per programme (measured in bench/README.md). The sandbox's run-time
-restrictions no longer reach passed-through code, so
-``tests/unit/test_determinism.py`` checks ``domain`` and ``workflows`` statically
-(allowed imports, no clock, randomness or I/O calls), and the replay tests prove the
-commands unchanged."""
 
 
 @dataclass(frozen=True)
@@ -67,13 +53,6 @@ async def _move_pinned(client: Client, deployment: WorkerDeploymentConfig, queue
             failure=run.failure,
         )
     log.info("programmes moved onto this build", moved=len(moved.moved), left=len(moved.left))
-
-
-def sandbox_runner() -> SandboxedWorkflowRunner:
-    """The workflow sandbox, sharing ``PASSED_THROUGH`` (the replayers use it too)."""
-    return SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSED_THROUGH)
-    )
 
 
 def interceptors() -> list[Interceptor]:

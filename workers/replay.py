@@ -21,7 +21,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import Replayer
 
-from workers.programme import WORKFLOWS, sandbox_runner
+from workers.sandbox import WORKFLOWS, sandbox_runner
 from workflows.messages import WORKFLOW_NAME
 
 RUNNING = f"WorkflowType = '{WORKFLOW_NAME}' AND ExecutionStatus = 'Running'"

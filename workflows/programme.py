@@ -4,20 +4,21 @@ Every signal and update becomes a domain command; ``decide`` gives events; the
 workflow appends them to its log and evolves its state. It holds nothing
 besides the domain state, the log and a short list of refused signals.
 
-The worker passes this module through its sandbox (``workers.programme.PASSED_THROUGH``),
+The worker passes this module through its sandbox (``workers.sandbox.PASSED_THROUGH``),
 so it is loaded once, not once per programme; ``tests/unit/test_determinism.py`` keeps
 it free of clocks, randomness and I/O in place of the sandbox's run-time checks.
 
 One entity workflow is one class: its handlers, run loop and continue-as-new share the
-run's state, so they stay in this module. What they hand work to lives beside it: the
-deliveries the events ask for (``workflows.deliveries``), the archive at closing
-(``workflows.archive``), the rules a launch takes by revision (``workflows.revisions``),
-refused signals (``workflows.refusals``), search attributes and current details
+run's state, so they stay in this module. What they hand work to lives beside it: when
+to continue as new and how (``workflows.continuing``), the next-deadline timer
+(``workflows.deadline_timer``), the deliveries the events ask for
+(``workflows.deliveries``), the archive at closing (``workflows.archive``), the rules a
+launch takes by revision (``workflows.revisions``), refused signals
+(``workflows.refusals``), search attributes and current details
 (``workflows.publishing``), the messages (``workflows.messages``); every rule is the
 domain's (``domain``).
 """
 
-import asyncio
 import contextlib
 from collections import deque
 from datetime import datetime, timedelta
@@ -55,10 +56,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.state import ProgrammeState, Status
     from domain.view import ProgrammeView, Rejection, view_of
     from workflows.archive import archive, archives
+    from workflows.continuing import carry_on, must_continue
+    from workflows.deadline_timer import DeadlineTimer
     from workflows.deliveries import Deliverable, Deliveries
     from workflows.messages import (
         FEWER_COMMANDS_REVISION,
-        INPUT_BUDGET,
         KEPT_REJECTIONS,
         RELIABLE_REVISION,
         REVISION,
@@ -118,8 +120,7 @@ class ProgrammeWorkflow:
         self._deliveries = Deliveries(
             lambda: self._state, self._apply, self._reliable, input.deadlines
         )
-        self._timer: asyncio.Task[None] | None = None
-        self._timer_at: datetime | None = None
+        self._timer = DeadlineTimer()
         self._publisher = Publisher()
 
     # ------------------------------------------------------------ run
@@ -139,7 +140,7 @@ class ProgrammeWorkflow:
             wake = self._wake
             if wake is None or wake > workflow.now():
                 if self._fewer_commands:
-                    await self._until_moved_on_timer(wake)
+                    await self._timer.until(wake, self._moved_on)
                 else:
                     await self._until_moved(seen, wake)
             if self._must_continue():
@@ -171,49 +172,12 @@ class ProgrammeWorkflow:
                 timeout_summary="next deadline",
             )
 
-    async def _until_moved_on_timer(self, wake: datetime | None) -> None:
-        """As ``_until_moved``, but the deadline timer outlives the wait: a message that
-        leaves the deadline where it was does not cancel it and start another.
-
-        Nor does such a message wake the loop: the command it carried already caught up
-        with time, so a tick at the same instant would decide nothing.
-        """
-        if wake != self._timer_at:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer, self._timer_at = None, wake
-            if wake is not None:
-                self._timer = asyncio.create_task(
-                    workflow.sleep(wake - workflow.now(), summary="next deadline")
-                )
-        timer = self._timer
-        await workflow.wait_condition(
-            lambda: (
-                self._wake != wake
-                or self._state.finished
-                or self._must_continue()
-                or (timer is not None and timer.done())
-            )
-        )
+    def _moved_on(self, wake: datetime | None) -> bool:
+        """The run has moved on from waiting for ``wake``: the loop goes round."""
+        return self._wake != wake or self._state.finished or self._must_continue()
 
     def _must_continue(self) -> bool:
-        """Time to continue as new: Temporal suggests it, the run nears its limit, or a
-        newer build of the workers became current (the run is pinned to its own, and
-        moves to the current one by continuing as new; never while unversioned).
-
-        The run first lets handlers and deliveries finish, which writes more events, so
-        it starts with a fifth of ``history_limit`` to spare; messages that arrive in the
-        meantime are written all the same, so a burst of them can still carry it past.
-        """
-        info = workflow.info()
-        limit = self._settings.history_limit
-        if self._fewer_commands:
-            limit -= limit // 5
-        return (
-            info.is_continue_as_new_suggested()
-            or info.get_current_history_length() >= limit
-            or info.is_target_worker_deployment_version_changed()
-        )
+        return must_continue(self._settings.history_limit, self._fewer_commands)
 
     async def _continue_as_new(self) -> None:
         """Let handlers finish, then carry the whole log into a new run.
@@ -237,13 +201,7 @@ class ProgrammeWorkflow:
             rejections=list(self._rejections),
             deadlines=self._deliveries.deadlines(self._state.pending_deliveries),
         )
-        size = len(carried.model_dump_json().encode())
-        workflow.logger.info("continuing as new after %d events, %d bytes", len(self._log), size)
-        if size > INPUT_BUDGET:  # the domain's bounds should make this impossible: say so
-            workflow.logger.error("carried input of %d bytes is over its budget", size)
-        # The next run starts on the current build, then is pinned to it.
-        upgrade = workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRADE
-        workflow.continue_as_new(carried, initial_versioning_behavior=upgrade)
+        carry_on(carried)
 
     # ------------------------------------------------------------ applying commands
 

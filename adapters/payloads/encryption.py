@@ -50,7 +50,8 @@ from temporalio.converter import (
 )
 
 from adapters.payloads.compression import ENCODING_KEY, PayloadConverter
-from adapters.payloads.keyring import EMPLOYEE, SYSTEM, Keyring, KeyringError
+from adapters.payloads.key_errors import KeyringError
+from adapters.payloads.keyring import EMPLOYEE, SYSTEM, Keyring
 from domain.ids import employee_of
 from workflows.messages import SEALED
 

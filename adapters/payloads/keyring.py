@@ -28,9 +28,11 @@ running process given a ``reload`` (where its master key comes from: a file it c
 again) takes the new key when it finds the store rotated, without a restart.
 
 Erasure and rotation must agree on one set of keys, so they stay with the keys in this
-module; the formats keys and data are sealed in, with the associated data each binds,
-are ``adapters.payloads.wrapping``'s; the master key as it is given (the environment,
-``master.key``) is ``adapters.payloads.master_key``'s; where the rows live is
+module; the master key held, checked against the store and rotated is
+``adapters.payloads.master_rotation``'s; the formats keys and data are sealed in, with
+the associated data each binds, are ``adapters.payloads.wrapping``'s; the master key as
+it is given (the environment, ``master.key``) is ``adapters.payloads.master_key``'s; the
+errors are ``adapters.payloads.key_errors``'; where the rows live is
 ``adapters.stores.keys``.
 """
 
@@ -47,18 +49,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from adapters.payloads import wrapping
+from adapters.payloads.key_errors import DataErased, KeyringError
+from adapters.payloads.master_rotation import HeldMaster, rotated
 from adapters.stores.keys import KeyRow, KeyStore, KeyStoreError, SqliteKeyStore
 
 SYSTEM = "system"
 """The owner of the key for payloads that belong to no programme."""
 EMPLOYEE = "employee:"
 """The prefix of an employee's owner in the key store."""
-MASTER_KEY_ENV = "PARCOURS_MASTER_KEY"
 KEYS_FILE = "keys.db"
 ERASED_TTL = 2.0
 """Seconds a process trusts that a key it holds is not erased before asking the store again:
@@ -67,18 +68,6 @@ CACHED_KEYS = 10_000
 """Unwrapped keys a process keeps (about 0.5 KiB each), oldest first out: a worker that
 meets a million employees over its life holds 5 MiB of keys, not 500; a key let go is
 read back from the store when next needed."""
-
-
-class KeyringError(Exception):
-    """The key store cannot be used as it is (wrong master key, unreadable, a key missing)."""
-
-
-class DataErased(KeyringError):
-    """The employee's data key was destroyed: their data can no longer be read or written."""
-
-    def __init__(self, employee_id: str) -> None:
-        super().__init__(f"employee {employee_id}'s data was erased")
-        self.employee_id = employee_id
 
 
 @dataclass(frozen=True)
@@ -147,18 +136,15 @@ class Keyring:
             raise KeyringError(str(exc)) from exc
         self.path = self.store.location
         """Where the keys are (a path, or a database URL without its password)."""
-        self._master = AESGCM(master_key)
-        self._master_bytes = master_key
+        self._master = HeldMaster(self.store, master_key, reload)
+        """The master key, and the master keys ``reload`` finds after a rotation."""
         self._ttl = ttl
-        self._reload = reload
-        """The master keys this process may find now (its key file, and the one a rotation
-        writes beside it): asked when the store turns out rotated."""
         self._lock = threading.Lock()
         self._by_owner: dict[str, _Key] = {}
         self._by_id: dict[str, _Key] = {}
-        self._check = b""
         try:
-            self._check_master()
+            with self._lock:
+                self._master.check_store()
             self._seal_old_reasons()
         except KeyStoreError as exc:
             raise KeyringError(str(exc)) from exc
@@ -166,18 +152,6 @@ class Keyring:
     def close(self) -> None:
         with self._lock:
             self.store.close()
-
-    # ------------------------------------------------------------ master key check
-
-    def _check_master(self) -> None:
-        with self._lock:
-            stored = self.store.check_value(wrapping.check_value(self._master))
-        if not wrapping.opens_check(self._master, stored):
-            raise KeyringError(
-                f"it is not the master key the key store {self.path} was made with; "
-                "give the same key to every worker, the API and the CLI"
-            )
-        self._check = stored
 
     def _seal_old_reasons(self) -> None:
         """Erase reasons kept in plaintext by earlier versions: sealed now, in place."""
@@ -202,54 +176,8 @@ class Keyring:
         new key; a process still on the old one can no longer unwrap a key it has not
         cached, nor make one (``KeyringError`` telling it to restart with the new key).
         """
-        if len(new_master_key) != 32:
-            raise KeyringError("the new master key must be 32 bytes")
-        new = AESGCM(new_master_key)
-
-        def rewrap(key_id: str, owner: str, wrapped: bytes) -> bytes:
-            try:
-                raw = wrapping.unwrap(self._master, key_id, owner, wrapped)
-            except InvalidTag as exc:
-                raise KeyringError(
-                    f"data key {key_id} in {self.path} does not open with the current "
-                    "master key: nothing was rotated"
-                ) from exc
-            return wrapping.wrap(new, key_id, owner, raw)
-
-        check = wrapping.check_value(new)
         with self._lock:
-            self._check_master_unlocked()
-            count = self.store.rewrap(rewrap, check)
-            self._master = new
-            self._master_bytes = new_master_key
-            self._check = check
-        return count
-
-    def _adopt_rotated(self) -> bool:
-        """After a rotation by another process: take the new master key, if ``reload``
-        finds one that opens the store's check value now. Keys already unwrapped stay
-        (the data keys did not change); True when the master key was replaced."""
-        if self._reload is None:
-            return False
-        try:
-            candidates = list(self._reload())
-        except (OSError, KeyringError):  # a key file being replaced: not this time
-            return False
-        stored = self.store.check_value(self._check or b"-")
-        for candidate in candidates:
-            if len(candidate) != 32 or candidate == self._master_bytes:
-                continue
-            master = AESGCM(candidate)
-            if wrapping.opens_check(master, stored):
-                self._master, self._master_bytes, self._check = master, candidate, stored
-                return True
-        return False
-
-    def _check_master_unlocked(self) -> None:
-        if not wrapping.opens_check(self._master, self.store.check_value(self._check or b"-")):
-            raise KeyringError(
-                f"the key store {self.path} is not under this master key (rotated already?)"
-            )
+            return self._master.rotate(new_master_key)
 
     # ------------------------------------------------------------ derived keys
 
@@ -257,9 +185,7 @@ class Keyring:
         """A key for another purpose (signing page tokens, say), derived from the master
         key with HKDF-SHA256 and ``label`` as its info: the same in every process that
         has the master key, and telling nothing of it or of any data key."""
-        return HKDF(
-            algorithm=hashes.SHA256(), length=length, salt=None, info=label.encode()
-        ).derive(self._master_bytes)
+        return self._master.derive(label, length)
 
     # ------------------------------------------------------------ keys
 
@@ -406,19 +332,19 @@ class Keyring:
         for owner in owners:
             key_id = wrapping.new_key_id()
             raw = AESGCM.generate_key(bit_length=256)
-            wrapped = wrapping.wrap(self._master, key_id, owner, raw)
+            wrapped = wrapping.wrap(self._master.aead, key_id, owner, raw)
             rows[owner] = KeyRow(key_id, owner, wrapped, None)
         created = datetime.now(UTC).isoformat()
-        if self.store.insert(tuple(rows.values()), created, self._check) == len(rows):
+        if self.store.insert(tuple(rows.values()), created, self._master.check) == len(rows):
             return rows
         # A concurrent process inserted some first (theirs are the keys), or the master
         # key was rotated away (nothing was inserted, and nobody has a key).
         for owner in owners:
             row = self._owned(owner)
             if row is None:
-                if self._adopt_rotated():  # made anew, wrapped under the new master key
+                if self._master.adopt_rotated():  # made anew, under the new master key
                     return self._create(owners)
-                raise _rotated(self.path)
+                raise rotated(self.path)
             rows[owner] = row
         return rows
 
@@ -429,12 +355,12 @@ class Keyring:
             self._forget(owner)
             raise DataErased(_employee(owner))
         try:
-            raw = wrapping.unwrap(self._master, key_id, stored, wrapped)
+            raw = wrapping.unwrap(self._master.aead, key_id, stored, wrapped)
         except InvalidTag as exc:
-            if not wrapping.opens_check(self._master, self.store.check_value(self._check)):
-                if self._adopt_rotated():
+            if not self._master.opens_store():
+                if self._master.adopt_rotated():
                     return self._unwrap(row, owner)
-                raise _rotated(self.path) from exc
+                raise rotated(self.path) from exc
             raise KeyringError(
                 f"data key {key_id} in {self.path} does not open with the master key"
             ) from exc
@@ -451,21 +377,11 @@ class Keyring:
             self._by_id.pop(key.key_id, None)
 
 
-def _rotated(where: str) -> KeyringError:
-    return KeyringError(
-        f"the master key of the key store {where} was rotated since this process started: "
-        f"restart it with the new {MASTER_KEY_ENV}"
-    )
-
-
 __all__ = [
     "EMPLOYEE",
     "KEYS_FILE",
-    "MASTER_KEY_ENV",
     "SYSTEM",
-    "DataErased",
     "KeyDestroyed",
     "Keyring",
-    "KeyringError",
     "owner_key",
 ]

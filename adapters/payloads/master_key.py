@@ -10,8 +10,9 @@ import os
 import secrets
 from pathlib import Path
 
-from adapters.payloads.keyring import MASTER_KEY_ENV, KeyringError
+from adapters.payloads.key_errors import KeyringError
 
+MASTER_KEY_ENV = "PARCOURS_MASTER_KEY"
 MASTER_KEY_FILE = "master.key"
 
 

@@ -33,7 +33,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from adapters.payloads.keyring import DataErased, Keyring, KeyringError
+from adapters.payloads.key_errors import DataErased, KeyringError
+from adapters.payloads.keyring import Keyring
 from adapters.stores.postgres import Database
 from adapters.stores.private import private_file, private_sqlite
 from domain.events import EVENT_LIST, Event

@@ -23,7 +23,8 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from adapters.payloads.keyring import DataErased, Keyring, KeyringError
+from adapters.payloads.key_errors import DataErased, KeyringError
+from adapters.payloads.keyring import Keyring
 from adapters.stores.postgres import Database
 from adapters.stores.private import private_file, private_sqlite
 from domain.people import Contact

@@ -34,7 +34,7 @@ from temporalio.worker import (
     WorkflowInterceptorClassInput,
 )
 
-from adapters.payloads.keyring import DataErased
+from adapters.payloads.key_errors import DataErased
 from domain.decider import decide
 from domain.events import Event
 from workflows.messages import ProgrammeInput

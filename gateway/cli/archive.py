@@ -36,7 +36,8 @@ def prune(
 ) -> None:
     """Delete archived programmes that closed before the retention period."""
     from adapters.stores.retention import cutoff
-    from bootstrap import open_keyring, programme_archive
+    from bootstrap.keys import open_keyring
+    from bootstrap.stores import programme_archive
     from config import SettingsError
 
     settings = settings_for(data_dir=data_dir)

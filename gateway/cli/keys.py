@@ -28,7 +28,7 @@ import typer
 from gateway.cli.shell import DataDir, app, err, fail, out, settings_for
 
 NEW_MASTER_KEY_ENV = "PARCOURS_NEW_MASTER_KEY"
-"""As ``config.NEW_MASTER_KEY_ENV``, named here so ``--help`` imports nothing heavy."""
+"""As ``config.loading.NEW_MASTER_KEY_ENV``, named here so ``--help`` imports nothing heavy."""
 
 keys_app = typer.Typer(help="The master key: make one, rotate to one.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -59,9 +59,9 @@ def rotate_master(
 
     Restart every worker, the API and the CLI with the new key afterwards.
     """
-    from adapters.payloads.keyring import KeyringError
+    from adapters.payloads.key_errors import KeyringError
     from adapters.payloads.master_key import parse_master_key
-    from bootstrap import rotate_master_key
+    from bootstrap.keys import rotate_master_key
     from config import SettingsError
 
     if new_key_file is not None:

@@ -30,7 +30,7 @@ def read(
     data_dir: DataDir = None,
 ) -> None:
     """Print the outbox's notifications, opened, one JSON object a line."""
-    from bootstrap import outbox as open_outbox
+    from bootstrap.notifying import outbox as open_outbox
     from config import SettingsError
 
     settings = settings_for(data_dir=data_dir)

@@ -46,7 +46,7 @@ def set_person(
     as_json: AsJson = False,
 ) -> None:
     """Add or replace a person's contacts, sealed with their own key."""
-    from bootstrap import people_directory
+    from bootstrap.stores import people_directory
     from gateway.client.requests import PersonRequest
 
     contact = build(PersonRequest, name=name, email=email, locale=locale, time_zone=tz)

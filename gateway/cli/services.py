@@ -33,7 +33,7 @@ def up(
 ) -> None:
     """Embedded: the Temporal dev server (SQLite in the data dir), a worker and the HTTP API."""
     from adapters.observability import logs
-    from bootstrap import stop_on_signals
+    from bootstrap.worker import stop_on_signals
     from config import SettingsError
     from gateway import services
 
@@ -107,7 +107,7 @@ def api(
     """The HTTP API alone, for a Temporal you run yourself. Needs PARCOURS_API_TOKENS."""
     from adapters.observability import logs
     from adapters.stores.private import private_dir
-    from bootstrap import stop_on_signals
+    from bootstrap.worker import stop_on_signals
     from gateway.services import run_api
 
     settings = settings_for(address, namespace, data_dir)
@@ -135,7 +135,7 @@ def worker(
     """A worker only, for a Temporal you run yourself (TLS and API key from the settings)."""
     from adapters.observability import logs
     from adapters.stores.private import private_dir
-    from bootstrap import serve_worker, stop_on_signals
+    from bootstrap.worker import serve_worker, stop_on_signals
 
     settings = settings_for(address, namespace, data_dir)
     logs.configure(settings.log_level)

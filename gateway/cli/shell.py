@@ -100,7 +100,8 @@ def settings_for(
 
     With no Temporal address given anywhere, the one of the ``parcours up`` running on the
     data dir (``gateway.addresses``), if one is: ``up`` on other ports needs no export."""
-    from config import SettingsError, load_settings
+    from config import SettingsError
+    from config.loading import load_settings
     from gateway import addresses
 
     given = {"temporal_address": address, "temporal_namespace": namespace, "data_dir": data_dir}
@@ -127,7 +128,7 @@ def settings_for(
 def keyring_for(settings: Settings) -> Keyring:
     """The key store in the data dir, opened with the master key; exit 2 naming
     PARCOURS_MASTER_KEY when it is missing or wrong."""
-    from bootstrap import open_keyring
+    from bootstrap.keys import open_keyring
     from config import SettingsError
 
     try:
@@ -144,7 +145,7 @@ async def connect(
     metrics: bool = False,
     key_scope: str | None = None,
 ) -> ProgrammeClient:
-    """A client as the CLI and the API need it, through ``bootstrap.connect``: TLS or API
+    """A client as the CLI and the API need it, through ``bootstrap.temporal.connect``: TLS or API
     key and tracing from the settings, payloads sealed with the keys of ``keyring``.
 
     ``metrics`` serves the settings' Prometheus endpoint: for a service (the API), never
@@ -152,8 +153,8 @@ async def connect(
     scopes the keys its commands carry (``gateway.client.keys``): the CLI's own; the API
     scopes each caller's itself."""
     from adapters.temporal.connection import TemporalUnreachable
-    from bootstrap import connect as connect_to
-    from bootstrap import people_directory, programme_archive
+    from bootstrap.stores import people_directory, programme_archive
+    from bootstrap.temporal import connect as connect_to
     from gateway.client import ProgrammeClient, TemporalUnavailable
 
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from adapters.payloads.keyring import DataErased, KeyringError
+from adapters.payloads.key_errors import DataErased, KeyringError
 from adapters.stores.archive import ArchiveEntry, ArchiveFilter, ProgrammeArchive
 from domain.events import Event
 from domain.evolve import fold

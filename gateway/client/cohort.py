@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from adapters.payloads.encryption import keyring_of
-from adapters.payloads.keyring import EMPLOYEE, KeyringError
+from adapters.payloads.key_errors import KeyringError
+from adapters.payloads.keyring import EMPLOYEE
 from adapters.stores.archive import LISTED, ArchiveFilter
 from domain.cohort_summary import CohortSummary, summarise
 from domain.commands import Employee

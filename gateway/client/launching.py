@@ -17,7 +17,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from adapters.language.zones import zone_of
-from adapters.payloads.keyring import DataErased
+from adapters.payloads.key_errors import DataErased
 from domain.commands import Employee, Launch
 from domain.enrolment import check_start
 from domain.errors import DomainError

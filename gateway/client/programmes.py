@@ -18,7 +18,8 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.payloads.keyring import DataErased, Keyring
+from adapters.payloads.key_errors import DataErased
+from adapters.payloads.keyring import Keyring
 from adapters.reports import Report, reports_of
 from adapters.stores.archive import ArchiveEntry, ArchiveFilter, ProgrammeArchive
 from adapters.stores.people import PeopleDirectory
@@ -118,7 +119,7 @@ class ProgrammeClient:
         task_queue: str = TASK_QUEUE,
     ) -> ProgrammeClient:
         """A client on a plain connection (tests, scripts); services connect through
-        ``bootstrap.connect`` and wrap the client they get."""
+        ``bootstrap.temporal.connect`` and wrap the client they get."""
         client = await connect_to(Connection(target_host, namespace), keyring)
         return cls(client, task_queue)
 

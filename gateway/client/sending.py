@@ -22,7 +22,7 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.payloads.keyring import DataErased
+from adapters.payloads.key_errors import DataErased
 from domain.commands import GiveFeedback, RecordProgress, RecordSession
 from domain.errors import DomainError
 from domain.rules import check_occurred_at

@@ -20,7 +20,8 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict
 
 from adapters.stores.idempotency import IdempotencyStore
-from config import UI_ORIGINS, ApiRole
+from config import UI_ORIGINS
+from config.tokens import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import (
     calendars,

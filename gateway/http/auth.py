@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from gateway.http.errors import ApiError
 
 READ = (Role.platform, Role.ops)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from adapters.calendar.ics import calendar as ics
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from domain.calendar import calendar_of, programme_of
 from gateway.http.auth import READ, allow
 from gateway.http.dependencies import Programmes

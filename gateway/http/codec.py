@@ -42,9 +42,9 @@ from temporalio.api.common.v1 import Payload
 
 from adapters.payloads.compression import PayloadCorrupt, PayloadTooLarge, inflate
 from adapters.payloads.encryption import ENCRYPTED, PersonalDataCodec
-from adapters.payloads.keyring import DataErased, KeyringError
+from adapters.payloads.key_errors import DataErased, KeyringError
 from adapters.temporal.history import ERASED
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from domain.ids import Identifier, employee_of
 from gateway.http.auth import allow
 from gateway.http.dependencies import Programmes

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from domain.cohort_summary import CohortSummary
 from gateway.client import CohortReport, cohort
 from gateway.client.errors import InvalidRequest

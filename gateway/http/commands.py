@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from domain.commands import AmendObjectives, RateExpectations, Resume
 from domain.state import Status
 from domain.view import ProgrammeView, shown_view

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from gateway.client.requests import FeedbackRequest, ProgressRequest, SessionRequest
 from gateway.http.auth import FACTS, allow
 from gateway.http.dependencies import IdempotencyKey, Programmes

@@ -25,7 +25,7 @@ from adapters.stores.idempotency import (
     fingerprint,
 )
 from adapters.stores.postgres import DatabaseError
-from config import ApiRole
+from config.tokens import ApiRole
 from domain.ids import employee_of
 from gateway.client import Launched, ParcoursError, keys
 from gateway.client.keys import command_kind

@@ -7,7 +7,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from domain.commands import MAX_MAPPED, StageKey, Text
 from domain.errors import TemplateError
 from domain.template import SharedTemplate

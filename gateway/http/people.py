@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from domain.ids import Identifier
 from domain.people import Contact
 from gateway.client.requests import PersonRequest

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from gateway.client import Erasure
 from gateway.client.requests import EraseRequest
 from gateway.http.auth import allow

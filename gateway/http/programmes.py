@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from domain.events import EVENT_LIST, Event
 from domain.state import Status
 from domain.template_parsing import describe_errors

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from adapters.reports import Report, ReportItem, render_html, render_markdown
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from gateway.http.auth import READ, allow
 from gateway.http.dependencies import Programmes
 from gateway.http.errors import ApiError

@@ -14,8 +14,9 @@ from fastapi import FastAPI
 from starlette.applications import Starlette
 
 from adapters.payloads.encryption import keyring_of
-from bootstrap import idempotency_store
-from config import ApiRole, Settings
+from bootstrap.stores import idempotency_store
+from config import Settings
+from config.tokens import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http.app import create_app
 from gateway.http.limits import RequestLimits

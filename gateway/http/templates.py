@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from config import ApiRole as Role
+from config.tokens import ApiRole as Role
 from domain.errors import DomainError, TemplateError
 from domain.ids import TemplateId
 from domain.scenarios import Scenario, check_scenario, scenario_named

@@ -18,8 +18,9 @@ from collections import Counter
 import httpx
 
 from adapters.temporal.history import run_histories
-from bootstrap import connect, open_keyring
-from config import load_settings
+from bootstrap.keys import open_keyring
+from bootstrap.temporal import connect
+from config.loading import load_settings
 from tests.e2e.conftest import Parcours
 from workflows.messages import INPUT_BUDGET, ProgrammeInput
 

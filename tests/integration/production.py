@@ -24,7 +24,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from temporalio.client import Client, WorkflowHandle
 
-from bootstrap import connect, run_worker
+from bootstrap.temporal import connect
+from bootstrap.worker import run_worker
 from config import Settings
 from domain.commands import Employee, Launch
 from domain.events import Event

@@ -15,7 +15,7 @@ import pytest
 
 from adapters.stores.idempotency import IdempotencyStore
 from adapters.temporal.dev_server import DevServer
-from config import ApiRole
+from config.tokens import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import serve
 from gateway.http.app import create_app

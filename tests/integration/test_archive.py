@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.payloads.keyring import DataErased
+from adapters.payloads.key_errors import DataErased
 from adapters.stores.archive import ArchiveFilter
 from domain.commands import Employee, Launch
 from domain.decider import decide

@@ -23,7 +23,7 @@ from adapters.payloads.master_key import generate_master_key
 from adapters.reports import render_markdown
 from adapters.stores.archive import ArchiveFilter
 from adapters.temporal.dev_server import DevServer, temporal_binary
-from bootstrap import programme_archive
+from bootstrap.stores import programme_archive
 from config import Settings
 from domain.commands import AgreeObjectives, Employee
 from domain.template_parsing import parse_template

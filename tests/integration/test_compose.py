@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from config import ENV_NAMES, OTHER_VARIABLES, Settings
+from config import Settings
+from config.loading import ENV_NAMES, OTHER_VARIABLES
 from workflows.search_attributes import ALL
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,7 +22,7 @@ from adapters.stores.idempotency import IdempotencyStore, PostgresAnswers
 from adapters.stores.keys import PostgresKeyStore
 from adapters.stores.postgres import POOL_WAIT, Database
 from adapters.temporal.dev_server import DevServer
-from config import ApiRole
+from config.tokens import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import serve
 from gateway.http.app import create_app

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from adapters.payloads.keyring import Keyring
 from adapters.stores.idempotency import IdempotencyStore
-from config import ApiRole
+from config.tokens import ApiRole
 from domain.cohort_summary import summarise
 from domain.decider import decide_and_evolve
 from domain.errors import DomainError
@@ -172,7 +172,7 @@ def test_the_calendar_as_icalendar(api: tuple[TestClient, FakeProgrammes]) -> No
     assert during["session:1"] == (tuesday, "Held")
     assert during["session:2"][1] == "Missed"
     assert during["deadline:agreement"] == (datetime(2027, 1, 18, 9, tzinfo=UTC), "Met")
-    assert during["evaluation:assessment"][1] == "Verdict: on track"
+    assert during["evaluation:assessment"][1] == "Verdict: On track"
     assert during["deadline:coaching_continued"][1] == "To come"
     assert during["session:8"][1] == "Planned"
     # On 30 days' leave: what was still ahead is already shown moved by whole weeks to

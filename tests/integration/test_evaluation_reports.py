@@ -12,7 +12,7 @@ from temporalio.testing import ActivityEnvironment
 from adapters.language.catalogue import text
 from adapters.reports import EvaluationRecorder, Report, render_markdown
 from adapters.reports.report import ObjectiveLine, ReportEmployee
-from bootstrap import build_activities
+from bootstrap.worker import build_activities
 from domain.commands import Employee
 from domain.evaluate import evaluate
 from domain.evaluation import Attendance, Rating, Verdict

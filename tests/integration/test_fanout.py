@@ -16,7 +16,8 @@ from adapters.notify.outbox import OutboxNotifier
 from adapters.notify.smtp import SmtpConfig, SmtpSecurity
 from adapters.notify.webhook import WebhookConfig, redacted
 from adapters.payloads.keyring import Keyring
-from bootstrap import build_activities, build_notifier
+from bootstrap.notifying import build_notifier
+from bootstrap.worker import build_activities
 from domain.evaluation import Attendance, Evaluation, Verdict
 from domain.notices import EvaluationReport, NoticeKind
 from domain.template import EvaluationKind

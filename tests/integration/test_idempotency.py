@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from adapters.payloads.keyring import Keyring
 from adapters.stores.idempotency import IdempotencyStore
-from config import ApiRole
+from config.tokens import ApiRole
 from domain.commands import AgreeObjectives, Pause
 from domain.view import ProgrammeView, view_of
 from gateway.http.app import create_app

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import bootstrap
-from adapters.payloads.keyring import DataErased, Keyring, KeyringError
+import bootstrap.database
+import bootstrap.keys
+import config.loading
+from adapters.payloads.key_errors import DataErased, KeyringError
+from adapters.payloads.keyring import Keyring
 from adapters.payloads.master_key import ensure_master_key_file, parse_master_key
 from adapters.stores.keys import PostgresKeyStore
 from adapters.stores.postgres import Database
@@ -26,7 +29,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("PARCOURS_SETTINGS_FILE", raising=False)
     yield
-    bootstrap.close_databases()
+    bootstrap.database.close_databases()
 
 
 def test_keys_new_prints_a_fresh_master_key() -> None:
@@ -107,7 +110,7 @@ def test_a_running_keyring_on_a_key_file_takes_the_rotated_key(
     secret.write_text(runner.invoke(app, ["keys", "new"]).stdout)
     monkeypatch.setenv("PARCOURS_MASTER_KEY_FILE", str(secret))
     monkeypatch.setenv("PARCOURS_DATA_DIR", str(tmp_path / "data"))
-    running = bootstrap.open_keyring(bootstrap.load_settings())
+    running = bootstrap.keys.open_keyring(config.loading.load_settings())
     old = parse_master_key(secret.read_text())
     sealed = running.seal("E1", b"goals")
     running._forget("employee:E1")  # as a process that has not opened E1's key yet
@@ -133,9 +136,9 @@ def test_a_keyring_takes_the_new_key_written_beside_its_file_before_the_move(
 ) -> None:
     """Between the store's rotation and the key file's move, ``master.key.new`` is the key."""
     path, _ = ensure_master_key_file(tmp_path)
-    settings = bootstrap.load_settings(data_dir=tmp_path)
-    running = bootstrap.open_keyring(settings, tmp_path)
-    other = bootstrap.open_keyring(settings, tmp_path)
+    settings = config.loading.load_settings(data_dir=tmp_path)
+    running = bootstrap.keys.open_keyring(settings, tmp_path)
+    other = bootstrap.keys.open_keyring(settings, tmp_path)
     new = base64.b64decode(runner.invoke(app, ["keys", "new"]).stdout.strip())
     (tmp_path / "master.key.new").write_text(base64.b64encode(new).decode())
     other.rotate_master(new)  # the file itself still holds the old key
@@ -150,9 +153,9 @@ def test_a_keyring_on_the_environment_key_still_says_restart(
 ) -> None:
     """A key from ``PARCOURS_MASTER_KEY`` cannot be read anew in a running process."""
     monkeypatch.setenv("PARCOURS_MASTER_KEY", runner.invoke(app, ["keys", "new"]).stdout.strip())
-    settings = bootstrap.load_settings(data_dir=tmp_path)
-    running = bootstrap.open_keyring(settings, tmp_path)
-    other = bootstrap.open_keyring(settings, tmp_path)
+    settings = config.loading.load_settings(data_dir=tmp_path)
+    running = bootstrap.keys.open_keyring(settings, tmp_path)
+    other = bootstrap.keys.open_keyring(settings, tmp_path)
     other.rotate_master(base64.b64decode(runner.invoke(app, ["keys", "new"]).stdout.strip()))
     with pytest.raises(KeyringError, match="restart it with the new PARCOURS_MASTER_KEY"):
         running.seal("E4", b"refused")

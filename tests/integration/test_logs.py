@@ -20,7 +20,8 @@ from temporalio.testing import ActivityEnvironment
 from adapters.notify.smtp import SmtpConfig, SmtpSecurity
 from adapters.observability import logs
 from adapters.payloads.keyring import Keyring
-from bootstrap import build_activities, build_notifier
+from bootstrap.notifying import build_notifier
+from bootstrap.worker import build_activities
 from tests.integration.production import ADA, Inbox, notification, smtp_server
 
 

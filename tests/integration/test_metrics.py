@@ -37,7 +37,7 @@ from tests.integration.production import (
     worker_running,
 )
 from tests.support import free_port, recorded_workflow_id, recording_keyring
-from workers.programme import sandbox_runner
+from workers.sandbox import sandbox_runner
 from workflows.programme import ProgrammeWorkflow
 
 SEND = "send_notification"

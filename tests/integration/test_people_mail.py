@@ -8,7 +8,7 @@ from activities.programme import ProgrammeActivities
 from adapters.notify.smtp import SmtpConfig, SmtpSecurity
 from adapters.reports import EvaluationRecorder
 from adapters.stores.people import SqlitePeople
-from bootstrap import build_notifier
+from bootstrap.notifying import build_notifier
 from domain.notices import NoticeKind
 from domain.people import Contact
 from domain.template import Role

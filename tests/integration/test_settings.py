@@ -11,13 +11,10 @@ from temporalio.service import TLSConfig
 import config as settings_module
 from adapters.notify.smtp import SmtpSecurity
 from adapters.temporal.connection import Connection
-from bootstrap import connection_for
-from config import (
-    ApiRole,
-    Settings,
-    SettingsError,
-    load_settings,
-)
+from bootstrap.temporal import connection_for
+from config import Settings, SettingsError
+from config.loading import load_settings
+from config.tokens import ApiRole
 
 PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 

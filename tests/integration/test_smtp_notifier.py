@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 from activities.errors import ChannelRefused, ChannelUnavailable
 from adapters.notify.fanout import FanOutNotifier
 from adapters.notify.smtp import SmtpConfig, SmtpNotifier, SmtpSecurity
-from bootstrap import build_notifier
+from bootstrap.notifying import build_notifier
 from domain.notices import NoticeKind
 from domain.template import Role
 from tests.integration.production import ADA, Inbox, notification, smtp_server

@@ -17,7 +17,8 @@ from unittest.mock import ANY
 import pytest
 
 from adapters.notify.journal import ERASED, DeliveryJournal
-from adapters.payloads.keyring import DataErased, Keyring, KeyringError
+from adapters.payloads.key_errors import DataErased, KeyringError
+from adapters.payloads.keyring import Keyring
 from adapters.payloads.master_key import generate_master_key
 from adapters.stores.archive import PostgresArchive, ProgrammeArchive, SqliteArchive
 from adapters.stores.deliveries import PostgresJournal
@@ -482,53 +483,62 @@ def test_a_wrong_url_names_the_database_without_its_password() -> None:
 def test_the_settings_choose_postgresql_and_every_process_shares_it(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    import bootstrap
+    import bootstrap.database
+    import bootstrap.keys
+    import bootstrap.stores
     from config import Settings
 
     key = generate_master_key()
     worker_dir, api_dir = tmp_path / "worker", tmp_path / "api"  # no shared volume
     try:
-        worker = bootstrap.open_keyring(
+        worker = bootstrap.keys.open_keyring(
             Settings(data_dir=worker_dir, master_key=key, database_url=postgres_url)
         )
         api_settings = Settings(data_dir=api_dir, master_key=key, database_url=postgres_url)
-        api = bootstrap.open_keyring(api_settings)
+        api = bootstrap.keys.open_keyring(api_settings)
         assert isinstance(worker.store, PostgresKeyStore)
         assert api.open(worker.seal("E1", b"shared")) == b"shared"
-        answers = bootstrap.idempotency_store(api_settings, api)
+        answers = bootstrap.stores.idempotency_store(api_settings, api)
         assert isinstance(answers.store, PostgresAnswers)
-        directory = bootstrap.people_directory(api_settings, api)
+        directory = bootstrap.stores.people_directory(api_settings, api)
         assert isinstance(directory, PostgresPeople)
         directory.put(Contact(id="M4", name="Grace Hopper", email="grace@example.com"))
         worker_settings = Settings(data_dir=worker_dir, master_key=key, database_url=postgres_url)
-        found = bootstrap.people_directory(worker_settings, worker).get("M4")
+        found = bootstrap.stores.people_directory(worker_settings, worker).get("M4")
         assert found is not None
         assert found.email == "grace@example.com"
-        assert bootstrap.database_for(api_settings) is bootstrap.database_for(api_settings)
+        assert bootstrap.database.database_for(api_settings) is bootstrap.database.database_for(
+            api_settings
+        )
         assert not (worker_dir / "keys.db").exists()
         assert not (api_dir / "idempotency.db").exists()
         assert not (api_dir / "people.db").exists()
     finally:
-        bootstrap.close_databases()
+        bootstrap.database.close_databases()
 
 
 def test_without_a_database_url_the_stores_are_files_in_the_data_dir(tmp_path: Path) -> None:
-    import bootstrap
+    import bootstrap.database
+    import bootstrap.keys
+    import bootstrap.stores
     from config import Settings
 
     settings = Settings(data_dir=tmp_path, master_key=generate_master_key())
-    keys = bootstrap.open_keyring(settings)
+    keys = bootstrap.keys.open_keyring(settings)
     assert isinstance(keys.store, SqliteKeyStore)
-    assert isinstance(bootstrap.idempotency_store(settings, keys).store, SqliteAnswers)
-    assert isinstance(bootstrap.people_directory(settings, keys), SqlitePeople)
+    assert isinstance(bootstrap.stores.idempotency_store(settings, keys).store, SqliteAnswers)
+    assert isinstance(bootstrap.stores.people_directory(settings, keys), SqlitePeople)
     assert (tmp_path / "keys.db").exists()
     assert (tmp_path / "idempotency.db").exists()
     assert (tmp_path / "people.db").exists()
 
 
 def test_a_bad_database_url_is_named_and_its_password_is_not(tmp_path: Path) -> None:
-    import bootstrap
-    from config import Settings, SettingsError, load_settings
+    import bootstrap.database
+    import bootstrap.keys
+    import bootstrap.stores
+    from config import Settings, SettingsError
+    from config.loading import load_settings
 
     with pytest.raises(SettingsError, match="PARCOURS_DATABASE_URL: must be a postgresql://"):
         load_settings(database_url="mysql://me:s3cret@db/parcours")
@@ -540,7 +550,7 @@ def test_a_bad_database_url_is_named_and_its_password_is_not(tmp_path: Path) -> 
     )
     assert "s3cret" not in repr(settings)
     with pytest.raises(SettingsError, match="PARCOURS_DATABASE_URL: cannot connect") as caught:
-        bootstrap.open_keyring(settings)
+        bootstrap.keys.open_keyring(settings)
     assert "s3cret" not in str(caught.value)
 
 

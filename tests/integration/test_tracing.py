@@ -18,8 +18,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
-from bootstrap import open_keyring
-from config import load_settings
+from bootstrap.keys import open_keyring
+from config.loading import load_settings
 from gateway.cli.shell import connect
 from gateway.http import serve
 from tests.support import free_port

@@ -32,7 +32,7 @@ from adapters.notify.webhook import (
 from adapters.observability.logs import configure as configure_logging
 from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
-from bootstrap import build_notifier
+from bootstrap.notifying import build_notifier
 from config import Settings
 from domain.events import DeliveryConfirmed, DeliveryFailed
 from tests.integration.production import (

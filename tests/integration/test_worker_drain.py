@@ -19,7 +19,8 @@ from temporalio.client import WorkflowHandle
 
 from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
-from bootstrap import connect, run_worker, stop_on_signals
+from bootstrap.temporal import connect
+from bootstrap.worker import run_worker, stop_on_signals
 from config import Settings
 from domain.notices import EvaluationReport, Notification
 from tests.integration.production import launch

@@ -65,7 +65,8 @@ from temporalio.client import WorkflowExecutionStatus
 
 from adapters.payloads.master_key import generate_master_key
 from adapters.temporal.dev_server import DevServer
-from bootstrap import connect, run_worker
+from bootstrap.temporal import connect
+from bootstrap.worker import run_worker
 from config import Settings
 from domain.commands import (
     AgreeObjectives,

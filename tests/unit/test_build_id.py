@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from config import Settings, SettingsError, load_settings
+from config import Settings, SettingsError
+from config.loading import load_settings
 from config.values import MAX_BUILD_ID
 from workers.deployment import (
     DEPLOYMENT_NAME,

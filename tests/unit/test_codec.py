@@ -19,7 +19,7 @@ from adapters.payloads.encryption import PROGRAMME, data_converter
 from adapters.payloads.keyring import Keyring
 from adapters.payloads.master_key import generate_master_key
 from adapters.stores.idempotency import IdempotencyStore
-from config import ApiRole
+from config.tokens import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http import codec
 from gateway.http.app import create_app

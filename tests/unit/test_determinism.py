@@ -1,7 +1,7 @@
 """Workflow and domain code stays deterministic: a static check standing in for the sandbox's.
 
 The worker passes ``domain`` and ``workflows`` through Temporal's sandbox
-(``workers.programme.PASSED_THROUGH``): loading the workflow module once instead of
+(``workers.sandbox.PASSED_THROUGH``): loading the workflow module once instead of
 once per programme halves the worker's memory per cached programme (see
 bench/README.md). The sandbox's run-time restrictions (no wall clock, no
 randomness, no I/O) then no longer reach that code, so this test reads it instead:

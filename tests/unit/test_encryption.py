@@ -20,7 +20,8 @@ from adapters.payloads.encryption import (
     data_converter,
     owner_of,
 )
-from adapters.payloads.keyring import SYSTEM, DataErased, Keyring
+from adapters.payloads.key_errors import DataErased
+from adapters.payloads.keyring import SYSTEM, Keyring
 from adapters.payloads.master_key import generate_master_key
 from domain.commands import Employee
 from workflows.messages import SEALED

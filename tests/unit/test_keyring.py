@@ -11,9 +11,10 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from adapters.payloads import keyring
-from adapters.payloads.keyring import SYSTEM, DataErased, Keyring, KeyringError
+from adapters.payloads.key_errors import DataErased, KeyringError
+from adapters.payloads.keyring import SYSTEM, Keyring
 from adapters.payloads.master_key import ensure_master_key_file, generate_master_key
-from bootstrap import master_key_for, open_keyring
+from bootstrap.keys import master_key_for, open_keyring
 from config import Settings, SettingsError
 
 

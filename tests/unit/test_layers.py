@@ -88,7 +88,7 @@ def test_every_part_is_read_with_its_sub_folders() -> None:
     names = {path.relative_to(ROOT).as_posix() for _, path in MODULES}
     assert {
         "config/__init__.py",
-        "bootstrap.py",
+        "bootstrap/__init__.py",
         "adapters/notify/smtp.py",
         "gateway/http/app.py",
         "gateway/cli/shell.py",
@@ -111,7 +111,7 @@ def test_imports_follow_the_dependency_rule(part: str, path: Path) -> None:
         ("activities", "from workflows.programme import ProgrammeWorkflow"),
         ("adapters", "from config import Settings"),
         ("adapters", "import bootstrap"),
-        ("adapters", "from workers.programme import sandbox_runner"),
+        ("adapters", "from workers.sandbox import sandbox_runner"),
         ("workers", "from config import Settings"),
         ("workers", "import bootstrap"),
         ("config", "from gateway.http import app"),

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from adapters.payloads.encryption import data_converter
 from adapters.stores.idempotency import IdempotencyStore
-from config import ApiRole
+from config.tokens import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http.app import create_app
 from tests.support import temporary_keyring

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 from adapters.payloads.encryption import data_converter
 from adapters.stores.idempotency import IdempotencyStore
-from config import ApiRole
+from config.tokens import ApiRole
 from gateway.client import ProgrammeClient
 from gateway.http.app import create_app
 from tests.support import temporary_keyring

@@ -14,7 +14,7 @@ from adapters.payloads.encryption import data_converter
 from adapters.payloads.keyring import Keyring
 from adapters.payloads.master_key import generate_master_key
 from adapters.stores.idempotency import IdempotencyStore
-from config import ApiRole
+from config.tokens import ApiRole
 from gateway.client import InvalidRequest, ProgrammeClient, pages
 from gateway.http.app import create_app
 

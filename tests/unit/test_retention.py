@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.stores.retention import check_retention, cutoff
-from config import Settings, SettingsError, load_settings
+from config import Settings, SettingsError
+from config.loading import load_settings
 
 NOW = datetime(2028, 2, 29, 10, tzinfo=UTC)
 

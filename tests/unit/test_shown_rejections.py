@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from adapters.stores.idempotency import IdempotencyStore
-from config import ApiRole
+from config.tokens import ApiRole
 from domain.commands import Employee, Launch
 from domain.decider import decide_and_evolve
 from domain.view import ProgrammeView, Rejection, view_of

@@ -17,7 +17,7 @@ from temporalio.worker import Replayer
 from adapters.payloads.encryption import data_converter
 from gateway import catalogue
 from tests.support import recorded_workflow_id, recording_keyring
-from workers.programme import sandbox_runner
+from workers.sandbox import sandbox_runner
 from workflows.programme import ProgrammeWorkflow
 
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*/*.json"))
