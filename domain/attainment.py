@@ -9,8 +9,10 @@ progress is the way travelled from the start to the target.
   objective added by an amendment once the sessions began takes its first check-in as its
   starting point. An
   objective without one starts from 0%.
-- **Target.** 100% (the default of the issue; a template or command that sets another is
-  for later rules).
+- **Target.** 100% by default; from rules 8 an objective may be agreed with a target of
+  its own (``AgreeObjectives.targets``: "reach 80% of the sales calls"), kept when an
+  amendment keeps or rewords it. Attainment is measured against it, so an objective that
+  reaches its target is attained in full.
 - **Check-ins.** Every later check-in measures it: attainment is
   ``(latest - start) / (target - start)``, between 0 and 100 (an objective that went back
   below its start is at 0, one whose start is the target at 100). An objective with a
@@ -44,6 +46,8 @@ class Objective(Protocol):
     def id(self) -> str: ...
     @property
     def horizon(self) -> str: ...
+    @property
+    def target(self) -> int: ...
 
 
 TARGET = 100
@@ -58,6 +62,8 @@ class Measure(NamedTuple):
     start: int
     latest: int | None
     """The latest check-in after the starting point; None: not measured yet."""
+    target: int = 100
+    """The percentage at which it is attained (rules 8: its own; 100 before)."""
 
 
 class Objectives(NamedTuple):
@@ -122,6 +128,7 @@ def measures(
             horizon=o.horizon,
             start=starts.get(o.id, 0),
             latest=progress.get(o.id) if o.id in measured else None,
+            target=o.target,
         )
         for o in objectives
     ]
@@ -137,7 +144,9 @@ def summarise(
     return Objectives(
         agreed=len(objectives),
         measured=len(done),
-        attainment=exact.mean(attained(m.start, m.latest) for m in done if m.latest is not None)
+        attainment=exact.mean(
+            attained(m.start, m.latest, m.target) for m in done if m.latest is not None
+        )
         if done
         else None,
         expected=exact.mean(plans) if plans else Fraction(0),

@@ -83,6 +83,9 @@ Score = Annotated[
     WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5}),
 ]
 Percent = Annotated[int, Field(ge=0, le=100)]
+ObjectiveId = Annotated[str, StringConstraints(pattern=r"^[SL][0-9]{1,2}$")]
+Target = Annotated[int, Field(ge=1, le=100)]
+"""An objective's target: the percentage at which it is attained (rules 8)."""
 Rating = Annotated[
     int,
     Field(ge=framework.LOWEST, le=framework.HIGHEST),
@@ -162,16 +165,35 @@ class AgreeObjectives(_Command):
     type: Literal["agree_objectives"] = "agree_objectives"
     short_term: tuple[Text, ...] = Field(min_length=1, max_length=20)
     long_term: tuple[Text, ...] = Field(min_length=1, max_length=20)
+    targets: dict[ObjectiveId, Target] = Field(default={}, max_length=rules.MAX_OBJECTIVES)
+    """Rules 8: an objective's target other than 100%, by its id (``S1``, ``L2``: the
+    order given), e.g. ``{"S1": 80}``; the others' is 100."""
+
+
+class ObjectiveChange(BaseModel):
+    """Rules 8: what an amendment does to one objective (``domain.objectives.changed``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: Literal["keep", "reword", "remove", "add"]
+    id: ObjectiveId | None = None
+    """The objective kept, reworded or removed; none for one added."""
+    text: Text | None = None
+    """The new words (reword) or the new objective's (add)."""
+    horizon: Literal["short_term", "long_term"] | None = None
+    """Where an added objective goes."""
 
 
 class AmendObjectives(_Command):
     """Replace the agreed objectives, mid-programme, saying why (``domain.objectives``
-    says which ids are kept)."""
+    says which ids are kept); or, under rules 8, say per objective what the amendment
+    does (``changes``: keep, reword, remove, add), the lists then left empty."""
 
     type: Literal["amend_objectives"] = "amend_objectives"
-    short_term: tuple[Text, ...] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
-    long_term: tuple[Text, ...] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
+    short_term: tuple[Text, ...] = Field(default=(), max_length=rules.MAX_OBJECTIVES)
+    long_term: tuple[Text, ...] = Field(default=(), max_length=rules.MAX_OBJECTIVES)
     reason: Text
+    changes: tuple[ObjectiveChange, ...] = Field(default=(), max_length=2 * rules.MAX_OBJECTIVES)
 
 
 class RecordExpectations(_Command):
@@ -272,8 +294,10 @@ class CancelSession(_Command):
 
 class RecordProgress(_Fact):
     type: Literal["record_progress"] = "record_progress"
-    objective_id: Annotated[str, StringConstraints(pattern=r"^[SL][0-9]{1,2}$")]
+    objective_id: ObjectiveId
     percent: Percent
+    note: Text | None = None
+    """Rules 8: what the check-in says of it (at most ``rules.MAX_NOTES`` bytes)."""
 
 
 class Pause(_Command):

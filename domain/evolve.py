@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from domain import follow_up
 from domain.commands import SessionStatus
 from domain.events import (
     CollectionDue,
@@ -47,6 +48,7 @@ from domain.events import (
     TemplateMigrated,
 )
 from domain.expectations import Expectations
+from domain.follow_up import FOLLOW_UP_KEY
 from domain.gates import sessions_quota_met
 from domain.objectives import RetiredObjective
 from domain.rules import EVIDENCE
@@ -245,6 +247,8 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
         case ObjectiveProgressed():
             records = state.progress_records
             measuring = _measuring(state, event)
+            if state.status is Status.completed:  # rules 8: checked in for the follow-up
+                measuring["followed_up"] = state.followed_up | {event.objective_id}
             return measuring | {
                 "progress": {**state.progress, event.objective_id: event.percent},
                 "progress_records": {
@@ -252,6 +256,14 @@ def _changes(state: ProgrammeState, event: Event) -> dict[str, Any]:
                     event.objective_id: records.get(event.objective_id, 0) + 1,
                 },
             }
+        case ReminderDue() if event.stage == FOLLOW_UP_KEY:
+            i = follow_up.reminders(state.template).index(event.before)
+            return _pending(state, event.delivery_id) | {
+                "follow_up_reminders": state.follow_up_reminders | {i}
+            }
+        case ReminderSkipped() if event.stage == FOLLOW_UP_KEY:
+            i = follow_up.reminders(state.template).index(event.before)
+            return {"follow_up_reminders": state.follow_up_reminders | {i}}
         case ReminderDue():
             assert progress is not None
             assert state.current_stage is not None

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from domain.commands import NOMINATED_ROLES
 from domain.framework import DimensionKey
-from domain.rules import COLLECTION, EVIDENCE
+from domain.rules import COLLECTION, EVIDENCE, FOLLOW_UP
 from domain.state import ProgrammeState, StageProgress
 from domain.template import EvaluationKind, FeedbackGate, Role, Stage
 
@@ -109,8 +109,16 @@ def stage_nominees(
         if role in NOMINATED_ROLES:
             found += [(n.role, n.id) for n in state.nominations.get(stage, ()) if n.role is role]
         elif role in SELF_NOMINATED and (holder := state.holder(role)) is not None:
+            if state.rules >= FOLLOW_UP:  # the former holder's answer counts for the role
+                holder = answered_as(state, stage, role) or holder
             found.append((role, holder))
     return list(dict.fromkeys(found))
+
+
+def answered_as(state: ProgrammeState, stage: str | None, role: Role) -> str | None:
+    """Who answered ``stage`` as ``role`` first: under rules 8 a held role's answer is one
+    person's, the former holder's when the role changed hands after they answered."""
+    return next((f.rater_id for f in state.feedback if f.stage == stage and f.role is role), None)
 
 
 def unanswered(

@@ -20,10 +20,11 @@ Evaluations count the current objectives only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.attainment import TARGET
 from domain.events import Objective
 
 Horizon = Literal["short_term", "long_term"]
@@ -72,6 +73,7 @@ def amended(
     (after every id in ``used``: the current and the retired). ``loose`` (rules 5)
     compares texts by ``same_words``: a reworded objective keeps its id and progress."""
     words = same_words if loose else (lambda text: text)
+    targets = {o.id: o.target for o in current}  # a kept objective keeps its target
     used = set(used) | {o.id for o in current}
     out: list[Objective] = []
     horizons: tuple[tuple[Horizon, Sequence[str]], ...] = (
@@ -91,7 +93,8 @@ def amended(
                 number = ids.pop(0)
             else:
                 number, following = f"{prefix}{following}", following + 1
-            out.append(Objective(id=number, horizon=horizon, text=text))
+            target = targets.get(number, TARGET)
+            out.append(Objective(id=number, horizon=horizon, text=text, target=target))
     return tuple(out)
 
 
@@ -99,3 +102,67 @@ def removed(current: Sequence[Objective], amended: Sequence[Objective]) -> tuple
     """Ids of the current objectives the amended list leaves out, in their order."""
     kept = {o.id for o in amended}
     return tuple(o.id for o in current if o.id not in kept)
+
+
+class Edit(Protocol):
+    """What ``changed`` reads of one change (``domain.commands.ObjectiveChange``)."""
+
+    @property
+    def action(self) -> str: ...
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def text(self) -> str | None: ...
+    @property
+    def horizon(self) -> Horizon | None: ...
+
+
+def changed(
+    current: Sequence[Objective], used: Iterable[str], changes: Sequence[Edit]
+) -> tuple[Objective, ...]:
+    """Rules 8: the objectives after an amendment that says, per objective, what it does.
+
+    ``keep`` and an objective left unnamed keep it as it is; ``reword`` gives it new words,
+    its id, target and progress kept; ``remove`` retires it; ``add`` appends a new one to
+    its horizon, with the next id never used (after every id in ``used``). Each objective
+    is named once at most, and each horizon keeps one objective at least. ValueError,
+    naming the change, when a change does not fit."""
+    known = {o.id: o for o in current}
+    named: set[str] = set()
+    out = dict(known)
+    added: list[Objective] = []
+    ids = set(used) | set(known)
+    for i, change in enumerate(changes):
+        where = f"changes[{i}]"
+        if change.action == "add":
+            if change.id is not None or change.text is None or change.horizon is None:
+                raise ValueError(f"{where}: add takes a horizon and a text, no id")
+            prefix = PREFIX[change.horizon]
+            number = 1 + max((int(k[1:]) for k in ids if k.startswith(prefix)), default=0)
+            new = Objective(id=f"{prefix}{number}", horizon=change.horizon, text=change.text)
+            ids.add(new.id)
+            added.append(new)
+            continue
+        if change.id is None or change.horizon is not None:
+            raise ValueError(f"{where}: {change.action} names an objective by its id")
+        if change.id not in known:
+            raise ValueError(
+                f"{where}: {change.id} is not a current objective; they are {', '.join(known)}"
+            )
+        if change.id in named:
+            raise ValueError(f"{where}: {change.id} is named twice; say once what happens to it")
+        named.add(change.id)
+        if change.action == "reword":
+            if change.text is None:
+                raise ValueError(f"{where}: reword takes the new text")
+            out[change.id] = known[change.id].model_copy(update={"text": change.text})
+        elif change.text is not None:
+            raise ValueError(f"{where}: {change.action} takes no text")
+        elif change.action == "remove":
+            del out[change.id]
+    result = (*out.values(), *added)
+    for horizon in PREFIX:
+        if not any(o.horizon == horizon for o in result):
+            raise ValueError(f"changes: the {horizon.replace('_', '-')} objectives would be none")
+    order = {"short_term": 0, "long_term": 1}
+    return tuple(sorted(result, key=lambda o: order[o.horizon]))

@@ -62,7 +62,20 @@ the reader's language through the gettext catalogues, not as English sentences; 
 programme's template may bring its own framework (``domain.framework``: its dimensions,
 its scale, its languages), which programmes under every rules honour, since earlier
 templates name none and decide as before."""
-RULES = FRAMEWORKS
+FOLLOW_UP = 8
+"""A follow-up that collects (``domain.follow_up``): when the programme completes, the
+peers and direct reports who rated the final are nominated for the follow-up; its raters
+(the last feedback gate's roles) are reminded at the final's lead times before it is due,
+the roles still waited on only, the employee also until every long-term objective has a
+check-in since completion; a reminder nobody is waited on for is skipped, saying so.
+A held role (coach, manager, sponsor, HR) reassigned after its holder answered a stage keeps
+that answer for the stage: the new holder is not waited on there, and their answer to it
+is refused (``domain.gates.answered_as``), so a stage never averages two people into one
+role's score; they answer from the next stage. An objective may be agreed with a target of
+its own (``AgreeObjectives.targets``), attainment measured against it, and a check-in may
+carry a note; an amendment may say per objective what it does (``AmendObjectives.changes``:
+keep, reword, remove, add; ``domain.objectives.changed``)."""
+RULES = FOLLOW_UP
 """The rules a programme launched now follows."""
 
 MAX_SESSION_CHANGES = 24

@@ -8,7 +8,7 @@ decider's answer to it, are the simulation's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any, NamedTuple
 
@@ -26,7 +26,7 @@ from domain.commands import (
     SessionStatus,
 )
 from domain.gates import SELF_NOMINATED
-from domain.rules import COLLECTION, EVIDENCE, MAX_PROGRESS_RECORDS, PEOPLE
+from domain.rules import COLLECTION, EVIDENCE, FOLLOW_UP, MAX_PROGRESS_RECORDS, PEOPLE
 from domain.scenarios import SCORE, Answer, Base, PausePlan, Scenario, StagePlan
 from domain.state import ProgrammeState, Status
 from domain.template import EvaluationKind, Role, Stage
@@ -147,7 +147,10 @@ def plan_follow_up(state: ProgrammeState, scenario: Scenario, counter: Any) -> l
         return []
     final = next((s for s in state.template.stages if s.evaluation is EvaluationKind.final), None)
     roles = final.gate.feedback.roles if final and final.gate.feedback else (Role.employee,)
-    at = max(state.clock.at(state.last_at), due - FOLLOW_UP_LEAD)
+    lead = FOLLOW_UP_LEAD
+    if state.rules >= FOLLOW_UP:  # rules 8: an hour after the reminder of that moment
+        lead -= HOUR
+    at = max(state.clock.at(state.last_at), due - lead)
 
     def make(now: ProgrammeState) -> list[Command]:
         commands: list[Command] = []
@@ -193,6 +196,7 @@ def _gate_facts(stage: Stage, plan: StagePlan) -> Callable[[ProgrammeState], lis
             ]
             commands.extend(RecordProgress(objective_id=i, percent=10) for i in ids)
         if plan.answers is not None:
+            commands += _nominated_at_entry(state, plan.answers)
             for answer in plan.answers:
                 if answer.at is None:
                     commands.extend(_one_answer(answer)(state))
@@ -213,6 +217,23 @@ def _gate_facts(stage: Stage, plan: StagePlan) -> Callable[[ProgrammeState], lis
         return commands
 
     return make
+
+
+def _nominated_at_entry(state: ProgrammeState, answers: Sequence[Answer]) -> list[Command]:
+    """The peers and direct reports a stage's plan has answer, nominated as it opens, as a
+    coach does: a stage then waits for those who answer later (days 5 and 6), instead of
+    closing with whoever answered first."""
+    if state.rules < PEOPLE or state.stage_progress is None:
+        return []
+    raters = [
+        Nominee(role=a.role, id=a.rater or f"{a.role.value}-1")
+        for a in answers
+        if a.role in (Role.peer, Role.direct_report)
+    ]
+    unique = list(dict.fromkeys(raters))
+    if not unique:
+        return []
+    return [NominateRaters(stage=state.stage_progress.key, raters=tuple(unique))]
 
 
 def _one_answer(answer: Answer) -> Callable[[ProgrammeState], list[Command]]:

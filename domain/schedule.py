@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import NamedTuple
 
-from domain.rules import COLLECTION
+from domain import follow_up
+from domain.rules import COLLECTION, FOLLOW_UP
 from domain.state import ProgrammeState, Status
 
 
@@ -39,7 +40,18 @@ def upcoming(state: ProgrammeState) -> list[Due]:
     if state.status is Status.scheduled:
         return [Due(timedelta(0), Kind.start)]
     if state.status is Status.completed and state.follow_up_due is not None:
-        return [Due(state.follow_up_due, Kind.follow_up)]
+        due = state.follow_up_due
+        if state.rules >= FOLLOW_UP:  # its raters reminded, as for a stage's deadline
+            items = [
+                Due(
+                    max(due - before, state.clock.at(state.ended_at or state.last_at)),
+                    Kind.reminder,
+                    (i,),
+                )
+                for i, before in enumerate(follow_up.reminders(state.template))
+                if i not in state.follow_up_reminders
+            ]
+        return sorted([*items, Due(due, Kind.follow_up)])
     if state.status not in (Status.running, Status.paused):
         return []
     items.append(Due(state.template.max_duration, Kind.lapse))

@@ -127,6 +127,11 @@ class ProgrammeState(_State):
     progress_records: dict[str, int] = {}
     """How often each objective's progress was recorded (rules 2 bounds it)."""
     follow_up_due: timedelta | None = None
+    follow_up_reminders: frozenset[int] = frozenset()
+    """Rules 8: the follow-up's reminders sent or skipped, by their index in
+    ``domain.follow_up.reminders``."""
+    followed_up: frozenset[str] = frozenset()
+    """Rules 8: objectives with a check-in since the programme completed."""
     ended_at: datetime | None = None
     retired: tuple[RetiredObjective, ...] = ()
     """Objectives amendments removed, with their progress then (``domain.objectives``)."""

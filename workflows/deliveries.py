@@ -159,12 +159,13 @@ def _failed(event: Deliverable, reason: str) -> RecordDelivery:
 def notification(state: ProgrammeState, event: Notice) -> Notification:
     """What the notifier needs to tell the people ``event`` names, as the programme is."""
     template = state.template
-    stage = template.stage(event.stage)
+    # rules 8: a reminder of the follow-up has no stage ("")
+    stage = template.stage(event.stage) if event.stage else None
     people: dict[Role, str | None] = {
         Role.employee: state.employee.email,
         **{role: state.holders.of(role) for role in HELD},
     }
-    answered = {f.rater_id for f in state.feedback if f.stage == event.stage}
+    answered = {f.rater_id for f in state.feedback if f.stage == (event.stage or None)}
     nominated = state.nominations.get(event.stage or "", ())
     raters = {
         role: ids
@@ -189,9 +190,9 @@ def notification(state: ProgrammeState, event: Notice) -> Notification:
         to=event.to,
         recipients={role: people.get(role) for role in event.to},
         raters=raters,
-        stage=event.stage,
-        stage_title=stage.title_in(lang),
-        stage_titles=stage.title,
+        stage=event.stage or None,
+        stage_title=stage.title_in(lang) if stage is not None else None,
+        stage_titles=stage.title if stage is not None else (),
         due_at=clock.wall(event.due) if isinstance(event, ReminderDue | EscalationDue) else None,
         session_number=event.number if isinstance(event, SessionReminderDue) else None,
         session_at=clock.wall(event.session_clock)

@@ -36,7 +36,7 @@ class RunSettings(BaseModel):
     fifth of it to spare, for the handlers and deliveries it lets finish first."""
 
 
-REVISION = 11
+REVISION = 12
 """How a run started now behaves: 2 is the ``fewer-commands`` behaviour (see
 ``workflows.programme``); 3 adds that a programme it launches follows rules 2
 (``domain.rules.OCCURRED_AT``: facts dated by ``occurred_at``, stale reminders skipped,
@@ -52,7 +52,9 @@ moved by pauses to after them, rescheduled or cancelled one at a time) and takes
 as new without waiting for deliveries, which the next run takes over within the deadline
 they began with; 10 archives a programme's events as it closes (``ARCHIVE_REVISION``) and
 takes the ``migrate_template`` update; 11 launches under rules 7 (``domain.rules.FRAMEWORKS``:
-evaluation reasons stored as codes, read in the reader's language). Whoever starts a run
+evaluation reasons stored as codes, read in the reader's language); 12 launches under rules 8
+(``domain.rules.FOLLOW_UP``: the follow-up nominates and reminds its raters itself). Whoever
+starts a run
 says so in its input, so the run need not record a patch marker to know it."""
 FEWER_COMMANDS_REVISION = 2
 """The first revision that keeps the deadline timer and upserts changed search
@@ -83,6 +85,8 @@ ARCHIVE_REVISION = 10
 of earlier revisions ask ``workflow.patched`` (``workflows.archive.ARCHIVE``)."""
 FRAMEWORKS_REVISION = 11
 """The first revision whose launch takes rules 7 (``domain.rules.FRAMEWORKS``)."""
+FOLLOW_UP_REVISION = 12
+"""The first revision whose launch takes rules 8 (``domain.rules.FOLLOW_UP``)."""
 KEPT_REJECTIONS = 20
 """Refused signals a programme keeps (and carries into continue-as-new), newest last."""
 INPUT_BUDGET = 512 * 1024

@@ -61,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.deliveries import Deliverable, Deliveries
     from workflows.messages import (
         FEWER_COMMANDS_REVISION,
+        FOLLOW_UP_REVISION,
         KEPT_REJECTIONS,
         RELIABLE_REVISION,
         REVISION,
@@ -120,7 +121,9 @@ class ProgrammeWorkflow:
         self._deliveries = Deliveries(
             lambda: self._state, self._apply, self._reliable, input.deadlines
         )
-        self._timer = DeadlineTimer()
+        self._timer = DeadlineTimer(
+            keeps_due=input.revision is not None and input.revision >= FOLLOW_UP_REVISION
+        )
         self._publisher = Publisher()
 
     # ------------------------------------------------------------ run

@@ -7,11 +7,20 @@ takes the rules of the newest step of the ladder that revision reached.
 
 from __future__ import annotations
 
-from domain.rules import CALENDAR, COLLECTION, EVIDENCE, FRAMEWORKS, OCCURRED_AT, PEOPLE
+from domain.rules import (
+    CALENDAR,
+    COLLECTION,
+    EVIDENCE,
+    FOLLOW_UP,
+    FRAMEWORKS,
+    OCCURRED_AT,
+    PEOPLE,
+)
 from workflows.messages import (
     CALENDAR_REVISION,
     COLLECTION_REVISION,
     EVIDENCE_REVISION,
+    FOLLOW_UP_REVISION,
     FRAMEWORKS_REVISION,
     PEOPLE_REVISION,
     RULES_REVISION,
@@ -20,6 +29,7 @@ from workflows.messages import (
 FIRST_RULES = 1
 """The rules of a launch by a run that says no revision, or one before ``RULES_REVISION``."""
 LADDER: tuple[tuple[int, int], ...] = (
+    (FOLLOW_UP_REVISION, FOLLOW_UP),
     (FRAMEWORKS_REVISION, FRAMEWORKS),
     (CALENDAR_REVISION, CALENDAR),
     (EVIDENCE_REVISION, EVIDENCE),

@@ -5,6 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     # ------------------------------------------------------------ notifications
     "notice.none": "nicht angegeben",
+    "notice.follow_up": "Nachbewertung",
     "notice.reminder.subject": "Erinnerung: „{stage}“ ist am {deadline} fällig",
     "notice.reminder.body": (
         "Hallo {name},\n\n"
@@ -238,6 +239,9 @@ MESSAGES: dict[str, str] = {
         "als dass ihre Werte gezeigt würden."
     ),
     "report.evidence": "Belege",
+    "report.changed_on": "(gewechselt am {date})",
+    "report.target": "(Ziel {target})",
+    "report.note": "Notiz zum Stand",
     "report.self": "Selbst",
     "report.self_gap": "Selbst - andere",
     "report.self_note": (

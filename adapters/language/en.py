@@ -5,6 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     # ------------------------------------------------------------ notifications
     "notice.none": "not set",
+    "notice.follow_up": "Follow-up",
     "notice.reminder.subject": "Reminder: {stage} is due {deadline}",
     "notice.reminder.body": (
         "Hello {name},\n\n"
@@ -150,6 +151,9 @@ MESSAGES: dict[str, str] = {
     "report.expectations": "The client's expectations",
     "report.next": "What to look at next",
     "report.evidence": "Evidence",
+    "report.changed_on": "(changed on {date})",
+    "report.target": "(target {target})",
+    "report.note": "Check-in note",
     "report.self": "Self",
     "report.self_gap": "Self - others",
     "report.self_note": (

@@ -5,6 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     # ------------------------------------------------------------ notifications
     "notice.none": "non précisé",
+    "notice.follow_up": "Suivi",
     "notice.reminder.subject": "Rappel : « {stage} » est à rendre le {deadline}",
     "notice.reminder.body": (
         "Bonjour {name},\n\n"
@@ -154,6 +155,9 @@ MESSAGES: dict[str, str] = {
     "report.expectations": "Les attentes du client",
     "report.next": "Points d'attention pour la suite",
     "report.evidence": "Éléments",
+    "report.changed_on": "(changé le {date})",
+    "report.target": "(cible {target})",
+    "report.note": "Note du point",
     "report.self": "Soi",
     "report.self_gap": "Soi - autres",
     "report.self_note": (

@@ -74,7 +74,7 @@ def render(
         "stage": text_in(notification.stage_titles, lang)
         or notification.stage_title
         or notification.stage
-        or none,
+        or text(lang, "notice.follow_up"),
         "deadline": when(notification.due_at),
         "session": notification.session_number if notification.session_number else none,
         "session_at": when(notification.session_at),

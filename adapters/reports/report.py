@@ -35,6 +35,7 @@ from domain.events import (
     SessionMissed,
 )
 from domain.framework import DimensionKey
+from domain.handovers import changed_hands
 from domain.template import EvaluationKind, Role, Template
 
 SCALE = 5
@@ -58,6 +59,10 @@ class ObjectiveLine(_Model):
     text: str
     progress: int | None
     """The latest percent recorded by this evaluation; None: not recorded."""
+    target: int = 100
+    """Rules 8: the percentage at which it is attained."""
+    note: str | None = None
+    """Rules 8: the latest check-in's note, if it had one."""
     changed: str | None = None
     """How an amendment changed it ("added 1", "reworded 2": what, by which amendment);
     None when it is as first agreed."""
@@ -122,6 +127,9 @@ class Report(_Model):
     """The objectives as they stood at the evaluation, amendments applied."""
     amendments: tuple[Amendment, ...] = ()
     """The amendments of the objectives before the evaluation: what they did and why."""
+    changed: dict[Role, datetime] = {}
+    """Held roles whose answer for the evaluated stage is a former holder's: when the role
+    changed hands (``domain.handovers``); the scores read "manager (changed on <date>)"."""
     comments: tuple[CommentGroup, ...] = ()
     withheld_comments: int = 0
     """Comments not shown: their role had too few raters for its scores to be shown."""
@@ -179,6 +187,7 @@ def reports_of(events: Iterable[Event]) -> list[Report]:
                     for e in before
                     if isinstance(e, ObjectivesAmended)
                 ),
+                changed=changed_hands(before, evaluation.stage),
                 comments=comments,
                 withheld_comments=withheld,
                 sessions=_sessions(before),
@@ -197,7 +206,11 @@ def _objectives(events: Sequence[Event]) -> tuple[ObjectiveLine, ...]:
             kept = {key: line.progress for key, line in agreed.items()}
             agreed = {
                 o.id: ObjectiveLine(
-                    id=o.id, horizon=o.horizon, text=o.text, progress=kept.get(o.id)
+                    id=o.id,
+                    horizon=o.horizon,
+                    text=o.text,
+                    progress=kept.get(o.id),
+                    target=o.target,
                 )
                 for o in event.objectives
             }
@@ -205,7 +218,9 @@ def _objectives(events: Sequence[Event]) -> tuple[ObjectiveLine, ...]:
             agreed = _amend(agreed, event)
         elif isinstance(event, ObjectiveProgressed) and event.objective_id in agreed:
             line = agreed[event.objective_id]
-            agreed[event.objective_id] = line.model_copy(update={"progress": event.percent})
+            agreed[event.objective_id] = line.model_copy(
+                update={"progress": event.percent, "note": event.note}
+            )
     return tuple(agreed.values())
 
 
@@ -215,7 +230,12 @@ def _amend(agreed: dict[str, ObjectiveLine], event: ObjectivesAmended) -> dict[s
     n = event.amendment
     for o in event.added:
         lines[o.id] = ObjectiveLine(
-            id=o.id, horizon=o.horizon, text=o.text, progress=None, changed=f"added {n}"
+            id=o.id,
+            horizon=o.horizon,
+            text=o.text,
+            progress=None,
+            target=o.target,
+            changed=f"added {n}",
         )
     for o in event.reworded:
         lines[o.id] = lines[o.id].model_copy(update={"text": o.text, "changed": f"reworded {n}"})

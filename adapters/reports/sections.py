@@ -124,19 +124,29 @@ def _objectives(report: Report, reader: Reader) -> Table | None:
     if not report.objectives:
         return None
     changed = any(o.changed for o in report.objectives)
+    noted = any(o.note for o in report.objectives)
     rows = [
         [
             o.id,
             text(lang, f"horizon.{o.horizon}"),
             o.text,
-            reader.percent(o.progress)
-            if o.progress is not None
-            else text(lang, "report.not_recorded"),
+            (
+                reader.percent(o.progress)
+                if o.progress is not None
+                else text(lang, "report.not_recorded")
+            )
+            + (
+                " " + text(lang, "report.target", target=reader.percent(o.target))
+                if o.target != 100
+                else ""
+            ),
+            *([o.note or ""] if noted else []),
             *([_changed(o.changed, lang)] if changed else []),
         ]
         for o in report.objectives
     ]
     header = ["#", *(text(lang, f"report.{k}") for k in ("horizon", "objective", "progress"))]
+    header += [text(lang, "report.note")] if noted else []
     header += [text(lang, "report.changed")] if changed else []
     notes = [
         text(lang, "report.amendment", n=a.number, reason=a.reason)
@@ -167,6 +177,15 @@ def role_label(role: Role, lang: str) -> str:
     return capital(text(lang, f"role.{role.value}"))
 
 
+def _role_header(report: Report, role: Role, reader: Reader) -> str:
+    """A role's column: "Manager (changed on 3 May 2026)" when a former holder answered."""
+    label = role_label(role, reader.lang)
+    at = report.changed.get(role)
+    if at is None:
+        return label
+    return f"{label} {text(reader.lang, 'report.changed_on', date=reader.day(at))}"
+
+
 def capital(words: str) -> str:
     return words[:1].upper() + words[1:]
 
@@ -192,7 +211,7 @@ def _scores(report: Report, reader: Reader) -> Table | None:
     present = {role for score in ev.scores for role in score.by_role}
     roles = [role for role in Role if role in present]
     others = any(score.others is not None for score in ev.scores)
-    header = [text(lang, "report.dimension"), *(role_label(r, lang) for r in roles)]
+    header = [text(lang, "report.dimension"), *(_role_header(report, r, reader) for r in roles)]
     header += [capital(text(lang, "report.others"))] if others else []
     header += [text(lang, "report.mean")]
     own = self_columns(ev)

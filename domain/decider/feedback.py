@@ -8,6 +8,7 @@ from domain.commands import NOMINATED_ROLES, GiveFeedback, NominateRaters
 from domain.decider.draft import Draft, require_within
 from domain.errors import DomainError
 from domain.events import FeedbackReceived, Nominated, RatersNominated
+from domain.gates import answered_as
 from domain.state import ProgrammeState, Status
 from domain.template import Role, Stage
 from domain.windows import check_window
@@ -150,6 +151,15 @@ def _check_rater(state: ProgrammeState, command: GiveFeedback, stage: str | None
     holder = state.holder(role)
     if holder is None:
         raise DomainError(f"nobody holds the {role} role in this programme: no {role} answers")
+    former = answered_as(state, stage, role)
+    if state.rules >= r.FOLLOW_UP and former not in (None, holder, command.rater_id):
+        # rules 8: one answer per held role and stage, never two people averaged
+        raise DomainError(
+            f"the {role}'s answer for {where} was given by {former}, the {role} then: it "
+            f"counts for {where}; {holder} answers as {role} from the next stage",
+            shown=f"the {role}'s answer for {where} was given by the {role} then: it counts "
+            f"for {where}; the new {role} answers from the next stage",
+        )
     if command.rater_id != holder:
         raise DomainError(
             f"rater {command.rater_id!r} may not answer as {role}: "

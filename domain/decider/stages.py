@@ -3,10 +3,18 @@ evaluation), and settling, which completes every stage whose gate is open."""
 
 from __future__ import annotations
 
+from domain import follow_up as following
+from domain import rules as r
 from domain.decider.draft import Draft
 from domain.decider.evaluations import record_evaluation
 from domain.decider.sessions import invite
-from domain.events import ProgrammeCompleted, SessionSlot, StageCompleted, StageEntered
+from domain.events import (
+    ProgrammeCompleted,
+    RatersNominated,
+    SessionSlot,
+    StageCompleted,
+    StageEntered,
+)
 from domain.gates import gate_status
 from domain.replanning import opening
 from domain.state import Status
@@ -41,6 +49,10 @@ def complete_stage(draft: Draft, forced_by: str | None) -> None:
             ProgrammeCompleted,
             follow_up_due=clock + follow_up.after if follow_up else None,
         )
+        raters = following.nominees(draft.state)
+        if follow_up is not None and state.rules >= r.FOLLOW_UP and raters:
+            # rules 8: who rated the final is asked again, without a nomination by hand
+            draft.emit(RatersNominated, stage=None, raters=raters)
 
 
 def enter_stage(draft: Draft, index: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain import follow_up as following
 from domain import rules as r
 from domain.appointments import reads, zone
 from domain.decider.draft import Draft, span
@@ -26,6 +27,7 @@ from domain.events import (
     StageStalled,
 )
 from domain.evidence import Ending
+from domain.follow_up import FOLLOW_UP_KEY
 from domain.gates import gate_status, quorum_met, sessions_quota_met, stage_nominees, unanswered
 from domain.schedule import Due, Kind, upcoming
 from domain.state import ProgrammeState, Status
@@ -92,6 +94,9 @@ def _fire(draft: Draft, item: Due) -> None:
         kind = follow_up.evaluation if follow_up else EvaluationKind.follow_up
         record_evaluation(draft, kind, at)
         draft.emit(FollowUpClosed, clock=at, kind=kind)
+        return
+    if item.kind is Kind.reminder and state.status is Status.completed:
+        _remind_follow_up(draft, item)
         return
     assert stage is not None
     assert progress is not None
@@ -164,6 +169,41 @@ def _fire(draft: Draft, item: Due) -> None:
         )
     elif item.kind is Kind.stall:
         draft.emit(StageStalled, clock=at, stage=progress.key)
+
+
+def _remind_follow_up(draft: Draft, item: Due) -> None:
+    """Rules 8: remind the follow-up's raters still waited on (``domain.follow_up``); a
+    reminder decided later than its lead time after its moment, or that nobody is waited
+    on for, is recorded as skipped, saying why."""
+    state = draft.state
+    (i,) = item.ref
+    before = following.reminders(state.template)[i]
+    assert state.follow_up_due is not None
+    moment = state.clock.wall(item.clock)
+    late = draft.decided_at - moment
+    waiting = following.waiting(state)
+    reason = None
+    if draft.dated and late > before:
+        reason = (
+            f"the reminder for the follow-up was due at {_when(state, moment)} but decided "
+            f"{span(late)} later, more than its lead time of {span(before)}"
+        )
+    elif not waiting:
+        reason = "nobody to remind: every rater the follow-up asks has answered it"
+    if reason is not None:
+        draft.emit(
+            ReminderSkipped, clock=item.clock, stage=FOLLOW_UP_KEY, before=before, reason=reason
+        )
+        return
+    draft.emit(
+        ReminderDue,
+        clock=item.clock,
+        delivery_id=draft.delivery_id(),
+        stage=FOLLOW_UP_KEY,
+        to=waiting,
+        due=state.follow_up_due,
+        before=before,
+    )
 
 
 def _when(state: ProgrammeState, at: datetime) -> str:

@@ -24,6 +24,9 @@ class Objective(BaseModel):
     id: str
     horizon: Literal["short_term", "long_term"]
     text: str
+    target: int = 100
+    """Rules 8: the percentage at which it is attained (``domain.attainment``); 100 for
+    every objective agreed before."""
 
 
 class ProgrammeLaunched(EventBase):
@@ -125,6 +128,8 @@ class ObjectiveProgressed(EventBase):
     type: Literal["objective_progressed"] = "objective_progressed"
     objective_id: str
     percent: int
+    note: str | None = None
+    """Rules 8: what the check-in says of it, in the words of who recorded it."""
 
 
 class StageStalled(EventBase):

@@ -34,8 +34,10 @@ At = Annotated[
 @app.command()
 def objectives(
     programme_id: ProgrammeId,
-    short: Annotated[list[str], typer.Option("--short", help="A short-term objective.")],
-    long: Annotated[list[str], typer.Option("--long", help="A long-term objective.")],
+    short: Annotated[
+        list[str] | None, typer.Option("--short", help="A short-term objective.")
+    ] = None,
+    long: Annotated[list[str] | None, typer.Option("--long", help="A long-term objective.")] = None,
     amend: Annotated[
         bool,
         typer.Option(
@@ -44,6 +46,24 @@ def objectives(
         ),
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why, with --amend.")] = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option("--target", help="An objective's target other than 100%, like S1=80."),
+    ] = None,
+    keep: Annotated[
+        list[str] | None, typer.Option("--keep", help="With --amend: keep S1 as it is.")
+    ] = None,
+    reword: Annotated[
+        list[str] | None,
+        typer.Option("--reword", help='With --amend: S1="new words" (id and progress kept).'),
+    ] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="With --amend: retire S2.")
+    ] = None,
+    add: Annotated[
+        list[str] | None,
+        typer.Option("--add", help='With --amend: short="words" or long="words".'),
+    ] = None,
     key: Key = None,
     address: Address = None,
     namespace: Namespace = None,
@@ -54,7 +74,20 @@ def objectives(
     from gateway.cli.rendering import show_view
     from gateway.client.requests import ObjectivesRequest
 
-    body = build(ObjectivesRequest, short_term=short, long_term=long, amend=amend, reason=reason)
+    targets = dict(t.partition("=")[::2] for t in target or ())
+    changes = [{"action": "keep", "id": i} for i in keep or ()]
+    changes += [{"action": "reword", "id": i, "text": t} for i, _, t in _pairs(reword)]
+    changes += [{"action": "remove", "id": i} for i in remove or ()]
+    changes += [{"action": "add", "horizon": f"{h}_term", "text": t} for h, _, t in _pairs(add)]
+    body = build(
+        ObjectivesRequest,
+        short_term=short or [],
+        long_term=long or [],
+        amend=amend,
+        reason=reason,
+        targets=targets,
+        changes=changes,
+    )
     command = body.command(key)
     if isinstance(command, AmendObjectives):
         amendment = command
@@ -63,6 +96,11 @@ def objectives(
         agreement = command
         view = run(lambda c: c.agree_objectives(programme_id, agreement), address, namespace)
     show_view(view, as_json)
+
+
+def _pairs(given: list[str] | None) -> list[tuple[str, str, str]]:
+    """``S1=words`` options as (``S1``, ``=``, ``words``)."""
+    return [item.partition("=") for item in given or ()]
 
 
 @app.command()
@@ -243,6 +281,9 @@ def progress(
     programme_id: ProgrammeId,
     objective: Annotated[str, typer.Option("--objective", help="Objective id, like S1 or L2.")],
     percent: Annotated[int, typer.Option("--percent", help="0..100.")],
+    note: Annotated[
+        str | None, typer.Option("--note", help="What the check-in says of it (rules 8).")
+    ] = None,
     at: At = None,
     key: Key = None,
     address: Address = None,
@@ -256,6 +297,7 @@ def progress(
         ProgressRequest,
         objective_id=objective,
         percent=percent,
+        note=note,
         occurred_at=parse_when(at, "at") if at else None,
     )
     command = body.command(key)

@@ -25,6 +25,8 @@ from domain.commands import (
     NominateRaters,
     Nominee,
     Notes,
+    ObjectiveChange,
+    ObjectiveId,
     Pause,
     Percent,
     RateExpectations,
@@ -37,6 +39,7 @@ from domain.commands import (
     RescheduleSession,
     Score,
     SessionStatus,
+    Target,
     Withdraw,
 )
 from domain.framework import MAX_DIMENSIONS, DimensionKey
@@ -150,13 +153,20 @@ class ObjectivesRequest(_Body):
     """Agree the objectives; or, with ``amend`` and a ``reason``, replace those agreed
     (objectives whose text is unchanged keep their ids, see ``domain.objectives``)."""
 
-    short_term: list[Reason] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
-    long_term: list[Reason] = Field(min_length=1, max_length=rules.MAX_OBJECTIVES)
+    short_term: list[Reason] = Field(default=[], max_length=rules.MAX_OBJECTIVES)
+    long_term: list[Reason] = Field(default=[], max_length=rules.MAX_OBJECTIVES)
     amend: bool = False
     """Replace the objectives already agreed: allowed after the agreement and before the
     programme closes, at most 5 times (``domain.rules.MAX_AMENDMENTS``)."""
     reason: Reason | None = None
     """Why they are amended: required with ``amend``, refused without it."""
+    targets: dict[ObjectiveId, Target] = Field(default={}, max_length=rules.MAX_OBJECTIVES)
+    changes: list[ObjectiveChange] = Field(default=[], max_length=2 * rules.MAX_OBJECTIVES)
+    """Rules 8, with ``amend`` instead of the lists: per objective, what the amendment does
+    (``{"action": "reword", "id": "S1", "text": "..."}``; ``keep``, ``remove`` name an id,
+    ``add`` a ``horizon`` and a ``text``)."""
+    """Rules 8, with the agreement: an objective's target other than 100%, by its id
+    (``{"S1": 80}``: the first short-term objective is attained at 80%)."""
 
     @model_validator(mode="after")
     def _at_most_in_all(self) -> Self:
@@ -170,6 +180,16 @@ class ObjectivesRequest(_Body):
             raise ValueError("reason: an amendment (amend: true) needs a reason")
         if not self.amend and self.reason is not None:
             raise ValueError("reason: only an amendment (amend: true) takes a reason")
+        if self.amend and self.targets:
+            raise ValueError("targets: set with the agreement; an amendment keeps them")
+        if self.changes and not self.amend:
+            raise ValueError("changes: only an amendment (amend: true) takes changes")
+        if self.changes and (self.short_term or self.long_term):
+            raise ValueError("changes: give either the changes or the lists, not both")
+        if not self.changes:
+            for horizon, texts in (("short_term", self.short_term), ("long_term", self.long_term)):
+                if not texts:
+                    raise ValueError(f"{horizon}: at least one objective")
         return self
 
     def command(self, key: str | None) -> AgreeObjectives | AmendObjectives:
@@ -178,11 +198,15 @@ class ObjectivesRequest(_Body):
             return AmendObjectives(
                 short_term=tuple(self.short_term),
                 long_term=tuple(self.long_term),
+                changes=tuple(self.changes),
                 reason=self.reason,
                 key=key,
             )
         return AgreeObjectives(
-            short_term=tuple(self.short_term), long_term=tuple(self.long_term), key=key
+            short_term=tuple(self.short_term),
+            long_term=tuple(self.long_term),
+            targets=self.targets,
+            key=key,
         )
 
 
@@ -286,11 +310,14 @@ class CancelRequest(_Body):
 class ProgressRequest(_FactBody):
     objective_id: Annotated[str, Field(pattern=r"^[SL][0-9]{1,2}$")]
     percent: Percent
+    note: Comment | None = None
+    """Rules 8: what the check-in says of the objective (at most 1000 bytes)."""
 
     def command(self, key: str | None) -> RecordProgress:
         return RecordProgress(
             objective_id=self.objective_id,
             percent=self.percent,
+            note=self.note,
             occurred_at=self.occurred_at,
             key=key,
         )

@@ -31,6 +31,15 @@ def fact_words(fact: dict[str, Any]) -> str:
         case "agree":
             words = f"objectives agreed: short-term {_list(value['short'])}"
             words += f", long-term {_list(value['long'])}" if value.get("long") else ""
+            if value.get("targets"):
+                aims = ", ".join(f"{k} at {v}%" for k, v in value["targets"].items())
+                words += f"; targets: {aims}"
+        case "amend" if "changes" in value:
+            words = f"objectives amended ({value['reason']}): " + "; ".join(
+                " ".join(str(c[k]) for k in ("action", "id", "horizon") if k in c)
+                + (f" “{c['text']}”" if "text" in c else "")
+                for c in value["changes"]
+            )
         case "amend":
             words = (
                 f"objectives amended ({value['reason']}): short-term "
@@ -49,6 +58,10 @@ def fact_words(fact: dict[str, Any]) -> str:
             words = f"session {value['number']} recorded {value['status']}"
         case "progress":
             words = "check-in: " + ", ".join(f"{k} at {v}%" for k, v in value.items())
+        case "check_in":
+            words = (
+                f"check-in: {value['objective']} at {value['percent']}%, noted “{value['note']}”"
+            )
         case "withdraw":
             words = f"withdrawn ({value})"
         case "advance":
@@ -99,6 +112,9 @@ def case_text(number: int, case: Case) -> str:
         lines += [line + ".", ""]
     if case.status:
         lines += [f"*The programme ends* {case.status}.", ""]
+    if case.reminded is not None:
+        sent = "; ".join(f"day {r.day}, to {', '.join(r.to)}" for r in case.reminded)
+        lines += [f"*The follow-up's reminders*: {sent or 'none'}.", ""]
     lines += [f"*Why*: {' '.join(case.why.split())}", ""]
     return "\n".join(lines)
 

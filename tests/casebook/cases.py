@@ -10,16 +10,21 @@ is ``refused`` with the words the refusal must contain.
 
 Facts (one key each, beside ``day`` and ``refused``):
 
-- ``agree: {short: [...], long: [...]}`` and ``amend: {short, long, reason}``;
+- ``agree: {short: [...], long: [...]}`` and ``amend: {short, long, reason}`` or, under
+  rules 8, ``amend: {changes: [{action, id, text, horizon}], reason}``;
 - ``answer: {role, rater, score | scores, stage, revise}``: ``rater`` defaults to the role's
   holder (``E1`` employee, ``C1`` coach, ``M1`` manager, ``S1`` sponsor, ``H1`` HR) or,
   for peers and direct reports, ``<role>-1``, nominated first;
 - ``nominate: {role, id, stage}``;
 - ``sessions: held | missed`` (every session of the current stage still unrecorded) or
   ``session: {number, status}``;
-- ``progress: {S1: 40, L1: 10}``; ``withdraw: reason``; ``advance: reason``;
+- ``progress: {S1: 40, L1: 10}``; ``check_in: {objective, percent, note}`` (rules 8);
+  ``agree`` may name ``targets: {S1: 80}`` (rules 8); ``withdraw: reason``; ``advance: reason``;
   ``pause: days`` (paused that long); ``reassign: {role, to}``;
   ``expect: text`` and ``rate: n`` (the client's expectations).
+
+``reminded`` lists every reminder of the follow-up (rules 8): its programme ``day`` and
+the roles it is ``to``.
 
 ``expect`` lists what must hold of the last evaluation of each ``evaluation`` kind:
 ``verdict``, ``trend``, ``attainment``, ``expected``, ``self_gap``, ``reasons`` (each a
@@ -61,7 +66,8 @@ from domain.commands import (
 from domain.decider import decide_and_evolve
 from domain.errors import DomainError
 from domain.evaluation import Evaluation
-from domain.events import EvaluationRecorded, Event
+from domain.events import EvaluationRecorded, Event, ReminderDue
+from domain.follow_up import FOLLOW_UP_KEY
 from domain.rules import EVIDENCE
 from domain.scenarios import scenario_named
 from domain.schedule import next_wake
@@ -92,6 +98,13 @@ class Expected(_Data):
     missing: tuple[str, ...] = ()
 
 
+class Reminded(_Data):
+    """A reminder of the follow-up (rules 8) sent on a programme day, to these roles."""
+
+    day: int
+    to: tuple[str, ...]
+
+
 class Case(_Data):
     title: str
     story: str
@@ -103,6 +116,8 @@ class Case(_Data):
     until: float | None = None
     expect: tuple[Expected, ...] = ()
     status: str | None = None
+    reminded: tuple[Reminded, ...] | None = None
+    """The follow-up's reminders, every one (rules 8); None: not checked."""
     why: str = ""
     """The reasons a coach gives for the expected verdict."""
     launch_refused: str | None = None
@@ -189,6 +204,13 @@ def play(case: Case) -> tuple[list[Evaluation], ProgrammeState | None]:
             assert str(refused) in reason, f"refused for another reason: {reason}"
     if case.until is not None:
         run.run_until(day(case.until))
+    if case.reminded is not None:
+        sent = [
+            Reminded(day=e.clock.days, to=tuple(r.value for r in e.to))
+            for e in run.log
+            if isinstance(e, ReminderDue) and e.stage == FOLLOW_UP_KEY
+        ]
+        assert sent == list(case.reminded), f"the follow-up's reminders: {sent}"
     return run.evaluations(), run.state
 
 
@@ -200,11 +222,20 @@ def commands(state: ProgrammeState, fact: dict[str, Any]) -> list[Command]:
     value = fact[kind]
     match kind:
         case "agree":
-            return [AgreeObjectives(short_term=value["short"], long_term=value.get("long", ()))]
+            return [
+                AgreeObjectives(
+                    short_term=value["short"],
+                    long_term=value.get("long", ()),
+                    targets=value.get("targets", {}),
+                )
+            ]
         case "amend":
             return [
                 AmendObjectives(
-                    short_term=value["short"], long_term=value["long"], reason=value["reason"]
+                    short_term=value.get("short", ()),
+                    long_term=value.get("long", ()),
+                    changes=value.get("changes", ()),
+                    reason=value["reason"],
                 )
             ]
         case "answer":
@@ -221,6 +252,12 @@ def commands(state: ProgrammeState, fact: dict[str, Any]) -> list[Command]:
             return [RecordSession(number=value["number"], status=SessionStatus(value["status"]))]
         case "progress":
             return [RecordProgress(objective_id=k, percent=v) for k, v in value.items()]
+        case "check_in":
+            return [
+                RecordProgress(
+                    objective_id=value["objective"], percent=value["percent"], note=value["note"]
+                )
+            ]
         case "withdraw":
             return [Withdraw(reason=value)]
         case "advance":

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from domain.evaluation import Evaluation
+from domain.reasons import english
 from tests.casebook import book
 from tests.casebook.cases import Expected, cases, load, play
 
@@ -25,7 +26,8 @@ def test_case(path: Path) -> None:
 
 
 def check(ev: Evaluation, expected: Expected) -> None:
-    said = "\n".join(ev.reasons)
+    # rules 7 and later store codes, read here in English as earlier rules stored them
+    said = "\n".join(ev.reasons or tuple(english(code) for code in ev.codes))
     if expected.verdict is not None:
         assert ev.verdict.value == expected.verdict, said
     if expected.trend is not None:

@@ -204,6 +204,23 @@ async def evidence(programme: Programme) -> object:
     return await drive_to_completion(programme, stop)
 
 
+async def follow_up(programme: Programme) -> object:
+    """Rules 8: once the programme completes, the follow-up's raters (who rated the final,
+    the peers nominated by the programme itself) are reminded 7 and 2 days before it;
+    between the two the peer and the employee answer, so the second reminds the others
+    only (a template without a follow-up just completes)."""
+    done: list[ProgrammeView] = []
+
+    async def answer(view: ProgrammeView) -> None:
+        if view.status is not Status.completed or view.follow_up_due is None or done:
+            return
+        done.append(view)
+        await programme.sleep_until(view.follow_up_due - timedelta(days=4))
+        await programme.feedback(Role.employee, Role.peer, score=4)
+
+    return await drive_to_completion(programme, answer)
+
+
 async def calendar(programme: Programme) -> object:
     """Rules 6: as the sessions' stage opens, one session rescheduled a day later, the
     last cancelled, then a ten-day pause that moves those ahead (``SessionsReplanned``);
@@ -250,6 +267,7 @@ SCENARIOS: dict[str, tuple[Scenario, RunSettings]] = {
     "evidence": (evidence, RunSettings()),
     "migrate": (migrate, RunSettings()),
     "calendar": (calendar, RunSettings()),
+    "follow-up": (follow_up, RunSettings()),
 }
 
 

@@ -1,9 +1,13 @@
 """Rules 5 in a running programme: the follow-up collects and may be withdrawn while it
-waits; an answer for a later stage is refused before that stage's window."""
+waits; an answer for a later stage is refused before that stage's window. Rules 8: the
+follow-up reminds the people who rated the final, without a nomination by hand."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.commands import GiveFeedback, Withdraw
+from domain.notices import NoticeKind
 from domain.reasons import said
 from domain.state import Status
 from domain.template import EvaluationKind, Role
@@ -55,6 +59,45 @@ async def test_the_follow_up_takes_answers_and_progress_after_completion(
     assert follow_up.evidence.answers == {Role.employee: 1, Role.manager: 1, Role.peer: 1}
     assert follow_up.attainment == 100.0
     assert follow_up.verdict is not Verdict.insufficient_evidence, follow_up.reasons
+
+
+async def test_the_follow_up_reminds_who_rated_the_final_and_they_may_answer(
+    harness: Harness,
+) -> None:
+    programme = await completed(harness)
+    view = await programme.view()
+    assert view.follow_up_due is not None
+    await programme.sleep_until(view.follow_up_due - timedelta(days=3))
+    reminders = [
+        n
+        for _, n in harness.delivered.notifications
+        if n.kind is NoticeKind.reminder and n.stage is None
+    ]
+    assert len(reminders) == 1  # 7 days before (executive-6m's final), not yet 2 days before
+    (reminder,) = reminders
+    assert reminder.to == (Role.employee, Role.manager, Role.peer)
+    assert reminder.raters == {Role.peer: ("peer-1",)}  # nominated by the programme itself
+    assert reminder.due_at == view.follow_up_due
+    # the peer who rated the final answers the follow-up without being nominated again
+    await programme.handle.signal(
+        ProgrammeWorkflow.give_feedback,
+        GiveFeedback(
+            role=Role.peer,
+            rater_id="peer-1",
+            scores=dict.fromkeys(programme.template.dimensions, 4),
+        ),
+    )
+    outcome = await programme.handle.result()
+    follow_up = outcome.evaluations[-1]
+    assert follow_up.kind is EvaluationKind.follow_up
+    assert follow_up.evidence is not None
+    assert follow_up.evidence.answers == {Role.peer: 1}
+    second = [
+        n
+        for _, n in harness.delivered.notifications
+        if n.kind is NoticeKind.reminder and n.stage is None
+    ][1:]
+    assert [n.to for n in second] == [(Role.employee, Role.manager)]
 
 
 async def test_a_programme_waiting_for_its_follow_up_may_be_withdrawn(harness: Harness) -> None:

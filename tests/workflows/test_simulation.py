@@ -27,10 +27,11 @@ from domain.commands import (
     Resume,
     Withdraw,
 )
-from domain.events import Event, ProgrammeLaunched
+from domain.events import EvaluationRecorded, Event, ProgrammeLaunched
 from domain.scenarios import Scenario, parse_scenario, scenario_named
 from domain.simulation import simulate, stage_of_each
 from domain.state import Status
+from domain.template import Role
 from gateway.catalogue import shipped_ids, shipped_template
 from tests.workflows.conftest import Harness
 from tests.workflows.driver import Programme
@@ -72,6 +73,29 @@ pauses:
 )
 
 
+STAGGERED = parse_scenario(
+    """
+name: staggered answers
+base: on-time
+stages:
+  assessment:
+    answers:
+      - {role: employee, at: P1D}
+      - {role: manager, at: P2D, score: 2}
+      - {role: peer, rater: P1, at: P5D, score: 4}
+      - {role: peer, rater: P2, at: P6D, score: 2}
+  final_review:
+    answers:
+      - {role: peer, rater: P1, at: P3D, score: 5}
+      - {role: employee, at: P4D, score: 2}
+      - {role: manager, at: P8D, score: 4}
+"""
+)
+"""Issue #24: peers answering on days 5 and 6 once closed the simulated assessment on
+day 0 with one peer; a real run waits for every nominee. The final is answered over eight
+days, the self-rating below the others'."""
+
+
 async def quiet(handle: WorkflowHandle[Any, Any]) -> None:
     """Until nothing is in flight for the programme (three looks in a row)."""
     calm = 0
@@ -88,7 +112,7 @@ def timeline(events: list[Event]) -> list[tuple[str, str | None]]:
     return [(e.type, stage) for e, stage in zip(events, stage_of_each(events), strict=True)]
 
 
-async def compare(harness: Harness, template_id: str, scenario: Scenario) -> None:
+async def compare(harness: Harness, template_id: str, scenario: Scenario) -> list[Event]:
     template = shipped_template(template_id)
     programme = await Programme.launch(harness, template)
     handle = programme.handle
@@ -117,6 +141,40 @@ async def compare(harness: Harness, template_id: str, scenario: Scenario) -> Non
         if abs(r.clock - s.clock) > SAME_INSTANT
     ]
     assert drift == []
+    assert verdicts(real) == verdicts(simulated.events)
+    return real
+
+
+def verdicts(events: list[Event]) -> list[tuple[object, ...]]:
+    """Each evaluation's kind, verdict and figures: what a coach reads of it."""
+    return [
+        (
+            e.evaluation.kind,
+            e.evaluation.verdict,
+            e.evaluation.raters,
+            e.evaluation.overall,
+            e.evaluation.change,
+            e.evaluation.trend,
+            e.evaluation.attainment,
+            e.evaluation.self_gap,
+            e.evaluation.evidence.answers if e.evaluation.evidence else None,
+        )
+        for e in events
+        if isinstance(e, EvaluationRecorded)
+    ]
+
+
+async def test_staggered_answers_give_the_same_verdicts_as_the_simulation(
+    harness: Harness,
+) -> None:
+    real = await compare(harness, "executive-6m", STAGGERED)
+    baseline = next(
+        e.evaluation
+        for e in real
+        if isinstance(e, EvaluationRecorded) and e.evaluation.kind.value == "baseline"
+    )
+    assert baseline.evidence is not None
+    assert baseline.evidence.answers[Role.peer] == 2  # both peers, days 5 and 6
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
