@@ -128,12 +128,14 @@ def summary(event: Event, when: Callable[[datetime], str] | None = None) -> str:
         case ObjectiveProgressed():
             return f"{event.objective_id} at {event.percent}%"
         case ReminderDue():
-            return f"{event.stage} due in {span(event.before)}, to {', '.join(event.to)}"
+            stage = event.stage or "the follow-up"  # its reminders name no stage
+            return f"{stage} due in {span(event.before)}, to {', '.join(event.to)}"
         case SessionReminderDue():
             to = ", ".join(event.to)
             return f"session {event.number} in {span(event.before)}, to {to}"
         case ReminderSkipped():
             what = f"session {event.number}" if event.number is not None else event.stage
+            what = what or "the follow-up"
             return f"reminder for {what} ({span(event.before)} before) skipped: {event.reason}"
         case EscalationDue():
             to = ", ".join(event.to)

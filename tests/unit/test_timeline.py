@@ -125,3 +125,14 @@ def test_a_withheld_nominee_is_counted_never_named() -> None:
     assert "P1" not in row
     assert "P2" not in row
     assert "peer 2 withheld" in row
+
+
+def test_the_follow_up_s_reminders_are_named_for_it() -> None:
+    """Rules 8: the follow-up reminds its raters; its reminders name no stage."""
+    rows = [
+        summary(e)
+        for e in EVENTS
+        if e.type in ("reminder_due", "reminder_skipped") and not getattr(e, "stage", "x")
+    ]
+    assert rows, "the simulations remind the follow-up's raters"
+    assert all("the follow-up" in row and "  " not in row for row in rows), rows
