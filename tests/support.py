@@ -12,12 +12,14 @@ import socket
 import sys
 import tempfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
@@ -127,6 +129,21 @@ async def start_test_server(keyring: Keyring | None = None) -> WorkflowEnvironme
     )
     await register_search_attributes(environment.client)
     return environment
+
+
+PATIENCE = timedelta(minutes=10)
+"""How long one skip of the time-skipping server may take in real time. Skipping runs
+every timer, retry and task due in the span, and the worker's share of a busy 2-core
+machine can stretch that past the client's default of 30 s; the call then fails with
+"Timeout expired" and leaves the server's time-skipping lock in disorder for every
+later test on it."""
+
+
+async def skip_time(env: WorkflowEnvironment, span: timedelta) -> None:
+    """``env.sleep(span)``, patient: see ``PATIENCE``."""
+    request = SleepRequest()
+    request.duration.FromTimedelta(span)
+    await env.client.test_service.unlock_time_skipping_with_sleep(request, timeout=PATIENCE)
 
 
 _BOUND = re.compile(r'"encryption-programme":\s*"([A-Za-z0-9+/=]+)"')

@@ -26,6 +26,7 @@ from domain.commands import (
 from domain.events import Event
 from domain.template import Role, Template
 from domain.view import ProgrammeView
+from tests.support import skip_time
 from tests.workflows.conftest import Harness
 from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow
@@ -75,7 +76,7 @@ class Programme:
     async def sleep_until(self, at: datetime) -> None:
         gap = at - await self.now()
         if gap > timedelta(0):
-            await self.harness.env.sleep(gap)
+            await skip_time(self.harness.env, gap)
 
     async def view(self) -> ProgrammeView:
         # A query that lands while the programme continues as new can time out once.

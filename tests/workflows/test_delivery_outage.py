@@ -23,7 +23,7 @@ from domain.events import DeliveryFailed, Event, ReminderDue
 from domain.state import Status
 from domain.template import Dimension, Role
 from gateway.catalogue import shipped_template as shipped
-from tests.support import run_histories, start_test_server
+from tests.support import run_histories, skip_time, start_test_server
 from tests.workflows.conftest import Harness
 from tests.workflows.driver import Programme
 from workflows.deliveries import CANCELLED, NOTIFY_DEADLINE
@@ -44,22 +44,11 @@ of Temporal's own could send faster: hence the API's per-programme limit)."""
 
 @pytest.fixture(scope="module")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of this module's own: a day of failing retries is the most
-    work any test gives one, and a server it overloads stalls no other module's tests."""
+    """A time-skipping server of this module's own: a day of failing retries across
+    several runs is the most work any test gives one, kept apart from other modules'."""
     environment = await start_test_server()
     yield environment
     await environment.shutdown()
-
-
-async def _skip(harness: Harness, span: timedelta) -> None:
-    """Skip ``span`` an hour at a time. Each hour asks the worker for a few retries of
-    the failing delivery; one call skipping a whole day held a single RPC open for
-    minutes on a busy machine, and the server then dropped the connection."""
-    hour = timedelta(hours=1)
-    while span > hour:
-        await harness.env.sleep(hour)
-        span -= hour
-    await harness.env.sleep(span)
 
 
 async def _settled(programme: Programme) -> list[Event]:
@@ -75,7 +64,7 @@ async def _delivered_at_launch(harness: Harness, programme: Programme) -> None:
     """What a launch sends (rules 6: the sessions' invitations) goes out before the
     channel fails: a delivery retried for days would have the time-skipping server run
     each of its attempts."""
-    await harness.env.sleep(timedelta(minutes=5))
+    await skip_time(harness.env, timedelta(minutes=5))
     assert (await programme.view()).pending_deliveries == 0
 
 
@@ -104,7 +93,7 @@ async def test_a_failing_delivery_under_a_signal_flood_keeps_every_run_bounded(
     await _delivered_at_launch(harness, programme)
     harness.delivered.failures_left = 10**9  # the notifier is down for good
     # The kick-off's first reminder falls due four days in, and starts failing.
-    await _skip(harness, timedelta(days=4, minutes=5))
+    await skip_time(harness.env, timedelta(days=4, minutes=5))
     reminder = next(e for e in await _settled(programme) if isinstance(e, ReminderDue))
     assert (await programme.view()).pending_deliveries >= 1
 
@@ -129,7 +118,7 @@ async def test_a_failing_delivery_under_a_signal_flood_keeps_every_run_bounded(
     assert not [e for e in await _settled(programme) if isinstance(e, DeliveryFailed)]
 
     # A day after it first failed, the reminder is recorded as failed, once, with why.
-    await _skip(harness, NOTIFY_DEADLINE)
+    await skip_time(harness.env, NOTIFY_DEADLINE)
     failed = [
         e
         for e in await _settled(programme)
@@ -152,7 +141,7 @@ async def test_withdrawing_a_programme_waiting_on_a_delivery_ends_it_at_once(
     programme = await Programme.launch(harness, shipped("change-adoption-3m"))
     await _delivered_at_launch(harness, programme)
     harness.delivered.failures_left = 10**9
-    await _skip(harness, timedelta(days=4, minutes=5))
+    await skip_time(harness.env, timedelta(days=4, minutes=5))
     reminder = next(e for e in await _settled(programme) if isinstance(e, ReminderDue))
     asked = await programme.now()
     await programme.handle.execute_update(

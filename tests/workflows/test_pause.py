@@ -9,6 +9,7 @@ from domain.commands import Pause, RecordSession, SessionStatus
 from domain.state import Status
 from domain.template import Role
 from gateway.catalogue import shipped_template
+from tests.support import skip_time
 from tests.workflows.conftest import Harness
 from tests.workflows.driver import Programme
 from workflows.programme import ProgrammeWorkflow
@@ -40,12 +41,12 @@ async def test_pause_moves_calendar_and_deadlines_and_resumes_by_itself(harness:
     assert paused.next_deadline == until
     sent_before = len(harness.delivered.notifications)
 
-    await harness.env.sleep(DAYS_30 - timedelta(hours=1))
+    await skip_time(harness.env, DAYS_30 - timedelta(hours=1))
     still = await programme.view()
     assert still.status is Status.paused
     assert len(harness.delivered.notifications) == sent_before, "nothing fires while paused"
 
-    await harness.env.sleep(timedelta(hours=2))
+    await skip_time(harness.env, timedelta(hours=2))
     after = await programme.view()
     assert after.status is Status.running
     events = await programme.events()
