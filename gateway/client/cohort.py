@@ -30,6 +30,7 @@ from gateway.client.errors import (
     ParcoursError,
     ProgrammeErased,
     ProgrammeNotFound,
+    TemporalUnavailable,
 )
 from gateway.client.models import (
     CohortOutcome,
@@ -53,6 +54,7 @@ COLUMNS = (
 ``<role>_id``: they fill the people directory."""
 CONCURRENCY = 20
 """Launches in flight at once: enough to keep Temporal busy, few enough to be polite."""
+NOT_SENT = "not sent, Temporal out of reach: send the cohort again"
 
 
 def read_csv(text: str) -> tuple[list[tuple[int, Participant]], list[CohortOutcome]]:
@@ -186,7 +188,10 @@ async def launch_cohort(
     participants: Sequence[tuple[int | None, Participant]],
     on_result: Callable[[CohortOutcome], None] | None = None,
 ) -> list[CohortOutcome]:
-    """Launch everyone; a failure is reported and never stops the others.
+    """Launch everyone; a failure is reported and never stops the others, except that
+    Temporal out of reach stops what is not yet sent: each would wait out the client's
+    retries to fail the same way. Those are reported "not sent"; sending the cohort
+    again launches them, and nobody twice.
 
     The contacts given inline fill the people directory first, each person once, so the
     first reminder of any programme finds them; a participant whose people cannot be
@@ -203,6 +208,7 @@ async def launch_cohort(
     )
     refused = await asyncio.to_thread(_keep, client, contacts)
     gate = asyncio.Semaphore(CONCURRENCY)
+    unreachable: list[str] = []  # why Temporal was out of reach, once a launch found it so
 
     async def one(line: int | None, person: Participant) -> CohortOutcome:
         unkept = [refused[c.id] for c in person.contacts() if c.id in refused]
@@ -212,6 +218,11 @@ async def launch_cohort(
                 on_result(outcome)
             return outcome
         async with gate:
+            if unreachable:
+                outcome = _failed(line, person.id, NOT_SENT)
+                if on_result is not None:
+                    on_result(outcome)
+                return outcome
             try:
                 launched = await client.launch(
                     employee=Employee(
@@ -225,6 +236,9 @@ async def launch_cohort(
                     holders=person.holders(),
                     cohort_id=cohort_id,
                 )
+            except TemporalUnavailable as exc:
+                unreachable.append(str(exc))
+                outcome = _failed(line, person.id, str(exc))
             except ParcoursError as exc:
                 outcome = _failed(line, person.id, str(exc))
             else:
