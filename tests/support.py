@@ -131,7 +131,7 @@ async def start_test_server(keyring: Keyring | None = None) -> WorkflowEnvironme
     return environment
 
 
-PATIENCE = timedelta(minutes=10)
+PATIENCE = timedelta(minutes=3)
 """How long one skip of the time-skipping server may take in real time. Skipping runs
 every timer, retry and task due in the span, and the worker's share of a busy 2-core
 machine can stretch that past the client's default of 30 s; the call then fails with
