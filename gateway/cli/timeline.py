@@ -49,6 +49,9 @@ from domain.events import (
     TemplateMigrated,
 )
 
+FOLLOW_UP = "the follow-up"
+"""What a row names where an event names no stage: the follow-up's (rules 8)."""
+
 
 def span(value: timedelta) -> str:
     """A programme-clock duration to the second, as ISO 8601 (P10DT2H)."""
@@ -68,7 +71,7 @@ def nominees(event: RatersNominated) -> str:
         if withheld:
             said += ("; " if said else "") + f"{withheld} withheld"
         parts.append(f"{role} {said}")
-    stage = event.stage or "the follow-up"
+    stage = event.stage or FOLLOW_UP
     return f"for {stage}: {'; '.join(parts) or 'nobody'}"
 
 
@@ -128,14 +131,14 @@ def summary(event: Event, when: Callable[[datetime], str] | None = None) -> str:
         case ObjectiveProgressed():
             return f"{event.objective_id} at {event.percent}%"
         case ReminderDue():
-            stage = event.stage or "the follow-up"  # its reminders name no stage
+            stage = event.stage or FOLLOW_UP
             return f"{stage} due in {span(event.before)}, to {', '.join(event.to)}"
         case SessionReminderDue():
             to = ", ".join(event.to)
             return f"session {event.number} in {span(event.before)}, to {to}"
         case ReminderSkipped():
             what = f"session {event.number}" if event.number is not None else event.stage
-            what = what or "the follow-up"
+            what = what or FOLLOW_UP
             return f"reminder for {what} ({span(event.before)} before) skipped: {event.reason}"
         case EscalationDue():
             to = ", ".join(event.to)

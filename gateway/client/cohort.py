@@ -208,7 +208,7 @@ async def launch_cohort(
     )
     refused = await asyncio.to_thread(_keep, client, contacts)
     gate = asyncio.Semaphore(CONCURRENCY)
-    unreachable: list[str] = []  # why Temporal was out of reach, once a launch found it so
+    unreachable = asyncio.Event()  # set once a launch found Temporal out of reach
 
     async def one(line: int | None, person: Participant) -> CohortOutcome:
         unkept = [refused[c.id] for c in person.contacts() if c.id in refused]
@@ -218,7 +218,7 @@ async def launch_cohort(
                 on_result(outcome)
             return outcome
         async with gate:
-            if unreachable:
+            if unreachable.is_set():
                 outcome = _failed(line, person.id, NOT_SENT)
                 if on_result is not None:
                     on_result(outcome)
@@ -237,7 +237,7 @@ async def launch_cohort(
                     cohort_id=cohort_id,
                 )
             except TemporalUnavailable as exc:
-                unreachable.append(str(exc))
+                unreachable.set()
                 outcome = _failed(line, person.id, str(exc))
             except ParcoursError as exc:
                 outcome = _failed(line, person.id, str(exc))
