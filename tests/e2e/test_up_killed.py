@@ -7,6 +7,7 @@ and the next ``up`` failed), and the cohort must end with each of the 200 launch
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import socket
@@ -14,8 +15,11 @@ import subprocess
 import time
 from pathlib import Path
 
+from temporalio.client import Client
+
 from gateway.client.cohort import NOT_SENT
 from tests.e2e.conftest import PARCOURS, Parcours
+from workflows.messages import WORKFLOW_NAME
 
 PEOPLE = 200
 
@@ -35,6 +39,20 @@ def _launched(parcours: Parcours) -> int:
     return sum(counts.values())
 
 
+async def _first_launched(parcours: Parcours, sender: subprocess.Popen[str]) -> int:
+    """How many were launched when the first was: polled straight from Temporal, every
+    20 ms, so ``up`` dies mid-cohort (a CLI call per poll took as long as the cohort)."""
+    client = await Client.connect(f"127.0.0.1:{parcours.port}")
+    deadline = time.monotonic() + 120
+    while sender.poll() is None:
+        found = await client.count_workflows(f"WorkflowType = '{WORKFLOW_NAME}'")
+        if found.count:
+            return found.count
+        assert time.monotonic() < deadline, "the cohort launched nobody in two minutes"
+        await asyncio.sleep(0.02)
+    raise AssertionError("the sender ended before up was killed")
+
+
 def _port_free(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
@@ -51,10 +69,7 @@ def test_up_killed_mid_cohort_leaves_nothing_behind_and_the_resent_cohort_comple
         cohort, env=parcours.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        deadline = time.monotonic() + 120
-        while (at_kill := _launched(parcours)) == 0 and first.poll() is None:
-            assert time.monotonic() < deadline, "the cohort launched nobody in two minutes"
-            time.sleep(0.2)
+        at_kill = asyncio.run(_first_launched(parcours, first))
         print(f"killing up with {at_kill} of {PEOPLE} launched")
         assert parcours.process is not None
         parcours.process.send_signal(signal.SIGKILL)
