@@ -53,11 +53,21 @@ def test_the_services_and_their_images(services: dict[str, Any]) -> None:
     }
     assert services["postgresql"]["image"].startswith("postgres:16")
     assert services["parcours-db"]["image"] == services["postgresql"]["image"]
-    # The server alone, its schema set up beforehand by admin-tools (no auto-setup).
-    assert services["temporal"]["image"].startswith("temporalio/server:1.")
-    version = services["temporal"]["image"].split(":")[1]
+    # The server alone, its schema set up beforehand by admin-tools (no auto-setup), at
+    # 1.32 or later (Worker Versioning's upgrade on continue-as-new) unless told otherwise.
+    server = REFERENCE.fullmatch(services["temporal"]["image"].split(":", 1)[1])
+    assert services["temporal"]["image"].startswith("temporalio/server:")
+    assert server is not None
+    assert server.group("name") == "TEMPORAL_VERSION"
+    version = server.group("rest")
+    assert tuple(int(part) for part in version.split(".")[:2]) >= (1, 32), version
     for name in ("temporal-schema", "temporal-setup"):
-        assert services[name]["image"].startswith(f"temporalio/admin-tools:{version}-"), name
+        tools = REFERENCE.fullmatch(services[name]["image"].split(":", 1)[1])
+        assert tools is not None, name
+        assert (tools.group("name"), tools.group("rest")) == (
+            "TEMPORAL_ADMINTOOLS_VERSION",
+            version,  # from 1.30 the tools are tagged with the server's version alone
+        ), name
     assert services["temporal-ui"]["image"].startswith("temporalio/ui:2.")
     for name in PARCOURS_SERVICES:
         assert services[name]["build"] == "."
@@ -123,6 +133,15 @@ def test_temporal_runs_on_postgresql(services: dict[str, Any]) -> None:
     for name in ("temporal", "temporal_visibility"):
         assert name in script
     assert services["temporal-schema"]["restart"] == "no"
+
+
+def test_temporal_keeps_worker_versioning_on(services: dict[str, Any]) -> None:
+    env = environment(services["temporal"])
+    path = env["DYNAMIC_CONFIG_FILE_PATH"]
+    (mount,) = [m for m in services["temporal"]["volumes"] if m.split(":")[1] == path]
+    config = yaml.safe_load((ROOT / mount.split(":")[0]).read_text())
+    for key in ("system.enableDeploymentVersions", "frontend.workerVersioningWorkflowAPIs"):
+        assert config[key] == [{"value": True, "constraints": {}}], key
 
 
 def test_parcours_keeps_its_stores_in_a_database_of_its_own(services: dict[str, Any]) -> None:
@@ -215,6 +234,10 @@ def test_named_volumes(compose: dict[str, Any], services: dict[str, Any]) -> Non
     for name, service in services.items():
         for mount in service.get("volumes", []):
             source = mount.split(":")[0]
+            if source.startswith("./"):  # a file of this repository, read-only
+                assert mount.endswith(":ro"), f"{name}: {mount}"
+                assert (ROOT / source).is_file(), f"{name}: {mount}"
+                continue
             assert source in declared, f"{name}: {mount} is not a named volume"
     assert "postgresql-data:/var/lib/postgresql/data" in services["postgresql"]["volumes"]
 
@@ -252,6 +275,7 @@ def test_env_example_gives_every_variable_the_file_reads() -> None:
         set(ENV_NAMES.values())
         | OTHER_VARIABLES
         | {"PARCOURS_IMAGE", "PARCOURS_UI_CODEC_ENDPOINT", "PARCOURS_DB_PASSWORD"}
+        | {"TEMPORAL_VERSION", "TEMPORAL_ADMINTOOLS_VERSION"}  # the images' tags
     )
     assert ours <= known, ours - known
     for line in (ROOT / ".env.example").read_text().splitlines():
