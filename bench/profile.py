@@ -23,6 +23,7 @@ import gc
 import io
 import os
 import pstats
+import statistics
 import tempfile
 import threading
 import time
@@ -40,6 +41,7 @@ from bench.pool import each
 from bench.sides import Side, make_side
 from bench.signals import Signalled, signal_round
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE, baseline_worker, parcours_worker
+from workers.programme import settle_collector
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -106,9 +108,12 @@ async def profile_side(
     top: int,
     callers: str | None = None,
     end_to_end: bool = False,
+    sort: str = "cumulative",
+    profiled_half: bool = True,
 ) -> Profiled:
     """``end_to_end``: programmes that close after their signals (the end-to-end round's
-    template), timed and profiled through to their completion."""
+    template), timed and profiled through to their completion. Without
+    ``profiled_half`` only the CPU figure is taken (later rounds of ``--rounds``)."""
     thread = OneThread()
     queue = f"{PARCOURS_QUEUE if name == 'parcours' else BASELINE_QUEUE}-{uuid.uuid4().hex[:6]}"
     make = parcours_worker if name == "parcours" else baseline_worker
@@ -118,7 +123,9 @@ async def profile_side(
     async with worker:
         closing = signals if end_to_end else None
         ids = await each(
-            range(2 * programmes), concurrency, lambda i: side.start(f"p{tag}-{i:04d}", closing)
+            range((2 if profiled_half else 1) * programmes),
+            concurrency,
+            lambda i: side.start(f"p{tag}-{i:04d}", closing),
         )
         await each(ids, concurrency, side.live)
         if not end_to_end:  # start nominated those that close
@@ -137,15 +144,17 @@ async def profile_side(
         done = await round_of(measured)
         cpu = thread.cpu() - began
         gc.callbacks.remove(collector)
-        thread.profiling(True)  # the second half under the profiler: where it goes
-        await round_of(profiled)
-        thread.profiling(False)
+        if profiled_half:
+            thread.profiling(True)  # the second half under the profiler: where it goes
+            await round_of(profiled)
+            thread.profiling(False)
         await terminate_all(side, ids, concurrency)
     out = io.StringIO()
-    stats = pstats.Stats(thread.profiler, stream=out).sort_stats("cumulative")
-    stats.print_stats(top)
-    if callers:
-        stats.print_callers(callers)
+    if profiled_half:
+        stats = pstats.Stats(thread.profiler, stream=out).sort_stats(sort)
+        stats.print_stats(top)
+        if callers:
+            stats.print_callers(callers)
     thread.executor.shutdown()
     return Profiled(
         side=name,
@@ -166,17 +175,45 @@ async def profile(
     top: int,
     callers: str | None = None,
     end_to_end: bool = False,
-) -> list[Profiled]:
+    sort: str = "cumulative",
+    rounds: int = 1,
+) -> list[list[Profiled]]:
+    """Each round runs both sides, parcours first in even rounds and last in odd ones;
+    only the first is profiled."""
     with tempfile.TemporaryDirectory(prefix="bench-profile-", dir="/dev/shm") as scratch:
         keys = BenchKeys.new(Path(scratch))
         async with dev_server() as server:
             client = await connect(server.address, keys)
-            return [
-                await profile_side(
-                    client, name, programmes, signals, concurrency, top, callers, end_to_end
-                )
-                for name in ("parcours", "baseline")
-            ]
+            found: list[list[Profiled]] = []
+            for n in range(rounds):
+                order = ("parcours", "baseline") if n % 2 == 0 else ("baseline", "parcours")
+                sides = {
+                    name: await profile_side(
+                        client,
+                        name,
+                        programmes,
+                        signals,
+                        concurrency,
+                        top,
+                        callers,
+                        end_to_end,
+                        sort,
+                        profiled_half=n == 0,
+                    )
+                    for name in order
+                }
+                found.append([sides["parcours"], sides["baseline"]])
+            return found
+
+
+def _line(side: Profiled) -> str:
+    return (
+        f"{side.side}: {side.cpu_ms_per_signal:.3f} ms of workflow-thread CPU per signal "
+        f"({side.signals} signals, {side.signals_per_second:.0f}/s); "
+        f"{side.gc_ms_per_signal:.3f} ms in the garbage collector per signal, "
+        f"{side.collections} collections (the process, any thread; by generation "
+        f"{side.generations})"
+    )
 
 
 def main() -> None:
@@ -187,18 +224,29 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--callers", help="also print who calls functions matching this")
     parser.add_argument(
+        "--sort", default="cumulative", help="pstats order: cumulative (default), tottime, ..."
+    )
+    parser.add_argument(
         "--end-to-end",
         action="store_true",
         help="programmes that close after their signals, through to completion",
     )
     parser.add_argument(
-        "--gc-freeze", action="store_true", help="gc.freeze() first, as a worker may"
+        "--default-gc",
+        action="store_true",
+        help="leave the garbage collector as CPython sets it, not as a worker does "
+        "(workers.programme.settle_collector)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="rounds of both sides (A B, then B A), the first profiled; medians printed",
     )
     args = parser.parse_args()
-    if args.gc_freeze:
-        gc.collect()
-        gc.freeze()
-    found = asyncio.run(
+    if not args.default_gc:
+        settle_collector()  # the workers run in this process, set as a worker's
+    rounds = asyncio.run(
         profile(
             args.programmes,
             args.signals,
@@ -206,17 +254,24 @@ def main() -> None:
             args.top,
             args.callers,
             args.end_to_end,
+            args.sort,
+            args.rounds,
         )
     )
-    for side in found:
+    for side in rounds[0]:
         print(side.top)
-    for side in found:
+    for n, found in enumerate(rounds):
+        for side in found:
+            print(f"round {n + 1}: " * (len(rounds) > 1) + _line(side))
+    if len(rounds) > 1:
+        ours = [r[0].cpu_ms_per_signal for r in rounds]
+        theirs = [r[1].cpu_ms_per_signal for r in rounds]
+        ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
         print(
-            f"{side.side}: {side.cpu_ms_per_signal:.3f} ms of workflow-thread CPU per signal "
-            f"({side.signals} signals, {side.signals_per_second:.0f}/s); "
-            f"{side.gc_ms_per_signal:.3f} ms in the garbage collector per signal, "
-            f"{side.collections} collections (the process, any thread; by generation "
-            f"{side.generations})"
+            f"median of {len(rounds)} rounds: parcours {statistics.median(ours):.3f} "
+            f"[{min(ours):.3f}-{max(ours):.3f}] ms per signal, baseline "
+            f"{statistics.median(theirs):.3f} [{min(theirs):.3f}-{max(theirs):.3f}]; "
+            f"ratio {statistics.median(ratios):.2f} [{min(ratios):.2f}-{max(ratios):.2f}]"
         )
 
 
