@@ -2,8 +2,9 @@
 group of commands; ``shell`` has what they share (exit codes included).
 
 Importing this package loads none of them: ``parcours --help`` prints
-``gateway.cli.overview`` without typer, and ``app`` (or a command module) is loaded on
-first use, with every command registered on it (``_load``).
+``gateway.cli.overview`` without typer; ``show ID --json`` and ``list`` are read by
+``gateway.cli.fast_reads`` without typer nor the models when it can; and ``app`` (or a
+command module) is loaded on first use, with every command registered on it (``_load``).
 """
 
 from __future__ import annotations
@@ -64,11 +65,13 @@ def main() -> None:
     finalisation then aborts ("PyGILState_Release ... must be current", temporalio
     sdk-python#300) with exit code 134 after the work is done. So flush and exit at once.
     """
-    from gateway.cli import overview
+    from gateway.cli import fast_reads, overview
 
     code = 0
     if overview.asks_overview(sys.argv[1:]):
         sys.stdout.write(overview.page())
+    elif (answered := fast_reads.answer(sys.argv[1:])) is not None:
+        code = answered
     else:
         _load()
         from gateway.cli.shell import app
