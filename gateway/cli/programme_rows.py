@@ -8,7 +8,7 @@ print through ``rows_table``, so the two cannot differ.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -23,12 +23,33 @@ ROW_MINIMUM = 10 + 9 + 10 + 10 + 6 + 3 * 5
 next deadline, events), and the three spaces between each two (no vertical lines)."""
 
 
+SHORT_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": (
+        *("janv.", "févr.", "mars", "avr.", "mai", "juin"),
+        *("juil.", "août", "sept.", "oct.", "nov.", "déc."),
+    ),
+}
+"""Babel's abbreviated month names, for the languages ``Reader.short`` writes as
+``d MMM y, HH:mm``: loading a locale's data takes Babel longer than ``list`` takes
+without it. ``tests/unit/test_list_table.py`` keeps ``when`` equal to ``Reader.short``."""
+
+
 def when(at: datetime, locale: str, zone: str) -> str:
     """``at`` as the programme's people read it: in its time zone, to the minute, in its
-    language's format (``12 Jan 2027, 09:00``, ``12 janv. 2027, 09:00``)."""
-    from adapters.language.formats import Reader
+    language's format (``12 Jan 2027, 09:00``, ``12 janv. 2027, 09:00``): what
+    ``adapters.language.formats.Reader.short`` writes."""
+    from adapters.language.zones import language, zone_of
 
-    return Reader.of(locale, zone).short(at)
+    months = SHORT_MONTHS.get(language(locale))
+    if months is None:  # a language the table does not have: Babel's own answer
+        from adapters.language.formats import Reader
+
+        return Reader.of(locale, zone).short(at)
+    if at.tzinfo is None:  # Babel reads a naive time as UTC
+        at = at.replace(tzinfo=UTC)
+    local = at.astimezone(zone_of(zone or "UTC"))
+    return f"{local.day} {months[local.month - 1]} {local.year}, {local:%H:%M}"
 
 
 def programme_row(
