@@ -58,6 +58,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'gateway.cli' has no attribute {name!r}")
 
 
+def _read_fast(args: list[str]) -> int | None:
+    """``show ID --json`` and ``list`` without typer when it can (``fast_reads``); None:
+    the typer app answers."""
+    if not args or args[0] not in ("show", "list"):
+        return None
+    from gateway.cli import fast_reads
+
+    return fast_reads.answer(args)
+
+
 def main() -> None:
     """Run the CLI, then leave without interpreter teardown.
 
@@ -65,12 +75,12 @@ def main() -> None:
     finalisation then aborts ("PyGILState_Release ... must be current", temporalio
     sdk-python#300) with exit code 134 after the work is done. So flush and exit at once.
     """
-    from gateway.cli import fast_reads, overview
+    from gateway.cli import overview
 
     code = 0
     if overview.asks_overview(sys.argv[1:]):
         sys.stdout.write(overview.page())
-    elif (answered := fast_reads.answer(sys.argv[1:])) is not None:
+    elif (answered := _read_fast(sys.argv[1:])) is not None:
         code = answered
     else:
         _load()
