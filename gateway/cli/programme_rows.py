@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Column, Table
 from rich.text import Text
 
 Row = tuple[str, str, str, str, str, str]
@@ -85,6 +83,9 @@ def rows_table(rows: Sequence[Row], width: int = 80) -> RenderableType:
                 )
             )
         )
+    from rich import box  # the table only: piped output (80 columns) needs none of it
+    from rich.table import Column, Table
+
     table = Table(
         Column("programme", no_wrap=True, min_width=widest),
         "employee",
