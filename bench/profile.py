@@ -50,6 +50,10 @@ class Profiled:
     signals_per_second: float
     top: str
     gc_ms_per_signal: float = 0.0
+    loop_ms_per_signal: float = 0.0
+    """The event loop's thread: the payload codec, and the driver's own calls."""
+    process_ms_per_signal: float = 0.0
+    """The whole process: the workflow thread, the loop's, the SDK core's, the driver."""
     collections: int = 0
     generations: tuple[int, ...] = ()
 
@@ -133,8 +137,10 @@ async def profile_side(
         collector = GcClock()
         gc.callbacks.append(collector)
         began = thread.cpu()  # the first half unprofiled: the CPU figure
+        loop_began, process_began = time.thread_time(), time.process_time()
         done = await round_of(measured)
         cpu = thread.cpu() - began
+        loop, process = time.thread_time() - loop_began, time.process_time() - process_began
         gc.callbacks.remove(collector)
         if profiled_half:
             thread.profiling(True)  # the second half under the profiler: where it goes
@@ -152,6 +158,8 @@ async def profile_side(
         side=name,
         signals=done.signals,
         cpu_ms_per_signal=1000 * cpu / done.signals,
+        loop_ms_per_signal=1000 * loop / done.signals,
+        process_ms_per_signal=1000 * process / done.signals,
         signals_per_second=done.per_second,
         top=out.getvalue(),
         gc_ms_per_signal=1000 * collector.seconds / done.signals,
@@ -204,7 +212,8 @@ def _line(side: Profiled) -> str:
         f"({side.signals} signals, {side.signals_per_second:.0f}/s); "
         f"{side.gc_ms_per_signal:.3f} ms in the garbage collector per signal, "
         f"{side.collections} collections (the process, any thread; by generation "
-        f"{side.generations})"
+        f"{side.generations}); event-loop thread {side.loop_ms_per_signal:.3f} ms, "
+        f"process {side.process_ms_per_signal:.3f} ms per signal (driver included)"
     )
 
 
@@ -259,6 +268,12 @@ def main() -> None:
         ours = [r[0].cpu_ms_per_signal for r in rounds]
         theirs = [r[1].cpu_ms_per_signal for r in rounds]
         ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+        loops = [r[0].loop_ms_per_signal / r[1].loop_ms_per_signal for r in rounds]
+        processes = [r[0].process_ms_per_signal / r[1].process_ms_per_signal for r in rounds]
+        print(
+            f"event-loop thread, parcours over baseline: {statistics.median(loops):.2f}; "
+            f"process: {statistics.median(processes):.2f} (medians of round by round)"
+        )
         print(
             f"median of {len(rounds)} rounds: parcours {statistics.median(ours):.3f} "
             f"[{min(ours):.3f}-{max(ours):.3f}] ms per signal, baseline "
