@@ -5,13 +5,16 @@ it when the worker reports the attempt. A run that closes meanwhile (continues a
 completes, is terminated) makes that report fail ("Completed workflow", NOT_FOUND)
 before the unlock is applied (``TestWorkflowMutableStateImpl.update`` in
 temporalio/sdk-java's test server): the lock is never released, the server's time then
-runs at wall-clock speed, and a skip of a day never returns. An attempt cancelled, or a
-run closing while its activity waits out a retry's backoff, leaves the lock as it was.
+runs at wall-clock speed, and a skip of a day never returns. That is temporalio/sdk-java
+issue 1138, open: "Test server does not decrement time skipping lock for outstanding
+activities on workflow completion". An attempt cancelled in flight, or a run closing
+while its activity waits out a retry's backoff, leaves the time free.
 
 This is what stalled the day of failure in ``test_delivery_outage`` when it followed
-the signal flood: every run of the flood continued as new with the reminder's attempt
-in flight. Hence, on one server, a day is skipped only on a programme that stays in one
-run, and the harness terminates programmes only once no attempt is in flight
+the signal flood: the flood's runs continue as new, now and then while the reminder's
+attempt is in flight (5 stalls in 10 runs of the two together). Hence, on one server, a
+day is skipped only on a programme that stays in one run, and the harness terminates
+programmes only once no attempt is in flight
 (``tests.workflows.conftest._terminate_when_quiet``). If these tests fail on a newer
 test server, it fixed the leak, and those precautions can go.
 """
