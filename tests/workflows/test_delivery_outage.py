@@ -148,6 +148,57 @@ async def test_a_delivery_failing_for_a_day_is_recorded_failed_once_with_why(
     assert "notifier unavailable" in failed[0].detail
 
 
+async def _just_after_an_attempt(harness: Harness) -> None:
+    """Skip on, a minute at a time, until a failing attempt has just run: the next is
+    minutes of the server's (now unskipped) clock away, ``NOTIFY_RETRY``'s backoff."""
+    made = len(harness.delivered.failed)
+    while len(harness.delivered.failed) == made:
+        await skip_time(harness.env, timedelta(minutes=1))
+
+
+async def _continued_as_new(programme: Programme) -> None:
+    """Refused signals, ten at a time, until the run continues as new; no more after."""
+    first = (await programme.handle.describe()).run_id
+    for sent in range(0, 4 * LIMIT, 10):
+        await _flood(programme, sent, 10)
+        if (await programme.handle.describe()).run_id != first:
+            return
+    raise AssertionError(f"no continue-as-new after {4 * LIMIT} signals")
+
+
+async def test_a_delivery_carried_into_the_next_run_fails_within_its_first_day(
+    harness: Harness,
+) -> None:
+    """Revision 9: the next run takes a pending delivery over within what is left of its
+    day, not a day of its own. The run continues as new while the reminder waits out a
+    retry's backoff, never during an attempt: a run closing under an attempt leaves the
+    time-skipping server's time locked (``test_time_skipping_leak``)."""
+    programme = await Programme.launch(
+        harness, shipped("change-adoption-3m"), RunSettings(history_limit=LIMIT)
+    )
+    await _delivered_at_launch(harness, programme)
+    harness.delivered.failures_left = 10**9
+    await skip_time(harness.env, timedelta(days=4, minutes=5))
+    reminder = next(e for e in await _settled(programme) if isinstance(e, ReminderDue))
+    await skip_time(harness.env, NOTIFY_DEADLINE / 2)
+    assert (await programme.view()).pending_deliveries == 1
+    await _just_after_an_attempt(harness)
+    await _continued_as_new(programme)
+    assert (await programme.view()).pending_deliveries == 1, "carried into the next run"
+
+    await skip_time(harness.env, NOTIFY_DEADLINE)
+    failed = [
+        e
+        for e in await _settled(programme)
+        if isinstance(e, DeliveryFailed) and e.delivery_id == reminder.delivery_id
+    ]
+    assert len(failed) == 1
+    # Half a day into the next run, not a whole day after it took the reminder over.
+    assert failed[0].at - reminder.at <= NOTIFY_DEADLINE + timedelta(minutes=15)
+    assert "notifier unavailable" in failed[0].detail
+    assert len(await run_histories(programme.handle)) == 2
+
+
 async def test_withdrawing_a_programme_waiting_on_a_delivery_ends_it_at_once(
     harness: Harness,
 ) -> None:
