@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, WithJsonSchema
 
+from domain.programme_ids import employee_of as employee_of
+
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 """Ids from other systems: letters, digits and ``._@-``; never a quote or a space, so an
 id is safe inside a visibility query."""
@@ -20,7 +22,6 @@ RESERVED_IDS = frozenset({"system"})
 """Names parcours keeps for itself (``system`` owns the key of payloads about nobody): no
 employee, coach, rater or cohort may take one, in any case."""
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
-_PROGRAMME_ID = re.compile(r"^(?P<template>[a-z][a-z0-9-]{0,63})\.(?P<employee>.+)$")
 _ANY_PROGRAMME_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,128}$")
 
 
@@ -62,9 +63,3 @@ TemplateId = Annotated[str, Field(pattern=TEMPLATE_ID_PATTERN)]
 def programme_id(template_id: str, employee_id: str) -> str:
     """The id of ``employee_id``'s programme on ``template_id``."""
     return f"{template_id}.{employee_id}"
-
-
-def employee_of(programme_id: str) -> str | None:
-    """The employee a programme id names, or None when it is not a programme id."""
-    found = _PROGRAMME_ID.match(programme_id)
-    return found["employee"] if found else None

@@ -12,6 +12,7 @@ from domain.evaluation import Evaluation
 from domain.events import Event
 from domain.state import Status
 from domain.view import Rejection
+from workflows.sealed import SEALED as SEALED
 
 TASK_QUEUE = "parcours"
 WORKFLOW_NAME = "Programme"
@@ -75,11 +76,6 @@ RELIABLE_REVISION = 9
 run schedules them again, within what is left of their deadline
 (``ProgrammeInput.deadlines``), so a channel that keeps failing cannot hold a run open
 past its history limit."""
-SEALED = "parcours-sealed"
-"""Metadata parcours's codec sets on a payload it opened (and strips from any other):
-how a run of ``RELIABLE_REVISION`` or later tells a fact sealed by parcours from one a
-client of Temporal's own sent in plain text (the Web UI, ``temporal workflow signal``),
-which it refuses: personal data lives only in sealed payloads."""
 ARCHIVE_REVISION = 10
 """The first revision that asks for ``archive_programme`` as the programme closes; runs
 of earlier revisions ask ``workflow.patched`` (``workflows.archive.ARCHIVE``)."""

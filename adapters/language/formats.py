@@ -10,8 +10,13 @@ from babel.numbers import format_decimal, format_percent
 
 from adapters.language.zones import language, zone_of
 
-_DATETIME = {"en": "EEEE d MMMM y, HH:mm", "fr": "EEEE d MMMM y 'à' HH:mm"}
-_SHORT = {"en": "d MMM y, HH:mm", "fr": "d MMM y, HH:mm"}
+_DATETIME = {
+    "en": "EEEE d MMMM y, HH:mm",
+    "fr": "EEEE d MMMM y 'à' HH:mm",
+    "de": "EEEE, d. MMMM y 'um' HH:mm",
+}
+_SHORT = {"en": "d MMM y, HH:mm", "fr": "d MMM y, HH:mm", "de": "d. MMM y, HH:mm"}
+"""Keyed by every language of ``adapters.language.zones.LANGUAGES`` (a test checks it)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,11 @@ Documents under ``DEFLATE_FROM`` bytes, and those that would not shrink, stay
 
 from __future__ import annotations
 
+import functools
 import zlib
 from typing import Any
 
 from temporalio.api.common.v1 import Payload
-from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
 from temporalio.converter import (
     CompositePayloadConverter,
     DefaultPayloadConverter,
@@ -98,22 +98,33 @@ class DeflatedJSONPayloadConverter(EncodingPayloadConverter):
         return self.json.from_payload(inflate(payload), type_hint)
 
 
-PYDANTIC_JSON = PydanticJSONPlainPayloadConverter()
-"""One for the whole process: it caches a pydantic ``TypeAdapter`` per type, and the SDK
-makes a new ``PayloadConverter`` for every serialization context (each workflow run,
-activation and client call); one per converter would build those adapters again for
-nearly every payload."""
+@functools.cache
+def _converters() -> tuple[EncodingPayloadConverter, ...]:
+    """Temporal's default converters, JSON through pydantic and deflated when large.
+
+    One pydantic converter for the whole process: it caches a pydantic ``TypeAdapter`` per
+    type, and the SDK makes a new ``PayloadConverter`` for every serialization context
+    (each workflow run, activation and client call); one per converter would build those
+    adapters again for nearly every payload. Made on first use, so that importing this
+    module (the CLI's read path, ``RawPayloadConverter``) does not import pydantic."""
+    from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
+
+    pydantic_json = PydanticJSONPlainPayloadConverter()
+    return _with_json(pydantic_json)
 
 
-_CONVERTERS = (
-    *(
-        DeflatedJSONPayloadConverter(PYDANTIC_JSON)
-        if isinstance(converter, JSONPlainPayloadConverter)
-        else converter
-        for converter in DefaultPayloadConverter.default_encoding_payload_converters
-    ),
-    PYDANTIC_JSON,
-)
+def _with_json(json: EncodingPayloadConverter) -> tuple[EncodingPayloadConverter, ...]:
+    """The default converters with their JSON one replaced by ``json``, deflated when
+    large; ``json`` alone last, to read ``json/plain``."""
+    return (
+        *(
+            DeflatedJSONPayloadConverter(json)
+            if isinstance(converter, JSONPlainPayloadConverter)
+            else converter
+            for converter in DefaultPayloadConverter.default_encoding_payload_converters
+        ),
+        json,
+    )
 
 
 class PayloadConverter(CompositePayloadConverter):
@@ -121,9 +132,28 @@ class PayloadConverter(CompositePayloadConverter):
 
     Values are written by the first converter that takes them, so JSON goes through
     ``DeflatedJSONPayloadConverter``; the plain JSON converter comes last and only
-    reads ``json/plain`` payloads. The converters are made once: the SDK makes a
+    reads ``json/plain``. The converters are made once: the SDK makes a
     ``PayloadConverter`` per serialization context.
     """
 
     def __init__(self) -> None:
-        super().__init__(*_CONVERTERS)
+        super().__init__(*_converters())
+
+
+class JSONText(JSONPlainPayloadConverter):
+    """Reads a JSON payload as its UTF-8 text, parsed by nobody: for a reader that prints
+    what it reads as the models would write it (``gateway.cli.fast_reads``)."""
+
+    def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
+        return payload.data.decode()
+
+
+_RAW = _with_json(JSONText())
+
+
+class RawPayloadConverter(CompositePayloadConverter):
+    """``PayloadConverter`` without the models: JSON payloads, deflated or not, read as
+    their text (``JSONText``). Writes JSON with Temporal's own converter."""
+
+    def __init__(self) -> None:
+        super().__init__(*_RAW)

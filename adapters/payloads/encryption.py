@@ -42,6 +42,7 @@ from typing import Self
 from cryptography.exceptions import InvalidTag
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import (
+    CompositePayloadConverter,
     DataConverter,
     DefaultFailureConverterWithEncodedAttributes,
     PayloadCodec,
@@ -52,8 +53,8 @@ from temporalio.converter import (
 from adapters.payloads.compression import ENCODING_KEY, PayloadConverter
 from adapters.payloads.key_errors import KeyringError
 from adapters.payloads.keyring import EMPLOYEE, SYSTEM, Keyring
-from domain.ids import employee_of
-from workflows.messages import SEALED
+from domain.programme_ids import employee_of
+from workflows.sealed import SEALED
 
 ENCRYPTED = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
@@ -158,11 +159,16 @@ def _aad(key_id: bytes, programme: bytes) -> bytes:
     return b"\n".join((AAD_VERSION, key_id, programme))
 
 
-def data_converter(keyring: Keyring) -> DataConverter:
+def data_converter(
+    keyring: Keyring, payload_converter_class: type[CompositePayloadConverter] = PayloadConverter
+) -> DataConverter:
     """parcours' data converter: pydantic's JSON, large documents deflated, every payload
-    sealed with the employee's key, failure messages sealed with them."""
+    sealed with the employee's key, failure messages sealed with them.
+
+    ``payload_converter_class``: ``compression.RawPayloadConverter`` reads JSON as its
+    text, for the CLI's read path (``gateway.cli.fast_reads``), which prints it."""
     return DataConverter(
-        payload_converter_class=PayloadConverter,
+        payload_converter_class=payload_converter_class,
         payload_codec=PersonalDataCodec(keyring),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )

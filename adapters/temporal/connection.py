@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from temporalio.client import Client
+from temporalio.converter import CompositePayloadConverter
 from temporalio.service import TLSConfig
 
 from adapters.observability.tracing import tracing_interceptors
+from adapters.payloads.compression import PayloadConverter
 from adapters.payloads.encryption import data_converter
 from adapters.payloads.keyring import Keyring
 
@@ -39,15 +41,24 @@ class TemporalUnreachable(RuntimeError):
     """Temporal did not answer the connection."""
 
 
-async def connect(connection: Connection, keyring: Keyring, *, lazy: bool = False) -> Client:
-    """A client on ``connection``; ``lazy`` connects on first use (long-running services)."""
+async def connect(
+    connection: Connection,
+    keyring: Keyring,
+    *,
+    lazy: bool = False,
+    payload_converter_class: type[CompositePayloadConverter] = PayloadConverter,
+) -> Client:
+    """A client on ``connection``; ``lazy`` connects on first use (long-running services).
+
+    ``payload_converter_class``: how payloads, once opened, become values
+    (``adapters.payloads.encryption.data_converter``); the models by default."""
     try:
         return await Client.connect(
             connection.target_host,
             namespace=connection.namespace,
             tls=connection.tls,
             api_key=connection.api_key,
-            data_converter=data_converter(keyring),
+            data_converter=data_converter(keyring, payload_converter_class),
             runtime=_runtime(connection.metrics_address),
             interceptors=tracing_interceptors(connection.otlp_endpoint),
             lazy=lazy,

@@ -2,8 +2,9 @@
 group of commands; ``shell`` has what they share (exit codes included).
 
 Importing this package loads none of them: ``parcours --help`` prints
-``gateway.cli.overview`` without typer, and ``app`` (or a command module) is loaded on
-first use, with every command registered on it (``_load``).
+``gateway.cli.overview`` without typer; ``show ID --json`` and ``list`` are read by
+``gateway.cli.fast_reads`` without typer nor the models when it can; and ``app`` (or a
+command module) is loaded on first use, with every command registered on it (``_load``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'gateway.cli' has no attribute {name!r}")
 
 
+def _read_fast(args: list[str]) -> int | None:
+    """``show ID --json`` and ``list`` without typer when it can (``fast_reads``); None:
+    the typer app answers."""
+    if not args or args[0] not in ("show", "list"):
+        return None
+    from gateway.cli import fast_reads
+
+    return fast_reads.answer(args)
+
+
 def main() -> None:
     """Run the CLI, then leave without interpreter teardown.
 
@@ -69,6 +80,8 @@ def main() -> None:
     code = 0
     if overview.asks_overview(sys.argv[1:]):
         sys.stdout.write(overview.page())
+    elif (answered := _read_fast(sys.argv[1:])) is not None:
+        code = answered
     else:
         _load()
         from gateway.cli.shell import app

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.markup import escape
-from rich.table import Column, Table
-from rich.text import Text
+from rich.table import Table
 
+from gateway.cli.programme_rows import Row, programme_row, rows_table, when
 from gateway.cli.shell import out, print_json
 
 if TYPE_CHECKING:
@@ -25,69 +23,33 @@ UNJUDGED = "insufficient_evidence"
 """The verdict a cohort report counts on its own line (``domain.verdict.Verdict``)."""
 
 
-def when(at: datetime, locale: str, zone: str) -> str:
-    """``at`` as the programme's people read it: in its time zone, to the minute, in its
-    language's format (``12 Jan 2027, 09:00``, ``12 janv. 2027, 09:00``)."""
-    from adapters.language.formats import Reader
-
-    return Reader.of(locale, zone).short(at)
-
-
-ROW_MINIMUM = 10 + 9 + 10 + 10 + 6 + 3 * 5
-"""The columns beside the id at their narrowest readable widths (employee, status, stage,
-next deadline, events), and the three spaces between each two (no vertical lines)."""
-
-
 def programmes_table(
     items: Sequence[ProgrammeView | ErasedProgramme], width: int = 80
 ) -> RenderableType:
-    """``parcours list`` on a terminal ``width`` columns wide: one row per programme.
-
-    The id is what a person copies into the next command, so it is never cut nor
-    wrapped: a table while the id and the other columns fit, else each programme as its
-    id on a line of its own and the rest below it."""
+    """``parcours list`` on a terminal ``width`` columns wide: one row per programme
+    (``gateway.cli.programme_rows``)."""
     from gateway.client import ErasedProgramme
 
-    rows: list[tuple[str, str, str, str, str, str]] = []
+    rows: list[Row] = []
     for view in items:
         if isinstance(view, ErasedProgramme):
             who = f"[erased] ({view.employee_id})"
             rows.append((view.programme_id, who, view.status or "", view.stage or "", "", ""))
             continue
-        deadline = ""
-        if view.next_deadline:  # in the programme's time zone, as its people read it
-            zone, lang = view.employee.time_zone, view.employee.locale
-            deadline = f"{when(view.next_deadline, lang, zone)} {zone}"
-        status, stage = view.status, view.stage or ""
+        employee = view.employee
         rows.append(
-            (view.programme_id, view.employee.name, status, stage, deadline, str(view.events))
-        )
-    widest = max((len(row[0]) for row in rows), default=len("programme"))
-    if widest + ROW_MINIMUM > width:
-        return Group(
-            *(
-                line
-                for programme_id, *rest in rows
-                for line in (
-                    Text(programme_id, style="bold", no_wrap=True, overflow="ignore"),
-                    Text("  " + "  ".join(part for part in rest if part)),
-                )
+            programme_row(
+                view.programme_id,
+                employee.name,
+                view.status,
+                view.stage,
+                view.next_deadline,
+                employee.locale,
+                employee.time_zone,
+                view.events,
             )
         )
-    table = Table(
-        Column("programme", no_wrap=True, min_width=widest),
-        "employee",
-        "status",
-        "stage",
-        "next deadline",
-        Column("events", justify="right"),
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-    )
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    return table
+    return rows_table(rows, width)
 
 
 def show_view(view: ProgrammeView, as_json: bool) -> None:

@@ -15,11 +15,14 @@ import binascii
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 
 from temporalio.client import Client
 
 from adapters.payloads.encryption import keyring_of
-from gateway.client.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from gateway.client.errors import InvalidRequest
 
 LABEL = "parcours page tokens v1"
 VERSION = b"\x01"
@@ -61,6 +64,9 @@ def verify(key: bytes, scope: str, query: str, given: str) -> bytes:
 
 
 def _refused() -> InvalidRequest:
+    # Imported here: the CLI's read path signs tokens without the client's models.
+    from gateway.client.errors import InvalidRequest
+
     return InvalidRequest(
         "page_token: not a token this API gave out for these filters (pass next_page_token "
         "back as it came, with the same filters)"

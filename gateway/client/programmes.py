@@ -64,6 +64,7 @@ from gateway.client.models import (
     ProgrammePage,
     check_zone,
 )
+from gateway.client.waits import QUERY_WAIT as QUERY_WAIT
 from workflows.messages import (
     TASK_QUEUE,
     Receipt,
@@ -79,9 +80,6 @@ if TYPE_CHECKING:
 # the methods that do it, so a command that only signals or reads a view starts faster.
 
 C = TypeVar("C", bound=BaseModel)
-QUERY_WAIT = timedelta(seconds=10)
-"""How long a read of a programme (a query, answered by a worker) waits: Temporal's own
-wait for a worker is about 30 s, after which it says "no poller seen"; both are 503."""
 UPDATE_WAIT = timedelta(seconds=20)
 """How long a request (an update) waits for a worker to take it. Without a bound the
 SDK waits for ever while no worker runs, and so would the API's and the CLI's callers."""

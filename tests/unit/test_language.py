@@ -10,6 +10,7 @@ import pytest
 from adapters.language import de, en, fr
 from adapters.language.catalogue import CATALOGUES, text
 from adapters.language.formats import Reader
+from adapters.language.zones import LANGUAGES
 from adapters.notify.rendering import reader_of, render
 from domain.commands import Employee
 from domain.notices import NoticeKind, Notification
@@ -116,3 +117,17 @@ def test_numbers_and_dates_as_each_language_writes_them() -> None:
     assert (fr_reader.percent(75), en_reader.percent(75)) == ("75\u00a0%", "75%")
     assert en_reader.when(MARCH) == "Monday 17 March 2025, 09:00 UTC"
     assert fr_reader.day(MARCH) == "17 mars 2025"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_language_writes_dates_and_times(lang: str) -> None:
+    reader = Reader(lang, "Europe/Berlin")
+    assert "2025" in reader.when(MARCH)
+    assert reader.short(MARCH).endswith("2025, 10:00")
+    assert "2025" in reader.day(MARCH)
+
+
+def test_german_dates_as_german_readers_write_them() -> None:
+    reader = Reader("de", "Europe/Berlin")
+    assert reader.when(MARCH) == "Montag, 17. März 2025 um 10:00 Europe/Berlin"
+    assert reader.short(MARCH) == "17. März 2025, 10:00"

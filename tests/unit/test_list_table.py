@@ -4,14 +4,19 @@ printed whole, on one line, whatever else the row holds."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 
+from adapters.language.formats import Reader
 from domain.evolve import fold
 from domain.scenarios import scenario_named
 from domain.simulation import simulate
 from domain.view import ProgrammeView, view_of
 from gateway.catalogue import shipped_template
+from gateway.cli.programme_rows import SHORT_MONTHS, when
 from gateway.cli.rendering import programmes_table
 from gateway.client import ErasedProgramme
 
@@ -71,3 +76,24 @@ def test_short_ids_at_80_columns_get_the_table() -> None:
 
 def test_an_empty_page_is_a_table_with_its_header() -> None:
     assert "programme" in rendered(80)
+
+
+@given(
+    at=st.datetimes(
+        min_value=datetime(1970, 1, 2),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.sampled_from([UTC, None, ZoneInfo("Europe/Paris"), ZoneInfo("Asia/Kolkata")]),
+    ),
+    locale=st.sampled_from(["en", "fr", "fr-CA", "en_GB", "it", "", "FR"]),
+    zone=st.sampled_from(["UTC", "Europe/Paris", "America/St_Johns", "Pacific/Chatham", ""]),
+)
+def test_when_is_babels_short_date(at: datetime, locale: str, zone: str) -> None:
+    """``when`` writes the months from a table, not from Babel's locale data: as Babel does."""
+    assert when(at, locale, zone) == Reader.of(locale, zone).short(at)
+
+
+def test_when_has_every_month_as_babel_has_it() -> None:
+    for lang in SHORT_MONTHS:
+        for month in range(1, 13):
+            at = datetime(2027, month, 9, 7, 5, tzinfo=UTC)
+            assert when(at, lang, "UTC") == Reader.of(lang, "UTC").short(at)
