@@ -137,9 +137,10 @@ async def test_a_delivery_failing_for_a_day_is_recorded_failed_once_with_why(
 ) -> None:
     """Apart from the flood, so the day is skipped on a programme that stays in one run.
 
-    After the flood, whose runs each continued as new under an attempt of the reminder,
-    the time-skipping server's time stays locked and the day's skip never returns
-    (``test_time_skipping_leak``): the workflow does nothing wrong there."""
+    After the flood, whose runs continue as new, now and then while the reminder's
+    attempt is in flight, the time-skipping server's time can stay locked and the day's
+    skip then never returns (``test_time_skipping_leak``): the workflow does nothing
+    wrong there."""
     programme = await Programme.launch(harness, shipped("change-adoption-3m"))
     await _delivered_at_launch(harness, programme)
     harness.delivered.failures_left = 10**9
@@ -158,8 +159,9 @@ async def test_a_delivery_failing_for_a_day_is_recorded_failed_once_with_why(
 
 
 async def _just_after_an_attempt(harness: Harness) -> None:
-    """Skip on, a minute at a time, until a failing attempt has just run: the next is
-    minutes of the server's (now unskipped) clock away, ``NOTIFY_RETRY``'s backoff."""
+    """Skip on, a minute at a time, until a failing attempt has just run and been
+    reported: after hours of failing, the next is ``NOTIFY_RETRY``'s maximum interval
+    (10 min) away on the server's clock, which runs at wall-clock speed between skips."""
     made = len(harness.delivered.failed)
     while len(harness.delivered.failed) == made:
         await skip_time(harness.env, timedelta(minutes=1))
@@ -190,6 +192,7 @@ async def test_a_delivery_carried_into_the_next_run_fails_within_its_first_day(
     await skip_time(harness.env, timedelta(days=4, minutes=5))
     reminder = next(e for e in await _settled(programme) if isinstance(e, ReminderDue))
     await skip_time(harness.env, NOTIFY_DEADLINE / 2)
+    # One delivery failing, so no other attempt can be in flight as the run closes.
     assert (await programme.view()).pending_deliveries == 1
     await _just_after_an_attempt(harness)
     await _continued_as_new(programme)
@@ -202,7 +205,8 @@ async def test_a_delivery_carried_into_the_next_run_fails_within_its_first_day(
         if isinstance(e, DeliveryFailed) and e.delivery_id == reminder.delivery_id
     ]
     assert len(failed) == 1
-    # Half a day into the next run, not a whole day after it took the reminder over.
+    # At the end of the reminder's day, half a day into the next run: a run giving it a
+    # whole day of its own would fail it a day and a half after it fell due.
     assert failed[0].at - reminder.at <= NOTIFY_DEADLINE + timedelta(minutes=15)
     assert "notifier unavailable" in failed[0].detail
     assert len(await run_histories(programme.handle)) == 2
