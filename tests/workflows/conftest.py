@@ -38,11 +38,15 @@ class Delivered:
     reports: list[tuple[datetime, EvaluationReport]] = field(default_factory=list)
     archived: list[ClosedProgramme] = field(default_factory=list)
     failures_left: int = 0
+    failed: list[tuple[datetime, str]] = field(default_factory=list)
+    """The attempts failed (while ``failures_left``): when each ran, and its delivery id."""
 
     @activity.defn(name="send_notification")
     async def send_notification(self, notification: Notification) -> str:
         if self.failures_left > 0:
             self.failures_left -= 1
+            when = activity.info().current_attempt_scheduled_time
+            self.failed.append((when, notification.delivery_id))
             raise RuntimeError("notifier unavailable")
         self.notifications.append((activity.info().current_attempt_scheduled_time, notification))
         return f"recorded {notification.delivery_id}"
