@@ -6,7 +6,7 @@ worker in this process whose workflow tasks run on one thread under ``cProfile``
 launched open-ended, untimed, then each gets K signals as in the signal round
 (``bench/signals.py``): half of them unprofiled, for the CPU figure, the other half
 under the profiler (thread CPU time), for where it goes. It prints, per side, the
-workflow thread's CPU per signal (``/proc/self/task/<tid>/stat``) and the functions
+workflow thread's CPU per signal (``time.thread_time``, read by the thread) and the functions
 that took most of it, so the two sides' costs can be put side by side.
 
 The payload codec runs on the event loop's thread, which here also drives the
@@ -21,10 +21,9 @@ import asyncio
 import cProfile
 import gc
 import io
-import os
 import pstats
+import statistics
 import tempfile
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -40,14 +39,7 @@ from bench.pool import each
 from bench.sides import Side, make_side
 from bench.signals import Signalled, signal_round
 from bench.worker import BASELINE_QUEUE, PARCOURS_QUEUE, baseline_worker, parcours_worker
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def thread_cpu_seconds(native_id: int) -> float:
-    """User plus system CPU of one thread of this process."""
-    fields = Path(f"/proc/self/task/{native_id}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
+from workers.programme import settle_collector
 
 
 @dataclass
@@ -58,6 +50,10 @@ class Profiled:
     signals_per_second: float
     top: str
     gc_ms_per_signal: float = 0.0
+    loop_ms_per_signal: float = 0.0
+    """The event loop's thread: the payload codec, and the driver's own calls."""
+    process_ms_per_signal: float = 0.0
+    """The whole process: the workflow thread, the loop's, the SDK core's, the driver."""
     collections: int = 0
     generations: tuple[int, ...] = ()
 
@@ -88,10 +84,12 @@ class OneThread:
         # CPU time of the thread, not wall time: on a shared machine the wall clock
         # counts the time the thread waited for a core or for the GIL.
         self.profiler = cProfile.Profile(time.thread_time)
-        self.native_id = self.executor.submit(threading.get_native_id).result()
 
     def cpu(self) -> float:
-        return thread_cpu_seconds(self.native_id)
+        """The thread's CPU seconds, read by the thread itself (``time.thread_time``, to
+        the nanosecond: ``/proc``'s clock ticks of 10 ms made steps of 0.025 ms in a
+        figure per signal of 400 signals)."""
+        return self.executor.submit(time.thread_time).result()
 
     def profiling(self, on: bool) -> None:
         self.executor.submit(self.profiler.enable if on else self.profiler.disable).result()
@@ -106,9 +104,12 @@ async def profile_side(
     top: int,
     callers: str | None = None,
     end_to_end: bool = False,
+    sort: str = "cumulative",
+    profiled_half: bool = True,
 ) -> Profiled:
     """``end_to_end``: programmes that close after their signals (the end-to-end round's
-    template), timed and profiled through to their completion."""
+    template), timed and profiled through to their completion. Without
+    ``profiled_half`` only the CPU figure is taken (later rounds of ``--rounds``)."""
     thread = OneThread()
     queue = f"{PARCOURS_QUEUE if name == 'parcours' else BASELINE_QUEUE}-{uuid.uuid4().hex[:6]}"
     make = parcours_worker if name == "parcours" else baseline_worker
@@ -118,7 +119,9 @@ async def profile_side(
     async with worker:
         closing = signals if end_to_end else None
         ids = await each(
-            range(2 * programmes), concurrency, lambda i: side.start(f"p{tag}-{i:04d}", closing)
+            range((2 if profiled_half else 1) * programmes),
+            concurrency,
+            lambda i: side.start(f"p{tag}-{i:04d}", closing),
         )
         await each(ids, concurrency, side.live)
         if not end_to_end:  # start nominated those that close
@@ -134,23 +137,29 @@ async def profile_side(
         collector = GcClock()
         gc.callbacks.append(collector)
         began = thread.cpu()  # the first half unprofiled: the CPU figure
+        loop_began, process_began = time.thread_time(), time.process_time()
         done = await round_of(measured)
         cpu = thread.cpu() - began
+        loop, process = time.thread_time() - loop_began, time.process_time() - process_began
         gc.callbacks.remove(collector)
-        thread.profiling(True)  # the second half under the profiler: where it goes
-        await round_of(profiled)
-        thread.profiling(False)
+        if profiled_half:
+            thread.profiling(True)  # the second half under the profiler: where it goes
+            await round_of(profiled)
+            thread.profiling(False)
         await terminate_all(side, ids, concurrency)
     out = io.StringIO()
-    stats = pstats.Stats(thread.profiler, stream=out).sort_stats("cumulative")
-    stats.print_stats(top)
-    if callers:
-        stats.print_callers(callers)
+    if profiled_half:
+        stats = pstats.Stats(thread.profiler, stream=out).sort_stats(sort)
+        stats.print_stats(top)
+        if callers:
+            stats.print_callers(callers)
     thread.executor.shutdown()
     return Profiled(
         side=name,
         signals=done.signals,
         cpu_ms_per_signal=1000 * cpu / done.signals,
+        loop_ms_per_signal=1000 * loop / done.signals,
+        process_ms_per_signal=1000 * process / done.signals,
         signals_per_second=done.per_second,
         top=out.getvalue(),
         gc_ms_per_signal=1000 * collector.seconds / done.signals,
@@ -166,17 +175,46 @@ async def profile(
     top: int,
     callers: str | None = None,
     end_to_end: bool = False,
-) -> list[Profiled]:
+    sort: str = "cumulative",
+    rounds: int = 1,
+) -> list[list[Profiled]]:
+    """Each round runs both sides, parcours first in even rounds and last in odd ones;
+    only the first is profiled."""
     with tempfile.TemporaryDirectory(prefix="bench-profile-", dir="/dev/shm") as scratch:
         keys = BenchKeys.new(Path(scratch))
         async with dev_server() as server:
             client = await connect(server.address, keys)
-            return [
-                await profile_side(
-                    client, name, programmes, signals, concurrency, top, callers, end_to_end
-                )
-                for name in ("parcours", "baseline")
-            ]
+            found: list[list[Profiled]] = []
+            for n in range(rounds):
+                order = ("parcours", "baseline") if n % 2 == 0 else ("baseline", "parcours")
+                sides = {
+                    name: await profile_side(
+                        client,
+                        name,
+                        programmes,
+                        signals,
+                        concurrency,
+                        top,
+                        callers,
+                        end_to_end,
+                        sort,
+                        profiled_half=n == 0,
+                    )
+                    for name in order
+                }
+                found.append([sides["parcours"], sides["baseline"]])
+            return found
+
+
+def _line(side: Profiled) -> str:
+    return (
+        f"{side.side}: {side.cpu_ms_per_signal:.3f} ms of workflow-thread CPU per signal "
+        f"({side.signals} signals, {side.signals_per_second:.0f}/s); "
+        f"{side.gc_ms_per_signal:.3f} ms in the garbage collector per signal, "
+        f"{side.collections} collections (the process, any thread; by generation "
+        f"{side.generations}); event-loop thread {side.loop_ms_per_signal:.3f} ms, "
+        f"process {side.process_ms_per_signal:.3f} ms per signal (driver included)"
+    )
 
 
 def main() -> None:
@@ -187,18 +225,29 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--callers", help="also print who calls functions matching this")
     parser.add_argument(
+        "--sort", default="cumulative", help="pstats order: cumulative (default), tottime, ..."
+    )
+    parser.add_argument(
         "--end-to-end",
         action="store_true",
         help="programmes that close after their signals, through to completion",
     )
     parser.add_argument(
-        "--gc-freeze", action="store_true", help="gc.freeze() first, as a worker may"
+        "--default-gc",
+        action="store_true",
+        help="leave the garbage collector as CPython sets it, not as a worker does "
+        "(workers.programme.settle_collector)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="rounds of both sides (A B, then B A), the first profiled; medians printed",
     )
     args = parser.parse_args()
-    if args.gc_freeze:
-        gc.collect()
-        gc.freeze()
-    found = asyncio.run(
+    if not args.default_gc:
+        settle_collector()  # the workers run in this process, set as a worker's
+    rounds = asyncio.run(
         profile(
             args.programmes,
             args.signals,
@@ -206,17 +255,30 @@ def main() -> None:
             args.top,
             args.callers,
             args.end_to_end,
+            args.sort,
+            args.rounds,
         )
     )
-    for side in found:
+    for side in rounds[0]:
         print(side.top)
-    for side in found:
+    for n, found in enumerate(rounds):
+        for side in found:
+            print(f"round {n + 1}: " * (len(rounds) > 1) + _line(side))
+    if len(rounds) > 1:
+        ours = [r[0].cpu_ms_per_signal for r in rounds]
+        theirs = [r[1].cpu_ms_per_signal for r in rounds]
+        ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+        loops = [r[0].loop_ms_per_signal / r[1].loop_ms_per_signal for r in rounds]
+        processes = [r[0].process_ms_per_signal / r[1].process_ms_per_signal for r in rounds]
         print(
-            f"{side.side}: {side.cpu_ms_per_signal:.3f} ms of workflow-thread CPU per signal "
-            f"({side.signals} signals, {side.signals_per_second:.0f}/s); "
-            f"{side.gc_ms_per_signal:.3f} ms in the garbage collector per signal, "
-            f"{side.collections} collections (the process, any thread; by generation "
-            f"{side.generations})"
+            f"event-loop thread, parcours over baseline: {statistics.median(loops):.2f}; "
+            f"process: {statistics.median(processes):.2f} (medians of round by round)"
+        )
+        print(
+            f"median of {len(rounds)} rounds: parcours {statistics.median(ours):.3f} "
+            f"[{min(ours):.3f}-{max(ours):.3f}] ms per signal, baseline "
+            f"{statistics.median(theirs):.3f} [{min(theirs):.3f}-{max(theirs):.3f}]; "
+            f"ratio {statistics.median(ratios):.2f} [{min(ratios):.2f}-{max(ratios):.2f}]"
         )
 
 

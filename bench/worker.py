@@ -27,7 +27,7 @@ from adapters.payloads.keyring import Keyring
 from adapters.payloads.master_key import MASTER_KEY_ENV, parse_master_key
 from bench.baseline import BaselineWorkflow, baseline_record
 from domain.notices import EvaluationReport, Notification
-from workers.programme import build_worker
+from workers.programme import build_worker, settle_collector
 from workers.sandbox import sandbox_runner
 from workflows.messages import ClosedProgramme
 
@@ -111,6 +111,7 @@ async def serve(
         parcours_worker(client, max_cached, parcours_queue),
         baseline_worker(client, max_cached, baseline_queue),
     ):
+        settle_collector()  # as a production worker does (workers.programme.serve)
         print(READY, flush=True)
         await stop.wait()
 

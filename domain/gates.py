@@ -30,8 +30,16 @@ class GateStatus(NamedTuple):
     """What is still missing, in words."""
 
 
-def gate_status(state: ProgrammeState) -> GateStatus:
-    """The current stage's gate against the state; an ended programme has none."""
+SHUT = GateStatus(False, (), ())
+"""A gate not open, unexplained: ``gate_status(..., explain=False)``."""
+
+
+def gate_status(state: ProgrammeState, *, explain: bool = True) -> GateStatus:
+    """The current stage's gate against the state; an ended programme has none.
+
+    ``explain=False`` answers ``SHUT`` at the first condition unmet, without the roles
+    and words of what is missing: ``settle`` asks after every command whether the gate
+    opened, and needs no more (fifth round of ``bench/README.md``)."""
     stage = state.current_stage
     progress = state.stage_progress
     if stage is None or progress is None:
@@ -40,11 +48,15 @@ def gate_status(state: ProgrammeState) -> GateStatus:
     waiting: list[Role] = []
     missing: list[str] = []
     if gate.objectives_agreed and not state.objectives:
+        if not explain:
+            return SHUT
         missing.append("objectives are not agreed yet")
         waiting += [Role.employee, Role.coach]
     if gate.progress_recorded:
         unreported = [o.id for o in state.objectives if o.id not in state.progress]
         if not state.objectives or unreported:
+            if not explain:
+                return SHUT
             what = ", ".join(unreported) if unreported else "objectives (none agreed yet)"
             missing.append(f"progress not recorded for {what}")
             waiting += [Role.employee, Role.coach]
@@ -52,6 +64,8 @@ def gate_status(state: ProgrammeState) -> GateStatus:
         covered = roles_with_full_feedback(state, progress.key, state.template.dimensions)
         have = [r for r in gate.feedback.roles if r in covered]
         if len(have) < gate.feedback.quorum:
+            if not explain:
+                return SHUT
             lacking = [r for r in gate.feedback.roles if r not in covered]
             missing.append(
                 f"feedback from {gate.feedback.quorum} of "
@@ -62,6 +76,8 @@ def gate_status(state: ProgrammeState) -> GateStatus:
         elif state.rules >= COLLECTION and progress.due is not None and not progress.collection_due:
             pending = unanswered(state, progress.key, gate.feedback.roles)
             if pending:
+                if not explain:
+                    return SHUT
                 nominees = len(stage_nominees(state, progress.key, gate.feedback.roles))
                 roles = tuple(dict.fromkeys(role for role, _ in pending))
                 missing.append(
@@ -70,10 +86,14 @@ def gate_status(state: ProgrammeState) -> GateStatus:
                 )
                 waiting += roles
     if _awaits_rating(state, stage, progress):
+        if not explain:
+            return SHUT
         by = state.template.expectations.by
         missing.append(f"the {by}'s rating of their expectations, until the due date")
         waiting.append(by)
     if gate.sessions_held is not None and progress.held < gate.sessions_held:
+        if not explain:
+            return SHUT
         missing.append(f"{gate.sessions_held} sessions held; have {progress.held}")
         waiting += [Role.employee, Role.coach]
     return GateStatus(not missing, tuple(dict.fromkeys(waiting)), tuple(missing))

@@ -142,7 +142,8 @@ def _check_rater(state: ProgrammeState, command: GiveFeedback, stage: str | None
     where = f"stage {stage}" if stage is not None else "this programme's follow-up"
     if role in NOMINATED_ROLES:
         nominated = state.nominations.get(stage or "", ())
-        if Nominated(role=role, id=command.rater_id) not in nominated:
+        # as ``Nominated(role, id) in nominated``, without a model built and compared
+        if not any(n.role == role and n.id == command.rater_id for n in nominated):
             raise DomainError(
                 f"this rater is not nominated as {role} for {where}; "
                 "nominate raters first (POST /v1/programmes/{id}/raters)"

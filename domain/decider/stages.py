@@ -27,7 +27,7 @@ def settle(draft: Draft) -> None:
         progress = state.stage_progress
         if state.status is not Status.running or progress is None:
             return
-        if progress.unrecorded or not gate_status(state).open:
+        if progress.unrecorded or not gate_status(state, explain=False).open:
             return
         complete_stage(draft, forced_by=None)
 

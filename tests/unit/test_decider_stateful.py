@@ -64,6 +64,7 @@ from domain.events import (
     StageEntered,
 )
 from domain.evolve import apply, fold
+from domain.gates import SHUT, gate_status
 from domain.schedule import next_wake, upcoming
 from domain.state import ProgrammeState, Status
 from domain.template import Dimension, Role, Template
@@ -378,6 +379,15 @@ class Programme(RuleBasedStateMachine):
         wake = next_wake(state)
         if wake is not None and state.status is Status.running:
             assert wake >= state.clock.wall(progress.entered)
+
+    @invariant()
+    def the_gate_opens_alike_explained_or_not(self) -> None:
+        """``settle`` asks ``gate_status(explain=False)``: the same answer, unexplained."""
+        if self.state is None:
+            return
+        quick, full = gate_status(self.state, explain=False), gate_status(self.state)
+        assert quick.open == full.open
+        assert quick in (full, SHUT)
 
     @invariant()
     def an_ended_programme_only_accounts_for_deliveries(self) -> None:

@@ -26,6 +26,7 @@ ALLOWED_IMPORTS = {
     "datetime",
     "enum",
     "fractions",
+    "math",
     "pydantic",
     "re",
     "statistics",
