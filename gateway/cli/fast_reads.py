@@ -12,8 +12,8 @@ It answers only when it answers exactly as the full command would, byte for byte
   ``--cohort``, ``--employee``, ``--template``, ``--page-token``, ``--page-size``,
   ``--json`` (and ``--address``, ``--namespace``), with values it can vouch for;
 - the settings are those it can read without ``config.Settings``: among the variables
-  starting ``PARCOURS_`` or ``TEMPORAL_``, only ``SERVED_SETTINGS`` are set (so no
-  settings file, TLS, API key, database, tracing...), each valid as it is;
+  the settings read (``SETTINGS``), only ``SERVED_SETTINGS`` are set (so no settings
+  file, TLS, API key, database, tracing...), each valid as it is;
 - no programme read is an erased employee's, every RPC succeeds (an unknown id, a
   programme past Temporal's retention, no worker answering: all the full command's);
 - every view has the fields the models have (``VIEW_FIELDS``), in their order, so one
@@ -51,9 +51,55 @@ SERVED_SETTINGS = (
 )
 """The settings the read path reads itself; any other one set sends the command to the
 full path, which validates them all."""
-NOT_SETTINGS = ("PARCOURS_TEMPORAL_BIN", "PARCOURS_NEW_MASTER_KEY", "PARCOURS_API_URL")
-"""Variables parcours reads elsewhere (``config.loading.OTHER_VARIABLES`` but the
-settings file): no settings, so they change nothing here."""
+SETTINGS = (
+    "PARCOURS_API_TOKENS",
+    "PARCOURS_ARCHIVE_RETENTION",
+    "PARCOURS_BUILD_ID",
+    "PARCOURS_CODEC_CORS_ORIGINS",
+    "PARCOURS_DATABASE_URL",
+    "PARCOURS_DATA_DIR",
+    "PARCOURS_IDEMPOTENCY_TTL",
+    "PARCOURS_LOG_LEVEL",
+    "PARCOURS_MAKE_CURRENT",
+    "PARCOURS_MASTER_KEY",
+    "PARCOURS_MASTER_KEY_FILE",
+    "PARCOURS_MAX_BODY_BYTES",
+    "PARCOURS_METRICS_HOST",
+    "PARCOURS_METRICS_PORT",
+    "PARCOURS_MOVE_PINNED",
+    "PARCOURS_NOTIFIERS",
+    "PARCOURS_OTLP_ENDPOINT",
+    "PARCOURS_PROGRAMME_RATE_LIMIT",
+    "PARCOURS_PUBLIC_URL",
+    "PARCOURS_RATE_LIMIT",
+    "PARCOURS_SETTINGS_FILE",
+    "PARCOURS_SHUTDOWN_GRACE",
+    "PARCOURS_SMTP_CA_FILE",
+    "PARCOURS_SMTP_FROM",
+    "PARCOURS_SMTP_HOST",
+    "PARCOURS_SMTP_PASSWORD",
+    "PARCOURS_SMTP_PORT",
+    "PARCOURS_SMTP_TIMEOUT",
+    "PARCOURS_SMTP_TLS",
+    "PARCOURS_SMTP_USER",
+    "PARCOURS_TASK_QUEUE",
+    "PARCOURS_TEMPLATES_DIR",
+    "PARCOURS_WEBHOOK_SECRET",
+    "PARCOURS_WEBHOOK_TIMEOUT",
+    "PARCOURS_WEBHOOK_URL",
+    "PARCOURS_WORKER_VERSIONING",
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_API_KEY",
+    "TEMPORAL_NAMESPACE",
+    "TEMPORAL_TLS",
+    "TEMPORAL_TLS_CA",
+    "TEMPORAL_TLS_CERT",
+    "TEMPORAL_TLS_KEY",
+    "TEMPORAL_TLS_SERVER_NAME",
+)
+"""Every variable ``config.Settings`` reads, and the settings file's: one set that is not
+in ``SERVED_SETTINGS`` sends the command to the full path. Any other variable (one parcours
+reads elsewhere, a test's) the settings ignore, and so does the read path."""
 STATUSES = ("scheduled", "running", "paused", "completed", "withdrawn", "lapsed")
 """``domain.state.Status``, as ``--status`` takes it."""
 WORKFLOW_NAME = "Programme"
@@ -327,7 +373,7 @@ def settings(reading: Reading, environ: dict[str, str] | os._Environ[str]) -> Wh
         upper = name.upper()
         if not upper.startswith(("PARCOURS_", "TEMPORAL_")) or not value:
             continue  # pydantic-settings: names in any case, an empty value is unset
-        if upper in NOT_SETTINGS:
+        if upper not in SETTINGS:
             continue
         if upper not in SERVED_SETTINGS or upper in found:
             raise Declined(upper)
