@@ -76,6 +76,7 @@ async def bench(
     free); the test suite passes one from its own per-process block.
     """
     clock = Clock()
+    load_before = os.getloadavg()  # the machine's: other work would weigh on both sides
     tag = uuid.uuid4().hex[:6]
     figures: dict[str, Any] = {}
     history: dict[str, Any] | None = None
@@ -146,6 +147,8 @@ async def bench(
         "python": platform.python_version(),
         "temporalio": temporalio.__version__,
         "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "machine": platform.machine(),
         "server_data": str(data_dir) if data_dir else "tmpfs" if ON_TMPFS else "tmp",
         "worker_bytecode_cache": bytecode_cache,
