@@ -48,7 +48,7 @@ from domain.commands import (
 )
 from domain.template import Role, Template
 from domain.view import ProgrammeView
-from tests.support import skip_time
+from tests.support import skip_time_past_leaks
 from workflows import search_attributes
 from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow
@@ -173,7 +173,8 @@ class Cohort:
                 await asyncio.gather(*(step() for step in due))
             elif later:
                 async with asyncio.timeout(STALL):
-                    await skip_time(self.env, max(min(later) - now, timedelta(seconds=1)))
+                    span = max(min(later) - now, timedelta(seconds=1))
+                    await skip_time_past_leaks(self.env, span)
             if self.settle:
                 await asyncio.gather(*(_settled(handle) for handle in active))
         # Waiting on a result lets the test server skip to the follow-ups; one at a time.

@@ -35,7 +35,7 @@ from temporalio.exceptions import ActivityError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from tests.support import PATIENCE, skip_time, start_test_server
+from tests.support import PATIENCE, skip_time, skip_time_past_leaks, start_test_server
 
 STALLED_AFTER = timedelta(seconds=3)
 """How long a day's skip may take before it counts as stalled: on a server with nothing
@@ -169,3 +169,21 @@ async def test_an_attempt_cancelled_in_flight_leaves_time_free(env: WorkflowEnvi
         await asyncio.sleep(0.5)
         attempt.fail.set()
         assert await _day_skipped(env, PATIENCE)
+
+
+async def test_a_skip_past_leaks_releases_the_leaked_lock_and_goes_on(
+    env: WorkflowEnvironment,
+) -> None:
+    """What the bench's simulation skips with (``tests.support.skip_time_past_leaks``)."""
+    attempt = Attempt()
+    async with _worker(env, attempt):
+        handle = await _started(env, attempt)
+        await handle.signal(OneActivity.end, "continue")
+        await _first_run_closed(handle)
+        attempt.fail.set()
+        before = await env.get_current_time()
+        await asyncio.wait_for(
+            skip_time_past_leaks(env, timedelta(days=1)), PATIENCE.total_seconds()
+        )
+        assert await env.get_current_time() - before >= timedelta(days=1)
+        assert await _day_skipped(env, PATIENCE)  # balanced again: the next skip is free
