@@ -22,8 +22,9 @@ from config import SettingsError
 from config.loading import ENV_NAMES, OTHER_VARIABLES, SETTINGS_FILE_ENV, load_settings
 from domain.state import Status
 from domain.view import ProgrammeView
-from gateway.cli import fast_reads
-from gateway.cli.fast_reads import FREE, MAP, Declined, Reading
+from gateway.cli import fast_reads, read_checks
+from gateway.cli.fast_reads import Reading
+from gateway.cli.read_checks import FREE, MAP, Declined
 from gateway.client.models import Filters
 from tests.unit.test_cohort_frameworks import QUICK, _view
 from workflows import search_attributes as sa
@@ -62,29 +63,29 @@ def shapes(annotation: Any, path: str = "", table: Shapes | None = None) -> Shap
 
 
 def test_the_views_fields_are_the_models() -> None:
-    assert shapes(ProgrammeView) == fast_reads.VIEW_FIELDS
+    assert shapes(ProgrammeView) == read_checks.VIEW_FIELDS
 
 
 def test_a_view_of_other_fields_is_declined() -> None:
     written = _view(QUICK, 1, 2, 4).model_dump_json()  # as the worker answers the query
-    view = fast_reads._exact(written)  # evaluations' floats, maps and reasons written back
-    fast_reads.check_shape(view)
+    view = read_checks.exact(written)  # evaluations' floats, maps and reasons written back
+    read_checks.check_shape(view)
     older = {k: v for k, v in view.items() if k != "time_zone"}
     with pytest.raises(Declined):
-        fast_reads.check_shape(older)
+        read_checks.check_shape(older)
     newer = {**view, "employee": {**view["employee"], "pronouns": "she"}}
     with pytest.raises(Declined):
-        fast_reads.check_shape(newer)
+        read_checks.check_shape(newer)
 
 
 def test_json_python_would_write_otherwise_is_declined() -> None:
     written = pydantic_core.to_json({"mean": 3.25, "name": "Zoé \x1b", "n": 7}).decode()
-    assert fast_reads._exact(written) == {"mean": 3.25, "name": "Zoé \x1b", "n": 7}
+    assert read_checks.exact(written) == {"mean": 3.25, "name": "Zoé \x1b", "n": 7}
     for value in (1e-7, 1e16, float("inf")):  # pydantic writes 1e-7, Python 1e-07
         written = pydantic_core.to_json({"mean": value}, inf_nan_mode="constants").decode()
         if json.dumps({"mean": value}, separators=(",", ":")) != written:
             with pytest.raises(Declined):
-                fast_reads._exact(written)
+                read_checks.exact(written)
 
 
 @pytest.mark.parametrize(
