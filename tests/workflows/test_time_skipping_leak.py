@@ -135,15 +135,21 @@ def _worker(env: WorkflowEnvironment, attempt: Attempt) -> Worker:
     )
 
 
+async def _leak(env: WorkflowEnvironment, attempt: Attempt) -> None:
+    """A run continues as new under an attempt in flight, whose report is then refused
+    (the run is closed): its lock is kept."""
+    handle = await _started(env, attempt)
+    await handle.signal(OneActivity.end, "continue")
+    await _first_run_closed(handle)
+    attempt.fail.set()
+
+
 async def test_a_run_continuing_as_new_under_an_attempt_leaves_time_locked(
     env: WorkflowEnvironment,
 ) -> None:
     attempt = Attempt()
     async with _worker(env, attempt):
-        handle = await _started(env, attempt)
-        await handle.signal(OneActivity.end, "continue")
-        await _first_run_closed(handle)
-        attempt.fail.set()  # reported to a closed run: refused, its lock kept
+        await _leak(env, attempt)
         assert not await _day_skipped(env, STALLED_AFTER), "the test server no longer leaks"
 
 
@@ -177,10 +183,7 @@ async def test_a_skip_past_leaks_releases_the_leaked_lock_and_goes_on(
     """What the bench's simulation skips with (``tests.support.skip_time_past_leaks``)."""
     attempt = Attempt()
     async with _worker(env, attempt):
-        handle = await _started(env, attempt)
-        await handle.signal(OneActivity.end, "continue")
-        await _first_run_closed(handle)
-        attempt.fail.set()
+        await _leak(env, attempt)
         before = await env.get_current_time()
         await asyncio.wait_for(
             skip_time_past_leaks(env, timedelta(days=1)), PATIENCE.total_seconds()
