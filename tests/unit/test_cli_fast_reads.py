@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from config import SettingsError
 from config.loading import ENV_NAMES, OTHER_VARIABLES, SETTINGS_FILE_ENV, load_settings
+from domain import ids
 from domain.state import Status
 from domain.view import ProgrammeView
 from gateway.cli import fast_reads, read_checks
@@ -112,6 +113,9 @@ def test_the_constants_are_the_models() -> None:
     keys = (sa.PROGRAMME_STAGE, sa.PROGRAMME_STATUS, sa.COHORT_ID, sa.EMPLOYEE_ID, sa.TEMPLATE_ID)
     assert [attribute for _, attribute in fast_reads.FILTERS] == [key.name for key in keys]
     assert set(fast_reads.SERVED_SETTINGS) <= set(ENV_NAMES.values())
+    # The identifiers' patterns, copied so that the read path does not import pydantic.
+    assert f"^{fast_reads._VALUE.pattern}$" == ids.IDENTIFIER_PATTERN
+    assert f"^{fast_reads._PROGRAMME.pattern}$" == ids._ANY_PROGRAMME_ID.pattern
     settings = {name for name in ENV_NAMES.values() if name.startswith(("PARCOURS_", "TEMPORAL_"))}
     assert set(fast_reads.SETTINGS) == settings | {SETTINGS_FILE_ENV}
 

@@ -69,6 +69,18 @@ async def _settled(programme: Programme) -> list[Event]:
     return await programme.events()
 
 
+async def _failed_once_within_its_day(programme: Programme, reminder: ReminderDue) -> None:
+    """The reminder's delivery failed once, by the end of its first day, saying why."""
+    failed = [
+        e
+        for e in await _settled(programme)
+        if isinstance(e, DeliveryFailed) and e.delivery_id == reminder.delivery_id
+    ]
+    assert len(failed) == 1
+    assert failed[0].at - reminder.at <= NOTIFY_DEADLINE + timedelta(minutes=15)
+    assert "notifier unavailable" in failed[0].detail
+
+
 async def _delivered_at_launch(harness: Harness, programme: Programme) -> None:
     """What a launch sends (rules 6: the sessions' invitations) goes out before the
     channel fails: a delivery retried for days would have the time-skipping server run
@@ -148,14 +160,7 @@ async def test_a_delivery_failing_for_a_day_is_recorded_failed_once_with_why(
     reminder = next(e for e in await _settled(programme) if isinstance(e, ReminderDue))
     assert len(await run_histories(programme.handle)) == 1, "the day is skipped on one run"
     await skip_time(harness.env, NOTIFY_DEADLINE)
-    failed = [
-        e
-        for e in await _settled(programme)
-        if isinstance(e, DeliveryFailed) and e.delivery_id == reminder.delivery_id
-    ]
-    assert len(failed) == 1
-    assert failed[0].at - reminder.at <= NOTIFY_DEADLINE + timedelta(minutes=15)
-    assert "notifier unavailable" in failed[0].detail
+    await _failed_once_within_its_day(programme, reminder)
 
 
 async def _just_after_an_attempt(harness: Harness) -> None:
@@ -199,16 +204,9 @@ async def test_a_delivery_carried_into_the_next_run_fails_within_its_first_day(
     assert (await programme.view()).pending_deliveries == 1, "carried into the next run"
 
     await skip_time(harness.env, NOTIFY_DEADLINE)
-    failed = [
-        e
-        for e in await _settled(programme)
-        if isinstance(e, DeliveryFailed) and e.delivery_id == reminder.delivery_id
-    ]
-    assert len(failed) == 1
     # At the end of the reminder's day, half a day into the next run: a run giving it a
     # whole day of its own would fail it a day and a half after it fell due.
-    assert failed[0].at - reminder.at <= NOTIFY_DEADLINE + timedelta(minutes=15)
-    assert "notifier unavailable" in failed[0].detail
+    await _failed_once_within_its_day(programme, reminder)
     assert len(await run_histories(programme.handle)) == 2
 
 
