@@ -48,7 +48,7 @@ from domain.commands import (
 )
 from domain.template import Role, Template
 from domain.view import ProgrammeView
-from tests.support import skip_time_past_leaks
+from tests.support import skip_time
 from workflows import search_attributes
 from workflows.messages import REVISION, ProgrammeInput, ProgrammeOutcome, RunSettings
 from workflows.programme import ProgrammeWorkflow
@@ -174,7 +174,7 @@ class Cohort:
             elif later:
                 async with asyncio.timeout(STALL):
                     span = max(min(later) - now, timedelta(seconds=1))
-                    await skip_time_past_leaks(self.env, span)
+                    await skip_time(self.env, span)
             if self.settle:
                 await asyncio.gather(*(_settled(handle) for handle in active))
         # Waiting on a result lets the test server skip to the follow-ups; one at a time.
