@@ -19,14 +19,14 @@ from workflows import search_attributes as sa
 
 async def list_programmes(
     temporal: Client,
-    view_of: Callable[[str], Awaitable[ProgrammeView]],
+    view_of: Callable[[str], Awaitable[ProgrammeView | None]],
     filters: Filters,
     page_token: str | None,
     page_size: int,
     scope: str,
 ) -> ProgrammePage:
     """One page of programmes matching ``filters``, each as ``view_of`` reads it (erased
-    ones as ``ErasedProgramme``).
+    ones as ``ErasedProgramme``; one ``view_of`` finds gone is left out).
 
     Page tokens are signed (``gateway.client.pages``) for these filters and ``scope``
     (the API passes the caller's role): a forged or misused one is refused at once,
@@ -51,7 +51,7 @@ async def list_programmes(
     gate = asyncio.Semaphore(10)
     erased: dict[str, bool] = {}
 
-    async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme:
+    async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme | None:
         employee_id = execution.typed_search_attributes.get(sa.EMPLOYEE_ID) or ids.employee_of(
             execution.id
         )
@@ -66,7 +66,7 @@ async def list_programmes(
     items = await asyncio.gather(*(view(e) for e in executions))
     following = listing.next_page_token
     return ProgrammePage(
-        items=list(items),
+        items=[item for item in items if item is not None],
         next_page_token=pages.sign(key, scope, query, following) if following else None,
     )
 

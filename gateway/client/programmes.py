@@ -364,8 +364,21 @@ class ProgrammeClient:
         """One page of programmes matching ``filters``, each as its view
         (``gateway.client.listings``)."""
         return await listings.list_programmes(
-            self.temporal, self._view, filters, page_token, page_size, scope
+            self.temporal, self._listed_view, filters, page_token, page_size, scope
         )
+
+    async def _listed_view(self, programme_id: str) -> ProgrammeView | None:
+        """A listed programme's view. Temporal's visibility can still list a run its
+        retention (or a delete) has just removed: that one is read from the archive,
+        or is gone (None) when the archive does not have it either."""
+        try:
+            return await self._view(programme_id)
+        except ProgrammeNotFound:
+            pass
+        try:
+            return await archived.view(self.archive, programme_id)
+        except ProgrammeNotFound:
+            return None
 
     async def count_by_stage(self, filters: Filters) -> dict[str, int]:
         """How many programmes match, per stage ('' for those past their last stage)."""

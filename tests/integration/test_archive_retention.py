@@ -24,11 +24,13 @@ from adapters.reports import render_markdown
 from adapters.stores.archive import ArchiveFilter
 from adapters.temporal.dev_server import DevServer, temporal_binary
 from bootstrap.stores import programme_archive
+from bootstrap.temporal import connect
 from config import Settings
 from domain.commands import AgreeObjectives, Employee
 from domain.template_parsing import parse_template
 from gateway.client import ProgrammeClient, ProgrammeErased
 from tests.integration.production import worker_running
+from tests.integration.test_archive import closed
 
 NAME = "Wilhelmina Archivolt"
 EMAIL = "wilhelmina.archivolt@example.org"
@@ -146,6 +148,31 @@ async def test_a_deleted_programme_is_read_from_the_archive_until_erased(
     stored = await asyncio.to_thread(every_byte, tmp_path)
     for secret in (NAME, EMAIL, OBJECTIVE):
         assert secret.encode() not in stored, secret
+
+
+async def test_a_listed_programme_temporal_no_longer_has_is_read_from_the_archive_or_left_out(
+    tmp_path: Path, dev_server: DevServer
+) -> None:
+    """Temporal removes a run's visibility record after the run itself: a listing can
+    still name a programme no query finds. Its view is the archive's, or it is left out."""
+    settings = Settings(
+        task_queue=f"archive-{uuid.uuid4().hex[:8]}",
+        data_dir=tmp_path,
+        master_key=generate_master_key(),
+    )
+    client = await connect(settings, address=dev_server.address)
+    keyring = keyring_of(client.data_converter)
+    assert keyring is not None
+    archive = programme_archive(settings, keyring)
+    programmes = ProgrammeClient(client, settings.task_queue, archive=archive)
+    employee_id = f"E{uuid.uuid4().hex[:8]}"
+    kept = closed(employee_id)
+    assert archive.put(kept, kept.closed_at)
+
+    view = await programmes._listed_view(kept.programme_id)
+    assert view is not None
+    assert (view.programme_id, view.events) == (kept.programme_id, len(kept.events))
+    assert await programmes._listed_view(f"executive-6m.E{uuid.uuid4().hex[:8]}") is None
 
 
 def every_byte(folder: Path) -> bytes:
