@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import itertools
 import os
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.api.testservice.v1 import SleepRequest, UnlockTimeSkippingRequest
+from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
@@ -145,30 +144,6 @@ async def skip_time(env: WorkflowEnvironment, span: timedelta) -> None:
     request = SleepRequest()
     request.duration.FromTimedelta(span)
     await env.client.test_service.unlock_time_skipping_with_sleep(request, timeout=PATIENCE)
-
-
-LEAK_PATIENCE = timedelta(seconds=15)
-"""Wall time without progress after which a skip is taken to have met the test server's
-leaked time lock (``skip_time_past_leaks``)."""
-
-
-async def skip_time_past_leaks(env: WorkflowEnvironment, span: timedelta, leaks: int = 3) -> None:
-    """``skip_time``, for drivers whose programmes continue as new at times of their own:
-    a run that closes with an activity attempt in flight leaves the test server's time
-    locked for good (temporalio/sdk-java#1138, ``tests/workflows/test_time_skipping_leak``)
-    and the skip would take ``span`` of real time. Where every activity is an instant
-    fake, a skip with no answer after ``LEAK_PATIENCE`` can only be that: the leaked lock is
-    released (one unlock per leak, at most ``leaks``), and the skip goes on. A skip stuck
-    for another reason still fails, at the caller's own limit."""
-    sleep = asyncio.ensure_future(skip_time(env, span))
-    for _ in range(leaks):
-        done, _ = await asyncio.wait({sleep}, timeout=LEAK_PATIENCE.total_seconds())
-        if done:
-            break
-        await env.client.test_service.unlock_time_skipping(
-            UnlockTimeSkippingRequest(), timeout=PATIENCE
-        )
-    await sleep
 
 
 _BOUND = re.compile(r'"encryption-programme":\s*"([A-Za-z0-9+/=]+)"')
