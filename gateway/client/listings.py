@@ -19,7 +19,7 @@ from workflows import search_attributes as sa
 
 async def list_programmes(
     temporal: Client,
-    view_of: Callable[[str], Awaitable[ProgrammeView | None]],
+    view_of: Callable[[str], Awaitable[ProgrammeView | ErasedProgramme | None]],
     filters: Filters,
     page_token: str | None,
     page_size: int,

@@ -53,11 +53,13 @@ from gateway.client import archived, erasure, keys, launching, listings, sending
 from gateway.client.errors import (
     CommandRefused,
     InvalidRequest,
+    ProgrammeErased,
     ProgrammeNotFound,
     TemporalUnavailable,
     translate,
 )
 from gateway.client.models import (
+    ErasedProgramme,
     Erasure,
     Filters,
     Launched,
@@ -367,7 +369,7 @@ class ProgrammeClient:
             self.temporal, self._listed_view, filters, page_token, page_size, scope
         )
 
-    async def _listed_view(self, programme_id: str) -> ProgrammeView | None:
+    async def _listed_view(self, programme_id: str) -> ProgrammeView | ErasedProgramme | None:
         """A listed programme's view. Temporal's visibility can still list a run its
         retention (or a delete) has just removed: that one is read from the archive,
         or is gone (None) when the archive does not have it either."""
@@ -379,6 +381,8 @@ class ProgrammeClient:
             return await archived.view(self.archive, programme_id)
         except ProgrammeNotFound:
             return None
+        except ProgrammeErased as exc:  # erased since the listing checked
+            return exc.programme
 
     async def count_by_stage(self, filters: Filters) -> dict[str, int]:
         """How many programmes match, per stage ('' for those past their last stage)."""

@@ -29,6 +29,7 @@ from config import Settings
 from domain.commands import AgreeObjectives, Employee
 from domain.template_parsing import parse_template
 from gateway.client import ProgrammeClient, ProgrammeErased
+from gateway.client.models import ErasedProgramme
 from tests.integration.production import worker_running
 from tests.integration.test_archive import closed
 
@@ -173,6 +174,11 @@ async def test_a_listed_programme_temporal_no_longer_has_is_read_from_the_archiv
     assert view is not None
     assert (view.programme_id, view.events) == (kept.programme_id, len(kept.events))
     assert await programmes._listed_view(f"executive-6m.E{uuid.uuid4().hex[:8]}") is None
+
+    keyring.erase(employee_id, "left the company")  # after the listing checked for erasure
+    erased = await programmes._listed_view(kept.programme_id)
+    assert isinstance(erased, ErasedProgramme)
+    assert erased.employee_id == employee_id
 
 
 def every_byte(folder: Path) -> bytes:
