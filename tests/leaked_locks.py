@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from datetime import timedelta
 from typing import TypeVar
 
-from temporalio.api.enums.v1 import EventType, PendingActivityState
+from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.api.testservice.v1 import UnlockTimeSkippingRequest
 from temporalio.api.workflow.v1 import PendingActivityInfo
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
 from temporalio.runtime import (
     LogForwardingConfig,
     LoggingConfig,
@@ -104,17 +104,15 @@ class LeakedLocks:
             while True:
                 done, _ = await asyncio.wait({task}, timeout=LOOK_AFTER.total_seconds())
                 if done:
-                    if task.exception() is not None:
-                        runs = [await runs_of(self.env.client, i) for i in ids]
-                        task.exception().add_note(f"runs: {runs}")  # type: ignore[union-attr]
+                    failed = task.exception()
+                    if failed is not None:
+                        failed.add_note(await _shown(self.env.client, ids))
                     return task.result()
                 if await self.release(ids):
                     deadline = loop.time() + PATIENCE.total_seconds()
                 elif loop.time() > deadline:
-                    runs = [await runs_of(self.env.client, i) for i in ids]
-                    raise TimeoutError(
-                        f"no progress in {PATIENCE} and no leaked lock found; runs: {runs}"
-                    )
+                    shown = await _shown(self.env.client, ids)
+                    raise TimeoutError(f"no progress in {PATIENCE}, no leaked lock found; {shown}")
         finally:
             task.cancel()
 
@@ -132,14 +130,28 @@ class LeakedLocks:
         return len(new)
 
 
-async def leaked(client: Client, workflow_id: str) -> set[tuple[str, str, str]]:
-    """The locks the closed runs of ``workflow_id`` leaked, as (workflow, run, activity id
-    or workflow task): walked from the latest run back through each run's predecessor."""
-    found: set[tuple[str, str, str]] = set()
+async def runs(client: Client, workflow_id: str) -> AsyncIterator[WorkflowExecutionDescription]:
+    """Each run of ``workflow_id`` described, from the latest back through each run's
+    predecessor (named by its first event)."""
     run_id: str | None = None
     while True:
-        handle = client.get_workflow_handle(workflow_id, run_id=run_id)
-        described = await handle.describe()
+        described = await client.get_workflow_handle(workflow_id, run_id=run_id).describe()
+        yield described
+        run_id = None
+        first = client.get_workflow_handle(workflow_id, run_id=described.run_id)
+        async for event in first.fetch_history_events(page_size=1):
+            started = event.workflow_execution_started_event_attributes
+            run_id = started.continued_execution_run_id or None
+            break
+        if run_id is None:
+            return
+
+
+async def leaked(client: Client, workflow_id: str) -> set[tuple[str, str, str]]:
+    """The locks the closed runs of ``workflow_id`` leaked, as (workflow, run, activity id
+    or workflow task)."""
+    found: set[tuple[str, str, str]] = set()
+    async for described in runs(client, workflow_id):
         run_id = described.run_id
         if described.status != WorkflowExecutionStatus.RUNNING:
             for pending in described.raw_description.pending_activities:
@@ -147,10 +159,7 @@ async def leaked(client: Client, workflow_id: str) -> set[tuple[str, str, str]]:
                     found.add((workflow_id, run_id, pending.activity_id))
         refused = REFUSALS.runs.count(run_id)
         found |= {(workflow_id, run_id, f"workflow task {n}") for n in range(refused)}
-        previous = await _predecessor(client, workflow_id, run_id)
-        if previous is None:
-            return found
-        run_id = previous
+    return found
 
 
 def _in_flight(pending: PendingActivityInfo) -> bool:
@@ -164,32 +173,14 @@ def _in_flight(pending: PendingActivityInfo) -> bool:
     return started > pending.last_attempt_complete_time.ToNanoseconds()
 
 
-async def _predecessor(client: Client, workflow_id: str, run_id: str) -> str | None:
-    """The run ``run_id`` continued, from its first event; None for the first run."""
-    handle = client.get_workflow_handle(workflow_id, run_id=run_id)
-    async for event in handle.fetch_history_events(page_size=1):
-        if event.event_type != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-            return None
-        previous = event.workflow_execution_started_event_attributes.continued_execution_run_id
-        return previous or None
-    return None
-
-
-async def runs_of(client: Client, workflow_id: str) -> list[str]:
-    """Each run of ``workflow_id``, latest first: its status and what it has pending (what
-    a stalled wait reports)."""
+async def _shown(client: Client, workflow_ids: Iterable[str]) -> str:
+    """Each run of each programme, latest first: its status and what it has pending
+    (what a stalled wait reports)."""
     shown: list[str] = []
-    run_id: str | None = None
-    while True:
-        described = await client.get_workflow_handle(workflow_id, run_id=run_id).describe()
-        run_id = described.run_id
-        raw = described.raw_description
-        task = raw.pending_workflow_task if raw.HasField("pending_workflow_task") else None
-        activities = [
-            f"{a.activity_id}:{a.state}:{a.attempt}:{_in_flight(a)}" for a in raw.pending_activities
-        ]
-        shown.append(f"{run_id[:8]} {described.status} wft={task} activities={activities}")
-        previous = await _predecessor(client, workflow_id, run_id)
-        if previous is None:
-            return shown
-        run_id = previous
+    for workflow_id in workflow_ids:
+        async for described in runs(client, workflow_id):
+            raw = described.raw_description
+            task = raw.pending_workflow_task if raw.HasField("pending_workflow_task") else None
+            activities = [(a.activity_id, a.state, _in_flight(a)) for a in raw.pending_activities]
+            shown.append(f"{described.run_id[:8]} {described.status!r} {task} {activities}")
+    return "runs: " + "; ".join(shown)
