@@ -34,6 +34,7 @@ from temporalio.worker import (
 )
 
 from activities.metrics import DESCRIPTIONS, PROGRAMMES_LAUNCHED, STAGE_TRANSITIONS
+from adapters.observability.core_logs import core_logging
 from workflows.messages import WORKFLOW_NAME
 from workflows.search_attributes import PROGRAMME_STAGE, TEMPLATE_ID
 
@@ -49,6 +50,7 @@ def metrics_runtime(address: str | None) -> Runtime | None:
         try:
             runtime = Runtime(
                 telemetry=TelemetryConfig(
+                    logging=core_logging(),
                     metrics=PrometheusConfig(bind_address=address),
                     global_tags={"service": "parcours"},
                 )

@@ -71,9 +71,12 @@ async def connect(
 
 def _runtime(metrics_address: str | None) -> Runtime | None:
     """The metrics runtime, imported only when metrics are served: a short command (the
-    CLI) never serves them, and need not import the worker's interceptors to say so."""
+    CLI) never serves them, and need not import the worker's interceptors to say so.
+    Either forwards the core's log lines to Python's logging (``core_logs``)."""
     if metrics_address is None:
-        return None
+        from adapters.observability.core_logs import default_runtime
+
+        return default_runtime()
     from adapters.observability.metrics import metrics_runtime
 
     return metrics_runtime(metrics_address)
