@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 UI_HOST = "127.0.0.1"
 """Where ``up``'s Web UI listens, and the dev server's own UI behind it."""
+UI_PORT_TRIES = 3
+"""Free ports tried for the dev server's own UI: another process can take the one found
+free before the server binds it."""
 
 
 @dataclass(frozen=True)
@@ -139,15 +142,24 @@ async def run_up(
         on_ready(Started(found, addresses.write(embedded.home, found), embedded))
 
     try:
-        await run_embedded(
-            embedded.home,
-            port=port,
-            ui_port=inner_ui_port,
-            stop=stop,
-            on_ready=ready,
-            settings=settings,
-            ui_codec_endpoint=embedded.codec_endpoint,
-        )
+        for attempt in range(1, UI_PORT_TRIES + 1):
+            try:
+                await run_embedded(
+                    embedded.home,
+                    port=port,
+                    ui_port=inner_ui_port,
+                    stop=stop,
+                    on_ready=ready,
+                    settings=settings,
+                    ui_codec_endpoint=embedded.codec_endpoint,
+                )
+                break
+            except DevServerError as exc:
+                # The free port was taken between asking and the server's check or bind.
+                taken = "already in use" in str(exc) and str(inner_ui_port) in str(exc)
+                if not taken or attempt == UI_PORT_TRIES:
+                    raise
+                inner_ui_port = free_port(UI_HOST)
         for task in api:
             await task
     finally:
