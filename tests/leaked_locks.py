@@ -13,10 +13,10 @@ task after the run closed, and refuse the completion ("workflow execution alread
 completed") before the unlock is applied. The worker's SDK core warns of that refusal.
 
 Both can be seen: the closed run still lists the attempt among its pending activities,
-started and never reported; the refusal is in the core's log (``watched_runtime``
-forwards it here). ``LeakedLocks`` finds those on the runs of the programmes it is given
-and releases each exactly once, so the server's count of locks is never taken below
-what live work holds.
+started and never reported; the refusal is in the core's log, which parcours's runtime
+forwards to Python's logging (``watched_runtime`` listens there). ``LeakedLocks`` finds
+those on the runs of the programmes it is given and releases each exactly once, so the
+server's count of locks is never taken below what live work holds.
 """
 
 from __future__ import annotations
@@ -31,15 +31,10 @@ from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.api.testservice.v1 import UnlockTimeSkippingRequest
 from temporalio.api.workflow.v1 import PendingActivityInfo
 from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
-from temporalio.runtime import (
-    LogForwardingConfig,
-    LoggingConfig,
-    Runtime,
-    TelemetryConfig,
-    TelemetryFilter,
-)
+from temporalio.runtime import Runtime
 from temporalio.testing import WorkflowEnvironment
 
+from adapters.observability.core_logs import CORE_LOGGER, default_runtime
 from tests.support import PATIENCE
 
 T = TypeVar("T")
@@ -65,20 +60,15 @@ class RefusedCompletions(logging.Handler):
 
 
 REFUSALS = RefusedCompletions()
-_runtime: list[Runtime] = []
 
 
 def watched_runtime() -> Runtime:
-    """The Temporal runtime whose core warnings reach ``REFUSALS`` (and Python's logging):
-    one per process, for the test server's environments and their workers."""
-    if not _runtime:
-        logger = logging.getLogger("tests.leaked_locks.core")
+    """The Temporal runtime whose core warnings reach ``REFUSALS``: parcours's default,
+    which forwards them to Python's logging (``adapters.observability.core_logs``)."""
+    logger = logging.getLogger(CORE_LOGGER)
+    if REFUSALS not in logger.handlers:
         logger.addHandler(REFUSALS)
-        forwarding = LogForwardingConfig(logger=logger)
-        filtered = TelemetryFilter(core_level="WARN", other_level="ERROR")
-        logs = LoggingConfig(filter=filtered, forwarding=forwarding)
-        _runtime.append(Runtime(telemetry=TelemetryConfig(logging=logs)))
-    return _runtime[0]
+    return default_runtime()
 
 
 LOOK_AFTER = timedelta(seconds=5)
