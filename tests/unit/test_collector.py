@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from workers.programme import YOUNG_COLLECTION_THRESHOLD, settle_collector
+from workers.programme import settle_collector
 
 
 @pytest.fixture
@@ -19,10 +19,10 @@ def restored() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("restored")
-def test_a_settled_worker_collects_less_and_skips_what_it_imported() -> None:
-    _, older, oldest = gc.get_threshold()
+def test_a_settled_worker_skips_what_it_imported_at_cpythons_thresholds() -> None:
+    threshold = gc.get_threshold()
     settle_collector()
-    assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, older, oldest)
+    assert gc.get_threshold() == threshold  # a raised one let the heap grow past the cache
     assert gc.get_freeze_count() > 0  # the modules and classes already loaded
     assert gc.isenabled()  # cyclic garbage is still collected
 
