@@ -1,4 +1,4 @@
-"""The raw Temporal baseline: start and set one timer, K signals, one activity, complete.
+"""The raw Temporal baseline: start and set one timer, K signals, two activities, complete.
 
 No domain. It does the Temporal operations a programme needs: a programme starts
 the timer for its next deadline in its first workflow task, so the baseline starts
@@ -7,6 +7,9 @@ while it waits, as the programme keeps its deadline timer while the deadline hol
 A programme whose peers answer has them nominated first (an update, rules 3), so the
 baseline that receives signals takes a ``nominate`` update first too: the update's
 round trip lets the first workflow task run before any signal arrives, on both sides.
+A programme that closes runs its stage's evaluation and then archives itself (the
+archive's input is its whole log), so the baseline that completes runs two activities
+in turn too, the second given every ping it received.
 
 It runs on the same data converter (pydantic), worker settings, sandbox and
 task-queue setup as parcours, and its messages are pydantic models of the same
@@ -21,10 +24,18 @@ from datetime import timedelta
 from temporalio import activity, workflow
 
 with workflow.unsafe.imports_passed_through():
-    from bench.messages import BaselineInput, BaselineOutcome, BaselineReport, Nominate, Ping
+    from bench.messages import (
+        BaselineArchive,
+        BaselineInput,
+        BaselineOutcome,
+        BaselineReport,
+        Nominate,
+        Ping,
+    )
 
 BASELINE_WORKFLOW = "Baseline"
 BASELINE_ACTIVITY = "baseline_record"
+BASELINE_ARCHIVE = "baseline_archive"
 DEADLINE = timedelta(days=30)
 """When the baseline's one timer fires: never within a bench round."""
 
@@ -35,6 +46,11 @@ async def baseline_record(report: BaselineReport) -> str:
     return f"recorded {report.id}"
 
 
+@activity.defn(name=BASELINE_ARCHIVE)
+async def baseline_archive(archived: BaselineArchive) -> str:
+    return f"archived {len(archived.pings)} pings"
+
+
 @workflow.defn(name=BASELINE_WORKFLOW)
 class BaselineWorkflow:
     @workflow.init
@@ -42,6 +58,7 @@ class BaselineWorkflow:
         self._expected = input.signals
         self._received = 0
         self._keys: set[str] = set()
+        self._pings: list[Ping] = []
         self._raters: tuple[str, ...] = ()
         self._timer: asyncio.Task[None] | None = None
 
@@ -56,12 +73,19 @@ class BaselineWorkflow:
             result_type=str,
             start_to_close_timeout=timedelta(minutes=1),
         )
+        await workflow.execute_activity(
+            BASELINE_ARCHIVE,
+            BaselineArchive(id=input.id, pings=tuple(self._pings)),
+            result_type=str,
+            start_to_close_timeout=timedelta(minutes=1),
+        )
         return BaselineOutcome(id=input.id, received=self._received, detail=detail)
 
     @workflow.signal(name="ping")
     def ping(self, ping: Ping) -> None:
         self._received += 1
         self._keys.add(ping.key)
+        self._pings.append(ping)
 
     @workflow.update(name="nominate")
     def nominate(self, nominate: Nominate) -> int:

@@ -33,7 +33,7 @@ async def end_to_end_round(
     async def one(i: int) -> str:
         workflow_id = await side.start(f"{tag}-{i:05d}", signals)
         for number in range(signals):
-            await side.signal(workflow_id, number, signals)
+            await side.signal(workflow_id, number, signals, closing=True)
         await side.result(workflow_id)
         return workflow_id
 

@@ -40,6 +40,13 @@ class BaselineReport(_Message):
     received: int
 
 
+class BaselineArchive(_Message):
+    """Shaped like parcours's ClosedProgramme: what the workflow received, whole."""
+
+    id: str
+    pings: tuple[Ping, ...]
+
+
 class BaselineOutcome(_Message):
     id: str
     received: int

@@ -129,7 +129,7 @@ async def profile_side(
         measured, profiled = ids[:programmes], ids[programmes:]
 
         async def round_of(these: list[str]) -> Signalled:
-            done = await signal_round(side, these, signals, concurrency)
+            done = await signal_round(side, these, signals, concurrency, closing=end_to_end)
             if end_to_end:
                 await each(these, concurrency, side.result)
             return done

@@ -60,8 +60,10 @@ class Side(ABC):
         """Return once the workflow has run its first task (a cheap query answered)."""
 
     @abstractmethod
-    async def signal(self, workflow_id: str, number: int, of: int) -> None:
-        """Send signal ``number`` (0-based) of ``of``."""
+    async def signal(self, workflow_id: str, number: int, of: int, *, closing: bool) -> None:
+        """Send signal ``number`` (0-based) of ``of``. ``closing``: the workflow was started
+        to complete after its ``of`` signals (end to end); an open one's stay signals and
+        nothing more, on both sides."""
 
     @abstractmethod
     async def applied(self, workflow_id: str, of: int) -> bool:
@@ -140,14 +142,16 @@ class Parcours(Side):
             )
 
     async def ready_for(self, workflow_id: str, signals: int) -> None:
-        await self.nominate(workflow_id, min(signals - 1, PEERS))
+        await self.nominate(workflow_id, min(signals, PEERS))  # every signal a peer's
 
     async def live(self, workflow_id: str) -> None:
         await self._handle(workflow_id).query(ProgrammeWorkflow.receipt, "live?")
 
-    async def signal(self, workflow_id: str, number: int, of: int) -> None:
-        # The last signal is the manager's, which opens the closing template's gate.
-        role = Role.manager if number == of - 1 else Role.peer
+    async def signal(self, workflow_id: str, number: int, of: int, *, closing: bool) -> None:
+        # The manager's feedback opens a stage's gate, so it comes only last and only where
+        # the programme is to close: on an open one it would run the stage's evaluation,
+        # an activity the baseline's open workflow does not run.
+        role = Role.manager if closing and number == of - 1 else Role.peer
         await self._handle(workflow_id).signal(
             "give_feedback",
             GiveFeedback(
@@ -187,19 +191,21 @@ class Baseline(Side):
             task_queue=self.task_queue,
         )
         if signals:  # as parcours nominates the peers who answer (Parcours.start)
-            await self.ready_for(workflow_id, signals)
+            await self._nominate(workflow_id, min(signals - 1, PEERS))
         return workflow_id
 
     async def ready_for(self, workflow_id: str, signals: int) -> None:
+        await self._nominate(workflow_id, min(signals, PEERS))
+
+    async def _nominate(self, workflow_id: str, peers: int) -> None:
         await self._handle(workflow_id).execute_update(
-            BaselineWorkflow.nominate,
-            Nominate(raters=tuple(f"R{n}" for n in range(min(signals - 1, PEERS)))),
+            BaselineWorkflow.nominate, Nominate(raters=tuple(f"R{n}" for n in range(peers)))
         )
 
     async def live(self, workflow_id: str) -> None:
         await self._handle(workflow_id).query(BaselineWorkflow.has, "live?")
 
-    async def signal(self, workflow_id: str, number: int, of: int) -> None:
+    async def signal(self, workflow_id: str, number: int, of: int, *, closing: bool) -> None:
         await self._handle(workflow_id).signal(
             BaselineWorkflow.ping,
             Ping(

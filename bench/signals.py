@@ -6,7 +6,10 @@ signals count once the workflow has *applied* them, not when the client call
 returned: parcours's ``receipt`` query for the last signal's key says
 "applied" (signals to one workflow apply in order), the baseline's ``has``
 query says the same of its last ping. Parcours's signals are real ``GiveFeedback``
-commands on an executive-6m programme.
+commands, from nominated peers, on ``bench/templates/bench-open.yaml``'s first stage,
+whose gate waits for the manager, who never answers here: the stage stays open, as the
+baseline's workflow does, so neither side runs an activity or changes its search
+attributes in the round.
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ class Signalled:
 
 
 async def signal_round(
-    side: Side, workflow_ids: list[str], signals: int, concurrency: int
+    side: Side, workflow_ids: list[str], signals: int, concurrency: int, *, closing: bool = False
 ) -> Signalled:
+    """``closing``: the workflows were started to complete after these signals
+    (``Side.signal``)."""
+
     async def one(workflow_id: str) -> None:
         for number in range(signals):
-            await side.signal(workflow_id, number, signals)
+            await side.signal(workflow_id, number, signals, closing=closing)
         await side.wait_applied(workflow_id, signals)
 
     began = time.perf_counter()

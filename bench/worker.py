@@ -25,7 +25,7 @@ from temporalio.worker import Worker
 from adapters.payloads.encryption import data_converter
 from adapters.payloads.keyring import Keyring
 from adapters.payloads.master_key import MASTER_KEY_ENV, parse_master_key
-from bench.baseline import BaselineWorkflow, baseline_record
+from bench.baseline import BaselineWorkflow, baseline_archive, baseline_record
 from domain.notices import EvaluationReport, Notification
 from workers.programme import build_worker, settle_collector
 from workers.sandbox import sandbox_runner
@@ -82,7 +82,7 @@ def baseline_worker(
         client,
         task_queue=task_queue,
         workflows=[BaselineWorkflow],
-        activities=[baseline_record],
+        activities=[baseline_record, baseline_archive],
         workflow_runner=sandbox_runner(),
         **worker_options(max_cached),
         **more,
