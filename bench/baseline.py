@@ -56,7 +56,6 @@ class BaselineWorkflow:
     @workflow.init
     def __init__(self, input: BaselineInput) -> None:
         self._expected = input.signals
-        self._received = 0
         self._keys: set[str] = set()
         self._pings: list[Ping] = []
         self._raters: tuple[str, ...] = ()
@@ -66,10 +65,10 @@ class BaselineWorkflow:
     async def run(self, input: BaselineInput) -> BaselineOutcome:
         # As a programme's deadline timer: started in the first task, kept while waiting.
         self._timer = asyncio.create_task(workflow.sleep(DEADLINE, summary="next deadline"))
-        await workflow.wait_condition(lambda: self._received >= self._expected)
+        await workflow.wait_condition(lambda: len(self._pings) >= self._expected)
         detail = await workflow.execute_activity(
             BASELINE_ACTIVITY,
-            BaselineReport(id=input.id, received=self._received),
+            BaselineReport(id=input.id, received=len(self._pings)),
             result_type=str,
             start_to_close_timeout=timedelta(minutes=1),
         )
@@ -79,11 +78,10 @@ class BaselineWorkflow:
             result_type=str,
             start_to_close_timeout=timedelta(minutes=1),
         )
-        return BaselineOutcome(id=input.id, received=self._received, detail=detail)
+        return BaselineOutcome(id=input.id, received=len(self._pings), detail=detail)
 
     @workflow.signal(name="ping")
     def ping(self, ping: Ping) -> None:
-        self._received += 1
         self._keys.add(ping.key)
         self._pings.append(ping)
 
@@ -94,7 +92,7 @@ class BaselineWorkflow:
 
     @workflow.query(name="received")
     def received(self) -> int:
-        return self._received
+        return len(self._pings)
 
     @workflow.query(name="has")
     def has(self, key: str) -> bool:

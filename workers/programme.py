@@ -41,7 +41,7 @@ def settle_collector() -> None:
     caches) lives as long as the process, so ``gc.freeze`` takes it out of every later
     collection. CPython's thresholds stay: raising the youngest generation's (10,000
     allocations instead of 700) saved 0.02 ms per signal but let a worker whose cache
-    turns over grow by 0.17 GiB more at 4,000 running programmes, and keep it
+    turns over grow by 139 MiB more at 4,000 running programmes, and keep it
     (``bench/README.md``, "Sixth round")."""
     gc.collect()
     gc.freeze()
