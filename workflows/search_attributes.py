@@ -11,3 +11,7 @@ COHORT_ID = SearchAttributeKey.for_keyword("CohortId")
 TEMPLATE_ID = SearchAttributeKey.for_keyword("TemplateId")
 
 ALL = (PROGRAMME_STAGE, PROGRAMME_STATUS, EMPLOYEE_ID, COHORT_ID, TEMPLATE_ID)
+
+LISTING = "listing"
+"""The memo's key for what a programme's row in a listing shows that no search attribute
+may hold: the employee's name (sealed), language and time zone (``gateway.client.listed``)."""

@@ -4,7 +4,8 @@ A command that reads a programme pays for importing the Temporal client; the typ
 pydantic-settings and the domain's models would more than double that. So
 ``gateway.cli.main`` first asks ``answer`` here, which serves these two commands with
 the Temporal client, the key store and the payload codec alone, and prints the views'
-JSON as the worker wrote it; everything else (and every doubt) goes to the typer app.
+JSON as the worker wrote it, or ``list``'s rows from the listing alone
+(``gateway.client.listed``); everything else (and every doubt) goes to the typer app.
 
 It answers only when it answers exactly as the full command would, byte for byte:
 
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from gateway.cli.read_checks import Declined, check_shape, exact
 
 if TYPE_CHECKING:
-    from temporalio.client import Client
+    from temporalio.client import Client, WorkflowExecution
 
     from adapters.payloads.keyring import Keyring
 
@@ -301,7 +302,7 @@ class Printed:
     """What the command prints: JSON text, or the rows of ``list`` and its next page."""
 
     text: str = ""
-    rows: tuple[tuple[str, str, str, str, str, str], ...] = ()
+    rows: tuple[tuple[str, str, str, str, str], ...] = ()
     next_page_token: str | None = None
 
 
@@ -350,7 +351,8 @@ def query(filters: Sequence[tuple[str, str]]) -> str:
 
 
 async def _list(client: Client, keys: Keyring, reading: Reading) -> Printed:
-    """``gateway.client.listings.list_programmes``, the views as their JSON."""
+    """``gateway.client.listings``: the views as their JSON, or the rows from the listing
+    alone (``list_rows``)."""
     import asyncio
 
     from gateway.client import pages
@@ -371,32 +373,35 @@ async def _list(client: Client, keys: Keyring, reading: Reading) -> Printed:
         async with gate:
             return await _view(client, programme_id)
 
-    views = await asyncio.gather(*(view(e.id) for e in executions))
     following = listing.next_page_token
     signed = pages.sign(key, "", where, following) if following else None
     if reading.as_json:
+        views = await asyncio.gather(*(view(e.id) for e in executions))
         page = {"items": views, "next_page_token": signed}
         return Printed(text=json.dumps(page, indent=2, ensure_ascii=False))
-    return Printed(rows=tuple(_row(v) for v in views), next_page_token=signed)
 
+    async def row(execution: WorkflowExecution) -> tuple[str, str, str, str, str]:
+        from gateway.cli.programme_rows import programme_row
+        from gateway.client.listed import listed, stage_of, status_of
 
-def _row(view: Any) -> tuple[str, str, str, str, str, str]:
-    from datetime import datetime
+        found = await listed(execution)
+        if found is not None:
+            name, locale, zone = found.name, found.locale, found.time_zone
+        else:  # launched before the listing memo: its view says
+            employee = (await view(execution.id))["employee"]
+            name, locale, zone = employee["name"], employee["locale"], employee["time_zone"]
+        return programme_row(
+            execution.id,
+            name,
+            status_of(execution),
+            stage_of(execution),
+            execution.start_time,
+            locale,
+            zone,
+        )
 
-    from gateway.cli.programme_rows import programme_row
-
-    employee = view["employee"]
-    deadline = view["next_deadline"]
-    return programme_row(
-        view["programme_id"],
-        employee["name"],
-        view["status"],
-        view["stage"],
-        datetime.fromisoformat(deadline) if deadline else None,
-        employee["locale"],
-        employee["time_zone"],
-        view["events"],
-    )
+    rows = await asyncio.gather(*(row(e) for e in executions))
+    return Printed(rows=tuple(rows), next_page_token=signed)
 
 
 def _write(printed: Printed, reading: Reading) -> None:
@@ -406,10 +411,8 @@ def _write(printed: Printed, reading: Reading) -> None:
     if reading.command == "show" or reading.as_json:
         sys.stdout.write(printed.text + "\n")
         return
-    from gateway.cli.printable import console
-    from gateway.cli.programme_rows import rows_table
+    from gateway.cli.programme_rows import rows_text, terminal_width
 
-    out = console(soft_wrap=True)
-    out.print(rows_table(printed.rows, out.width))
+    sys.stdout.write(rows_text(printed.rows, terminal_width()))
     if printed.next_page_token:
-        out.print(f"more: --page-token {printed.next_page_token}", highlight=False)
+        sys.stdout.write(f"more: --page-token {printed.next_page_token}\n")

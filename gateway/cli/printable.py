@@ -9,18 +9,10 @@ own are untouched, so colours still work."""
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
 from rich.segment import Segment
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""C0 controls but the line feed and the tab, DEL, and the C1 controls."""
-
-
-def printable(text: str) -> str:
-    """``text`` without the control characters a terminal would act on."""
-    return _CONTROL.sub("", text)
+from gateway.cli.controls import printable
 
 
 class _Printable:

@@ -1,8 +1,8 @@
-"""``parcours list`` on a terminal: one row per programme, from plain values.
+"""``parcours list`` on a terminal: one row per programme, from plain values, as plain text.
 
-Rich only, no typer and no models: the full command (``gateway.cli.rendering``, from the
-client's views) and the read path (``gateway.cli.fast_reads``, from the views' JSON) both
-print through ``rows_table``, so the two cannot differ.
+No typer, no models and no rich tables: the full command (``gateway.cli.reading``) and
+the read path (``gateway.cli.fast_reads``) both print through ``rows_text``, so the two
+cannot differ, and ``list`` pays for neither rich's tables nor its console.
 """
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from rich.console import Group, RenderableType
-from rich.text import Text
+from rich.cells import cell_len
 
-Row = tuple[str, str, str, str, str, str]
-"""programme, employee, status, stage, next deadline, events."""
+from gateway.cli.controls import printable
 
-ROW_MINIMUM = 10 + 9 + 10 + 10 + 6 + 3 * 5
-"""The columns beside the id at their narrowest readable widths (employee, status, stage,
-next deadline, events), and the three spaces between each two (no vertical lines)."""
+Row = tuple[str, str, str, str, str]
+"""programme, employee, status, stage, launched."""
+
+HEADER: Row = ("programme", "employee", "status", "stage", "launched")
+GAP = "   "
+"""Between two columns (no vertical lines)."""
 
 
 SHORT_MONTHS = {
@@ -50,53 +51,67 @@ def when(at: datetime, locale: str, zone: str) -> str:
     return f"{local.day} {months[local.month - 1]} {local.year}, {local:%H:%M}"
 
 
+def launched_on(at: datetime, locale: str, zone: str) -> str:
+    """The day ``at`` falls on in the programme's time zone, as its people write a date
+    (``12 Jan 2027``, ``12 janv. 2027``, ``12. Jan. 2027``): ``when`` without its time."""
+    return when(at, locale, zone).rpartition(", ")[0]
+
+
 def programme_row(
     programme_id: str,
     name: str,
     status: str,
     stage: str | None,
-    next_deadline: datetime | None,
+    launched: datetime | None,
     locale: str,
     zone: str,
-    events: int,
 ) -> Row:
-    """A programme's row; its next deadline in its time zone, as its people read it."""
-    deadline = f"{when(next_deadline, locale, zone)} {zone}" if next_deadline else ""
-    return (programme_id, name, status, stage or "", deadline, str(events))
+    """A programme's row; the day it was launched in its time zone, as its people read it."""
+    day = launched_on(launched, locale, zone) if launched is not None else ""
+    return (programme_id, name, status, stage or "", day)
 
 
-def rows_table(rows: Sequence[Row], width: int = 80) -> RenderableType:
-    """The rows on a terminal ``width`` columns wide.
+def rows_text(rows: Sequence[Row], width: int = 80) -> str:
+    """The rows on a terminal ``width`` columns wide, ending with a line break.
 
     The id is what a person copies into the next command, so it is never cut nor
-    wrapped: a table while the id and the other columns fit, else each programme as its
+    wrapped: a table while every column fits at its widest, else each programme as its
     id on a line of its own and the rest below it."""
-    widest = max((len(row[0]) for row in rows), default=len("programme"))
-    if widest + ROW_MINIMUM > width:
-        return Group(
-            *(
-                line
-                for programme_id, *rest in rows
-                for line in (
-                    Text(programme_id, style="bold", no_wrap=True, overflow="ignore"),
-                    Text("  " + "  ".join(part for part in rest if part)),
-                )
-            )
-        )
-    from rich import box  # the table only: piped output (80 columns) needs none of it
-    from rich.table import Column, Table
+    clean = [tuple(_cell(text) for text in row) for row in rows]
+    widths = [max(cell_len(row[i]) for row in (HEADER, *clean)) for i in range(len(HEADER))]
+    if sum(widths) + len(GAP) * (len(widths) - 1) > width:
+        lines = []
+        for programme_id, *rest in clean:
+            lines.append(programme_id)
+            lines.append("  " + "  ".join(part for part in rest if part))
+        return "".join(line + "\n" for line in lines)
+    lines = [_line(HEADER, widths), _line(tuple("\u2500" * w for w in widths), widths)]
+    lines += [_line(row, widths) for row in clean]
+    return "".join(line + "\n" for line in lines)
 
-    table = Table(
-        Column("programme", no_wrap=True, min_width=widest),
-        "employee",
-        "status",
-        "stage",
-        "next deadline",
-        Column("events", justify="right"),
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-    )
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    return table
+
+def terminal_width() -> int:
+    """Columns to print in, as rich's console finds them: ``COLUMNS``, else the terminal
+    of the first standard stream that has one (a piped ``list`` still fits the terminal
+    it is read in), else 80."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for descriptor in (0, 1, 2):
+        try:
+            return os.get_terminal_size(descriptor).columns or 80
+        except OSError:
+            continue
+    return 80
+
+
+def _cell(text: str) -> str:
+    """A cell on one line, without what a terminal would act on."""
+    return printable(text).replace("\n", " ").replace("\t", " ")
+
+
+def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    padded = [cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=True)]
+    return GAP.join(padded).rstrip()

@@ -47,7 +47,8 @@ def list_(
     as_json: AsJson = False,
 ) -> None:
     """Programmes matching the filters, through the search attributes."""
-    from gateway.cli.rendering import programmes_table
+    from gateway.cli.programme_rows import terminal_width
+    from gateway.cli.rendering import programmes_text
     from gateway.client import Filters
 
     if closed:
@@ -65,13 +66,14 @@ def list_(
             out.print(f"{stage_key or '(finished)'}: {number}")
         return
 
-    page = run(lambda c: c.list_programmes(filters, page_token, page_size), address, namespace)
-    if as_json:
+    if as_json:  # the views, as the API lists them
+        page = run(lambda c: c.list_programmes(filters, page_token, page_size), address, namespace)
         print_json(page)
         return
-    out.print(programmes_table(page.items, out.width))
-    if page.next_page_token:
-        out.print(f"more: --page-token {page.next_page_token}", highlight=False)
+    rows = run(lambda c: c.list_rows(filters, page_token, page_size), address, namespace)
+    sys.stdout.write(programmes_text(rows.items, terminal_width()))
+    if rows.next_page_token:
+        sys.stdout.write(f"more: --page-token {rows.next_page_token}\n")
 
 
 def _closed(

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.console import RenderableType
 from rich.markup import escape
 from rich.table import Table
 
-from gateway.cli.programme_rows import Row, programme_row, rows_table, when
+from gateway.cli.programme_rows import Row, programme_row, rows_text, when
 from gateway.cli.shell import out, print_json
 
 if TYPE_CHECKING:
@@ -17,39 +16,36 @@ if TYPE_CHECKING:
     from domain.cohort_summary import CohortSummary
     from domain.view import ProgrammeView
     from gateway.client import ErasedProgramme
+    from gateway.client.listed import Listed
     from workflows.messages import Receipt
 
 UNJUDGED = "insufficient_evidence"
 """The verdict a cohort report counts on its own line (``domain.verdict.Verdict``)."""
 
 
-def programmes_table(
-    items: Sequence[ProgrammeView | ErasedProgramme], width: int = 80
-) -> RenderableType:
+def programmes_text(items: Sequence[Listed | ErasedProgramme], width: int = 80) -> str:
     """``parcours list`` on a terminal ``width`` columns wide: one row per programme
     (``gateway.cli.programme_rows``)."""
     from gateway.client import ErasedProgramme
 
     rows: list[Row] = []
-    for view in items:
-        if isinstance(view, ErasedProgramme):
-            who = f"[erased] ({view.employee_id})"
-            rows.append((view.programme_id, who, view.status or "", view.stage or "", "", ""))
+    for item in items:
+        if isinstance(item, ErasedProgramme):
+            who = f"[erased] ({item.employee_id})"
+            rows.append((item.programme_id, who, item.status or "", item.stage or "", ""))
             continue
-        employee = view.employee
         rows.append(
             programme_row(
-                view.programme_id,
-                employee.name,
-                view.status,
-                view.stage,
-                view.next_deadline,
-                employee.locale,
-                employee.time_zone,
-                view.events,
+                item.programme_id,
+                item.name,
+                item.status,
+                item.stage,
+                item.launched,
+                item.locale,
+                item.time_zone,
             )
         )
-    return rows_table(rows, width)
+    return rows_text(rows, width)
 
 
 def show_view(view: ProgrammeView, as_json: bool) -> None:

@@ -1,6 +1,6 @@
 """Launching a programme: the launch checked as the programme would check it (so a bad
 one is refused at once, with the field's name), then started in Temporal with the
-search attributes its listings need."""
+search attributes and the sealed memo its listings need (``gateway.client.listed``)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from domain.replanning import check_first_session
 from domain.roles import one_role_each
 from domain.template import Role, Template
 from gateway.client.errors import CommandRefused, InvalidRequest, translate
+from gateway.client.listed import memo_of
 from gateway.client.models import Launched
 from workflows import search_attributes as sa
 from workflows.messages import REVISION, ProgrammeInput, RunSettings
@@ -110,6 +111,7 @@ async def start(
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             search_attributes=TypedSearchAttributes(attributes),
+            memo=memo_of(employee.name, employee.locale, employee.time_zone),
             # Ids only: the Web UI shows it in every listing, to whoever may list.
             static_summary=f"{template.id} — {employee.id}",
         )

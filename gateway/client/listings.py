@@ -1,10 +1,12 @@
-"""Listing programmes: pages of views matching filters, and counts per stage, from
-Temporal's visibility store (the search attributes a programme keeps up to date)."""
+"""Listing programmes: pages of views or of rows matching filters, and counts per stage,
+from Temporal's visibility store (the search attributes a programme keeps up to date, and
+the memo it was launched with)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from temporalio.client import Client, WorkflowExecution
 from temporalio.service import RPCError, RPCStatusCode
@@ -13,20 +15,15 @@ from domain import ids
 from domain.view import ProgrammeView
 from gateway.client import erasure, pages
 from gateway.client.errors import InvalidRequest, translate
+from gateway.client.listed import Listed, listed, stage_of, status_of
 from gateway.client.models import ErasedProgramme, Filters, ProgrammePage
 from workflows import search_attributes as sa
 
 
-async def list_programmes(
-    temporal: Client,
-    view_of: Callable[[str], Awaitable[ProgrammeView | ErasedProgramme | None]],
-    filters: Filters,
-    page_token: str | None,
-    page_size: int,
-    scope: str,
-) -> ProgrammePage:
-    """One page of programmes matching ``filters``, each as ``view_of`` reads it (erased
-    ones as ``ErasedProgramme``; one ``view_of`` finds gone is left out).
+async def _executions(
+    temporal: Client, filters: Filters, page_token: str | None, page_size: int, scope: str
+) -> tuple[list[WorkflowExecution], str | None]:
+    """One page of the listing, and the signed token of the next one.
 
     Page tokens are signed (``gateway.client.pages``) for these filters and ``scope``
     (the API passes the caller's role): a forged or misused one is refused at once,
@@ -47,28 +44,103 @@ async def list_programmes(
         raise translate(exc, "") from exc
     except RuntimeError as exc:
         raise translate(exc, "") from exc
-    executions = list(listing.current_page or [])
-    gate = asyncio.Semaphore(10)
+    following = listing.next_page_token
+    signed = pages.sign(key, scope, query, following) if following else None
+    return list(listing.current_page or []), signed
+
+
+def _erasure(temporal: Client) -> Callable[[WorkflowExecution], ErasedProgramme | None]:
+    """The erased programme a listed execution is, if its employee was erased; the key
+    store is asked once per employee."""
     erased: dict[str, bool] = {}
 
-    async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme | None:
+    def check(execution: WorkflowExecution) -> ErasedProgramme | None:
         employee_id = execution.typed_search_attributes.get(sa.EMPLOYEE_ID) or ids.employee_of(
             execution.id
         )
-        if employee_id is not None:
-            if employee_id not in erased:
-                erased[employee_id] = erasure.is_erased(temporal, employee_id)
-            if erased[employee_id]:
-                return erasure.erased_programme(execution.id, employee_id, execution)
+        if employee_id is None:
+            return None
+        if employee_id not in erased:
+            erased[employee_id] = erasure.is_erased(temporal, employee_id)
+        if not erased[employee_id]:
+            return None
+        return erasure.erased_programme(execution.id, employee_id, execution)
+
+    return check
+
+
+async def list_programmes(
+    temporal: Client,
+    view_of: Callable[[str], Awaitable[ProgrammeView | ErasedProgramme | None]],
+    filters: Filters,
+    page_token: str | None,
+    page_size: int,
+    scope: str,
+) -> ProgrammePage:
+    """One page of programmes matching ``filters``, each as ``view_of`` reads it (erased
+    ones as ``ErasedProgramme``; one ``view_of`` finds gone is left out)."""
+    executions, following = await _executions(temporal, filters, page_token, page_size, scope)
+    gate = asyncio.Semaphore(10)
+    erased = _erasure(temporal)
+
+    async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme | None:
+        gone = erased(execution)
+        if gone is not None:
+            return gone
         async with gate:  # erasure was checked above, once per employee
             return await view_of(execution.id)
 
     items = await asyncio.gather(*(view(e) for e in executions))
-    following = listing.next_page_token
     return ProgrammePage(
-        items=[item for item in items if item is not None],
-        next_page_token=pages.sign(key, scope, query, following) if following else None,
+        items=[item for item in items if item is not None], next_page_token=following
     )
+
+
+@dataclass(frozen=True)
+class ListedPage:
+    """One page of a listing's rows (``gateway.client.listed``)."""
+
+    items: list[Listed | ErasedProgramme]
+    next_page_token: str | None
+
+
+async def list_rows(
+    temporal: Client,
+    view_of: Callable[[str], Awaitable[ProgrammeView | ErasedProgramme | None]],
+    filters: Filters,
+    page_token: str | None,
+    page_size: int,
+    scope: str,
+) -> ListedPage:
+    """One page of programmes matching ``filters`` as their rows, from the listing alone;
+    ``view_of`` only for a programme launched before its listing memo existed."""
+    executions, following = await _executions(temporal, filters, page_token, page_size, scope)
+    gate = asyncio.Semaphore(10)
+    erased = _erasure(temporal)
+
+    async def row(execution: WorkflowExecution) -> Listed | ErasedProgramme | None:
+        gone = erased(execution)
+        if gone is not None:
+            return gone
+        found = await listed(execution)
+        if found is not None:
+            return found
+        async with gate:
+            view = await view_of(execution.id)
+        if view is None or isinstance(view, ErasedProgramme):
+            return view
+        return Listed(
+            programme_id=execution.id,
+            name=view.employee.name,
+            status=status_of(execution),
+            stage=stage_of(execution),
+            launched=execution.start_time,
+            locale=view.employee.locale,
+            time_zone=view.employee.time_zone,
+        )
+
+    items = await asyncio.gather(*(row(e) for e in executions))
+    return ListedPage(items=[item for item in items if item is not None], next_page_token=following)
 
 
 async def count_by_stage(temporal: Client, filters: Filters) -> dict[str, int]:

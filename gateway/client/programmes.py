@@ -369,6 +369,20 @@ class ProgrammeClient:
             self.temporal, self._listed_view, filters, page_token, page_size, scope
         )
 
+    async def list_rows(
+        self,
+        filters: Filters,
+        page_token: str | None = None,
+        page_size: int = 20,
+        *,
+        scope: str = "",
+    ) -> listings.ListedPage:
+        """One page of programmes matching ``filters``, each as its row in a listing, from
+        Temporal's visibility alone (``gateway.client.listed``)."""
+        return await listings.list_rows(
+            self.temporal, self._listed_view, filters, page_token, page_size, scope
+        )
+
     async def _listed_view(self, programme_id: str) -> ProgrammeView | ErasedProgramme | None:
         """A listed programme's view. Temporal's visibility can still list a run its
         retention (or a delete) has just removed: that one is read from the archive,

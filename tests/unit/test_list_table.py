@@ -8,34 +8,31 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.console import Console
 
 from adapters.language.formats import Reader
-from domain.evolve import fold
-from domain.scenarios import scenario_named
-from domain.simulation import simulate
-from domain.view import ProgrammeView, view_of
-from gateway.catalogue import shipped_template
-from gateway.cli.programme_rows import SHORT_MONTHS, when
-from gateway.cli.rendering import programmes_table
+from gateway.cli.programme_rows import SHORT_MONTHS, launched_on, when
+from gateway.cli.rendering import programmes_text
 from gateway.client import ErasedProgramme
+from gateway.client.listed import Listed
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 LONG_ID = "change-adoption-3m.cohort-2026-spring-employee-00042"
 
 
-def _view(programme_id: str) -> ProgrammeView:
-    run = simulate(shipped_template("change-adoption-3m"), scenario_named("on-time"), T0)
-    events = [e for e in run.events if e.seq <= 6]
-    view = view_of(fold(events), events[-1].at)
-    employee = view.employee.model_copy(update={"name": "Marie-Hélène de La Tour-Dupin"})
-    return view.model_copy(update={"programme_id": programme_id, "employee": employee})
+def _listed(programme_id: str, name: str = "Marie-Hélène de La Tour-Dupin") -> Listed:
+    return Listed(
+        programme_id=programme_id,
+        name=name,
+        status="running",
+        stage="agreement",
+        launched=T0,
+        locale="fr",
+        time_zone="Europe/Paris",
+    )
 
 
-def rendered(width: int, *items: ProgrammeView | ErasedProgramme) -> str:
-    console = Console(width=width, record=True, color_system=None)
-    console.print(programmes_table(items, width))
-    return console.export_text()
+def rendered(width: int, *items: Listed | ErasedProgramme) -> str:
+    return programmes_text(items, width)
 
 
 def test_at_80_columns_a_long_id_is_printed_whole_on_one_line() -> None:
@@ -47,35 +44,59 @@ def test_at_80_columns_a_long_id_is_printed_whole_on_one_line() -> None:
         stage=None,
         message="erased",
     )
-    text = rendered(80, _view(LONG_ID), _view("team-cohort-4m.E1"), erased)
+    text = rendered(80, _listed(LONG_ID), _listed("team-cohort-4m.E1"), erased)
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert any(LONG_ID in line for line in lines), text
-    assert any(erased.programme_id in line for line in lines), text
-    assert any("team-cohort-4m.E1" in line for line in lines)
+    assert LONG_ID in lines, text
+    assert erased.programme_id in lines, text
+    assert "team-cohort-4m.E1" in lines
 
 
 def test_beside_a_long_id_the_rest_of_the_row_stays_readable() -> None:
-    text = rendered(80, _view(LONG_ID))
-    assert "Marie-Hélène de La Tour-Dupin" in text
-    assert "running" in text
+    text = rendered(80, _listed(LONG_ID))
+    assert "  Marie-Hélène de La Tour-Dupin  running  agreement  5 janv. 2026\n" in text
 
 
 def test_a_wide_terminal_gets_the_table() -> None:
-    text = rendered(160, _view(LONG_ID))
+    text = rendered(160, _listed(LONG_ID))
     [row] = [line for line in text.splitlines() if LONG_ID in line]
-    assert "Marie-Hélène de La Tour-Dupin" in row
-    assert "running" in row
+    assert row.split("   ") == [
+        LONG_ID,
+        "Marie-Hélène de La Tour-Dupin",
+        "running",
+        "agreement",
+        "5 janv. 2026",
+    ]
 
 
-def test_short_ids_at_80_columns_get_the_table() -> None:
-    text = rendered(80, _view("team-cohort-4m.E1"))
-    [row] = [line for line in text.splitlines() if "team-cohort-4m.E1" in line]
-    assert "running" in row
+def test_short_ids_at_80_columns_get_the_table_its_columns_aligned() -> None:
+    text = rendered(
+        80, _listed("team-cohort-4m.E1", "Marie Curie"), _listed("team-cohort-4m.E22", "李小龍")
+    )
+    header, rule, first, second = text.splitlines()
+    assert header.startswith("programme ")
+    assert set(rule) == {"\u2500", " "}
+    at = header.index("status")
+    assert first[at:].startswith("running")
+    # a wide character takes two columns: three characters fill six
+    assert second[at - 3 :].startswith("running")
+
+
+def test_what_a_terminal_would_act_on_is_not_printed() -> None:
+    text = rendered(160, _listed("team-cohort-4m.E1", "A\x1b]0;owned\x07B\nC"))
+    assert "\x1b" not in text and "\x07" not in text
+    assert "A]0;ownedB C" in text
 
 
 def test_an_empty_page_is_a_table_with_its_header() -> None:
-    assert "programme" in rendered(80)
+    assert rendered(80).startswith("programme")
+
+
+def test_launched_on_is_the_day_in_the_programmes_time_zone() -> None:
+    late = datetime(2026, 1, 5, 23, 30, tzinfo=UTC)
+    assert launched_on(late, "en", "UTC") == "5 Jan 2026"
+    assert launched_on(late, "fr", "Europe/Paris") == "6 janv. 2026"
+    assert launched_on(late, "de", "UTC") == "5. Jan. 2026"
 
 
 @given(
