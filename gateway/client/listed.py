@@ -66,18 +66,23 @@ def stage_of(execution: WorkflowExecution) -> str:
 
 async def listed(execution: WorkflowExecution) -> Listed | None:
     """The programme's row from its listing entry; None when it carries no listing memo
-    (launched before it existed). Raises what the codec raises for an erased employee's
-    sealed memo: the caller checks erasure first."""
+    (launched before it existed) or one this code cannot read. Raises what the codec
+    raises for an erased employee's sealed memo: the caller checks erasure first."""
     if LISTING not in execution.raw_info.memo.fields:
         return None
     value = await execution.memo_value(LISTING)
     listing = json.loads(value) if isinstance(value, str) else value  # the read path's
+    if not isinstance(listing, dict):
+        return None
+    name, locale, zone = (listing.get(field) for field in ("name", "locale", "time_zone"))
+    if not (isinstance(name, str) and isinstance(locale, str) and isinstance(zone, str)):
+        return None  # not a memo this code wrote: the view says
     return Listed(
         programme_id=execution.id,
-        name=str(listing["name"]),
+        name=name,
         status=status_of(execution),
         stage=stage_of(execution),
         launched=execution.start_time,
-        locale=str(listing["locale"]),
-        time_zone=str(listing["time_zone"]),
+        locale=locale,
+        time_zone=zone,
     )

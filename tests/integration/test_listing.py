@@ -11,7 +11,9 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
@@ -101,8 +103,13 @@ async def test_rows_need_no_worker_and_the_name_stays_sealed(
     assert "Listée".encode() not in memo.SerializeToString()
 
 
-async def test_a_programme_launched_without_the_memo_is_listed_from_its_view(
-    tmp_path: Path, dev_server: DevServer
+@pytest.mark.parametrize(
+    "memo",
+    [None, {sa.LISTING: {"name": 7, "locale": "fr"}}],
+    ids=["launched before the memo", "a memo this code did not write"],
+)
+async def test_a_programme_without_a_readable_memo_is_listed_from_its_view(
+    tmp_path: Path, dev_server: DevServer, memo: dict[str, Any] | None
 ) -> None:
     master_key = generate_master_key()
     settings = _settings(tmp_path, master_key)
@@ -119,7 +126,7 @@ async def test_a_programme_launched_without_the_memo_is_listed_from_its_view(
             start_date=None,
             first_session=None,
         )
-        await _start_as_before(client, settings.task_queue, launch.programme_id, launch)
+        await _start_as_before(client, settings.task_queue, launch, memo)
         handle = client.get_workflow_handle(launch.programme_id)
         await wait_for_event(handle, "programme_started")
         page = await _listed(lambda: programmes.list_rows(Filters(employee=employee.id)))
@@ -145,12 +152,16 @@ async def test_a_programme_launched_without_the_memo_is_listed_from_its_view(
     assert f"{launch.programme_id}   {NAME}   running" in served.stdout
 
 
-async def _start_as_before(client: Client, queue: str, programme_id: str, launch: Launch) -> None:
-    """Start a programme as ``ProgrammeClient.launch`` did before the listing memo."""
+async def _start_as_before(
+    client: Client, queue: str, launch: Launch, memo: dict[str, Any] | None
+) -> None:
+    """Start a programme as ``ProgrammeClient.launch`` did before the listing memo, with
+    ``memo`` instead."""
     await client.start_workflow(
         ProgrammeWorkflow.run,
         ProgrammeInput(launch=launch, settings=RunSettings(), revision=REVISION),
-        id=programme_id,
+        id=launch.programme_id,
+        memo=memo,
         task_queue=queue,
         search_attributes=TypedSearchAttributes(
             [
