@@ -84,7 +84,8 @@ def test_short_ids_at_80_columns_get_the_table_its_columns_aligned() -> None:
 
 def test_what_a_terminal_would_act_on_is_not_printed() -> None:
     text = rendered(160, _listed("team-cohort-4m.E1", "A\x1b]0;owned\x07B\nC"))
-    assert "\x1b" not in text and "\x07" not in text
+    assert "\x1b" not in text
+    assert "\x07" not in text
     assert "A]0;ownedB C" in text
 
 
