@@ -174,7 +174,7 @@ async def cli_phase(client: Client, address: str, keys: BenchKeys, sizes: Sizes)
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes: under two minutes")
+    parser.add_argument("--quick", action="store_true", help="small sizes: under three minutes")
     parser.add_argument("--rounds", type=int, help="rounds of launch, signals, end to end")
     parser.add_argument(
         "--only", action="append", choices=PHASES, help="run only this phase (repeatable)"

@@ -14,6 +14,13 @@ largest level, as in production) hosts parcours alone. Programmes are launched
 Rates are compared with the smallest level's (a ratio per level) and RSS at the
 largest level with RSS at the level nearest the cache's size: past it, RSS should
 stay where it was.
+
+Then a second fresh worker process, with the same cache and settings, hosts the
+baseline alone, and its raw workflows are launched (each live, the same way, no
+signals) up to the same levels, its RSS read at each after the same settle. The
+SDK's worker itself keeps more once it has evicted workflows, whatever they run, so
+parcours's step past the cache is read against the baseline's
+(``rss_step_vs_baseline``).
 """
 
 from __future__ import annotations
@@ -28,8 +35,8 @@ from typing import Any
 from temporalio.client import Client
 
 from bench.environment import BenchKeys, WorkerProcess
-from bench.launch import launch_round
-from bench.sides import APPLY_TIMEOUT, PEERS, SCORED, Parcours
+from bench.launch import Launched, launch_round
+from bench.sides import APPLY_TIMEOUT, PEERS, SCORED, Baseline, Parcours, Side
 from bench.sizes import Sizes
 from bench.stats import percentile
 from domain.commands import GiveFeedback
@@ -66,6 +73,76 @@ async def feedback_latency(parcours: Parcours, programme_id: str, key: str) -> f
             delay = min(delay * 2, 0.05)
 
 
+async def climb_to(
+    side: Side, prefix: str, level: int, running: list[str], sizes: Sizes
+) -> Launched:
+    """Launch up to ``level`` running (appended to ``running``); the last
+    ``sizes.growth_launches`` of them timed, their round returned."""
+    timed = min(sizes.growth_launches, level - len(running))
+    if timed < 1:
+        raise ValueError(f"growth level {level}: already {len(running)} running")
+    climb = level - len(running) - timed
+    if climb > 0:
+        more = await launch_round(side, f"{prefix}c", climb, sizes.concurrency)
+        running += more.workflow_ids
+    launched = await launch_round(side, f"{prefix}t", timed, sizes.concurrency)
+    running += launched.workflow_ids
+    return launched
+
+
+def _at_cache(levels: list[Json], cache: int) -> Json:
+    """The level nearest the cache's size."""
+    return min(levels, key=lambda read: abs(read["running"] - cache))
+
+
+async def baseline_growth(
+    address: str,
+    client: Client,
+    sizes: Sizes,
+    tag: str,
+    log_dir: Path,
+    keys: BenchKeys,
+    pycache: Path | None,
+) -> tuple[float, list[Json]]:
+    """The baseline's climb: its RSS (KiB) after the warm-up, and each level's read.
+
+    A fresh worker, the same cache and settings as parcours's, the same warm-up, the
+    same launches per level (each live, ``launch_round``, the same concurrency) and
+    the same settle before each read; no signals.
+    """
+    queue = f"{tag}-growth-raw"
+    worker = WorkerProcess(
+        address,
+        max_cached=sizes.growth_cache,
+        log_dir=log_dir,
+        keys=keys,
+        parcours_queue=f"{tag}-growth-raw-parcours",
+        baseline_queue=queue,
+        pycache=pycache,
+    )
+    levels: list[Json] = []
+    async with worker:
+        baseline = Baseline(client, queue)
+        warm = await launch_round(
+            baseline, f"{tag}-bgw", min(WARM_UP, min(sizes.growth_levels) // 2), sizes.concurrency
+        )
+        running = warm.workflow_ids
+        await asyncio.sleep(SETTLE)
+        rss_start = worker.rss_kib()
+        for level in sorted(sizes.growth_levels):
+            launched = await climb_to(baseline, f"{tag}-bg{level}", level, running, sizes)
+            await asyncio.sleep(SETTLE)
+            levels.append(
+                {
+                    "running": len(running),
+                    "launch_per_second": launched.per_second,
+                    "launches_timed": len(launched.workflow_ids),
+                    "rss_mib": worker.rss_kib() / 1024,
+                }
+            )
+    return rss_start, levels
+
+
 async def growth(
     address: str,
     client: Client,
@@ -77,7 +154,8 @@ async def growth(
 ) -> Json:
     """Climb through ``sizes.growth_levels`` running programmes; read each level.
 
-    The programmes are left open when the worker stops, as the memory phase's are.
+    Parcours first, then the baseline on its own fresh worker (``baseline_growth``).
+    The workflows are left open when a worker stops, as the memory phase's are.
     """
     queue = f"{tag}-growth-parcours"
     worker = WorkerProcess(
@@ -101,15 +179,7 @@ async def growth(
         rss_start = worker.rss_kib()
         nominated: set[str] = set()
         for level in sorted(sizes.growth_levels):
-            timed = min(sizes.growth_launches, level - len(running))
-            if timed < 1:
-                raise ValueError(f"growth level {level}: already {len(running)} running")
-            climb = level - len(running) - timed
-            if climb > 0:
-                more = await launch_round(parcours, f"{tag}-g{level}c", climb, sizes.concurrency)
-                running += more.workflow_ids
-            launched = await launch_round(parcours, f"{tag}-g{level}t", timed, sizes.concurrency)
-            running += launched.workflow_ids
+            launched = await climb_to(parcours, f"{tag}-g{level}", level, running, sizes)
             latencies = []
             for j in range(sizes.growth_signals):
                 picked = picks.choice(running)
@@ -123,16 +193,23 @@ async def growth(
                 {
                     "running": len(running),
                     "launch_per_second": launched.per_second,
-                    "launches_timed": timed,
+                    "launches_timed": len(launched.workflow_ids),
                     "signal_p50_ms": percentile(latencies, 50) * 1000,
                     "signal_p99_ms": percentile(latencies, 99) * 1000,
                     "signals_timed": len(latencies),
                     "rss_mib": worker.rss_kib() / 1024,
                 }
             )
+    baseline_start, baseline_levels = await baseline_growth(
+        address, client, sizes, tag, log_dir, keys, pycache
+    )
     first = levels[0]
-    at_cache = min(levels, key=lambda read: abs(read["running"] - sizes.growth_cache))
+    at_cache = _at_cache(levels, sizes.growth_cache)
     last = levels[-1]
+    rss_past_cache = last["rss_mib"] / at_cache["rss_mib"]
+    baseline_past_cache = (
+        baseline_levels[-1]["rss_mib"] / _at_cache(baseline_levels, sizes.growth_cache)["rss_mib"]
+    )
     for read in levels:
         read["launch_vs_first"] = read["launch_per_second"] / first["launch_per_second"]
         read["signal_p50_vs_first"] = read["signal_p50_ms"] / first["signal_p50_ms"]
@@ -144,5 +221,9 @@ async def growth(
         "launch_spread": min(read["launch_vs_first"] for read in levels),
         "signal_p50_ratio": last["signal_p50_ms"] / first["signal_p50_ms"],
         "signal_p99_ratio": last["signal_p99_ms"] / first["signal_p99_ms"],
-        "rss_past_cache_ratio": last["rss_mib"] / at_cache["rss_mib"],
+        "rss_past_cache_ratio": rss_past_cache,
+        "baseline_rss_start_mib": baseline_start / 1024,
+        "baseline_levels": baseline_levels,
+        "baseline_rss_past_cache_ratio": baseline_past_cache,
+        "rss_step_vs_baseline": rss_past_cache / baseline_past_cache,
     }

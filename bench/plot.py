@@ -1,8 +1,9 @@
 """``uv run --group bench python -m bench.plot RESULTS.json [--out PNG]``: the growth plot.
 
 Three panels against running programmes (log scale): launch rate, signal latency
-(p50 and p99), worker RSS with the cache's size marked. matplotlib comes from the
-``bench`` dependency group; the bench itself does not need it.
+(p50 and p99), worker RSS (parcours's and the baseline's) with the cache's size
+marked. matplotlib comes from the ``bench`` dependency group; the bench itself does
+not need it.
 """
 
 from __future__ import annotations
@@ -35,7 +36,15 @@ def plot(results: dict[str, Any], out: Path) -> Path:
     signal.set_title("signal to applied (ms)")
     signal.set_ylim(bottom=0)
     signal.legend()
-    rss.plot(running, [level["rss_mib"] for level in levels], "o-")
+    rss.plot(running, [level["rss_mib"] for level in levels], "o-", label="parcours")
+    raw = growth.get("baseline_levels")
+    if raw:  # results from before the baseline's climb have none
+        rss.plot(
+            [level["running"] for level in raw],
+            [level["rss_mib"] for level in raw],
+            "s--",
+            label="baseline",
+        )
     rss.axvline(cache, color="grey", linestyle=":", label=f"max_cached_workflows {cache:,}")
     rss.set_title("worker RSS (MiB)")
     rss.set_ylim(bottom=0)

@@ -257,29 +257,61 @@ def _api_rows(results: Json, api: Json) -> list[tuple[str, str, str, str, str, s
 
 
 def _growth_rows(results: Json, growth: Json) -> list[tuple[str, str, str, str, str, str]]:
-    """8: one row per level, then the ratios against the smallest level."""
+    """8: one row per level (the baseline's RSS beside), then the ratios.
+
+    Read from the phase's figures, so a run of the phase alone shows them too.
+    """
     rows: list[tuple[str, str, str, str, str, str]] = []
+    raw = {level["running"]: level for level in growth.get("baseline_levels", [])}
     for level in growth["levels"]:
+        baseline = raw.get(level["running"])
         rows.append(
             (
                 f"8. {level['running']:,} running (cache {growth['max_cached_workflows']:,})",
                 f"{level['launch_per_second']:.0f}/s; signal {level['signal_p50_ms']:.1f}"
-                f"/{level['signal_p99_ms']:.1f} ms; {level['rss_mib']:.0f} MiB",
-                "",
-                "",
+                f"/{level['signal_p99_ms']:.1f} ms; {level['rss_mib']:.1f} MiB",
+                f"{baseline['rss_mib']:.1f} MiB" if baseline else "",
+                f"{level['rss_mib'] / baseline['rss_mib']:.3f}" if baseline else "",
                 "",
                 "",
             )
         )
-    for key, label in (
-        ("growth_launch_ratio", "   launch rate, lowest level / first"),
-        ("growth_signal_p50_ratio", "   signal p50, largest / first"),
-        ("growth_rss_past_cache_ratio", "   RSS, largest / at the cache's size"),
-    ):
-        value = results.get(key)
-        rows.append(
-            (label, "", "", f"{value:.3f}" if value is not None else "", *_verdict(results, key))
-        )
+
+    def number(key: str) -> str:
+        value = growth.get(key)
+        return f"{value:.3f}" if value is not None else ""
+
+    rows += [
+        (
+            "   launch rate, lowest level / first",
+            "",
+            "",
+            number("launch_spread"),
+            *_verdict(results, "growth_launch_ratio"),
+        ),
+        (
+            "   signal p50, largest / first",
+            "",
+            "",
+            number("signal_p50_ratio"),
+            *_verdict(results, "growth_signal_p50_ratio"),
+        ),
+        (
+            "   RSS, largest / at the cache's size",
+            number("rss_past_cache_ratio"),
+            number("baseline_rss_past_cache_ratio"),
+            "",
+            "no target",
+            "",
+        ),
+        (
+            "   RSS step past the cache / the baseline's",
+            "",
+            "",
+            number("rss_step_vs_baseline"),
+            *_verdict(results, "growth_rss_step_ratio"),
+        ),
+    ]
     return rows
 
 

@@ -265,6 +265,7 @@ def headline(figures: Json) -> Json:
         "growth_launch_ratio": figures["growth"]["launch_spread"],
         "growth_signal_p50_ratio": figures["growth"]["signal_p50_ratio"],
         "growth_rss_past_cache_ratio": figures["growth"]["rss_past_cache_ratio"],
+        "growth_rss_step_ratio": figures["growth"]["rss_step_vs_baseline"],
         "memory_per_programme_kib": figures["memory"]["parcours"][largest]["median"],
         "simulation_seconds_executive_6m": figures["simulation"]["executive_6m_seconds"]["median"],
         "cli_help_seconds": figures["cli"]["cli_help_seconds"],
@@ -274,6 +275,9 @@ def headline(figures: Json) -> Json:
     }
 
 
+# growth_rss_past_cache_ratio is a headline key without a target: raw Temporal's own
+# worker steps past its cache too, so the step is judged against the baseline's
+# (growth_rss_step_ratio), and the absolute ratio only reported.
 TARGETS: dict[str, tuple[str, float]] = {
     "launch_ratio": (">=", 0.95),
     "signal_ratio": (">=", 0.95),
@@ -285,7 +289,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "cohort_ratio": (">=", 0.9),
     "growth_launch_ratio": (">=", 0.8),
     "growth_signal_p50_ratio": ("<=", 1.2),
-    "growth_rss_past_cache_ratio": ("<=", 1.2),
+    "growth_rss_step_ratio": ("<=", 1.2),
     "memory_per_programme_kib": ("<=", 100.0),
     "simulation_seconds_executive_6m": ("<=", 2.0),
     "cli_help_seconds": ("<=", 0.3),

@@ -1,4 +1,4 @@
-"""How big each measurement is: ``--quick`` (under two minutes), the full run, the smoke test."""
+"""How big each measurement is: ``--quick`` (under three minutes), the full run, the smoke test."""
 
 from __future__ import annotations
 
