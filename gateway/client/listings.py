@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from temporalio.client import Client, WorkflowExecution
 from temporalio.service import RPCError, RPCStatusCode
@@ -18,6 +19,8 @@ from gateway.client.errors import InvalidRequest, translate
 from gateway.client.listed import Listed, listed, stage_of, status_of
 from gateway.client.models import ErasedProgramme, Filters, ProgrammePage
 from workflows import search_attributes as sa
+
+T = TypeVar("T")
 
 
 async def _executions(
@@ -69,6 +72,29 @@ def _erasure(temporal: Client) -> Callable[[WorkflowExecution], ErasedProgramme 
     return check
 
 
+async def _page(
+    temporal: Client,
+    filters: Filters,
+    page_token: str | None,
+    page_size: int,
+    scope: str,
+    read: Callable[[WorkflowExecution, asyncio.Semaphore], Awaitable[T | ErasedProgramme | None]],
+) -> tuple[list[T | ErasedProgramme], str | None]:
+    """One page of the listing, each programme as ``read`` makes it (``read`` is given a
+    gate of 10 for what it asks the worker), an erased one as ``ErasedProgramme``, one
+    ``read`` finds gone left out; and the next page's signed token."""
+    executions, following = await _executions(temporal, filters, page_token, page_size, scope)
+    gate = asyncio.Semaphore(10)
+    erased = _erasure(temporal)
+
+    async def item(execution: WorkflowExecution) -> T | ErasedProgramme | None:
+        gone = erased(execution)  # checked before anything is read: once per employee
+        return gone if gone is not None else await read(execution, gate)
+
+    items = await asyncio.gather(*(item(e) for e in executions))
+    return [found for found in items if found is not None], following
+
+
 async def list_programmes(
     temporal: Client,
     view_of: Callable[[str], Awaitable[ProgrammeView | ErasedProgramme | None]],
@@ -79,21 +105,15 @@ async def list_programmes(
 ) -> ProgrammePage:
     """One page of programmes matching ``filters``, each as ``view_of`` reads it (erased
     ones as ``ErasedProgramme``; one ``view_of`` finds gone is left out)."""
-    executions, following = await _executions(temporal, filters, page_token, page_size, scope)
-    gate = asyncio.Semaphore(10)
-    erased = _erasure(temporal)
 
-    async def view(execution: WorkflowExecution) -> ProgrammeView | ErasedProgramme | None:
-        gone = erased(execution)
-        if gone is not None:
-            return gone
-        async with gate:  # erasure was checked above, once per employee
+    async def view(
+        execution: WorkflowExecution, gate: asyncio.Semaphore
+    ) -> ProgrammeView | ErasedProgramme | None:
+        async with gate:
             return await view_of(execution.id)
 
-    items = await asyncio.gather(*(view(e) for e in executions))
-    return ProgrammePage(
-        items=[item for item in items if item is not None], next_page_token=following
-    )
+    items, following = await _page(temporal, filters, page_token, page_size, scope, view)
+    return ProgrammePage(items=items, next_page_token=following)
 
 
 @dataclass(frozen=True)
@@ -114,14 +134,10 @@ async def list_rows(
 ) -> ListedPage:
     """One page of programmes matching ``filters`` as their rows, from the listing alone;
     ``view_of`` only for a programme launched before its listing memo existed."""
-    executions, following = await _executions(temporal, filters, page_token, page_size, scope)
-    gate = asyncio.Semaphore(10)
-    erased = _erasure(temporal)
 
-    async def row(execution: WorkflowExecution) -> Listed | ErasedProgramme | None:
-        gone = erased(execution)
-        if gone is not None:
-            return gone
+    async def row(
+        execution: WorkflowExecution, gate: asyncio.Semaphore
+    ) -> Listed | ErasedProgramme | None:
         found = await listed(execution)
         if found is not None:
             return found
@@ -139,8 +155,8 @@ async def list_rows(
             time_zone=view.employee.time_zone,
         )
 
-    items = await asyncio.gather(*(row(e) for e in executions))
-    return ListedPage(items=[item for item in items if item is not None], next_page_token=following)
+    items, following = await _page(temporal, filters, page_token, page_size, scope, row)
+    return ListedPage(items=items, next_page_token=following)
 
 
 async def count_by_stage(temporal: Client, filters: Filters) -> dict[str, int]:

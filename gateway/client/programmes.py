@@ -370,17 +370,11 @@ class ProgrammeClient:
         )
 
     async def list_rows(
-        self,
-        filters: Filters,
-        page_token: str | None = None,
-        page_size: int = 20,
-        *,
-        scope: str = "",
+        self, filters: Filters, page_token: str | None = None, page_size: int = 20
     ) -> listings.ListedPage:
-        """One page of programmes matching ``filters``, each as its row in a listing, from
-        Temporal's visibility alone (``gateway.client.listed``)."""
+        """One page of programmes matching ``filters``, as rows (``gateway.client.listed``)."""
         return await listings.list_rows(
-            self.temporal, self._listed_view, filters, page_token, page_size, scope
+            self.temporal, self._listed_view, filters, page_token, page_size, ""
         )
 
     async def _listed_view(self, programme_id: str) -> ProgrammeView | ErasedProgramme | None:
