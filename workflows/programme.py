@@ -73,7 +73,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.publishing import Publisher
     from workflows.refusals import Fact, open_fact, refused
-    from workflows.revisions import launch_rules
+    from workflows.revisions import under_its_rules
 
 FEWER_COMMANDS = "fewer-commands"
 """The patch: keep the deadline timer while the deadline holds, upsert the search
@@ -108,9 +108,7 @@ class ProgrammeWorkflow:
                 )
             # Launched here, before any handler runs, so a signal that comes with the
             # start (signal-with-start) finds the programme launched.
-            launch = input.launch
-            rules = launch_rules(input.revision)
-            launch = launch.model_copy(update={"rules": max(launch.rules, rules)})
+            launch = under_its_rules(input.launch, input.revision)
             self._log = decide(None, launch, workflow.now())
         self._state: ProgrammeState = fold(self._log)
         self._wake = next_wake(self._state)

@@ -7,6 +7,7 @@ takes the rules of the newest step of the ladder that revision reached.
 
 from __future__ import annotations
 
+from domain.commands import Launch
 from domain.rules import (
     CALENDAR,
     COLLECTION,
@@ -46,3 +47,10 @@ def launch_rules(revision: int | None) -> int:
     if revision is None:
         return FIRST_RULES
     return next((rules for first, rules in LADDER if revision >= first), FIRST_RULES)
+
+
+def under_its_rules(launch: Launch, revision: int | None) -> Launch:
+    """``launch`` as a run of ``revision`` decides it: under that revision's rules at
+    the least. The workflow and the history reader (a run whose first task has not run)
+    both launch through here, so they decide the same programme."""
+    return launch.model_copy(update={"rules": max(launch.rules, launch_rules(revision))})

@@ -39,6 +39,7 @@ from domain.decider import decide
 from domain.events import Event
 from workflows.messages import ProgrammeInput
 from workflows.programme import ProgrammeWorkflow
+from workflows.revisions import under_its_rules
 
 ERASED = "[erased]"
 """Shown for a payload whose employee's data key was destroyed."""
@@ -134,7 +135,8 @@ async def _carried(client: Client, history: WorkflowHistory) -> list[Event]:
     [given] = await client.data_converter.decode(started.input.payloads, [ProgrammeInput])
     if given.events or given.launch is None:
         return list(given.events)
-    return decide(None, given.launch, history.events[0].event_time.ToDatetime(tzinfo=UTC))
+    launch = under_its_rules(given.launch, given.revision)
+    return decide(None, launch, history.events[0].event_time.ToDatetime(tzinfo=UTC))
 
 
 async def run_histories(client: Client, workflow_id: str) -> list[WorkflowHistory]:
