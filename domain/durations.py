@@ -6,6 +6,7 @@ programme clock that stops while paused has no calendar to ask.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import timedelta
 from typing import Annotated, Any
@@ -42,8 +43,10 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"duration {text!r} is too long") from None
 
 
+@functools.lru_cache(maxsize=1024)
 def format_duration(value: timedelta) -> str:
-    """The shortest ISO 8601 form: ``P14D``, ``PT30S``, ``P1DT2H``."""
+    """The shortest ISO 8601 form: ``P14D``, ``PT30S``, ``P1DT2H``. Cached: every
+    launch writes its template's few dozen durations, nearly always the same ones."""
     sign = "-" if value < timedelta(0) else ""
     value = abs(value)
     days = value.days

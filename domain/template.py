@@ -11,11 +11,12 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     field_validator,
     model_validator,
 )
@@ -391,6 +392,9 @@ class Template(_Data):
 
 _SHARED: dict[Template, Template] = {}
 _SHARED_MAX = 256
+_KEPT: set[int] = set()
+"""The ids of the instances in ``_SHARED``: each lives as long as the process, so its id
+names it alone."""
 
 
 def shared(template: Template) -> Template:
@@ -402,13 +406,26 @@ def shared(template: Template) -> Template:
     still keeps exactly the template it was launched with. At most
     ``_SHARED_MAX`` distinct templates are kept; past that one is not shared.
     """
+    if id(template) in _KEPT:
+        return template
     found = _SHARED.get(template)
     if found is not None:
         return found
     if len(_SHARED) < _SHARED_MAX:
-        return _SHARED.setdefault(template, template)
+        kept = _SHARED.setdefault(template, template)
+        _KEPT.add(id(kept))
+        return kept
     return template
 
 
-SharedTemplate = Annotated[Template, AfterValidator(shared)]
+def _validated_once(value: Any, validate: ValidatorFunctionWrapHandler) -> Template:
+    """A shared instance as it is; anything else validated, then shared. An instance is
+    shared only once validated, and is frozen, so validating it again (every launch of
+    a cohort, every launch event) would only repeat a check it passed."""
+    if isinstance(value, Template) and id(value) in _KEPT:
+        return value
+    return shared(validate(value))
+
+
+SharedTemplate = Annotated[Template, WrapValidator(_validated_once)]
 """A template field whose equal values share one instance (launches, launch events)."""

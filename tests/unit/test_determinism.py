@@ -26,6 +26,7 @@ ALLOWED_IMPORTS = {
     "datetime",
     "enum",
     "fractions",
+    "functools",
     "math",
     "pydantic",
     "re",
@@ -39,7 +40,8 @@ ALLOWED_IMPORTS = {
 }
 """Modules with nothing nondeterministic in what parcours uses of them; plus its own.
 ``zoneinfo`` reads the time-zone database, data that changes only with a deploy: sessions
-are appointments in people's time (``domain.appointments``)."""
+are appointments in people's time (``domain.appointments``). ``functools`` caches pure
+functions (``domain.durations.format_duration``)."""
 OWN = ("domain", "workflows")
 FORBIDDEN_CALLS = {
     "now",

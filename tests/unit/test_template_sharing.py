@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from domain.commands import Employee, Launch
 from domain.decider import decide
 from domain.events import ProgrammeLaunched
@@ -44,3 +47,23 @@ def test_a_changed_template_is_its_own_object() -> None:
     assert edited.template is not original.template
     assert edited.template.version == 2
     assert original.template.version == 1
+
+
+def test_a_shared_template_is_taken_as_it_is_and_any_other_instance_is_checked() -> None:
+    """A cohort's launches carry one shared template: it was checked when first shared
+    and is frozen, so it is not checked again. A copy made without validation is."""
+    shared_one = launch("E1", TEMPLATE.read_text()).template
+    again = Launch(
+        programme_id="executive-6m.E3",
+        employee=Employee(id="E3", name="Ada", email="ada@example.com"),
+        template=shared_one,
+    )
+    assert again.template is shared_one
+
+    broken = shared_one.model_copy(update={"dimensions": ("motivation", "motivation")})
+    with pytest.raises(ValidationError, match="dimensions must not repeat"):
+        Launch(
+            programme_id="executive-6m.E4",
+            employee=Employee(id="E4", name="Ada", email="ada@example.com"),
+            template=broken,
+        )
