@@ -4,7 +4,9 @@ search attributes and the sealed memo its listings need (``gateway.client.listed
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.common import (
@@ -93,7 +95,42 @@ async def start(
 ) -> Launched:
     """Start the programme's workflow, listed under ``cohort_id`` as the caller gave it;
     ``created`` False when it was already started."""
-    programme_id, employee, template = launch.programme_id, launch.employee, launch.template
+    listing = listing_of(launch, cohort_id)
+    try:
+        await temporal.start_workflow(
+            ProgrammeWorkflow.run,
+            ProgrammeInput(launch=launch, settings=settings or RunSettings(), revision=REVISION),
+            id=launch.programme_id,
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            search_attributes=listing.search_attributes,
+            memo=listing.memo,
+            static_summary=listing.summary,
+        )
+    except WorkflowAlreadyStartedError:
+        return Launched(programme_id=launch.programme_id, created=False)
+    except DataErased as exc:  # no new data for an erased employee, ever
+        raise CommandRefused(f"cannot launch {launch.programme_id}: {exc}") from exc
+    except (RPCError, RuntimeError) as exc:
+        raise translate(exc, launch.programme_id) from exc
+    return Launched(programme_id=launch.programme_id, created=True)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a launch gives Temporal beside its input, for listings to read."""
+
+    search_attributes: TypedSearchAttributes
+    """Employee, template, status, stage and cohort: what ``list`` filters on."""
+    memo: dict[str, Any]
+    """The row's name, language and time zone, sealed (``gateway.client.listed``)."""
+    summary: str
+    """Ids only: the Web UI shows it in every listing, to whoever may list."""
+
+
+def listing_of(launch: Launch, cohort_id: str | None) -> Listing:
+    employee, template = launch.employee, launch.template
     attributes = [
         SearchAttributePair(sa.EMPLOYEE_ID, employee.id),
         SearchAttributePair(sa.TEMPLATE_ID, template.id),
@@ -102,23 +139,8 @@ async def start(
     ]
     if cohort_id:
         attributes.append(SearchAttributePair(sa.COHORT_ID, cohort_id))
-    try:
-        await temporal.start_workflow(
-            ProgrammeWorkflow.run,
-            ProgrammeInput(launch=launch, settings=settings or RunSettings(), revision=REVISION),
-            id=programme_id,
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            search_attributes=TypedSearchAttributes(attributes),
-            memo=memo_of(employee.name, employee.locale, employee.time_zone),
-            # Ids only: the Web UI shows it in every listing, to whoever may list.
-            static_summary=f"{template.id} — {employee.id}",
-        )
-    except WorkflowAlreadyStartedError:
-        return Launched(programme_id=programme_id, created=False)
-    except DataErased as exc:  # no new data for an erased employee, ever
-        raise CommandRefused(f"cannot launch {programme_id}: {exc}") from exc
-    except (RPCError, RuntimeError) as exc:
-        raise translate(exc, programme_id) from exc
-    return Launched(programme_id=programme_id, created=True)
+    return Listing(
+        search_attributes=TypedSearchAttributes(attributes),
+        memo=memo_of(employee.name, employee.locale, employee.time_zone),
+        summary=f"{template.id} — {employee.id}",
+    )

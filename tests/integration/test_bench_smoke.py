@@ -10,6 +10,7 @@ import json
 import math
 from pathlib import Path
 
+from bench import start_options
 from bench.__main__ import bench
 from bench.report import table
 from bench.sizes import SMOKE
@@ -82,3 +83,12 @@ async def test_the_bench_runs_at_tiny_sizes_and_writes_its_figures(tmp_path: Pat
     shown = table(written)
     assert "Launch" in shown
     assert "RSS step past the cache / the baseline's" in shown
+
+
+async def test_the_start_options_comparison_runs_and_reports_both_kinds() -> None:
+    found = await start_options.measure(size=10, rounds=1, port=free_port())
+
+    for kind in ("plain", "listed"):
+        for figure in ("per_second", "server_ms", "driver_ms"):
+            assert _positive_number(found[kind][figure]["median"]), (kind, figure)
+    assert _positive_number(found["ratio"]["median"])
