@@ -130,6 +130,7 @@ class Listing:
 
 
 def listing_of(launch: Launch, cohort_id: str | None) -> Listing:
+    """What ``launch`` is listed with, under ``cohort_id`` as the caller gave it."""
     employee, template = launch.employee, launch.template
     attributes = [
         SearchAttributePair(sa.EMPLOYEE_ID, employee.id),
