@@ -89,6 +89,8 @@ async def test_the_start_options_comparison_runs_and_reports_both_kinds() -> Non
     found = await start_options.measure(size=10, rounds=1, port=free_port())
 
     for kind in ("plain", "listed"):
-        for figure in ("per_second", "server_ms", "driver_ms"):
-            assert _positive_number(found[kind][figure]["median"]), (kind, figure)
+        assert _positive_number(found[kind]["per_second"]["median"]), kind
+        for cpu in ("server_ms", "driver_ms"):  # ten starts can take under a clock tick
+            median = found[kind][cpu]["median"]
+            assert _positive_number(median) or median == 0, (kind, cpu, median)
     assert _positive_number(found["ratio"]["median"])
