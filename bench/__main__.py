@@ -29,7 +29,7 @@ from temporalio.client import Client
 from adapters.payloads.master_key import MASTER_KEY_ENV
 from bench import cli, report
 from bench.api import api_phase
-from bench.environment import ROOT, BenchKeys, WorkerProcess, connect, dev_server
+from bench.environment import ON_TMPFS, ROOT, TMPFS, BenchKeys, WorkerProcess, connect, dev_server
 from bench.growth import growth
 from bench.http import api_server
 from bench.run import Clock, against_targets, headline, memory, simulation, throughput
@@ -43,8 +43,6 @@ Json = dict[str, Any]
 PHASES = ("throughput", "api", "cli", "memory", "growth", "simulation")
 SERVED = ("throughput", "api", "cli", "memory", "growth")
 """The phases that run on the dev server."""
-TMPFS = Path("/dev/shm")
-ON_TMPFS = TMPFS.is_dir()
 
 
 def _git_commit() -> str | None:

@@ -22,6 +22,9 @@ from adapters.temporal.dev_server import DevServer, free_port
 from bench.worker import BASELINE_QUEUE, KEYS_OPTION, PARCOURS_QUEUE, READY
 
 ROOT = Path(__file__).resolve().parents[1]
+TMPFS = Path("/dev/shm")
+"""Where a run's dev server keeps its SQLite file, when the machine has it."""
+ON_TMPFS = TMPFS.is_dir()
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bench.__main__ import ON_TMPFS, TMPFS
 from bench.baseline import BaselineWorkflow
-from bench.environment import BenchKeys, CpuMeter, WorkerProcess, connect, dev_server
+from bench.environment import (
+    ON_TMPFS,
+    TMPFS,
+    BenchKeys,
+    CpuMeter,
+    WorkerProcess,
+    connect,
+    dev_server,
+)
 from bench.launch import terminate_all
 from bench.messages import BaselineInput
 from bench.pool import each
